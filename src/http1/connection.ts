@@ -1,0 +1,276 @@
+/**
+ * One HTTP/1.x server connection on a raw socket: parses each request with the strict parser, frames its body,
+ * hands it to the handler, and writes answers in order. Pipelined requests wait in the buffer until the answer
+ * before them is finished, so each is parsed and validated on its own.
+ */
+import { Readable } from "node:stream";
+import type { Socket } from "node:net";
+import { BodyDecoder, requestBodyFraming, type BodyFraming } from "./body.js";
+import { HttpRequestError, reasonPhrase } from "./errors.js";
+import { fieldValues, KESTREL_LIMITS, parseHeaderFields, parseRequestLine, type HeaderField, type ParserLimits, type RequestHead, type RequestLine } from "./parser.js";
+
+export interface Http1Exchange {
+  head: RequestHead;
+  framing: BodyFraming;
+  remoteAddress: string;
+  remotePort: number;
+  secure: boolean;
+  /** Whether the client asked to keep the connection open after this answer. */
+  keepAlive: boolean;
+  /** The request body as a stream (body mode "stream"), or null. */
+  body: Readable | null;
+  /** Body bytes received (complete in body mode "discard"). */
+  bodyLength: number;
+}
+
+export interface StreamedResponse {
+  write(chunk: Buffer): boolean;
+  end(): void;
+  /** Resolves when the socket can take more (after write returned false). */
+  drained(): Promise<void>;
+}
+
+export interface ResponseSink {
+  /** A whole answer with a body of known length. */
+  send(status: number, headers: readonly HeaderField[], body?: Buffer, options?: { close?: boolean }): void;
+  /** An answer whose body follows: Content-Length when known, chunked otherwise. */
+  stream(status: number, headers: readonly HeaderField[], contentLength: number | null): StreamedResponse;
+  /** A server-generated refusal (formatRejection), then the connection is closed. */
+  reject(error: HttpRequestError): void;
+  /** Ends the connection without an answer (the peer sees a reset or EOF). */
+  abort(): void;
+}
+
+export interface Http1ConnectionOptions {
+  limits?: ParserLimits;
+  /** "discard": the handler runs once the body is read (its length counted); "stream": at once, body as a stream. */
+  bodyMode: "discard" | "stream";
+  /** Checks run on the request line before any header is read; throw HttpRequestError to refuse. */
+  checkRequestLine?: (line: RequestLine) => void;
+  onRequest: (exchange: Http1Exchange, response: ResponseSink) => void;
+  /** The bytes of a server-generated refusal (the connection is closed after it). */
+  formatRejection: (error: HttpRequestError) => Buffer;
+  /** Idle keep-alive limit; a partial request head at that point gets 408. */
+  idleTimeoutMs?: number;
+}
+
+type State = "head" | "body" | "responding" | "closed";
+
+const EMPTY = Buffer.alloc(0);
+
+export function serializeHead(status: number, headers: readonly HeaderField[]): string {
+  let text = `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n`;
+  for (const [name, value] of headers) text += `${name}: ${value}\r\n`;
+  return text;
+}
+
+function wantsKeepAlive(head: RequestHead): boolean {
+  const tokens = fieldValues(head.fields, "connection").flatMap((v) => v.toLowerCase().split(",").map((t) => t.trim()));
+  if (tokens.includes("close")) return false;
+  return head.version === "1.1" || tokens.includes("keep-alive");
+}
+
+export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOptions): void {
+  const limits = options.limits ?? KESTREL_LIMITS;
+  let buffer: Buffer = EMPTY;
+  let state: State = "head";
+  let pendingLine: { line: RequestLine; next: number; bareLineFeed: boolean } | null = null;
+  let decoder: BodyDecoder | null = null;
+  let exchange: Http1Exchange | null = null;
+  let bodyStream: Readable | null = null;
+  let closeAfterResponse = false;
+  const secure = "encrypted" in socket;
+
+  socket.setNoDelay(true);
+  socket.setTimeout(options.idleTimeoutMs ?? 130_000);
+  socket.on("timeout", () => {
+    if (state === "head" && buffer.length > 0) reject(new HttpRequestError(408, "Request headers timeout."));
+    else socket.destroy();
+  });
+  socket.on("error", () => socket.destroy());
+  socket.on("close", () => {
+    state = "closed";
+    bodyStream?.destroy();
+  });
+  socket.on("data", (chunk: Buffer) => {
+    buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
+    pump();
+  });
+  socket.on("end", () => {
+    if (state === "head" && buffer.length === 0) socket.end();
+    else if (state === "body") bodyStream?.destroy(new Error("client closed the connection mid-body"));
+  });
+
+  function reject(error: HttpRequestError): void {
+    if (state === "closed") return;
+    state = "closed";
+    buffer = EMPTY;
+    bodyStream?.destroy();
+    socket.end(options.formatRejection(error));
+  }
+
+  function pump(): void {
+    try {
+      while (state !== "closed") {
+        if (state === "head") {
+          if (!readHead()) return;
+        } else if (state === "body") {
+          if (!readBody()) return;
+        } else {
+          // Responding: hold what follows until this answer is written; stop reading if a lot piles up.
+          if (buffer.length > limits.maxHeaderBytes + limits.maxRequestLineBytes) socket.pause();
+          return;
+        }
+      }
+    } catch (error) {
+      if (error instanceof HttpRequestError) reject(error);
+      else throw error;
+    }
+  }
+
+  function readHead(): boolean {
+    if (buffer.length === 0) return false;
+    if (!pendingLine) {
+      pendingLine = parseRequestLine(buffer, 0, buffer.length, limits);
+      if (!pendingLine) return false;
+      options.checkRequestLine?.(pendingLine.line);
+    }
+    const fields = parseHeaderFields(buffer, pendingLine.next, buffer.length, limits);
+    if (!fields) return false;
+    const head: RequestHead = {
+      ...pendingLine.line,
+      fields: fields.fields,
+      length: fields.next,
+      bareLineFeed: pendingLine.bareLineFeed || fields.bareLineFeed,
+    };
+    pendingLine = null;
+    buffer = buffer.subarray(fields.next);
+    const framing = requestBodyFraming(fieldValues(head.fields, "transfer-encoding"), fieldValues(head.fields, "content-length"));
+    decoder = new BodyDecoder(framing);
+    const keepAlive = wantsKeepAlive(head);
+    // Both framings at once is ambiguous (RFC 9112 §6.3): chunked wins, and the connection is not reused.
+    closeAfterResponse = !keepAlive || (framing.kind === "chunked" && fieldValues(head.fields, "content-length").length > 0);
+    bodyStream = options.bodyMode === "stream" && framing.kind !== "none" ? new Readable({ read: () => socket.resume() }) : null;
+    exchange = {
+      head,
+      framing,
+      remoteAddress: socket.remoteAddress ?? "",
+      remotePort: socket.remotePort ?? 0,
+      secure,
+      keepAlive,
+      body: bodyStream,
+      bodyLength: 0,
+    };
+    state = "body";
+    if (options.bodyMode === "stream") options.onRequest(exchange, createSink());
+    return true;
+  }
+
+  function readBody(): boolean {
+    const active = decoder!;
+    if (!active.done) {
+      if (buffer.length === 0) return false;
+      const step = active.feed(buffer, 0, buffer.length);
+      buffer = buffer.subarray(step.consumed);
+      exchange!.bodyLength = active.received;
+      if (bodyStream) {
+        let wantsMore = true;
+        for (const piece of step.data) wantsMore = bodyStream.push(Buffer.from(piece)) && wantsMore;
+        if (!wantsMore) socket.pause();
+      }
+      if (!step.done) return false;
+    }
+    bodyStream?.push(null);
+    state = "responding";
+    if (options.bodyMode === "discard") options.onRequest(exchange!, createSink());
+    return true;
+  }
+
+  function finishResponse(close: boolean): void {
+    if (state === "closed") return;
+    if (close || closeAfterResponse) {
+      state = "closed";
+      socket.end();
+      return;
+    }
+    if (state === "body") {
+      // Answered before the body was read (as a proxy may): the rest of the body cannot be framed away safely.
+      state = "closed";
+      socket.end();
+      return;
+    }
+    state = "head";
+    exchange = null;
+    bodyStream = null;
+    socket.resume();
+    if (buffer.length > 0) setImmediate(pump);
+  }
+
+  function connectionField(close: boolean, version: string): HeaderField[] {
+    if (close || closeAfterResponse) return [["Connection", "close"]];
+    return version === "1.0" ? [["Connection", "keep-alive"]] : [];
+  }
+
+  function createSink(): ResponseSink {
+    const version = exchange!.head.version;
+    let used = false;
+    const claim = (): void => {
+      if (used) throw new Error("a response was already started for this request");
+      used = true;
+    };
+    return {
+      send(status, headers, body = EMPTY, sendOptions = {}) {
+        claim();
+        if (state === "closed") return;
+        const close = sendOptions.close ?? false;
+        const head = serializeHead(status, [...headers, ["Content-Length", String(body.length)], ...connectionField(close, version)]);
+        socket.cork();
+        socket.write(head + "\r\n", "latin1");
+        if (body.length > 0) socket.write(body);
+        socket.uncork();
+        finishResponse(close);
+      },
+      stream(status, headers, contentLength) {
+        claim();
+        const chunked = contentLength === null;
+        const framingField: HeaderField = chunked ? ["Transfer-Encoding", "chunked"] : ["Content-Length", String(contentLength)];
+        socket.write(serializeHead(status, [...headers, framingField, ...connectionField(false, version)]) + "\r\n", "latin1");
+        return {
+          write(chunk) {
+            if (state === "closed" || chunk.length === 0) return true;
+            if (!chunked) return socket.write(chunk);
+            socket.cork();
+            socket.write(`${chunk.length.toString(16)}\r\n`, "latin1");
+            socket.write(chunk);
+            const ok = socket.write("\r\n", "latin1");
+            socket.uncork();
+            return ok;
+          },
+          end() {
+            if (state === "closed") return;
+            if (chunked) socket.write("0\r\n\r\n", "latin1");
+            finishResponse(false);
+          },
+          drained() {
+            return new Promise((resolve) => {
+              if (!socket.writableNeedDrain || state === "closed") resolve();
+              else {
+                socket.once("drain", resolve);
+                socket.once("close", resolve);
+              }
+            });
+          },
+        };
+      },
+      reject(error) {
+        claim();
+        reject(error);
+      },
+      abort() {
+        claim();
+        state = "closed";
+        socket.destroy();
+      },
+    };
+  }
+}

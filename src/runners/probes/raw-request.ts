@@ -1,0 +1,72 @@
+/**
+ * Sends exact bytes on a fresh TCP connection and collects everything the server sends until it closes, goes quiet,
+ * or the time limit passes. undici and node:http refuse to send malformed Host headers; a probe must.
+ */
+import { connect, type Socket } from "node:net";
+import { parseResponses, type RawResponse } from "./raw-response.js";
+
+export interface RawExchangeOptions {
+  host: string;
+  port: number;
+  /** The whole exchange's limit; a server that neither answers nor closes by then is a hang. */
+  timeoutMs?: number;
+  /** Stop once this many responses have arrived, instead of waiting for the server to close. */
+  expectResponses?: number;
+  /** Source address to connect from (loopback aliases let a server tell simulated peers apart). */
+  localAddress?: string;
+}
+
+export interface RawExchange {
+  responses: RawResponse[];
+  /** Raw bytes received. */
+  received: Buffer;
+  /** The server closed the connection (EOF or reset) before the time limit. */
+  closedByServer: boolean;
+  reset: boolean;
+  timedOut: boolean;
+  /** A connection-level failure (refused, unreachable). */
+  error?: string;
+  elapsedMs: number;
+}
+
+export function sendRaw(bytes: Buffer, options: RawExchangeOptions): Promise<RawExchange> {
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const started = process.hrtime.bigint();
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let settled = false;
+    let reset = false;
+    let error: string | undefined;
+    const socket: Socket = connect({ host: options.host, port: options.port, localAddress: options.localAddress });
+    const finish = (closedByServer: boolean, timedOut: boolean): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      const received = Buffer.concat(chunks);
+      resolve({
+        responses: parseResponses(received).responses,
+        received,
+        closedByServer,
+        reset,
+        timedOut,
+        error,
+        elapsedMs: Number(process.hrtime.bigint() - started) / 1e6,
+      });
+    };
+    const timer = setTimeout(() => finish(false, true), timeoutMs);
+    socket.on("connect", () => socket.end(bytes));
+    socket.on("data", (chunk: Buffer) => {
+      chunks.push(chunk);
+      if (options.expectResponses !== undefined && parseResponses(Buffer.concat(chunks)).responses.length >= options.expectResponses) {
+        finish(false, false);
+      }
+    });
+    socket.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "ECONNRESET" || err.code === "EPIPE") reset = true;
+      else error = `${err.code ?? "ERROR"}: ${err.message}`;
+      finish(reset, false);
+    });
+    socket.on("close", () => finish(true, false));
+  });
+}

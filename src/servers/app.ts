@@ -1,0 +1,197 @@
+/**
+ * The simulated app: Kestrel's request rules over raw sockets, then HostFilteringMiddleware, then
+ * ForwardedHeadersMiddleware, in the order the default ASP.NET Core builders run them (HOST-RULES §1). An accepted
+ * request is answered with what the app believed, as JSON.
+ */
+import { createServer, type Socket } from "node:net";
+import { handleHttp1Connection, type Http1Exchange, type ResponseSink } from "../http1/connection.js";
+import { HttpRequestError, reasonPhrase } from "../http1/errors.js";
+import type { HeaderField } from "../http1/parser.js";
+import { createForwardedHeadersApplier, type ForwardedHeadersOptions, type ForwardedRequest } from "../policy/forwarded-headers.js";
+import { createHostFilter, INVALID_HOSTNAME_BODY } from "../policy/host-filter.js";
+import { checkHeaderValuesAscii, checkHost } from "./kestrel/host-rules.js";
+import { classifyTarget } from "./kestrel/request-target.js";
+import { httpDate } from "./http-date.js";
+import { listen, type ListeningServer } from "./listen.js";
+
+export interface AppOptions {
+  /** HostFilteringOptions.AllowedHosts; default ['*'] (what the default builder uses when none are configured). */
+  allowedHosts?: string[];
+  /** Default true. */
+  allowEmptyHosts?: boolean;
+  /** Default true. */
+  includeFailureMessage?: boolean;
+  /** KestrelServerOptions.AllowHostHeaderOverride; default false. */
+  allowHostHeaderOverride?: boolean;
+  /** ForwardedHeadersOptions; absent means the middleware is not in the pipeline. */
+  forwardedHeaders?: ForwardedHeadersOptions;
+  /** Kestrel's AddServerHeader; default true. */
+  addServerHeader?: boolean;
+  /** Name reported in each answer, to tell apps apart behind one proxy. */
+  name?: string;
+  /** Address to bind; default 127.0.0.1. */
+  host?: string;
+  /** Port to bind; default 0 (ephemeral). */
+  port?: number;
+  /**
+   * Simulation of where peers connect from. On this machine every client is on loopback, which ASP.NET Core's
+   * default KnownNetworks trusts; a real edge client is not. When set, a peer whose address is not one of
+   * `proxyAddresses` is seen by the app as `clientAddress` (for example 203.0.113.10).
+   */
+  clientAddress?: string;
+  proxyAddresses?: string[];
+}
+
+/** What the app believed about an accepted request (the JSON body of its 200). */
+export interface AppAnswer {
+  app: string;
+  method: string;
+  path: string;
+  query: string;
+  target: string;
+  protocol: string;
+  host: string;
+  scheme: string;
+  remoteIp: string | null;
+  remotePort: number;
+  pathBase: string;
+  headers: Record<string, string>;
+  bodyLength: number;
+}
+
+export interface RunningApp extends ListeningServer {
+  /** Requests answered, by status. */
+  readonly counts: ReadonlyMap<number, number>;
+}
+
+function headerRecord(fields: readonly HeaderField[]): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const [name, value] of fields) {
+    const key = name.toLowerCase();
+    record[key] = key in record ? `${record[key]}, ${value}` : value;
+  }
+  return record;
+}
+
+function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const key of Object.keys(headers)) record[key.toLowerCase()] = headers[key]!;
+  return record;
+}
+
+function safeDecodePath(path: string): string {
+  try {
+    return decodeURIComponent(path.replace(/%2[Ff]/g, "%252F"));
+  } catch {
+    return path;
+  }
+}
+
+/** Builds the request handler of one app, separate from any socket so it can be tested and reused. */
+export function createAppHandler(options: AppOptions = {}) {
+  const hostFilter = createHostFilter({
+    allowedHosts: options.allowedHosts ?? ["*"],
+    allowEmptyHosts: options.allowEmptyHosts,
+    includeFailureMessage: options.includeFailureMessage,
+  });
+  const applyForwarded = options.forwardedHeaders ? createForwardedHeadersApplier(options.forwardedHeaders) : null;
+  const includeFailureMessage = options.includeFailureMessage ?? true;
+  const addServerHeader = options.addServerHeader ?? true;
+  const allowOverride = options.allowHostHeaderOverride ?? false;
+  const proxyAddresses = new Set(options.proxyAddresses ?? []);
+  const name = options.name ?? "app";
+  const counts = new Map<number, number>();
+
+  const baseHeaders = (): HeaderField[] => {
+    const fields: HeaderField[] = [["Date", httpDate()]];
+    if (addServerHeader) fields.push(["Server", "Kestrel"]);
+    return fields;
+  };
+  const count = (status: number): void => {
+    counts.set(status, (counts.get(status) ?? 0) + 1);
+  };
+
+  /** Kestrel's own refusal: Content-Length: 0, Connection: close, Date, Server, Allow for 405; empty body. */
+  const formatRejection = (error: HttpRequestError): Buffer => {
+    count(error.status);
+    let text = `HTTP/1.1 ${error.status} ${reasonPhrase(error.status)}\r\nContent-Length: 0\r\nConnection: close\r\nDate: ${httpDate()}\r\n`;
+    if (addServerHeader) text += "Server: Kestrel\r\n";
+    if (error.allow) text += `Allow: ${error.allow}\r\n`;
+    return Buffer.from(`${text}\r\n`, "latin1");
+  };
+
+  const onRequest = (exchange: Http1Exchange, response: ResponseSink): void => {
+    const { head } = exchange;
+    let target;
+    let hostCheck;
+    try {
+      target = classifyTarget(head);
+      checkHeaderValuesAscii(head);
+      hostCheck = checkHost(head, target, allowOverride);
+    } catch (error) {
+      if (!(error instanceof HttpRequestError)) throw error;
+      response.reject(error);
+      return;
+    }
+    const decision = hostFilter(hostCheck.present ? hostCheck.host : undefined);
+    if (!decision.allowed) {
+      count(decision.status);
+      const body = decision.status === 400 && includeFailureMessage ? INVALID_HOSTNAME_BODY : Buffer.alloc(0);
+      const fields = baseHeaders();
+      if (body.length > 0) fields.unshift(["Content-Type", "text/html"]);
+      response.send(decision.status, fields, body);
+      return;
+    }
+    const headers = headerRecord(head.fields);
+    if (hostCheck.overridden) headers.host = hostCheck.host;
+    const peer = exchange.remoteAddress.startsWith("::ffff:") ? exchange.remoteAddress.slice(7) : exchange.remoteAddress;
+    const remoteIp = options.clientAddress && !proxyAddresses.has(peer) ? options.clientAddress : peer;
+    let request: ForwardedRequest = {
+      remoteIp,
+      remotePort: exchange.remotePort,
+      scheme: exchange.secure ? "https" : "http",
+      host: hostCheck.host,
+      pathBase: "",
+      headers,
+    };
+    if (applyForwarded) request = applyForwarded(request);
+    const answer: AppAnswer = {
+      app: name,
+      method: head.method,
+      path: safeDecodePath(target.path),
+      query: target.query,
+      target: head.target,
+      protocol: `HTTP/${head.version}`,
+      host: request.host,
+      scheme: request.scheme,
+      remoteIp: request.remoteIp,
+      remotePort: request.remotePort,
+      pathBase: request.pathBase,
+      headers: lowerCaseKeys(request.headers),
+      bodyLength: exchange.bodyLength,
+    };
+    count(200);
+    response.send(200, [["Content-Type", "application/json; charset=utf-8"], ...baseHeaders()], Buffer.from(JSON.stringify(answer)));
+  };
+
+  const checkRequestLine = (line: Parameters<typeof classifyTarget>[0]): void => {
+    classifyTarget(line);
+  };
+
+  return { onRequest, formatRejection, checkRequestLine, counts };
+}
+
+/** Starts the simulated app on 127.0.0.1 (ephemeral port unless `port` is given). */
+export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
+  const handler = createAppHandler(options);
+  const server = createServer((socket: Socket) =>
+    handleHttp1Connection(socket, {
+      bodyMode: "discard",
+      checkRequestLine: handler.checkRequestLine,
+      onRequest: handler.onRequest,
+      formatRejection: handler.formatRejection,
+    }),
+  );
+  const listening = await listen(server, options.host ?? "127.0.0.1", options.port ?? 0);
+  return { ...listening, counts: handler.counts };
+}
