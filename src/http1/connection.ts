@@ -4,7 +4,7 @@
  * before them is finished, so each is parsed and validated on its own.
  */
 import { Readable } from "node:stream";
-import type { Socket } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import { BodyDecoder, requestBodyFraming, type BodyFraming } from "./body.js";
 import { HttpRequestError, reasonPhrase } from "./errors.js";
 import { fieldValues, KESTREL_LIMITS, parseHeaderFields, parseRequestLine, type HeaderField, type ParserLimits, type RequestHead, type RequestLine } from "./parser.js";
@@ -37,7 +37,7 @@ export interface ResponseSink {
   stream(status: number, headers: readonly HeaderField[], contentLength: number | null): StreamedResponse;
   /** A server-generated refusal (formatRejection), then the connection is closed. */
   reject(error: HttpRequestError): void;
-  /** Ends the connection without an answer (the peer sees a reset or EOF). */
+  /** Cuts the connection: no answer, or an answer that could not be finished. */
   abort(): void;
 }
 
@@ -70,6 +70,11 @@ function wantsKeepAlive(head: RequestHead): boolean {
   return head.version === "1.1" || tokens.includes("keep-alive");
 }
 
+/** A TCP server whose connections speak HTTP/1.x through {@link handleHttp1Connection}. */
+export function createHttp1Server(options: Http1ConnectionOptions): Server {
+  return createServer({ allowHalfOpen: true }, (socket) => handleHttp1Connection(socket, options));
+}
+
 export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOptions): void {
   const limits = options.limits ?? KESTREL_LIMITS;
   let buffer: Buffer = EMPTY;
@@ -79,6 +84,7 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
   let exchange: Http1Exchange | null = null;
   let bodyStream: Readable | null = null;
   let closeAfterResponse = false;
+  let clientEnded = false;
   const secure = "encrypted" in socket;
 
   socket.setNoDelay(true);
@@ -96,10 +102,19 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
     buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
     pump();
   });
+  // The server is half-open: a client that sends its request and then FIN still gets its answers.
   socket.on("end", () => {
-    if (state === "head" && buffer.length === 0) socket.end();
+    clientEnded = true;
+    if (state === "head") endIfIdle();
     else if (state === "body") bodyStream?.destroy(new Error("client closed the connection mid-body"));
   });
+
+  function endIfIdle(): void {
+    if (state !== "closed") {
+      state = "closed";
+      socket.end();
+    }
+  }
 
   function reject(error: HttpRequestError): void {
     if (state === "closed") return;
@@ -113,7 +128,10 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
     try {
       while (state !== "closed") {
         if (state === "head") {
-          if (!readHead()) return;
+          if (!readHead()) {
+            if (clientEnded) endIfIdle();
+            return;
+          }
         } else if (state === "body") {
           if (!readBody()) return;
         } else {
@@ -204,6 +222,7 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
     bodyStream = null;
     socket.resume();
     if (buffer.length > 0) setImmediate(pump);
+    else if (clientEnded) endIfIdle();
   }
 
   function connectionField(close: boolean, version: string): HeaderField[] {
@@ -267,7 +286,6 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
         reject(error);
       },
       abort() {
-        claim();
         state = "closed";
         socket.destroy();
       },

@@ -3,8 +3,7 @@
  * ForwardedHeadersMiddleware, in the order the default ASP.NET Core builders run them (HOST-RULES §1). An accepted
  * request is answered with what the app believed, as JSON.
  */
-import { createServer, type Socket } from "node:net";
-import { handleHttp1Connection, type Http1Exchange, type ResponseSink } from "../http1/connection.js";
+import { createHttp1Server, type Http1Exchange, type ResponseSink } from "../http1/connection.js";
 import { HttpRequestError, reasonPhrase } from "../http1/errors.js";
 import type { HeaderField } from "../http1/parser.js";
 import { createForwardedHeadersApplier, type ForwardedHeadersOptions, type ForwardedRequest } from "../policy/forwarded-headers.js";
@@ -184,14 +183,12 @@ export function createAppHandler(options: AppOptions = {}) {
 /** Starts the simulated app on 127.0.0.1 (ephemeral port unless `port` is given). */
 export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   const handler = createAppHandler(options);
-  const server = createServer((socket: Socket) =>
-    handleHttp1Connection(socket, {
-      bodyMode: "discard",
-      checkRequestLine: handler.checkRequestLine,
-      onRequest: handler.onRequest,
-      formatRejection: handler.formatRejection,
-    }),
-  );
+  const server = createHttp1Server({
+    bodyMode: "discard",
+    checkRequestLine: handler.checkRequestLine,
+    onRequest: handler.onRequest,
+    formatRejection: handler.formatRejection,
+  });
   const listening = await listen(server, options.host ?? "127.0.0.1", options.port ?? 0);
   return { ...listening, counts: handler.counts };
 }

@@ -1,0 +1,152 @@
+/**
+ * The result of a run as plain data: what every reporter reads and what `--reporter json` writes. Its shape is
+ * versioned by SCHEMA_VERSION (schema/run-result.schema.json); a change that breaks readers bumps it.
+ */
+import type { Outcome, ProbeCategory, ResponseExpectation } from "../runners/probes/types.js";
+import type { TopologyKind } from "../scenario/types.js";
+
+export const SCHEMA_VERSION = 1;
+
+export interface LatencySummary {
+  /** Responses measured. */
+  count: number;
+  minUs: number;
+  meanUs: number;
+  p50Us: number;
+  p90Us: number;
+  p99Us: number;
+  p999Us: number;
+  maxUs: number;
+}
+
+export interface RoundSample {
+  round: number;
+  /** Place of this topology within its round (0 = ran first). */
+  position: number;
+  durationMs: number;
+  requests: number;
+  responses: number;
+  ok2xx: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  rps: number;
+  latency: LatencySummary;
+}
+
+export interface TopologyLoad {
+  topology: TopologyKind;
+  url: string;
+  rounds: RoundSample[];
+  /** All rounds' responses in one histogram. */
+  latency: LatencySummary;
+  /** Median over rounds of each round's figure. */
+  medianRps: number;
+  medianP50Us: number;
+  responses: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  /** Answers by status as counted by the servers themselves (proxy and app). */
+  serverCounts: Record<string, Record<string, number>>;
+}
+
+export const OVERHEAD_METRICS = ["p50", "p90", "p99", "p999", "rps"] as const;
+export type OverheadMetric = (typeof OVERHEAD_METRICS)[number];
+
+/** Proxied minus edge, paired round by round (µs), or proxied / edge for rps. */
+export interface Overhead {
+  metric: OverheadMetric;
+  unit: "us" | "ratio";
+  perRound: number[];
+  median: number;
+  min: number;
+  max: number;
+  /** Bootstrap 95% interval of the median of the paired differences. */
+  ci95: [number, number];
+  /** False when the interval includes no difference (0 µs, ratio 1). */
+  significant: boolean;
+}
+
+export interface LoadResult {
+  settings: {
+    connections: number;
+    pipelining: number;
+    durationMs: number;
+    warmupMs: number;
+    rounds: number;
+    method: string;
+    path: string;
+    host: string;
+    model: "closed";
+  };
+  /** Order the topologies ran in, per round. */
+  order: TopologyKind[][];
+  topologies: TopologyLoad[];
+  /** Present when both edge and proxied ran. */
+  overhead: Overhead[] | null;
+}
+
+export type AnsweredBy = "app" | "proxy" | "none";
+
+export interface ObservedResponse {
+  status: number;
+  answeredBy: AnsweredBy;
+  /** What the app believed, when the answer came from the app with its JSON. */
+  app?: { host: string; scheme: string; remoteIp: string | null; headerHost: string | undefined };
+  outcome: Outcome | "other";
+}
+
+export interface ProbeResult {
+  probe: string;
+  title: string;
+  category: ProbeCategory;
+  reference: string;
+  topology: TopologyKind;
+  /** "entry": the topology's public entry; "bypass": straight to the app behind the proxy. */
+  via: "entry" | "bypass";
+  expected: ResponseExpectation[];
+  observed: ObservedResponse[];
+  closedByServer: boolean;
+  timedOut: boolean;
+  error?: string;
+  elapsedMs: number;
+  pass: boolean;
+  /** Why it failed (empty when it passed). */
+  explanation: string;
+}
+
+export interface ProbesResult {
+  results: ProbeResult[];
+  passed: number;
+  failed: number;
+  /** Probes the policy gave nothing to test. */
+  skipped: string[];
+}
+
+export interface Verdict {
+  passed: boolean;
+  /** One line per failure. */
+  failures: string[];
+}
+
+export interface RunResult {
+  schemaVersion: typeof SCHEMA_VERSION;
+  tool: { name: "edgebench"; version: string };
+  startedAt: string;
+  finishedAt: string;
+  /** Stopped by Ctrl-C or a signal: what was measured until then. */
+  interrupted: boolean;
+  scenario: {
+    name: string;
+    file: string | null;
+    description: string;
+    topologies: TopologyKind[];
+    policyHosts: string[];
+    proxyEngine: string;
+  };
+  environment: { node: string; platform: string; arch: string; cpus: number; cpuModel: string };
+  load: LoadResult | null;
+  probes: ProbesResult | null;
+  verdict: Verdict;
+}

@@ -1,0 +1,93 @@
+/**
+ * The whole job for one scenario: start its topologies, run load rounds and probes against them, compare, decide,
+ * and stop every server whatever happens. Returns plain data; never prints, never exits.
+ */
+import { cpus } from "node:os";
+import { computeOverhead } from "./results/compare.js";
+import { SCHEMA_VERSION, type LoadResult, type ProbesResult, type RunResult } from "./results/types.js";
+import { decideVerdict } from "./results/verdict.js";
+import type { RunEventListener } from "./runners/events.js";
+import { runRounds } from "./runners/load/rounds.js";
+import { PROBE_CATALOG } from "./runners/probes/catalog/index.js";
+import { runProbes, type ProbeTarget } from "./runners/probes/run-probes.js";
+import type { ProbeDefinition } from "./runners/probes/types.js";
+import type { Scenario } from "./scenario/types.js";
+import { startTopology } from "./topology/start.js";
+import { VERSION } from "./version.js";
+
+export interface RunOptions {
+  /** Run the load rounds (default true). */
+  load?: boolean;
+  /** Run the probes (default: the scenario's probes.enabled). */
+  probes?: boolean;
+  /** Which probes (default: the whole catalog). */
+  catalog?: readonly ProbeDefinition[];
+  /** Aborting stops the run; what was measured is still returned, with `interrupted: true`. */
+  signal?: AbortSignal;
+  onEvent?: RunEventListener;
+}
+
+export function environment(): RunResult["environment"] {
+  const cpuList = cpus();
+  return { node: process.version, platform: process.platform, arch: process.arch, cpus: cpuList.length, cpuModel: cpuList[0]?.model ?? "unknown" };
+}
+
+export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
+  const startedAt = new Date().toISOString();
+  const signal = options.signal;
+  let load: LoadResult | null = null;
+  let probes: ProbesResult | null = null;
+  options.onEvent?.({ type: "starting", topologies: scenario.topologies });
+  const topology = await startTopology(scenario);
+  try {
+    options.onEvent?.({ type: "started", entries: topology.running.map((t) => ({ topology: t.kind, url: t.entry.url })) });
+    if (options.probes ?? scenario.probes.enabled) {
+      const targets: ProbeTarget[] = [];
+      for (const running of topology.running) {
+        const proxied = running.kind === "proxied";
+        targets.push({ topology: running.kind, via: "entry", host: running.entry.host, port: running.entry.port, proxyInPath: proxied });
+        if (proxied) {
+          const app = running.apps.find((a) => a.endpoint.port !== running.entry.port) ?? running.apps[0]!;
+          targets.push({ topology: running.kind, via: "bypass", host: app.endpoint.host, port: app.endpoint.port, proxyInPath: false });
+        }
+      }
+      const catalog = options.catalog ?? PROBE_CATALOG;
+      options.onEvent?.({ type: "probes", count: catalog.length });
+      if (!signal?.aborted) {
+        probes = await runProbes(targets, catalog, { policyHosts: scenario.policy.hosts, timeoutMs: scenario.probes.timeoutMs, signal });
+      }
+    }
+    if ((options.load ?? true) && !signal?.aborted) {
+      const rounds = await runRounds(
+        topology.running.map((t) => ({ topology: t.kind, url: t.entry.url, counts: t.counts })),
+        scenario.load,
+        { signal, onEvent: options.onEvent },
+      );
+      const edge = rounds.topologies.find((t) => t.topology === "edge");
+      const proxied = rounds.topologies.find((t) => t.topology === "proxied");
+      load = { ...rounds, overhead: edge && proxied ? computeOverhead(edge, proxied) : null };
+    }
+  } finally {
+    options.onEvent?.({ type: "stopping" });
+    await topology.close();
+  }
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: "edgebench", version: VERSION },
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    interrupted: signal?.aborted ?? false,
+    scenario: {
+      name: scenario.name,
+      file: scenario.file,
+      description: scenario.description,
+      topologies: scenario.topologies,
+      policyHosts: scenario.policy.hosts,
+      proxyEngine: scenario.proxy.engine,
+    },
+    environment: environment(),
+    load,
+    probes,
+    verdict: decideVerdict(load, probes),
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * Warm-up, then rounds in which every topology runs once, in an order shuffled per round, so that drift of a
+ * shared machine falls on all of them alike. Each round is one sample; histograms are merged across rounds.
+ */
+import type { LoadResult, RoundSample, TopologyLoad } from "../../results/types.js";
+import type { LoadConfig, TopologyKind } from "../../scenario/types.js";
+import type { RunEventListener } from "../events.js";
+import { createLatencyHistogram, summarize } from "./histogram.js";
+import { runLoad } from "./run-load.js";
+import { median, seededRandom } from "./stats.js";
+
+export interface LoadTarget {
+  topology: TopologyKind;
+  url: string;
+  counts(): Promise<Record<string, Record<string, number>>>;
+}
+
+export interface RoundsOptions {
+  signal?: AbortSignal;
+  onEvent?: RunEventListener;
+  /** Seed of the per-round order (recorded in the result through `order`). */
+  seed?: number;
+}
+
+function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
+
+export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig, options: RoundsOptions = {}): Promise<Omit<LoadResult, "overhead">> {
+  const random = seededRandom(options.seed ?? Date.now());
+  const settings = (target: LoadTarget, durationMs: number) => ({
+    url: target.url,
+    host: load.host,
+    method: load.method,
+    path: load.path,
+    body: load.body,
+    connections: load.connections,
+    pipelining: load.pipelining,
+    durationMs,
+    signal: options.signal,
+  });
+  if (load.warmupMs > 0) {
+    for (const target of targets) {
+      if (options.signal?.aborted) break;
+      options.onEvent?.({ type: "warmup", topology: target.topology, durationMs: load.warmupMs });
+      await runLoad(settings(target, load.warmupMs));
+    }
+  }
+  const samples = new Map<TopologyKind, RoundSample[]>(targets.map((t) => [t.topology, []]));
+  const merged = new Map(targets.map((t) => [t.topology, createLatencyHistogram()]));
+  const order: TopologyKind[][] = [];
+  for (let round = 1; round <= load.rounds && !options.signal?.aborted; round++) {
+    const sequence = shuffled(targets, random);
+    const ran: TopologyKind[] = [];
+    for (const [position, target] of sequence.entries()) {
+      if (options.signal?.aborted) break;
+      options.onEvent?.({ type: "round", round, rounds: load.rounds, topology: target.topology, durationMs: load.durationMs });
+      const run = await runLoad(settings(target, load.durationMs));
+      // A round cut short by Ctrl-C is not a sample of the same length as the others.
+      if (options.signal?.aborted) break;
+      ran.push(target.topology);
+      merged.get(target.topology)!.add(run.histogram);
+      const latency = summarize(run.histogram);
+      const rps = run.durationMs > 0 ? (run.ok2xx * 1000) / run.durationMs : 0;
+      samples.get(target.topology)!.push({
+        round,
+        position,
+        durationMs: Math.round(run.durationMs),
+        requests: run.requests,
+        responses: run.responses,
+        ok2xx: run.ok2xx,
+        non2xx: run.non2xx,
+        errors: run.errors,
+        timeouts: run.timeouts,
+        rps: Math.round(rps * 10) / 10,
+        latency,
+      });
+      options.onEvent?.({ type: "round-done", round, topology: target.topology, rps, p50Us: latency.p50Us });
+    }
+    if (ran.length > 0) order.push(ran);
+  }
+  const topologies: TopologyLoad[] = [];
+  for (const target of targets) {
+    const rounds = samples.get(target.topology)!;
+    topologies.push({
+      topology: target.topology,
+      url: target.url,
+      rounds,
+      latency: summarize(merged.get(target.topology)!),
+      medianRps: Math.round(median(rounds.map((r) => r.rps)) * 10) / 10 || 0,
+      medianP50Us: median(rounds.map((r) => r.latency.p50Us)) || 0,
+      responses: rounds.reduce((sum, r) => sum + r.responses, 0),
+      non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
+      errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+      timeouts: rounds.reduce((sum, r) => sum + r.timeouts, 0),
+      serverCounts: await target.counts(),
+    });
+  }
+  return {
+    settings: {
+      connections: load.connections,
+      pipelining: load.pipelining,
+      durationMs: load.durationMs,
+      warmupMs: load.warmupMs,
+      rounds: load.rounds,
+      method: load.method,
+      path: load.path,
+      host: load.host,
+      model: "closed",
+    },
+    order,
+    topologies,
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * Grades what a target answered against a probe's expectation, on where the request ended up: the status, the hop
+ * that answered, and what the app believed (its JSON answer), not the status alone.
+ */
+import { hostMatchesAny } from "../../policy/host-string.js";
+import type { AnsweredBy, ObservedResponse } from "../../results/types.js";
+import { headerValue, type RawResponse } from "./raw-response.js";
+import type { Outcome, ResponseExpectation } from "./types.js";
+
+export interface GradeContext {
+  /** The public hosts the deployment must serve. */
+  policyHosts: readonly string[];
+  /** A proxy stood between the probe and the app (it can and must strip client-forged fields). */
+  proxyInPath: boolean;
+}
+
+export interface Grade {
+  observed: ObservedResponse[];
+  pass: boolean;
+  explanation: string;
+}
+
+interface AppView {
+  host: string;
+  scheme: string;
+  remoteIp: string | null;
+  headers: Record<string, string>;
+}
+
+/** The app's JSON answer, when this response is one. */
+function appView(response: RawResponse): AppView | null {
+  if (response.status < 200 || response.status >= 300) return null;
+  try {
+    const parsed = JSON.parse(response.body.toString("utf8")) as Partial<AppView> & { app?: unknown };
+    if (typeof parsed.host !== "string" || typeof parsed.app !== "string" || typeof parsed.headers !== "object" || parsed.headers === null) return null;
+    return { host: parsed.host, scheme: String(parsed.scheme), remoteIp: parsed.remoteIp ?? null, headers: parsed.headers };
+  } catch {
+    return null;
+  }
+}
+
+const REFUSALS = new Set([400, 403, 404, 414, 421, 431]);
+
+export function classifyOutcome(status: number): Outcome | "other" {
+  if (status >= 200 && status < 300) return "accept";
+  if (status === 400) return "400";
+  if (REFUSALS.has(status)) return "reject";
+  return "other";
+}
+
+function answeredBy(response: RawResponse, app: AppView | null, proxyInPath: boolean): AnsweredBy {
+  if (app || headerValue(response, "server") === "Kestrel") return "app";
+  return proxyInPath ? "proxy" : "app";
+}
+
+function matchesPolicy(host: string, policyHosts: readonly string[]): boolean {
+  try {
+    return hostMatchesAny(host, policyHosts);
+  } catch {
+    return false;
+  }
+}
+
+function describe(outcomes: readonly Outcome[]): string {
+  return outcomes.map((o) => (o === "400" ? "400" : o === "reject" ? "a refusal (421/400/403/404)" : "an answer from the app (2xx)")).join(" or ");
+}
+
+/** Why an accepted request is still wrong, from what the app believed; null when it is right. */
+function beliefProblem(expect: ResponseExpectation, app: AppView | null, context: GradeContext): string | null {
+  if (!app) return "a 2xx that did not come from the app: the proxy answered for a host it should refuse or route";
+  if (!matchesPolicy(app.host, context.policyHosts)) {
+    return `the app served Host '${app.host}', which the policy does not allow: list only the public hosts in AllowedHosts (or the proxy's allowlist)`;
+  }
+  if (expect.appHost !== undefined && app.host.toLowerCase() !== expect.appHost.toLowerCase()) {
+    return `the app believed Host '${app.host}' instead of '${expect.appHost}'`;
+  }
+  const forged = expect.notBelieved;
+  if (forged?.host !== undefined && app.host.toLowerCase() === forged.host.toLowerCase()) {
+    return `the app believed the forged host '${forged.host}': trust X-Forwarded-Host only from known proxies (KnownProxies/KnownNetworks) and strip it at the edge`;
+  }
+  if (forged?.remoteIp !== undefined && app.remoteIp === forged.remoteIp) {
+    return `the app believed the forged client address ${forged.remoteIp}: trust X-Forwarded-For only from known proxies`;
+  }
+  if (forged?.scheme !== undefined && app.scheme === forged.scheme) {
+    return `the app believed the forged scheme '${forged.scheme}': trust X-Forwarded-Proto only from known proxies`;
+  }
+  if (context.proxyInPath) {
+    for (const [name, value] of expect.forbiddenHeaders ?? []) {
+      const seen = app.headers[name];
+      if (seen !== undefined && seen.split(",").some((v) => v.trim() === value)) {
+        return `the client's '${name}: ${value}' reached the app: the proxy must strip or overwrite it`;
+      }
+    }
+  }
+  return null;
+}
+
+export function grade(
+  expectations: readonly ResponseExpectation[],
+  responses: readonly RawResponse[],
+  exchange: { closedByServer: boolean; timedOut: boolean; error?: string; timeoutMs: number },
+  context: GradeContext,
+): Grade {
+  const observed: ObservedResponse[] = [];
+  const problems: string[] = [];
+  expectations.forEach((expect, index) => {
+    const response = responses[index];
+    const label = expectations.length > 1 ? `request ${index + 1}: ` : "";
+    if (!response) {
+      if (exchange.error) problems.push(`${label}no answer: ${exchange.error}`);
+      else if (exchange.timedOut) problems.push(`${label}no answer within ${exchange.timeoutMs} ms: a hang`);
+      else if (!expect.outcomes.includes("reject")) problems.push(`${label}the connection was closed without an answer; expected ${describe(expect.outcomes)}`);
+      return;
+    }
+    const app = appView(response);
+    const outcome = classifyOutcome(response.status);
+    observed.push({
+      status: response.status,
+      answeredBy: answeredBy(response, app, context.proxyInPath),
+      outcome,
+      ...(app ? { app: { host: app.host, scheme: app.scheme, remoteIp: app.remoteIp, headerHost: app.headers.host } } : {}),
+    });
+    const fits = outcome === "400" ? expect.outcomes.includes("400") || expect.outcomes.includes("reject") : outcome !== "other" && expect.outcomes.includes(outcome);
+    if (!fits) {
+      const reached = outcome === "accept" ? (app ? ` (the app served it as Host '${app.host}')` : "") : "";
+      problems.push(`${label}expected ${describe(expect.outcomes)}, got ${response.status}${reached}`);
+      return;
+    }
+    if (outcome === "accept") {
+      const problem = beliefProblem(expect, app, context);
+      if (problem) problems.push(label + problem);
+    }
+  });
+  return { observed, pass: problems.length === 0, explanation: problems.join("; ") };
+}

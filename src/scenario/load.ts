@@ -1,0 +1,177 @@
+/**
+ * Reads a scenario file (YAML or JSON), validates it against the field table and returns a Scenario with defaults,
+ * or throws a ScenarioError listing every problem with file, line, column and field.
+ */
+import { readFile } from "node:fs/promises";
+import { basename, extname } from "node:path";
+import { LineCounter, parseDocument, stringify } from "yaml";
+import { parseIpAddress, parseIpNetwork } from "../policy/ip-address.js";
+import type { ForwardedHeaderFlag } from "../policy/forwarded-headers.js";
+import { ScenarioError, type ScenarioIssue } from "./issues.js";
+import { scenarioSpec } from "./schema.js";
+import type { AppConfig, Scenario, TopologyKind } from "./types.js";
+import { addIssue, INVALID, validateNode, type Located, type ValidationContext } from "./validate.js";
+
+/** The document as validated: only the fields given, durations in ms, host strings as lists. */
+interface RawApp {
+  name: string;
+  allowedHosts?: string[];
+  allowEmptyHosts?: boolean;
+  includeFailureMessage?: boolean;
+  allowHostHeaderOverride?: boolean;
+  forwardedHeaders?: string[];
+  forwardLimit?: number | null;
+  knownProxies?: string[];
+  knownNetworks?: string[];
+  forwardedAllowedHosts?: string[];
+  requireHeaderSymmetry?: boolean;
+}
+
+interface RawScenario {
+  name?: string;
+  description?: string;
+  apps: RawApp[];
+  topologies?: TopologyKind[];
+  proxy?: Partial<{ engine: "builtin"; preserveHost: boolean; forwardedFor: "append" | "replace"; stripClientForwarded: boolean; allowedHosts: string[]; upstreamTimeout: number }>;
+  load?: Partial<{ connections: number; pipelining: number; duration: number; warmup: number; rounds: number; path: string; method: string; host: string; body: string }>;
+  policy?: { hosts?: string[] };
+  network?: { clientAddress?: string };
+  probes?: { enabled?: boolean; timeout?: number };
+}
+
+export const DEFAULT_CLIENT_ADDRESS = "203.0.113.10";
+
+function resolveApp(raw: RawApp): AppConfig {
+  const flags = (raw.forwardedHeaders ?? []).filter((flag) => flag !== "None") as ForwardedHeaderFlag[];
+  return {
+    name: raw.name,
+    allowedHosts: raw.allowedHosts && raw.allowedHosts.length > 0 ? raw.allowedHosts : ["*"],
+    allowEmptyHosts: raw.allowEmptyHosts ?? true,
+    includeFailureMessage: raw.includeFailureMessage ?? true,
+    allowHostHeaderOverride: raw.allowHostHeaderOverride ?? false,
+    forwardedHeaders:
+      flags.length === 0
+        ? null
+        : {
+            forwardedHeaders: flags,
+            ...(raw.forwardLimit !== undefined ? { forwardLimit: raw.forwardLimit } : {}),
+            ...(raw.knownProxies ? { knownProxies: raw.knownProxies } : {}),
+            ...(raw.knownNetworks ? { knownNetworks: raw.knownNetworks } : {}),
+            ...(raw.forwardedAllowedHosts ? { allowedHosts: raw.forwardedAllowedHosts } : {}),
+            ...(raw.requireHeaderSymmetry !== undefined ? { requireHeaderSymmetry: raw.requireHeaderSymmetry } : {}),
+          },
+  };
+}
+
+/** Checks that need more than one field's type, recorded at the field they concern. */
+function checkMeaning(raw: RawScenario, context: ValidationContext): void {
+  const at = (path: string): Located => context.positions.get(path) ?? { line: 1, column: 1 };
+  const names = new Set<string>();
+  raw.apps.forEach((app, i) => {
+    if (names.has(app.name)) addIssue(context, at(`apps[${i}].name`), `apps[${i}].name`, `expected a unique app name, found "${app.name}" twice`);
+    names.add(app.name);
+    app.knownProxies?.forEach((text, j) => {
+      const path = `apps[${i}].knownProxies[${j}]`;
+      if (!parseIpAddress(text)) addIssue(context, at(path), path, `expected an IP address such as 10.0.0.1 or ::1, found "${text}"`);
+    });
+    app.knownNetworks?.forEach((text, j) => {
+      const path = `apps[${i}].knownNetworks[${j}]`;
+      if (!text.includes("/") || !parseIpNetwork(text)) addIssue(context, at(path), path, `expected a CIDR network such as 10.0.0.0/8, found "${text}"`);
+    });
+  });
+  const clientAddress = raw.network?.clientAddress;
+  if (clientAddress !== undefined && !parseIpAddress(clientAddress)) {
+    addIssue(context, at("network.clientAddress"), "network.clientAddress", `expected an IP address, found "${clientAddress}"`);
+  }
+}
+
+function policyHosts(raw: RawScenario): string[] {
+  if (raw.policy?.hosts && raw.policy.hosts.length > 0) return raw.policy.hosts;
+  const hosts = raw.apps.flatMap((app) => app.allowedHosts ?? []).filter((host) => host !== "*");
+  return [...new Set(hosts)];
+}
+
+function resolve(raw: RawScenario, file: string | null, context: ValidationContext): Scenario {
+  const hosts = policyHosts(raw);
+  if (hosts.length === 0) {
+    addIssue(
+      context,
+      context.positions.get("policy.hosts") ?? context.positions.get("apps") ?? { line: 1, column: 1 },
+      "policy.hosts",
+      "no public hosts: list them in policy.hosts (needed when every app allows any host, as AllowedHosts '*' does)",
+    );
+  }
+  const loadHost = raw.load?.host ?? hosts.find((host) => !host.includes("*")) ?? hosts[0]?.replace(/^\*\./, "www.");
+  return {
+    file,
+    name: raw.name ?? (file ? basename(file, extname(file)) : "scenario"),
+    description: raw.description ?? "",
+    apps: raw.apps.map(resolveApp),
+    topologies: raw.topologies ?? ["edge", "proxied"],
+    proxy: {
+      engine: raw.proxy?.engine ?? "builtin",
+      preserveHost: raw.proxy?.preserveHost ?? true,
+      forwardedFor: raw.proxy?.forwardedFor ?? "replace",
+      stripClientForwarded: raw.proxy?.stripClientForwarded ?? true,
+      allowedHosts: raw.proxy?.allowedHosts ?? null,
+      upstreamTimeoutMs: raw.proxy?.upstreamTimeout ?? 30_000,
+    },
+    load: {
+      connections: raw.load?.connections ?? 10,
+      pipelining: raw.load?.pipelining ?? 1,
+      durationMs: raw.load?.duration ?? 2000,
+      warmupMs: raw.load?.warmup ?? 1000,
+      rounds: raw.load?.rounds ?? 3,
+      path: raw.load?.path ?? "/",
+      method: raw.load?.method ?? "GET",
+      host: loadHost ?? "localhost",
+      body: raw.load?.body ?? null,
+    },
+    policy: { hosts },
+    network: { clientAddress: raw.network?.clientAddress ?? DEFAULT_CLIENT_ADDRESS },
+    probes: { enabled: raw.probes?.enabled ?? true, timeoutMs: raw.probes?.timeout ?? 2000 },
+  };
+}
+
+/** Parses and validates scenario text; `file` names it in every error. */
+export function parseScenario(text: string, file: string): Scenario {
+  const lineCounter = new LineCounter();
+  const context: ValidationContext = { file, lineCounter, issues: [], positions: new Map() };
+  const issue = (offset: number, message: string): ScenarioIssue => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file, line, column: col, path: "", message };
+  };
+  if (text.includes("\u0000")) {
+    throw new ScenarioError([{ file, line: 1, column: 1, path: "", message: "expected a YAML or JSON text file, found binary data" }]);
+  }
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  if (document.errors.length > 0) {
+    throw new ScenarioError(document.errors.map((error) => issue(error.pos[0], `YAML syntax: ${error.message.split("\n")[0]}`)));
+  }
+  if (document.contents === null) {
+    throw new ScenarioError([{ file, line: 1, column: 1, path: "", message: "the file is empty: expected a scenario mapping with at least `apps`" }]);
+  }
+  const value = validateNode(context, scenarioSpec, document.contents, "", { line: 1, column: 1 });
+  if (value !== INVALID) checkMeaning(value as RawScenario, context);
+  if (context.issues.length > 0 || value === INVALID) throw new ScenarioError(context.issues);
+  const scenario = resolve(value as RawScenario, file, context);
+  if (context.issues.length > 0) throw new ScenarioError(context.issues);
+  return scenario;
+}
+
+/** Reads and validates a scenario file. */
+export async function loadScenario(path: string): Promise<Scenario> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
+    throw new ScenarioError([{ file: path, line: 1, column: 1, path: "", message: `cannot read the scenario: ${reason}` }]);
+  }
+  return parseScenario(text, path);
+}
+
+/** Validates a scenario given as a plain object (the programmatic API); errors point into its YAML form. */
+export function scenarioFromObject(input: unknown, label = "<scenario object>"): Scenario {
+  return parseScenario(stringify(input), label);
+}

@@ -1,0 +1,106 @@
+/** The scenario file's fields: names, types, limits and what each means (the source of the JSON Schema too). */
+import { FORWARDED_HEADER_FLAGS } from "../policy/forwarded-headers.js";
+import type { FieldSpec, ObjectSpec } from "./spec.js";
+
+export const TOPOLOGY_KINDS = ["edge", "proxied"] as const;
+export const PROXY_ENGINES = ["builtin"] as const;
+export const FORWARDED_FOR_MODES = ["append", "replace"] as const;
+
+const hostList = (description: string): FieldSpec => ({
+  type: "stringOrList",
+  description,
+  separator: ";",
+  items: { type: "string", minLength: 1, description: "A host name without port; `*.example.com` for subdomains, `*` for any." },
+});
+
+const appSpec: ObjectSpec = {
+  type: "object",
+  description: "A simulated ASP.NET Core app (Kestrel + HostFiltering + ForwardedHeaders).",
+  required: ["name"],
+  fields: {
+    name: { type: "string", minLength: 1, description: "The app's name, shown in reports and in its answers." },
+    allowedHosts: hostList("HostFilteringOptions.AllowedHosts: a `;`-separated string as in appsettings.json, or a list. Default `*` (filtering off)."),
+    allowEmptyHosts: { type: "boolean", description: "HostFilteringOptions.AllowEmptyHosts (default true): let a missing or empty Host through." },
+    includeFailureMessage: { type: "boolean", description: "HostFilteringOptions.IncludeFailureMessage (default true): the 400 carries the 'Invalid Hostname' page." },
+    allowHostHeaderOverride: { type: "boolean", description: "KestrelServerOptions.AllowHostHeaderOverride (default false)." },
+    forwardedHeaders: {
+      type: "stringOrList",
+      separator: ",",
+      description: "ForwardedHeadersOptions.ForwardedHeaders: which X-Forwarded-* the app applies (default None: the middleware is off).",
+      items: { type: "string", enum: [...FORWARDED_HEADER_FLAGS, "All", "None"], description: "A ForwardedHeaders flag." },
+    },
+    forwardLimit: { type: "integer", minimum: 0, nullable: true, description: "ForwardedHeadersOptions.ForwardLimit (default 1; null: no limit)." },
+    knownProxies: { type: "array", items: { type: "string", description: "An IP address." }, description: "ForwardedHeadersOptions.KnownProxies (default ['::1'])." },
+    knownNetworks: { type: "array", items: { type: "string", description: "A CIDR network." }, description: "ForwardedHeadersOptions.KnownNetworks (default ['127.0.0.0/8'])." },
+    forwardedAllowedHosts: hostList("ForwardedHeadersOptions.AllowedHosts: the X-Forwarded-Host values the app accepts (default: any)."),
+    requireHeaderSymmetry: { type: "boolean", description: "ForwardedHeadersOptions.RequireHeaderSymmetry (default false)." },
+  },
+};
+
+export const scenarioSpec: ObjectSpec = {
+  type: "object",
+  description: "An edgebench scenario: apps, how they are deployed (edge, proxied), the load to run and the Host policy to check.",
+  required: ["apps"],
+  fields: {
+    $schema: { type: "string", description: "The JSON Schema of this file, for editors." },
+    name: { type: "string", minLength: 1, description: "The scenario's name (default: the file name)." },
+    description: { type: "string", description: "What this scenario shows." },
+    apps: { type: "array", minItems: 1, items: appSpec, description: "The apps under test; behind the proxy they share its port, routed by Host." },
+    topologies: {
+      type: "array",
+      minItems: 1,
+      unique: true,
+      items: { type: "string", enum: TOPOLOGY_KINDS, description: "A topology." },
+      description: "Which deployments to run: `edge` (clients reach the app's own port) and `proxied` (client → reverse proxy → app). Default both.",
+    },
+    proxy: {
+      type: "object",
+      description: "The reverse proxy of the proxied topology.",
+      fields: {
+        engine: { type: "string", enum: PROXY_ENGINES, description: "Which proxy runs (default builtin)." },
+        preserveHost: { type: "boolean", description: "Pass the client's Host upstream (default true); false sends the app's address and the client's Host in X-Forwarded-Host." },
+        forwardedFor: { type: "string", enum: FORWARDED_FOR_MODES, description: "X-Forwarded-For: append the peer to the client's list, or replace it (default replace)." },
+        stripClientForwarded: { type: "boolean", description: "Drop client-sent X-Forwarded-*, Forwarded, X-Host, X-Original-Host and similar (default true)." },
+        allowedHosts: hostList("A proxy-side Host allowlist; others get 421 (default: none, every Host is forwarded)."),
+        upstreamTimeout: { type: "duration", minimumMs: 1, description: "How long to wait for the app's answer before a 504 (default 30s)." },
+      },
+    },
+    load: {
+      type: "object",
+      description: "The load run against each topology.",
+      fields: {
+        connections: { type: "integer", minimum: 1, maximum: 10000, description: "Concurrent connections (default 10)." },
+        pipelining: { type: "integer", minimum: 1, maximum: 64, description: "Requests in flight per connection (default 1)." },
+        duration: { type: "duration", minimumMs: 100, maximumMs: 3_600_000, description: "Length of each measured round per topology (default 2s)." },
+        warmup: { type: "duration", minimumMs: 0, maximumMs: 600_000, description: "Unmeasured load per topology before the rounds (default 1s)." },
+        rounds: { type: "integer", minimum: 1, maximum: 1000, description: "Measured rounds; topologies alternate within each (default 3)." },
+        path: { type: "string", minLength: 1, description: "Request path (default /)." },
+        method: { type: "string", enum: ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"], description: "Request method (default GET)." },
+        host: { type: "string", minLength: 1, description: "Host header of the load (default: the first exact host of the policy)." },
+        body: { type: "string", description: "Request body (default none)." },
+      },
+    },
+    policy: {
+      type: "object",
+      description: "What the deployment must do with Host: the public hosts it must serve.",
+      fields: {
+        hosts: hostList("The public hosts the deployment must serve (default: the apps' allowedHosts)."),
+      },
+    },
+    network: {
+      type: "object",
+      description: "How the simulation attributes peers.",
+      fields: {
+        clientAddress: { type: "string", minLength: 1, description: "The address apps attribute to a client that is not their proxy (default 203.0.113.10, a documentation address never contacted)." },
+      },
+    },
+    probes: {
+      type: "object",
+      description: "The Host-header probes.",
+      fields: {
+        enabled: { type: "boolean", description: "Run probes (default true)." },
+        timeout: { type: "duration", minimumMs: 10, maximumMs: 120_000, description: "Per-probe limit; no answer by then is a hang (default 2s)." },
+      },
+    },
+  },
+};

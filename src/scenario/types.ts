@@ -1,0 +1,58 @@
+/** A scenario after validation, with every default filled in: what the rest of edgebench works from. */
+import type { ForwardedHeadersOptions } from "../policy/forwarded-headers.js";
+import type { FORWARDED_FOR_MODES, PROXY_ENGINES, TOPOLOGY_KINDS } from "./schema.js";
+
+export type TopologyKind = (typeof TOPOLOGY_KINDS)[number];
+export type ProxyEngine = (typeof PROXY_ENGINES)[number];
+export type ForwardedForMode = (typeof FORWARDED_FOR_MODES)[number];
+
+export interface AppConfig {
+  name: string;
+  allowedHosts: string[];
+  allowEmptyHosts: boolean;
+  includeFailureMessage: boolean;
+  allowHostHeaderOverride: boolean;
+  /** Null: the ForwardedHeaders middleware is not in the pipeline. */
+  forwardedHeaders: ForwardedHeadersOptions | null;
+}
+
+export interface ProxyConfig {
+  engine: ProxyEngine;
+  preserveHost: boolean;
+  forwardedFor: ForwardedForMode;
+  stripClientForwarded: boolean;
+  /** Null: no proxy-side allowlist. */
+  allowedHosts: string[] | null;
+  upstreamTimeoutMs: number;
+}
+
+export interface LoadConfig {
+  connections: number;
+  pipelining: number;
+  durationMs: number;
+  warmupMs: number;
+  rounds: number;
+  path: string;
+  method: string;
+  host: string;
+  body: string | null;
+}
+
+export interface PolicyConfig {
+  /** The public hosts the deployment must serve (HostFiltering syntax: `*.example.com`). */
+  hosts: string[];
+}
+
+export interface Scenario {
+  /** The file it came from, or null when built in code. */
+  file: string | null;
+  name: string;
+  description: string;
+  apps: AppConfig[];
+  topologies: TopologyKind[];
+  proxy: ProxyConfig;
+  load: LoadConfig;
+  policy: PolicyConfig;
+  network: { clientAddress: string };
+  probes: { enabled: boolean; timeoutMs: number };
+}
