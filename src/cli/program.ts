@@ -1,0 +1,105 @@
+/** The command line: parses arguments with commander and calls the library. Nothing else happens here. */
+import { Command, InvalidArgumentError, Option } from "commander";
+import { REPORTER_NAMES, type ReporterName } from "../reporters/index.js";
+import { parseDuration } from "../scenario/spec.js";
+import { VERSION } from "../version.js";
+import { executeScenarios, type ExecuteOptions } from "./commands/execute.js";
+import { listProbesCommand } from "./commands/list-probes.js";
+import { validateCommand } from "./commands/validate.js";
+import type { ExitCode } from "./exit-codes.js";
+
+function durationOption(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === null || ms < 0) throw new InvalidArgumentError("expected a duration such as 500ms, 2s or 1m");
+  return ms;
+}
+
+function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
+  return number;
+}
+
+interface CommandOptions extends ExecuteOptions {
+  reporter: ReporterName;
+}
+
+function addRunOptions(command: Command, withLoad: boolean): Command {
+  command
+    .addOption(new Option("-r, --reporter <name>", "report format").choices(REPORTER_NAMES).default("terminal"))
+    .option("-o, --out <file>", "write the report to a file (atomically) instead of stdout")
+    .option("-q, --quiet", "no progress on stderr");
+  if (withLoad) {
+    command
+      .option("-d, --duration <time>", "length of each measured round per topology (overrides the scenario)", durationOption)
+      .option("-w, --warmup <time>", "unmeasured load per topology first", durationOption)
+      .option("--rounds <n>", "measured rounds", positiveInteger)
+      .option("-c, --connections <n>", "concurrent connections", positiveInteger);
+  }
+  return command;
+}
+
+/** Builds the program; `done` receives each command's exit code. */
+export function buildProgram(done: (code: ExitCode) => void): Command {
+  const program = new Command("edgebench")
+    .description("What does a reverse proxy cost, and is Host filtering right? Edge vs proxied load and Host-header probes from scenario files.")
+    .version(VERSION, "-V, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .addHelpText(
+      "after",
+      `
+Exit codes: 0 passed, 1 a probe or threshold failed, 2 usage or scenario error, 130 interrupted.
+
+Examples:
+  $ edgebench run                              # the bundled default scenario
+  $ edgebench run scenarios/allowed-hosts-star.yaml --reporter json --out run.json
+  $ edgebench probe scenarios/*.yaml           # CI gate: exit 1 on a failed probe
+  $ edgebench validate scenarios/*.yaml`,
+    );
+
+  addRunOptions(
+    program
+      .command("run")
+      .description("start edge and proxied topologies, run load and Host probes against both, print a comparative report")
+      .argument("[scenario...]", "scenario files (YAML or JSON); default scenarios/default.yaml"),
+    true,
+  )
+    .addHelpText("after", "\nExamples:\n  $ edgebench run\n  $ edgebench run scenarios/default.yaml --rounds 5 --duration 3s\n  $ edgebench run my.yaml -r json -o result.json")
+    .action(async (files: string[], options: CommandOptions) => done(await executeScenarios(files, { load: true, probes: true }, options)));
+
+  addRunOptions(
+    program
+      .command("probe")
+      .description("send the Host-header probe catalog to every topology and grade the answers (no load)")
+      .argument("[scenario...]", "scenario files; default scenarios/default.yaml"),
+    false,
+  )
+    .addHelpText("after", "\nExamples:\n  $ edgebench probe\n  $ edgebench probe scenarios/*.yaml --reporter json --out probes.json")
+    .action(async (files: string[], options: CommandOptions) => done(await executeScenarios(files, { load: false, probes: true }, options)));
+
+  addRunOptions(
+    program
+      .command("bench")
+      .description("latency and throughput only: edge vs proxied in alternating rounds (no probes)")
+      .argument("[scenario...]", "scenario files; default scenarios/default.yaml"),
+    true,
+  )
+    .addHelpText("after", "\nExamples:\n  $ edgebench bench\n  $ edgebench bench scenarios/default.yaml --rounds 7 --connections 50")
+    .action(async (files: string[], options: CommandOptions) => done(await executeScenarios(files, { load: true, probes: false }, options)));
+
+  program
+    .command("validate")
+    .description("check scenario files and report every problem with file, line and field")
+    .argument("[scenario...]", "scenario files; default scenarios/default.yaml")
+    .addHelpText("after", "\nExamples:\n  $ edgebench validate scenarios/*.yaml")
+    .action(async (files: string[]) => done(await validateCommand(files)));
+
+  program
+    .command("list-probes")
+    .description("print the Host-header probe catalog")
+    .option("--json", "as JSON")
+    .addHelpText("after", "\nExamples:\n  $ edgebench list-probes\n  $ edgebench list-probes --json")
+    .action((options: { json?: boolean }) => done(listProbesCommand(options)));
+
+  return program;
+}

@@ -1,0 +1,110 @@
+/** The human report: load table, proxy overhead with its interval, probe matrix, failures and a one-line verdict. */
+import { Chalk } from "chalk";
+import type { Overhead, ProbeResult, RunResult } from "../results/types.js";
+import { formatDuration, formatRate, formatRatio, formatSignedDuration, table } from "./format.js";
+
+export interface TerminalOptions {
+  color: boolean;
+  /** Terminal width; wide tables are narrowed to fit (default 80). */
+  width?: number;
+}
+
+const METRIC_LABEL: Record<Overhead["metric"], string> = { p50: "p50", p90: "p90", p99: "p99", p999: "p99.9", rps: "req/s" };
+
+function targetLabel(result: ProbeResult): string {
+  return result.via === "bypass" ? `${result.topology}→app` : result.topology;
+}
+
+export function renderTerminal(result: RunResult, options: TerminalOptions): string {
+  const c = new Chalk({ level: options.color ? 1 : 0 });
+  const width = options.width ?? 80;
+  const out: string[] = [];
+  const { scenario } = result;
+  out.push(c.bold(`edgebench ${result.tool.version} · scenario ${scenario.name}`) + (scenario.file ? c.dim(` (${scenario.file})`) : ""));
+  if (scenario.description) out.push(c.dim(scenario.description));
+  out.push(c.dim(`policy hosts: ${scenario.policyHosts.join(", ")} · proxy: ${scenario.proxyEngine}`));
+  if (result.interrupted) out.push(c.yellow("Interrupted: the report holds what was measured before the stop."));
+
+  const load = result.load;
+  if (load) {
+    const s = load.settings;
+    out.push("");
+    out.push(
+      c.bold("Load") +
+        c.dim(
+          ` · closed model, ${s.connections} connection${s.connections === 1 ? "" : "s"}${s.pipelining > 1 ? ` ×${s.pipelining} pipelined` : ""}, ` +
+            `${load.order.length}/${s.rounds} rounds × ${formatDuration(s.durationMs * 1000)} (warm-up ${formatDuration(s.warmupMs * 1000)}), ${s.method} ${s.path} Host: ${s.host}`,
+        ),
+    );
+    const rows = [["", "req/s", "p50", "p90", "p99", "p99.9", "max", "failed"].map((h) => c.dim(h))];
+    for (const t of load.topologies) {
+      const failed = t.non2xx + t.errors + t.timeouts;
+      rows.push([
+        t.topology,
+        formatRate(t.medianRps),
+        formatDuration(t.latency.p50Us),
+        formatDuration(t.latency.p90Us),
+        formatDuration(t.latency.p99Us),
+        formatDuration(t.latency.p999Us),
+        formatDuration(t.latency.maxUs),
+        failed > 0 ? c.red(String(failed)) : "0",
+      ]);
+    }
+    out.push(...table(rows, new Set([1, 2, 3, 4, 5, 6, 7])).map((line) => `  ${line}`));
+    out.push(c.dim("  req/s: median of rounds; percentiles: all rounds' responses, µs resolution"));
+    if (load.overhead) {
+      out.push("");
+      out.push(c.bold("Proxy overhead") + c.dim(` · proxied − edge, median of ${load.overhead[0]?.perRound.length ?? 0} paired rounds [95% bootstrap interval] (min … max)`));
+      const overheadRows = load.overhead.map((o) => {
+        const fmt = o.unit === "ratio" ? formatRatio : formatSignedDuration;
+        const marker = o.significant ? " " : c.yellow("~");
+        return [METRIC_LABEL[o.metric], `${marker}${fmt(o.median)}`, c.dim(`[${fmt(o.ci95[0])} … ${fmt(o.ci95[1])}]`), c.dim(`(${fmt(o.min)} … ${fmt(o.max)})`)];
+      });
+      out.push(...table(overheadRows, new Set([1])).map((line) => `  ${line}`));
+      if (load.overhead.some((o) => !o.significant)) out.push(c.dim("  ~: the interval includes no difference; more rounds would tell"));
+    }
+  }
+
+  const probes = result.probes;
+  if (probes) {
+    out.push("");
+    out.push(c.bold("Host probes") + c.dim(` · ${probes.passed} passed, ${probes.failed} failed${probes.skipped.length ? `, ${probes.skipped.length} not applicable to this policy` : ""}`));
+    const columns = [...new Set(probes.results.map(targetLabel))];
+    const ids = [...new Set(probes.results.map((r) => r.probe))];
+    const cellWidth = Math.max(...columns.map((col) => col.length), 6);
+    const idWidth = Math.max(10, width - 2 - columns.length * (cellWidth + 2));
+    const rows = [["", ...columns].map((h) => c.dim(h))];
+    for (const id of ids) {
+      const label = id.length > idWidth ? `${id.slice(0, idWidth - 1)}…` : id;
+      rows.push([
+        label,
+        ...columns.map((column) => {
+          const r = probes.results.find((x) => x.probe === id && targetLabel(x) === column);
+          if (!r) return c.dim("·");
+          const statuses = r.observed.map((o) => o.status).join("+") || (r.timedOut ? "hang" : "closed");
+          return r.pass ? c.green(`✓ ${statuses}`) : c.red(`✗ ${statuses}`);
+        }),
+      ]);
+    }
+    out.push(...table(rows).map((line) => `  ${line}`));
+    const failures = probes.results.filter((r) => !r.pass);
+    if (failures.length > 0) {
+      out.push("");
+      out.push(c.bold("Why they failed"));
+      for (const r of failures) {
+        out.push(`  ${c.red("✗")} ${r.probe} on ${targetLabel(r)} ${c.dim(`(${r.reference})`)}`);
+        out.push(`    ${r.explanation}`);
+      }
+    }
+  }
+
+  out.push("");
+  if (result.verdict.passed) {
+    out.push(c.green.bold("PASS") + c.dim(" · every probe met the policy and the load was answered"));
+  } else {
+    out.push(c.red.bold("FAIL") + ` · ${result.verdict.failures.length} problem${result.verdict.failures.length === 1 ? "" : "s"}`);
+    const otherFailures = result.verdict.failures.filter((f) => !f.startsWith("probe "));
+    for (const failure of otherFailures) out.push(`  ${c.red("✗")} ${failure}`);
+  }
+  return `${out.join("\n")}\n`;
+}

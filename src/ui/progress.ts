@@ -1,0 +1,43 @@
+/** Spinners on stderr while a run works: only on a TTY, never with --quiet. Listens to run events; never measures. */
+import ora, { type Ora } from "ora";
+import type { RunEvent, RunEventListener } from "../runners/events.js";
+
+export interface Progress {
+  listener: RunEventListener;
+  note(text: string): void;
+  stop(): void;
+}
+
+function describe(event: RunEvent): string | null {
+  switch (event.type) {
+    case "starting":
+      return `starting ${event.topologies.join(" and ")} on loopback`;
+    case "started":
+      return event.entries.map((e) => `${e.topology} ${e.url}`).join(", ");
+    case "probes":
+      return `sending ${event.count} Host probes`;
+    case "warmup":
+      return `warming up ${event.topology} (${event.durationMs} ms)`;
+    case "round":
+      return `round ${event.round}/${event.rounds}: ${event.topology} (${event.durationMs} ms)`;
+    case "round-done":
+      return null;
+    case "stopping":
+      return "stopping servers";
+  }
+}
+
+export function createProgress(enabled: boolean, stream: NodeJS.WriteStream = process.stderr): Progress {
+  if (!enabled) return { listener: () => {}, note: () => {}, stop: () => {} };
+  const spinner: Ora = ora({ stream, discardStdin: false }).start("edgebench");
+  return {
+    listener: (event) => {
+      const text = describe(event);
+      if (text) spinner.text = text;
+    },
+    note: (text) => {
+      spinner.text = text;
+    },
+    stop: () => spinner.stop(),
+  };
+}
