@@ -177,20 +177,29 @@ export function createProxyHandler(options: ProxyOptions) {
     const upstream = upstreamFor(upstreamRoute.upstream);
     const dropped = connectionTokens(head);
     const headers: string[] = [];
-    const clientForwardedFor: string[] = [];
+    const clientValues: Record<"x-forwarded-for" | "x-forwarded-host" | "x-forwarded-proto", string[]> = {
+      "x-forwarded-for": [],
+      "x-forwarded-host": [],
+      "x-forwarded-proto": [],
+    };
     for (const [name, value] of head.fields) {
       const lower = name.toLowerCase();
       if (lower === "host" || HOP_BY_HOP.has(lower) || dropped.has(lower)) continue;
-      if (lower === "x-forwarded-for") clientForwardedFor.push(value);
+      if (lower in clientValues) {
+        clientValues[lower as keyof typeof clientValues].push(value);
+        continue;
+      }
       if (strip && (CLIENT_FORWARDING.has(lower) || lower.includes("_"))) continue;
-      if (!strip && (lower === "x-forwarded-for" || lower === "x-forwarded-proto" || lower === "x-forwarded-host")) continue;
       headers.push(name, value);
     }
+    // Each hop appends to what came before; stripping starts the lists afresh at this, the first hop.
+    const chain = (name: keyof typeof clientValues, own: string, keepClient: boolean): string =>
+      keepClient && clientValues[name].length > 0 ? `${clientValues[name].join(", ")}, ${own}` : own;
     const peer = exchange.remoteAddress.startsWith("::ffff:") ? exchange.remoteAddress.slice(7) : exchange.remoteAddress;
-    const forwardedFor = appendForwardedFor && clientForwardedFor.length > 0 ? `${clientForwardedFor.join(", ")}, ${peer}` : peer;
     headers.push("Host", preserveHost ? target.host : upstream.authority);
-    headers.push("X-Forwarded-For", forwardedFor, "X-Forwarded-Proto", exchange.secure ? "https" : "http");
-    if (target.host.length > 0) headers.push("X-Forwarded-Host", target.host);
+    headers.push("X-Forwarded-For", chain("x-forwarded-for", peer, appendForwardedFor));
+    headers.push("X-Forwarded-Proto", chain("x-forwarded-proto", exchange.secure ? "https" : "http", !strip));
+    if (target.host.length > 0) headers.push("X-Forwarded-Host", chain("x-forwarded-host", target.host, !strip));
     if (exchange.framing.kind === "length") headers.push("Content-Length", String(exchange.framing.length));
 
     let upstreamResponse;

@@ -68,12 +68,6 @@ function describe(outcomes: readonly Outcome[]): string {
 /** Why an accepted request is still wrong, from what the app believed; null when it is right. */
 function beliefProblem(expect: ResponseExpectation, app: AppView | null, context: GradeContext): string | null {
   if (!app) return "a 2xx that did not come from the app: the proxy answered for a host it should refuse or route";
-  if (!matchesPolicy(app.host, context.policyHosts)) {
-    return `the app served Host '${app.host}', which the policy does not allow: list only the public hosts in AllowedHosts (or the proxy's allowlist)`;
-  }
-  if (expect.appHost !== undefined && app.host.toLowerCase() !== expect.appHost.toLowerCase()) {
-    return `the app believed Host '${app.host}' instead of '${expect.appHost}'`;
-  }
   const forged = expect.notBelieved;
   if (forged?.host !== undefined && app.host.toLowerCase() === forged.host.toLowerCase()) {
     return `the app believed the forged host '${forged.host}': trust X-Forwarded-Host only from known proxies (KnownProxies/KnownNetworks) and strip it at the edge`;
@@ -83,6 +77,12 @@ function beliefProblem(expect: ResponseExpectation, app: AppView | null, context
   }
   if (forged?.scheme !== undefined && app.scheme === forged.scheme) {
     return `the app believed the forged scheme '${forged.scheme}': trust X-Forwarded-Proto only from known proxies`;
+  }
+  if (!matchesPolicy(app.host, context.policyHosts)) {
+    return `the app served Host '${app.host}', which the policy does not allow: list only the public hosts in AllowedHosts (or the proxy's allowlist)`;
+  }
+  if (expect.appHost !== undefined && app.host.toLowerCase() !== expect.appHost.toLowerCase()) {
+    return `the app believed Host '${app.host}' instead of '${expect.appHost}'`;
   }
   if (context.proxyInPath) {
     for (const [name, value] of expect.forbiddenHeaders ?? []) {
