@@ -1,0 +1,121 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { loadScenario, parseScenario, scenarioFromObject } from "../../src/scenario/load.js";
+import { ScenarioError, type ScenarioIssue } from "../../src/scenario/issues.js";
+import { FIXTURES } from "../helpers/paths.js";
+
+async function issuesOf(name: string): Promise<ScenarioIssue[]> {
+  try {
+    await loadScenario(`${FIXTURES}scenarios/${name}`);
+  } catch (error) {
+    assert.ok(error instanceof ScenarioError, `expected a ScenarioError, got ${String(error)}`);
+    return error.issues;
+  }
+  assert.fail(`${name} was accepted`);
+}
+
+describe("scenario loading", () => {
+  it("fills defaults for a minimal scenario", async () => {
+    const scenario = await loadScenario(`${FIXTURES}scenarios/valid-minimal.yaml`);
+    assert.equal(scenario.name, "valid-minimal");
+    assert.deepEqual(scenario.topologies, ["edge", "proxied"]);
+    assert.deepEqual(scenario.apps[0]?.allowedHosts, ["app.example.com"]);
+    assert.equal(scenario.apps[0]?.allowEmptyHosts, true);
+    assert.equal(scenario.apps[0]?.forwardedHeaders, null);
+    assert.deepEqual(scenario.policy.hosts, ["app.example.com"]);
+    assert.equal(scenario.load.host, "app.example.com");
+    assert.equal(scenario.load.durationMs, 2000);
+    assert.equal(scenario.proxy.preserveHost, true);
+  });
+
+  it("reads JSON, durations and comma-separated flag strings", async () => {
+    const json = await loadScenario(`${FIXTURES}scenarios/valid.json`);
+    assert.equal(json.load.durationMs, 500);
+    assert.deepEqual(json.topologies, ["edge"]);
+    const tiny = await loadScenario(`${FIXTURES}scenarios/valid-tiny-load.yaml`);
+    assert.deepEqual(tiny.apps[0]?.forwardedHeaders?.forwardedHeaders, ["XForwardedFor", "XForwardedProto"]);
+    assert.deepEqual(tiny.apps[0]?.allowedHosts, ["app.example.com", "*.tenant.example.com"]);
+  });
+
+  it("names an unknown field with its line, column and a suggestion", async () => {
+    const [issue] = await issuesOf("unknown-field.yaml");
+    assert.equal(issue?.line, 3);
+    assert.equal(issue?.column, 5);
+    assert.equal(issue?.path, "apps[0].alowedHosts");
+    assert.match(issue!.message, /unknown field \(did you mean 'allowedHosts'\?\)/);
+    assert.match(issue!.file, /unknown-field\.yaml$/);
+  });
+
+  it("says what was expected and what was found", async () => {
+    const [issue] = await issuesOf("wrong-type.yaml");
+    assert.equal(issue?.path, "apps[0].allowEmptyHosts");
+    assert.equal(issue?.line, 4);
+    assert.match(issue!.message, /expected true or false, found "no"/);
+  });
+
+  it("lists the allowed values of an enumeration", async () => {
+    const [issue] = await issuesOf("bad-enum.yaml");
+    assert.equal(issue?.path, "topologies[1]");
+    assert.match(issue!.message, /one of edge, proxied.*found "proxyed".*did you mean 'proxied'/);
+  });
+
+  it("reports a missing required field", async () => {
+    const [issue] = await issuesOf("missing-required.yaml");
+    assert.equal(issue?.path, "apps");
+    assert.match(issue!.message, /required field is missing/);
+  });
+
+  it("reports YAML syntax errors with their position", async () => {
+    const issues = await issuesOf("yaml-syntax.yaml");
+    assert.ok(issues.length > 0);
+    assert.match(issues[0]!.message, /^YAML syntax:/);
+    assert.ok(issues[0]!.line >= 3);
+  });
+
+  it("reports an empty file, binary data and duplicate keys", async () => {
+    assert.match((await issuesOf("empty.yaml"))[0]!.message, /empty/);
+    assert.match((await issuesOf("binary.yaml"))[0]!.message, /binary/);
+    assert.match((await issuesOf("duplicate-key.yaml"))[0]!.message, /unique/i);
+  });
+
+  it("refuses negative durations and out-of-range numbers", async () => {
+    const issues = await issuesOf("negative-duration.yaml");
+    assert.deepEqual(
+      issues.map((i) => i.path),
+      ["load.duration", "load.rounds"],
+    );
+  });
+
+  it("checks addresses in knownProxies and knownNetworks", async () => {
+    const issues = await issuesOf("bad-known-proxy.yaml");
+    assert.deepEqual(
+      issues.map((i) => i.path),
+      ["apps[0].knownProxies[0]", "apps[0].knownNetworks[0]"],
+    );
+    assert.equal(issues[0]?.line, 5);
+  });
+
+  it("asks for a policy when every app allows any host", async () => {
+    const [issue] = await issuesOf("no-policy.yaml");
+    assert.equal(issue?.path, "policy.hosts");
+  });
+
+  it("collects every problem at once", async () => {
+    const issues = await issuesOf("several-problems.yaml");
+    assert.deepEqual(
+      issues.map((i) => i.path),
+      ["apps[0].forwardLimit", "apps[1].includeFailureMessage", "load.connections"],
+    );
+  });
+
+  it("reports a file that does not exist", async () => {
+    const [issue] = await issuesOf("does-not-exist.yaml");
+    assert.match(issue!.message, /no such file/);
+  });
+
+  it("accepts plain objects through the programmatic API", () => {
+    const scenario = scenarioFromObject({ apps: [{ name: "a", allowedHosts: ["x.example"] }], topologies: ["edge"] });
+    assert.deepEqual(scenario.policy.hosts, ["x.example"]);
+    assert.throws(() => parseScenario("apps: 3", "inline.yaml"), /inline\.yaml:1:7: apps: expected a list/);
+  });
+});
