@@ -184,7 +184,8 @@ export function createProxyHandler(options: ProxyOptions) {
     };
     for (const [name, value] of head.fields) {
       const lower = name.toLowerCase();
-      if (lower === "host" || HOP_BY_HOP.has(lower) || dropped.has(lower)) continue;
+      // Host and Content-Length are set from what this proxy decided, below.
+      if (lower === "host" || lower === "content-length" || HOP_BY_HOP.has(lower) || dropped.has(lower)) continue;
       if (lower in clientValues) {
         clientValues[lower as keyof typeof clientValues].push(value);
         continue;

@@ -1,0 +1,139 @@
+/** The built CLI as a user runs it: stdout, stderr and the exit code. */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { PROBE_CATALOG } from "../../src/runners/probes/catalog/index.js";
+import { FIXTURES, ROOT, SCENARIOS } from "../helpers/paths.js";
+import { isListening } from "../helpers/ports.js";
+
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], options: { interruptAfterMs?: number; timeoutMs?: number } = {}): Promise<Outcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, "bin/edgebench.js"), ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const limit = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`edgebench ${args.join(" ")} did not finish in time\n${stderr}`));
+    }, options.timeoutMs ?? 60_000);
+    if (options.interruptAfterMs) setTimeout(() => child.kill("SIGINT"), options.interruptAfterMs);
+    child.on("close", (code) => {
+      clearTimeout(limit);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function assertNoStackTrace(text: string): void {
+  assert.doesNotMatch(text, /^\s+at .+\(.+:\d+:\d+\)$/m);
+}
+
+describe("edgebench CLI", () => {
+  let work: string;
+  before(async () => {
+    work = await mkdtemp(join(tmpdir(), "edgebench-e2e-"));
+  });
+  after(async () => rm(work, { recursive: true, force: true }));
+
+  it("prints its version and help with examples", async () => {
+    const version = await cli(["--version"]);
+    assert.equal(version.code, 0);
+    assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+    const help = await cli(["--help"]);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /Examples:/);
+    for (const command of ["run", "probe", "bench", "validate", "list-probes"]) {
+      const sub = await cli([command, "--help"]);
+      assert.equal(sub.code, 0, command);
+      assert.match(sub.stdout, /Examples:/, command);
+    }
+  });
+
+  it("exits 2 with a hint on unknown options and bad values", async () => {
+    const unknown = await cli(["run", "--no-such-flag"]);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown option '--no-such-flag'/);
+    assert.match(unknown.stderr, /--help/);
+    const badValue = await cli(["run", "--rounds", "zero"]);
+    assert.equal(badValue.code, 2);
+    assert.match(badValue.stderr, /whole number/);
+    const badReporter = await cli(["probe", "--reporter", "xml"]);
+    assert.equal(badReporter.code, 2);
+    assert.match(badReporter.stderr, /Allowed choices are terminal, json/);
+  });
+
+  it("validates scenario files: 0 when all are valid, 2 naming file, line and field otherwise", async () => {
+    const ok = await cli(["validate", `${SCENARIOS}default.yaml`, `${SCENARIOS}allowed-hosts-star.yaml`]);
+    assert.equal(ok.code, 0);
+    assert.match(ok.stdout, /^ok .*default\.yaml/m);
+    const bad = await cli(["validate", `${FIXTURES}scenarios/unknown-field.yaml`, `${FIXTURES}scenarios/several-problems.yaml`]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /unknown-field\.yaml:3:5: apps\[0\]\.alowedHosts: unknown field/);
+    assert.match(bad.stderr, /several-problems\.yaml:\d+:\d+: load\.connections: expected a whole number >= 1/);
+    assertNoStackTrace(bad.stderr);
+  });
+
+  it("refuses to run a malformed scenario: exit 2, no stack trace, nothing started", async () => {
+    for (const fixture of ["yaml-syntax.yaml", "empty.yaml", "binary.yaml", "wrong-type.yaml"]) {
+      const result = await cli(["run", `${FIXTURES}scenarios/${fixture}`]);
+      assert.equal(result.code, 2, fixture);
+      assert.match(result.stderr, new RegExp(`${fixture.replace(".", "\\.")}:\\d+:\\d+: `), fixture);
+      assertNoStackTrace(result.stderr);
+      assert.equal(result.stdout, "");
+    }
+  });
+
+  it("exits 0 when every probe passes and 1 when one fails", async () => {
+    const pass = await cli(["probe", "-q"]);
+    assert.equal(pass.code, 0, pass.stdout);
+    assert.match(pass.stdout, /PASS/);
+    const fail = await cli(["probe", "-q", `${SCENARIOS}allowed-hosts-star.yaml`]);
+    assert.equal(fail.code, 1);
+    assert.match(fail.stdout, /✗ arbitrary-host on edge/);
+    assert.match(fail.stdout, /FAIL/);
+  });
+
+  it("writes a JSON report of a full run to a file", async () => {
+    const out = join(work, "run.json");
+    const result = await cli(["run", `${FIXTURES}scenarios/valid-tiny-load.yaml`, "--reporter", "json", "--out", out, "--rounds", "1"]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, "");
+    const report = JSON.parse(await readFile(out, "utf8"));
+    assert.equal(report.schemaVersion, 1);
+    assert.equal(report.scenario.name, "tiny");
+    assert.equal(report.load.settings.rounds, 1);
+    assert.equal(report.load.topologies.length, 2);
+    assert.equal(report.probes.failed, 0);
+    assert.equal(report.verdict.passed, true);
+  });
+
+  it("lists the probe catalog", async () => {
+    const table = await cli(["list-probes"]);
+    assert.equal(table.code, 0);
+    assert.match(table.stdout, /missing-host-http11\s+rfc-conformance/);
+    const json = JSON.parse((await cli(["list-probes", "--json"])).stdout);
+    assert.equal(json.length, PROBE_CATALOG.length);
+  });
+
+  it("stops on Ctrl-C, still writes what was measured, and exits 130", async () => {
+    const out = join(work, "interrupted.json");
+    const result = await cli(["bench", `${FIXTURES}scenarios/valid-tiny-load.yaml`, "--rounds", "200", "-r", "json", "-o", out], { interruptAfterMs: 2500 });
+    assert.equal(result.code, 130, result.stderr);
+    const report = JSON.parse(await readFile(out, "utf8"));
+    assert.equal(report.interrupted, true);
+    for (const topology of report.load.topologies) {
+      const port = Number(new URL(topology.url).port);
+      assert.equal(await isListening(port), false);
+    }
+  });
+});

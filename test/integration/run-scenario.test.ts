@@ -1,0 +1,94 @@
+/** The whole job on real topologies with a little load: counts and verdicts, never durations or rates. */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { runScenario } from "../../src/run.js";
+import type { RunEvent } from "../../src/runners/events.js";
+import { loadScenario } from "../../src/scenario/load.js";
+import { isListening } from "../helpers/ports.js";
+import { FIXTURES, SCENARIOS } from "../helpers/paths.js";
+
+function entryPorts(events: RunEvent[]): number[] {
+  const started = events.find((e): e is Extract<RunEvent, { type: "started" }> => e.type === "started");
+  return started ? started.entries.map((e) => Number(new URL(e.url).port)) : [];
+}
+
+describe("runScenario", () => {
+  it("runs load and probes on edge and proxied, pairs the rounds and stops every server", async () => {
+    const scenario = await loadScenario(`${FIXTURES}scenarios/valid-tiny-load.yaml`);
+    const events: RunEvent[] = [];
+    const result = await runScenario(scenario, { onEvent: (e) => events.push(e) });
+    assert.equal(result.schemaVersion, 1);
+    assert.equal(result.interrupted, false);
+    assert.equal(result.probes?.failed, 0, result.verdict.failures.join("\n"));
+    assert.ok((result.probes?.passed ?? 0) >= 50);
+    const load = result.load!;
+    assert.deepEqual(load.topologies.map((t) => t.topology).sort(), ["edge", "proxied"]);
+    for (const topology of load.topologies) {
+      assert.equal(topology.rounds.length, 2);
+      assert.ok(topology.responses > 0);
+      assert.equal(topology.non2xx, 0);
+      assert.equal(topology.latency.count, topology.rounds.reduce((sum, r) => sum + r.ok2xx, 0));
+    }
+    const proxied = load.topologies.find((t) => t.topology === "proxied")!;
+    // Every 2xx the client counted passed through the proxy and was answered by the app.
+    assert.ok((proxied.serverCounts.proxy?.["200"] ?? 0) >= proxied.rounds.reduce((s, r) => s + r.ok2xx, 0));
+    assert.equal(load.overhead?.find((o) => o.metric === "p50")?.perRound.length, 2);
+    assert.equal(load.order.length, 2);
+    assert.equal(result.verdict.passed, true);
+    for (const port of entryPorts(events)) assert.equal(await isListening(port), false, `port ${port} still listening`);
+  });
+
+  it("fails the bundled AllowedHosts '*' scenario on forged hosts", async () => {
+    const scenario = await loadScenario(`${SCENARIOS}allowed-hosts-star.yaml`);
+    const result = await runScenario(scenario, { load: false });
+    assert.equal(result.load, null);
+    assert.equal(result.verdict.passed, false);
+    const failed = new Set(result.probes!.results.filter((r) => !r.pass).map((r) => `${r.probe}@${r.topology}`));
+    for (const expected of ["arbitrary-host@edge", "arbitrary-host@proxied", "wildcard-apex@edge", "connection-state-reuse@edge"]) {
+      assert.ok(failed.has(expected), expected);
+    }
+    const arbitrary = result.probes!.results.find((r) => r.probe === "arbitrary-host" && r.topology === "edge")!;
+    assert.equal(arbitrary.observed[0]?.app?.host, "evil.example");
+  });
+
+  it("fails the bundled X-Forwarded-Host spoofing scenario where the app believes a forged host", async () => {
+    const scenario = await loadScenario(`${SCENARIOS}xfh-spoofing.yaml`);
+    const result = await runScenario(scenario, { load: false });
+    const xfh = result.probes!.results.filter((r) => r.probe === "xfh-override");
+    assert.deepEqual(
+      xfh.map((r) => [r.topology, r.via, r.pass]),
+      [
+        ["edge", "entry", false],
+        ["proxied", "entry", false],
+        ["proxied", "bypass", false],
+      ],
+    );
+    assert.match(xfh[0]!.explanation, /believed the forged host 'evil\.example'/);
+  });
+
+  it("passes the bundled default scenario's probes", async () => {
+    const result = await runScenario(await loadScenario(`${SCENARIOS}default.yaml`), { load: false });
+    assert.equal(result.verdict.passed, true, result.verdict.failures.join("\n"));
+  });
+
+  it("stops when aborted, keeps what was measured and closes every server", async () => {
+    const scenario = await loadScenario(`${FIXTURES}scenarios/valid-tiny-load.yaml`);
+    const controller = new AbortController();
+    const events: RunEvent[] = [];
+    const result = await runScenario(
+      { ...scenario, load: { ...scenario.load, rounds: 50 } },
+      {
+        signal: controller.signal,
+        probes: false,
+        onEvent: (event) => {
+          events.push(event);
+          if (event.type === "round-done" && event.round === 1) controller.abort();
+        },
+      },
+    );
+    assert.equal(result.interrupted, true);
+    const measured = result.load!.topologies.reduce((sum, t) => sum + t.rounds.length, 0);
+    assert.ok(measured >= 1 && measured < 100);
+    for (const port of entryPorts(events)) assert.equal(await isListening(port), false);
+  });
+});

@@ -1,0 +1,84 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { grade } from "../../src/runners/probes/oracle.js";
+import { parseResponses } from "../../src/runners/probes/raw-response.js";
+import { probeNames } from "../../src/runners/probes/run-probes.js";
+import type { ResponseExpectation } from "../../src/runners/probes/types.js";
+
+const POLICY = ["app.example.com", "*.tenant.example.com"];
+const exchange = { closedByServer: true, timedOut: false, timeoutMs: 1000 };
+
+function appAnswer(belief: { host: string; scheme?: string; remoteIp?: string; headers?: Record<string, string> }): string {
+  const body = JSON.stringify({ app: "web", scheme: "http", remoteIp: "203.0.113.10", headers: {}, ...belief });
+  return `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nServer: Kestrel\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+}
+
+function gradeText(expect: ResponseExpectation[], text: string, proxyInPath = false) {
+  return grade(expect, parseResponses(Buffer.from(text, "latin1")).responses, exchange, { policyHosts: POLICY, proxyInPath });
+}
+
+describe("probe oracle", () => {
+  it("passes an exact 400 only for a 400", () => {
+    assert.equal(gradeText([{ outcomes: ["400"] }], "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n").pass, true);
+    const refused = gradeText([{ outcomes: ["400"] }], "HTTP/1.1 421 Misdirected Request\r\nContent-Length: 0\r\n\r\n");
+    assert.equal(refused.pass, false);
+    assert.match(refused.explanation, /expected 400, got 421/);
+  });
+
+  it("takes 421, 400, 403 and 404 as refusals", () => {
+    for (const status of [400, 403, 404, 421]) {
+      assert.equal(gradeText([{ outcomes: ["reject"] }], `HTTP/1.1 ${status} X\r\nContent-Length: 0\r\n\r\n`).pass, true, String(status));
+    }
+    assert.equal(gradeText([{ outcomes: ["reject"] }], "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n").pass, false);
+  });
+
+  it("fails a refusal that the app served, naming the host it served", () => {
+    const result = gradeText([{ outcomes: ["reject"] }], appAnswer({ host: "evil.example" }));
+    assert.equal(result.pass, false);
+    assert.match(result.explanation, /the app served it as Host 'evil\.example'/);
+    assert.equal(result.observed[0]?.answeredBy, "app");
+  });
+
+  it("fails a 200 whose app-side host is outside the policy", () => {
+    const result = gradeText([{ outcomes: ["accept"] }], appAnswer({ host: "app.example.com:evil.example" }));
+    assert.equal(result.pass, false);
+    assert.match(result.explanation, /policy does not allow/);
+  });
+
+  it("fails an accepted request when the app believed a forged host, address or scheme", () => {
+    assert.equal(gradeText([{ outcomes: ["accept"], notBelieved: { host: "evil.example" } }], appAnswer({ host: "evil.example" })).pass, false);
+    assert.equal(gradeText([{ outcomes: ["accept"], notBelieved: { remoteIp: "203.0.113.7" } }], appAnswer({ host: "app.example.com", remoteIp: "203.0.113.7" })).pass, false);
+    assert.equal(gradeText([{ outcomes: ["accept"], notBelieved: { scheme: "https" } }], appAnswer({ host: "app.example.com", scheme: "https" })).pass, false);
+    assert.equal(gradeText([{ outcomes: ["accept"], notBelieved: { scheme: "https" } }], appAnswer({ host: "app.example.com" })).pass, true);
+  });
+
+  it("fails forged fields that reached the app only when a proxy could have stripped them", () => {
+    const expect: ResponseExpectation[] = [{ outcomes: ["accept"], forbiddenHeaders: [["x-forwarded-host", "evil.example"]] }];
+    const answer = appAnswer({ host: "app.example.com", headers: { "x-forwarded-host": "evil.example, app.example.com" } });
+    assert.equal(gradeText(expect, answer, false).pass, true);
+    const behind = gradeText(expect, answer, true);
+    assert.equal(behind.pass, false);
+    assert.match(behind.explanation, /reached the app: the proxy must strip/);
+  });
+
+  it("grades each response of a pipelined probe on its own", () => {
+    const expect: ResponseExpectation[] = [{ outcomes: ["accept"], appHost: "app.example.com" }, { outcomes: ["reject"] }];
+    const both = appAnswer({ host: "app.example.com" }) + appAnswer({ host: "evil.example" });
+    const result = gradeText(expect, both);
+    assert.equal(result.pass, false);
+    assert.match(result.explanation, /^request 2: /);
+  });
+
+  it("takes a silent close as a refusal but not as a 400, and a timeout as a hang", () => {
+    assert.equal(grade([{ outcomes: ["reject"] }], [], exchange, { policyHosts: POLICY, proxyInPath: false }).pass, true);
+    assert.equal(grade([{ outcomes: ["400"] }], [], exchange, { policyHosts: POLICY, proxyInPath: false }).pass, false);
+    const hang = grade([{ outcomes: ["reject"] }], [], { ...exchange, closedByServer: false, timedOut: true }, { policyHosts: POLICY, proxyInPath: false });
+    assert.match(hang.explanation, /a hang/);
+  });
+
+  it("derives probe names from the policy", () => {
+    assert.deepEqual(probeNames(POLICY), { allowed: "app.example.com", wildcardRoot: "tenant.example.com", evil: "evil.example" });
+    assert.deepEqual(probeNames(["*.shop.example"]), { allowed: "www.shop.example", wildcardRoot: "shop.example", evil: "evil.example" });
+    assert.equal(probeNames(["a.example"]).wildcardRoot, null);
+  });
+});

@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { computeOverhead } from "../../src/results/compare.js";
+import type { RoundSample, TopologyLoad } from "../../src/results/types.js";
+import { createLatencyHistogram, recordMs, summarize } from "../../src/runners/load/histogram.js";
+import { bootstrapMedianInterval, median } from "../../src/runners/load/stats.js";
+
+function sample(round: number, p50Us: number, rps: number): RoundSample {
+  const latency = { count: 100, minUs: 1, meanUs: p50Us, p50Us, p90Us: p50Us * 2, p99Us: p50Us * 3, p999Us: p50Us * 4, maxUs: p50Us * 5 };
+  return { round, position: 0, durationMs: 1000, requests: 100, responses: 100, ok2xx: 100, non2xx: 0, errors: 0, timeouts: 0, rps, latency };
+}
+
+function topology(kind: "edge" | "proxied", rounds: RoundSample[]): TopologyLoad {
+  return { topology: kind, url: "", rounds, latency: rounds[0]!.latency, medianRps: 0, medianP50Us: 0, responses: 0, non2xx: 0, errors: 0, timeouts: 0, serverCounts: {} };
+}
+
+describe("statistics", () => {
+  it("takes medians of odd and even samples", () => {
+    assert.equal(median([3, 1, 2]), 2);
+    assert.equal(median([4, 1, 3, 2]), 2.5);
+    assert.ok(Number.isNaN(median([])));
+  });
+
+  it("gives a reproducible bootstrap interval that contains the median", () => {
+    const values = [10, 12, 11, 13, 9, 30, 11];
+    const first = bootstrapMedianInterval(values);
+    assert.deepEqual(first, bootstrapMedianInterval(values));
+    assert.ok(first[0] <= median(values) && median(values) <= first[1]);
+    assert.deepEqual(bootstrapMedianInterval([5]), [5, 5]);
+  });
+
+  it("keeps response times at microsecond resolution", () => {
+    const histogram = createLatencyHistogram();
+    for (const ms of [0.101, 0.102, 0.103, 0.25, 1.5]) recordMs(histogram, ms);
+    const summary = summarize(histogram);
+    assert.equal(summary.count, 5);
+    assert.equal(summary.minUs, 101);
+    assert.equal(summary.p50Us, 103);
+    assert.equal(summary.maxUs, 1500);
+  });
+
+  it("pairs rounds by number for the overhead and marks an interval through zero as not significant", () => {
+    const edge = topology("edge", [sample(1, 100, 1000), sample(2, 110, 1000), sample(3, 90, 1000)]);
+    const proxied = topology("proxied", [sample(2, 160, 500), sample(1, 150, 500), sample(3, 140, 500)]);
+    const overhead = computeOverhead(edge, proxied)!;
+    const p50 = overhead.find((o) => o.metric === "p50")!;
+    assert.deepEqual(p50.perRound, [50, 50, 50]);
+    assert.equal(p50.median, 50);
+    assert.equal(p50.significant, true);
+    const rps = overhead.find((o) => o.metric === "rps")!;
+    assert.equal(rps.median, 0.5);
+    const noisy = computeOverhead(edge, topology("proxied", [sample(1, 90, 1000), sample(2, 120, 1000), sample(3, 95, 1000)]))!;
+    assert.equal(noisy.find((o) => o.metric === "p50")!.significant, false);
+  });
+});
