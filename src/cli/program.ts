@@ -1,12 +1,14 @@
 /** The command line: parses arguments with commander and calls the library. Nothing else happens here. */
 import { Command, InvalidArgumentError, Option } from "commander";
-import { REPORTER_NAMES, type ReporterName } from "../reporters/index.js";
+import { REPORTER_NAMES, type ReporterName } from "../reporters/names.js";
 import { parseDuration } from "../scenario/spec.js";
 import { VERSION } from "../version.js";
-import { executeScenarios, type ExecuteOptions } from "./commands/execute.js";
-import { listProbesCommand } from "./commands/list-probes.js";
-import { validateCommand } from "./commands/validate.js";
+import type { ExecuteOptions } from "./commands/execute.js";
 import type { ExitCode } from "./exit-codes.js";
+
+// Commands load their modules when they run, so `--help` and `--version` start as fast as Node itself allows.
+const execute = async (...args: Parameters<typeof import("./commands/execute.js").executeScenarios>): Promise<ExitCode> =>
+  (await import("./commands/execute.js")).executeScenarios(...args);
 
 function durationOption(value: string): number {
   const ms = parseDuration(value);
@@ -65,7 +67,7 @@ Examples:
     true,
   )
     .addHelpText("after", "\nExamples:\n  $ edgebench run\n  $ edgebench run scenarios/default.yaml --rounds 5 --duration 3s\n  $ edgebench run my.yaml -r json -o result.json")
-    .action(async (files: string[], options: CommandOptions) => done(await executeScenarios(files, { load: true, probes: true }, options)));
+    .action(async (files: string[], options: CommandOptions) => done(await execute(files, { load: true, probes: true }, options)));
 
   addRunOptions(
     program
@@ -75,7 +77,7 @@ Examples:
     false,
   )
     .addHelpText("after", "\nExamples:\n  $ edgebench probe\n  $ edgebench probe scenarios/*.yaml --reporter json --out probes.json")
-    .action(async (files: string[], options: CommandOptions) => done(await executeScenarios(files, { load: false, probes: true }, options)));
+    .action(async (files: string[], options: CommandOptions) => done(await execute(files, { load: false, probes: true }, options)));
 
   addRunOptions(
     program
@@ -85,21 +87,21 @@ Examples:
     true,
   )
     .addHelpText("after", "\nExamples:\n  $ edgebench bench\n  $ edgebench bench scenarios/default.yaml --rounds 7 --connections 50")
-    .action(async (files: string[], options: CommandOptions) => done(await executeScenarios(files, { load: true, probes: false }, options)));
+    .action(async (files: string[], options: CommandOptions) => done(await execute(files, { load: true, probes: false }, options)));
 
   program
     .command("validate")
     .description("check scenario files and report every problem with file, line and field")
     .argument("[scenario...]", "scenario files; default scenarios/default.yaml")
     .addHelpText("after", "\nExamples:\n  $ edgebench validate scenarios/*.yaml")
-    .action(async (files: string[]) => done(await validateCommand(files)));
+    .action(async (files: string[]) => done(await (await import("./commands/validate.js")).validateCommand(files)));
 
   program
     .command("list-probes")
     .description("print the Host-header probe catalog")
     .option("--json", "as JSON")
     .addHelpText("after", "\nExamples:\n  $ edgebench list-probes\n  $ edgebench list-probes --json")
-    .action((options: { json?: boolean }) => done(listProbesCommand(options)));
+    .action(async (options: { json?: boolean }) => done((await import("./commands/list-probes.js")).listProbesCommand(options)));
 
   return program;
 }

@@ -31,6 +31,8 @@ export type HeaderField = [name: string, value: string];
 export interface RequestHead extends RequestLine {
   /** In the order received, names as sent. */
   fields: HeaderField[];
+  /** The field names in lower case, index for index with `fields`. */
+  names: string[];
   /** Bytes of the head including its terminating empty line. */
   length: number;
   /** Whether any line ended in a bare LF. */
@@ -111,6 +113,7 @@ export function parseRequestLine(buf: Buffer, start: number, end: number, limits
 
 export interface HeaderFieldsResult {
   fields: HeaderField[];
+  names: string[];
   next: number;
   bareLineFeed: boolean;
 }
@@ -118,6 +121,7 @@ export interface HeaderFieldsResult {
 /** Parses header fields up to and including the empty line; null when more bytes are needed. */
 export function parseHeaderFields(buf: Buffer, start: number, end: number, limits: ParserLimits): HeaderFieldsResult | null {
   const fields: HeaderField[] = [];
+  const names: string[] = [];
   let bareLineFeed = false;
   let position = start;
   for (;;) {
@@ -129,7 +133,7 @@ export function parseHeaderFields(buf: Buffer, start: number, end: number, limit
     if (lf + 1 - start > limits.maxHeaderBytes) throw new HttpRequestError(431, "Request headers too large.");
     const stop = contentEnd(buf, position, lf);
     if (stop === lf) bareLineFeed = true;
-    if (stop === position) return { fields, next: lf + 1, bareLineFeed };
+    if (stop === position) return { fields, names, next: lf + 1, bareLineFeed };
     rejectBareCr(buf, position, stop, "header section");
     const first = buf[position]!;
     // Whitespace at the start of a line is obs-fold (or whitespace before the first field): Kestrel answers 400.
@@ -147,15 +151,29 @@ export function parseHeaderFields(buf: Buffer, start: number, end: number, limit
       const code = buf[i]!;
       if ((code < 0x20 && code !== HTAB) || code === 0x7f) throw new HttpRequestError(400, "Invalid request header: a control character in a field value.");
     }
-    fields.push([buf.toString("latin1", position, colon), buf.toString("latin1", valueStart, valueEnd)]);
+    const name = buf.toString("latin1", position, colon);
+    fields.push([name, buf.toString("latin1", valueStart, valueEnd)]);
+    names.push(name.toLowerCase());
     if (fields.length > limits.maxHeaderCount) throw new HttpRequestError(431, "Too many request headers.");
     position = lf + 1;
   }
 }
 
-/** All values of a field, by case-insensitive name. */
-export function fieldValues(fields: readonly HeaderField[], lowerName: string): string[] {
+/** All values of a request field, by its lower-case name. */
+export function headerValues(head: Pick<RequestHead, "fields" | "names">, lowerName: string): string[] {
   const values: string[] = [];
-  for (const [name, value] of fields) if (name.length === lowerName.length && name.toLowerCase() === lowerName) values.push(value);
+  for (let i = 0; i < head.names.length; i++) if (head.names[i] === lowerName) values.push(head.fields[i]![1]);
   return values;
+}
+
+/** The lower-case tokens of the Connection field(s): `close`, `keep-alive`, and names of hop-by-hop fields. */
+export function connectionTokens(head: Pick<RequestHead, "fields" | "names">): Set<string> {
+  const tokens = new Set<string>();
+  for (const value of headerValues(head, "connection")) {
+    for (const token of value.split(",")) {
+      const trimmed = token.trim().toLowerCase();
+      if (trimmed) tokens.add(trimmed);
+    }
+  }
+  return tokens;
 }

@@ -115,7 +115,10 @@ interface EntrySet {
 }
 
 /** Creates a reusable applier; the options are prepared once, as the middleware does. */
-export function createForwardedHeadersApplier(options: ForwardedHeadersOptions): (request: ForwardedRequest) => ForwardedRequest {
+export function createForwardedHeadersApplier(
+  options: ForwardedHeadersOptions,
+  output: { caseInsensitiveView: boolean } = { caseInsensitiveView: true },
+): (request: ForwardedRequest) => ForwardedRequest {
   const flags = enabledForwardedHeaders(options);
   const checkFor = flags.has("XForwardedFor");
   const checkProto = flags.has("XForwardedProto");
@@ -126,6 +129,18 @@ export function createForwardedHeadersApplier(options: ForwardedHeadersOptions):
   const trust = createProxyTrust(options);
   const allowedHosts = prepareAllowedHosts(options.allowedHosts ?? []);
   const allowAllHosts = allowedHosts.allowAny || allowedHosts.hosts.length === 0;
+  const view = output.caseInsensitiveView ? caseInsensitiveHeaders : (headers: HeaderRecord): HeaderRecord => headers;
+  // The same few peer addresses come back on every request: parse each once.
+  const peerCache = new Map<string, IpAddress | null>();
+  const parsePeer = (text: string): IpAddress | null => {
+    let parsed = peerCache.get(text);
+    if (parsed === undefined) {
+      parsed = parseIpAddress(text);
+      if (peerCache.size > 1024) peerCache.clear();
+      peerCache.set(text, parsed);
+    }
+    return parsed;
+  };
 
   return (request) => {
     const headers: HeaderRecord = { ...request.headers };
@@ -134,7 +149,7 @@ export function createForwardedHeadersApplier(options: ForwardedHeadersOptions):
     const forwardedProto = checkProto ? splitCommaSeparated(getHeader(headers, HEADER.forwardedProto)) : [];
     const forwardedHost = checkHost ? splitCommaSeparated(getHeader(headers, HEADER.forwardedHost)) : [];
     const forwardedPrefix = checkPrefix ? splitCommaSeparated(getHeader(headers, HEADER.forwardedPrefix)) : [];
-    const unchanged = (): ForwardedRequest => ({ ...result, headers: caseInsensitiveHeaders(headers) });
+    const unchanged = (): ForwardedRequest => ({ ...result, headers: view(headers) });
 
     if (symmetry) {
       const counts = [
@@ -160,7 +175,7 @@ export function createForwardedHeadersApplier(options: ForwardedHeadersOptions):
       });
     }
 
-    const connectionAddress = request.remoteIp === null ? null : parseIpAddress(request.remoteIp);
+    const connectionAddress = request.remoteIp === null ? null : parsePeer(request.remoteIp);
     let current: IpEndPoint | null = connectionAddress ? { address: connectionAddress, port: request.remotePort } : null;
     let scheme: string | undefined;
     let host: string | undefined;
@@ -233,7 +248,7 @@ export function createForwardedHeadersApplier(options: ForwardedHeadersOptions):
       truncate(HEADER.forwardedPrefix, forwardedPrefix);
       result.pathBase = decodePathBase(prefix);
     }
-    result.headers = caseInsensitiveHeaders(headers);
+    result.headers = view(headers);
     return result;
   };
 }

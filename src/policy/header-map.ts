@@ -9,7 +9,11 @@ export type HeaderRecord = Record<string, string>;
 export function findHeaderKey(headers: HeaderRecord, name: string): string | undefined {
   if (Object.prototype.hasOwnProperty.call(headers, name)) return name;
   const lower = name.toLowerCase();
-  return Object.keys(headers).find((key) => key.toLowerCase() === lower);
+  if (Object.prototype.hasOwnProperty.call(headers, lower)) return lower;
+  for (const key in headers) {
+    if (key.length === lower.length && key.toLowerCase() === lower) return key;
+  }
+  return undefined;
 }
 
 export function getHeader(headers: HeaderRecord, name: string): string | undefined {

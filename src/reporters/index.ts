@@ -3,8 +3,9 @@ import type { RunResult } from "../results/types.js";
 import { renderJson } from "./json.js";
 import { renderTerminal } from "./terminal.js";
 
-export const REPORTER_NAMES = ["terminal", "json"] as const;
-export type ReporterName = (typeof REPORTER_NAMES)[number];
+import type { ReporterName } from "./names.js";
+
+export { REPORTER_NAMES, type ReporterName } from "./names.js";
 
 export interface RenderOptions {
   color: boolean;

@@ -5,7 +5,7 @@
  */
 import { createHttp1Server, type Http1Exchange, type ResponseSink } from "../http1/connection.js";
 import { HttpRequestError, reasonPhrase } from "../http1/errors.js";
-import type { HeaderField } from "../http1/parser.js";
+import type { HeaderField, RequestHead } from "../http1/parser.js";
 import { createForwardedHeadersApplier, type ForwardedHeadersOptions, type ForwardedRequest } from "../policy/forwarded-headers.js";
 import { createHostFilter, INVALID_HOSTNAME_BODY } from "../policy/host-filter.js";
 import { checkHeaderValuesAscii, checkHost } from "./kestrel/host-rules.js";
@@ -63,22 +63,34 @@ export interface RunningApp extends ListeningServer {
   readonly counts: ReadonlyMap<number, number>;
 }
 
-function headerRecord(fields: readonly HeaderField[]): Record<string, string> {
+/** Sets an own property even for a client-chosen name such as `__proto__`, which plain assignment would not. */
+function setField(record: Record<string, string>, key: string, value: string): void {
+  if (key === "__proto__") Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  else record[key] = value;
+}
+
+function headerRecord(head: RequestHead): Record<string, string> {
   const record: Record<string, string> = {};
-  for (const [name, value] of fields) {
-    const key = name.toLowerCase();
-    record[key] = key in record ? `${record[key]}, ${value}` : value;
+  for (let i = 0; i < head.names.length; i++) {
+    const key = head.names[i]!;
+    const value = head.fields[i]![1];
+    setField(record, key, Object.hasOwn(record, key) ? `${record[key]}, ${value}` : value);
   }
   return record;
 }
 
+/** The middleware writes X-Original-* in its own casing; the answer lists every field in lower case. */
 function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
+  let changed = false;
+  for (const key in headers) if (key !== key.toLowerCase()) changed = true;
+  if (!changed) return headers;
   const record: Record<string, string> = {};
-  for (const key of Object.keys(headers)) record[key.toLowerCase()] = headers[key]!;
+  for (const key in headers) setField(record, key.toLowerCase(), headers[key]!);
   return record;
 }
 
 function safeDecodePath(path: string): string {
+  if (!path.includes("%")) return path;
   try {
     return decodeURIComponent(path.replace(/%2[Ff]/g, "%252F"));
   } catch {
@@ -93,7 +105,7 @@ export function createAppHandler(options: AppOptions = {}) {
     allowEmptyHosts: options.allowEmptyHosts,
     includeFailureMessage: options.includeFailureMessage,
   });
-  const applyForwarded = options.forwardedHeaders ? createForwardedHeadersApplier(options.forwardedHeaders) : null;
+  const applyForwarded = options.forwardedHeaders ? createForwardedHeadersApplier(options.forwardedHeaders, { caseInsensitiveView: false }) : null;
   const includeFailureMessage = options.includeFailureMessage ?? true;
   const addServerHeader = options.addServerHeader ?? true;
   const allowOverride = options.allowHostHeaderOverride ?? false;
@@ -141,7 +153,7 @@ export function createAppHandler(options: AppOptions = {}) {
       response.send(decision.status, fields, body);
       return;
     }
-    const headers = headerRecord(head.fields);
+    const headers = headerRecord(head);
     if (hostCheck.overridden) headers.host = hostCheck.host;
     const peer = exchange.remoteAddress.startsWith("::ffff:") ? exchange.remoteAddress.slice(7) : exchange.remoteAddress;
     const remoteIp = options.clientAddress && !proxyAddresses.has(peer) ? options.clientAddress : peer;
@@ -170,7 +182,7 @@ export function createAppHandler(options: AppOptions = {}) {
       bodyLength: exchange.bodyLength,
     };
     count(200);
-    response.send(200, [["Content-Type", "application/json; charset=utf-8"], ...baseHeaders()], Buffer.from(JSON.stringify(answer)));
+    response.send(200, [["Content-Type", "application/json; charset=utf-8"], ...baseHeaders()], JSON.stringify(answer));
   };
 
   const checkRequestLine = (line: Parameters<typeof classifyTarget>[0]): void => {

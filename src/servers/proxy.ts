@@ -6,7 +6,7 @@
 import { Pool, errors as undiciErrors } from "undici";
 import { createHttp1Server, type Http1Exchange, type ResponseSink } from "../http1/connection.js";
 import { HttpRequestError, reasonPhrase } from "../http1/errors.js";
-import { fieldValues, type HeaderField, type RequestHead } from "../http1/parser.js";
+import { connectionTokens, headerValues, type HeaderField, type RequestHead } from "../http1/parser.js";
 import { hostMatchesAny } from "../policy/host-string.js";
 import { isHostHeaderValid } from "../policy/host-syntax.js";
 import { listen, type ListeningServer } from "./listen.js";
@@ -63,10 +63,6 @@ const CLIENT_FORWARDING = new Set([
 interface Upstream {
   pool: Pool;
   authority: string;
-}
-
-function connectionTokens(head: RequestHead): Set<string> {
-  return new Set(fieldValues(head.fields, "connection").flatMap((v) => v.split(",").map((t) => t.trim().toLowerCase())).filter(Boolean));
 }
 
 /** The target's path and the effective Host (RFC 9112 §3.2.2: an absolute-form target's authority wins). */
@@ -160,7 +156,7 @@ export function createProxyHandler(options: ProxyOptions) {
     const { head } = exchange;
     let target: { path: string; host: string };
     try {
-      const hosts = fieldValues(head.fields, "host");
+      const hosts = headerValues(head, "host");
       if (hosts.length > 1) throw new HttpRequestError(400, "Multiple Host headers.");
       if (hosts.length === 0 && head.version === "1.1") throw new HttpRequestError(400, "Request is missing Host header.");
       const clientHost = hosts[0] ?? "";

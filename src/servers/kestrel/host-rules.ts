@@ -3,7 +3,7 @@
  * several lines, the authority-form and absolute-form agreement rules, AllowHostHeaderOverride, then syntax.
  */
 import { HttpRequestError } from "../../http1/errors.js";
-import { fieldValues, type RequestHead } from "../../http1/parser.js";
+import { headerValues, type RequestHead } from "../../http1/parser.js";
 import { isHostHeaderValid } from "../../policy/host-syntax.js";
 import type { ClassifiedTarget } from "./request-target.js";
 
@@ -20,7 +20,7 @@ function invalidHost(value: string): HttpRequestError {
 }
 
 export function checkHost(head: RequestHead, target: ClassifiedTarget, allowHostHeaderOverride: boolean): HostCheckResult {
-  const hosts = fieldValues(head.fields, "host");
+  const hosts = headerValues(head, "host");
   if (hosts.length === 0) {
     if (head.version === "1.0") return { host: "", present: false, overridden: false };
     throw new HttpRequestError(400, "Request is missing Host header.");
@@ -47,6 +47,8 @@ export function checkHost(head: RequestHead, target: ClassifiedTarget, allowHost
 /** Kestrel refuses header values that are not ASCII (it decodes them strictly). */
 export function checkHeaderValuesAscii(head: RequestHead): void {
   for (const [name, value] of head.fields) {
-    if (/[^\x00-\x7f]/.test(value)) throw new HttpRequestError(400, `Malformed request: invalid header value in '${name}'.`);
+    for (let i = 0; i < value.length; i++) {
+      if (value.charCodeAt(i) > 0x7f) throw new HttpRequestError(400, `Malformed request: invalid header value in '${name}'.`);
+    }
   }
 }
