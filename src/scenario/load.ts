@@ -2,11 +2,13 @@
  * Reads a scenario file (YAML or JSON), validates it against the field table and returns a Scenario with defaults,
  * or throws a ScenarioError listing every problem with file, line, column and field.
  */
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { basename, extname } from "node:path";
+import { basename, dirname, extname, resolve as resolvePath } from "node:path";
 import { LineCounter, parseDocument, stringify } from "yaml";
 import { parseIpAddress, parseIpNetwork } from "../policy/ip-address.js";
-import type { ForwardedHeaderFlag } from "../policy/forwarded-headers.js";
+import { parseJsonWithComments, readAspNetCoreSettings, type AspNetCoreHostSettings } from "../policy/appsettings.js";
+import type { ForwardedHeaderFlag, ForwardedHeadersOptions } from "../policy/forwarded-headers.js";
 import { ScenarioError, type ScenarioIssue } from "./issues.js";
 import { scenarioSpec } from "./schema.js";
 import type { AppConfig, Scenario, TopologyKind } from "./types.js";
@@ -15,6 +17,7 @@ import { addIssue, INVALID, validateNode, type Located, type ValidationContext }
 /** The document as validated: only the fields given, durations in ms, host strings as lists. */
 interface RawApp {
   name: string;
+  appsettings?: string;
   allowedHosts?: string[];
   allowEmptyHosts?: boolean;
   includeFailureMessage?: boolean;
@@ -41,26 +44,48 @@ interface RawScenario {
 
 export const DEFAULT_CLIENT_ADDRESS = "203.0.113.10";
 
-function resolveApp(raw: RawApp): AppConfig {
-  const flags = (raw.forwardedHeaders ?? []).filter((flag) => flag !== "None") as ForwardedHeaderFlag[];
+const FORWARDED_FIELDS = ["forwardedHeaders", "forwardLimit", "knownProxies", "knownNetworks", "forwardedAllowedHosts", "requireHeaderSymmetry"] as const;
+
+/** An app's options: its appsettings file (when named) first, then the fields the scenario gives. */
+function resolveApp(raw: RawApp, settings: AspNetCoreHostSettings | null): AppConfig {
+  const base: ForwardedHeadersOptions | null = settings?.forwardedHeaders ?? null;
+  let forwarded = base;
+  if (FORWARDED_FIELDS.some((field) => raw[field] !== undefined)) {
+    const flags = raw.forwardedHeaders ? (raw.forwardedHeaders.filter((flag) => flag !== "None") as ForwardedHeaderFlag[]) : (base?.forwardedHeaders ?? []);
+    const merged: ForwardedHeadersOptions = { ...(base ?? {}), forwardedHeaders: flags };
+    if (raw.forwardLimit !== undefined) merged.forwardLimit = raw.forwardLimit;
+    if (raw.knownProxies) merged.knownProxies = raw.knownProxies;
+    if (raw.knownNetworks) merged.knownNetworks = raw.knownNetworks;
+    if (raw.forwardedAllowedHosts) merged.allowedHosts = raw.forwardedAllowedHosts;
+    if (raw.requireHeaderSymmetry !== undefined) merged.requireHeaderSymmetry = raw.requireHeaderSymmetry;
+    forwarded = flags.length > 0 ? merged : null;
+  }
+  const allowedHosts = raw.allowedHosts && raw.allowedHosts.length > 0 ? raw.allowedHosts : (settings?.allowedHosts ?? ["*"]);
   return {
     name: raw.name,
-    allowedHosts: raw.allowedHosts && raw.allowedHosts.length > 0 ? raw.allowedHosts : ["*"],
+    allowedHosts,
     allowEmptyHosts: raw.allowEmptyHosts ?? true,
     includeFailureMessage: raw.includeFailureMessage ?? true,
     allowHostHeaderOverride: raw.allowHostHeaderOverride ?? false,
-    forwardedHeaders:
-      flags.length === 0
-        ? null
-        : {
-            forwardedHeaders: flags,
-            ...(raw.forwardLimit !== undefined ? { forwardLimit: raw.forwardLimit } : {}),
-            ...(raw.knownProxies ? { knownProxies: raw.knownProxies } : {}),
-            ...(raw.knownNetworks ? { knownNetworks: raw.knownNetworks } : {}),
-            ...(raw.forwardedAllowedHosts ? { allowedHosts: raw.forwardedAllowedHosts } : {}),
-            ...(raw.requireHeaderSymmetry !== undefined ? { requireHeaderSymmetry: raw.requireHeaderSymmetry } : {}),
-          },
+    forwardedHeaders: forwarded,
   };
+}
+
+/** Reads each app's appsettings file; a problem is recorded at the field that names the file. */
+function readAppSettingsFiles(raw: RawScenario, file: string, context: ValidationContext): Array<AspNetCoreHostSettings | null> {
+  return raw.apps.map((app, i) => {
+    if (app.appsettings === undefined) return null;
+    const path = `apps[${i}].appsettings`;
+    const where = context.positions.get(path) ?? { line: 1, column: 1 };
+    const target = resolvePath(dirname(file), app.appsettings);
+    try {
+      return readAspNetCoreSettings(parseJsonWithComments(readFileSync(target, "utf8")));
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? `no such file: ${target}` : `cannot use ${target}: ${(error as Error).message}`;
+      addIssue(context, where, path, reason);
+      return null;
+    }
+  });
 }
 
 /** Checks that need more than one field's type, recorded at the field they concern. */
@@ -85,15 +110,18 @@ function checkMeaning(raw: RawScenario, context: ValidationContext): void {
   }
 }
 
-function policyHosts(raw: RawScenario): string[] {
+function policyHosts(raw: RawScenario, apps: readonly AppConfig[]): string[] {
   if (raw.policy?.hosts && raw.policy.hosts.length > 0) return raw.policy.hosts;
-  const hosts = raw.apps.flatMap((app) => app.allowedHosts ?? []).filter((host) => host !== "*");
+  const hosts = apps.flatMap((app) => app.allowedHosts).filter((host) => host !== "*");
   return [...new Set(hosts)];
 }
 
-function resolve(raw: RawScenario, file: string | null, context: ValidationContext): Scenario {
-  const hosts = policyHosts(raw);
-  if (hosts.length === 0) {
+function resolve(raw: RawScenario, file: string, context: ValidationContext): Scenario {
+  const settings = readAppSettingsFiles(raw, file, context);
+  const apps = raw.apps.map((app, i) => resolveApp(app, settings[i]!));
+  const hosts = policyHosts(raw, apps);
+  // Without an app's settings its hosts are unknown: asking for a policy then would only add noise.
+  if (hosts.length === 0 && context.issues.length === 0) {
     addIssue(
       context,
       context.positions.get("policy.hosts") ?? context.positions.get("apps") ?? { line: 1, column: 1 },
@@ -106,7 +134,7 @@ function resolve(raw: RawScenario, file: string | null, context: ValidationConte
     file,
     name: raw.name ?? (file ? basename(file, extname(file)) : "scenario"),
     description: raw.description ?? "",
-    apps: raw.apps.map(resolveApp),
+    apps,
     topologies: raw.topologies ?? ["edge", "proxied"],
     proxy: {
       engine: raw.proxy?.engine ?? "builtin",

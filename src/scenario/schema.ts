@@ -19,6 +19,11 @@ const appSpec: ObjectSpec = {
   required: ["name"],
   fields: {
     name: { type: "string", minLength: 1, description: "The app's name, shown in reports and in its answers." },
+    appsettings: {
+      type: "string",
+      minLength: 1,
+      description: "An ASP.NET Core appsettings.json (path relative to this file) to read AllowedHosts and the ForwardedHeaders section from; fields given here override it.",
+    },
     allowedHosts: hostList("HostFilteringOptions.AllowedHosts: a `;`-separated string as in appsettings.json, or a list. Default `*` (filtering off)."),
     allowEmptyHosts: { type: "boolean", description: "HostFilteringOptions.AllowEmptyHosts (default true): let a missing or empty Host through." },
     includeFailureMessage: { type: "boolean", description: "HostFilteringOptions.IncludeFailureMessage (default true): the 400 carries the 'Invalid Hostname' page." },
