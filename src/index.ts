@@ -1,0 +1,47 @@
+/** edgebench as a library: everything the CLI does, as functions that return data. */
+
+// The whole job.
+export { runScenario, type RunOptions } from "./run.js";
+export type { RunEvent, RunEventListener } from "./runners/events.js";
+
+// Scenarios.
+export { loadScenario, parseScenario, scenarioFromObject } from "./scenario/load.js";
+export { ScenarioError, formatIssue, type ScenarioIssue } from "./scenario/issues.js";
+export { scenarioJsonSchema } from "./scenario/json-schema.js";
+export type { Scenario, AppConfig, ProxyConfig, LoadConfig, PolicyConfig, TopologyKind } from "./scenario/types.js";
+
+// ASP.NET Core host rules (HOST-RULES.md), as pure functions.
+export { hostMatchesAny, HostFormatError, splitHostAndPort, hostToUriComponent, hostFromUriComponent } from "./policy/host-string.js";
+export { parseAllowedHostsConfig, prepareAllowedHosts } from "./policy/allowed-hosts.js";
+export { createHostFilter, INVALID_HOSTNAME_BODY, type HostFilterOptions, type HostFilterDecision } from "./policy/host-filter.js";
+export {
+  applyForwardedHeaders,
+  createForwardedHeadersApplier,
+  FORWARDED_HEADER_DEFAULTS,
+  type ForwardedHeadersOptions,
+  type ForwardedRequest,
+  type ForwardedHeaderFlag,
+} from "./policy/forwarded-headers.js";
+export { isHostHeaderValid, isForwardedHostValid } from "./policy/host-syntax.js";
+export { readAspNetCoreSettings, parseJsonWithComments, AppSettingsError, type AspNetCoreHostSettings } from "./policy/appsettings.js";
+
+// Servers and topologies.
+export { startApp, createAppHandler, type AppOptions, type AppAnswer, type RunningApp } from "./servers/app.js";
+export { startProxy, createProxyHandler, type ProxyOptions, type ProxyRoute, type RunningProxy } from "./servers/proxy.js";
+export { startTopology, PROXY_SOURCE_ADDRESS, type Topology, type RunningTopology } from "./topology/start.js";
+
+// Runners.
+export { runLoad, type LoadRunSettings, type LoadRun } from "./runners/load/run-load.js";
+export { runRounds } from "./runners/load/rounds.js";
+export { runProbes, probeNames, type ProbeTarget } from "./runners/probes/run-probes.js";
+export { PROBE_CATALOG } from "./runners/probes/catalog/index.js";
+export { grade } from "./runners/probes/oracle.js";
+export { sendRaw, type RawExchange } from "./runners/probes/raw-request.js";
+export type { ProbeDefinition, ResponseExpectation, Outcome, ProbeCategory } from "./runners/probes/types.js";
+
+// Results and reports.
+export { SCHEMA_VERSION, type RunResult, type LoadResult, type ProbesResult, type ProbeResult, type Overhead, type Verdict } from "./results/types.js";
+export { computeOverhead } from "./results/compare.js";
+export { decideVerdict } from "./results/verdict.js";
+export { renderTerminal } from "./reporters/terminal.js";
+export { renderJson } from "./reporters/json.js";
