@@ -19,10 +19,8 @@ export interface LatencySummary {
   maxUs: number;
 }
 
-export interface RoundSample {
-  round: number;
-  /** Place of this topology within its round (0 = ran first). */
-  position: number;
+/** What one stretch of load did: requests sent, answers by kind, failures. */
+export interface RequestCounts {
   durationMs: number;
   requests: number;
   responses: number;
@@ -30,6 +28,12 @@ export interface RoundSample {
   non2xx: number;
   errors: number;
   timeouts: number;
+}
+
+export interface RoundSample extends RequestCounts {
+  round: number;
+  /** Place of this topology within its round (0 = ran first). */
+  position: number;
   rps: number;
   latency: LatencySummary;
 }

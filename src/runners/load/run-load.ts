@@ -1,5 +1,6 @@
 /** One closed-model load run with autocannon, every response time recorded by edgebench at µs resolution. */
 import autocannon from "autocannon";
+import type { RequestCounts } from "../../results/types.js";
 import { createLatencyHistogram, recordMs, type LatencyHistogram } from "./histogram.js";
 
 export interface LoadRunSettings {
@@ -14,15 +15,8 @@ export interface LoadRunSettings {
   signal?: AbortSignal;
 }
 
-export interface LoadRun {
+export interface LoadRun extends RequestCounts {
   histogram: LatencyHistogram;
-  durationMs: number;
-  requests: number;
-  responses: number;
-  ok2xx: number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
 }
 
 export function runLoad(settings: LoadRunSettings): Promise<LoadRun> {
