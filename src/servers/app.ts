@@ -11,7 +11,9 @@ import { createHostFilter, INVALID_HOSTNAME_BODY } from "../policy/host-filter.j
 import { checkHeaderValuesAscii, checkHost } from "./kestrel/host-rules.js";
 import { classifyTarget } from "./kestrel/request-target.js";
 import { httpDate } from "./http-date.js";
+import { createHttp2Frontend } from "./kestrel/http2.js";
 import { listen, type ListeningServer } from "./listen.js";
+import { createServer } from "node:net";
 
 export interface AppOptions {
   /** HostFilteringOptions.AllowedHosts; default ['*'] (what the default builder uses when none are configured). */
@@ -26,6 +28,11 @@ export interface AppOptions {
   forwardedHeaders?: ForwardedHeadersOptions;
   /** Kestrel's AddServerHeader; default true. */
   addServerHeader?: boolean;
+  /**
+   * Kestrel's endpoint protocols. On cleartext, `Http1` and `Http1AndHttp2` (Kestrel's default) serve HTTP/1.1, and
+   * `Http2` serves HTTP/2 with prior knowledge only, as Kestrel does without TLS.
+   */
+  protocols?: "Http1" | "Http2" | "Http1AndHttp2";
   /** Name reported in each answer, to tell apps apart behind one proxy. */
   name?: string;
   /** Address to bind; default 127.0.0.1. */
@@ -98,8 +105,34 @@ function safeDecodePath(path: string): string {
   }
 }
 
-/** Builds the request handler of one app, separate from any socket so it can be tested and reused. */
-export function createAppHandler(options: AppOptions = {}) {
+/** A request that passed the server's own (Kestrel) rules, whatever the protocol it came in on. */
+export interface ServerRequest {
+  method: string;
+  target: string;
+  path: string;
+  query: string;
+  protocol: string;
+  /** The Host the middleware sees ("" when there was none) and whether there was one. */
+  host: string;
+  hostPresent: boolean;
+  /** Fields by lower-case name (repeated fields joined with ", "). */
+  headers: Record<string, string>;
+  remoteAddress: string;
+  remotePort: number;
+  secure: boolean;
+  bodyLength: number;
+}
+
+/** What the middleware pipeline answers: HostFiltering's refusal, or 200 with what the app believed. */
+export type PipelineAnswer =
+  | { status: number; contentType: string | null; body: Buffer | string }
+  | { status: 200; contentType: string; body: string; answer: AppAnswer };
+
+/**
+ * The app's middleware pipeline after the server: HostFiltering, then ForwardedHeaders, then the app itself, as the
+ * default builders order them (HOST-RULES §1). Shared by the HTTP/1.1 and HTTP/2 front ends.
+ */
+export function createAppPipeline(options: AppOptions = {}) {
   const hostFilter = createHostFilter({
     allowedHosts: options.allowedHosts ?? ["*"],
     allowEmptyHosts: options.allowEmptyHosts,
@@ -107,24 +140,68 @@ export function createAppHandler(options: AppOptions = {}) {
   });
   const applyForwarded = options.forwardedHeaders ? createForwardedHeadersApplier(options.forwardedHeaders, { caseInsensitiveView: false }) : null;
   const includeFailureMessage = options.includeFailureMessage ?? true;
-  const addServerHeader = options.addServerHeader ?? true;
-  const allowOverride = options.allowHostHeaderOverride ?? false;
   const proxyAddresses = new Set(options.proxyAddresses ?? []);
   const name = options.name ?? "app";
   const counts = new Map<number, number>();
+  const count = (status: number): void => {
+    counts.set(status, (counts.get(status) ?? 0) + 1);
+  };
+
+  const handle = (request: ServerRequest): PipelineAnswer => {
+    const decision = hostFilter(request.hostPresent ? request.host : undefined);
+    if (!decision.allowed) {
+      count(decision.status);
+      const withPage = decision.status === 400 && includeFailureMessage;
+      return { status: decision.status, contentType: withPage ? "text/html" : null, body: withPage ? INVALID_HOSTNAME_BODY : "" };
+    }
+    const peer = request.remoteAddress.startsWith("::ffff:") ? request.remoteAddress.slice(7) : request.remoteAddress;
+    const remoteIp = options.clientAddress && !proxyAddresses.has(peer) ? options.clientAddress : peer;
+    let believed: ForwardedRequest = {
+      remoteIp,
+      remotePort: request.remotePort,
+      scheme: request.secure ? "https" : "http",
+      host: request.host,
+      pathBase: "",
+      headers: request.headers,
+    };
+    if (applyForwarded) believed = applyForwarded(believed);
+    const answer: AppAnswer = {
+      app: name,
+      method: request.method,
+      path: safeDecodePath(request.path),
+      query: request.query,
+      target: request.target,
+      protocol: request.protocol,
+      host: believed.host,
+      scheme: believed.scheme,
+      remoteIp: believed.remoteIp,
+      remotePort: believed.remotePort,
+      pathBase: believed.pathBase,
+      headers: lowerCaseKeys(believed.headers),
+      bodyLength: request.bodyLength,
+    };
+    count(200);
+    return { status: 200, contentType: "application/json; charset=utf-8", body: JSON.stringify(answer), answer };
+  };
+
+  return { handle, count, counts };
+}
+
+/** Builds the HTTP/1.1 handler of one app (Kestrel's rules, then the pipeline), separate from any socket. */
+export function createAppHandler(options: AppOptions = {}) {
+  const pipeline = createAppPipeline(options);
+  const addServerHeader = options.addServerHeader ?? true;
+  const allowOverride = options.allowHostHeaderOverride ?? false;
 
   const baseHeaders = (): HeaderField[] => {
     const fields: HeaderField[] = [["Date", httpDate()]];
     if (addServerHeader) fields.push(["Server", "Kestrel"]);
     return fields;
   };
-  const count = (status: number): void => {
-    counts.set(status, (counts.get(status) ?? 0) + 1);
-  };
 
   /** Kestrel's own refusal: Content-Length: 0, Connection: close, Date, Server, Allow for 405; empty body. */
   const formatRejection = (error: HttpRequestError): Buffer => {
-    count(error.status);
+    pipeline.count(error.status);
     let text = `HTTP/1.1 ${error.status} ${reasonPhrase(error.status)}\r\nContent-Length: 0\r\nConnection: close\r\nDate: ${httpDate()}\r\n`;
     if (addServerHeader) text += "Server: Kestrel\r\n";
     if (error.allow) text += `Allow: ${error.allow}\r\n`;
@@ -144,56 +221,50 @@ export function createAppHandler(options: AppOptions = {}) {
       response.reject(error);
       return;
     }
-    const decision = hostFilter(hostCheck.present ? hostCheck.host : undefined);
-    if (!decision.allowed) {
-      count(decision.status);
-      const body = decision.status === 400 && includeFailureMessage ? INVALID_HOSTNAME_BODY : Buffer.alloc(0);
-      const fields = baseHeaders();
-      if (body.length > 0) fields.unshift(["Content-Type", "text/html"]);
-      response.send(decision.status, fields, body);
-      return;
-    }
     const headers = headerRecord(head);
     if (hostCheck.overridden) headers.host = hostCheck.host;
-    const peer = exchange.remoteAddress.startsWith("::ffff:") ? exchange.remoteAddress.slice(7) : exchange.remoteAddress;
-    const remoteIp = options.clientAddress && !proxyAddresses.has(peer) ? options.clientAddress : peer;
-    let request: ForwardedRequest = {
-      remoteIp,
-      remotePort: exchange.remotePort,
-      scheme: exchange.secure ? "https" : "http",
-      host: hostCheck.host,
-      pathBase: "",
-      headers,
-    };
-    if (applyForwarded) request = applyForwarded(request);
-    const answer: AppAnswer = {
-      app: name,
+    const result = pipeline.handle({
       method: head.method,
-      path: safeDecodePath(target.path),
-      query: target.query,
       target: head.target,
+      path: target.path,
+      query: target.query,
       protocol: `HTTP/${head.version}`,
-      host: request.host,
-      scheme: request.scheme,
-      remoteIp: request.remoteIp,
-      remotePort: request.remotePort,
-      pathBase: request.pathBase,
-      headers: lowerCaseKeys(request.headers),
+      host: hostCheck.host,
+      hostPresent: hostCheck.present,
+      headers,
+      remoteAddress: exchange.remoteAddress,
+      remotePort: exchange.remotePort,
+      secure: exchange.secure,
       bodyLength: exchange.bodyLength,
-    };
-    count(200);
-    response.send(200, [["Content-Type", "application/json; charset=utf-8"], ...baseHeaders()], JSON.stringify(answer));
+    });
+    const fields = baseHeaders();
+    if (result.contentType) fields.unshift(["Content-Type", result.contentType]);
+    response.send(result.status, fields, result.body);
   };
 
   const checkRequestLine = (line: Parameters<typeof classifyTarget>[0]): void => {
     classifyTarget(line);
   };
 
-  return { onRequest, formatRejection, checkRequestLine, counts };
+  return { onRequest, formatRejection, checkRequestLine, counts: pipeline.counts };
 }
 
 /** Starts the simulated app on 127.0.0.1 (ephemeral port unless `port` is given). */
 export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
+  if (options.protocols === "Http2") {
+    const pipeline = createAppPipeline(options);
+    const http2 = createHttp2Frontend(pipeline, { addServerHeader: options.addServerHeader ?? true });
+    const server = createServer((socket) => http2.emit("connection", socket));
+    const listening = await listen(server, options.host ?? "127.0.0.1", options.port ?? 0);
+    return {
+      ...listening,
+      counts: pipeline.counts,
+      close: async () => {
+        await listening.close();
+        await new Promise<void>((resolve) => http2.close(() => resolve()));
+      },
+    };
+  }
   const handler = createAppHandler(options);
   const server = createHttp1Server({
     bodyMode: "discard",

@@ -6,6 +6,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startApp, type RunningApp } from "../../src/servers/app.js";
 import { headerValue } from "../../src/runners/probes/raw-response.js";
+import { connect } from "node:http2";
+import { h2Request } from "../helpers/h2-raw.js";
 import { appJson, raw } from "../helpers/raw.js";
 
 const ALLOWED = ["app.example.com", "*.tenant.example.com"];
@@ -223,5 +225,92 @@ describe("ForwardedHeaders in the app (HOST-RULES §4, §6 rules 19–25)", () =
     const answer = (await raw(app.port, "GET / HTTP/1.1\r\nHost: internal:5000\r\nX-Forwarded-Host: evil.example\r\nConnection: close\r\n\r\n")).responses[0]!;
     assert.equal(answer.status, 200);
     assert.equal(appJson(answer).host, "internal:5000");
+  });
+});
+
+describe("HTTP/2 (HOST-RULES §2.6, §6 rule 10)", () => {
+  let app: RunningApp;
+  before(async () => {
+    app = await startApp({ protocols: "Http2", allowedHosts: ALLOWED });
+  });
+  after(async () => app.close());
+
+  const base: Array<[string, string]> = [
+    [":method", "GET"],
+    [":scheme", "http"],
+    [":path", "/"],
+  ];
+
+  it(":authority replaces Host: the filter and the app see the authority", async () => {
+    assert.equal((await h2Request(app.port, [...base, [":authority", "app.example.com"], ["host", "evil.example"]])).status, 200);
+    assert.equal((await h2Request(app.port, [...base, [":authority", "evil.example"], ["host", "app.example.com"]])).status, 400);
+    assert.equal((await h2Request(app.port, [...base, ["host", "app.example.com"]])).status, 200);
+  });
+
+  it("several Host fields, or an invalid one, reset the stream with PROTOCOL_ERROR instead of a 400", async () => {
+    assert.equal((await h2Request(app.port, [...base, ["host", "app.example.com"], ["host", "app.example.com"]])).resetCode, 1);
+    assert.equal((await h2Request(app.port, [...base, ["host", "app.example.com:evil"]])).resetCode, 1);
+  });
+
+  it("answers what the app believed, with protocol HTTP/2", async () => {
+    const session = connect(`http://127.0.0.1:${app.port}`);
+    try {
+      const body = await new Promise<string>((resolve, reject) => {
+        const request = session.request({ ":path": "/x?y=1", ":authority": "a.tenant.example.com" });
+        let text = "";
+        request.setEncoding("utf8");
+        request.on("data", (chunk: string) => (text += chunk));
+        request.on("end", () => resolve(text));
+        request.on("error", reject);
+        request.end();
+      });
+      const answer = JSON.parse(body);
+      assert.deepEqual([answer.protocol, answer.host, answer.path, answer.query], ["HTTP/2", "a.tenant.example.com", "/x", "?y=1"]);
+    } finally {
+      session.close();
+    }
+  });
+});
+
+describe("issue-driven cases (HOST-RULES §7)", () => {
+  const apps: RunningApp[] = [];
+  const start = async (options: Parameters<typeof startApp>[0]): Promise<RunningApp> => {
+    const app = await startApp(options);
+    apps.push(app);
+    return app;
+  };
+  after(async () => Promise.all(apps.map((a) => a.close())));
+
+  it("#41702: a probe sending the pod IP as Host gets 400 unless the IP is listed", async () => {
+    const app = await start({ allowedHosts: ["app.example.com"] });
+    assert.equal(await statusOf(app, "GET /healthz HTTP/1.1\r\nHost: 10.1.2.3:8080\r\nConnection: close\r\n\r\n"), 400);
+  });
+
+  it("#66652: an empty label before the wildcard suffix is refused", async () => {
+    const app = await start({ allowedHosts: ["*.example.com"] });
+    assert.equal(await statusOf(app, "GET / HTTP/1.1\r\nHost: ..example.com\r\nConnection: close\r\n\r\n"), 400);
+    assert.equal(await statusOf(app, "GET / HTTP/1.1\r\nHost: a.example.com\r\nConnection: close\r\n\r\n"), 200);
+  });
+
+  it("#61449: X-Forwarded-Proto alone is not taken from a peer that is not a known proxy", async () => {
+    const app = await start({ forwardedHeaders: { forwardedHeaders: ["XForwardedProto"] }, clientAddress: "203.0.113.10" });
+    const seen = appJson((await raw(app.port, "GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-Proto: https\r\nConnection: close\r\n\r\n")).responses[0]);
+    assert.equal(seen.scheme, "http");
+  });
+
+  it("#8471 / #38940: the right-most X-Forwarded-For entry is taken, one hop with the default ForwardLimit", async () => {
+    const app = await start({ forwardedHeaders: { forwardedHeaders: ["XForwardedFor"] } });
+    const seen = appJson((await raw(app.port, "GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 1.1.1.1, 10.0.0.5\r\nConnection: close\r\n\r\n")).responses[0]);
+    assert.equal(seen.remoteIp, "10.0.0.5");
+    assert.equal(seen.headers["x-forwarded-for"], "1.1.1.1");
+  });
+
+  it("#6758: clearing KnownProxies and KnownNetworks trusts every client again", async () => {
+    const app = await start({
+      forwardedHeaders: { forwardedHeaders: ["XForwardedHost"], knownProxies: [], knownNetworks: [] },
+      clientAddress: "203.0.113.10",
+    });
+    const seen = appJson((await raw(app.port, "GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-Host: evil.example\r\nConnection: close\r\n\r\n")).responses[0]);
+    assert.equal(seen.host, "evil.example");
   });
 });
