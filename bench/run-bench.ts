@@ -4,56 +4,68 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { Worker } from "node:worker_threads";
+import { availableParallelism } from "node:os";
+import { fork, type ChildProcess } from "node:child_process";
 import { runScenario } from "../src/run.js";
 import { runLoad } from "../src/runners/load/run-load.js";
 import { median } from "../src/runners/load/stats.js";
 import { loadScenario } from "../src/scenario/load.js";
-import type { BenchServerSpec } from "./server-worker.js";
+import type { BenchServerSpec } from "./server-process.js";
 
 const ROOT = new URL("../../", import.meta.url);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 2000);
+const CORES = availableParallelism();
+const PIN = CORES > 1 && spawnSync("taskset", ["-V"], { stdio: "ignore" }).status === 0;
 
 interface Started {
   url: string;
-  /** The server thread's cumulative event-loop busy time, ms. */
-  busyMs(): Promise<number>;
+  /** The server process's CPU time so far, µs. */
+  cpuUs(): Promise<number>;
   close(): Promise<void>;
 }
 
-function startWorker(spec: BenchServerSpec): Promise<Started> {
-  const worker = new Worker(new URL("./server-worker.js", import.meta.url), { workerData: spec });
+/**
+ * Starts a server process. On Linux with taskset, servers run on the last core and the load generator on the others,
+ * so the two do not preempt each other mid-request.
+ */
+function startServer(spec: BenchServerSpec): Promise<Started> {
+  const child: ChildProcess = fork(new URL("./server-process.js", import.meta.url), [JSON.stringify(spec)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  if (PIN && child.pid) spawnSync("taskset", ["-pc", String(CORES - 1), String(child.pid)], { stdio: "ignore" });
+  const ask = <T>(message: string, key: string): Promise<T> =>
+    new Promise((resolve) => {
+      const onMessage = (reply: Record<string, unknown>): void => {
+        if (!(key in reply)) return;
+        child.off("message", onMessage);
+        resolve(reply[key] as T);
+      };
+      child.on("message", onMessage);
+      child.send(message);
+    });
   return new Promise((resolve, reject) => {
-    worker.once("error", reject);
-    worker.once("message", ({ url }: { url: string }) =>
+    child.once("error", reject);
+    const onReady = (message: { url?: string }): void => {
+      if (!message.url) return;
+      child.off("message", onReady);
       resolve({
-        url,
-        busyMs: () =>
-          new Promise((done) => {
-            const onMessage = (message: { busyMs?: number }): void => {
-              if (message.busyMs === undefined) return;
-              worker.off("message", onMessage);
-              done(message.busyMs);
-            };
-            worker.on("message", onMessage);
-            worker.postMessage("busy");
-          }),
+        url: message.url,
+        cpuUs: () => ask<number>("cpu", "cpuUs"),
         close: () =>
           new Promise<void>((done) => {
-            worker.once("exit", () => done());
-            worker.postMessage("close");
+            child.once("exit", () => done());
+            child.send("exit");
           }),
-      }),
-    );
+      });
+    };
+    child.on("message", onReady);
   });
 }
 
 interface Throughput {
   /** Median req/s over rounds. */
   rps: number;
-  /** Median server busy time per answered request, µs. */
-  busyUsPerRequest: number;
+  /** Median server CPU time per answered request, µs. */
+  cpuUsPerRequest: number;
   /** Median over rounds of this server's capacity relative to the first server's in the same round. */
   pairedCapacityRatio: number;
 }
@@ -68,11 +80,11 @@ async function compareThroughput(servers: Record<string, Started>): Promise<Reco
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? names : [...names].reverse();
     for (const name of order) {
-      const busyBefore = await servers[name]!.busyMs();
+      const cpuBefore = await servers[name]!.cpuUs();
       const run = await runLoad(settings(servers[name]!.url, ROUND_MS));
-      const busy = (await servers[name]!.busyMs()) - busyBefore;
+      const cpu = (await servers[name]!.cpuUs()) - cpuBefore;
       samples[name]!.push((run.ok2xx * 1000) / run.durationMs);
-      costs[name]!.push((busy * 1000) / Math.max(1, run.responses));
+      costs[name]!.push(cpu / Math.max(1, run.responses));
     }
   }
   const reference = costs[names[0]!]!;
@@ -81,7 +93,7 @@ async function compareThroughput(servers: Record<string, Started>): Promise<Reco
       n,
       {
         rps: Math.round(median(samples[n]!)),
-        busyUsPerRequest: Math.round(median(costs[n]!) * 100) / 100,
+        cpuUsPerRequest: Math.round(median(costs[n]!) * 100) / 100,
         pairedCapacityRatio: Math.round(median(costs[n]!.map((cost, round) => reference[round]! / cost)) * 1000) / 1000,
       },
     ]),
@@ -102,12 +114,13 @@ async function main(): Promise<void> {
   const figures: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, rounds: ROUNDS, roundMs: ROUND_MS };
   const line = (text: string): void => void process.stdout.write(`${text}\n`);
 
-  line(`edgebench bench · ${ROUNDS} alternating rounds × ${ROUND_MS} ms, 10 connections, Node ${process.version}`);
+  if (PIN) spawnSync("taskset", ["-pc", `0-${CORES - 2}`, String(process.pid)], { stdio: "ignore" });
+  line(`edgebench bench · ${ROUNDS} alternating rounds × ${ROUND_MS} ms, 10 connections, Node ${process.version}${PIN ? ", servers pinned to their own core" : ""}`);
   const forwarded = { forwardedHeaders: ["XForwardedFor", "XForwardedProto", "XForwardedHost"] as Array<"XForwardedFor" | "XForwardedProto" | "XForwardedHost"> };
   const servers = {
-    "bare node:http": await startWorker({ kind: "bare-node" }),
-    "app, no filtering": await startWorker({ kind: "app", options: {} }),
-    "app, AllowedHosts + ForwardedHeaders": await startWorker({
+    "bare node:http": await startServer({ kind: "bare-node" }),
+    "app, no filtering": await startServer({ kind: "app", options: {} }),
+    "app, AllowedHosts + ForwardedHeaders": await startServer({
       kind: "app",
       options: { allowedHosts: ["app.example.com", "*.tenant.example.com"], allowEmptyHosts: false, forwardedHeaders: forwarded },
     }),
@@ -119,14 +132,14 @@ async function main(): Promise<void> {
     for (const [name, value] of Object.entries(measured)) {
       line(
         `  ${name.padEnd(38)} ${String(value.rps).padStart(7)} req/s ×${(value.rps / bare.rps).toFixed(2)}` +
-          `   server busy ${value.busyUsPerRequest.toFixed(1)} µs/request, capacity ×${value.pairedCapacityRatio.toFixed(2)}`,
+          `   server CPU ${value.cpuUsPerRequest.toFixed(1)} µs/request, capacity ×${value.pairedCapacityRatio.toFixed(2)}`,
       );
     }
     const rpsRatio = filtered.rps / bare.rps;
     const capacityRatio = filtered.pairedCapacityRatio;
     line(
       `app with host filtering and forwarded headers vs bare node:http handler: req/s ×${rpsRatio.toFixed(2)}, ` +
-        `capacity (server busy time per request, paired by round) ×${capacityRatio.toFixed(2)} (goal ≥ 0.90)`,
+        `capacity (server CPU per request, paired by round) ×${capacityRatio.toFixed(2)} (goal ≥ 0.90)`,
     );
     figures.appThroughput = {
       servers: measured,

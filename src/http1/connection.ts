@@ -185,7 +185,7 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
       bodyLength: 0,
     };
     state = "body";
-    if (options.bodyMode === "stream") options.onRequest(exchange, createSink());
+    if (options.bodyMode === "stream") options.onRequest(exchange, nextSink());
     return true;
   }
 
@@ -205,7 +205,7 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
     }
     bodyStream?.push(null);
     state = "responding";
-    if (options.bodyMode === "discard") options.onRequest(exchange!, createSink());
+    if (options.bodyMode === "discard") options.onRequest(exchange!, nextSink());
     return true;
   }
 
@@ -230,25 +230,32 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
     else if (clientEnded) endIfIdle();
   }
 
-  function connectionField(close: boolean, version: string): HeaderField[] {
-    if (close || closeAfterResponse) return [["Connection", "close"]];
-    return version === "1.0" ? [["Connection", "keep-alive"]] : [];
+  function connectionLine(close: boolean): string {
+    if (close || closeAfterResponse) return "Connection: close\r\n";
+    return exchange?.head.version === "1.0" ? "Connection: keep-alive\r\n" : "";
+  }
+
+  // One sink per connection, handed to each request in turn: answers are written in order, one at a time.
+  let requestNumber = 0;
+  let answeredNumber = 0;
+  const claim = (): void => {
+    if (answeredNumber === requestNumber) throw new Error("a response was already started for this request");
+    answeredNumber = requestNumber;
+  };
+  const sink: ResponseSink = createSink();
+  function nextSink(): ResponseSink {
+    requestNumber++;
+    return sink;
   }
 
   function createSink(): ResponseSink {
-    const version = exchange!.head.version;
-    let used = false;
-    const claim = (): void => {
-      if (used) throw new Error("a response was already started for this request");
-      used = true;
-    };
     return {
       send(status, headers, body = EMPTY, sendOptions = {}) {
         claim();
         if (state === "closed") return;
         const close = sendOptions.close ?? false;
         const length = typeof body === "string" ? Buffer.byteLength(body) : body.length;
-        const head = `${serializeHead(status, [...headers, ["Content-Length", String(length)], ...connectionField(close, version)])}\r\n`;
+        const head = `${serializeHead(status, headers)}Content-Length: ${length}\r\n${connectionLine(close)}\r\n`;
         // One write per answer: a corked pair of writes costs a writev, measurably slower on small answers.
         if (typeof body === "string") socket.write(head + body);
         else if (body.length === 0) socket.write(head, "latin1");
@@ -258,8 +265,8 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
       stream(status, headers, contentLength) {
         claim();
         const chunked = contentLength === null;
-        const framingField: HeaderField = chunked ? ["Transfer-Encoding", "chunked"] : ["Content-Length", String(contentLength)];
-        socket.write(serializeHead(status, [...headers, framingField, ...connectionField(false, version)]) + "\r\n", "latin1");
+        const framing = chunked ? "Transfer-Encoding: chunked\r\n" : `Content-Length: ${contentLength}\r\n`;
+        socket.write(`${serializeHead(status, headers)}${framing}${connectionLine(false)}\r\n`, "latin1");
         return {
           write(chunk) {
             if (state === "closed" || chunk.length === 0) return true;

@@ -4,7 +4,7 @@
  * are ignored silently. Consumed values are removed and the originals saved in X-Original-*.
  */
 import { prepareAllowedHosts } from "./allowed-hosts.js";
-import { caseInsensitiveHeaders, getHeader, setHeader, splitCommaSeparated, type HeaderRecord } from "./header-map.js";
+import { caseInsensitiveHeaders, findHeaderKey, getHeader, setHeader, splitCommaSeparated, type HeaderRecord } from "./header-map.js";
 import { isForwardedHostValid } from "./host-syntax.js";
 import { hostFromUriComponent, hostMatchesAny } from "./host-string.js";
 import {
@@ -142,7 +142,17 @@ export function createForwardedHeadersApplier(
     return parsed;
   };
 
+  const names: string[] = [];
+  if (checkFor) names.push(HEADER.forwardedFor);
+  if (checkProto) names.push(HEADER.forwardedProto);
+  if (checkHost) names.push(HEADER.forwardedHost);
+  if (checkPrefix) names.push(HEADER.forwardedPrefix);
+
   return (request) => {
+    // Most requests carry none of the enabled fields: nothing to walk, nothing to copy.
+    if (!names.some((name) => findHeaderKey(request.headers, name) !== undefined)) {
+      return output.caseInsensitiveView ? { ...request, headers: caseInsensitiveHeaders({ ...request.headers }) } : request;
+    }
     const headers: HeaderRecord = { ...request.headers };
     const result: ForwardedRequest = { ...request, headers };
     const forwardedFor = checkFor ? splitCommaSeparated(getHeader(headers, HEADER.forwardedFor)) : [];

@@ -193,9 +193,22 @@ export function createAppHandler(options: AppOptions = {}) {
   const addServerHeader = options.addServerHeader ?? true;
   const allowOverride = options.allowHostHeaderOverride ?? false;
 
-  const baseHeaders = (): HeaderField[] => {
-    const fields: HeaderField[] = [["Date", httpDate()]];
-    if (addServerHeader) fields.push(["Server", "Kestrel"]);
+  // The answer's fields change once a second (Date): build them once a second, not per request.
+  let fieldsDate = "";
+  const fieldsByType = new Map<string | null, HeaderField[]>();
+  const answerFields = (contentType: string | null): HeaderField[] => {
+    const date = httpDate();
+    if (date !== fieldsDate) {
+      fieldsDate = date;
+      fieldsByType.clear();
+    }
+    let fields = fieldsByType.get(contentType);
+    if (!fields) {
+      fields = contentType ? [["Content-Type", contentType]] : [];
+      fields.push(["Date", date]);
+      if (addServerHeader) fields.push(["Server", "Kestrel"]);
+      fieldsByType.set(contentType, fields);
+    }
     return fields;
   };
 
@@ -237,9 +250,7 @@ export function createAppHandler(options: AppOptions = {}) {
       secure: exchange.secure,
       bodyLength: exchange.bodyLength,
     });
-    const fields = baseHeaders();
-    if (result.contentType) fields.unshift(["Content-Type", result.contentType]);
-    response.send(result.status, fields, result.body);
+    response.send(result.status, answerFields(result.contentType), result.body);
   };
 
   const checkRequestLine = (line: Parameters<typeof classifyTarget>[0]): void => {
