@@ -54,7 +54,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       const catalog = options.catalog ?? PROBE_CATALOG;
       options.onEvent?.({ type: "probes", count: catalog.length });
       if (!signal?.aborted) {
-        probes = await runProbes(targets, catalog, { policyHosts: scenario.policy.hosts, timeoutMs: scenario.probes.timeoutMs, signal });
+        probes = await runProbes(targets, catalog, {
+          policyHosts: scenario.policy.hosts,
+          knobs: scenario.policy.knobs,
+          timeoutMs: scenario.probes.timeoutMs,
+          signal,
+        });
       }
     }
     if ((options.load ?? true) && !signal?.aborted) {
@@ -83,6 +88,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       description: scenario.description,
       topologies: scenario.topologies,
       policyHosts: scenario.policy.hosts,
+      policyProfile: scenario.policy.profile,
+      knobs: scenario.policy.knobs,
       proxyEngine: scenario.proxy.engine,
     },
     environment: environment(),

@@ -23,6 +23,16 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
   out.push(c.bold(`edgebench ${result.tool.version} · scenario ${scenario.name}`) + (scenario.file ? c.dim(` (${scenario.file})`) : ""));
   if (scenario.description) out.push(c.dim(scenario.description));
   out.push(c.dim(`policy hosts: ${scenario.policyHosts.join(", ")} · proxy: ${scenario.proxyEngine}`));
+  if (result.probes) {
+    const k = scenario.knobs;
+    out.push(
+      c.dim(
+        `rules (${scenario.policyProfile}): wildcard ${k.wildcardDepth === "one" ? "one label" : "any depth"}, trailing dot ${k.trailingDot}, ` +
+          `other port ${k.nonDefaultPort}, empty port ${k.emptyPort}, underscores ${k.underscoreLabels}, ` +
+          `DNS length ${k.dnsLengthLimits ? "enforced" : "not enforced"}, https over cleartext ${k.schemeCheck}`,
+      ),
+    );
+  }
   if (result.interrupted) out.push(c.yellow("Interrupted: the report holds what was measured before the stop."));
 
   const load = result.load;

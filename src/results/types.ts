@@ -2,7 +2,7 @@
  * The result of a run as plain data: what every reporter reads and what `--reporter json` writes. Its shape is
  * versioned by SCHEMA_VERSION (schema/run-result.schema.json); a change that breaks readers bumps it.
  */
-import type { Outcome, ProbeCategory, ResponseExpectation } from "../runners/probes/types.js";
+import type { Outcome, PolicyKnobs, ProbeCategory, ResponseExpectation } from "../runners/probes/types.js";
 import type { TopologyKind } from "../scenario/types.js";
 
 export const SCHEMA_VERSION = 1;
@@ -147,6 +147,9 @@ export interface RunResult {
     description: string;
     topologies: TopologyKind[];
     policyHosts: string[];
+    /** Which rules applied where the RFCs leave a choice. */
+    policyProfile: "aspnetcore" | "strict";
+    knobs: PolicyKnobs;
     proxyEngine: string;
   };
   environment: { node: string; platform: string; arch: string; cpus: number; cpuModel: string };

@@ -11,7 +11,8 @@ import { parseJsonWithComments, readAspNetCoreSettings, type AspNetCoreHostSetti
 import type { ForwardedHeaderFlag, ForwardedHeadersOptions } from "../policy/forwarded-headers.js";
 import { ScenarioError, type ScenarioIssue } from "./issues.js";
 import { scenarioSpec } from "./schema.js";
-import type { AppConfig, Scenario, TopologyKind } from "./types.js";
+import { ASPNETCORE_KNOBS, STRICT_KNOBS, type PolicyKnobs } from "../runners/probes/types.js";
+import type { AppConfig, PolicyConfig, Scenario, TopologyKind } from "./types.js";
 import { addIssue, INVALID, validateNode, type Located, type ValidationContext } from "./validate.js";
 
 /** The document as validated: only the fields given, durations in ms, host strings as lists. */
@@ -37,7 +38,7 @@ interface RawScenario {
   topologies?: TopologyKind[];
   proxy?: Partial<{ engine: "builtin"; preserveHost: boolean; forwardedFor: "append" | "replace"; stripClientForwarded: boolean; allowedHosts: string[]; upstreamTimeout: number }>;
   load?: Partial<{ connections: number; pipelining: number; duration: number; warmup: number; rounds: number; path: string; method: string; host: string; body: string }>;
-  policy?: { hosts?: string[] };
+  policy?: { hosts?: string[]; profile?: "aspnetcore" | "strict"; knobs?: Partial<PolicyKnobs> };
   network?: { clientAddress?: string };
   probes?: { enabled?: boolean; timeout?: number };
 }
@@ -110,6 +111,11 @@ function checkMeaning(raw: RawScenario, context: ValidationContext): void {
   }
 }
 
+/** The profile's knobs with the scenario's overrides. */
+export function resolveKnobs(profile: "aspnetcore" | "strict" = "aspnetcore", overrides: Partial<PolicyKnobs> = {}): Pick<PolicyConfig, "profile" | "knobs"> {
+  return { profile, knobs: { ...(profile === "strict" ? STRICT_KNOBS : ASPNETCORE_KNOBS), ...overrides } };
+}
+
 function policyHosts(raw: RawScenario, apps: readonly AppConfig[]): string[] {
   if (raw.policy?.hosts && raw.policy.hosts.length > 0) return raw.policy.hosts;
   const hosts = apps.flatMap((app) => app.allowedHosts).filter((host) => host !== "*");
@@ -155,7 +161,7 @@ function resolve(raw: RawScenario, file: string, context: ValidationContext): Sc
       host: loadHost ?? "localhost",
       body: raw.load?.body ?? null,
     },
-    policy: { hosts },
+    policy: { hosts, ...resolveKnobs(raw.policy?.profile, raw.policy?.knobs) },
     network: { clientAddress: raw.network?.clientAddress ?? DEFAULT_CLIENT_ADDRESS },
     probes: { enabled: raw.probes?.enabled ?? true, timeoutMs: raw.probes?.timeout ?? 2000 },
   };

@@ -90,6 +90,24 @@ export const scenarioSpec: ObjectSpec = {
       description: "What the deployment must do with Host: the public hosts it must serve.",
       fields: {
         hosts: hostList("The public hosts the deployment must serve (default: the apps' allowedHosts)."),
+        profile: {
+          type: "string",
+          enum: ["aspnetcore", "strict"],
+          description: "Where the RFCs leave a choice: hold the deployment to ASP.NET Core's behaviour (default) or to PROBES.md's strict recommendations; knobs override single rules.",
+        },
+        knobs: {
+          type: "object",
+          description: "Single rules where the RFCs leave a choice (override the profile).",
+          fields: {
+            wildcardDepth: { type: "string", enum: ["any", "one"], description: "`*.example.com` matches any number of labels (ASP.NET Core) or exactly one." },
+            trailingDot: { type: "string", enum: ["reject", "accept"], description: "`app.example.com.` is refused (ASP.NET Core) or served as the same host." },
+            nonDefaultPort: { type: "string", enum: ["accept", "reject"], description: "`app.example.com:8080` is served (port ignored) or refused with 421." },
+            emptyPort: { type: "string", enum: ["reject", "accept"], description: "`app.example.com:` gets 400 (Kestrel) or is served." },
+            underscoreLabels: { type: "string", enum: ["accept", "reject"], description: "`acme_corp.…` is served (URI grammar) or refused (RFC 1123)." },
+            dnsLengthLimits: { type: "boolean", description: "Hosts longer than DNS allows must be refused (default false: served within server limits)." },
+            schemeCheck: { type: "string", enum: ["ignore", "reject"], description: "An https target over cleartext is ignored (Kestrel) or must be rejected (RFC 9110 §7.4)." },
+          },
+        },
       },
     },
     network: {

@@ -1,5 +1,6 @@
 /** A scenario after validation, with every default filled in: what the rest of edgebench works from. */
 import type { ForwardedHeadersOptions } from "../policy/forwarded-headers.js";
+import type { PolicyKnobs } from "../runners/probes/types.js";
 import type { FORWARDED_FOR_MODES, PROXY_ENGINES, TOPOLOGY_KINDS } from "./schema.js";
 
 export type TopologyKind = (typeof TOPOLOGY_KINDS)[number];
@@ -41,6 +42,9 @@ export interface LoadConfig {
 export interface PolicyConfig {
   /** The public hosts the deployment must serve (HostFiltering syntax: `*.example.com`). */
   hosts: string[];
+  profile: "aspnetcore" | "strict";
+  /** The rules in force where the RFCs leave a choice (the profile with the scenario's overrides). */
+  knobs: PolicyKnobs;
 }
 
 export interface Scenario {

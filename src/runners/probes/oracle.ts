@@ -39,7 +39,8 @@ function appView(response: RawResponse): AppView | null {
   }
 }
 
-const REFUSALS = new Set([400, 403, 404, 414, 421, 431]);
+/** Refusals before the app: 421 (recommended), 400, 403, 404, and a server's 405/414/431 for a malformed request. */
+const REFUSALS = new Set([400, 403, 404, 405, 414, 421, 431]);
 
 export function classifyOutcome(status: number): Outcome | "other" {
   if (status >= 200 && status < 300) return "accept";

@@ -14,6 +14,8 @@ export interface RawExchangeOptions {
   expectResponses?: number;
   /** Source address to connect from (loopback aliases let a server tell simulated peers apart). */
   localAddress?: string;
+  /** More requests for the same connection, each sent once the answers to everything before it have arrived. */
+  then?: readonly Buffer[];
 }
 
 export interface RawExchange {
@@ -55,12 +57,20 @@ export function sendRaw(bytes: Buffer, options: RawExchangeOptions): Promise<Raw
       });
     };
     const timer = setTimeout(() => finish(false, true), timeoutMs);
-    socket.on("connect", () => socket.end(bytes));
+    const parts = [bytes, ...(options.then ?? [])];
+    let sent = 0;
+    // The last part half-closes the connection: the server still answers, then closes or goes quiet.
+    const sendNext = (): void => {
+      const part = parts[sent++]!;
+      if (sent === parts.length) socket.end(part);
+      else socket.write(part);
+    };
+    socket.on("connect", sendNext);
     socket.on("data", (chunk: Buffer) => {
       chunks.push(chunk);
-      if (options.expectResponses !== undefined && parseResponses(Buffer.concat(chunks)).responses.length >= options.expectResponses) {
-        finish(false, false);
-      }
+      const answered = parseResponses(Buffer.concat(chunks)).responses.length;
+      if (sent < parts.length && answered >= sent) sendNext();
+      else if (options.expectResponses !== undefined && answered >= options.expectResponses) finish(false, false);
     });
     socket.on("error", (err: NodeJS.ErrnoException) => {
       if (err.code === "ECONNRESET" || err.code === "EPIPE") reset = true;

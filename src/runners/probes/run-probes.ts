@@ -3,7 +3,8 @@ import type { ProbeResult, ProbesResult } from "../../results/types.js";
 import type { TopologyKind } from "../../scenario/types.js";
 import { grade } from "./oracle.js";
 import { sendRaw } from "./raw-request.js";
-import type { ProbeDefinition, ProbeNames } from "./types.js";
+import { ASPNETCORE_KNOBS, PROBE_CATEGORIES, type PolicyKnobs, type ProbeCategory, type ProbeDefinition, type ProbeNames } from "./types.js";
+import { suggest } from "../../scenario/validate.js";
 
 export interface ProbeTarget {
   topology: TopologyKind;
@@ -15,6 +16,8 @@ export interface ProbeTarget {
 
 export interface ProbeRunOptions {
   policyHosts: readonly string[];
+  /** Which rule applies where the RFCs leave a choice (default: ASP.NET Core's behaviour). */
+  knobs?: Readonly<PolicyKnobs>;
   timeoutMs: number;
   /** Exchanges in flight at once. */
   concurrency?: number;
@@ -45,10 +48,11 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item:
 
 export async function runProbes(targets: readonly ProbeTarget[], catalog: readonly ProbeDefinition[], options: ProbeRunOptions): Promise<ProbesResult> {
   const names = probeNames(options.policyHosts);
+  const knobs = options.knobs ?? ASPNETCORE_KNOBS;
   const skipped: string[] = [];
   const jobs: Array<{ probe: ProbeDefinition; target: ProbeTarget }> = [];
   for (const probe of catalog) {
-    if (probe.build(names) === null) {
+    if (probe.build(names, knobs) === null) {
       skipped.push(probe.id);
       continue;
     }
@@ -59,12 +63,13 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
   }
   const results = await mapBounded(jobs, options.concurrency ?? 8, async ({ probe, target }): Promise<ProbeResult | null> => {
     if (options.signal?.aborted) return null;
-    const built = probe.build(names)!;
+    const built = probe.build(names, knobs)!;
     const exchange = await sendRaw(built.bytes, {
       host: target.host,
       port: target.port,
       timeoutMs: options.timeoutMs,
       expectResponses: built.expect.length,
+      ...(built.then ? { then: built.then } : {}),
     });
     const graded = grade(
       built.expect,
@@ -94,4 +99,40 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
   const done = results.filter((result): result is ProbeResult => result !== null);
   const passed = done.filter((result) => result.pass).length;
   return { results: done, passed, failed: done.length - passed, skipped };
+}
+
+export interface ProbeSelection {
+  /** Only these probe ids. */
+  only?: readonly string[];
+  /** Not these probe ids. */
+  skip?: readonly string[];
+  /** Only these categories. */
+  categories?: readonly string[];
+}
+
+/** A probe id or category that does not exist, with the nearest that does. */
+export class ProbeSelectionError extends Error {
+  readonly code = "ERR_PROBE_SELECTION";
+  constructor(kind: "probe" | "category", name: string, known: readonly string[]) {
+    const hint = suggest(name, known);
+    super(`unknown ${kind} '${name}'${hint ? ` (did you mean '${hint}'?)` : ""}; see edgebench list-probes`);
+    this.name = "ProbeSelectionError";
+  }
+}
+
+/** The catalog narrowed by ids and categories, in catalog order; unknown names are errors. */
+export function selectProbes(catalog: readonly ProbeDefinition[], selection: ProbeSelection): ProbeDefinition[] {
+  const ids = catalog.map((probe) => probe.id);
+  for (const id of [...(selection.only ?? []), ...(selection.skip ?? [])]) {
+    if (!ids.includes(id)) throw new ProbeSelectionError("probe", id, ids);
+  }
+  for (const category of selection.categories ?? []) {
+    if (!(PROBE_CATEGORIES as readonly string[]).includes(category)) throw new ProbeSelectionError("category", category, PROBE_CATEGORIES);
+  }
+  return catalog.filter(
+    (probe) =>
+      (!selection.only?.length || selection.only.includes(probe.id)) &&
+      !selection.skip?.includes(probe.id) &&
+      (!selection.categories?.length || selection.categories.includes(probe.category as ProbeCategory)),
+  );
 }

@@ -28,8 +28,51 @@ export interface ProbeNames {
   evil: string;
 }
 
+/**
+ * Where the RFCs leave a choice, which rule the deployment is held to. The defaults are ASP.NET Core's behaviour,
+ * so a correctly configured Kestrel app passes; `strict` holds it to PROBES.md's recommendations instead.
+ */
+export interface PolicyKnobs {
+  /** `*.example.com`: any number of labels (ASP.NET Core) or exactly one (TLS certificates, Caddy). */
+  wildcardDepth: "any" | "one";
+  /** `app.example.com.`: refused (ASP.NET Core does not strip the dot) or served as the same host. */
+  trailingDot: "reject" | "accept";
+  /** `app.example.com:8080`: served (the port is ignored) or refused (421). */
+  nonDefaultPort: "accept" | "reject";
+  /** `app.example.com:`: 400 (Kestrel's Host syntax) or served as the default port. */
+  emptyPort: "reject" | "accept";
+  /** `acme_corp.tenant.example.com`: served (URI grammar) or refused (RFC 1123 host names). */
+  underscoreLabels: "accept" | "reject";
+  /** A host longer than DNS allows: may be served if within the server's limits (false) or must be refused (true). */
+  dnsLengthLimits: boolean;
+  /** An https target over cleartext: Kestrel ignores the scheme (ignore) or RFC 9110 §7.4 rejects it (reject). */
+  schemeCheck: "ignore" | "reject";
+}
+
+export const ASPNETCORE_KNOBS: Readonly<PolicyKnobs> = Object.freeze({
+  wildcardDepth: "any",
+  trailingDot: "reject",
+  nonDefaultPort: "accept",
+  emptyPort: "reject",
+  underscoreLabels: "accept",
+  dnsLengthLimits: false,
+  schemeCheck: "ignore",
+});
+
+export const STRICT_KNOBS: Readonly<PolicyKnobs> = Object.freeze({
+  wildcardDepth: "one",
+  trailingDot: "accept",
+  nonDefaultPort: "accept",
+  emptyPort: "accept",
+  underscoreLabels: "accept",
+  dnsLengthLimits: true,
+  schemeCheck: "reject",
+});
+
 export interface ProbeRequest {
   bytes: Buffer;
+  /** Sent on the same connection, each after the answers so far arrived (keep-alive, not pipelined). */
+  then?: Buffer[];
   /** One expectation per response, in order (pipelined probes have several). */
   expect: ResponseExpectation[];
 }
@@ -45,7 +88,7 @@ export interface ProbeDefinition {
   /** Also sent straight to the app port behind a proxy, to see whether the app trusts a peer that is not its proxy. */
   bypass?: boolean;
   /** The request, or null when the policy gives it nothing to test (no wildcard host, say). */
-  build(names: ProbeNames): ProbeRequest | null;
+  build(names: ProbeNames, knobs: Readonly<PolicyKnobs>): ProbeRequest | null;
 }
 
 export function defineProbe(definition: ProbeDefinition): ProbeDefinition {
