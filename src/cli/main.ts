@@ -19,8 +19,8 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       // Help and version are successful; everything else commander refuses is a usage error.
       return error.exitCode === 0 ? EXIT.passed : EXIT.usage;
     }
-    if (error instanceof ScenarioError) {
-      process.stderr.write(`${error.message}\n`);
+    if (error instanceof ScenarioError || (error instanceof Error && ["ERR_PROBE_SELECTION", "ERR_TARGET"].includes((error as { code?: string }).code ?? ""))) {
+      process.stderr.write(`${error instanceof ScenarioError ? "" : "edgebench: "}${error.message}\n`);
       return EXIT.usage;
     }
     const failure = error as NodeJS.ErrnoException;

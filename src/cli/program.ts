@@ -30,7 +30,11 @@ function addRunOptions(command: Command, withLoad: boolean): Command {
   command
     .addOption(new Option("-r, --reporter <name>", "report format").choices(REPORTER_NAMES).default("terminal"))
     .option("-o, --out <file>", "write the report to a file (atomically) instead of stdout")
-    .option("-q, --quiet", "no progress on stderr");
+    .option("-q, --quiet", "no progress on stderr")
+    .option("--probe <id...>", "only these probes (see list-probes)")
+    .option("--skip-probe <id...>", "not these probes")
+    .option("--category <name...>", "only these probe categories: rfc-conformance, allowlist, spoofing, smuggling-adjacent, robustness")
+    .addOption(new Option("--profile <name>", "rules where the RFCs leave a choice (replaces the scenario's)").choices(["aspnetcore", "strict"]));
   if (withLoad) {
     command
       .option("-d, --duration <time>", "length of each measured round per topology (overrides the scenario)", durationOption)
@@ -76,7 +80,16 @@ Examples:
       .argument("[scenario...]", "scenario files; default scenarios/default.yaml"),
     false,
   )
-    .addHelpText("after", "\nExamples:\n  $ edgebench probe\n  $ edgebench probe scenarios/*.yaml --reporter json --out probes.json")
+    .option("--target <url>", "probe an app or proxy already running on loopback (graded on the wire alone)")
+    .option("--allowed-hosts <hosts>", "with --target: the public hosts it must serve, comma-separated")
+    .option("--appsettings <file>", "with --target: read the public hosts from an ASP.NET Core appsettings.json (AllowedHosts)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ edgebench probe\n  $ edgebench probe scenarios/*.yaml --reporter json --out probes.json\n" +
+        "  $ edgebench probe --category spoofing --profile strict\n" +
+        "  $ edgebench probe --target http://127.0.0.1:5000 --allowed-hosts app.example.com,*.tenant.example.com\n" +
+        "  $ edgebench probe --target http://127.0.0.1:5000 --appsettings appsettings.Production.json",
+    )
     .action(async (files: string[], options: CommandOptions) => done(await execute(files, { load: false, probes: true }, options)));
 
   addRunOptions(

@@ -12,7 +12,7 @@ export interface TerminalOptions {
 const METRIC_LABEL: Record<Overhead["metric"], string> = { p50: "p50", p90: "p90", p99: "p99", p999: "p99.9", rps: "req/s" };
 
 function targetLabel(result: ProbeResult): string {
-  return result.via === "bypass" ? `${result.topology}→app` : result.topology;
+  return result.via === "bypass" ? `${result.topology}→app` : result.topology === "external" ? "target" : result.topology;
 }
 
 export function renderTerminal(result: RunResult, options: TerminalOptions): string {
@@ -78,6 +78,7 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
   const probes = result.probes;
   if (probes) {
     out.push("");
+    if (probes.view === "wire") out.push(c.yellow("Graded on the wire alone: what the app believed cannot be seen from outside, so 2xx answers are taken as served."));
     out.push(c.bold("Host probes") + c.dim(` · ${probes.passed} passed, ${probes.failed} failed${probes.skipped.length ? `, ${probes.skipped.length} not applicable to this policy` : ""}`));
     const columns = [...new Set(probes.results.map(targetLabel))];
     const ids = [...new Set(probes.results.map((r) => r.probe))];
@@ -110,7 +111,8 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
 
   out.push("");
   if (result.verdict.passed) {
-    out.push(c.green.bold("PASS") + c.dim(" · every probe met the policy and the load was answered"));
+    const what = [result.probes ? "every probe met the policy" : null, result.load ? "the load was answered" : null].filter(Boolean).join(" and ");
+    out.push(c.green.bold("PASS") + c.dim(` · ${what || "nothing failed"}`));
   } else {
     out.push(c.red.bold("FAIL") + ` · ${result.verdict.failures.length} problem${result.verdict.failures.length === 1 ? "" : "s"}`);
     const otherFailures = result.verdict.failures.filter((f) => !f.startsWith("probe "));

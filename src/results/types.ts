@@ -7,6 +7,9 @@ import type { TopologyKind } from "../scenario/types.js";
 
 export const SCHEMA_VERSION = 1;
 
+/** Where probes went: a topology edgebench started, or an external target given by URL. */
+export type ProbeTargetKind = TopologyKind | "external";
+
 export interface LatencySummary {
   /** Responses measured. */
   count: number;
@@ -106,7 +109,7 @@ export interface ProbeResult {
   title: string;
   category: ProbeCategory;
   reference: string;
-  topology: TopologyKind;
+  topology: ProbeTargetKind;
   /** "entry": the topology's public entry; "bypass": straight to the app behind the proxy. */
   via: "entry" | "bypass";
   expected: ResponseExpectation[];
@@ -121,6 +124,8 @@ export interface ProbeResult {
 }
 
 export interface ProbesResult {
+  /** "app": graded on what the app believed (edgebench's app answers with it); "wire": only the answers were seen. */
+  view: "app" | "wire";
   results: ProbeResult[];
   passed: number;
   failed: number;
@@ -145,7 +150,7 @@ export interface RunResult {
     name: string;
     file: string | null;
     description: string;
-    topologies: TopologyKind[];
+    topologies: ProbeTargetKind[];
     policyHosts: string[];
     /** Which rules applied where the RFCs leave a choice. */
     policyProfile: "aspnetcore" | "strict";

@@ -3,7 +3,12 @@ import { supportsColor } from "chalk";
 import { MACHINE_READABLE, REPORTERS, type ReporterName } from "../../reporters/index.js";
 import type { RunResult } from "../../results/types.js";
 import { runScenario } from "../../run.js";
-import { loadScenario } from "../../scenario/load.js";
+import { readFile } from "node:fs/promises";
+import { parseJsonWithComments, readAspNetCoreSettings } from "../../policy/appsettings.js";
+import { probeTarget, TargetError } from "../../probe-target.js";
+import { PROBE_CATALOG } from "../../runners/probes/catalog/index.js";
+import { selectProbes } from "../../runners/probes/run-probes.js";
+import { loadScenario, resolveKnobs } from "../../scenario/load.js";
 import type { Scenario } from "../../scenario/types.js";
 import { createProgress } from "../../ui/progress.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
@@ -12,6 +17,13 @@ import { scenarioPaths } from "../scenarios.js";
 
 export interface ExecuteOptions {
   reporter: ReporterName;
+  probe?: string[];
+  skipProbe?: string[];
+  category?: string[];
+  profile?: "aspnetcore" | "strict";
+  target?: string;
+  allowedHosts?: string;
+  appsettings?: string;
   out?: string;
   quiet?: boolean;
   duration?: number;
@@ -28,6 +40,7 @@ export interface Mode {
 function applyOverrides(scenario: Scenario, options: ExecuteOptions): Scenario {
   return {
     ...scenario,
+    policy: options.profile ? { ...scenario.policy, ...resolveKnobs(options.profile) } : scenario.policy,
     load: {
       ...scenario.load,
       ...(options.duration !== undefined ? { durationMs: options.duration } : {}),
@@ -38,10 +51,29 @@ function applyOverrides(scenario: Scenario, options: ExecuteOptions): Scenario {
   };
 }
 
+/** The public hosts of an external target: --allowed-hosts, else the AllowedHosts of --appsettings. */
+async function targetPolicyHosts(options: ExecuteOptions): Promise<string[]> {
+  if (options.allowedHosts) return options.allowedHosts.split(/[,;]/).map((h) => h.trim()).filter(Boolean);
+  if (options.appsettings) {
+    const text = await readFile(options.appsettings, "utf8").catch((error: NodeJS.ErrnoException) => {
+      throw new TargetError(`cannot read ${options.appsettings}: ${error.code === "ENOENT" ? "no such file" : error.message}`);
+    });
+    try {
+      return readAspNetCoreSettings(parseJsonWithComments(text)).allowedHosts;
+    } catch (error) {
+      throw new TargetError(`${options.appsettings}: ${(error as Error).message}`);
+    }
+  }
+  return [];
+}
+
 export async function executeScenarios(files: readonly string[], mode: Mode, options: ExecuteOptions): Promise<ExitCode> {
+  const catalog = selectProbes(PROBE_CATALOG, { only: options.probe, skip: options.skipProbe, categories: options.category });
+  if (options.target && files.length > 0) throw new TargetError("give either scenario files or --target, not both");
   // Every file is validated before anything starts, so a typo in the third file does not waste two runs.
   const scenarios: Scenario[] = [];
-  for (const path of scenarioPaths(files)) scenarios.push(applyOverrides(await loadScenario(path), options));
+  if (!options.target) for (const path of scenarioPaths(files)) scenarios.push(applyOverrides(await loadScenario(path), options));
+  const policyHosts = options.target ? await targetPolicyHosts(options) : [];
 
   const controller = new AbortController();
   const showProgress = !options.quiet && process.stderr.isTTY === true && !(MACHINE_READABLE[options.reporter] && !options.out);
@@ -61,9 +93,13 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
   process.on("SIGTERM", onSignal);
   const results: RunResult[] = [];
   try {
+    if (options.target) {
+      const profile = options.profile ?? "aspnetcore";
+      results.push(await probeTarget({ url: options.target, policyHosts, profile, knobs: resolveKnobs(profile).knobs, catalog, signal: controller.signal }));
+    }
     for (const scenario of scenarios) {
       if (controller.signal.aborted) break;
-      results.push(await runScenario(scenario, { load: mode.load, probes: mode.probes, signal: controller.signal, onEvent: progress.listener }));
+      results.push(await runScenario(scenario, { load: mode.load, probes: mode.probes, catalog, signal: controller.signal, onEvent: progress.listener }));
     }
   } finally {
     progress.stop();

@@ -1,13 +1,13 @@
 /** Sends the catalog to each target on fresh connections, a bounded number at a time, and grades each exchange. */
-import type { ProbeResult, ProbesResult } from "../../results/types.js";
-import type { TopologyKind } from "../../scenario/types.js";
+import type { ProbeResult, ProbesResult, ProbeTargetKind } from "../../results/types.js";
+
 import { grade } from "./oracle.js";
 import { sendRaw } from "./raw-request.js";
 import { ASPNETCORE_KNOBS, PROBE_CATEGORIES, type PolicyKnobs, type ProbeCategory, type ProbeDefinition, type ProbeNames } from "./types.js";
 import { suggest } from "../../scenario/validate.js";
 
 export interface ProbeTarget {
-  topology: TopologyKind;
+  topology: ProbeTargetKind;
   via: "entry" | "bypass";
   host: string;
   port: number;
@@ -21,6 +21,8 @@ export interface ProbeRunOptions {
   timeoutMs: number;
   /** Exchanges in flight at once. */
   concurrency?: number;
+  /** Only the answers can be seen (an external target): no grading on what the app believed. */
+  wireOnly?: boolean;
   signal?: AbortSignal;
   onResult?: (result: ProbeResult) => void;
 }
@@ -75,7 +77,7 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
       built.expect,
       exchange.responses,
       { closedByServer: exchange.closedByServer, timedOut: exchange.timedOut, error: exchange.error, timeoutMs: options.timeoutMs },
-      { policyHosts: options.policyHosts, proxyInPath: target.proxyInPath },
+      { policyHosts: options.policyHosts, proxyInPath: target.proxyInPath, wireOnly: options.wireOnly ?? false },
     );
     const result: ProbeResult = {
       probe: probe.id,
@@ -98,7 +100,7 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
   });
   const done = results.filter((result): result is ProbeResult => result !== null);
   const passed = done.filter((result) => result.pass).length;
-  return { results: done, passed, failed: done.length - passed, skipped };
+  return { view: options.wireOnly ? "wire" : "app", results: done, passed, failed: done.length - passed, skipped };
 }
 
 export interface ProbeSelection {

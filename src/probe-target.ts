@@ -1,0 +1,85 @@
+/**
+ * Probes an app or proxy that is already running, given by URL (a real Kestrel app in a user's CI, say). Only the
+ * answers are visible, so grading is on the wire alone, and the result says so.
+ */
+import { SCHEMA_VERSION, type RunResult } from "./results/types.js";
+import { decideVerdict } from "./results/verdict.js";
+import { environment } from "./run.js";
+import { PROBE_CATALOG } from "./runners/probes/catalog/index.js";
+import { runProbes } from "./runners/probes/run-probes.js";
+import { ASPNETCORE_KNOBS, type PolicyKnobs, type ProbeDefinition } from "./runners/probes/types.js";
+import { VERSION } from "./version.js";
+
+export interface TargetProbeOptions {
+  /** http://127.0.0.1:5000 and the like. */
+  url: string;
+  /** The public hosts the target must serve. */
+  policyHosts: string[];
+  profile?: "aspnetcore" | "strict";
+  knobs?: PolicyKnobs;
+  catalog?: readonly ProbeDefinition[];
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** A target URL edgebench will not probe; the message says why. */
+export class TargetError extends Error {
+  readonly code = "ERR_TARGET";
+  constructor(message: string) {
+    super(message);
+    this.name = "TargetError";
+  }
+}
+
+const LOOPBACK = /^(127(\.\d{1,3}){3}|\[::1\]|localhost)$/i;
+
+/** Parses a target URL: http only, loopback only (load and probes never leave this machine). */
+export function parseTargetUrl(text: string): { host: string; port: number; url: string } {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new TargetError(`not a URL: '${text}' (expected http://127.0.0.1:PORT)`);
+  }
+  if (url.protocol !== "http:") throw new TargetError(`only http:// targets can be probed, not '${url.protocol}//'`);
+  if (!LOOPBACK.test(url.hostname)) {
+    throw new TargetError(`'${url.hostname}' is not a loopback address: edgebench sends probes only to 127.0.0.0/8, [::1] or localhost`);
+  }
+  const host = url.hostname === "localhost" ? "127.0.0.1" : url.hostname.replace(/^\[|\]$/g, "");
+  return { host, port: url.port ? Number(url.port) : 80, url: url.origin };
+}
+
+export async function probeTarget(options: TargetProbeOptions): Promise<RunResult> {
+  const target = parseTargetUrl(options.url);
+  if (options.policyHosts.length === 0 || options.policyHosts.includes("*")) {
+    throw new TargetError("the policy needs the public hosts the target must serve (not '*'): give --allowed-hosts or an --appsettings with AllowedHosts");
+  }
+  const startedAt = new Date().toISOString();
+  const knobs = options.knobs ?? ASPNETCORE_KNOBS;
+  const probes = await runProbes(
+    [{ topology: "external", via: "entry", host: target.host, port: target.port, proxyInPath: false }],
+    options.catalog ?? PROBE_CATALOG,
+    { policyHosts: options.policyHosts, knobs, timeoutMs: options.timeoutMs ?? 2000, wireOnly: true, signal: options.signal },
+  );
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: "edgebench", version: VERSION },
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    interrupted: options.signal?.aborted ?? false,
+    scenario: {
+      name: `target ${target.url}`,
+      file: null,
+      description: "An external target: graded on the wire alone (what the app believed cannot be seen).",
+      topologies: ["external"],
+      policyHosts: options.policyHosts,
+      policyProfile: options.profile ?? "aspnetcore",
+      knobs,
+      proxyEngine: "none",
+    },
+    environment: environment(),
+    load: null,
+    probes,
+    verdict: decideVerdict(null, probes),
+  };
+}
