@@ -7,12 +7,12 @@ import { computeOverhead } from "./results/compare.js";
 import { SCHEMA_VERSION, type LoadResult, type ProbesResult, type RunResult } from "./results/types.js";
 import { decideVerdict } from "./results/verdict.js";
 import type { RunEventListener } from "./runners/events.js";
-import { runRounds } from "./runners/load/rounds.js";
 import { PROBE_CATALOG } from "./runners/probes/catalog/index.js";
 import { runProbes, type ProbeTarget } from "./runners/probes/run-probes.js";
 import type { ProbeDefinition } from "./runners/probes/types.js";
 import type { Scenario } from "./scenario/types.js";
-import { startTopology } from "./topology/start.js";
+import { appForHost, startTopology } from "./topology/start.js";
+import type { DeploymentHints } from "./runners/probes/oracle.js";
 import { VERSION } from "./version.js";
 
 export interface RunOptions {
@@ -42,13 +42,21 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   try {
     options.onEvent?.({ type: "started", entries: topology.running.map((t) => ({ topology: t.kind, url: t.entry.url })) });
     if (options.probes ?? scenario.probes.enabled) {
+      const app = scenario.apps[appForHost(scenario.apps, scenario.load.host)]!;
+      const hints = (proxied: boolean): DeploymentHints => ({
+        allowsAnyHost: app.allowedHosts.includes("*"),
+        allowsEmptyHost: app.allowEmptyHosts,
+        trustsAnyPeer: app.forwardedHeaders !== null && app.forwardedHeaders.knownProxies?.length === 0 && app.forwardedHeaders.knownNetworks?.length === 0,
+        proxyPassesClientForwarding: proxied && !scenario.proxy.stripClientForwarded,
+        proxyForwardsAnyHost: proxied && !scenario.proxy.allowedHosts?.length,
+      });
       const targets: ProbeTarget[] = [];
       for (const running of topology.running) {
         const proxied = running.kind === "proxied";
-        targets.push({ topology: running.kind, via: "entry", host: running.entry.host, port: running.entry.port, proxyInPath: proxied });
+        targets.push({ topology: running.kind, via: "entry", host: running.entry.host, port: running.entry.port, proxyInPath: proxied, hints: hints(proxied) });
         if (proxied) {
-          const app = running.apps.find((a) => a.endpoint.port !== running.entry.port) ?? running.apps[0]!;
-          targets.push({ topology: running.kind, via: "bypass", host: app.endpoint.host, port: app.endpoint.port, proxyInPath: false });
+          const direct = running.apps[appForHost(scenario.apps, scenario.load.host)]!;
+          targets.push({ topology: running.kind, via: "bypass", host: direct.endpoint.host, port: direct.endpoint.port, proxyInPath: false, hints: hints(false) });
         }
       }
       const catalog = options.catalog ?? PROBE_CATALOG;
@@ -63,6 +71,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       }
     }
     if ((options.load ?? true) && !signal?.aborted) {
+      // The load generator is loaded only when there is load to run (it is most of a probe-only start-up).
+      const { runRounds } = await import("./runners/load/rounds.js");
       const rounds = await runRounds(
         topology.running.map((t) => ({ topology: t.kind, url: t.entry.url, counts: t.counts })),
         scenario.load,

@@ -1,7 +1,7 @@
 /** Runs one server (app or proxy) in a worker thread, so load generation never shares its event loop. */
 import { parentPort, workerData } from "node:worker_threads";
-import { startApp, type AppOptions } from "./app.js";
-import { startProxy, type ProxyOptions } from "./proxy.js";
+import type { AppOptions } from "./app.js";
+import type { ProxyOptions } from "./proxy.js";
 import type { WorkerRequest, WorkerResponse, ServerSpec } from "./isolated.js";
 
 const port = parentPort!;
@@ -12,7 +12,11 @@ function post(message: WorkerResponse): void {
 }
 
 try {
-  const server = spec.kind === "app" ? await startApp(spec.options as AppOptions) : await startProxy(spec.options as ProxyOptions);
+  // Each thread loads only its own server (undici only in the proxy's): start-up is most of a short run.
+  const server =
+    spec.kind === "app"
+      ? await (await import("./app.js")).startApp(spec.options as AppOptions)
+      : await (await import("./proxy.js")).startProxy(spec.options as ProxyOptions);
   port.on("message", (message: WorkerRequest) => {
     if (message.type === "counts") {
       post({ type: "counts", id: message.id, counts: Object.fromEntries(server.counts) });

@@ -75,40 +75,42 @@ export async function startTopology(scenario: Scenario): Promise<Topology> {
   };
   const primary = appForHost(scenario.apps, scenario.load.host);
   const { clientAddress } = scenario.network;
-  try {
-    for (const kind of scenario.topologies) {
-      const behindProxy = kind === "proxied";
-      const apps = await Promise.all(
-        scenario.apps.map((app) => track(startIsolated({ kind: "app", options: appOptions(app, clientAddress, behindProxy ? [PROXY_SOURCE_ADDRESS] : []) }))),
+  // The topologies start side by side: worker start-up dominates a short run.
+  const startOne = async (kind: TopologyKind): Promise<RunningTopology> => {
+    const behindProxy = kind === "proxied";
+    const apps = await Promise.all(
+      scenario.apps.map((app) => track(startIsolated({ kind: "app", options: appOptions(app, clientAddress, behindProxy ? [PROXY_SOURCE_ADDRESS] : []) }))),
+    );
+    const labelled = apps.map((server, i) => ({ label: `app:${scenario.apps[i]!.name}`, server }));
+    let entry = endpoint(apps[primary]!);
+    if (behindProxy) {
+      const proxy = await track(
+        startIsolated({
+          kind: "proxy",
+          options: {
+            routes: scenario.apps.map((app, i) => ({ hosts: app.allowedHosts, upstream: apps[i]!.url })),
+            preserveHost: scenario.proxy.preserveHost,
+            forwardedFor: scenario.proxy.forwardedFor,
+            stripClientForwarded: scenario.proxy.stripClientForwarded,
+            allowedHosts: scenario.proxy.allowedHosts,
+            upstreamTimeoutMs: scenario.proxy.upstreamTimeoutMs,
+            sourceAddress: PROXY_SOURCE_ADDRESS,
+            host: LOOPBACK,
+          },
+        }),
       );
-      const labelled = apps.map((server, i) => ({ label: `app:${scenario.apps[i]!.name}`, server }));
-      let entry = endpoint(apps[primary]!);
-      if (behindProxy) {
-        const proxy = await track(
-          startIsolated({
-            kind: "proxy",
-            options: {
-              routes: scenario.apps.map((app, i) => ({ hosts: app.allowedHosts, upstream: apps[i]!.url })),
-              preserveHost: scenario.proxy.preserveHost,
-              forwardedFor: scenario.proxy.forwardedFor,
-              stripClientForwarded: scenario.proxy.stripClientForwarded,
-              allowedHosts: scenario.proxy.allowedHosts,
-              upstreamTimeoutMs: scenario.proxy.upstreamTimeoutMs,
-              sourceAddress: PROXY_SOURCE_ADDRESS,
-              host: LOOPBACK,
-            },
-          }),
-        );
-        labelled.unshift({ label: "proxy", server: proxy });
-        entry = endpoint(proxy);
-      }
-      running.push({
-        kind,
-        entry,
-        apps: apps.map((server, i) => ({ name: scenario.apps[i]!.name, endpoint: endpoint(server) })),
-        counts: async () => Object.fromEntries(await Promise.all(labelled.map(async ({ label, server }) => [label, await server.counts()] as const))),
-      });
+      labelled.unshift({ label: "proxy", server: proxy });
+      entry = endpoint(proxy);
     }
+    return {
+      kind,
+      entry,
+      apps: apps.map((server, i) => ({ name: scenario.apps[i]!.name, endpoint: endpoint(server) })),
+      counts: async () => Object.fromEntries(await Promise.all(labelled.map(async ({ label, server }) => [label, await server.counts()] as const))),
+    };
+  };
+  try {
+    running.push(...(await Promise.all(scenario.topologies.map(startOne))));
   } catch (error) {
     await close();
     throw error;

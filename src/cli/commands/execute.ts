@@ -97,9 +97,16 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
       const profile = options.profile ?? "aspnetcore";
       results.push(await probeTarget({ url: options.target, policyHosts, profile, knobs: resolveKnobs(profile).knobs, catalog, signal: controller.signal }));
     }
-    for (const scenario of scenarios) {
-      if (controller.signal.aborted) break;
-      results.push(await runScenario(scenario, { load: mode.load, probes: mode.probes, catalog, signal: controller.signal, onEvent: progress.listener }));
+    const run = (scenario: Scenario): Promise<RunResult> =>
+      runScenario(scenario, { load: mode.load, probes: mode.probes, catalog, signal: controller.signal, onEvent: progress.listener });
+    if (!mode.load) {
+      // Without load nothing is measured against the clock: scenarios are probed side by side.
+      results.push(...(await Promise.all(scenarios.map(run))));
+    } else {
+      for (const scenario of scenarios) {
+        if (controller.signal.aborted) break;
+        results.push(await run(scenario));
+      }
     }
   } finally {
     progress.stop();

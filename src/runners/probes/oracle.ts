@@ -14,6 +14,42 @@ export interface GradeContext {
   proxyInPath: boolean;
   /** Only the answers can be seen (an external target): a 2xx is taken as served, with no check of belief. */
   wireOnly?: boolean;
+  /** What edgebench knows of the deployment's configuration, to say what to change. */
+  hints?: DeploymentHints;
+}
+
+export interface DeploymentHints {
+  /** The app's AllowedHosts lets any host through (`*`). */
+  allowsAnyHost: boolean;
+  /** The app's AllowEmptyHosts is on. */
+  allowsEmptyHost: boolean;
+  /** The app applies forwarded headers from any peer (KnownProxies and KnownNetworks empty). */
+  trustsAnyPeer: boolean;
+  /** A proxy is in the path and passes client forwarding headers on. */
+  proxyPassesClientForwarding: boolean;
+  /** A proxy is in the path without its own Host allowlist. */
+  proxyForwardsAnyHost: boolean;
+}
+
+/** What to change, in the user's terms, when a forged or empty host got through. */
+function hostFix(host: string, context: GradeContext): string {
+  const hints = context.hints;
+  if (!hints) return "";
+  if (host === "" && hints.allowsEmptyHost) return " Fix: AllowEmptyHosts is true; set it to false so requests without a Host are refused.";
+  if (hints.allowsAnyHost) return ` Fix: AllowedHosts is '*'; list your public hosts ("${context.policyHosts.join(";")}").`;
+  if (context.proxyInPath && hints.proxyForwardsAnyHost) return " Fix: give the proxy a Host allowlist with a catch-all that answers 421 (nginx: a default server with `return 421`).";
+  return "";
+}
+
+/** What to change when the app believed a forged forwarding header. */
+function trustFix(context: GradeContext): string {
+  const hints = context.hints;
+  if (!hints) return "";
+  if (context.proxyInPath && hints.proxyPassesClientForwarding) {
+    return " Fix: the proxy forwards the client's X-Forwarded-*; strip them at the first hop (stripClientForwarded: true; nginx: proxy_set_header X-Forwarded-Host $host).";
+  }
+  if (hints.trustsAnyPeer) return " Fix: KnownProxies and KnownNetworks are empty, so every peer is trusted; list your proxy's address.";
+  return "";
 }
 
 export interface Grade {
@@ -73,16 +109,16 @@ function beliefProblem(expect: ResponseExpectation, app: AppView | null, context
   if (!app) return "a 2xx that did not come from the app: the proxy answered for a host it should refuse or route";
   const forged = expect.notBelieved;
   if (forged?.host !== undefined && app.host.toLowerCase() === forged.host.toLowerCase()) {
-    return `the app believed the forged host '${forged.host}': trust X-Forwarded-Host only from known proxies (KnownProxies/KnownNetworks) and strip it at the edge`;
+    return `the app believed the forged host '${forged.host}': trust X-Forwarded-Host only from known proxies (KnownProxies/KnownNetworks) and strip it at the edge.${trustFix(context)}`;
   }
   if (forged?.remoteIp !== undefined && app.remoteIp === forged.remoteIp) {
-    return `the app believed the forged client address ${forged.remoteIp}: trust X-Forwarded-For only from known proxies`;
+    return `the app believed the forged client address ${forged.remoteIp}: trust X-Forwarded-For only from known proxies.${trustFix(context)}`;
   }
   if (forged?.scheme !== undefined && app.scheme === forged.scheme) {
-    return `the app believed the forged scheme '${forged.scheme}': trust X-Forwarded-Proto only from known proxies`;
+    return `the app believed the forged scheme '${forged.scheme}': trust X-Forwarded-Proto only from known proxies.${trustFix(context)}`;
   }
   if (!matchesPolicy(app.host, context.policyHosts)) {
-    return `the app served Host '${app.host}', which the policy does not allow: list only the public hosts in AllowedHosts (or the proxy's allowlist)`;
+    return `the app served Host '${app.host}', which the policy does not allow: list only the public hosts in AllowedHosts (or the proxy's allowlist).${hostFix(app.host, context)}`;
   }
   if (expect.appHost !== undefined && app.host.toLowerCase() !== expect.appHost.toLowerCase()) {
     return `the app believed Host '${app.host}' instead of '${expect.appHost}'`;
@@ -125,7 +161,7 @@ export function grade(
     });
     const fits = outcome === "400" ? expect.outcomes.includes("400") || expect.outcomes.includes("reject") : outcome !== "other" && expect.outcomes.includes(outcome);
     if (!fits) {
-      const reached = outcome === "accept" ? (app ? ` (the app served it as Host '${app.host}')` : "") : "";
+      const reached = outcome === "accept" && app ? ` (the app served it as Host '${app.host}').${hostFix(app.host, context)}` : "";
       problems.push(`${label}expected ${describe(expect.outcomes)}, got ${response.status}${reached}`);
       return;
     }

@@ -1,12 +1,14 @@
 /** Sends the catalog to each target on fresh connections, a bounded number at a time, and grades each exchange. */
 import type { ProbeResult, ProbesResult, ProbeTargetKind } from "../../results/types.js";
 
-import { grade } from "./oracle.js";
+import { grade, type DeploymentHints } from "./oracle.js";
 import { sendRaw } from "./raw-request.js";
 import { ASPNETCORE_KNOBS, PROBE_CATEGORIES, type PolicyKnobs, type ProbeCategory, type ProbeDefinition, type ProbeNames } from "./types.js";
 import { suggest } from "../../scenario/validate.js";
 
 export interface ProbeTarget {
+  /** What edgebench knows of this deployment's configuration, for explanations. */
+  hints?: DeploymentHints;
   topology: ProbeTargetKind;
   via: "entry" | "bypass";
   host: string;
@@ -63,7 +65,7 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
       jobs.push({ probe, target });
     }
   }
-  const results = await mapBounded(jobs, options.concurrency ?? 8, async ({ probe, target }): Promise<ProbeResult | null> => {
+  const results = await mapBounded(jobs, options.concurrency ?? 16, async ({ probe, target }): Promise<ProbeResult | null> => {
     if (options.signal?.aborted) return null;
     const built = probe.build(names, knobs)!;
     const exchange = await sendRaw(built.bytes, {
@@ -77,7 +79,7 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
       built.expect,
       exchange.responses,
       { closedByServer: exchange.closedByServer, timedOut: exchange.timedOut, error: exchange.error, timeoutMs: options.timeoutMs },
-      { policyHosts: options.policyHosts, proxyInPath: target.proxyInPath, wireOnly: options.wireOnly ?? false },
+      { policyHosts: options.policyHosts, proxyInPath: target.proxyInPath, wireOnly: options.wireOnly ?? false, ...(target.hints ? { hints: target.hints } : {}) },
     );
     const result: ProbeResult = {
       probe: probe.id,
