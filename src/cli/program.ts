@@ -16,6 +16,11 @@ function durationOption(value: string): number {
   return ms;
 }
 
+/** A repeatable, comma-separated list option (variadic options would swallow the scenario files after them). */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, ...value.split(",").map((item) => item.trim()).filter(Boolean)];
+}
+
 function positiveInteger(value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
@@ -31,9 +36,9 @@ function addRunOptions(command: Command, withLoad: boolean): Command {
     .addOption(new Option("-r, --reporter <name>", "report format").choices(REPORTER_NAMES).default("terminal"))
     .option("-o, --out <file>", "write the report to a file (atomically) instead of stdout")
     .option("-q, --quiet", "no progress on stderr")
-    .option("--probe <id...>", "only these probes (see list-probes)")
-    .option("--skip-probe <id...>", "not these probes")
-    .option("--category <name...>", "only these probe categories: rfc-conformance, allowlist, spoofing, smuggling-adjacent, robustness")
+    .option("--probe <ids>", "only these probes, comma-separated or repeated (see list-probes)", collect, [])
+    .option("--skip-probe <ids>", "not these probes", collect, [])
+    .option("--category <names>", "only these probe categories: rfc-conformance, allowlist, spoofing, smuggling-adjacent, robustness", collect, [])
     .addOption(new Option("--profile <name>", "rules where the RFCs leave a choice (replaces the scenario's)").choices(["aspnetcore", "strict"]));
   if (withLoad) {
     command

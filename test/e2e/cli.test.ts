@@ -8,6 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { PROBE_CATALOG } from "../../src/runners/probes/catalog/index.js";
 import { FIXTURES, ROOT, SCENARIOS } from "../helpers/paths.js";
 import { isListening } from "../helpers/ports.js";
+import { startApp } from "../../src/servers/app.js";
 
 interface Outcome {
   code: number | null;
@@ -115,6 +116,51 @@ describe("edgebench CLI", () => {
     assert.equal(report.load.topologies.length, 2);
     assert.equal(report.probes.failed, 0);
     assert.equal(report.verdict.passed, true);
+  });
+
+  it("writes a probe report as JSON, field by field", async () => {
+    const result = await cli(["probe", "-q", "-r", "json", "--category", "spoofing", `${SCENARIOS}xfh-spoofing.yaml`]);
+    assert.equal(result.code, 1);
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.schemaVersion, 1);
+    assert.equal(report.load, null);
+    assert.equal(report.probes.view, "app");
+    assert.equal(report.scenario.policyProfile, "aspnetcore");
+    assert.equal(report.scenario.knobs.wildcardDepth, "any");
+    assert.ok(report.probes.results.every((r: { category: string }) => r.category === "spoofing"));
+    const xfh = report.probes.results.find((r: { probe: string; topology: string; via: string }) => r.probe === "xfh-override" && r.topology === "proxied" && r.via === "entry");
+    assert.equal(xfh.pass, false);
+    assert.deepEqual(xfh.expected[0].outcomes, ["accept"]);
+    assert.equal(xfh.observed[0].status, 200);
+    assert.equal(xfh.observed[0].answeredBy, "app");
+    assert.equal(xfh.observed[0].app.host, "evil.example");
+    assert.match(xfh.explanation, /Fix: the proxy forwards the client's X-Forwarded-\*/);
+    assert.equal(report.verdict.passed, false);
+    assert.ok(report.verdict.failures.some((f: string) => f.startsWith("probe xfh-override on proxied")));
+  });
+
+  it("probes a running target on the wire, with hosts from --allowed-hosts or --appsettings", async () => {
+    const app = await startApp({ allowedHosts: ["app.example.com", "*.tenant.example.com"], allowEmptyHosts: false });
+    try {
+      const pass = await cli(["probe", "-q", "-r", "json", "--target", app.url, "--allowed-hosts", "app.example.com,*.tenant.example.com"]);
+      assert.equal(pass.code, 0, pass.stdout);
+      const report = JSON.parse(pass.stdout);
+      assert.equal(report.probes.view, "wire");
+      assert.deepEqual(report.scenario.topologies, ["external"]);
+      const fromSettings = await cli(["probe", "-q", "--target", app.url, "--appsettings", `${SCENARIOS}appsettings.Production.json`]);
+      assert.equal(fromSettings.code, 0);
+      assert.match(fromSettings.stdout, /Graded on the wire alone/);
+      const wrongPolicy = await cli(["probe", "-q", "--target", app.url, "--allowed-hosts", "other.example"]);
+      assert.equal(wrongPolicy.code, 1);
+    } finally {
+      await app.close();
+    }
+    const remote = await cli(["probe", "--target", "http://192.0.2.1:80", "--allowed-hosts", "a.example"]);
+    assert.equal(remote.code, 2);
+    assert.match(remote.stderr, /not a loopback address/);
+    const unknown = await cli(["probe", "--probe", "arbitray-host"]);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /did you mean 'arbitrary-host'/);
   });
 
   it("lists the probe catalog", async () => {

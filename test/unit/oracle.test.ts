@@ -3,7 +3,9 @@ import { describe, it } from "node:test";
 import { grade } from "../../src/runners/probes/oracle.js";
 import { parseResponses } from "../../src/runners/probes/raw-response.js";
 import { probeNames } from "../../src/runners/probes/run-probes.js";
-import type { ResponseExpectation } from "../../src/runners/probes/types.js";
+import { ASPNETCORE_KNOBS, STRICT_KNOBS, type PolicyKnobs, type ResponseExpectation } from "../../src/runners/probes/types.js";
+import { PROBE_CATALOG } from "../../src/runners/probes/catalog/index.js";
+import { parseScenario } from "../../src/scenario/load.js";
 
 const POLICY = ["app.example.com", "*.tenant.example.com"];
 const exchange = { closedByServer: true, timedOut: false, timeoutMs: 1000 };
@@ -80,5 +82,35 @@ describe("probe oracle", () => {
     assert.deepEqual(probeNames(POLICY), { allowed: "app.example.com", wildcardRoot: "tenant.example.com", evil: "evil.example" });
     assert.deepEqual(probeNames(["*.shop.example"]), { allowed: "www.shop.example", wildcardRoot: "shop.example", evil: "evil.example" });
     assert.equal(probeNames(["a.example"]).wildcardRoot, null);
+  });
+});
+
+describe("policy knobs", () => {
+  const names = { allowed: "app.example.com", wildcardRoot: "tenant.example.com", evil: "evil.example" };
+  const outcomes = (id: string, knobs: PolicyKnobs): string[] => PROBE_CATALOG.find((p) => p.id === id)!.build(names, knobs)!.expect[0]!.outcomes;
+
+  it("follow ASP.NET Core by default and PROBES.md's recommendations when strict", () => {
+    const cases: Array<[string, string[], string[]]> = [
+      ["wildcard-multi-label", ["accept"], ["reject"]],
+      ["trailing-dot", ["reject"], ["accept"]],
+      ["port-empty", ["400"], ["accept"]],
+      ["absolute-form-https-cleartext", ["accept", "reject", "400"], ["reject", "400"]],
+      ["very-long-host-10k", ["400", "reject", "accept"], ["400", "reject"]],
+    ];
+    for (const [id, aspnet, strict] of cases) {
+      assert.deepEqual(outcomes(id, ASPNETCORE_KNOBS), aspnet, id);
+      assert.deepEqual(outcomes(id, STRICT_KNOBS), strict, id);
+    }
+  });
+
+  it("change single rules", () => {
+    assert.deepEqual(outcomes("port-nonstandard", { ...ASPNETCORE_KNOBS, nonDefaultPort: "reject" }), ["reject"]);
+    assert.deepEqual(outcomes("underscore-label", { ...ASPNETCORE_KNOBS, underscoreLabels: "reject" }), ["400", "reject"]);
+  });
+
+  it("are read from a scenario, the profile first and single knobs over it", () => {
+    const scenario = parseScenario("apps: [{ name: a, allowedHosts: x.example }]\npolicy: { profile: strict, knobs: { wildcardDepth: any } }\n", "k.yaml");
+    assert.equal(scenario.policy.profile, "strict");
+    assert.deepEqual(scenario.policy.knobs, { ...STRICT_KNOBS, wildcardDepth: "any" });
   });
 });
