@@ -5,6 +5,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { performance } from "node:perf_hooks";
 import { fork, type ChildProcess } from "node:child_process";
 import { runScenario } from "../src/run.js";
 import { runLoad } from "../src/runners/load/run-load.js";
@@ -154,13 +155,27 @@ async function main(): Promise<void> {
   // As `edgebench probe scenarios/*.yaml` does: every bundled scenario side by side, servers started and stopped.
   const scenarios = ["default", "allowed-hosts-star", "xfh-spoofing", "appsettings"];
   const probeStarted = process.hrtime.bigint();
+  let firstProbe = Infinity;
+  let lastProbe = 0;
   const probeResults = await Promise.all(
-    scenarios.map(async (name) => runScenario(await loadScenario(new URL(`scenarios/${name}.yaml`, ROOT).pathname), { load: false })),
+    scenarios.map(async (name) =>
+      runScenario(await loadScenario(new URL(`scenarios/${name}.yaml`, ROOT).pathname), {
+        load: false,
+        onEvent: (event) => {
+          if (event.type === "probes") firstProbe = Math.min(firstProbe, performance.now());
+          if (event.type === "stopping") lastProbe = Math.max(lastProbe, performance.now());
+        },
+      }),
+    ),
   );
   const probeCount = probeResults.reduce((sum, result) => sum + (result.probes?.results.length ?? 0), 0);
   const probeMs = Number(process.hrtime.bigint() - probeStarted) / 1e6;
-  line(`probe catalog on every topology of the bundled scenarios: ${probeCount} exchanges in ${probeMs.toFixed(0)} ms (servers started and stopped included; goal ≤ 1000 ms)`);
-  figures.probeCatalog = { scenarios, exchanges: probeCount, wallMs: Math.round(probeMs) };
+  const exchangeMs = lastProbe - firstProbe;
+  line(
+    `probe catalog on every topology of the bundled scenarios: ${probeCount} exchanges in ${probeMs.toFixed(0)} ms wall ` +
+      `(of which sending and grading ${exchangeMs.toFixed(0)} ms; the rest starts and stops ${scenarios.length * 3} server threads; goal ≤ 1000 ms)`,
+  );
+  figures.probeCatalog = { scenarios, exchanges: probeCount, wallMs: Math.round(probeMs), exchangeMs: Math.round(exchangeMs) };
 
   const help = wallMs(process.execPath, ["bin/edgebench.js", "--help"]);
   const bareNode = wallMs(process.execPath, ["-e", ""]);
