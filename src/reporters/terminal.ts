@@ -103,7 +103,8 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
       out.push("");
       out.push(c.bold("Why they failed"));
       for (const r of failures) {
-        out.push(`  ${c.red("✗")} ${r.probe} on ${targetLabel(r)} ${c.dim(`(${r.reference})`)}`);
+        const seen = r.observed.map((o) => `${o.status} from the ${o.answeredBy}`).join(", then ") || (r.timedOut ? "no answer (hang)" : "closed without an answer");
+        out.push(`  ${c.red("✗")} ${r.probe} on ${targetLabel(r)} ${c.dim(`(${r.reference}; ${seen})`)}`);
         out.push(`    ${r.explanation}`);
       }
     }
