@@ -9,9 +9,9 @@ export interface ScenarioIssue {
   message: string;
 }
 
+/** `file:line:column: field: message`; problems of the whole file name `(document)` as their field. */
 export function formatIssue(issue: ScenarioIssue): string {
-  const field = issue.path ? `${issue.path}: ` : "";
-  return `${issue.file}:${issue.line}:${issue.column}: ${field}${issue.message}`;
+  return `${issue.file}:${issue.line}:${issue.column}: ${issue.path || "(document)"}: ${issue.message}`;
 }
 
 /** A scenario that cannot be used; `issues` lists every problem found. */

@@ -1,7 +1,7 @@
 /** The built CLI as a user runs it: stdout, stderr and the exit code. */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -9,6 +9,8 @@ import { PROBE_CATALOG } from "../../src/runners/probes/catalog/index.js";
 import { FIXTURES, ROOT, SCENARIOS } from "../helpers/paths.js";
 import { isListening } from "../helpers/ports.js";
 import { startApp } from "../../src/servers/app.js";
+import { seededRandom } from "../../src/runners/load/stats.js";
+import { mutate } from "../helpers/mutate.js";
 
 interface Outcome {
   code: number | null;
@@ -92,6 +94,21 @@ describe("edgebench CLI", () => {
       assertNoStackTrace(result.stderr);
       assert.equal(result.stdout, "");
     }
+  });
+
+  it("validates mutated scenarios with exit 0 or 2, naming file, line and field, never a stack trace", async () => {
+    const random = seededRandom(7);
+    const base = await readFile(`${SCENARIOS}default.yaml`, "utf8");
+    const files: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const file = join(work, `mutant-${i}.yaml`);
+      await writeFile(file, mutate(base, random));
+      files.push(file);
+    }
+    const result = await cli(["validate", ...files]);
+    assert.ok(result.code === 0 || result.code === 2, `exit ${result.code}`);
+    assertNoStackTrace(result.stderr);
+    for (const line of result.stderr.trim().split("\n").filter(Boolean)) assert.match(line, /^.+mutant-\d+\.yaml:\d+:\d+: .+: /s);
   });
 
   it("exits 0 when every probe passes and 1 when one fails", async () => {
