@@ -193,4 +193,13 @@ async function main(): Promise<void> {
   line("wrote bench/results.json");
 }
 
-await main();
+// `npm run bench -- --soak 10`, or `npm run bench --soak` (which npm passes as npm_config_soak).
+const soakIndex = process.argv.indexOf("--soak");
+if (soakIndex >= 0 || process.env.npm_config_soak) {
+  const { soak } = await import("./soak.js");
+  const minutes = Number(soakIndex >= 0 ? process.argv[soakIndex + 1] : process.env.npm_config_soak) || 10;
+  const figures = await soak(minutes, new URL("scenarios/default.yaml", ROOT).pathname);
+  writeFileSync(new URL("bench/soak-results.json", ROOT), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, ...figures }, null, 2)}\n`);
+} else {
+  await main();
+}

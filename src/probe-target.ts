@@ -78,6 +78,7 @@ export async function probeTarget(options: TargetProbeOptions): Promise<RunResul
       proxyEngine: "none",
     },
     environment: environment(),
+    warnings: [],
     load: null,
     probes,
     verdict: decideVerdict(null, probes),

@@ -4,6 +4,7 @@
  */
 import { cpus } from "node:os";
 import { computeOverhead } from "./results/compare.js";
+import { capConnections } from "./runners/load/fd-limit.js";
 import { SCHEMA_VERSION, type LoadResult, type ProbesResult, type RunResult } from "./results/types.js";
 import { decideVerdict } from "./results/verdict.js";
 import type { RunEventListener } from "./runners/events.js";
@@ -37,6 +38,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const signal = options.signal;
   let load: LoadResult | null = null;
   let probes: ProbesResult | null = null;
+  const warnings: string[] = [];
   options.onEvent?.({ type: "starting", topologies: scenario.topologies });
   const topology = await startTopology(scenario);
   try {
@@ -73,9 +75,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     if ((options.load ?? true) && !signal?.aborted) {
       // The load generator is loaded only when there is load to run (it is most of a probe-only start-up).
       const { runRounds } = await import("./runners/load/rounds.js");
+      // A proxied connection holds four descriptors in this process: client, proxy in, proxy out, app.
+      const capped = capConnections(scenario.load.connections, scenario.topologies.includes("proxied") ? 4 : 2);
+      if (capped.warning) warnings.push(capped.warning);
       const rounds = await runRounds(
         topology.running.map((t) => ({ topology: t.kind, url: t.entry.url, counts: t.counts })),
-        scenario.load,
+        { ...scenario.load, connections: capped.connections },
         { signal, onEvent: options.onEvent },
       );
       const edge = rounds.topologies.find((t) => t.topology === "edge");
@@ -103,6 +108,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       proxyEngine: scenario.proxy.engine,
     },
     environment: environment(),
+    warnings,
     load,
     probes,
     verdict: decideVerdict(load, probes),

@@ -34,6 +34,7 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
     );
   }
   if (result.interrupted) out.push(c.yellow("Interrupted: the report holds what was measured before the stop."));
+  for (const warning of result.warnings ?? []) out.push(c.yellow(`Warning: ${warning}`));
 
   const load = result.load;
   if (load) {

@@ -158,6 +158,8 @@ export interface RunResult {
     proxyEngine: string;
   };
   environment: { node: string; platform: string; arch: string; cpus: number; cpuModel: string };
+  /** What the run changed or doubts about itself (a capped connection count, say). */
+  warnings: string[];
   load: LoadResult | null;
   probes: ProbesResult | null;
   verdict: Verdict;

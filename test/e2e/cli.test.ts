@@ -18,9 +18,21 @@ interface Outcome {
   stderr: string;
 }
 
-function cli(args: string[], options: { interruptAfterMs?: number; timeoutMs?: number } = {}): Promise<Outcome> {
+interface CliOptions {
+  /** Signals to send, each after its delay from the start. */
+  signals?: Array<{ afterMs: number; signal: NodeJS.Signals }>;
+  timeoutMs?: number;
+  /** Run under `ulimit -n` with this soft limit. */
+  openFiles?: number;
+}
+
+function cli(args: string[], options: CliOptions = {}): Promise<Outcome & { signalledAt?: number; exitedAt: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, "bin/edgebench.js"), ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } });
+    const command = [join(ROOT, "bin/edgebench.js"), ...args];
+    const child = options.openFiles
+      ? spawn("bash", ["-c", `ulimit -n ${options.openFiles} && exec "$0" "$@"`, process.execPath, ...command], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } })
+      : spawn(process.execPath, command, { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } });
+    let signalledAt: number | undefined;
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -29,10 +41,15 @@ function cli(args: string[], options: { interruptAfterMs?: number; timeoutMs?: n
       child.kill("SIGKILL");
       reject(new Error(`edgebench ${args.join(" ")} did not finish in time\n${stderr}`));
     }, options.timeoutMs ?? 60_000);
-    if (options.interruptAfterMs) setTimeout(() => child.kill("SIGINT"), options.interruptAfterMs);
+    for (const { afterMs, signal } of options.signals ?? []) {
+      setTimeout(() => {
+        signalledAt ??= Date.now();
+        child.kill(signal);
+      }, afterMs);
+    }
     child.on("close", (code) => {
       clearTimeout(limit);
-      resolve({ code, stdout, stderr });
+      resolve({ code, stdout, stderr, exitedAt: Date.now(), ...(signalledAt ? { signalledAt } : {}) });
     });
   });
 }
@@ -188,15 +205,33 @@ describe("edgebench CLI", () => {
     assert.equal(json.length, PROBE_CATALOG.length);
   });
 
-  it("stops on Ctrl-C, still writes what was measured, and exits 130", async () => {
-    const out = join(work, "interrupted.json");
-    const result = await cli(["bench", `${FIXTURES}scenarios/valid-tiny-load.yaml`, "--rounds", "200", "-r", "json", "-o", out], { interruptAfterMs: 2500 });
-    assert.equal(result.code, 130, result.stderr);
-    const report = JSON.parse(await readFile(out, "utf8"));
-    assert.equal(report.interrupted, true);
-    for (const topology of report.load.topologies) {
-      const port = Number(new URL(topology.url).port);
-      assert.equal(await isListening(port), false);
-    }
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    it(`stops on ${signal} within 2 s, still writes what was measured, leaves no port open, and exits 130`, async () => {
+      const out = join(work, `interrupted-${signal}.json`);
+      const result = await cli(["bench", `${FIXTURES}scenarios/valid-tiny-load.yaml`, "--rounds", "200", "-r", "json", "-o", out], { signals: [{ afterMs: 2500, signal }] });
+      assert.equal(result.code, 130, result.stderr);
+      assert.ok(result.exitedAt - result.signalledAt! < 2000, `took ${result.exitedAt - result.signalledAt!} ms to stop`);
+      const report = JSON.parse(await readFile(out, "utf8"));
+      assert.equal(report.interrupted, true);
+      for (const topology of report.load.topologies) assert.equal(await isListening(Number(new URL(topology.url).port)), false);
+    });
+  }
+
+  it("quits at once on a second Ctrl-C", async () => {
+    const result = await cli(["bench", `${FIXTURES}scenarios/valid-tiny-load.yaml`, "--rounds", "200", "-q"], {
+      signals: [
+        { afterMs: 1500, signal: "SIGINT" },
+        { afterMs: 1510, signal: "SIGINT" },
+      ],
+    });
+    assert.equal(result.code, 130);
+    assert.equal(result.stdout, "");
+  });
+
+  it("caps connections to the open-file limit with a warning instead of failing with EMFILE", async () => {
+    const result = await cli(["bench", "-q", "-c", "500", "--rounds", "1", "-d", "300ms", "-w", "0s", `${FIXTURES}scenarios/valid-tiny-load.yaml`], { openFiles: 256 });
+    assert.equal(result.code, 0, result.stderr + result.stdout);
+    assert.match(result.stdout, /Warning: load capped at \d+ connections instead of 500: the open-file limit is 256/);
+    assert.doesNotMatch(result.stdout + result.stderr, /EMFILE/);
   });
 });

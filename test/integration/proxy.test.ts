@@ -6,6 +6,7 @@ import { startApp, type RunningApp } from "../../src/servers/app.js";
 import { startProxy, type ProxyOptions, type RunningProxy } from "../../src/servers/proxy.js";
 import { headerValue } from "../../src/runners/probes/raw-response.js";
 import { PROXY_SOURCE_ADDRESS } from "../../src/topology/start.js";
+import { runLoad } from "../../src/runners/load/run-load.js";
 import { appJson, raw } from "../helpers/raw.js";
 
 describe("builtin proxy", () => {
@@ -150,6 +151,37 @@ describe("builtin proxy", () => {
     } finally {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+});
+
+describe("faults", () => {
+  it("a port already in use is a clear error, not a crash", async () => {
+    const first = await startApp();
+    try {
+      await assert.rejects(startApp({ port: first.port }), (error: Error & { code?: string }) => {
+        assert.equal(error.code, "EADDRINUSE");
+        assert.match(error.message, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${first.port}: port ${first.port} on 127\\.0\\.0\\.1 is already in use`));
+        return true;
+      });
+    } finally {
+      await first.close();
+    }
+  });
+
+  it("an app that dies under load gives 502s from the proxy, counted, and the load ends by itself", async () => {
+    const app = await startApp();
+    const proxy = await startProxy({ routes: [{ hosts: ["*"], upstream: app.url }] });
+    try {
+      const killer = setTimeout(() => void app.close(), 300);
+      const run = await runLoad({ url: proxy.url, host: "a", method: "GET", path: "/", body: null, connections: 4, pipelining: 1, durationMs: 800 });
+      clearTimeout(killer);
+      assert.ok(run.ok2xx > 0, "answers before the app died");
+      assert.ok(run.non2xx + run.errors > 0, "failures after it died");
+      assert.ok((proxy.counts.get(502) ?? 0) > 0, "the proxy answered 502");
+    } finally {
+      await proxy.close();
+      await app.close();
     }
   });
 });
