@@ -20,6 +20,8 @@ export interface TargetProbeOptions {
   catalog?: readonly ProbeDefinition[];
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Allow a target that is not on loopback (the user's own deployment, on a network they own). */
+  allowRemote?: boolean;
 }
 
 /** A target URL edgebench will not probe; the message says why. */
@@ -33,8 +35,8 @@ export class TargetError extends Error {
 
 const LOOPBACK = /^(127(\.\d{1,3}){3}|\[::1\]|localhost)$/i;
 
-/** Parses a target URL: http only, loopback only (load and probes never leave this machine). */
-export function parseTargetUrl(text: string): { host: string; port: number; url: string } {
+/** Parses a target URL: http only, and loopback only unless `allowRemote` (probes stay on this machine by default). */
+export function parseTargetUrl(text: string, allowRemote = false): { host: string; port: number; url: string } {
   let url: URL;
   try {
     url = new URL(text);
@@ -42,15 +44,15 @@ export function parseTargetUrl(text: string): { host: string; port: number; url:
     throw new TargetError(`not a URL: '${text}' (expected http://127.0.0.1:PORT)`);
   }
   if (url.protocol !== "http:") throw new TargetError(`only http:// targets can be probed, not '${url.protocol}//'`);
-  if (!LOOPBACK.test(url.hostname)) {
-    throw new TargetError(`'${url.hostname}' is not a loopback address: edgebench sends probes only to 127.0.0.0/8, [::1] or localhost`);
+  if (!allowRemote && !LOOPBACK.test(url.hostname)) {
+    throw new TargetError(`'${url.hostname}' is not a loopback address: edgebench sends probes only to 127.0.0.0/8, [::1] or localhost unless --allow-remote is given`);
   }
   const host = url.hostname === "localhost" ? "127.0.0.1" : url.hostname.replace(/^\[|\]$/g, "");
   return { host, port: url.port ? Number(url.port) : 80, url: url.origin };
 }
 
 export async function probeTarget(options: TargetProbeOptions): Promise<RunResult> {
-  const target = parseTargetUrl(options.url);
+  const target = parseTargetUrl(options.url, options.allowRemote ?? false);
   if (options.policyHosts.length === 0 || options.policyHosts.includes("*")) {
     throw new TargetError("the policy needs the public hosts the target must serve (not '*'): give --allowed-hosts or an --appsettings with AllowedHosts");
   }

@@ -88,6 +88,7 @@ Examples:
     .option("--target <url>", "probe an app or proxy already running on loopback (graded on the wire alone)")
     .option("--allowed-hosts <hosts>", "with --target: the public hosts it must serve, comma-separated")
     .option("--appsettings <file>", "with --target: read the public hosts from an ASP.NET Core appsettings.json (AllowedHosts)")
+    .option("--allow-remote", "with --target: allow a target that is not on loopback (only a deployment you own)")
     .addHelpText(
       "after",
       "\nExamples:\n  $ edgebench probe\n  $ edgebench probe scenarios/*.yaml --reporter json --out probes.json\n" +

@@ -6,6 +6,7 @@ import { probeNames } from "../../src/runners/probes/run-probes.js";
 import { ASPNETCORE_KNOBS, STRICT_KNOBS, type PolicyKnobs, type ResponseExpectation } from "../../src/runners/probes/types.js";
 import { PROBE_CATALOG } from "../../src/runners/probes/catalog/index.js";
 import { parseScenario } from "../../src/scenario/load.js";
+import { parseTargetUrl } from "../../src/probe-target.js";
 
 const POLICY = ["app.example.com", "*.tenant.example.com"];
 const exchange = { closedByServer: true, timedOut: false, timeoutMs: 1000 };
@@ -112,5 +113,17 @@ describe("policy knobs", () => {
     const scenario = parseScenario("apps: [{ name: a, allowedHosts: x.example }]\npolicy: { profile: strict, knobs: { wildcardDepth: any } }\n", "k.yaml");
     assert.equal(scenario.policy.profile, "strict");
     assert.deepEqual(scenario.policy.knobs, { ...STRICT_KNOBS, wildcardDepth: "any" });
+  });
+});
+
+describe("target URLs", () => {
+  it("accept loopback http only, unless remote targets are allowed", () => {
+    assert.deepEqual(parseTargetUrl("http://127.0.0.1:5000"), { host: "127.0.0.1", port: 5000, url: "http://127.0.0.1:5000" });
+    assert.equal(parseTargetUrl("http://localhost:8080/x").host, "127.0.0.1");
+    assert.equal(parseTargetUrl("http://[::1]:8080").host, "::1");
+    assert.throws(() => parseTargetUrl("http://192.0.2.1:80"), /not a loopback address/);
+    assert.equal(parseTargetUrl("http://192.0.2.1:80", true).host, "192.0.2.1");
+    assert.throws(() => parseTargetUrl("https://127.0.0.1"), /only http:\/\//);
+    assert.throws(() => parseTargetUrl("nonsense"), /not a URL/);
   });
 });

@@ -24,6 +24,7 @@ export interface ExecuteOptions {
   target?: string;
   allowedHosts?: string;
   appsettings?: string;
+  allowRemote?: boolean;
   out?: string;
   quiet?: boolean;
   duration?: number;
@@ -95,7 +96,7 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
   try {
     if (options.target) {
       const profile = options.profile ?? "aspnetcore";
-      results.push(await probeTarget({ url: options.target, policyHosts, profile, knobs: resolveKnobs(profile).knobs, catalog, signal: controller.signal }));
+      results.push(await probeTarget({ url: options.target, policyHosts, profile, knobs: resolveKnobs(profile).knobs, catalog, signal: controller.signal, allowRemote: options.allowRemote ?? false }));
     }
     const run = (scenario: Scenario): Promise<RunResult> =>
       runScenario(scenario, { load: mode.load, probes: mode.probes, catalog, signal: controller.signal, onEvent: progress.listener });
