@@ -4,6 +4,7 @@
  */
 import { SCHEMA_VERSION, type RunResult } from "./results/types.js";
 import { decideVerdict } from "./results/verdict.js";
+import { evaluateThresholds, type Threshold } from "./results/thresholds.js";
 import { environment } from "./run.js";
 import { PROBE_CATALOG } from "./runners/probes/catalog/index.js";
 import { runProbes } from "./runners/probes/run-probes.js";
@@ -20,6 +21,7 @@ export interface TargetProbeOptions {
   catalog?: readonly ProbeDefinition[];
   timeoutMs?: number;
   signal?: AbortSignal;
+  thresholds?: readonly Threshold[];
   /** Allow a target that is not on loopback (the user's own deployment, on a network they own). */
   allowRemote?: boolean;
 }
@@ -63,7 +65,7 @@ export async function probeTarget(options: TargetProbeOptions): Promise<RunResul
     options.catalog ?? PROBE_CATALOG,
     { policyHosts: options.policyHosts, knobs, timeoutMs: options.timeoutMs ?? 2000, wireOnly: true, signal: options.signal },
   );
-  return {
+  const result: RunResult = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: "edgebench", version: VERSION },
     startedAt,
@@ -83,6 +85,10 @@ export async function probeTarget(options: TargetProbeOptions): Promise<RunResul
     warnings: [],
     load: null,
     probes,
-    verdict: decideVerdict(null, probes),
+    thresholds: [],
+    verdict: { passed: true, failures: [] },
   };
+  result.thresholds = evaluateThresholds(options.thresholds ?? [], result);
+  result.verdict = decideVerdict(null, probes, result.thresholds);
+  return result;
 }

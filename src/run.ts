@@ -7,6 +7,7 @@ import { computeOverhead } from "./results/compare.js";
 import { capConnections } from "./runners/load/fd-limit.js";
 import { SCHEMA_VERSION, type LoadResult, type ProbesResult, type RunResult } from "./results/types.js";
 import { decideVerdict } from "./results/verdict.js";
+import { evaluateThresholds, type Threshold } from "./results/thresholds.js";
 import type { RunEventListener } from "./runners/events.js";
 import { PROBE_CATALOG } from "./runners/probes/catalog/index.js";
 import { runProbes, type ProbeTarget } from "./runners/probes/run-probes.js";
@@ -23,6 +24,8 @@ export interface RunOptions {
   probes?: boolean;
   /** Which probes (default: the whole catalog). */
   catalog?: readonly ProbeDefinition[];
+  /** Thresholds besides the scenario's (from the command line, say). */
+  thresholds?: readonly Threshold[];
   /** Aborting stops the run; what was measured is still returned, with `interrupted: true`. */
   signal?: AbortSignal;
   onEvent?: RunEventListener;
@@ -91,7 +94,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     options.onEvent?.({ type: "stopping" });
     await topology.close();
   }
-  return {
+  const result: RunResult = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: "edgebench", version: VERSION },
     startedAt,
@@ -111,6 +114,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     warnings,
     load,
     probes,
-    verdict: decideVerdict(load, probes),
+    thresholds: [],
+    verdict: { passed: true, failures: [] },
   };
+  result.thresholds = evaluateThresholds([...scenario.thresholds, ...(options.thresholds ?? [])], result);
+  result.verdict = decideVerdict(load, probes, result.thresholds);
+  return result;
 }

@@ -36,6 +36,7 @@ function addRunOptions(command: Command, withLoad: boolean): Command {
     .addOption(new Option("-r, --reporter <name>", "report format").choices(REPORTER_NAMES).default("terminal"))
     .option("-o, --out <file>", "write the report to a file (atomically) instead of stdout")
     .option("-q, --quiet", "no progress on stderr")
+    .option("-t, --threshold <expression>", "a condition the run must meet, repeatable: 'overhead.p99 < 2ms', 'proxied.rps > 10k', 'probes.failed == 0'", (value: string, previous: string[]) => [...previous, value], [])
     .option("--probe <ids>", "only these probes, comma-separated or repeated (see list-probes)", collect, [])
     .option("--skip-probe <ids>", "not these probes", collect, [])
     .option("--category <names>", "only these probe categories: rfc-conformance, allowlist, spoofing, smuggling-adjacent, robustness", collect, [])
@@ -75,7 +76,11 @@ Examples:
       .argument("[scenario...]", "scenario files (YAML or JSON); default scenarios/default.yaml"),
     true,
   )
-    .addHelpText("after", "\nExamples:\n  $ edgebench run\n  $ edgebench run scenarios/default.yaml --rounds 5 --duration 3s\n  $ edgebench run my.yaml -r json -o result.json")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ edgebench run\n  $ edgebench run scenarios/default.yaml --rounds 5 --duration 3s\n  $ edgebench run my.yaml -r json -o result.json\n" +
+        "  $ edgebench run --threshold 'overhead.p99 < 5ms' --threshold 'probes.failed == 0'",
+    )
     .action(async (files: string[], options: CommandOptions) => done(await execute(files, { load: true, probes: true }, options)));
 
   addRunOptions(

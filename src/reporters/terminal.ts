@@ -111,13 +111,23 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
     }
   }
 
+  if (result.thresholds?.length) {
+    out.push("");
+    out.push(c.bold("Thresholds"));
+    for (const t of result.thresholds) {
+      const unitOf = t.metric.startsWith("overhead.") && t.metric !== "overhead.rps" ? "us" : /\.(p\d+|max|mean)$/.test(t.metric) ? "us" : "";
+      const shown = t.actual === null ? "not measured" : unitOf === "us" ? formatDuration(t.actual) : String(t.actual);
+      out.push(`  ${t.passed ? c.green("✓") : c.red("✗")} ${t.expression} ${c.dim(`(measured ${shown})`)}`);
+    }
+  }
+
   out.push("");
   if (result.verdict.passed) {
     const what = [result.probes ? "every probe met the policy" : null, result.load ? "the load was answered" : null].filter(Boolean).join(" and ");
     out.push(c.green.bold("PASS") + c.dim(` · ${what || "nothing failed"}`));
   } else {
     out.push(c.red.bold("FAIL") + ` · ${result.verdict.failures.length} problem${result.verdict.failures.length === 1 ? "" : "s"}`);
-    const otherFailures = result.verdict.failures.filter((f) => !f.startsWith("probe "));
+    const otherFailures = result.verdict.failures.filter((f) => !f.startsWith("probe ") && !f.startsWith("threshold "));
     for (const failure of otherFailures) out.push(`  ${c.red("✗")} ${failure}`);
   }
   return `${out.join("\n")}\n`;

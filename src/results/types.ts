@@ -4,6 +4,7 @@
  */
 import type { Outcome, PolicyKnobs, ProbeCategory, ResponseExpectation } from "../runners/probes/types.js";
 import type { TopologyKind } from "../scenario/types.js";
+import type { ThresholdResult } from "./thresholds.js";
 
 export const SCHEMA_VERSION = 1;
 
@@ -162,5 +163,7 @@ export interface RunResult {
   warnings: string[];
   load: LoadResult | null;
   probes: ProbesResult | null;
+  /** The scenario's and the command line's thresholds, each with what was measured. */
+  thresholds: ThresholdResult[];
   verdict: Verdict;
 }

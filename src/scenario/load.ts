@@ -9,6 +9,7 @@ import { LineCounter, parseDocument, stringify } from "yaml";
 import { parseIpAddress, parseIpNetwork } from "../policy/ip-address.js";
 import { parseJsonWithComments, readAspNetCoreSettings, type AspNetCoreHostSettings } from "../policy/appsettings.js";
 import type { ForwardedHeaderFlag, ForwardedHeadersOptions } from "../policy/forwarded-headers.js";
+import { parseThreshold } from "../results/thresholds.js";
 import { ScenarioError, type ScenarioIssue } from "./issues.js";
 import { scenarioSpec } from "./schema.js";
 import { ASPNETCORE_KNOBS, STRICT_KNOBS, type PolicyKnobs } from "../runners/probes/types.js";
@@ -41,6 +42,7 @@ interface RawScenario {
   policy?: { hosts?: string[]; profile?: "aspnetcore" | "strict"; knobs?: Partial<PolicyKnobs> };
   network?: { clientAddress?: string };
   probes?: { enabled?: boolean; timeout?: number };
+  thresholds?: string[];
 }
 
 export const DEFAULT_CLIENT_ADDRESS = "203.0.113.10";
@@ -105,6 +107,14 @@ function checkMeaning(raw: RawScenario, context: ValidationContext): void {
       if (!text.includes("/") || !parseIpNetwork(text)) addIssue(context, at(path), path, `expected a CIDR network such as 10.0.0.0/8, found "${text}"`);
     });
   });
+  raw.thresholds?.forEach((expression, i) => {
+    const path = `thresholds[${i}]`;
+    try {
+      parseThreshold(expression);
+    } catch (error) {
+      addIssue(context, at(path), path, (error as Error).message.replace(/^threshold '.*?': /, ""));
+    }
+  });
   const clientAddress = raw.network?.clientAddress;
   if (clientAddress !== undefined && !parseIpAddress(clientAddress)) {
     addIssue(context, at("network.clientAddress"), "network.clientAddress", `expected an IP address, found "${clientAddress}"`);
@@ -164,6 +174,7 @@ function resolve(raw: RawScenario, file: string, context: ValidationContext): Sc
     policy: { hosts, ...resolveKnobs(raw.policy?.profile, raw.policy?.knobs) },
     network: { clientAddress: raw.network?.clientAddress ?? DEFAULT_CLIENT_ADDRESS },
     probes: { enabled: raw.probes?.enabled ?? true, timeoutMs: raw.probes?.timeout ?? 2000 },
+    thresholds: (raw.thresholds ?? []).map(parseThreshold),
   };
 }
 

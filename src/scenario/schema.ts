@@ -117,6 +117,11 @@ export const scenarioSpec: ObjectSpec = {
         clientAddress: { type: "string", minLength: 1, description: "The address apps attribute to a client that is not their proxy (default 203.0.113.10, a documentation address never contacted)." },
       },
     },
+    thresholds: {
+      type: "array",
+      items: { type: "string", minLength: 1, description: "METRIC OPERATOR VALUE, such as 'overhead.p99 < 2ms', 'proxied.rps > 10000' or 'probes.failed == 0'." },
+      description: "Conditions the run must meet; a failed one fails the run (exit 1).",
+    },
     probes: {
       type: "object",
       description: "The Host-header probes.",

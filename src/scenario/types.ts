@@ -1,6 +1,7 @@
 /** A scenario after validation, with every default filled in: what the rest of edgebench works from. */
 import type { ForwardedHeadersOptions } from "../policy/forwarded-headers.js";
 import type { PolicyKnobs } from "../runners/probes/types.js";
+import type { Threshold } from "../results/thresholds.js";
 import type { FORWARDED_FOR_MODES, PROXY_ENGINES, TOPOLOGY_KINDS } from "./schema.js";
 
 export type TopologyKind = (typeof TOPOLOGY_KINDS)[number];
@@ -59,4 +60,5 @@ export interface Scenario {
   policy: PolicyConfig;
   network: { clientAddress: string };
   probes: { enabled: boolean; timeoutMs: number };
+  thresholds: Threshold[];
 }

@@ -197,6 +197,16 @@ describe("edgebench CLI", () => {
     assert.match(unknown.stderr, /did you mean 'arbitrary-host'/);
   });
 
+  it("exits 1 on a failed threshold and 2 on one it cannot read", async () => {
+    const failed = await cli(["probe", "-q", "-t", "probes.failed == 0", "-t", "probes.passed > 100000"]);
+    assert.equal(failed.code, 1);
+    assert.match(failed.stdout, /✓ probes\.failed == 0/);
+    assert.match(failed.stdout, /✗ probes\.passed > 100000/);
+    const unreadable = await cli(["probe", "-q", "-t", "latency < fast"]);
+    assert.equal(unreadable.code, 2);
+    assert.match(unreadable.stderr, /threshold 'latency < fast'/);
+  });
+
   it("lists the probe catalog", async () => {
     const table = await cli(["list-probes"]);
     assert.equal(table.code, 0);

@@ -8,6 +8,7 @@ import { parseJsonWithComments, readAspNetCoreSettings } from "../../policy/apps
 import { probeTarget, TargetError } from "../../probe-target.js";
 import { PROBE_CATALOG } from "../../runners/probes/catalog/index.js";
 import { selectProbes } from "../../runners/probes/run-probes.js";
+import { parseThreshold } from "../../results/thresholds.js";
 import { loadScenario, resolveKnobs } from "../../scenario/load.js";
 import type { Scenario } from "../../scenario/types.js";
 import { createProgress } from "../../ui/progress.js";
@@ -25,6 +26,7 @@ export interface ExecuteOptions {
   allowedHosts?: string;
   appsettings?: string;
   allowRemote?: boolean;
+  threshold?: string[];
   out?: string;
   quiet?: boolean;
   duration?: number;
@@ -69,6 +71,7 @@ async function targetPolicyHosts(options: ExecuteOptions): Promise<string[]> {
 }
 
 export async function executeScenarios(files: readonly string[], mode: Mode, options: ExecuteOptions): Promise<ExitCode> {
+  const thresholds = (options.threshold ?? []).map(parseThreshold);
   const catalog = selectProbes(PROBE_CATALOG, { only: options.probe, skip: options.skipProbe, categories: options.category });
   if (options.target && files.length > 0) throw new TargetError("give either scenario files or --target, not both");
   // Every file is validated before anything starts, so a typo in the third file does not waste two runs.
@@ -96,10 +99,10 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
   try {
     if (options.target) {
       const profile = options.profile ?? "aspnetcore";
-      results.push(await probeTarget({ url: options.target, policyHosts, profile, knobs: resolveKnobs(profile).knobs, catalog, signal: controller.signal, allowRemote: options.allowRemote ?? false }));
+      results.push(await probeTarget({ url: options.target, policyHosts, profile, knobs: resolveKnobs(profile).knobs, catalog, signal: controller.signal, allowRemote: options.allowRemote ?? false, thresholds }));
     }
     const run = (scenario: Scenario): Promise<RunResult> =>
-      runScenario(scenario, { load: mode.load, probes: mode.probes, catalog, signal: controller.signal, onEvent: progress.listener });
+      runScenario(scenario, { load: mode.load, probes: mode.probes, catalog, thresholds, signal: controller.signal, onEvent: progress.listener });
     if (!mode.load) {
       // Without load nothing is measured against the clock: scenarios are probed side by side.
       results.push(...(await Promise.all(scenarios.map(run))));
