@@ -25,6 +25,12 @@ export {
 export { isHostHeaderValid, isForwardedHostValid } from "./policy/host-syntax.js";
 export { readAspNetCoreSettings, parseJsonWithComments, AppSettingsError, type AspNetCoreHostSettings } from "./policy/appsettings.js";
 
+// External targets.
+export { probeTarget, parseTargetUrl, allowedHostsFromAppSettings, TargetError, type TargetProbeOptions } from "./probe-target.js";
+
+// Thresholds.
+export { parseThreshold, evaluateThresholds, ThresholdError, THRESHOLD_METRICS, type Threshold, type ThresholdResult } from "./results/thresholds.js";
+
 // Servers and topologies.
 export { startApp, createAppHandler, type AppOptions, type AppAnswer, type RunningApp } from "./servers/app.js";
 export { startProxy, createProxyHandler, type ProxyOptions, type ProxyRoute, type RunningProxy } from "./servers/proxy.js";
@@ -33,11 +39,12 @@ export { startTopology, PROXY_SOURCE_ADDRESS, type Topology, type RunningTopolog
 // Runners.
 export { runLoad, type LoadRunSettings, type LoadRun } from "./runners/load/run-load.js";
 export { runRounds } from "./runners/load/rounds.js";
-export { runProbes, probeNames, type ProbeTarget } from "./runners/probes/run-probes.js";
+export { runProbes, probeNames, selectProbes, ProbeSelectionError, type ProbeTarget } from "./runners/probes/run-probes.js";
 export { PROBE_CATALOG } from "./runners/probes/catalog/index.js";
 export { grade } from "./runners/probes/oracle.js";
 export { sendRaw, type RawExchange } from "./runners/probes/raw-request.js";
-export type { ProbeDefinition, ResponseExpectation, Outcome, ProbeCategory } from "./runners/probes/types.js";
+export { ASPNETCORE_KNOBS, STRICT_KNOBS } from "./runners/probes/types.js";
+export type { ProbeDefinition, ResponseExpectation, Outcome, ProbeCategory, PolicyKnobs } from "./runners/probes/types.js";
 
 // Results and reports.
 export { SCHEMA_VERSION, type RunResult, type LoadResult, type ProbesResult, type ProbeResult, type Overhead, type Verdict } from "./results/types.js";

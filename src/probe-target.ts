@@ -2,6 +2,8 @@
  * Probes an app or proxy that is already running, given by URL (a real Kestrel app in a user's CI, say). Only the
  * answers are visible, so grading is on the wire alone, and the result says so.
  */
+import { readFile } from "node:fs/promises";
+import { parseJsonWithComments, readAspNetCoreSettings } from "./policy/appsettings.js";
 import { SCHEMA_VERSION, type RunResult } from "./results/types.js";
 import { decideVerdict } from "./results/verdict.js";
 import { evaluateThresholds, type Threshold } from "./results/thresholds.js";
@@ -51,6 +53,18 @@ export function parseTargetUrl(text: string, allowRemote = false): { host: strin
   }
   const host = url.hostname === "localhost" ? "127.0.0.1" : url.hostname.replace(/^\[|\]$/g, "");
   return { host, port: url.port ? Number(url.port) : 80, url: url.origin };
+}
+
+/** The public hosts an ASP.NET Core appsettings file declares (its AllowedHosts), for a target's policy. */
+export async function allowedHostsFromAppSettings(path: string): Promise<string[]> {
+  const text = await readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
+    throw new TargetError(`cannot read ${path}: ${error.code === "ENOENT" ? "no such file" : error.message}`);
+  });
+  try {
+    return readAspNetCoreSettings(parseJsonWithComments(text)).allowedHosts;
+  } catch (error) {
+    throw new TargetError(`${path}: ${(error as Error).message}`);
+  }
 }
 
 export async function probeTarget(options: TargetProbeOptions): Promise<RunResult> {

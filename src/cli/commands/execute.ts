@@ -1,14 +1,12 @@
 /** The shared body of run, probe and bench: load every scenario, run each, report, and choose the exit code. */
 import { supportsColor } from "chalk";
+import { allowedHostsFromAppSettings, probeTarget, TargetError } from "../../probe-target.js";
 import { MACHINE_READABLE, REPORTERS, type ReporterName } from "../../reporters/index.js";
+import { parseThreshold } from "../../results/thresholds.js";
 import type { RunResult } from "../../results/types.js";
 import { runScenario } from "../../run.js";
-import { readFile } from "node:fs/promises";
-import { parseJsonWithComments, readAspNetCoreSettings } from "../../policy/appsettings.js";
-import { probeTarget, TargetError } from "../../probe-target.js";
 import { PROBE_CATALOG } from "../../runners/probes/catalog/index.js";
 import { selectProbes } from "../../runners/probes/run-probes.js";
-import { parseThreshold } from "../../results/thresholds.js";
 import { loadScenario, resolveKnobs } from "../../scenario/load.js";
 import type { Scenario } from "../../scenario/types.js";
 import { createProgress } from "../../ui/progress.js";
@@ -54,22 +52,6 @@ function applyOverrides(scenario: Scenario, options: ExecuteOptions): Scenario {
   };
 }
 
-/** The public hosts of an external target: --allowed-hosts, else the AllowedHosts of --appsettings. */
-async function targetPolicyHosts(options: ExecuteOptions): Promise<string[]> {
-  if (options.allowedHosts) return options.allowedHosts.split(/[,;]/).map((h) => h.trim()).filter(Boolean);
-  if (options.appsettings) {
-    const text = await readFile(options.appsettings, "utf8").catch((error: NodeJS.ErrnoException) => {
-      throw new TargetError(`cannot read ${options.appsettings}: ${error.code === "ENOENT" ? "no such file" : error.message}`);
-    });
-    try {
-      return readAspNetCoreSettings(parseJsonWithComments(text)).allowedHosts;
-    } catch (error) {
-      throw new TargetError(`${options.appsettings}: ${(error as Error).message}`);
-    }
-  }
-  return [];
-}
-
 export async function executeScenarios(files: readonly string[], mode: Mode, options: ExecuteOptions): Promise<ExitCode> {
   const thresholds = (options.threshold ?? []).map(parseThreshold);
   const catalog = selectProbes(PROBE_CATALOG, { only: options.probe, skip: options.skipProbe, categories: options.category });
@@ -77,7 +59,13 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
   // Every file is validated before anything starts, so a typo in the third file does not waste two runs.
   const scenarios: Scenario[] = [];
   if (!options.target) for (const path of scenarioPaths(files)) scenarios.push(applyOverrides(await loadScenario(path), options));
-  const policyHosts = options.target ? await targetPolicyHosts(options) : [];
+  const policyHosts = options.target
+    ? options.allowedHosts
+      ? options.allowedHosts.split(/[,;]/).map((host) => host.trim()).filter(Boolean)
+      : options.appsettings
+        ? await allowedHostsFromAppSettings(options.appsettings)
+        : []
+    : [];
 
   const controller = new AbortController();
   const showProgress = !options.quiet && process.stderr.isTTY === true && !(MACHINE_READABLE[options.reporter] && !options.out);
@@ -99,7 +87,18 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
   try {
     if (options.target) {
       const profile = options.profile ?? "aspnetcore";
-      results.push(await probeTarget({ url: options.target, policyHosts, profile, knobs: resolveKnobs(profile).knobs, catalog, signal: controller.signal, allowRemote: options.allowRemote ?? false, thresholds }));
+      results.push(
+        await probeTarget({
+          url: options.target,
+          policyHosts,
+          profile,
+          knobs: resolveKnobs(profile).knobs,
+          catalog,
+          thresholds,
+          allowRemote: options.allowRemote ?? false,
+          signal: controller.signal,
+        }),
+      );
     }
     const run = (scenario: Scenario): Promise<RunResult> =>
       runScenario(scenario, { load: mode.load, probes: mode.probes, catalog, thresholds, signal: controller.signal, onEvent: progress.listener });
