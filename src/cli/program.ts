@@ -1,6 +1,6 @@
 /** The command line: parses arguments with commander and calls the library. Nothing else happens here. */
 import { Command, InvalidArgumentError, Option } from "commander";
-import { REPORTER_NAMES, type ReporterName } from "../reporters/names.js";
+import { REPORTER_NAMES } from "../reporters/names.js";
 import { parseDuration } from "../scenario/spec.js";
 import { VERSION } from "../version.js";
 import type { ExecuteOptions } from "./commands/execute.js";
@@ -27,13 +27,11 @@ function positiveInteger(value: string): number {
   return number;
 }
 
-interface CommandOptions extends ExecuteOptions {
-  reporter: ReporterName;
-}
+type CommandOptions = ExecuteOptions;
 
 function addRunOptions(command: Command, withLoad: boolean): Command {
   command
-    .addOption(new Option("-r, --reporter <name>", "report format").choices(REPORTER_NAMES).default("terminal"))
+    .option("-r, --reporter <names>", `report formats, comma-separated, each optionally name:file (${REPORTER_NAMES.join(", ")})`, "terminal")
     .option("-o, --out <file>", "write the report to a file (atomically) instead of stdout")
     .option("-q, --quiet", "no progress on stderr")
     .option("-t, --threshold <expression>", "a condition the run must meet, repeatable: 'overhead.p99 < 2ms', 'proxied.rps > 10k', 'probes.failed == 0'", (value: string, previous: string[]) => [...previous, value], [])
@@ -66,6 +64,7 @@ Examples:
   $ edgebench run                              # the bundled default scenario
   $ edgebench run scenarios/allowed-hosts-star.yaml --reporter json --out run.json
   $ edgebench probe scenarios/*.yaml           # CI gate: exit 1 on a failed probe
+  $ edgebench probe scenarios/*.yaml --reporter terminal,junit:probes.xml,markdown:summary.md
   $ edgebench validate scenarios/*.yaml`,
     );
 

@@ -24,14 +24,16 @@ interface CliOptions {
   timeoutMs?: number;
   /** Run under `ulimit -n` with this soft limit. */
   openFiles?: number;
+  env?: Record<string, string>;
 }
 
 function cli(args: string[], options: CliOptions = {}): Promise<Outcome & { signalledAt?: number; exitedAt: number }> {
   return new Promise((resolve, reject) => {
     const command = [join(ROOT, "bin/edgebench.js"), ...args];
+    const env = { ...process.env, NO_COLOR: "1", ...options.env };
     const child = options.openFiles
-      ? spawn("bash", ["-c", `ulimit -n ${options.openFiles} && exec "$0" "$@"`, process.execPath, ...command], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } })
-      : spawn(process.execPath, command, { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } });
+      ? spawn("bash", ["-c", `ulimit -n ${options.openFiles} && exec "$0" "$@"`, process.execPath, ...command], { cwd: ROOT, env })
+      : spawn(process.execPath, command, { cwd: ROOT, env });
     let signalledAt: number | undefined;
     let stdout = "";
     let stderr = "";
@@ -89,7 +91,7 @@ describe("edgebench CLI", () => {
     assert.match(badValue.stderr, /whole number/);
     const badReporter = await cli(["probe", "--reporter", "xml"]);
     assert.equal(badReporter.code, 2);
-    assert.match(badReporter.stderr, /Allowed choices are terminal, json/);
+    assert.match(badReporter.stderr, /unknown reporter 'xml'; choose from terminal, json, markdown, junit/);
   });
 
   it("validates scenario files: 0 when all are valid, 2 naming file, line and field otherwise", async () => {
@@ -205,6 +207,25 @@ describe("edgebench CLI", () => {
     const unreadable = await cli(["probe", "-q", "-t", "latency < fast"]);
     assert.equal(unreadable.code, 2);
     assert.match(unreadable.stderr, /threshold 'latency < fast'/);
+  });
+
+  it("writes several reports at once, and one reporter's failure does not stop the others", async () => {
+    const xml = join(work, "probes.xml");
+    const md = join(work, "summary.md");
+    const summary = join(work, "step-summary.md");
+    const result = await cli(["probe", "-q", `${SCENARIOS}allowed-hosts-star.yaml`, "--reporter", `terminal,junit:${xml},markdown:${md}`], {
+      env: { GITHUB_STEP_SUMMARY: summary },
+    });
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /FAIL · 30 problems/);
+    assert.match(await readFile(xml, "utf8"), /<testsuites name="edgebench" tests="109" failures="30"/);
+    assert.match(await readFile(md, "utf8"), /^### edgebench · allowed-hosts-star · ❌ FAIL \(30\)/);
+    assert.equal(await readFile(summary, "utf8"), await readFile(md, "utf8"));
+    const json = join(work, "still-written.json");
+    const partial = await cli(["probe", "-q", "--reporter", `junit:${join(work, "missing-dir", "x.xml")},json:${json}`]);
+    assert.equal(partial.code, 1);
+    assert.match(partial.stderr, /the junit reporter could not write/);
+    assert.equal(JSON.parse(await readFile(json, "utf8")).verdict.passed, true);
   });
 
   it("lists the probe catalog", async () => {

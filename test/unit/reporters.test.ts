@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { describe, it } from "node:test";
 import { renderJson } from "../../src/reporters/json.js";
+import { renderJunit } from "../../src/reporters/junit.js";
+import { renderMarkdown } from "../../src/reporters/markdown.js";
+import { parseReporterSpecs } from "../../src/reporters/index.js";
 import { renderTerminal } from "../../src/reporters/terminal.js";
 import { formatDuration, formatRate } from "../../src/reporters/format.js";
 import type { RunResult } from "../../src/results/types.js";
@@ -48,5 +51,43 @@ describe("reporters", () => {
   it("writes JSON that reads back to the same data", async () => {
     const result = await fixture();
     assert.deepEqual(JSON.parse(renderJson(result)), result);
+  });
+});
+
+describe("junit and markdown reporters", () => {
+  it("write one JUnit suite per topology, one case per probe, failures with the explanation, escaped", async () => {
+    const result = await fixture();
+    result.probes!.results[1]!.explanation = `got 200 <"evil" & more>\u0001`;
+    const xml = renderJunit([result]);
+    assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="edgebench" tests="3" failures="1" errors="0">/);
+    assert.match(xml, /<testsuite name="fixture · probes · edge" tests="1" failures="0"/);
+    assert.match(xml, /<testsuite name="fixture · probes · proxied" tests="1" failures="1"/);
+    assert.match(xml, /<testsuite name="fixture · probes · proxied \(bypassing the proxy\)" tests="1" failures="0"/);
+    assert.match(xml, /<failure message="got 200 &lt;&quot;evil&quot; &amp; more&gt;\\x01" type="edgebench">/);
+    assert.equal((xml.match(/<testcase /g) ?? []).length, 3);
+    assert.doesNotMatch(xml, /[\u0000-\u0008]/);
+  });
+
+  it("adds a thresholds suite", async () => {
+    const result = await fixture();
+    result.thresholds = [{ expression: "probes.failed == 0", metric: "probes.failed", operator: "==", value: 0, actual: 1, passed: false }];
+    assert.match(renderJunit([result]), /<testsuite name="fixture · thresholds" tests="1" failures="1"[\s\S]*name="probes\.failed == 0"[\s\S]*measured 1/);
+  });
+
+  it("write a Markdown summary with the load, overhead and failures", async () => {
+    const md = renderMarkdown([await fixture()]);
+    assert.match(md, /^### edgebench · fixture · ❌ FAIL \(1\)/);
+    assert.match(md, /\| edge \| 16\.2k \| 500µs \|/);
+    assert.match(md, /\| p50 \| \+909µs \| \+892µs … \+926µs \|/);
+    assert.match(md, /\| `arbitrary-host` \| proxied \| 200 \(app\) \|/);
+  });
+
+  it("read reporter lists with destinations", () => {
+    assert.deepEqual(parseReporterSpecs("terminal,junit:probes.xml, markdown:out/summary.md"), [
+      { name: "terminal" },
+      { name: "junit", path: "probes.xml" },
+      { name: "markdown", path: "out/summary.md" },
+    ]);
+    assert.throws(() => parseReporterSpecs("terminal,xml:x"), /unknown reporter 'xml'/);
   });
 });

@@ -1,7 +1,8 @@
 /** The shared body of run, probe and bench: load every scenario, run each, report, and choose the exit code. */
+import { appendFile } from "node:fs/promises";
 import { supportsColor } from "chalk";
 import { allowedHostsFromAppSettings, probeTarget, TargetError } from "../../probe-target.js";
-import { MACHINE_READABLE, REPORTERS, type ReporterName } from "../../reporters/index.js";
+import { MACHINE_READABLE, parseReporterSpecs, REPORTERS } from "../../reporters/index.js";
 import { parseThreshold } from "../../results/thresholds.js";
 import type { RunResult } from "../../results/types.js";
 import { runScenario } from "../../run.js";
@@ -15,7 +16,8 @@ import { emit } from "../output.js";
 import { scenarioPaths } from "../scenarios.js";
 
 export interface ExecuteOptions {
-  reporter: ReporterName;
+  /** `terminal`, or several: `terminal,junit:probes.xml,markdown:summary.md`. */
+  reporter: string;
   probe?: string[];
   skipProbe?: string[];
   category?: string[];
@@ -53,6 +55,7 @@ function applyOverrides(scenario: Scenario, options: ExecuteOptions): Scenario {
 }
 
 export async function executeScenarios(files: readonly string[], mode: Mode, options: ExecuteOptions): Promise<ExitCode> {
+  const reporters = parseReporterSpecs(options.reporter);
   const thresholds = (options.threshold ?? []).map(parseThreshold);
   const catalog = selectProbes(PROBE_CATALOG, { only: options.probe, skip: options.skipProbe, categories: options.category });
   if (options.target && files.length > 0) throw new TargetError("give either scenario files or --target, not both");
@@ -68,7 +71,8 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
     : [];
 
   const controller = new AbortController();
-  const showProgress = !options.quiet && process.stderr.isTTY === true && !(MACHINE_READABLE[options.reporter] && !options.out);
+  const onStdout = reporters.filter((reporter) => !reporter.path && !options.out);
+  const showProgress = !options.quiet && process.stderr.isTTY === true && !onStdout.some((reporter) => MACHINE_READABLE[reporter.name]);
   const progress = createProgress(showProgress);
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -116,8 +120,20 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
-  const color = !options.out && !MACHINE_READABLE[options.reporter] && supportsColor !== false && process.stdout.isTTY === true;
-  await emit(REPORTERS[options.reporter](results, { color, width: process.stdout.columns ?? 80 }), options.out);
+  // Each reporter writes on its own: one that fails (a bad path, say) does not keep the others from writing.
+  let reporterFailed = false;
+  for (const reporter of reporters) {
+    const destination = reporter.path ?? options.out;
+    const color = !destination && !MACHINE_READABLE[reporter.name] && supportsColor !== false && process.stdout.isTTY === true;
+    try {
+      const text = REPORTERS[reporter.name](results, { color, width: process.stdout.columns ?? 80 });
+      await emit(text, destination);
+      if (reporter.name === "markdown" && process.env.GITHUB_STEP_SUMMARY) await appendFile(process.env.GITHUB_STEP_SUMMARY, text);
+    } catch (error) {
+      reporterFailed = true;
+      process.stderr.write(`edgebench: the ${reporter.name} reporter could not write${destination ? ` ${destination}` : ""}: ${(error as Error).message}\n`);
+    }
+  }
   if (controller.signal.aborted) return EXIT.interrupted;
-  return results.every((result) => result.verdict.passed) ? EXIT.passed : EXIT.failed;
+  return results.every((result) => result.verdict.passed) && !reporterFailed ? EXIT.passed : EXIT.failed;
 }

@@ -1,0 +1,55 @@
+/** A Markdown summary for a pull-request comment or GitHub's step summary: load, overhead, thresholds, failures. */
+import type { RunResult } from "../results/types.js";
+import { formatDuration, formatRate, formatRatio, formatSignedDuration } from "./format.js";
+
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+export function renderMarkdown(results: readonly RunResult[]): string {
+  const out: string[] = [];
+  for (const result of results) {
+    const verdict = result.verdict.passed ? "✅ PASS" : `❌ FAIL (${result.verdict.failures.length})`;
+    out.push(`### edgebench · ${cell(result.scenario.name)} · ${verdict}`, "");
+    if (result.scenario.description) out.push(result.scenario.description, "");
+    if (result.interrupted) out.push("> Interrupted: what was measured before the stop.", "");
+    for (const warning of result.warnings) out.push(`> Warning: ${warning}`, "");
+    const load = result.load;
+    if (load) {
+      out.push("| topology | req/s | p50 | p90 | p99 | p99.9 | failed |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+      for (const t of load.topologies) {
+        out.push(
+          `| ${t.topology} | ${formatRate(t.medianRps)} | ${formatDuration(t.latency.p50Us)} | ${formatDuration(t.latency.p90Us)} | ${formatDuration(t.latency.p99Us)} | ${formatDuration(t.latency.p999Us)} | ${t.non2xx + t.errors + t.timeouts} |`,
+        );
+      }
+      out.push("");
+      if (load.overhead) {
+        out.push(`Proxy overhead (proxied − edge, median of ${load.overhead[0]?.perRound.length ?? 0} paired rounds, 95% interval):`, "");
+        out.push("| | overhead | interval |", "| --- | ---: | --- |");
+        for (const o of load.overhead) {
+          const fmt = o.unit === "ratio" ? formatRatio : formatSignedDuration;
+          out.push(`| ${o.metric === "rps" ? "req/s" : o.metric} | ${o.significant ? "" : "~"}${fmt(o.median)} | ${fmt(o.ci95[0])} … ${fmt(o.ci95[1])} |`);
+        }
+        out.push("");
+      }
+    }
+    if (result.probes) {
+      out.push(`Host probes: ${result.probes.passed} passed, ${result.probes.failed} failed${result.probes.view === "wire" ? " (graded on the wire alone)" : ""}.`, "");
+      const failed = result.probes.results.filter((r) => !r.pass);
+      if (failed.length > 0) {
+        out.push("| probe | target | observed | why |", "| --- | --- | --- | --- |");
+        for (const r of failed) {
+          const seen = r.observed.map((o) => `${o.status} (${o.answeredBy})`).join(", ") || (r.timedOut ? "hang" : "closed");
+          out.push(`| \`${r.probe}\` | ${r.via === "bypass" ? `${r.topology}→app` : r.topology} | ${seen} | ${cell(r.explanation)} |`);
+        }
+        out.push("");
+      }
+    }
+    if (result.thresholds.length > 0) {
+      out.push("| threshold | measured | |", "| --- | ---: | --- |");
+      for (const t of result.thresholds) out.push(`| \`${cell(t.expression)}\` | ${t.actual ?? "not measured"} | ${t.passed ? "✅" : "❌"} |`);
+      out.push("");
+    }
+  }
+  return `${out.join("\n")}\n`;
+}
