@@ -173,7 +173,7 @@ async function main(): Promise<void> {
   const exchangeMs = lastProbe - firstProbe;
   line(
     `probe catalog on every topology of the bundled scenarios: ${probeCount} exchanges in ${probeMs.toFixed(0)} ms wall ` +
-      `(of which sending and grading ${exchangeMs.toFixed(0)} ms; the rest starts and stops ${scenarios.length * 3} server threads; goal ≤ 1000 ms)`,
+      `(of which sending and grading ${exchangeMs.toFixed(0)} ms; the rest starts and stops ${scenarios.length * 3} servers; goal ≤ 1000 ms)`,
   );
   figures.probeCatalog = { scenarios, exchanges: probeCount, wallMs: Math.round(probeMs), exchangeMs: Math.round(exchangeMs) };
 

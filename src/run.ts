@@ -43,7 +43,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   let probes: ProbesResult | null = null;
   const warnings: string[] = [];
   options.onEvent?.({ type: "starting", topologies: scenario.topologies });
-  const topology = await startTopology(scenario);
+  const withLoad = options.load ?? true;
+  // Servers need threads of their own only when something is measured against the clock.
+  const topology = await startTopology(scenario, { isolation: withLoad ? "worker" : "inline" });
   try {
     options.onEvent?.({ type: "started", entries: topology.running.map((t) => ({ topology: t.kind, url: t.entry.url })) });
     if (options.probes ?? scenario.probes.enabled) {
@@ -75,7 +77,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         });
       }
     }
-    if ((options.load ?? true) && !signal?.aborted) {
+    if (withLoad && !signal?.aborted) {
       // The load generator is loaded only when there is load to run (it is most of a probe-only start-up).
       const { runRounds } = await import("./runners/load/rounds.js");
       // A proxied connection holds four descriptors in this process: client, proxy in, proxy out, app.

@@ -87,3 +87,21 @@ export function startIsolated(spec: ServerSpec): Promise<IsolatedServer> {
     });
   });
 }
+
+/**
+ * The same server in this thread: for runs that measure nothing against the clock (probes only), where a thread per
+ * server would cost more than the whole run.
+ */
+export async function startInline(spec: ServerSpec): Promise<IsolatedServer> {
+  const server =
+    spec.kind === "app"
+      ? await (await import("./app.js")).startApp(spec.options as AppOptions)
+      : await (await import("./proxy.js")).startProxy(spec.options as ProxyOptions);
+  return {
+    kind: spec.kind,
+    url: server.url,
+    port: server.port,
+    counts: async () => Object.fromEntries(server.counts),
+    close: () => server.close(),
+  };
+}

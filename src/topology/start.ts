@@ -4,7 +4,7 @@
  */
 import { hostMatchesAny } from "../policy/host-string.js";
 import type { AppOptions } from "../servers/app.js";
-import { startIsolated, type IsolatedServer } from "../servers/isolated.js";
+import { startInline, startIsolated, type IsolatedServer, type ServerSpec } from "../servers/isolated.js";
 import type { AppConfig, Scenario, TopologyKind } from "../scenario/types.js";
 
 /** Upstream connections of the proxy come from this loopback alias, so apps can tell their proxy from clients. */
@@ -62,7 +62,16 @@ function endpoint(server: IsolatedServer): Endpoint {
   return { host: LOOPBACK, port: server.port, url: server.url };
 }
 
-export async function startTopology(scenario: Scenario): Promise<Topology> {
+export interface TopologyOptions {
+  /**
+   * "worker" (default): each server in its own thread, off the load generator's event loop, as measurement needs;
+   * "inline": in this thread, for probe-only runs, where threads would cost more than the run.
+   */
+  isolation?: "worker" | "inline";
+}
+
+export async function startTopology(scenario: Scenario, options: TopologyOptions = {}): Promise<Topology> {
+  const start = (spec: ServerSpec): Promise<IsolatedServer> => (options.isolation === "inline" ? startInline(spec) : startIsolated(spec));
   const started: IsolatedServer[] = [];
   const running: RunningTopology[] = [];
   const track = async (promise: Promise<IsolatedServer>): Promise<IsolatedServer> => {
@@ -79,13 +88,13 @@ export async function startTopology(scenario: Scenario): Promise<Topology> {
   const startOne = async (kind: TopologyKind): Promise<RunningTopology> => {
     const behindProxy = kind === "proxied";
     const apps = await Promise.all(
-      scenario.apps.map((app) => track(startIsolated({ kind: "app", options: appOptions(app, clientAddress, behindProxy ? [PROXY_SOURCE_ADDRESS] : []) }))),
+      scenario.apps.map((app) => track(start({ kind: "app", options: appOptions(app, clientAddress, behindProxy ? [PROXY_SOURCE_ADDRESS] : []) }))),
     );
     const labelled = apps.map((server, i) => ({ label: `app:${scenario.apps[i]!.name}`, server }));
     let entry = endpoint(apps[primary]!);
     if (behindProxy) {
       const proxy = await track(
-        startIsolated({
+        start({
           kind: "proxy",
           options: {
             routes: scenario.apps.map((app, i) => ({ hosts: app.allowedHosts, upstream: apps[i]!.url })),
