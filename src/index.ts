@@ -31,6 +31,10 @@ export { probeTarget, parseTargetUrl, allowedHostsFromAppSettings, TargetError, 
 // Thresholds.
 export { parseThreshold, evaluateThresholds, ThresholdError, THRESHOLD_METRICS, type Threshold, type ThresholdResult } from "./results/thresholds.js";
 
+// Comparing saved runs.
+export { compareRuns, asRunResult, CompareError, type Comparison, type ComparisonRow } from "./results/regression.js";
+export { renderComparison } from "./reporters/comparison.js";
+
 // Servers and topologies.
 export { startApp, createAppHandler, type AppOptions, type AppAnswer, type RunningApp } from "./servers/app.js";
 export { startProxy, createProxyHandler, type ProxyOptions, type ProxyRoute, type RunningProxy } from "./servers/proxy.js";

@@ -21,6 +21,12 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, ...value.split(",").map((item) => item.trim()).filter(Boolean)];
 }
 
+function percentOption(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*%?$/.exec(value.trim());
+  if (!match) throw new InvalidArgumentError("expected a percentage such as 10%");
+  return Number(match[1]) / 100;
+}
+
 function positiveInteger(value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError("expected a whole number of at least 1");
@@ -111,6 +117,18 @@ Examples:
   )
     .addHelpText("after", "\nExamples:\n  $ edgebench bench\n  $ edgebench bench scenarios/default.yaml --rounds 7 --connections 50")
     .action(async (files: string[], options: CommandOptions) => done(await execute(files, { load: true, probes: false }, options)));
+
+  program
+    .command("compare")
+    .description("compare two saved JSON runs (--reporter json:FILE) of the same scenario: exit 1 on a regression")
+    .argument("<baseline>", "the earlier run's JSON report")
+    .argument("<current>", "the later run's JSON report")
+    .addOption(new Option("-r, --reporter <name>", "output format").choices(["terminal", "json"]).default("terminal"))
+    .option("--tolerance <percent>", "changes within this are not regressions (default 10%)", percentOption, 0.1)
+    .addHelpText("after", "\nExamples:\n  $ edgebench bench -r json:baseline.json\n  $ edgebench bench -r json:current.json\n  $ edgebench compare baseline.json current.json --tolerance 5%")
+    .action(async (baseline: string, current: string, options: { reporter: string; tolerance: number }) =>
+      done(await (await import("./commands/compare.js")).compareCommand(baseline, current, options)),
+    );
 
   program
     .command("validate")

@@ -228,6 +228,23 @@ describe("edgebench CLI", () => {
     assert.equal(JSON.parse(await readFile(json, "utf8")).verdict.passed, true);
   });
 
+  it("compares two saved runs: 0 when alike, 1 on a regression, 2 on a file it cannot read", async () => {
+    const baseline = `${FIXTURES}results/run-result.json`;
+    const same = await cli(["compare", baseline, baseline]);
+    assert.equal(same.code, 0, same.stderr);
+    assert.match(same.stdout, /PASS/);
+    const report = JSON.parse(await readFile(baseline, "utf8"));
+    for (const topology of report.load.topologies) for (const round of topology.rounds) round.latency.p99Us *= 3;
+    const regressed = join(work, "regressed.json");
+    await writeFile(regressed, JSON.stringify(report));
+    const worse = await cli(["compare", baseline, regressed, "--tolerance", "20%"]);
+    assert.equal(worse.code, 1);
+    assert.match(worse.stdout, /proxied\s+p99.*regression/);
+    const missing = await cli(["compare", baseline, join(work, "nope.json")]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /no such file/);
+  });
+
   it("lists the probe catalog", async () => {
     const table = await cli(["list-probes"]);
     assert.equal(table.code, 0);
