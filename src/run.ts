@@ -91,6 +91,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       const edge = rounds.topologies.find((t) => t.topology === "edge");
       const proxied = rounds.topologies.find((t) => t.topology === "proxied");
       load = { ...rounds, overhead: edge && proxied ? computeOverhead(edge, proxied) : null };
+      for (const saturated of rounds.topologies.filter((t) => t.generatorSaturated)) {
+        warnings.push(
+          `the load generator was saturated while loading ${saturated.topology} (event loop busy over 90 %): its figures measure the generator, not the deployment, and are not trustworthy; use fewer connections or a fixed rate`,
+        );
+      }
     }
   } finally {
     options.onEvent?.({ type: "stopping" });

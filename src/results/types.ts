@@ -35,6 +35,8 @@ export interface RequestCounts {
 }
 
 export interface RoundSample extends RequestCounts {
+  /** Event-loop utilisation of the load generator's own thread during the round (0–1). */
+  generatorUtilization: number;
   round: number;
   /** Place of this topology within its round (0 = ran first). */
   position: number;
@@ -57,6 +59,8 @@ export interface TopologyLoad {
   timeouts: number;
   /** Answers by status as counted by the servers themselves (proxy and app). */
   serverCounts: Record<string, Record<string, number>>;
+  /** The load generator was the bottleneck (median utilisation above 90 %): these figures measure it, not the deployment. */
+  generatorSaturated: boolean;
 }
 
 export const OVERHEAD_METRICS = ["p50", "p90", "p99", "p999", "rps"] as const;

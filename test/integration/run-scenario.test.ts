@@ -28,6 +28,8 @@ describe("runScenario", () => {
       assert.ok(topology.responses > 0);
       assert.equal(topology.non2xx, 0);
       assert.equal(topology.latency.count, topology.rounds.reduce((sum, r) => sum + r.ok2xx, 0));
+      assert.ok(topology.rounds.every((r) => r.generatorUtilization > 0 && r.generatorUtilization <= 1));
+      assert.equal(topology.generatorSaturated, result.warnings.some((w) => w.includes(`while loading ${topology.topology}`)));
     }
     const proxied = load.topologies.find((t) => t.topology === "proxied")!;
     // Every 2xx the client counted passed through the proxy and was answered by the app.

@@ -7,11 +7,11 @@ import { bootstrapMedianInterval, median } from "../../src/runners/load/stats.js
 
 function sample(round: number, p50Us: number, rps: number): RoundSample {
   const latency = { count: 100, minUs: 1, meanUs: p50Us, p50Us, p90Us: p50Us * 2, p99Us: p50Us * 3, p999Us: p50Us * 4, maxUs: p50Us * 5 };
-  return { round, position: 0, durationMs: 1000, requests: 100, responses: 100, ok2xx: 100, non2xx: 0, errors: 0, timeouts: 0, rps, latency };
+  return { round, position: 0, generatorUtilization: 0.5, durationMs: 1000, requests: 100, responses: 100, ok2xx: 100, non2xx: 0, errors: 0, timeouts: 0, rps, latency };
 }
 
 function topology(kind: "edge" | "proxied", rounds: RoundSample[]): TopologyLoad {
-  return { topology: kind, url: "", rounds, latency: rounds[0]!.latency, medianRps: 0, medianP50Us: 0, responses: 0, non2xx: 0, errors: 0, timeouts: 0, serverCounts: {} };
+  return { topology: kind, url: "", rounds, latency: rounds[0]!.latency, medianRps: 0, medianP50Us: 0, responses: 0, non2xx: 0, errors: 0, timeouts: 0, serverCounts: {}, generatorSaturated: false };
 }
 
 describe("statistics", () => {

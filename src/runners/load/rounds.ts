@@ -2,6 +2,7 @@
  * Warm-up, then rounds in which every topology runs once, in an order shuffled per round, so that drift of a
  * shared machine falls on all of them alike. Each round is one sample; histograms are merged across rounds.
  */
+import { performance } from "node:perf_hooks";
 import type { LoadResult, RoundSample, TopologyLoad } from "../../results/types.js";
 import type { LoadConfig, TopologyKind } from "../../scenario/types.js";
 import type { RunEventListener } from "../events.js";
@@ -21,6 +22,9 @@ export interface RoundsOptions {
   /** Seed of the per-round order (recorded in the result through `order`). */
   seed?: number;
 }
+
+/** Above this event-loop utilisation the load generator, not the server, sets the pace. */
+export const GENERATOR_SATURATION = 0.9;
 
 function shuffled<T>(items: readonly T[], random: () => number): T[] {
   const copy = [...items];
@@ -60,7 +64,9 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
     for (const [position, target] of sequence.entries()) {
       if (options.signal?.aborted) break;
       options.onEvent?.({ type: "round", round, rounds: load.rounds, topology: target.topology, durationMs: load.durationMs });
+      const busyBefore = performance.eventLoopUtilization();
       const run = await runLoad(settings(target, load.durationMs));
+      const generatorUtilization = performance.eventLoopUtilization(busyBefore).utilization;
       // A round cut short by Ctrl-C is not a sample of the same length as the others.
       if (options.signal?.aborted) break;
       ran.push(target.topology);
@@ -79,6 +85,7 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
         timeouts: run.timeouts,
         rps: Math.round(rps * 10) / 10,
         latency,
+        generatorUtilization: Math.round(generatorUtilization * 1000) / 1000,
       });
       options.onEvent?.({ type: "round-done", round, topology: target.topology, rps, p50Us: latency.p50Us });
     }
@@ -99,6 +106,7 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
       errors: rounds.reduce((sum, r) => sum + r.errors, 0),
       timeouts: rounds.reduce((sum, r) => sum + r.timeouts, 0),
       serverCounts: await target.counts(),
+      generatorSaturated: rounds.length > 0 && median(rounds.map((r) => r.generatorUtilization)) > GENERATOR_SATURATION,
     });
   }
   return {
