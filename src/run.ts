@@ -93,7 +93,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       load = { ...rounds, overhead: edge && proxied ? computeOverhead(edge, proxied) : null };
       for (const saturated of rounds.topologies.filter((t) => t.generatorSaturated)) {
         warnings.push(
-          `the load generator was saturated while loading ${saturated.topology} (event loop busy over 90 %): its figures measure the generator, not the deployment, and are not trustworthy; use fewer connections or a fixed rate`,
+          `the load generator was saturated while loading ${saturated.topology} (${scenario.load.model === "open" ? "it fell behind its own schedule" : "event loop busy over 90 %"}): its figures measure the generator, not the deployment, and are not trustworthy; ${scenario.load.model === "open" ? "use a lower rate" : "use fewer connections or a fixed rate"}`,
         );
       }
     }

@@ -50,7 +50,8 @@ function addRunOptions(command: Command, withLoad: boolean): Command {
       .option("-d, --duration <time>", "length of each measured round per topology (overrides the scenario)", durationOption)
       .option("-w, --warmup <time>", "unmeasured load per topology first", durationOption)
       .option("--rounds <n>", "measured rounds", positiveInteger)
-      .option("-c, --connections <n>", "concurrent connections", positiveInteger);
+      .option("-c, --connections <n>", "concurrent connections", positiveInteger)
+      .option("--rate <n>", "open model at this many requests per second (latency measured from each planned send)", positiveInteger);
   }
   return command;
 }

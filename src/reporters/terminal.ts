@@ -43,7 +43,7 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
     out.push(
       c.bold("Load") +
         c.dim(
-          ` · closed model, ${s.connections} connection${s.connections === 1 ? "" : "s"}${s.pipelining > 1 ? ` ×${s.pipelining} pipelined` : ""}, ` +
+          ` · ${s.model === "open" ? `open model at ${formatRate(s.rate ?? 0)} req/s${s.rateSource === "auto" ? " (a fraction of the slower capacity)" : ""}, at most ${s.connections} in flight` : `closed model, ${s.connections} connection${s.connections === 1 ? "" : "s"}${s.pipelining > 1 ? ` ×${s.pipelining} pipelined` : ""}`}, ` +
             `${load.order.length}/${s.rounds} rounds × ${formatDuration(s.durationMs * 1000)} (warm-up ${formatDuration(s.warmupMs * 1000)}), ${s.method} ${s.path} Host: ${s.host}`,
         ),
     );
@@ -63,6 +63,10 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
     }
     out.push(...table(rows, new Set([1, 2, 3, 4, 5, 6, 7])).map((line) => `  ${line}`));
     out.push(c.dim("  req/s: median of rounds; percentiles: all rounds' responses, µs resolution"));
+    if (s.model === "open") {
+      const late = load.topologies.map((t) => `${t.topology} ${t.rounds.reduce((sum, r) => sum + (r.late ?? 0), 0)}`).join(", ");
+      out.push(c.dim(`  open model: latency from each planned send; requests that started over one interval late: ${late}`));
+    }
     if (load.overhead) {
       out.push("");
       out.push(c.bold("Proxy overhead") + c.dim(` · proxied − edge, median of ${load.overhead[0]?.perRound.length ?? 0} paired rounds [95% bootstrap interval] (min … max)`));

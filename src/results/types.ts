@@ -35,6 +35,10 @@ export interface RequestCounts {
 }
 
 export interface RoundSample extends RequestCounts {
+  /** Open model: requests that could not start within one interval of their planned time. */
+  late?: number;
+  /** Open model: of those, the ones that had a free connection (the generator fell behind its own schedule). */
+  schedulerLate?: number;
   /** Event-loop utilisation of the load generator's own thread during the round (0–1). */
   generatorUtilization: number;
   round: number;
@@ -59,7 +63,10 @@ export interface TopologyLoad {
   timeouts: number;
   /** Answers by status as counted by the servers themselves (proxy and app). */
   serverCounts: Record<string, Record<string, number>>;
-  /** The load generator was the bottleneck (median utilisation above 90 %): these figures measure it, not the deployment. */
+  /**
+   * The load generator was the bottleneck: these figures measure it, not the deployment. Closed model: its median
+   * event-loop utilisation was above 90 %; open model: over 1 % of requests left late with a connection free.
+   */
   generatorSaturated: boolean;
 }
 
@@ -90,7 +97,10 @@ export interface LoadResult {
     method: string;
     path: string;
     host: string;
-    model: "closed";
+    model: "closed" | "open";
+    /** Open model: the arrival rate used (req/s) and where it came from. */
+    rate: number | null;
+    rateSource: "scenario" | "auto" | null;
   };
   /** Order the topologies ran in, per round. */
   order: TopologyKind[][];

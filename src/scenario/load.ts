@@ -38,7 +38,7 @@ interface RawScenario {
   apps: RawApp[];
   topologies?: TopologyKind[];
   proxy?: Partial<{ engine: "builtin"; preserveHost: boolean; forwardedFor: "append" | "replace"; stripClientForwarded: boolean; allowedHosts: string[]; upstreamTimeout: number }>;
-  load?: Partial<{ connections: number; pipelining: number; duration: number; warmup: number; rounds: number; path: string; method: string; host: string; body: string }>;
+  load?: Partial<{ model: "closed" | "open"; rate: number; rateFraction: number; connections: number; pipelining: number; duration: number; warmup: number; rounds: number; path: string; method: string; host: string; body: string }>;
   policy?: { hosts?: string[]; profile?: "aspnetcore" | "strict"; knobs?: Partial<PolicyKnobs> };
   network?: { clientAddress?: string };
   probes?: { enabled?: boolean; timeout?: number };
@@ -161,6 +161,9 @@ function resolve(raw: RawScenario, file: string, context: ValidationContext): Sc
       upstreamTimeoutMs: raw.proxy?.upstreamTimeout ?? 30_000,
     },
     load: {
+      model: raw.load?.model ?? (raw.load?.rate !== undefined ? "open" : "closed"),
+      rate: raw.load?.rate ?? null,
+      rateFraction: raw.load?.rateFraction ?? 0.5,
       connections: raw.load?.connections ?? 10,
       pipelining: raw.load?.pipelining ?? 1,
       durationMs: raw.load?.duration ?? 2000,

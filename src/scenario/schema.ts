@@ -74,7 +74,14 @@ export const scenarioSpec: ObjectSpec = {
       type: "object",
       description: "The load run against each topology.",
       fields: {
-        connections: { type: "integer", minimum: 1, maximum: 10000, description: "Concurrent connections (default 10)." },
+        model: {
+          type: "string",
+          enum: ["closed", "open"],
+          description: "closed: N connections as fast as answered (capacity); open: a constant arrival rate, latency measured from each planned send (the fair comparison at equal load). Default closed.",
+        },
+        rate: { type: "number", exclusiveMinimum: 0, maximum: 1_000_000, description: "Open model: requests per second (default: rateFraction of the slower topology's capacity, found by a short closed run)." },
+        rateFraction: { type: "number", exclusiveMinimum: 0, maximum: 1, description: "Open model without a rate: the fraction of the slower topology's capacity to run at (default 0.5)." },
+        connections: { type: "integer", minimum: 1, maximum: 10000, description: "Concurrent connections (default 10); in the open model, the most requests in flight." },
         pipelining: { type: "integer", minimum: 1, maximum: 64, description: "Requests in flight per connection (default 1)." },
         duration: { type: "duration", minimumMs: 100, maximumMs: 3_600_000, description: "Length of each measured round per topology (default 2s)." },
         warmup: { type: "duration", minimumMs: 0, maximumMs: 600_000, description: "Unmeasured load per topology before the rounds (default 1s)." },

@@ -29,6 +29,10 @@ export interface ProxyConfig {
 }
 
 export interface LoadConfig {
+  model: "closed" | "open";
+  /** Open model: requests per second; null means found from the slower topology's capacity. */
+  rate: number | null;
+  rateFraction: number;
   connections: number;
   pipelining: number;
   durationMs: number;

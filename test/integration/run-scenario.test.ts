@@ -40,6 +40,29 @@ describe("runScenario", () => {
     for (const port of entryPorts(events)) assert.equal(await isListening(port), false, `port ${port} still listening`);
   });
 
+  it("runs the open model at a planned rate: the planned number of requests, each answered", async () => {
+    const scenario = await loadScenario(`${FIXTURES}scenarios/valid-tiny-load.yaml`);
+    const result = await runScenario({ ...scenario, load: { ...scenario.load, model: "open", rate: 200, durationMs: 300 } }, { probes: false });
+    const load = result.load!;
+    assert.deepEqual([load.settings.model, load.settings.rate, load.settings.rateSource], ["open", 200, "scenario"]);
+    for (const topology of load.topologies) {
+      for (const round of topology.rounds) {
+        assert.equal(round.requests, 60);
+        assert.equal(round.ok2xx, 60);
+        assert.equal(typeof round.late, "number");
+      }
+    }
+  });
+
+  it("finds the rate itself from the slower topology's capacity when none is given", async () => {
+    const scenario = await loadScenario(`${FIXTURES}scenarios/valid-tiny-load.yaml`);
+    const result = await runScenario({ ...scenario, load: { ...scenario.load, model: "open", rate: null, rateFraction: 0.1, rounds: 1, durationMs: 200 } }, { probes: false });
+    const settings = result.load!.settings;
+    assert.equal(settings.rateSource, "auto");
+    assert.ok(settings.rate !== null && settings.rate >= 1);
+    for (const topology of result.load!.topologies) assert.equal(topology.rounds[0]!.requests, Math.floor((settings.rate! * 200) / 1000));
+  });
+
   it("fails the bundled AllowedHosts '*' scenario on forged hosts", async () => {
     const scenario = await loadScenario(`${SCENARIOS}allowed-hosts-star.yaml`);
     const result = await runScenario(scenario, { load: false });

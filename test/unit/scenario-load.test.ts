@@ -108,6 +108,13 @@ describe("scenario loading", () => {
     );
   });
 
+  it("takes a rate as the open model", () => {
+    const open = parseScenario("apps: [{ name: a, allowedHosts: x.example }]\nload: { rate: 500 }\n", "r.yaml");
+    assert.deepEqual([open.load.model, open.load.rate, open.load.rateFraction], ["open", 500, 0.5]);
+    const closed = parseScenario("apps: [{ name: a, allowedHosts: x.example }]\n", "r.yaml");
+    assert.deepEqual([closed.load.model, closed.load.rate], ["closed", null]);
+  });
+
   it("reports a file that does not exist", async () => {
     const [issue] = await issuesOf("does-not-exist.yaml");
     assert.match(issue!.message, /no such file/);

@@ -33,6 +33,7 @@ export interface ExecuteOptions {
   warmup?: number;
   rounds?: number;
   connections?: number;
+  rate?: number;
 }
 
 export interface Mode {
@@ -50,6 +51,7 @@ function applyOverrides(scenario: Scenario, options: ExecuteOptions): Scenario {
       ...(options.warmup !== undefined ? { warmupMs: options.warmup } : {}),
       ...(options.rounds !== undefined ? { rounds: options.rounds } : {}),
       ...(options.connections !== undefined ? { connections: options.connections } : {}),
+      ...(options.rate !== undefined ? { model: "open" as const, rate: options.rate } : {}),
     },
   };
 }

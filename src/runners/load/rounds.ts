@@ -7,7 +7,8 @@ import type { LoadResult, RoundSample, TopologyLoad } from "../../results/types.
 import type { LoadConfig, TopologyKind } from "../../scenario/types.js";
 import type { RunEventListener } from "../events.js";
 import { createLatencyHistogram, summarize } from "./histogram.js";
-import { runLoad } from "./run-load.js";
+import { httpSender, runOpenLoad } from "./open-model.js";
+import { runLoad, type LoadRun } from "./run-load.js";
 import { median, seededRandom } from "./stats.js";
 
 export interface LoadTarget {
@@ -55,6 +56,27 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
       await runLoad(settings(target, load.warmupMs));
     }
   }
+  // Open model without a rate: a short closed run finds the slower topology's capacity; run at a fraction of it.
+  let rate = load.rate;
+  const rateSource = load.model === "open" ? (rate === null ? "auto" : "scenario") : null;
+  if (load.model === "open" && rate === null) {
+    const capacities: number[] = [];
+    for (const target of targets) {
+      if (options.signal?.aborted) break;
+      const probe = await runLoad(settings(target, 1000));
+      capacities.push((probe.ok2xx * 1000) / Math.max(1, probe.durationMs));
+    }
+    rate = Math.max(1, Math.floor(Math.min(...capacities, Infinity) * load.rateFraction));
+  }
+  const measure = async (target: LoadTarget): Promise<LoadRun & { late?: number; schedulerLate?: number }> => {
+    if (load.model === "closed" || rate === null) return runLoad(settings(target, load.durationMs));
+    const sender = httpSender({ url: target.url, host: load.host, method: load.method, path: load.path, body: load.body, connections: load.connections });
+    try {
+      return await runOpenLoad({ rate, durationMs: load.durationMs, connections: load.connections, signal: options.signal }, sender.send);
+    } finally {
+      await sender.close();
+    }
+  };
   const samples = new Map<TopologyKind, RoundSample[]>(targets.map((t) => [t.topology, []]));
   const merged = new Map(targets.map((t) => [t.topology, createLatencyHistogram()]));
   const order: TopologyKind[][] = [];
@@ -65,7 +87,7 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
       if (options.signal?.aborted) break;
       options.onEvent?.({ type: "round", round, rounds: load.rounds, topology: target.topology, durationMs: load.durationMs });
       const busyBefore = performance.eventLoopUtilization();
-      const run = await runLoad(settings(target, load.durationMs));
+      const run = await measure(target);
       const generatorUtilization = performance.eventLoopUtilization(busyBefore).utilization;
       // A round cut short by Ctrl-C is not a sample of the same length as the others.
       if (options.signal?.aborted) break;
@@ -86,6 +108,7 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
         rps: Math.round(rps * 10) / 10,
         latency,
         generatorUtilization: Math.round(generatorUtilization * 1000) / 1000,
+        ...(run.late !== undefined ? { late: run.late, schedulerLate: run.schedulerLate ?? 0 } : {}),
       });
       options.onEvent?.({ type: "round-done", round, topology: target.topology, rps, p50Us: latency.p50Us });
     }
@@ -106,7 +129,12 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
       errors: rounds.reduce((sum, r) => sum + r.errors, 0),
       timeouts: rounds.reduce((sum, r) => sum + r.timeouts, 0),
       serverCounts: await target.counts(),
-      generatorSaturated: rounds.length > 0 && median(rounds.map((r) => r.generatorUtilization)) > GENERATOR_SATURATION,
+      // The open model's scheduler waits by yielding, which counts as busy: there, falling behind schedule tells.
+      generatorSaturated:
+        rounds.length > 0 &&
+        (load.model === "open"
+          ? rounds.reduce((sum, r) => sum + (r.schedulerLate ?? 0), 0) > 0.01 * rounds.reduce((sum, r) => sum + r.requests, 0)
+          : median(rounds.map((r) => r.generatorUtilization)) > GENERATOR_SATURATION),
     });
   }
   return {
@@ -119,7 +147,9 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
       method: load.method,
       path: load.path,
       host: load.host,
-      model: "closed",
+      model: load.model,
+      rate: load.model === "open" ? rate : null,
+      rateSource,
     },
     order,
     topologies,
