@@ -9,6 +9,9 @@ const LATENCY_FIELD: Record<Exclude<OverheadMetric, "rps">, keyof RoundSample["l
   p999: "p999Us",
 };
 
+/** Differences smaller than these are noise whatever the interval says: 5 µs of latency, 1 % of throughput. */
+export const NOISE_FLOOR = { us: 5, ratio: 0.01 } as const;
+
 function overheadOf(metric: OverheadMetric, perRound: number[]): Overhead {
   const unit = metric === "rps" ? "ratio" : "us";
   const ci95 = bootstrapMedianInterval(perRound);
@@ -22,7 +25,7 @@ function overheadOf(metric: OverheadMetric, perRound: number[]): Overhead {
     min: round(Math.min(...perRound)),
     max: round(Math.max(...perRound)),
     ci95: [round(ci95[0]), round(ci95[1])],
-    significant: perRound.length > 1 && !(ci95[0] <= neutral && neutral <= ci95[1]),
+    significant: perRound.length > 1 && !(ci95[0] <= neutral && neutral <= ci95[1]) && Math.abs(median(perRound) - neutral) >= NOISE_FLOOR[unit],
   };
 }
 

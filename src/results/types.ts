@@ -83,7 +83,7 @@ export interface Overhead {
   max: number;
   /** Bootstrap 95% interval of the median of the paired differences. */
   ci95: [number, number];
-  /** False when the interval includes no difference (0 µs, ratio 1). */
+  /** False when the interval includes no difference (0 µs, ratio 1) or the difference is under the noise floor. */
   significant: boolean;
 }
 

@@ -49,6 +49,8 @@ describe("statistics", () => {
     assert.equal(p50.significant, true);
     const rps = overhead.find((o) => o.metric === "rps")!;
     assert.equal(rps.median, 0.5);
+    const tiny = computeOverhead(edge, topology("proxied", [sample(1, 102, 1000), sample(2, 112, 1000), sample(3, 92, 1000)]))!;
+    assert.equal(tiny.find((o) => o.metric === "p50")!.significant, false, "2 µs is under the noise floor");
     const noisy = computeOverhead(edge, topology("proxied", [sample(1, 90, 1000), sample(2, 120, 1000), sample(3, 95, 1000)]))!;
     assert.equal(noisy.find((o) => o.metric === "p50")!.significant, false);
   });
