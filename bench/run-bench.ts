@@ -9,6 +9,8 @@ import { performance } from "node:perf_hooks";
 import { fork, type ChildProcess } from "node:child_process";
 import { runScenario } from "../src/run.js";
 import { runLoad } from "../src/runners/load/run-load.js";
+import { createLatencyHistogram, recordMs } from "../src/runners/load/histogram.js";
+import { startTopology } from "../src/topology/start.js";
 import { median } from "../src/runners/load/stats.js";
 import { loadScenario } from "../src/scenario/load.js";
 import type { BenchServerSpec } from "./server-process.js";
@@ -16,6 +18,7 @@ import type { BenchServerSpec } from "./server-process.js";
 const ROOT = new URL("../../", import.meta.url);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 2000);
+const RSS_MS = Number(process.env.BENCH_RSS_MS ?? 60_000);
 const CORES = availableParallelism();
 const PIN = CORES > 1 && spawnSync("taskset", ["-V"], { stdio: "ignore" }).status === 0;
 
@@ -176,6 +179,59 @@ async function main(): Promise<void> {
       `(of which sending and grading ${exchangeMs.toFixed(0)} ms; the rest starts and stops ${scenarios.length * 3} servers; goal ≤ 1000 ms)`,
   );
   figures.probeCatalog = { scenarios, exchanges: probeCount, wallMs: Math.round(probeMs), exchangeMs: Math.round(exchangeMs) };
+
+  // 1. The load generator against wrk, same server, alternating rounds.
+  const target = await startServer({ kind: "app", options: { allowedHosts: ["app.example.com"], allowEmptyHosts: false } });
+  try {
+    if (spawnSync("wrk", ["--version"], { stdio: "ignore" }).error) {
+      line("edgebench vs wrk: skipped, wrk is not installed (apt-get install wrk)");
+    } else {
+      const ours: number[] = [];
+      const theirs: number[] = [];
+      const pin = PIN ? ["taskset", "-c", `0-${CORES - 2}`] : [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const run = await runLoad({ url: target.url, host: "app.example.com", method: "GET", path: "/", body: null, connections: 10, pipelining: 1, durationMs: ROUND_MS });
+        ours.push((run.ok2xx * 1000) / run.durationMs);
+        const wrk = spawnSync(pin[0] ?? "wrk", [...pin.slice(1), ...(PIN ? ["wrk"] : []), "-t1", "-c10", `-d${Math.max(1, Math.round(ROUND_MS / 1000))}s`, "-H", "Host: app.example.com", `${target.url}/`], { encoding: "utf8" });
+        const match = /Requests\/sec:\s+([\d.]+)/.exec(wrk.stdout ?? "");
+        if (match) theirs.push(Number(match[1]));
+      }
+      const ratio = median(ours) / median(theirs);
+      line(`edgebench (autocannon + µs histogram) vs wrk on the same app, edge: ${Math.round(median(ours))} vs ${Math.round(median(theirs))} req/s, ×${ratio.toFixed(2)} (goal ≥ 0.95)`);
+      figures.generatorVsWrk = { edgebenchRps: Math.round(median(ours)), wrkRps: Math.round(median(theirs)), ratio: Math.round(ratio * 1000) / 1000, goal: 0.95 };
+    }
+  } finally {
+    await target.close();
+  }
+
+  // 2. The same scenario three times: how far apart are the p50 overhead estimates?
+  const estimates: number[] = [];
+  const scenario = await loadScenario(new URL("scenarios/default.yaml", ROOT).pathname);
+  for (let invocation = 0; invocation < 3; invocation++) {
+    const result = await runScenario({ ...scenario, load: { ...scenario.load, rounds: 3, durationMs: ROUND_MS, warmupMs: 500 } }, { probes: false });
+    estimates.push(result.load?.overhead?.find((o) => o.metric === "p50")?.median ?? NaN);
+  }
+  const spread = Math.max(...estimates) / Math.min(...estimates);
+  line(`p50 overhead over 3 invocations of the default scenario: ${estimates.map((e) => `${e} µs`).join(", ")}; max/min ×${spread.toFixed(2)} (goal ≤ 1.25)`);
+  figures.overheadSpread = { p50OverheadUs: estimates, maxOverMin: Math.round(spread * 1000) / 1000, goal: 1.25 };
+
+  // 3. Resolution, and memory over a minute of load.
+  const resolution = createLatencyHistogram();
+  for (const ms of [0.101, 0.102]) recordMs(resolution, ms);
+  const resolutionUs = resolution.maxValue - resolution.minNonZeroValue;
+  const topology = await startTopology(scenario);
+  try {
+    const edge = topology.running.find((t) => t.kind === "edge")!;
+    const load = (durationMs: number) => runLoad({ url: edge.entry.url, host: scenario.load.host, method: "GET", path: "/", body: null, connections: 10, pipelining: 1, durationMs });
+    await load(5000);
+    const before = process.memoryUsage().rss;
+    await load(RSS_MS);
+    const growth = process.memoryUsage().rss / before - 1;
+    line(`latency resolution ${resolutionUs} µs (goal ≤ 1 µs); RSS during ${RSS_MS / 1000} s of load: ${(before / 2 ** 20).toFixed(0)} → ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, ${(growth * 100).toFixed(1)} % (goal ≤ 10 %)`);
+    figures.resolutionAndMemory = { resolutionUs, rssGrowth: Math.round(growth * 1000) / 1000, seconds: RSS_MS / 1000 };
+  } finally {
+    await topology.close();
+  }
 
   const help = wallMs(process.execPath, ["bin/edgebench.js", "--help"]);
   const bareNode = wallMs(process.execPath, ["-e", ""]);
