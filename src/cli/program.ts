@@ -132,6 +132,18 @@ Examples:
     );
 
   program
+    .command("init")
+    .description("write a commented starter scenario")
+    .argument("[file]", "where to write it", "edgebench.yaml")
+    .option("--allowed-hosts <hosts>", "the app's public hosts, comma-separated", "app.example.com,*.tenant.example.com")
+    .option("--no-forwarded-headers", "the app does not take X-Forwarded-For/-Proto from its proxy")
+    .option("--force", "replace an existing file")
+    .addHelpText("after", "\nExamples:\n  $ edgebench init\n  $ edgebench init shop.yaml --allowed-hosts shop.example.com,www.shop.example.com")
+    .action(async (file: string, options: { allowedHosts: string; forwardedHeaders?: boolean; force?: boolean }) =>
+      done(await (await import("./commands/init.js")).initCommand(file, options)),
+    );
+
+  program
     .command("validate")
     .description("check scenario files and report every problem with file, line and field")
     .argument("[scenario...]", "scenario files; default scenarios/default.yaml")

@@ -74,7 +74,7 @@ describe("edgebench CLI", () => {
     const help = await cli(["--help"]);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /Examples:/);
-    for (const command of ["run", "probe", "bench", "validate", "list-probes"]) {
+    for (const command of ["run", "probe", "bench", "compare", "init", "validate", "list-probes"]) {
       const sub = await cli([command, "--help"]);
       assert.equal(sub.code, 0, command);
       assert.match(sub.stdout, /Examples:/, command);
@@ -243,6 +243,20 @@ describe("edgebench CLI", () => {
     const missing = await cli(["compare", baseline, join(work, "nope.json")]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no such file/);
+  });
+
+  it("writes a starter scenario that validates, and does not overwrite one", async () => {
+    const file = join(work, "starter.yaml");
+    const written = await cli(["init", file, "--allowed-hosts", "shop.example.com,*.shop.example.com"]);
+    assert.equal(written.code, 0, written.stderr);
+    const text = await readFile(file, "utf8");
+    assert.match(text, /^# yaml-language-server: \$schema=.*schema\/scenario\.schema\.json/);
+    assert.match(text, /allowedHosts: "shop\.example\.com;\*\.shop\.example\.com"/);
+    const valid = await cli(["validate", file]);
+    assert.equal(valid.code, 0, valid.stderr);
+    const again = await cli(["init", file]);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /exists; use --force/);
   });
 
   it("lists the probe catalog", async () => {
