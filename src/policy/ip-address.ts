@@ -186,3 +186,8 @@ export function formatIpEndPoint(endPoint: IpEndPoint): string {
   const text = formatIpAddress(endPoint.address);
   return endPoint.address.family === 6 ? `[${text}]:${endPoint.port}` : `${text}:${endPoint.port}`;
 }
+
+/** A socket's peer address with an IPv4-mapped prefix removed (`::ffff:127.0.0.1` → `127.0.0.1`). */
+export function plainPeerAddress(address: string): string {
+  return address.startsWith("::ffff:") ? address.slice(7) : address;
+}

@@ -12,6 +12,7 @@ import { checkHeaderValuesAscii, checkHost } from "./kestrel/host-rules.js";
 import { classifyTarget } from "./kestrel/request-target.js";
 import { httpDate } from "./http-date.js";
 import { createHttp2Frontend } from "./kestrel/http2.js";
+import { plainPeerAddress } from "../policy/ip-address.js";
 import { listen, type ListeningServer } from "./listen.js";
 import { createServer } from "node:net";
 
@@ -154,7 +155,7 @@ export function createAppPipeline(options: AppOptions = {}) {
       const withPage = decision.status === 400 && includeFailureMessage;
       return { status: decision.status, contentType: withPage ? "text/html" : null, body: withPage ? INVALID_HOSTNAME_BODY : "" };
     }
-    const peer = request.remoteAddress.startsWith("::ffff:") ? request.remoteAddress.slice(7) : request.remoteAddress;
+    const peer = plainPeerAddress(request.remoteAddress);
     const remoteIp = options.clientAddress && !proxyAddresses.has(peer) ? options.clientAddress : peer;
     let believed: ForwardedRequest = {
       remoteIp,

@@ -88,15 +88,19 @@ export function startIsolated(spec: ServerSpec): Promise<IsolatedServer> {
   });
 }
 
+/** Starts the server a spec names, loading only its own module (undici only for the proxy). */
+export async function startServerOfSpec(spec: ServerSpec) {
+  return spec.kind === "app"
+    ? (await import("./app.js")).startApp(spec.options as AppOptions)
+    : (await import("./proxy.js")).startProxy(spec.options as ProxyOptions);
+}
+
 /**
  * The same server in this thread: for runs that measure nothing against the clock (probes only), where a thread per
  * server would cost more than the whole run.
  */
 export async function startInline(spec: ServerSpec): Promise<IsolatedServer> {
-  const server =
-    spec.kind === "app"
-      ? await (await import("./app.js")).startApp(spec.options as AppOptions)
-      : await (await import("./proxy.js")).startProxy(spec.options as ProxyOptions);
+  const server = await startServerOfSpec(spec);
   return {
     kind: spec.kind,
     url: server.url,

@@ -9,6 +9,7 @@ import { HttpRequestError, reasonPhrase } from "../http1/errors.js";
 import { connectionTokens, headerValues, type HeaderField, type RequestHead } from "../http1/parser.js";
 import { hostMatchesAny } from "../policy/host-string.js";
 import { isHostHeaderValid } from "../policy/host-syntax.js";
+import { plainPeerAddress } from "../policy/ip-address.js";
 import { listen, type ListeningServer } from "./listen.js";
 
 export interface ProxyRoute {
@@ -192,7 +193,7 @@ export function createProxyHandler(options: ProxyOptions) {
     // Each hop appends to what came before; stripping starts the lists afresh at this, the first hop.
     const chain = (name: keyof typeof clientValues, own: string, keepClient: boolean): string =>
       keepClient && clientValues[name].length > 0 ? `${clientValues[name].join(", ")}, ${own}` : own;
-    const peer = exchange.remoteAddress.startsWith("::ffff:") ? exchange.remoteAddress.slice(7) : exchange.remoteAddress;
+    const peer = plainPeerAddress(exchange.remoteAddress);
     headers.push("Host", preserveHost ? target.host : upstream.authority);
     headers.push("X-Forwarded-For", chain("x-forwarded-for", peer, appendForwardedFor));
     headers.push("X-Forwarded-Proto", chain("x-forwarded-proto", exchange.secure ? "https" : "http", !strip));

@@ -1,8 +1,6 @@
 /** Runs one server (app or proxy) in a worker thread, so load generation never shares its event loop. */
 import { parentPort, workerData } from "node:worker_threads";
-import type { AppOptions } from "./app.js";
-import type { ProxyOptions } from "./proxy.js";
-import type { WorkerRequest, WorkerResponse, ServerSpec } from "./isolated.js";
+import { startServerOfSpec, type ServerSpec, type WorkerRequest, type WorkerResponse } from "./isolated.js";
 
 const port = parentPort!;
 const spec = workerData as ServerSpec;
@@ -12,11 +10,7 @@ function post(message: WorkerResponse): void {
 }
 
 try {
-  // Each thread loads only its own server (undici only in the proxy's): start-up is most of a short run.
-  const server =
-    spec.kind === "app"
-      ? await (await import("./app.js")).startApp(spec.options as AppOptions)
-      : await (await import("./proxy.js")).startProxy(spec.options as ProxyOptions);
+  const server = await startServerOfSpec(spec);
   port.on("message", (message: WorkerRequest) => {
     if (message.type === "counts") {
       post({ type: "counts", id: message.id, counts: Object.fromEntries(server.counts) });

@@ -3,7 +3,7 @@ import type { ProbeResult, ProbesResult, ProbeTargetKind } from "../../results/t
 
 import { grade, type DeploymentHints } from "./oracle.js";
 import { sendRaw } from "./raw-request.js";
-import { ASPNETCORE_KNOBS, PROBE_CATEGORIES, type PolicyKnobs, type ProbeCategory, type ProbeDefinition, type ProbeNames } from "./types.js";
+import { ASPNETCORE_KNOBS, PROBE_CATEGORIES, type PolicyKnobs, type ProbeCategory, type ProbeDefinition, type ProbeNames, type ProbeRequest } from "./types.js";
 import { suggest } from "../../scenario/validate.js";
 
 export interface ProbeTarget {
@@ -54,20 +54,20 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
   const names = probeNames(options.policyHosts);
   const knobs = options.knobs ?? ASPNETCORE_KNOBS;
   const skipped: string[] = [];
-  const jobs: Array<{ probe: ProbeDefinition; target: ProbeTarget }> = [];
+  const jobs: Array<{ probe: ProbeDefinition; built: ProbeRequest; target: ProbeTarget }> = [];
   for (const probe of catalog) {
-    if (probe.build(names, knobs) === null) {
+    const built = probe.build(names, knobs);
+    if (built === null) {
       skipped.push(probe.id);
       continue;
     }
     for (const target of targets) {
       if (target.via === "bypass" && !probe.bypass) continue;
-      jobs.push({ probe, target });
+      jobs.push({ probe, built, target });
     }
   }
-  const results = await mapBounded(jobs, options.concurrency ?? 16, async ({ probe, target }): Promise<ProbeResult | null> => {
+  const results = await mapBounded(jobs, options.concurrency ?? 16, async ({ probe, built, target }): Promise<ProbeResult | null> => {
     if (options.signal?.aborted) return null;
-    const built = probe.build(names, knobs)!;
     const exchange = await sendRaw(built.bytes, {
       host: target.host,
       port: target.port,
