@@ -1,5 +1,5 @@
-// Regenerates schema/scenario.schema.json from the validator's field table (run after `npm run build`).
+// Regenerates schema/*.json (run through `npm run schemas`, which builds first).
 import { writeFileSync } from "node:fs";
-import { scenarioJsonSchema } from "../dist/src/scenario/json-schema.js";
+import { SCHEMAS } from "./schemas.mjs";
 
-writeFileSync(new URL("../schema/scenario.schema.json", import.meta.url), `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
+for (const [name, make] of Object.entries(SCHEMAS)) writeFileSync(new URL(`../schema/${name}`, import.meta.url), `${JSON.stringify(make(), null, 2)}\n`);

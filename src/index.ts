@@ -56,3 +56,6 @@ export { computeOverhead } from "./results/compare.js";
 export { decideVerdict } from "./results/verdict.js";
 export { renderTerminal } from "./reporters/terminal.js";
 export { renderJson } from "./reporters/json.js";
+export { renderHtml } from "./reporters/html.js";
+export { renderMarkdown } from "./reporters/markdown.js";
+export { renderJunit } from "./reporters/junit.js";

@@ -132,6 +132,15 @@ Examples:
     );
 
   program
+    .command("report")
+    .description("render saved JSON results (--reporter json:FILE) again, in any form: terminal, markdown, junit, html")
+    .argument("<result...>", "saved JSON reports")
+    .option("-r, --reporter <names>", `one or more of ${REPORTER_NAMES.join(", ")}, each as name or name:path`, "terminal")
+    .option("-o, --out <file>", "write reporters without a path here (atomically) instead of stdout")
+    .addHelpText("after", "\nExamples:\n  $ edgebench run -r json:run.json\n  $ edgebench report run.json -r html:report.html,junit:probes.xml")
+    .action(async (files: string[], options: { reporter: string; out?: string }) => done(await (await import("./commands/report.js")).reportCommand(files, options)));
+
+  program
     .command("init")
     .description("write a commented starter scenario")
     .argument("[file]", "where to write it", "edgebench.yaml")

@@ -1,4 +1,5 @@
 /** Number formatting shared by the text reporters: µs/ms/s, k req/s, signed differences. */
+import type { ProbeResult } from "../results/types.js";
 
 export function formatDuration(us: number): string {
   if (!Number.isFinite(us)) return "–";
@@ -46,4 +47,44 @@ export function table(rows: string[][], right: ReadonlySet<number> = new Set(), 
       .join(" ".repeat(gap))
       .trimEnd(),
   );
+}
+
+/** Where a probe went, as a column label: the topology, `proxied→app` for the bypass, `target` for a URL. */
+export function probeTargetLabel(result: ProbeResult): string {
+  return result.via === "bypass" ? `${result.topology}→app` : result.topology === "external" ? "target" : result.topology;
+}
+
+/** The answers a probe got, short: `400+200`, or `hang` / `closed` when there was none. */
+export function observedStatuses(result: ProbeResult): string {
+  return result.observed.map((o) => o.status).join("+") || (result.timedOut ? "hang" : "closed");
+}
+
+/** The answers a probe got, with who answered each. */
+export function observedAnswers(result: ProbeResult): string {
+  return result.observed.map((o) => `${o.status} from the ${o.answeredBy}`).join(", then ") || (result.timedOut ? "no answer (hang)" : "closed without an answer");
+}
+
+/** Rows and columns of the probe matrix: probe ids in catalog order, targets in first-seen order. */
+export function probeMatrix(results: readonly ProbeResult[]): { ids: string[]; columns: string[]; cell(id: string, column: string): ProbeResult | undefined } {
+  const byKey = new Map(results.map((r) => [`${r.probe}\u0000${probeTargetLabel(r)}`, r]));
+  return {
+    ids: [...new Set(results.map((r) => r.probe))],
+    columns: [...new Set(results.map(probeTargetLabel))],
+    cell: (id, column) => byKey.get(`${id}\u0000${column}`),
+  };
+}
+
+/** Word-wraps plain text to `width` columns, continuation lines indented by `indent`. */
+export function wrap(text: string, width: number, indent = ""): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const candidate = line ? `${line} ${word}` : `${lines.length ? indent : ""}${word}`;
+    if (visibleLength(candidate) > width && line.trim()) {
+      lines.push(line);
+      line = `${indent}${word}`;
+    } else line = candidate;
+  }
+  if (line) lines.push(line);
+  return lines;
 }

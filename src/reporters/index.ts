@@ -1,5 +1,6 @@
 /** The reporters by name; each is a pure function from results to text. */
 import type { RunResult } from "../results/types.js";
+import { renderHtml } from "./html.js";
 import { renderJson } from "./json.js";
 import { renderJunit } from "./junit.js";
 import { renderMarkdown } from "./markdown.js";
@@ -19,10 +20,11 @@ export const REPORTERS = {
   json: (results) => renderJson(results.length === 1 ? results[0]! : results),
   markdown: (results) => renderMarkdown(results),
   junit: (results) => renderJunit(results),
+  html: (results) => renderHtml(results),
 } satisfies Record<ReporterName, (results: RunResult[], options: RenderOptions) => string>;
 
 /** Whether a reporter's output is for machines (no progress on a shared stdout, no colour). */
-export const MACHINE_READABLE = { terminal: false, json: true, markdown: true, junit: true } satisfies Record<ReporterName, boolean>;
+export const MACHINE_READABLE = { terminal: false, json: true, markdown: true, junit: true, html: true } satisfies Record<ReporterName, boolean>;
 
 export interface ReporterSpec {
   name: ReporterName;

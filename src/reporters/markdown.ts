@@ -1,6 +1,6 @@
 /** A Markdown summary for a pull-request comment or GitHub's step summary: load, overhead, thresholds, failures. */
 import type { RunResult } from "../results/types.js";
-import { formatDuration, formatRate, formatRatio, formatSignedDuration } from "./format.js";
+import { formatDuration, formatRate, formatRatio, formatSignedDuration, observedStatuses, probeTargetLabel } from "./format.js";
 
 function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -39,8 +39,8 @@ export function renderMarkdown(results: readonly RunResult[]): string {
       if (failed.length > 0) {
         out.push("| probe | target | observed | why |", "| --- | --- | --- | --- |");
         for (const r of failed) {
-          const seen = r.observed.map((o) => `${o.status} (${o.answeredBy})`).join(", ") || (r.timedOut ? "hang" : "closed");
-          out.push(`| \`${r.probe}\` | ${r.via === "bypass" ? `${r.topology}→app` : r.topology} | ${seen} | ${cell(r.explanation)} |`);
+          const seen = r.observed.map((o) => `${o.status} (${o.answeredBy})`).join(", ") || observedStatuses(r);
+          out.push(`| \`${r.probe}\` | ${probeTargetLabel(r)} | ${seen} | ${cell(r.explanation)} |`);
         }
         out.push("");
       }

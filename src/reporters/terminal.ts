@@ -1,7 +1,7 @@
 /** The human report: load table, proxy overhead with its interval, probe matrix, failures and a one-line verdict. */
 import { Chalk } from "chalk";
-import type { Overhead, ProbeResult, RunResult } from "../results/types.js";
-import { formatDuration, formatRate, formatRatio, formatSignedDuration, table } from "./format.js";
+import type { Overhead, RunResult, TopologyLoad } from "../results/types.js";
+import { formatDuration, formatRate, formatRatio, formatSignedDuration, observedAnswers, observedStatuses, probeMatrix, probeTargetLabel, table, wrap } from "./format.js";
 
 export interface TerminalOptions {
   color: boolean;
@@ -11,8 +11,33 @@ export interface TerminalOptions {
 
 const METRIC_LABEL: Record<Overhead["metric"], string> = { p50: "p50", p90: "p90", p99: "p99", p999: "p99.9", rps: "req/s" };
 
-function targetLabel(result: ProbeResult): string {
-  return result.via === "bypass" ? `${result.topology}→app` : result.topology === "external" ? "target" : result.topology;
+/** A bold title with dim details after it, wrapped to the width. */
+function heading(c: InstanceType<typeof Chalk>, title: string, details: string, width: number): string[] {
+  return wrap(`${title} · ${details}`, width, "  ").map((line, i) => (i === 0 ? c.bold(title) + c.dim(line.slice(title.length)) : c.dim(line)));
+}
+
+const SKETCH_PERCENTILES = [
+  { label: "p50", pick: (t: TopologyLoad) => t.latency.p50Us },
+  { label: "p99", pick: (t: TopologyLoad) => t.latency.p99Us },
+] as const;
+
+/** Bars on a log scale from 10 µs, so the proxy's added latency is seen at a glance at p50 and p99. */
+function latencySketch(topologies: readonly TopologyLoad[], width: number, c: InstanceType<typeof Chalk>): string[] {
+  const values = topologies.flatMap((t) => SKETCH_PERCENTILES.map((p) => p.pick(t)));
+  const floor = 10;
+  const top = Math.max(floor * 10, ...values);
+  const nameWidth = Math.max(...topologies.map((t) => t.topology.length));
+  const barWidth = Math.max(10, width - nameWidth - 20);
+  const cells = (us: number): number => Math.round((Math.log10(Math.max(us, floor) / floor) / Math.log10(top / floor)) * barWidth * 8);
+  const lines = [c.dim(`  latency, log scale from 10µs to ${formatDuration(top)}`)];
+  for (const p of SKETCH_PERCENTILES) {
+    topologies.forEach((t, i) => {
+      const eighths = cells(p.pick(t));
+      const bar = "█".repeat(Math.floor(eighths / 8)) + (eighths % 8 ? "▏▎▍▌▋▊▉"[(eighths % 8) - 1] : "");
+      lines.push(`  ${(i === 0 ? p.label : "").padEnd(4)} ${t.topology.padEnd(nameWidth)}  ${(t.topology === "edge" ? c.blue : c.yellow)(bar.padEnd(barWidth))} ${formatDuration(p.pick(t))}`);
+    });
+  }
+  return lines;
 }
 
 export function renderTerminal(result: RunResult, options: TerminalOptions): string {
@@ -21,17 +46,15 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
   const out: string[] = [];
   const { scenario } = result;
   out.push(c.bold(`edgebench ${result.tool.version} · scenario ${scenario.name}`) + (scenario.file ? c.dim(` (${scenario.file})`) : ""));
-  if (scenario.description) out.push(c.dim(scenario.description));
+  if (scenario.description) out.push(...wrap(scenario.description, width).map((line) => c.dim(line)));
   out.push(c.dim(`policy hosts: ${scenario.policyHosts.join(", ")} · proxy: ${scenario.proxyEngine}`));
   if (result.probes) {
     const k = scenario.knobs;
-    out.push(
-      c.dim(
-        `rules (${scenario.policyProfile}): wildcard ${k.wildcardDepth === "one" ? "one label" : "any depth"}, trailing dot ${k.trailingDot}, ` +
-          `other port ${k.nonDefaultPort}, empty port ${k.emptyPort}, underscores ${k.underscoreLabels}, ` +
-          `DNS length ${k.dnsLengthLimits ? "enforced" : "not enforced"}, https over cleartext ${k.schemeCheck}`,
-      ),
-    );
+    const rules =
+      `rules (${scenario.policyProfile}): wildcard ${k.wildcardDepth === "one" ? "one label" : "any depth"}, trailing dot ${k.trailingDot}, ` +
+      `other port ${k.nonDefaultPort}, empty port ${k.emptyPort}, underscores ${k.underscoreLabels}, ` +
+      `DNS length ${k.dnsLengthLimits ? "enforced" : "not enforced"}, https over cleartext ${k.schemeCheck}`;
+    out.push(...wrap(rules, width, "  ").map((line) => c.dim(line)));
   }
   if (result.interrupted) out.push(c.yellow("Interrupted: the report holds what was measured before the stop."));
   for (const warning of result.warnings ?? []) out.push(c.yellow(`Warning: ${warning}`));
@@ -41,11 +64,13 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
     const s = load.settings;
     out.push("");
     out.push(
-      c.bold("Load") +
-        c.dim(
-          ` · ${s.model === "open" ? `open model at ${formatRate(s.rate ?? 0)} req/s${s.rateSource === "auto" ? " (a fraction of the slower capacity)" : ""}, at most ${s.connections} in flight` : `closed model, ${s.connections} connection${s.connections === 1 ? "" : "s"}${s.pipelining > 1 ? ` ×${s.pipelining} pipelined` : ""}`}, ` +
+      ...heading(
+        c,
+        "Load",
+        `${s.model === "open" ? `open model at ${formatRate(s.rate ?? 0)} req/s${s.rateSource === "auto" ? " (a fraction of the slower capacity)" : ""}, at most ${s.connections} in flight` : `closed model, ${s.connections} connection${s.connections === 1 ? "" : "s"}${s.pipelining > 1 ? ` ×${s.pipelining} pipelined` : ""}`}, ` +
             `${load.order.length}/${s.rounds} rounds × ${formatDuration(s.durationMs * 1000)} (warm-up ${formatDuration(s.warmupMs * 1000)}), ${s.method} ${s.path} Host: ${s.host}`,
-        ),
+        width,
+      ),
     );
     const rows = [["", "req/s", "p50", "p90", "p99", "p99.9", "max", "failed"].map((h) => c.dim(h))];
     for (const t of load.topologies) {
@@ -63,13 +88,14 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
     }
     out.push(...table(rows, new Set([1, 2, 3, 4, 5, 6, 7])).map((line) => `  ${line}`));
     out.push(c.dim("  req/s: median of rounds; percentiles: all rounds' responses, µs resolution"));
+    out.push(...latencySketch(load.topologies, Math.min(width, 100), c));
     if (s.model === "open") {
       const late = load.topologies.map((t) => `${t.topology} ${t.rounds.reduce((sum, r) => sum + (r.late ?? 0), 0)}`).join(", ");
       out.push(c.dim(`  open model: latency from each planned send; requests that started over one interval late: ${late}`));
     }
     if (load.overhead) {
       out.push("");
-      out.push(c.bold("Proxy overhead") + c.dim(` · proxied − edge, median of ${load.overhead[0]?.perRound.length ?? 0} paired rounds [95% bootstrap interval] (min … max)`));
+      out.push(...heading(c, "Proxy overhead", `proxied − edge, median of ${load.overhead[0]?.perRound.length ?? 0} paired rounds [95% bootstrap interval] (min … max)`, width));
       const overheadRows = load.overhead.map((o) => {
         const fmt = o.unit === "ratio" ? formatRatio : formatSignedDuration;
         const marker = o.significant ? " " : c.yellow("~");
@@ -85,8 +111,7 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
     out.push("");
     if (probes.view === "wire") out.push(c.yellow("Graded on the wire alone: what the app believed cannot be seen from outside, so 2xx answers are taken as served."));
     out.push(c.bold("Host probes") + c.dim(` · ${probes.passed} passed, ${probes.failed} failed${probes.skipped.length ? `, ${probes.skipped.length} not applicable to this policy` : ""}`));
-    const columns = [...new Set(probes.results.map(targetLabel))];
-    const ids = [...new Set(probes.results.map((r) => r.probe))];
+    const { ids, columns, cell } = probeMatrix(probes.results);
     const cellWidth = Math.max(...columns.map((col) => col.length), 6);
     const idWidth = Math.max(10, width - 2 - columns.length * (cellWidth + 2));
     const rows = [["", ...columns].map((h) => c.dim(h))];
@@ -95,10 +120,9 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
       rows.push([
         label,
         ...columns.map((column) => {
-          const r = probes.results.find((x) => x.probe === id && targetLabel(x) === column);
+          const r = cell(id, column);
           if (!r) return c.dim("·");
-          const statuses = r.observed.map((o) => o.status).join("+") || (r.timedOut ? "hang" : "closed");
-          return r.pass ? c.green(`✓ ${statuses}`) : c.red(`✗ ${statuses}`);
+          return r.pass ? c.green(`✓ ${observedStatuses(r)}`) : c.red(`✗ ${observedStatuses(r)}`);
         }),
       ]);
     }
@@ -108,9 +132,9 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
       out.push("");
       out.push(c.bold("Why they failed"));
       for (const r of failures) {
-        const seen = r.observed.map((o) => `${o.status} from the ${o.answeredBy}`).join(", then ") || (r.timedOut ? "no answer (hang)" : "closed without an answer");
-        out.push(`  ${c.red("✗")} ${r.probe} on ${targetLabel(r)} ${c.dim(`(${r.reference}; ${seen})`)}`);
-        out.push(`    ${r.explanation}`);
+        const [first, ...rest] = wrap(`${r.probe} on ${probeTargetLabel(r)} (${r.reference}; ${observedAnswers(r)})`, width - 4, "  ");
+        out.push(`  ${c.red("✗")} ${first}`, ...rest.map((line) => `  ${c.dim(line)}`));
+        out.push(...wrap(r.explanation, width - 4).map((line) => `    ${line}`));
       }
     }
   }

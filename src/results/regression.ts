@@ -51,13 +51,14 @@ function relativeChangeInterval(baseline: number[], current: number[], resamples
 }
 
 /** Checks that a parsed file is a run result edgebench can compare. */
-export function asRunResult(value: unknown, label: string): RunResult {
+/** A saved JSON report checked for what reading it needs; `needLoad`: compare needs measured load. */
+export function asRunResult(value: unknown, label: string, needLoad = true): RunResult {
   const candidate = value as Partial<RunResult> | null;
   if (typeof candidate !== "object" || candidate === null || candidate.schemaVersion === undefined) {
     throw new CompareError(`${label}: not an edgebench JSON report (no schemaVersion); write one with --reporter json:FILE`);
   }
   if (candidate.schemaVersion !== SCHEMA_VERSION) throw new CompareError(`${label}: schemaVersion ${candidate.schemaVersion}, this edgebench reads ${SCHEMA_VERSION}`);
-  if (!candidate.load) throw new CompareError(`${label}: has no load results (made by 'probe'?); compare runs of 'run' or 'bench'`);
+  if (needLoad && !candidate.load) throw new CompareError(`${label}: has no load results (made by 'probe'?); compare runs of 'run' or 'bench'`);
   return candidate as RunResult;
 }
 

@@ -1,5 +1,6 @@
 /** Spinners on stderr while a run works: only on a TTY, never with --quiet. Listens to run events; never measures. */
 import ora, { type Ora } from "ora";
+import { formatDuration, formatRate } from "../reporters/format.js";
 import type { RunEvent, RunEventListener } from "../runners/events.js";
 
 export interface Progress {
@@ -32,6 +33,13 @@ export function createProgress(enabled: boolean, stream: NodeJS.WriteStream = pr
   const spinner: Ora = ora({ stream, discardStdin: false }).start("edgebench");
   return {
     listener: (event) => {
+      if (event.type === "round-done") {
+        // One line per finished round stays on screen, so drift between rounds is seen while it runs.
+        const current = spinner.text;
+        spinner.stopAndPersist({ symbol: "·", text: `round ${event.round} ${event.topology}: ${formatRate(event.rps)} req/s, p50 ${formatDuration(event.p50Us)}` });
+        spinner.start(current);
+        return;
+      }
       const text = describe(event);
       if (text) spinner.text = text;
     },

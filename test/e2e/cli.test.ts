@@ -11,6 +11,8 @@ import { isListening } from "../helpers/ports.js";
 import { startApp } from "../../src/servers/app.js";
 import { seededRandom } from "../../src/runners/load/stats.js";
 import { mutate } from "../helpers/mutate.js";
+import { assertValidRunResult } from "../helpers/result-schema.js";
+import { assertSnapshot } from "../helpers/snapshot.js";
 
 interface Outcome {
   code: number | null;
@@ -146,6 +148,7 @@ describe("edgebench CLI", () => {
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, "");
     const report = JSON.parse(await readFile(out, "utf8"));
+    assertValidRunResult(report);
     assert.equal(report.schemaVersion, 1);
     assert.equal(report.scenario.name, "tiny");
     assert.equal(report.load.settings.rounds, 1);
@@ -158,6 +161,7 @@ describe("edgebench CLI", () => {
     const result = await cli(["probe", "-q", "-r", "json", "--category", "spoofing", `${SCENARIOS}xfh-spoofing.yaml`]);
     assert.equal(result.code, 1);
     const report = JSON.parse(result.stdout);
+    assertValidRunResult(report);
     assert.equal(report.schemaVersion, 1);
     assert.equal(report.load, null);
     assert.equal(report.probes.view, "app");
@@ -257,6 +261,33 @@ describe("edgebench CLI", () => {
     const again = await cli(["init", file]);
     assert.equal(again.code, 2);
     assert.match(again.stderr, /exists; use --force/);
+  });
+
+  // Paths are given relative to the repository root (the CLI's working directory) so the output is the same anywhere.
+  const SNAPSHOT_CASES: Array<{ name: string; args: string[]; code: number }> = [
+    { name: "report-terminal", args: ["report", "test/fixtures/results/run-result.json"], code: 1 },
+    { name: "report-markdown", args: ["report", "test/fixtures/results/probe-only.json", "-r", "markdown"], code: 1 },
+    { name: "probe-spoofing", args: ["probe", "-q", "--category", "spoofing", "scenarios/allowed-hosts-star.yaml", "scenarios/xfh-spoofing.yaml"], code: 1 },
+    { name: "validate-several-problems", args: ["validate", "test/fixtures/scenarios/several-problems.yaml"], code: 2 },
+    { name: "list-probes", args: ["list-probes"], code: 0 },
+  ];
+  for (const { name, args, code } of SNAPSHOT_CASES) {
+    it(`prints what its snapshot holds: edgebench ${args.join(" ")}`, async () => {
+      const result = await cli(args);
+      assert.equal(result.code, code, result.stderr);
+      assertSnapshot(`cli.${name}.txt`, `$ edgebench ${args.join(" ")}\nexit ${result.code}\n--- stdout\n${result.stdout}--- stderr\n${result.stderr}`);
+    });
+  }
+
+  it("renders a saved JSON result again in every form, the verdict as its exit code", async () => {
+    const html = join(work, "again.html");
+    const result = await cli(["report", `${FIXTURES}results/run-result.json`, `${FIXTURES}results/probe-only.json`, "-r", `html:${html},junit`]);
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /<testsuites name="edgebench"/);
+    assert.match(await readFile(html, "utf8"), /<svg[^>]*class="chart"/);
+    const missing = await cli(["report", join(work, "nope.json")]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /nope\.json: no such file/);
   });
 
   it("lists the probe catalog", async () => {

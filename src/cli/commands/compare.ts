@@ -1,23 +1,14 @@
 /** `edgebench compare BASELINE CURRENT`: exit 1 on a regression beyond the tolerance. */
-import { readFile } from "node:fs/promises";
 import { supportsColor } from "chalk";
-import { asRunResult, compareRuns, CompareError } from "../../results/regression.js";
+import { compareRuns, CompareError } from "../../results/regression.js";
 import { renderComparison } from "../../reporters/comparison.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
+import { readSavedResults } from "../saved-results.js";
 
 async function readRun(path: string) {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    throw new CompareError(`${path}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
-  }
-  try {
-    return asRunResult(JSON.parse(text), path);
-  } catch (error) {
-    if (error instanceof CompareError) throw error;
-    throw new CompareError(`${path}: not JSON (${(error as Error).message})`);
-  }
+  const results = await readSavedResults(path, true);
+  if (results.length !== 1) throw new CompareError(`${path}: holds ${results.length} runs; compare one scenario's runs`);
+  return results[0]!;
 }
 
 export async function compareCommand(baselinePath: string, currentPath: string, options: { reporter: string; tolerance: number }): Promise<ExitCode> {

@@ -1,8 +1,6 @@
 /** The shared body of run, probe and bench: load every scenario, run each, report, and choose the exit code. */
-import { appendFile } from "node:fs/promises";
-import { supportsColor } from "chalk";
 import { allowedHostsFromAppSettings, probeTarget, TargetError } from "../../probe-target.js";
-import { MACHINE_READABLE, parseReporterSpecs, REPORTERS } from "../../reporters/index.js";
+import { MACHINE_READABLE, parseReporterSpecs } from "../../reporters/index.js";
 import { parseThreshold } from "../../results/thresholds.js";
 import type { RunResult } from "../../results/types.js";
 import { runScenario } from "../../run.js";
@@ -12,8 +10,8 @@ import { loadScenario, resolveKnobs } from "../../scenario/load.js";
 import type { Scenario } from "../../scenario/types.js";
 import { createProgress } from "../../ui/progress.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
-import { emit } from "../output.js";
 import { scenarioPaths } from "../scenarios.js";
+import { writeReports } from "../write-reports.js";
 
 export interface ExecuteOptions {
   /** `terminal`, or several: `terminal,junit:probes.xml,markdown:summary.md`. */
@@ -122,20 +120,7 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
-  // Each reporter writes on its own: one that fails (a bad path, say) does not keep the others from writing.
-  let reporterFailed = false;
-  for (const reporter of reporters) {
-    const destination = reporter.path ?? options.out;
-    const color = !destination && !MACHINE_READABLE[reporter.name] && supportsColor !== false && process.stdout.isTTY === true;
-    try {
-      const text = REPORTERS[reporter.name](results, { color, width: process.stdout.columns ?? 80 });
-      await emit(text, destination);
-      if (reporter.name === "markdown" && process.env.GITHUB_STEP_SUMMARY) await appendFile(process.env.GITHUB_STEP_SUMMARY, text);
-    } catch (error) {
-      reporterFailed = true;
-      process.stderr.write(`edgebench: the ${reporter.name} reporter could not write${destination ? ` ${destination}` : ""}: ${(error as Error).message}\n`);
-    }
-  }
+  const reportsWritten = await writeReports(results, reporters, options.out);
   if (controller.signal.aborted) return EXIT.interrupted;
-  return results.every((result) => result.verdict.passed) && !reporterFailed ? EXIT.passed : EXIT.failed;
+  return results.every((result) => result.verdict.passed) && reportsWritten ? EXIT.passed : EXIT.failed;
 }

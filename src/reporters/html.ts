@@ -1,0 +1,205 @@
+/**
+ * One self-contained HTML file (inline CSS and SVG, no script, nothing fetched): latency percentile curves on log
+ * axes, the overhead per round with its interval, throughput per round, the probe matrix, scenario and environment.
+ */
+import type { LatencySummary, LoadResult, Overhead, RunResult } from "../results/types.js";
+import { formatDuration, formatRate, formatRatio, formatSignedDuration, observedAnswers, observedStatuses, probeMatrix, probeTargetLabel } from "./format.js";
+import { escapeXml as escapeHtml, groupedBarChart, intervalChart, lineChart, type Series } from "./svg.js";
+
+const TOPOLOGY_COLORS: Record<string, string> = { edge: "#1f77b4", proxied: "#e8710a" };
+const OTHER_COLORS = ["#2ca02c", "#9467bd", "#8c564b", "#d62728"];
+const OVERHEAD_COLOR = "#6a3d9a";
+
+function colorOf(name: string, index: number): string {
+  return TOPOLOGY_COLORS[name] ?? OTHER_COLORS[index % OTHER_COLORS.length]!;
+}
+
+/** Percentiles on HdrHistogram's axis: x = log10(1 / (1 − q)), so 90 %, 99 %, 99.9 % sit evenly apart. */
+const PERCENTILE_POINTS: Array<{ x: number; label: string; pick: (l: LatencySummary) => number }> = [
+  { x: 0, label: "min", pick: (l) => l.minUs },
+  { x: Math.log10(2), label: "50%", pick: (l) => l.p50Us },
+  { x: 1, label: "90%", pick: (l) => l.p90Us },
+  { x: 2, label: "99%", pick: (l) => l.p99Us },
+  { x: 3, label: "99.9%", pick: (l) => l.p999Us },
+  { x: 4, label: "max", pick: (l) => l.maxUs },
+];
+
+function percentileCurves(load: LoadResult): string {
+  const series: Series[] = load.topologies.map((t, i) => ({
+    name: t.topology,
+    color: colorOf(t.topology, i),
+    points: PERCENTILE_POINTS.map((p) => ({ x: p.x, y: Math.max(1, p.pick(t.latency)) })),
+  }));
+  const labels = new Map(PERCENTILE_POINTS.map((p) => [p.x, p.label]));
+  return lineChart(
+    {
+      title: "Latency by percentile (all rounds, µs resolution)",
+      x: { label: "percentile", ticks: PERCENTILE_POINTS.map((p) => ({ value: p.x, label: p.label })) },
+      y: { label: "latency", log: true },
+      formatY: formatDuration,
+    },
+    series,
+    (x) => labels.get(x) ?? String(x),
+  );
+}
+
+const METRIC_LABEL: Record<Overhead["metric"], string> = { p50: "p50", p90: "p90", p99: "p99", p999: "p99.9", rps: "req/s" };
+
+function overheadCharts(overhead: Overhead[]): string {
+  return overhead
+    .map((o) => {
+      const ratio = o.unit === "ratio";
+      return intervalChart(
+        {
+          title: ratio ? "req/s, proxied ÷ edge, per round" : `Overhead at ${METRIC_LABEL[o.metric]} per round`,
+          width: 360,
+          height: 220,
+          x: { label: "round" },
+          y: { label: ratio ? "ratio" : "added latency", fromZero: true },
+          formatY: ratio ? formatRatio : formatSignedDuration,
+        },
+        { values: o.perRound, median: o.median, interval: o.ci95, color: OVERHEAD_COLOR },
+      );
+    })
+    .join("\n");
+}
+
+function throughputChart(load: LoadResult): string {
+  const rounds = Math.max(0, ...load.topologies.map((t) => t.rounds.length));
+  const groups = Array.from({ length: rounds }, (_, i) => `round ${i + 1}`);
+  return groupedBarChart(
+    { title: "Throughput per round", x: { label: "round" }, y: { label: "req/s" }, formatY: formatRate },
+    groups,
+    load.topologies.map((t, i) => ({ name: t.topology, color: colorOf(t.topology, i), values: groups.map((_, r) => t.rounds.find((x) => x.round === r + 1)?.rps ?? 0) })),
+  );
+}
+
+function keyValueTable(rows: Array<[string, string]>): string {
+  return `<table class="kv">${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join("")}</table>`;
+}
+
+function loadSection(load: LoadResult): string {
+  const s = load.settings;
+  const model =
+    s.model === "open"
+      ? `open model at ${formatRate(s.rate ?? 0)} req/s, at most ${s.connections} in flight`
+      : `closed model, ${s.connections} connections${s.pipelining > 1 ? ` ×${s.pipelining} pipelined` : ""}`;
+  const rows = load.topologies
+    .map(
+      (t) =>
+        `<tr><th>${escapeHtml(t.topology)}</th><td>${formatRate(t.medianRps)}</td>${[t.latency.p50Us, t.latency.p90Us, t.latency.p99Us, t.latency.p999Us, t.latency.maxUs]
+          .map((v) => `<td>${formatDuration(v)}</td>`)
+          .join("")}<td class="${t.non2xx + t.errors + t.timeouts > 0 ? "bad" : ""}">${t.non2xx + t.errors + t.timeouts}</td></tr>`,
+    )
+    .join("");
+  const overheadRows = (load.overhead ?? [])
+    .map((o) => {
+      const fmt = o.unit === "ratio" ? formatRatio : formatSignedDuration;
+      return `<tr><th>${METRIC_LABEL[o.metric]}</th><td>${o.significant ? "" : "~"}${escapeHtml(fmt(o.median))}</td><td>${escapeHtml(`${fmt(o.ci95[0])} … ${fmt(o.ci95[1])}`)}</td><td>${escapeHtml(`${fmt(o.min)} … ${fmt(o.max)}`)}</td></tr>`;
+    })
+    .join("");
+  return [
+    `<h3>Load</h3>`,
+    `<p class="dim">${escapeHtml(`${model}; ${load.order.length}/${s.rounds} rounds × ${formatDuration(s.durationMs * 1000)} (warm-up ${formatDuration(s.warmupMs * 1000)}); ${s.method} ${s.path}, Host: ${s.host}; order per round: ${load.order.map((o) => o.join(" → ")).join(" · ")}`)}</p>`,
+    `<table class="numbers"><tr><th></th><th>req/s</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th><th>failed</th></tr>${rows}</table>`,
+    `<div class="charts">${percentileCurves(load)}${throughputChart(load)}</div>`,
+    load.overhead
+      ? `<h3>Proxy overhead</h3><p class="dim">proxied − edge, median of ${load.overhead[0]?.perRound.length ?? 0} paired rounds, 95% bootstrap interval; ~ marks a difference the interval cannot tell from none.</p>` +
+        `<table class="numbers"><tr><th></th><th>median</th><th>95% interval</th><th>min … max</th></tr>${overheadRows}</table>` +
+        `<div class="charts">${overheadCharts(load.overhead)}</div>`
+      : "",
+  ].join("\n");
+}
+
+function probesSection(result: RunResult): string {
+  const probes = result.probes!;
+  const { ids, columns, cell } = probeMatrix(probes.results);
+  const header = `<tr><th>probe</th>${columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("")}</tr>`;
+  const rows = ids
+    .map((id) => {
+      const cells = columns.map((column) => {
+        const r = cell(id, column);
+        if (!r) return `<td class="dim">·</td>`;
+        const title = `${r.title} (${r.reference}): ${observedAnswers(r)}${r.pass ? "" : `. ${r.explanation}`}`;
+        return `<td class="${r.pass ? "pass" : "fail"}" title="${escapeHtml(title)}">${r.pass ? "✓" : "✗"} ${escapeHtml(observedStatuses(r))}</td>`;
+      });
+      return `<tr><th>${escapeHtml(id)}</th>${cells.join("")}</tr>`;
+    })
+    .join("");
+  const failures = probes.results.filter((r) => !r.pass);
+  return [
+    `<h3>Host probes · ${probes.passed} passed, ${probes.failed} failed</h3>`,
+    probes.view === "wire" ? `<p class="warn">Graded on the wire alone: what the app believed cannot be seen from outside.</p>` : "",
+    `<table class="matrix">${header}${rows}</table>`,
+    failures.length
+      ? `<h3>Why they failed</h3><ul class="failures">${failures
+          .map((r) => `<li><b>${escapeHtml(r.probe)}</b> on ${escapeHtml(probeTargetLabel(r))} <span class="dim">(${escapeHtml(r.reference)}; ${escapeHtml(observedAnswers(r))})</span><br>${escapeHtml(r.explanation)}</li>`)
+          .join("")}</ul>`
+      : "",
+  ].join("\n");
+}
+
+function resultSection(result: RunResult): string {
+  const { scenario, environment } = result;
+  // Probe and threshold failures are shown in their sections; the rest (a load that failed, say) only here.
+  const otherFailures = result.verdict.failures.filter((f) => !f.startsWith("probe ") && !f.startsWith("threshold "));
+  const verdict = result.verdict.passed ? `<span class="badge pass">PASS</span>` : `<span class="badge fail">FAIL · ${result.verdict.failures.length}</span>`;
+  const parts = [
+    `<section><h2>${escapeHtml(scenario.name)} ${verdict}</h2>`,
+    scenario.description ? `<p>${escapeHtml(scenario.description)}</p>` : "",
+    result.interrupted ? `<p class="warn">Interrupted: the report holds what was measured before the stop.</p>` : "",
+    ...result.warnings.map((w) => `<p class="warn">Warning: ${escapeHtml(w)}</p>`),
+    `<div class="meta">`,
+    keyValueTable([
+      ["scenario file", scenario.file ?? "(built in code)"],
+      ["topologies", scenario.topologies.join(", ")],
+      ["policy hosts", scenario.policyHosts.join(", ")],
+      ["policy profile", scenario.policyProfile],
+      ["proxy", scenario.proxyEngine],
+    ]),
+    keyValueTable([
+      ["edgebench", result.tool.version],
+      ["node", environment.node],
+      ["platform", `${environment.platform} ${environment.arch}`],
+      ["cpus", `${environment.cpus} × ${environment.cpuModel}`],
+      ["run", `${result.startedAt} → ${result.finishedAt}`],
+    ]),
+    `</div>`,
+    result.load ? loadSection(result.load) : "",
+    result.probes ? probesSection(result) : "",
+    result.thresholds.length
+      ? `<h3>Thresholds</h3><ul>${result.thresholds
+          .map((t) => `<li class="${t.passed ? "pass" : "fail"}">${t.passed ? "✓" : "✗"} <code>${escapeHtml(t.expression)}</code> <span class="dim">(measured ${t.actual ?? "nothing"})</span></li>`)
+          .join("")}</ul>`
+      : "",
+    otherFailures.length ? `<h3>Also failed</h3><ul>${otherFailures.map((f) => `<li class="fail">${escapeHtml(f)}</li>`).join("")}</ul>` : "",
+    `</section>`,
+  ];
+  return parts.filter(Boolean).join("\n");
+}
+
+const STYLE = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1180px;padding:0 16px;color:#1d1d1f;background:#fff}
+h1{font-size:22px}h2{font-size:18px;border-bottom:1px solid #ddd;padding-bottom:4px;margin-top:32px}h3{font-size:15px;margin-top:24px}
+table{border-collapse:collapse;margin:8px 0}th,td{padding:3px 10px;text-align:right;border-bottom:1px solid #eee;font-variant-numeric:tabular-nums}
+th:first-child{text-align:left}.kv th,.kv td{text-align:left}.meta{display:flex;gap:32px;flex-wrap:wrap}
+.matrix td{text-align:left;white-space:nowrap;font-family:ui-monospace,monospace;font-size:12px}.matrix th{font-family:ui-monospace,monospace;font-size:12px;font-weight:normal}
+.pass{color:#137333}.fail,.bad{color:#c5221f}.warn{color:#9a6700}.dim{color:#666}
+.badge{font-size:12px;padding:2px 8px;border-radius:10px;color:#fff;vertical-align:middle}.badge.pass{background:#137333}.badge.fail{background:#c5221f}
+.charts{display:flex;flex-wrap:wrap;gap:16px}.chart{background:#fafafa;border:1px solid #eee}
+.chart .grid{stroke:#e3e3e3}.chart .axis{stroke:#888}.chart .tick{font-size:11px;fill:#555}.chart .label{font-size:12px;fill:#333}.chart .title{font-size:13px;font-weight:600;fill:#222}
+.failures li{margin-bottom:6px}
+`;
+
+export function renderHtml(results: readonly RunResult[]): string {
+  const title = `edgebench · ${results.map((r) => r.scenario.name).join(", ")}`;
+  return [
+    "<!DOCTYPE html>",
+    `<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`,
+    `<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>`,
+    `<h1>${escapeHtml(title)}</h1>`,
+    ...results.map(resultSection),
+    `</body></html>`,
+    "",
+  ].join("\n");
+}
