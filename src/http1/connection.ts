@@ -5,6 +5,7 @@
  */
 import { Readable } from "node:stream";
 import { createServer, type Server, type Socket } from "node:net";
+import { createServer as createTlsServer } from "node:tls";
 import { BodyDecoder, requestBodyFraming, type BodyFraming } from "./body.js";
 import { HttpRequestError, reasonPhrase } from "./errors.js";
 import { connectionTokens, headerValues, KESTREL_LIMITS, parseHeaderFields, parseRequestLine, type HeaderField, type ParserLimits, type RequestHead, type RequestLine } from "./parser.js";
@@ -73,8 +74,15 @@ function wantsKeepAlive(head: RequestHead): boolean {
 
 const NO_BODY = new BodyDecoder({ kind: "none" });
 
-/** A TCP server whose connections speak HTTP/1.x through {@link handleHttp1Connection}. */
-export function createHttp1Server(options: Http1ConnectionOptions): Server {
+/** A certificate and its private key, PEM. */
+export interface TlsIdentity {
+  key: string;
+  cert: string;
+}
+
+/** A TCP (or, with `tls`, TLS) server whose connections speak HTTP/1.x through {@link handleHttp1Connection}. */
+export function createHttp1Server(options: Http1ConnectionOptions, tls?: TlsIdentity): Server {
+  if (tls) return createTlsServer({ key: tls.key, cert: tls.cert, allowHalfOpen: true, ALPNProtocols: ["http/1.1"] }, (socket) => handleHttp1Connection(socket, options));
   return createServer({ allowHalfOpen: true }, (socket) => handleHttp1Connection(socket, options));
 }
 

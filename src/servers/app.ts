@@ -3,7 +3,7 @@
  * ForwardedHeadersMiddleware, in the order the default ASP.NET Core builders run them (HOST-RULES §1). An accepted
  * request is answered with what the app believed, as JSON.
  */
-import { createHttp1Server, type Http1Exchange, type ResponseSink } from "../http1/connection.js";
+import { createHttp1Server, type Http1Exchange, type ResponseSink, type TlsIdentity } from "../http1/connection.js";
 import { HttpRequestError, reasonPhrase } from "../http1/errors.js";
 import type { HeaderField, RequestHead } from "../http1/parser.js";
 import { createForwardedHeadersApplier, type ForwardedHeadersOptions, type ForwardedRequest } from "../policy/forwarded-headers.js";
@@ -47,6 +47,8 @@ export interface AppOptions {
    */
   clientAddress?: string;
   proxyAddresses?: string[];
+  /** Serve HTTPS with this certificate (HTTP/1.1 over TLS). */
+  tls?: TlsIdentity;
 }
 
 /** What the app believed about an accepted request (the JSON body of its 200). */
@@ -283,7 +285,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     checkRequestLine: handler.checkRequestLine,
     onRequest: handler.onRequest,
     formatRejection: handler.formatRejection,
-  });
-  const listening = await listen(server, options.host ?? "127.0.0.1", options.port ?? 0);
+  }, options.tls);
+  const listening = await listen(server, options.host ?? "127.0.0.1", options.port ?? 0, options.tls ? "https" : "http");
   return { ...listening, counts: handler.counts };
 }

@@ -97,7 +97,7 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
         start({
           kind: "proxy",
           options: {
-            routes: scenario.apps.map((app, i) => ({ hosts: app.allowedHosts, upstream: apps[i]!.url })),
+            routes: scenario.apps.map((app, i) => ({ hosts: app.allowedHosts, upstreams: [apps[i]!.url] })),
             preserveHost: scenario.proxy.preserveHost,
             forwardedFor: scenario.proxy.forwardedFor,
             stripClientForwarded: scenario.proxy.stripClientForwarded,

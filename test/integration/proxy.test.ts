@@ -13,7 +13,7 @@ describe("builtin proxy", () => {
   let app: RunningApp;
   const proxies: RunningProxy[] = [];
   const proxyTo = async (options: Partial<ProxyOptions> = {}, upstream?: string): Promise<RunningProxy> => {
-    const proxy = await startProxy({ routes: [{ hosts: ["*"], upstream: upstream ?? app.url }], sourceAddress: PROXY_SOURCE_ADDRESS, ...options });
+    const proxy = await startProxy({ routes: [{ hosts: ["*"], upstreams: [upstream ?? app.url] }], sourceAddress: PROXY_SOURCE_ADDRESS, ...options });
     proxies.push(proxy);
     return proxy;
   };
@@ -115,8 +115,8 @@ describe("builtin proxy", () => {
     try {
       const proxy = await startProxy({
         routes: [
-          { hosts: ["app.example.com"], upstream: app.url },
-          { hosts: ["*.tenant.example.com"], upstream: other.url },
+          { hosts: ["app.example.com"], upstreams: [app.url] },
+          { hosts: ["*.tenant.example.com"], upstreams: [other.url] },
         ],
       });
       proxies.push(proxy);
@@ -171,7 +171,7 @@ describe("faults", () => {
 
   it("an app that dies under load gives 502s from the proxy, counted, and the load ends by itself", async () => {
     const app = await startApp();
-    const proxy = await startProxy({ routes: [{ hosts: ["*"], upstream: app.url }] });
+    const proxy = await startProxy({ routes: [{ hosts: ["*"], upstreams: [app.url] }] });
     try {
       const killer = setTimeout(() => void app.close(), 300);
       const run = await runLoad({ url: proxy.url, host: "a", method: "GET", path: "/", body: null, connections: 4, pipelining: 1, durationMs: 800 });
