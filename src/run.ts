@@ -10,7 +10,7 @@ import { decideVerdict } from "./results/verdict.js";
 import { evaluateThresholds, type Threshold } from "./results/thresholds.js";
 import type { RunEventListener } from "./runners/events.js";
 import { PROBE_CATALOG } from "./runners/probes/catalog/index.js";
-import { runProbes, type ProbeTarget } from "./runners/probes/run-probes.js";
+import { probeNames, runProbes, type ProbeTarget } from "./runners/probes/run-probes.js";
 import type { ProbeDefinition } from "./runners/probes/types.js";
 import type { Scenario } from "./scenario/types.js";
 import { appForHost, startTopology } from "./topology/start.js";
@@ -49,7 +49,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   try {
     options.onEvent?.({ type: "started", entries: topology.running.map((t) => ({ topology: t.kind, url: t.entry.url })) });
     if (options.probes ?? scenario.probes.enabled) {
-      const app = scenario.apps[appForHost(scenario.apps, scenario.load.host)]!;
+      const app = scenario.apps[appForHost(scenario.apps, probeNames(scenario.policy.hosts).allowed)]!;
       const hints = (proxied: boolean): DeploymentHints => ({
         allowsAnyHost: app.allowedHosts.includes("*"),
         allowsEmptyHost: app.allowEmptyHosts,
@@ -58,12 +58,16 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         proxyForwardsAnyHost: proxied && !scenario.proxy.allowedHosts?.length,
       });
       const targets: ProbeTarget[] = [];
+      // Probes are built for the policy's first exact host: at the edge they go to the app that serves it.
+      const probedApp = appForHost(scenario.apps, probeNames(scenario.policy.hosts).allowed);
       for (const running of topology.running) {
         const proxied = running.kind === "proxied";
-        targets.push({ topology: running.kind, via: "entry", host: running.entry.host, port: running.entry.port, proxyInPath: proxied, hints: hints(proxied) });
+        const entry = !proxied && probedApp !== appForHost(scenario.apps, scenario.load.host) ? running.apps[probedApp]!.endpoint : running.entry;
+        const tlsTo = (url: string) => (url.startsWith("https:") && running.ca ? { ca: running.ca } : {});
+        targets.push({ topology: running.kind, via: "entry", host: entry.host, port: entry.port, proxyInPath: proxied, hints: hints(proxied), ...tlsTo(entry.url) });
         if (proxied) {
-          const direct = running.apps[appForHost(scenario.apps, scenario.load.host)]!;
-          targets.push({ topology: running.kind, via: "bypass", host: direct.endpoint.host, port: direct.endpoint.port, proxyInPath: false, hints: hints(false) });
+          const direct = running.apps[probedApp]!;
+          targets.push({ topology: running.kind, via: "bypass", host: direct.endpoint.host, port: direct.endpoint.port, proxyInPath: false, hints: hints(false), ...tlsTo(direct.endpoint.url) });
         }
       }
       const catalog = options.catalog ?? PROBE_CATALOG;
@@ -84,7 +88,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       const capped = capConnections(scenario.load.connections, scenario.topologies.includes("proxied") ? 4 : 2);
       if (capped.warning) warnings.push(capped.warning);
       const rounds = await runRounds(
-        topology.running.map((t) => ({ topology: t.kind, url: t.entry.url, counts: t.counts })),
+        topology.running.map((t) => ({ topology: t.kind, url: t.entry.url, counts: t.counts, ca: t.ca })),
         { ...scenario.load, connections: capped.connections },
         { signal, onEvent: options.onEvent },
       );

@@ -88,3 +88,8 @@ export function wrap(text: string, width: number, indent = ""): string[] {
   if (line) lines.push(line);
   return lines;
 }
+
+/** `web#1 33.4 % (1,234) · web#2 …`: how a balancing proxy spread the answers. */
+export function formatSplit(split: ReadonlyArray<{ instance: string; answers: number; share: number }>): string {
+  return split.map((s) => `${s.instance} ${(s.share * 100).toFixed(1)} % (${s.answers})`).join(" · ");
+}

@@ -3,7 +3,7 @@
  * axes, the overhead per round with its interval, throughput per round, the probe matrix, scenario and environment.
  */
 import type { LatencySummary, LoadResult, Overhead, RunResult } from "../results/types.js";
-import { formatDuration, formatRate, formatRatio, formatSignedDuration, observedAnswers, observedStatuses, probeMatrix, probeTargetLabel } from "./format.js";
+import { formatDuration, formatRate, formatRatio, formatSignedDuration, formatSplit, observedAnswers, observedStatuses, probeMatrix, probeTargetLabel } from "./format.js";
 import { escapeXml as escapeHtml, groupedBarChart, intervalChart, lineChart, type Series } from "./svg.js";
 
 const TOPOLOGY_COLORS: Record<string, string> = { edge: "#1f77b4", proxied: "#e8710a" };
@@ -102,6 +102,7 @@ function loadSection(load: LoadResult): string {
     `<h3>Load</h3>`,
     `<p class="dim">${escapeHtml(`${model}; ${load.order.length}/${s.rounds} rounds × ${formatDuration(s.durationMs * 1000)} (warm-up ${formatDuration(s.warmupMs * 1000)}); ${s.method} ${s.path}, Host: ${s.host}; order per round: ${load.order.map((o) => o.join(" → ")).join(" · ")}`)}</p>`,
     `<table class="numbers"><tr><th></th><th>req/s</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th><th>failed</th></tr>${rows}</table>`,
+    ...load.topologies.filter((t) => t.instanceSplit).map((t) => `<p>Split over instances (${escapeHtml(t.topology)}): ${escapeHtml(formatSplit(t.instanceSplit!))}</p>`),
     `<div class="charts">${percentileCurves(load)}${throughputChart(load)}</div>`,
     load.overhead
       ? `<h3>Proxy overhead</h3><p class="dim">proxied − edge, median of ${load.overhead[0]?.perRound.length ?? 0} paired rounds, 95% bootstrap interval; ~ marks a difference the interval cannot tell from none.</p>` +

@@ -1,6 +1,6 @@
 /** A Markdown summary for a pull-request comment or GitHub's step summary: load, overhead, thresholds, failures. */
 import type { RunResult } from "../results/types.js";
-import { formatDuration, formatRate, formatRatio, formatSignedDuration, observedStatuses, probeTargetLabel } from "./format.js";
+import { formatDuration, formatRate, formatRatio, formatSignedDuration, formatSplit, observedStatuses, probeTargetLabel } from "./format.js";
 
 function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -23,6 +23,7 @@ export function renderMarkdown(results: readonly RunResult[]): string {
         );
       }
       out.push("");
+      for (const t of load.topologies) if (t.instanceSplit) out.push(`Split over instances (${t.topology}): ${formatSplit(t.instanceSplit)}`, "");
       if (load.overhead) {
         out.push(`Proxy overhead (proxied − edge, median of ${load.overhead[0]?.perRound.length ?? 0} paired rounds, 95% interval):`, "");
         out.push("| | overhead | interval |", "| --- | ---: | --- |");

@@ -1,7 +1,7 @@
 /** The human report: load table, proxy overhead with its interval, probe matrix, failures and a one-line verdict. */
 import { Chalk } from "chalk";
 import type { Overhead, RunResult, TopologyLoad } from "../results/types.js";
-import { formatDuration, formatRate, formatRatio, formatSignedDuration, observedAnswers, observedStatuses, probeMatrix, probeTargetLabel, table, wrap } from "./format.js";
+import { formatDuration, formatRate, formatRatio, formatSignedDuration, observedAnswers, observedStatuses, probeMatrix, probeTargetLabel, formatSplit, table, wrap } from "./format.js";
 
 export interface TerminalOptions {
   color: boolean;
@@ -89,6 +89,9 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
     out.push(...table(rows, new Set([1, 2, 3, 4, 5, 6, 7])).map((line) => `  ${line}`));
     out.push(c.dim("  req/s: median of rounds; percentiles: all rounds' responses, µs resolution"));
     out.push(...latencySketch(load.topologies, Math.min(width, 100), c));
+    for (const t of load.topologies) {
+      if (t.instanceSplit) out.push(...wrap(`split over instances (${t.topology}): ${formatSplit(t.instanceSplit)}`, width - 2, "  ").map((line) => `  ${line}`));
+    }
     if (s.model === "open") {
       const late = load.topologies.map((t) => `${t.topology} ${t.rounds.reduce((sum, r) => sum + (r.late ?? 0), 0)}`).join(", ");
       out.push(c.dim(`  open model: latency from each planned send; requests that started over one interval late: ${late}`));

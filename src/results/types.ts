@@ -63,6 +63,8 @@ export interface TopologyLoad {
   timeouts: number;
   /** Answers by status as counted by the servers themselves (proxy and app). */
   serverCounts: Record<string, Record<string, number>>;
+  /** Behind a balancing proxy: each app instance's answers (warm-up, rounds and probes) and its share of them. */
+  instanceSplit?: Array<{ instance: string; answers: number; share: number }>;
   /**
    * The load generator was the bottleneck: these figures measure it, not the deployment. Closed model: its median
    * event-loop utilisation was above 90 %; open model: over 1 % of requests left late with a connection free.

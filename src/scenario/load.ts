@@ -13,7 +13,7 @@ import { parseThreshold } from "../results/thresholds.js";
 import { ScenarioError, type ScenarioIssue } from "./issues.js";
 import { scenarioSpec } from "./schema.js";
 import { ASPNETCORE_KNOBS, STRICT_KNOBS, type PolicyKnobs } from "../runners/probes/types.js";
-import type { AppConfig, PolicyConfig, Scenario, TopologyKind } from "./types.js";
+import type { AppConfig, Balancing, DirectionShape, HopShape, PolicyConfig, Scenario, TlsMode, TopologyKind } from "./types.js";
 import { addIssue, INVALID, validateNode, type Located, type ValidationContext } from "./validate.js";
 
 /** The document as validated: only the fields given, durations in ms, host strings as lists. */
@@ -30,17 +30,35 @@ interface RawApp {
   knownNetworks?: string[];
   forwardedAllowedHosts?: string[];
   requireHeaderSymmetry?: boolean;
+  instances?: number;
+  port?: number;
 }
+
+type RawDirection = Partial<{ latency: number; jitter: number; bandwidthMbps: number; resetProbability: number; stallProbability: number }>;
+type RawHop = RawDirection & { toClient?: RawDirection };
 
 interface RawScenario {
   name?: string;
   description?: string;
   apps: RawApp[];
   topologies?: TopologyKind[];
-  proxy?: Partial<{ engine: "builtin"; preserveHost: boolean; forwardedFor: "append" | "replace"; stripClientForwarded: boolean; allowedHosts: string[]; upstreamTimeout: number }>;
+  tls?: TlsMode;
+  proxy?: Partial<{
+    engine: "builtin";
+    port: number;
+    preserveHost: boolean;
+    forwardedFor: "append" | "replace";
+    forwarded: boolean;
+    stripClientForwarded: boolean;
+    allowedHosts: string[];
+    upstreamTimeout: number;
+    balancing: Balancing;
+    maxRequestBodyBytes: number;
+    maxResponseBodyBytes: number;
+  }>;
   load?: Partial<{ model: "closed" | "open"; rate: number; rateFraction: number; connections: number; pipelining: number; duration: number; warmup: number; rounds: number; path: string; method: string; host: string; body: string }>;
   policy?: { hosts?: string[]; profile?: "aspnetcore" | "strict"; knobs?: Partial<PolicyKnobs> };
-  network?: { clientAddress?: string };
+  network?: { clientAddress?: string; clientHop?: RawHop; appHop?: RawHop };
   probes?: { enabled?: boolean; timeout?: number };
   thresholds?: string[];
 }
@@ -71,7 +89,26 @@ function resolveApp(raw: RawApp, settings: AspNetCoreHostSettings | null): AppCo
     includeFailureMessage: raw.includeFailureMessage ?? true,
     allowHostHeaderOverride: raw.allowHostHeaderOverride ?? false,
     forwardedHeaders: forwarded,
+    instances: raw.instances ?? 1,
+    port: raw.port ?? null,
   };
+}
+
+function resolveDirection(raw: RawDirection, base?: DirectionShape): DirectionShape {
+  return {
+    latencyMs: raw.latency ?? base?.latencyMs ?? 0,
+    jitterMs: raw.jitter ?? base?.jitterMs ?? 0,
+    bandwidthMbps: raw.bandwidthMbps ?? base?.bandwidthMbps ?? null,
+    resetProbability: raw.resetProbability ?? base?.resetProbability ?? 0,
+    stallProbability: raw.stallProbability ?? base?.stallProbability ?? 0,
+  };
+}
+
+/** A hop's shape; toClient starts from the toward-server settings and overrides what it names. */
+function resolveHop(raw: RawHop | undefined): HopShape | null {
+  if (!raw) return null;
+  const toServer = resolveDirection(raw);
+  return { toServer, toClient: raw.toClient ? resolveDirection(raw.toClient, toServer) : toServer };
 }
 
 /** Reads each app's appsettings file; a problem is recorded at the field that names the file. */
@@ -115,6 +152,24 @@ function checkMeaning(raw: RawScenario, context: ValidationContext): void {
       addIssue(context, at(path), path, (error as Error).message.replace(/^threshold '.*?': /, ""));
     }
   });
+  // One port, one listener: at the edge nothing in front of the apps could route by Host.
+  const ports = new Map<number, string>();
+  raw.apps.forEach((app, i) => {
+    if (app.port === undefined) return;
+    const other = ports.get(app.port);
+    if (other) {
+      addIssue(
+        context,
+        at(`apps[${i}].port`),
+        `apps[${i}].port`,
+        `port ${app.port} is also ${other}'s: at the edge each app must listen on a port of its own, because only one process can bind a port and nothing in front of the apps can route by Host. To serve several apps on one port, put them behind the proxy (topology proxied) and give proxy.port instead; the proxy routes by Host`,
+      );
+    } else ports.set(app.port, `apps[${i}] (${app.name})`);
+  });
+  const proxyPort = raw.proxy?.port;
+  if (proxyPort !== undefined && ports.has(proxyPort)) {
+    addIssue(context, at("proxy.port"), "proxy.port", `port ${proxyPort} is also ${ports.get(proxyPort)}'s at the edge; both topologies run at once, so each needs its own port`);
+  }
   const clientAddress = raw.network?.clientAddress;
   if (clientAddress !== undefined && !parseIpAddress(clientAddress)) {
     addIssue(context, at("network.clientAddress"), "network.clientAddress", `expected an IP address, found "${clientAddress}"`);
@@ -159,7 +214,13 @@ function resolve(raw: RawScenario, file: string, context: ValidationContext): Sc
       stripClientForwarded: raw.proxy?.stripClientForwarded ?? true,
       allowedHosts: raw.proxy?.allowedHosts ?? null,
       upstreamTimeoutMs: raw.proxy?.upstreamTimeout ?? 30_000,
+      balancing: raw.proxy?.balancing ?? "round-robin",
+      forwarded: raw.proxy?.forwarded ?? false,
+      maxRequestBodyBytes: raw.proxy?.maxRequestBodyBytes ?? 10 * 1024 * 1024,
+      maxResponseBodyBytes: raw.proxy?.maxResponseBodyBytes ?? 100 * 1024 * 1024,
+      port: raw.proxy?.port ?? null,
     },
+    tls: raw.tls ?? "off",
     load: {
       model: raw.load?.model ?? (raw.load?.rate !== undefined ? "open" : "closed"),
       rate: raw.load?.rate ?? null,
@@ -175,7 +236,11 @@ function resolve(raw: RawScenario, file: string, context: ValidationContext): Sc
       body: raw.load?.body ?? null,
     },
     policy: { hosts, ...resolveKnobs(raw.policy?.profile, raw.policy?.knobs) },
-    network: { clientAddress: raw.network?.clientAddress ?? DEFAULT_CLIENT_ADDRESS },
+    network: {
+      clientAddress: raw.network?.clientAddress ?? DEFAULT_CLIENT_ADDRESS,
+      clientHop: resolveHop(raw.network?.clientHop),
+      appHop: resolveHop(raw.network?.appHop),
+    },
     probes: { enabled: raw.probes?.enabled ?? true, timeoutMs: raw.probes?.timeout ?? 2000 },
     thresholds: (raw.thresholds ?? []).map(parseThreshold),
   };

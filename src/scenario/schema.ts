@@ -5,6 +5,31 @@ import type { FieldSpec, ObjectSpec } from "./spec.js";
 export const TOPOLOGY_KINDS = ["edge", "proxied"] as const;
 export const PROXY_ENGINES = ["builtin"] as const;
 export const FORWARDED_FOR_MODES = ["append", "replace"] as const;
+export const TLS_MODES = ["off", "terminate", "reencrypt"] as const;
+export const BALANCING = ["round-robin", "least-pending"] as const;
+
+const port = (description: string): FieldSpec => ({ type: "integer", minimum: 1, maximum: 65535, description });
+
+const directionFields: Record<string, FieldSpec> = {
+  latency: { type: "duration", minimumMs: 0, maximumMs: 10_000, description: "One-way delay added to every chunk, e.g. 20ms or 200us (default 0)." },
+  jitter: { type: "duration", minimumMs: 0, maximumMs: 10_000, description: "Random extra delay, uniform in 0…jitter, never reordering bytes (default 0)." },
+  bandwidthMbps: { type: "number", exclusiveMinimum: 0, maximum: 100_000, description: "Link rate in megabits per second (default: unlimited)." },
+  resetProbability: { type: "number", minimum: 0, maximum: 1, description: "Chance that a connection is reset once its first bytes have passed (default 0)." },
+  stallProbability: { type: "number", minimum: 0, maximum: 1, description: "Chance that a connection stops passing bytes, as a black-holed link does (default 0)." },
+};
+
+const hopSpec = (description: string): FieldSpec => ({
+  type: "object",
+  description,
+  fields: {
+    ...directionFields,
+    toClient: {
+      type: "object",
+      description: "Different settings for the direction back toward the client (default: the same as toward the server).",
+      fields: directionFields,
+    },
+  },
+});
 
 const hostList = (description: string): FieldSpec => ({
   type: "stringOrList",
@@ -34,6 +59,8 @@ const appSpec: ObjectSpec = {
       description: "ForwardedHeadersOptions.ForwardedHeaders: which X-Forwarded-* the app applies (default None: the middleware is off).",
       items: { type: "string", enum: [...FORWARDED_HEADER_FLAGS, "All", "None"], description: "A ForwardedHeaders flag." },
     },
+    instances: { type: "integer", minimum: 1, maximum: 32, description: "Copies of this app behind the proxy, balanced by it (default 1); at the edge one copy serves." },
+    port: port("The port this app listens on at the edge (default: an ephemeral port). Two edge apps cannot share one."),
     forwardLimit: { type: "integer", minimum: 0, nullable: true, description: "ForwardedHeadersOptions.ForwardLimit (default 1; null: no limit)." },
     knownProxies: { type: "array", items: { type: "string", description: "An IP address." }, description: "ForwardedHeadersOptions.KnownProxies (default ['::1'])." },
     knownNetworks: { type: "array", items: { type: "string", description: "A CIDR network." }, description: "ForwardedHeadersOptions.KnownNetworks (default ['127.0.0.0/8'])." },
@@ -58,10 +85,21 @@ export const scenarioSpec: ObjectSpec = {
       items: { type: "string", enum: TOPOLOGY_KINDS, description: "A topology." },
       description: "Which deployments to run: `edge` (clients reach the app's own port) and `proxied` (client → reverse proxy → app). Default both.",
     },
+    tls: {
+      type: "string",
+      enum: TLS_MODES,
+      description:
+        "Where TLS is: `off` (default); `terminate`: clients speak HTTPS to whatever faces them (the edge app, or the proxy, which speaks HTTP to the app); `reencrypt`: as terminate, and the proxy speaks HTTPS to the app too. Certificates are made for the run.",
+    },
     proxy: {
       type: "object",
       description: "The reverse proxy of the proxied topology.",
       fields: {
+        port: port("The port the proxy listens on (default: an ephemeral port)."),
+        balancing: { type: "string", enum: BALANCING, description: "How requests are spread over an app's instances (default round-robin)." },
+        forwarded: { type: "boolean", description: "Also send RFC 7239 `Forwarded: for=…;proto=…;host=…` (default false)." },
+        maxRequestBodyBytes: { type: "integer", minimum: 0, maximum: 1e12, description: "Larger request bodies get 413 (default 10 MiB)." },
+        maxResponseBodyBytes: { type: "integer", minimum: 0, maximum: 1e12, description: "Larger response bodies are cut off (default 100 MiB)." },
         engine: { type: "string", enum: PROXY_ENGINES, description: "Which proxy runs (default builtin)." },
         preserveHost: { type: "boolean", description: "Pass the client's Host upstream (default true); false sends the app's address and the client's Host in X-Forwarded-Host." },
         forwardedFor: { type: "string", enum: FORWARDED_FOR_MODES, description: "X-Forwarded-For: append the peer to the client's list, or replace it (default replace)." },
@@ -122,6 +160,8 @@ export const scenarioSpec: ObjectSpec = {
       description: "How the simulation attributes peers.",
       fields: {
         clientAddress: { type: "string", minLength: 1, description: "The address apps attribute to a client that is not their proxy (default 203.0.113.10, a documentation address never contacted)." },
+        clientHop: hopSpec("Shaping of the hop between the client and whatever faces it (the edge app or the proxy): latency, jitter, bandwidth, faults."),
+        appHop: hopSpec("Shaping of the hop between the proxy and each app instance."),
       },
     },
     thresholds: {

@@ -2,11 +2,29 @@
 import type { ForwardedHeadersOptions } from "../policy/forwarded-headers.js";
 import type { PolicyKnobs } from "../runners/probes/types.js";
 import type { Threshold } from "../results/thresholds.js";
-import type { FORWARDED_FOR_MODES, PROXY_ENGINES, TOPOLOGY_KINDS } from "./schema.js";
+import type { BALANCING, FORWARDED_FOR_MODES, PROXY_ENGINES, TLS_MODES, TOPOLOGY_KINDS } from "./schema.js";
 
 export type TopologyKind = (typeof TOPOLOGY_KINDS)[number];
 export type ProxyEngine = (typeof PROXY_ENGINES)[number];
 export type ForwardedForMode = (typeof FORWARDED_FOR_MODES)[number];
+export type TlsMode = (typeof TLS_MODES)[number];
+export type Balancing = (typeof BALANCING)[number];
+
+/** One direction of a shaped hop. */
+export interface DirectionShape {
+  latencyMs: number;
+  jitterMs: number;
+  /** Null: unlimited. */
+  bandwidthMbps: number | null;
+  resetProbability: number;
+  stallProbability: number;
+}
+
+/** A shaped hop: toward the server (requests) and back toward the client (answers). */
+export interface HopShape {
+  toServer: DirectionShape;
+  toClient: DirectionShape;
+}
 
 export interface AppConfig {
   name: string;
@@ -16,6 +34,10 @@ export interface AppConfig {
   allowHostHeaderOverride: boolean;
   /** Null: the ForwardedHeaders middleware is not in the pipeline. */
   forwardedHeaders: ForwardedHeadersOptions | null;
+  /** Copies behind the proxy. */
+  instances: number;
+  /** Fixed edge port, or null for an ephemeral one. */
+  port: number | null;
 }
 
 export interface ProxyConfig {
@@ -26,6 +48,12 @@ export interface ProxyConfig {
   /** Null: no proxy-side allowlist. */
   allowedHosts: string[] | null;
   upstreamTimeoutMs: number;
+  balancing: Balancing;
+  forwarded: boolean;
+  maxRequestBodyBytes: number;
+  maxResponseBodyBytes: number;
+  /** Fixed port, or null for an ephemeral one. */
+  port: number | null;
 }
 
 export interface LoadConfig {
@@ -62,7 +90,8 @@ export interface Scenario {
   proxy: ProxyConfig;
   load: LoadConfig;
   policy: PolicyConfig;
-  network: { clientAddress: string };
+  tls: TlsMode;
+  network: { clientAddress: string; clientHop: HopShape | null; appHop: HopShape | null };
   probes: { enabled: boolean; timeoutMs: number };
   thresholds: Threshold[];
 }

@@ -2,8 +2,9 @@
 import { Worker } from "node:worker_threads";
 import type { AppOptions } from "./app.js";
 import type { ProxyOptions } from "./proxy.js";
+import type { ShaperOptions } from "../network/shaper.js";
 
-export type ServerSpec = { kind: "app"; options: AppOptions } | { kind: "proxy"; options: ProxyOptions };
+export type ServerSpec = { kind: "app"; options: AppOptions } | { kind: "proxy"; options: ProxyOptions } | { kind: "shaper"; options: ShaperOptions };
 
 export type WorkerRequest = { type: "counts"; id: number } | { type: "close" };
 export type WorkerResponse =
@@ -88,11 +89,16 @@ export function startIsolated(spec: ServerSpec): Promise<IsolatedServer> {
   });
 }
 
-/** Starts the server a spec names, loading only its own module (undici only for the proxy). */
+/** Starts the server a spec names, loading only its own module. */
 export async function startServerOfSpec(spec: ServerSpec) {
-  return spec.kind === "app"
-    ? (await import("./app.js")).startApp(spec.options as AppOptions)
-    : (await import("./proxy.js")).startProxy(spec.options as ProxyOptions);
+  switch (spec.kind) {
+    case "app":
+      return (await import("./app.js")).startApp(spec.options);
+    case "proxy":
+      return (await import("./proxy.js")).startProxy(spec.options);
+    case "shaper":
+      return (await import("../network/shaper.js")).startShaper(spec.options);
+  }
 }
 
 /**

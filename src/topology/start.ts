@@ -5,7 +5,9 @@
 import { hostMatchesAny } from "../policy/host-string.js";
 import type { AppOptions } from "../servers/app.js";
 import { startInline, startIsolated, type IsolatedServer, type ServerSpec } from "../servers/isolated.js";
-import type { AppConfig, Scenario, TopologyKind } from "../scenario/types.js";
+import type { AppConfig, HopShape, Scenario, TopologyKind } from "../scenario/types.js";
+import type { TlsIdentity } from "../http1/connection.js";
+import { createRunCertificates } from "../tls/certificates.js";
 
 /** Upstream connections of the proxy come from this loopback alias, so apps can tell their proxy from clients. */
 export const PROXY_SOURCE_ADDRESS = "127.0.0.2";
@@ -19,11 +21,13 @@ export interface Endpoint {
 
 export interface RunningTopology {
   kind: TopologyKind;
-  /** Where clients connect: the app serving the load host (edge) or the proxy (proxied). */
+  /** Where clients connect: the app serving the load host (edge) or the proxy (proxied), or the hop in front. */
   entry: Endpoint;
-  /** Each app's own port. */
+  /** Each app's own port (its first instance), for probes that bypass the proxy. */
   apps: Array<{ name: string; endpoint: Endpoint }>;
-  /** Answers by status, per server (`proxy`, `app:<name>`). */
+  /** The CA clients must trust when the entry or an app speaks TLS, else null. */
+  ca: string | null;
+  /** Answers by status, per server (`proxy`, `app:<name>`, `app:<name>#<instance>`, `hop:client`, …). */
   counts(): Promise<Record<string, Record<string, number>>>;
 }
 
@@ -32,8 +36,10 @@ export interface Topology {
   close(): Promise<void>;
 }
 
-function appOptions(app: AppConfig, clientAddress: string, proxyAddresses: string[]): AppOptions {
+function appOptions(app: AppConfig, clientAddress: string, proxyAddresses: string[], tls: TlsIdentity | undefined, port: number): AppOptions {
   return {
+    ...(tls ? { tls } : {}),
+    port,
     name: app.name,
     allowedHosts: app.allowedHosts,
     allowEmptyHosts: app.allowEmptyHosts,
@@ -62,6 +68,8 @@ function endpoint(server: IsolatedServer): Endpoint {
   return { host: LOOPBACK, port: server.port, url: server.url };
 }
 
+const schemeOf = (url: string): "http" | "https" => (url.startsWith("https:") ? "https" : "http");
+
 export interface TopologyOptions {
   /**
    * "worker" (default): each server in its own thread, off the load generator's event loop, as measurement needs;
@@ -83,38 +91,69 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
     await Promise.all(started.map((server) => server.close()));
   };
   const primary = appForHost(scenario.apps, scenario.load.host);
-  const { clientAddress } = scenario.network;
+  const { clientAddress, clientHop, appHop } = scenario.network;
+  const certificates = scenario.tls === "off" ? null : await createRunCertificates([...scenario.policy.hosts, ...scenario.apps.flatMap((app) => app.allowedHosts)]);
+  /** A shaped hop in front of `server`; its connections to the server come from `sourceAddress`. */
+  const shaped = (server: IsolatedServer, shape: HopShape, sourceAddress: string, seed: number): Promise<IsolatedServer> =>
+    track(start({ kind: "shaper", options: { target: { host: LOOPBACK, port: server.port }, shape, scheme: schemeOf(server.url), sourceAddress, seed, host: LOOPBACK } }));
+
   // The topologies start side by side: worker start-up dominates a short run.
   const startOne = async (kind: TopologyKind): Promise<RunningTopology> => {
     const behindProxy = kind === "proxied";
-    const apps = await Promise.all(
-      scenario.apps.map((app) => track(start({ kind: "app", options: appOptions(app, clientAddress, behindProxy ? [PROXY_SOURCE_ADDRESS] : []) }))),
+    const appTls = certificates && (!behindProxy || scenario.tls === "reencrypt") ? certificates.server : undefined;
+    const instances = await Promise.all(
+      scenario.apps.map((app) =>
+        Promise.all(
+          Array.from({ length: behindProxy ? app.instances : 1 }, () =>
+            track(start({ kind: "app", options: appOptions(app, clientAddress, behindProxy ? [PROXY_SOURCE_ADDRESS] : [], appTls, behindProxy ? 0 : (app.port ?? 0)) })),
+          ),
+        ),
+      ),
     );
-    const labelled = apps.map((server, i) => ({ label: `app:${scenario.apps[i]!.name}`, server }));
-    let entry = endpoint(apps[primary]!);
+    const labelled = instances.flatMap((copies, i) =>
+      copies.map((server, copy) => ({ label: copies.length > 1 ? `app:${scenario.apps[i]!.name}#${copy + 1}` : `app:${scenario.apps[i]!.name}`, server })),
+    );
+    let entryServer = instances[primary]![0]!;
     if (behindProxy) {
+      // With a shaped app hop, the proxy reaches each instance through its own relay, which connects as the proxy.
+      const upstreams = await Promise.all(
+        instances.map((copies, i) =>
+          Promise.all(copies.map(async (server, copy) => (appHop ? (await shaped(server, appHop, PROXY_SOURCE_ADDRESS, 1000 + i * 100 + copy)).url : server.url))),
+        ),
+      );
       const proxy = await track(
         start({
           kind: "proxy",
           options: {
-            routes: scenario.apps.map((app, i) => ({ hosts: app.allowedHosts, upstreams: [apps[i]!.url] })),
+            routes: scenario.apps.map((app, i) => ({ hosts: app.allowedHosts, upstreams: upstreams[i]! })),
             preserveHost: scenario.proxy.preserveHost,
             forwardedFor: scenario.proxy.forwardedFor,
+            forwarded: scenario.proxy.forwarded,
             stripClientForwarded: scenario.proxy.stripClientForwarded,
             allowedHosts: scenario.proxy.allowedHosts,
             upstreamTimeoutMs: scenario.proxy.upstreamTimeoutMs,
+            balancing: scenario.proxy.balancing,
+            maxRequestBodyBytes: scenario.proxy.maxRequestBodyBytes,
+            maxResponseBodyBytes: scenario.proxy.maxResponseBodyBytes,
+            ...(certificates ? { tls: certificates.server, upstreamCa: certificates.ca } : {}),
             sourceAddress: PROXY_SOURCE_ADDRESS,
             host: LOOPBACK,
+            port: scenario.proxy.port ?? 0,
           },
         }),
       );
       labelled.unshift({ label: "proxy", server: proxy });
-      entry = endpoint(proxy);
+      entryServer = proxy;
+    }
+    if (clientHop) {
+      entryServer = await shaped(entryServer, clientHop, LOOPBACK, behindProxy ? 2 : 1);
+      labelled.push({ label: "hop:client", server: entryServer });
     }
     return {
       kind,
-      entry,
-      apps: apps.map((server, i) => ({ name: scenario.apps[i]!.name, endpoint: endpoint(server) })),
+      entry: endpoint(entryServer),
+      apps: instances.map((copies, i) => ({ name: scenario.apps[i]!.name, endpoint: endpoint(copies[0]!) })),
+      ca: certificates?.ca ?? null,
       counts: async () => Object.fromEntries(await Promise.all(labelled.map(async ({ label, server }) => [label, await server.counts()] as const))),
     };
   };

@@ -100,6 +100,32 @@ describe("scenario loading", () => {
     assert.equal(issue?.path, "policy.hosts");
   });
 
+  it("explains why two edge apps cannot share one port, at the second app's port", async () => {
+    await assert.rejects(loadScenario(`${FIXTURES}scenarios/edge-port-conflict.yaml`), (error: ScenarioError) => {
+      assert.match(error.message, /edge-port-conflict\.yaml:7:11: apps\[1\]\.port: port 18080 is also apps\[0\] \(site\)'s: at the edge each app must listen on a port of its own/);
+      assert.match(error.message, /put them behind the proxy \(topology proxied\)/);
+      return true;
+    });
+  });
+
+  it("resolves TLS, instances, balancing and shaped hops, toClient starting from the toward-server settings", () => {
+    const scenario = scenarioFromObject({
+      apps: [{ name: "web", allowedHosts: "app.example.com", instances: 3 }],
+      tls: "reencrypt",
+      proxy: { balancing: "least-pending", forwarded: true },
+      network: { clientHop: { latency: "20ms", jitter: "2ms", bandwidthMbps: 100, toClient: { latency: "25ms" } }, appHop: { latency: "200us" } },
+    });
+    assert.equal(scenario.tls, "reencrypt");
+    assert.equal(scenario.apps[0]!.instances, 3);
+    assert.equal(scenario.proxy.balancing, "least-pending");
+    assert.equal(scenario.proxy.forwarded, true);
+    assert.deepEqual(scenario.network.clientHop, {
+      toServer: { latencyMs: 20, jitterMs: 2, bandwidthMbps: 100, resetProbability: 0, stallProbability: 0 },
+      toClient: { latencyMs: 25, jitterMs: 2, bandwidthMbps: 100, resetProbability: 0, stallProbability: 0 },
+    });
+    assert.equal(scenario.network.appHop?.toClient.latencyMs, 0.2);
+  });
+
   it("collects every problem at once", async () => {
     const issues = await issuesOf("several-problems.yaml");
     assert.deepEqual(

@@ -3,7 +3,9 @@ import { describe, it } from "node:test";
 import { computeOverhead } from "../../src/results/compare.js";
 import type { RoundSample, TopologyLoad } from "../../src/results/types.js";
 import { createLatencyHistogram, recordMs, summarize } from "../../src/runners/load/histogram.js";
-import { bootstrapMedianInterval, median } from "../../src/runners/load/stats.js";
+import { bootstrapMedianInterval, median, seededRandom } from "../../src/runners/load/stats.js";
+import { createDeliveryClock } from "../../src/network/shaper.js";
+import { createBalancer } from "../../src/servers/proxy/balancer.js";
 
 function sample(round: number, p50Us: number, rps: number): RoundSample {
   const latency = { count: 100, minUs: 1, meanUs: p50Us, p50Us, p90Us: p50Us * 2, p99Us: p50Us * 3, p999Us: p50Us * 4, maxUs: p50Us * 5 };
@@ -53,5 +55,40 @@ describe("statistics", () => {
     assert.equal(tiny.find((o) => o.metric === "p50")!.significant, false, "2 µs is under the noise floor");
     const noisy = computeOverhead(edge, topology("proxied", [sample(1, 90, 1000), sample(2, 120, 1000), sample(3, 95, 1000)]))!;
     assert.equal(noisy.find((o) => o.metric === "p50")!.significant, false);
+  });
+});
+
+describe("shaped hop delivery clock", () => {
+  const shape = { latencyMs: 2, jitterMs: 5, bandwidthMbps: null, resetProbability: 0, stallProbability: 0 };
+  it("never lets a chunk leave before the one before it, whatever the jitter", () => {
+    const clock = createDeliveryClock(shape, seededRandom(7));
+    let last = 0;
+    for (let i = 0; i < 1000; i++) {
+      const due = clock(i * 0.01, 100);
+      assert.ok(due >= last, `chunk ${i} due at ${due} before ${last}`);
+      assert.ok(due >= i * 0.01 + 2, "latency is a floor");
+      last = due;
+    }
+  });
+
+  it("serialises at the link rate: 1,000 bytes at 8 Mbit/s take 1 ms", () => {
+    const clock = createDeliveryClock({ ...shape, latencyMs: 0, jitterMs: 0, bandwidthMbps: 8 }, seededRandom(1));
+    assert.equal(clock(0, 1000), 1);
+    assert.equal(clock(0, 1000), 2, "the second chunk waits for the link");
+    assert.equal(clock(10, 500), 10.5, "an idle link starts afresh");
+  });
+});
+
+describe("balancer", () => {
+  it("round robin cycles; least pending picks the idlest, ties in turn", () => {
+    const instances = [{ pending: 0 }, { pending: 0 }, { pending: 0 }];
+    const roundRobin = createBalancer(instances, "round-robin");
+    assert.deepEqual([roundRobin(), roundRobin(), roundRobin(), roundRobin()], [instances[0], instances[1], instances[2], instances[0]]);
+    const least = createBalancer(instances, "least-pending");
+    instances[0]!.pending = 3;
+    instances[1]!.pending = 1;
+    assert.equal(least(), instances[2]);
+    instances[2]!.pending = 5;
+    assert.equal(least(), instances[1]);
   });
 });

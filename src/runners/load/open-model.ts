@@ -98,11 +98,16 @@ export async function runOpenLoad(settings: OpenLoadSettings, send: Sender, cloc
 }
 
 /** A sender over an undici keep-alive pool of `connections`, for one URL, Host and method. */
-export function httpSender(options: { url: string; host: string; method: string; path: string; body: string | null; connections: number; timeoutMs?: number }): {
+export function httpSender(options: { url: string; host: string; method: string; path: string; body: string | null; connections: number; timeoutMs?: number; ca?: string | null }): {
   send: Sender;
   close(): Promise<void>;
 } {
-  const pool = new Pool(options.url, { connections: options.connections, headersTimeout: options.timeoutMs ?? 10_000, bodyTimeout: options.timeoutMs ?? 10_000 });
+  const pool = new Pool(options.url, {
+    connections: options.connections,
+    headersTimeout: options.timeoutMs ?? 10_000,
+    bodyTimeout: options.timeoutMs ?? 10_000,
+    ...(options.ca ? { connect: { ca: options.ca } } : {}),
+  });
   const send: Sender = async () => {
     const response = await pool.request({
       path: options.path,

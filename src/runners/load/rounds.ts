@@ -10,11 +10,14 @@ import { createLatencyHistogram, summarize } from "./histogram.js";
 import { httpSender, runOpenLoad } from "./open-model.js";
 import { runLoad, type LoadRun } from "./run-load.js";
 import { median, seededRandom } from "./stats.js";
+import { verifyTlsEndpoint } from "../../tls/verify.js";
 
 export interface LoadTarget {
   topology: TopologyKind;
   url: string;
   counts(): Promise<Record<string, Record<string, number>>>;
+  /** The CA an https target's certificate must verify against. */
+  ca?: string | null;
 }
 
 export interface RoundsOptions {
@@ -36,8 +39,18 @@ function shuffled<T>(items: readonly T[], random: () => number): T[] {
   return copy;
 }
 
+/** Server counts, and how answers were spread over the copies of an app that has several (`app:web#2`). */
+export function withInstanceSplit(serverCounts: Record<string, Record<string, number>>): Pick<TopologyLoad, "serverCounts" | "instanceSplit"> {
+  const copies = Object.entries(serverCounts).filter(([label]) => /^app:.+#\d+$/.test(label));
+  if (copies.length === 0) return { serverCounts };
+  const answers = copies.map(([label, counts]) => ({ instance: label.slice(4), answers: Object.values(counts).reduce((sum, n) => sum + n, 0) }));
+  const total = answers.reduce((sum, a) => sum + a.answers, 0);
+  return { serverCounts, instanceSplit: answers.map((a) => ({ ...a, share: total > 0 ? a.answers / total : 0 })) };
+}
+
 export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig, options: RoundsOptions = {}): Promise<Omit<LoadResult, "overhead">> {
   const random = seededRandom(options.seed ?? Date.now());
+  for (const target of targets) if (target.url.startsWith("https:") && target.ca) await verifyTlsEndpoint(target.url, target.ca);
   const settings = (target: LoadTarget, durationMs: number) => ({
     url: target.url,
     host: load.host,
@@ -70,7 +83,7 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
   }
   const measure = async (target: LoadTarget): Promise<LoadRun & { late?: number; schedulerLate?: number }> => {
     if (load.model === "closed" || rate === null) return runLoad(settings(target, load.durationMs));
-    const sender = httpSender({ url: target.url, host: load.host, method: load.method, path: load.path, body: load.body, connections: load.connections });
+    const sender = httpSender({ url: target.url, host: load.host, method: load.method, path: load.path, body: load.body, connections: load.connections, ca: target.ca ?? null });
     try {
       return await runOpenLoad({ rate, durationMs: load.durationMs, connections: load.connections, signal: options.signal }, sender.send);
     } finally {
@@ -128,7 +141,7 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
       non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
       errors: rounds.reduce((sum, r) => sum + r.errors, 0),
       timeouts: rounds.reduce((sum, r) => sum + r.timeouts, 0),
-      serverCounts: await target.counts(),
+      ...withInstanceSplit(await target.counts()),
       // The open model's scheduler waits by yielding, which counts as busy: there, falling behind schedule tells.
       generatorSaturated:
         rounds.length > 0 &&

@@ -1,8 +1,9 @@
 /**
- * Sends exact bytes on a fresh TCP connection and collects everything the server sends until it closes, goes quiet,
+ * Sends exact bytes on a fresh TCP (or TLS) connection and collects everything the server sends until it closes, goes quiet,
  * or the time limit passes. undici and node:http refuse to send malformed Host headers; a probe must.
  */
 import { connect, type Socket } from "node:net";
+import { connect as connectTls } from "node:tls";
 import { parseResponses, type RawResponse } from "./raw-response.js";
 
 export interface RawExchangeOptions {
@@ -16,6 +17,8 @@ export interface RawExchangeOptions {
   localAddress?: string;
   /** More requests for the same connection, each sent once the answers to everything before it have arrived. */
   then?: readonly Buffer[];
+  /** Speak TLS, trusting this CA (PEM); the certificate is verified as for the address connected to. */
+  ca?: string;
 }
 
 export interface RawExchange {
@@ -39,7 +42,8 @@ export function sendRaw(bytes: Buffer, options: RawExchangeOptions): Promise<Raw
     let settled = false;
     let reset = false;
     let error: string | undefined;
-    const socket: Socket = connect({ host: options.host, port: options.port, localAddress: options.localAddress });
+    const address = { host: options.host, port: options.port, ...(options.localAddress ? { localAddress: options.localAddress } : {}) };
+    const socket: Socket = options.ca ? connectTls({ ...address, ca: options.ca, ALPNProtocols: ["http/1.1"] }) : connect(address);
     const finish = (closedByServer: boolean, timedOut: boolean): void => {
       if (settled) return;
       settled = true;
@@ -65,7 +69,7 @@ export function sendRaw(bytes: Buffer, options: RawExchangeOptions): Promise<Raw
       if (sent === parts.length) socket.end(part);
       else socket.write(part);
     };
-    socket.on("connect", sendNext);
+    socket.on(options.ca ? "secureConnect" : "connect", sendNext);
     socket.on("data", (chunk: Buffer) => {
       chunks.push(chunk);
       const answered = parseResponses(Buffer.concat(chunks)).responses.length;

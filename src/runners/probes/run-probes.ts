@@ -14,6 +14,8 @@ export interface ProbeTarget {
   host: string;
   port: number;
   proxyInPath: boolean;
+  /** The CA to trust when the target speaks TLS. */
+  ca?: string;
 }
 
 export interface ProbeRunOptions {
@@ -30,11 +32,11 @@ export interface ProbeRunOptions {
 }
 
 /** The names probes are built from: the policy's first exact host, its first wildcard's root, an attacker's name. */
-export function probeNames(policyHosts: readonly string[]): ProbeNames {
+export function probeNames(policyHosts: readonly string[], secure = false): ProbeNames {
   const wildcard = policyHosts.find((host) => host.startsWith("*.") && host.length > 2);
   const wildcardRoot = wildcard ? wildcard.slice(2) : null;
   const exact = policyHosts.find((host) => !host.includes("*"));
-  return { allowed: exact ?? `www.${wildcardRoot ?? "example.com"}`, wildcardRoot, evil: "evil.example" };
+  return { secure, allowed: exact ?? `www.${wildcardRoot ?? "example.com"}`, wildcardRoot, evil: "evil.example" };
 }
 
 async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
@@ -51,19 +53,21 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item:
 }
 
 export async function runProbes(targets: readonly ProbeTarget[], catalog: readonly ProbeDefinition[], options: ProbeRunOptions): Promise<ProbesResult> {
-  const names = probeNames(options.policyHosts);
   const knobs = options.knobs ?? ASPNETCORE_KNOBS;
   const skipped: string[] = [];
   const jobs: Array<{ probe: ProbeDefinition; built: ProbeRequest; target: ProbeTarget }> = [];
+  const names = [probeNames(options.policyHosts, false), probeNames(options.policyHosts, true)] as const;
   for (const probe of catalog) {
-    const built = probe.build(names, knobs);
-    if (built === null) {
+    // Built once per kind of connection: over TLS the real scheme is https, which changes what counts as forged.
+    const built = names.map((variant) => (targets.some((target) => Boolean(target.ca) === variant.secure) ? probe.build(variant, knobs) : null));
+    if (built.every((request) => request === null)) {
       skipped.push(probe.id);
       continue;
     }
     for (const target of targets) {
-      if (target.via === "bypass" && !probe.bypass) continue;
-      jobs.push({ probe, built, target });
+      const request = built[target.ca ? 1 : 0];
+      if ((target.via === "bypass" && !probe.bypass) || !request) continue;
+      jobs.push({ probe, built: request, target });
     }
   }
   const results = await mapBounded(jobs, options.concurrency ?? 16, async ({ probe, built, target }): Promise<ProbeResult | null> => {
@@ -74,6 +78,7 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
       timeoutMs: options.timeoutMs,
       expectResponses: built.expect.length,
       ...(built.then ? { then: built.then } : {}),
+      ...(target.ca ? { ca: target.ca } : {}),
     });
     const graded = grade(
       built.expect,

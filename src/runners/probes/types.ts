@@ -18,8 +18,10 @@ export interface ResponseExpectation {
   forbiddenHeaders?: Array<[name: string, value: string]>;
 }
 
-/** The names a probe is built from, all taken from the scenario's policy. */
+/** What a probe is built from: names taken from the scenario's policy, and whether the connection is TLS. */
 export interface ProbeNames {
+  /** The probe goes over TLS: the real scheme is https, so a forged scheme is http. */
+  secure: boolean;
   /** An exact allowed host, e.g. app.example.com. */
   allowed: string;
   /** A wildcard pattern's suffix without `*.`, e.g. tenant.example.com, or null when the policy has none. */

@@ -1,0 +1,67 @@
+/**
+ * The seed document's topologies started from the bundled scenarios: Host routing behind one proxy port, balancing
+ * with its split, TLS placements with probes over TLS, and a shaped internet client. Little load; counts and
+ * verdicts, never rates.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { runScenario } from "../../src/run.js";
+import { loadScenario } from "../../src/scenario/load.js";
+import type { Scenario } from "../../src/scenario/types.js";
+import { startTopology } from "../../src/topology/start.js";
+import { appJson, raw } from "../helpers/raw.js";
+import { SCENARIOS } from "../helpers/paths.js";
+
+const LITTLE_LOAD = { durationMs: 300, warmupMs: 0, rounds: 1, connections: 4 };
+
+async function bundled(name: string): Promise<Scenario> {
+  const scenario = await loadScenario(`${SCENARIOS}${name}.yaml`);
+  return { ...scenario, load: { ...scenario.load, ...LITTLE_LOAD } };
+}
+
+describe("seed topologies", () => {
+  it("port sharing: one proxy port routes by Host to each app; at the edge each app has its own port", async () => {
+    const topology = await startTopology(await bundled("port-sharing"), { isolation: "inline" });
+    try {
+      const edge = topology.running.find((t) => t.kind === "edge")!;
+      const proxied = topology.running.find((t) => t.kind === "proxied")!;
+      const ask = async (port: number, host: string) => (await raw(port, `GET / HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`)).responses[0]!;
+      assert.equal(appJson(await ask(proxied.entry.port, "www.example.com")).app, "site");
+      assert.equal(appJson(await ask(proxied.entry.port, "api.example.com")).app, "api");
+      assert.equal((await ask(proxied.entry.port, "evil.example")).status, 421, "the proxy's allowlist answers other hosts");
+      const [site, api] = edge.apps;
+      assert.notEqual(site!.endpoint.port, api!.endpoint.port);
+      assert.equal(appJson(await ask(site!.endpoint.port, "www.example.com")).app, "site");
+      assert.equal((await ask(site!.endpoint.port, "api.example.com")).status, 400, "at the edge, the site's port does not serve the API's host");
+    } finally {
+      await topology.close();
+    }
+  });
+
+  it("load balancing: the report shows how the proxy spread the answers over three instances", async () => {
+    const result = await runScenario(await bundled("load-balancing"), { probes: false });
+    const proxied = result.load!.topologies.find((t) => t.topology === "proxied")!;
+    assert.deepEqual(proxied.instanceSplit?.map((s) => s.instance), ["web#1", "web#2", "web#3"]);
+    for (const share of proxied.instanceSplit!) assert.ok(share.answers > 0 && share.share > 0.1, JSON.stringify(proxied.instanceSplit));
+    assert.equal(result.load!.topologies.find((t) => t.topology === "edge")!.instanceSplit, undefined);
+    assert.equal(result.verdict.passed, true, result.verdict.failures.join("\n"));
+  });
+
+  for (const name of ["tls-terminate", "tls-reencrypt"]) {
+    it(`${name}: load and every probe over TLS, verified against the run's CA`, async () => {
+      const result = await runScenario(await bundled(name));
+      assert.equal(result.verdict.passed, true, result.verdict.failures.join("\n"));
+      for (const t of result.load!.topologies) {
+        assert.match(t.url, /^https:/);
+        assert.equal(t.errors + t.non2xx, 0);
+      }
+      assert.ok(result.probes!.passed > 90);
+    });
+  }
+
+  it("internet client: a shaped client hop puts its latency under both topologies", async () => {
+    const result = await runScenario(await bundled("internet-client"), { probes: false });
+    for (const t of result.load!.topologies) assert.ok(t.latency.p50Us >= 40_000, `${t.topology} p50 ${t.latency.p50Us} µs, expected over 40 ms (20 ms each way)`);
+    assert.equal(result.verdict.passed, true, result.verdict.failures.join("\n"));
+  });
+});
