@@ -36,6 +36,11 @@ export function environment(): RunResult["environment"] {
   return { node: process.version, platform: process.platform, arch: process.arch, cpus: cpuList.length, cpuModel: cpuList[0]?.model ?? "unknown" };
 }
 
+function proxyEngineVersion(running: ReadonlyArray<{ engine: { version: string } | null }>): { proxyEngineVersion?: string } {
+  const engine = running.find((t) => t.engine)?.engine;
+  return engine ? { proxyEngineVersion: engine.version } : {};
+}
+
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
   const startedAt = new Date().toISOString();
   const signal = options.signal;
@@ -67,7 +72,16 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         targets.push({ topology: running.kind, via: "entry", host: entry.host, port: entry.port, proxyInPath: proxied, hints: hints(proxied), ...tlsTo(entry.url) });
         if (proxied) {
           const direct = running.apps[probedApp]!;
-          targets.push({ topology: running.kind, via: "bypass", host: direct.endpoint.host, port: direct.endpoint.port, proxyInPath: false, hints: hints(false), ...tlsTo(direct.endpoint.url) });
+          targets.push({
+            topology: running.kind,
+            via: "bypass",
+            host: direct.endpoint.host,
+            port: direct.endpoint.port,
+            proxyInPath: false,
+            hints: hints(false),
+            ...tlsTo(direct.endpoint.url),
+            ...(running.clientSourceAddress ? { localAddress: running.clientSourceAddress } : {}),
+          });
         }
       }
       const catalog = options.catalog ?? PROBE_CATALOG;
@@ -120,6 +134,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       policyProfile: scenario.policy.profile,
       knobs: scenario.policy.knobs,
       proxyEngine: scenario.proxy.engine,
+      ...proxyEngineVersion(topology.running),
+      tls: scenario.tls,
+      hops: { client: scenario.network.clientHop, app: scenario.network.appHop },
     },
     environment: environment(),
     warnings,

@@ -1,5 +1,6 @@
 /** Number formatting shared by the text reporters: µs/ms/s, k req/s, signed differences. */
-import type { ProbeResult } from "../results/types.js";
+import type { ProbeResult, RunResult } from "../results/types.js";
+import type { DirectionShape } from "../scenario/types.js";
 
 export function formatDuration(us: number): string {
   if (!Number.isFinite(us)) return "–";
@@ -92,4 +93,32 @@ export function wrap(text: string, width: number, indent = ""): string[] {
 /** `web#1 33.4 % (1,234) · web#2 …`: how a balancing proxy spread the answers. */
 export function formatSplit(split: ReadonlyArray<{ instance: string; answers: number; share: number }>): string {
   return split.map((s) => `${s.instance} ${(s.share * 100).toFixed(1)} % (${s.answers})`).join(" · ");
+}
+
+const TLS_PLACEMENT = {
+  off: null,
+  terminate: "TLS terminated where clients connect (the edge app; the proxy, plain HTTP to the app)",
+  reencrypt: "TLS where clients connect and again from the proxy to the app (re-encrypted)",
+} as const;
+
+function describeDirection(d: DirectionShape): string {
+  const parts = [`${formatDuration(d.latencyMs * 1000)}${d.jitterMs > 0 ? ` ±${formatDuration(d.jitterMs * 1000)}` : ""}`];
+  if (d.bandwidthMbps !== null) parts.push(`${d.bandwidthMbps} Mbit/s`);
+  if (d.resetProbability > 0) parts.push(`resets ${(d.resetProbability * 100).toFixed(0)} %`);
+  if (d.stallProbability > 0) parts.push(`stalls ${(d.stallProbability * 100).toFixed(0)} %`);
+  return parts.join(", ");
+}
+
+/** The deployment's shape in words: TLS placement and shaped hops, one line each (none for a plain run). */
+export function describeDeployment(scenario: RunResult["scenario"]): string[] {
+  const lines: string[] = [];
+  const tls = TLS_PLACEMENT[scenario.tls ?? "off"];
+  if (tls) lines.push(tls);
+  for (const [name, hop] of [["client hop", scenario.hops?.client], ["app hop", scenario.hops?.app]] as const) {
+    if (!hop) continue;
+    const toServer = describeDirection(hop.toServer);
+    const toClient = describeDirection(hop.toClient);
+    lines.push(`${name}: ${toServer === toClient ? `${toServer} each way` : `${toServer} toward the server, ${toClient} back`}`);
+  }
+  return lines;
 }

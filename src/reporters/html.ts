@@ -3,7 +3,7 @@
  * axes, the overhead per round with its interval, throughput per round, the probe matrix, scenario and environment.
  */
 import type { LatencySummary, LoadResult, Overhead, RunResult } from "../results/types.js";
-import { formatDuration, formatRate, formatRatio, formatSignedDuration, formatSplit, observedAnswers, observedStatuses, probeMatrix, probeTargetLabel } from "./format.js";
+import { formatDuration, formatRate, formatRatio, formatSignedDuration, formatSplit, describeDeployment, observedAnswers, observedStatuses, probeMatrix, probeTargetLabel } from "./format.js";
 import { escapeXml as escapeHtml, groupedBarChart, intervalChart, lineChart, type Series } from "./svg.js";
 
 const TOPOLOGY_COLORS: Record<string, string> = { edge: "#1f77b4", proxied: "#e8710a" };
@@ -157,6 +157,7 @@ function resultSection(result: RunResult): string {
       ["policy hosts", scenario.policyHosts.join(", ")],
       ["policy profile", scenario.policyProfile],
       ["proxy", scenario.proxyEngine],
+      ...describeDeployment(scenario).map((line): [string, string] => ["deployment", line]),
     ]),
     keyValueTable([
       ["edgebench", result.tool.version],

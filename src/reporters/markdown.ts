@@ -1,6 +1,6 @@
 /** A Markdown summary for a pull-request comment or GitHub's step summary: load, overhead, thresholds, failures. */
 import type { RunResult } from "../results/types.js";
-import { formatDuration, formatRate, formatRatio, formatSignedDuration, formatSplit, observedStatuses, probeTargetLabel } from "./format.js";
+import { describeDeployment, formatDuration, formatRate, formatRatio, formatSignedDuration, formatSplit, observedStatuses, probeTargetLabel } from "./format.js";
 
 function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -12,6 +12,7 @@ export function renderMarkdown(results: readonly RunResult[]): string {
     const verdict = result.verdict.passed ? "✅ PASS" : `❌ FAIL (${result.verdict.failures.length})`;
     out.push(`### edgebench · ${cell(result.scenario.name)} · ${verdict}`, "");
     if (result.scenario.description) out.push(result.scenario.description, "");
+    for (const line of describeDeployment(result.scenario)) out.push(`> ${line}`, "");
     if (result.interrupted) out.push("> Interrupted: what was measured before the stop.", "");
     for (const warning of result.warnings) out.push(`> Warning: ${warning}`, "");
     const load = result.load;

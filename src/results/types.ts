@@ -3,7 +3,7 @@
  * versioned by SCHEMA_VERSION (schema/run-result.schema.json); a change that breaks readers bumps it.
  */
 import type { Outcome, PolicyKnobs, ProbeCategory, ResponseExpectation } from "../runners/probes/types.js";
-import type { TopologyKind } from "../scenario/types.js";
+import type { HopShape, TopologyKind } from "../scenario/types.js";
 import type { ThresholdResult } from "./thresholds.js";
 
 export const SCHEMA_VERSION = 1;
@@ -173,6 +173,12 @@ export interface RunResult {
     policyProfile: "aspnetcore" | "strict";
     knobs: PolicyKnobs;
     proxyEngine: string;
+    /** The engine's own version line (nginx, HAProxy, Caddy) or edgebench's for the builtin proxy. */
+    proxyEngineVersion?: string;
+    /** Where TLS was: off, terminated (edge app or proxy), or re-encrypted to the app too. */
+    tls?: "off" | "terminate" | "reencrypt";
+    /** Shaped hops, when the scenario had any (latency in ms, bandwidth in Mbit/s). */
+    hops?: { client: HopShape | null; app: HopShape | null };
   };
   environment: { node: string; platform: string; arch: string; cpus: number; cpuModel: string };
   /** What the run changed or doubts about itself (a capped connection count, say). */

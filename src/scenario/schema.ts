@@ -3,7 +3,7 @@ import { FORWARDED_HEADER_FLAGS } from "../policy/forwarded-headers.js";
 import type { FieldSpec, ObjectSpec } from "./spec.js";
 
 export const TOPOLOGY_KINDS = ["edge", "proxied"] as const;
-export const PROXY_ENGINES = ["builtin"] as const;
+export const PROXY_ENGINES = ["builtin", "nginx", "haproxy", "caddy"] as const;
 export const FORWARDED_FOR_MODES = ["append", "replace"] as const;
 export const TLS_MODES = ["off", "terminate", "reencrypt"] as const;
 export const BALANCING = ["round-robin", "least-pending"] as const;
@@ -100,7 +100,16 @@ export const scenarioSpec: ObjectSpec = {
         forwarded: { type: "boolean", description: "Also send RFC 7239 `Forwarded: for=…;proto=…;host=…` (default false)." },
         maxRequestBodyBytes: { type: "integer", minimum: 0, maximum: 1e12, description: "Larger request bodies get 413 (default 10 MiB)." },
         maxResponseBodyBytes: { type: "integer", minimum: 0, maximum: 1e12, description: "Larger response bodies are cut off (default 100 MiB)." },
-        engine: { type: "string", enum: PROXY_ENGINES, description: "Which proxy runs (default builtin)." },
+        engine: {
+          type: "string",
+          enum: PROXY_ENGINES,
+          description: "Which proxy runs: edgebench's own (default builtin), or nginx, haproxy or caddy as a child process with a configuration written from this scenario.",
+        },
+        engineConfig: {
+          type: "string",
+          minLength: 1,
+          description: "Your own nginx/HAProxy/Caddy configuration (path relative to this file) to run instead of the generated one; it must use the placeholders {{LISTEN}}, {{UPSTREAM_0}}… (see README).",
+        },
         preserveHost: { type: "boolean", description: "Pass the client's Host upstream (default true); false sends the app's address and the client's Host in X-Forwarded-Host." },
         forwardedFor: { type: "string", enum: FORWARDED_FOR_MODES, description: "X-Forwarded-For: append the peer to the client's list, or replace it (default replace)." },
         stripClientForwarded: { type: "boolean", description: "Drop client-sent X-Forwarded-*, Forwarded, X-Host, X-Original-Host and similar (default true)." },

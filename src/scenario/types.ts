@@ -42,6 +42,8 @@ export interface AppConfig {
 
 export interface ProxyConfig {
   engine: ProxyEngine;
+  /** The user's own engine configuration file (absolute), or null for a generated one. */
+  engineConfig: string | null;
   preserveHost: boolean;
   forwardedFor: ForwardedForMode;
   stripClientForwarded: boolean;

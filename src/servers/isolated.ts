@@ -15,6 +15,8 @@ export type WorkerResponse =
 
 export interface IsolatedServer {
   kind: ServerSpec["kind"];
+  /** A real proxy run as a child process: which, and its version. */
+  engine?: { name: string; version: string };
   url: string;
   port: number;
   /** Answers by status so far. */

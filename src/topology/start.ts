@@ -8,10 +8,16 @@ import { startInline, startIsolated, type IsolatedServer, type ServerSpec } from
 import type { AppConfig, HopShape, Scenario, TopologyKind } from "../scenario/types.js";
 import type { TlsIdentity } from "../http1/connection.js";
 import { createRunCertificates } from "../tls/certificates.js";
+import { ENGINE_DRIVERS } from "../engines/start-engine.js";
+import { startEngineProxy } from "./engine-proxy.js";
+import { VERSION } from "../version.js";
 
-/** Upstream connections of the proxy come from this loopback alias, so apps can tell their proxy from clients. */
-export const PROXY_SOURCE_ADDRESS = "127.0.0.2";
+import { PROXY_SOURCE_ADDRESS } from "./source-address.js";
+
+export { PROXY_SOURCE_ADDRESS } from "./source-address.js";
 const LOOPBACK = "127.0.0.1";
+/** Bypass probes come from here when the apps must trust 127.0.0.1 as their proxy. */
+const CLIENT_SOURCE_ADDRESS = "127.0.0.3";
 
 export interface Endpoint {
   host: string;
@@ -27,6 +33,13 @@ export interface RunningTopology {
   apps: Array<{ name: string; endpoint: Endpoint }>;
   /** The CA clients must trust when the entry or an app speaks TLS, else null. */
   ca: string | null;
+  /** The proxy engine and its version (proxied only). */
+  engine: { name: string; version: string } | null;
+  /**
+   * Where probes that bypass the proxy must connect from: set when the proxy cannot choose its own source address,
+   * so its apps trust 127.0.0.1 and a simulated client must come from elsewhere.
+   */
+  clientSourceAddress: string | null;
   /** Answers by status, per server (`proxy`, `app:<name>`, `app:<name>#<instance>`, `hop:client`, …). */
   counts(): Promise<Record<string, Record<string, number>>>;
 }
@@ -97,6 +110,10 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
   const shaped = (server: IsolatedServer, shape: HopShape, sourceAddress: string, seed: number): Promise<IsolatedServer> =>
     track(start({ kind: "shaper", options: { target: { host: LOOPBACK, port: server.port }, shape, scheme: schemeOf(server.url), sourceAddress, seed, host: LOOPBACK } }));
 
+  const driver = scenario.proxy.engine === "builtin" ? null : ENGINE_DRIVERS[scenario.proxy.engine];
+  // A proxy that cannot choose its source address (Caddy 2.6) connects from 127.0.0.1: its apps trust that instead.
+  const proxySource = driver && !driver.bindsSourceAddress ? LOOPBACK : PROXY_SOURCE_ADDRESS;
+
   // The topologies start side by side: worker start-up dominates a short run.
   const startOne = async (kind: TopologyKind): Promise<RunningTopology> => {
     const behindProxy = kind === "proxied";
@@ -105,7 +122,7 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
       scenario.apps.map((app) =>
         Promise.all(
           Array.from({ length: behindProxy ? app.instances : 1 }, () =>
-            track(start({ kind: "app", options: appOptions(app, clientAddress, behindProxy ? [PROXY_SOURCE_ADDRESS] : [], appTls, behindProxy ? 0 : (app.port ?? 0)) })),
+            track(start({ kind: "app", options: appOptions(app, clientAddress, behindProxy ? [proxySource] : [], appTls, behindProxy ? 0 : (app.port ?? 0)) })),
           ),
         ),
       ),
@@ -113,16 +130,19 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
     const labelled = instances.flatMap((copies, i) =>
       copies.map((server, copy) => ({ label: copies.length > 1 ? `app:${scenario.apps[i]!.name}#${copy + 1}` : `app:${scenario.apps[i]!.name}`, server })),
     );
-    let entryServer = instances[primary]![0]!;
+    let entryServer: IsolatedServer = instances[primary]![0]!;
+    let engine: RunningTopology["engine"] = null;
     if (behindProxy) {
       // With a shaped app hop, the proxy reaches each instance through its own relay, which connects as the proxy.
       const upstreams = await Promise.all(
         instances.map((copies, i) =>
-          Promise.all(copies.map(async (server, copy) => (appHop ? (await shaped(server, appHop, PROXY_SOURCE_ADDRESS, 1000 + i * 100 + copy)).url : server.url))),
+          Promise.all(copies.map(async (server, copy) => (appHop ? (await shaped(server, appHop, proxySource, 1000 + i * 100 + copy)).url : server.url))),
         ),
       );
       const proxy = await track(
-        start({
+        driver
+          ? startEngineProxy(driver, scenario, upstreams, certificates)
+          : start({
           kind: "proxy",
           options: {
             routes: scenario.apps.map((app, i) => ({ hosts: app.allowedHosts, upstreams: upstreams[i]! })),
@@ -142,6 +162,7 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
           },
         }),
       );
+      engine = proxy.engine ?? { name: "builtin", version: VERSION };
       labelled.unshift({ label: "proxy", server: proxy });
       entryServer = proxy;
     }
@@ -154,6 +175,8 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
       entry: endpoint(entryServer),
       apps: instances.map((copies, i) => ({ name: scenario.apps[i]!.name, endpoint: endpoint(copies[0]!) })),
       ca: certificates?.ca ?? null,
+      engine,
+      clientSourceAddress: behindProxy && proxySource === LOOPBACK ? CLIENT_SOURCE_ADDRESS : null,
       counts: async () => Object.fromEntries(await Promise.all(labelled.map(async ({ label, server }) => [label, await server.counts()] as const))),
     };
   };

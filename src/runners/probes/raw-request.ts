@@ -17,6 +17,11 @@ export interface RawExchangeOptions {
   localAddress?: string;
   /** More requests for the same connection, each sent once the answers to everything before it have arrived. */
   then?: readonly Buffer[];
+  /**
+   * Half-close after the last part. Off by default: Go's net/http (Caddy) and nginx take a client's FIN as "gone"
+   * and drop the request, which would grade the proxy on something other than Host handling.
+   */
+  halfClose?: boolean;
   /** Speak TLS, trusting this CA (PEM); the certificate is verified as for the address connected to. */
   ca?: string;
 }
@@ -63,10 +68,9 @@ export function sendRaw(bytes: Buffer, options: RawExchangeOptions): Promise<Raw
     const timer = setTimeout(() => finish(false, true), timeoutMs);
     const parts = [bytes, ...(options.then ?? [])];
     let sent = 0;
-    // The last part half-closes the connection: the server still answers, then closes or goes quiet.
     const sendNext = (): void => {
       const part = parts[sent++]!;
-      if (sent === parts.length) socket.end(part);
+      if (sent === parts.length && options.halfClose) socket.end(part);
       else socket.write(part);
     };
     socket.on(options.ca ? "secureConnect" : "connect", sendNext);

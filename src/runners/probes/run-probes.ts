@@ -16,6 +16,8 @@ export interface ProbeTarget {
   proxyInPath: boolean;
   /** The CA to trust when the target speaks TLS. */
   ca?: string;
+  /** Source address to connect from. */
+  localAddress?: string;
 }
 
 export interface ProbeRunOptions {
@@ -79,6 +81,7 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
       expectResponses: built.expect.length,
       ...(built.then ? { then: built.then } : {}),
       ...(target.ca ? { ca: target.ca } : {}),
+      ...(target.localAddress ? { localAddress: target.localAddress } : {}),
     });
     const graded = grade(
       built.expect,

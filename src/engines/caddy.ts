@@ -1,0 +1,75 @@
+/**
+ * Caddy from a scenario: a Caddyfile with the admin endpoint and automatic HTTPS off, the run's certificate when TLS
+ * is on, named `host` matchers routing to a reverse_proxy per app (round_robin or least_conn), Caddy's own
+ * X-Forwarded-* handling (it sets them by default) and header_up rules for the rest. Run with `caddy run`, its
+ * state kept in the run's folder.
+ */
+import { join } from "node:path";
+import { CLIENT_FORWARDING_FIELDS, splitHostPatterns, type EngineDriver, type EngineSpec } from "./types.js";
+
+function hostMatcher(hosts: readonly string[]): string | null {
+  const { exact, suffixes, any } = splitHostPatterns(hosts);
+  if (any) return null;
+  return [...exact, ...suffixes.map((s) => `*.${s}`)].join(" ");
+}
+
+function reverseProxy(spec: EngineSpec, index: number): string {
+  const route = spec.routes[index]!;
+  const lines = [`lb_policy ${spec.balancing === "least-pending" ? "least_conn" : "round_robin"}`];
+  if (!spec.preserveHost) lines.push("header_up Host {upstream_hostport}");
+  if (spec.stripClientForwarded) {
+    for (const field of CLIENT_FORWARDING_FIELDS) if (!["X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host"].includes(field)) lines.push(`header_up -${field}`);
+    // Caddy passes underscore names on; some frameworks read X_Forwarded_Host as the dashed name.
+    for (const field of CLIENT_FORWARDING_FIELDS) if (field.includes("-")) lines.push(`header_up -${field.replace(/-/g, "_")}`);
+  }
+  if (spec.forwardedFor === "append") lines.push("header_up X-Forwarded-For {http.request.header.X-Forwarded-For}, {http.request.remote.host}");
+  if (spec.forwarded) lines.push('header_up Forwarded "for={http.request.remote.host};proto={http.request.scheme};host=\\"{http.request.host}\\""');
+  const transport = [`response_header_timeout ${spec.upstreamTimeoutMs}ms`, "keepalive 60s"];
+  if (spec.tls?.reencrypt) transport.push(`tls_trusted_ca_certs ${spec.tls.caFile}`, "tls_server_name localhost");
+  lines.push(`transport http {\n${transport.map((line) => `        ${line}`).join("\n")}\n      }`);
+  const scheme = spec.tls?.reencrypt ? "https://" : "";
+  return `reverse_proxy ${route.upstreams.map((u) => `${scheme}${u.host}:${u.port}`).join(" ")} {\n${lines.map((line) => `      ${line}`).join("\n")}\n    }`;
+}
+
+export const caddy: EngineDriver = {
+  name: "caddy",
+  binary: "caddy",
+  install: "apt-get install caddy",
+  versionArgs: ["version"],
+  // Caddy 2.6's http transport cannot choose the local address: its connections come from 127.0.0.1.
+  bindsSourceAddress: false,
+  configure(spec) {
+    const scheme = spec.tls?.terminate ? "https" : "http";
+    const handles: string[] = [];
+    spec.routes.forEach((route, i) => {
+      const matcher = hostMatcher(route.hosts);
+      if (i > 0 && matcher) handles.push(`  @app_${i} host ${matcher}\n  handle @app_${i} {\n    ${reverseProxy(spec, i)}\n  }`);
+    });
+    if (spec.allowedHosts) {
+      const matcher = hostMatcher(spec.allowedHosts);
+      if (matcher) handles.push(`  @allowed host ${matcher}\n  handle @allowed {\n    ${reverseProxy(spec, 0)}\n  }`, '  handle {\n    respond "Misdirected Request" 421\n  }');
+      else handles.push(`  handle {\n    ${reverseProxy(spec, 0)}\n  }`);
+    } else handles.push(`  handle {\n    ${reverseProxy(spec, 0)}\n  }`);
+    const text = [
+      "# Written by edgebench from the scenario; Caddy runs it with `caddy run --adapter caddyfile`.",
+      "{",
+      "  admin off",
+      "  auto_https off",
+      `  storage file_system ${join(spec.dir, "caddy-data")}`,
+      "  default_sni localhost",
+      `  servers {\n    max_header_size 32kb\n  }`,
+      "}",
+      // No host in the site address: Caddy would otherwise only answer requests whose Host is that address.
+      `${scheme}://:${spec.listen.port} {`,
+      `  bind ${spec.listen.host}`,
+      ...(spec.tls?.terminate ? [`  tls ${spec.tls.certFile} ${spec.tls.keyFile}`] : []),
+      `  request_body {\n    max_size ${spec.maxRequestBodyBytes}\n  }`,
+      ...handles,
+      "}",
+      "",
+    ].join("\n");
+    return { file: "Caddyfile", text };
+  },
+  runArgs: (_spec, configFile) => ["run", "--adapter", "caddyfile", "--config", configFile],
+  env: (spec) => ({ XDG_DATA_HOME: join(spec.dir, "caddy-data"), XDG_CONFIG_HOME: join(spec.dir, "caddy-config"), HOME: spec.dir }),
+};

@@ -1,0 +1,88 @@
+/**
+ * HAProxy from a scenario: one thread, an HTTP frontend that routes by Host to a backend per app (keep-alive reuse,
+ * round robin or leastconn, source address set), forwarding headers with `option forwardfor` and http-request
+ * rules, the optional allowlist as a 421 `http-request return`. Run in the foreground with `-db -f FILE`.
+ */
+import { join } from "node:path";
+import { CLIENT_FORWARDING_FIELDS, splitHostPatterns, type EngineDriver, type EngineSpec } from "./types.js";
+
+/** An ACL condition matching a Host (port removed, lower case) against HostFiltering patterns. */
+function hostAcl(name: string, hosts: readonly string[]): string[] {
+  const { exact, suffixes, any } = splitHostPatterns(hosts);
+  if (any) return [`  acl ${name} always_true`];
+  const lines: string[] = [];
+  if (exact.length > 0) lines.push(`  acl ${name} req.hdr(host),field(1,:),lower -m str ${exact.join(" ")}`);
+  if (suffixes.length > 0) lines.push(`  acl ${name} req.hdr(host),field(1,:),lower -m end ${suffixes.map((s) => `.${s}`).join(" ")}`);
+  if (lines.length === 0) lines.push(`  acl ${name} always_false`);
+  return lines;
+}
+
+function backend(spec: EngineSpec, index: number): string {
+  const route = spec.routes[index]!;
+  const ssl = spec.tls?.reencrypt ? ` ssl verify required ca-file ${join(spec.dir, "ca.crt")} sni str(localhost)` : "";
+  const lines = [
+    `backend app_${index}`,
+    `  balance ${spec.balancing === "least-pending" ? "leastconn" : "roundrobin"}`,
+    `  source ${spec.sourceAddress}`,
+    "  http-reuse always",
+  ];
+  if (!spec.preserveHost) lines.push(`  http-request set-header Host ${route.upstreams[0]!.host}:${route.upstreams[0]!.port}`);
+  route.upstreams.forEach((u, i) => lines.push(`  server s${i} ${u.host}:${u.port}${ssl}`));
+  return lines.join("\n");
+}
+
+export const haproxy: EngineDriver = {
+  name: "haproxy",
+  binary: "haproxy",
+  install: "apt-get install haproxy",
+  versionArgs: ["-v"],
+  bindsSourceAddress: true,
+  configure(spec) {
+    const bind = `  bind ${spec.listen.host}:${spec.listen.port}${spec.tls?.terminate ? ` ssl crt ${join(spec.dir, "server.pem")}` : ""}`;
+    const frontend = ["frontend public", bind];
+    if (spec.allowedHosts) {
+      frontend.push(...hostAcl("allowed_host", spec.allowedHosts));
+      frontend.push('  http-request return status 421 content-type text/plain string "Misdirected Request" unless allowed_host');
+    }
+    if (spec.stripClientForwarded) {
+      // Underscore variants (X_Forwarded_Host) too: some frameworks read them as the dashed names.
+      frontend.push("  http-request del-header _ -m sub");
+      for (const field of CLIENT_FORWARDING_FIELDS) if (field !== "X-Forwarded-For" || spec.forwardedFor === "replace") frontend.push(`  http-request del-header ${field}`);
+    } else if (spec.forwardedFor === "replace") frontend.push("  http-request del-header X-Forwarded-For");
+    // option forwardfor adds the peer; with the client's field kept, HAProxy adds its own line after it.
+    frontend.push("  option forwardfor");
+    if (spec.stripClientForwarded) {
+      frontend.push("  http-request set-header X-Forwarded-Proto https if { ssl_fc }", "  http-request set-header X-Forwarded-Proto http unless { ssl_fc }");
+      frontend.push("  http-request set-header X-Forwarded-Host %[req.hdr(host)] if { req.hdr(host) -m found }");
+    }
+    // HAProxy 2.6 has no `option forwarded` (2.7 added it): the field is written by hand.
+    if (spec.forwarded) frontend.push('  http-request set-header Forwarded "for=%[src];proto=%[ssl_fc,iif(https,http)];host=\\"%[req.hdr(host)]\\""');
+    frontend.push(`  http-request deny deny_status 413 if { req.hdr_val(content-length) gt ${spec.maxRequestBodyBytes} }`);
+    spec.routes.forEach((route, i) => {
+      if (i === 0) return;
+      frontend.push(...hostAcl(`route_${i}`, route.hosts), `  use_backend app_${i} if route_${i}`);
+    });
+    frontend.push("  default_backend app_0");
+    const text = [
+      "# Written by edgebench from the scenario; HAProxy runs it in the foreground (-db).",
+      "global",
+      "  nbthread 1",
+      "  maxconn 8192",
+      "  log stderr format raw local0 warning",
+      "defaults",
+      "  mode http",
+      "  log global",
+      "  option http-keep-alive",
+      "  timeout connect 5s",
+      "  timeout client 60s",
+      `  timeout server ${spec.upstreamTimeoutMs}ms`,
+      "  timeout http-request 30s",
+      "  timeout http-keep-alive 60s",
+      frontend.join("\n"),
+      ...spec.routes.map((_, i) => backend(spec, i)),
+      "",
+    ].join("\n");
+    return { file: "haproxy.cfg", text };
+  },
+  runArgs: (_spec, configFile) => ["-db", "-f", configFile],
+};

@@ -1,0 +1,99 @@
+/**
+ * nginx from a scenario: one worker (the builtin proxy is one thread too), upstream blocks with keep-alive, a server
+ * block per app routed by server_name, forwarding headers set the way nginx's documentation does it, and the
+ * optional allowlist as a default server answering 421. Run with `-p DIR -c nginx.conf`, `daemon off`.
+ */
+import { join } from "node:path";
+import { CLIENT_FORWARDING_FIELDS, splitHostPatterns, type EngineDriver, type EngineSpec } from "./types.js";
+
+const quote = (text: string): string => `"${text.replace(/["\\]/g, "\\$&")}"`;
+
+function serverNames(hosts: readonly string[]): string[] {
+  const { exact, suffixes } = splitHostPatterns(hosts);
+  return [...exact, ...suffixes.map((suffix) => `*.${suffix}`)];
+}
+
+function location(spec: EngineSpec, index: number): string {
+  const route = spec.routes[index]!;
+  const scheme = spec.tls?.reencrypt ? "https" : "http";
+  const lines = [`proxy_pass ${scheme}://app_${index};`, `proxy_set_header Connection "";`];
+  // preserveHost: the client's Host as sent ($http_host); otherwise the first instance's address.
+  lines.push(`proxy_set_header Host ${spec.preserveHost ? "$http_host" : `${route.upstreams[0]!.host}:${route.upstreams[0]!.port}`};`);
+  lines.push(`proxy_set_header X-Forwarded-For ${spec.forwardedFor === "append" ? "$proxy_add_x_forwarded_for" : "$remote_addr"};`);
+  if (spec.stripClientForwarded) {
+    lines.push("proxy_set_header X-Forwarded-Proto $scheme;", "proxy_set_header X-Forwarded-Host $host;");
+    for (const field of CLIENT_FORWARDING_FIELDS) {
+      if (!["X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded"].includes(field)) lines.push(`proxy_set_header ${field} "";`);
+    }
+  }
+  if (spec.forwarded) lines.push(`proxy_set_header Forwarded "for=$remote_addr;proto=$scheme;host=\\"$host\\"";`);
+  else if (spec.stripClientForwarded) lines.push(`proxy_set_header Forwarded "";`);
+  if (spec.tls?.reencrypt) {
+    lines.push(`proxy_ssl_trusted_certificate ${spec.tls.caFile};`, "proxy_ssl_verify on;", "proxy_ssl_name localhost;", "proxy_ssl_server_name on;");
+  }
+  return `    location / {\n${lines.map((line) => `      ${line}`).join("\n")}\n    }`;
+}
+
+export const nginx: EngineDriver = {
+  name: "nginx",
+  binary: "nginx",
+  install: "apt-get install nginx",
+  versionArgs: ["-v"],
+  bindsSourceAddress: true,
+  configure(spec) {
+    const listen = `${spec.listen.host}:${spec.listen.port}${spec.tls?.terminate ? " ssl" : ""}`;
+    const tls = spec.tls?.terminate ? [`    ssl_certificate ${spec.tls.certFile};`, `    ssl_certificate_key ${spec.tls.keyFile};`] : [];
+    const upstreams = spec.routes.map(
+      (route, i) =>
+        `  upstream app_${i} {\n${spec.balancing === "least-pending" ? "    least_conn;\n" : ""}${route.upstreams.map((u) => `    server ${u.host}:${u.port};`).join("\n")}\n    keepalive 64;\n  }`,
+    );
+    const servers = spec.routes.map((route, i) => {
+      const names = serverNames(route.hosts);
+      // Without an allowlist the first app takes every unmatched host, as the builtin proxy routes them.
+      const isDefault = i === 0 && !spec.allowedHosts;
+      return [
+        "  server {",
+        `    listen ${listen}${isDefault ? " default_server" : ""};`,
+        `    server_name ${names.length > 0 ? names.join(" ") : '""'};`,
+        ...tls,
+        location(spec, i),
+        "  }",
+      ].join("\n");
+    });
+    if (spec.allowedHosts) {
+      // Allowed hosts no app lists go to the first app; everything else meets the catch-all 421.
+      const listed = new Set(spec.routes.flatMap((route) => serverNames(route.hosts)));
+      const extra = serverNames(spec.allowedHosts).filter((name) => !listed.has(name));
+      if (extra.length > 0) servers.push(["  server {", `    listen ${listen};`, `    server_name ${extra.join(" ")};`, ...tls, location(spec, 0), "  }"].join("\n"));
+      servers.push(["  server {", `    listen ${listen} default_server;`, '    server_name "";', ...tls, "    return 421;", "  }"].join("\n"));
+    }
+    const temp = (name: string): string => `  ${name}_temp_path ${quote(join(spec.dir, `${name}-temp`))};`;
+    const text = [
+      "# Written by edgebench from the scenario; nginx runs it in the foreground with -p and -c.",
+      "daemon off;",
+      "worker_processes 1;",
+      `pid ${quote(join(spec.dir, "nginx.pid"))};`,
+      `error_log ${quote(join(spec.dir, "error.log"))} warn;`,
+      "events { worker_connections 4096; }",
+      "http {",
+      "  access_log off;",
+      temp("client_body"),
+      temp("proxy"),
+      temp("fastcgi"),
+      temp("uwsgi"),
+      temp("scgi"),
+      `  client_max_body_size ${spec.maxRequestBodyBytes};`,
+      "  proxy_http_version 1.1;",
+      `  proxy_bind ${spec.sourceAddress};`,
+      `  proxy_connect_timeout ${Math.max(1, Math.ceil(Math.min(spec.upstreamTimeoutMs, 10_000) / 1000))}s;`,
+      `  proxy_read_timeout ${spec.upstreamTimeoutMs}ms;`,
+      `  proxy_send_timeout ${spec.upstreamTimeoutMs}ms;`,
+      ...upstreams,
+      ...servers,
+      "}",
+      "",
+    ].join("\n");
+    return { file: "nginx.conf", text };
+  },
+  runArgs: (spec, configFile) => ["-p", spec.dir, "-c", configFile, "-e", join(spec.dir, "error.log")],
+};

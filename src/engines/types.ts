@@ -1,0 +1,81 @@
+/** What a reverse-proxy engine is given (the scenario's proxy, resolved to addresses) and how it is driven. */
+
+export const ENGINE_NAMES = ["builtin", "nginx", "haproxy", "caddy"] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+export type ExternalEngineName = Exclude<EngineName, "builtin">;
+
+export interface EngineRoute {
+  /** Host patterns (HostFiltering syntax: exact, `*.example.com`, or `*`). */
+  hosts: string[];
+  /** Instances as host:port on loopback. */
+  upstreams: Array<{ host: string; port: number }>;
+}
+
+/** The proxy a scenario asks for, with every address known: what an engine's configuration is written from. */
+export interface EngineSpec {
+  listen: { host: string; port: number };
+  routes: EngineRoute[];
+  preserveHost: boolean;
+  forwardedFor: "append" | "replace";
+  forwarded: boolean;
+  stripClientForwarded: boolean;
+  /** Other hosts get 421; null: no list. */
+  allowedHosts: string[] | null;
+  upstreamTimeoutMs: number;
+  balancing: "round-robin" | "least-pending";
+  maxRequestBodyBytes: number;
+  /** Files of the run's certificates, when TLS is on. */
+  tls: { certFile: string; keyFile: string; caFile: string; terminate: boolean; reencrypt: boolean } | null;
+  /** Local address of connections to the apps (so they can tell their proxy apart). */
+  sourceAddress: string;
+  /** The folder the configuration, logs and state live in. */
+  dir: string;
+}
+
+export interface EngineDriver {
+  name: ExternalEngineName;
+  /** The executable, looked up on PATH. */
+  binary: string;
+  /** What installs it on Debian. */
+  install: string;
+  /** Arguments that print the version (on stdout or stderr). */
+  versionArgs: string[];
+  /** Whether its configuration can choose the local address of upstream connections. */
+  bindsSourceAddress: boolean;
+  /** The configuration file's name and text. */
+  configure(spec: EngineSpec): { file: string; text: string };
+  /** Arguments that run it in the foreground with that file. */
+  runArgs(spec: EngineSpec, configFile: string): string[];
+  /** Extra environment (private state folders). */
+  env?(spec: EngineSpec): Record<string, string>;
+}
+
+/** Patterns in HostFiltering syntax split for engines: exact names, `*.suffix` wildcards, and whether `*` was given. */
+export function splitHostPatterns(hosts: readonly string[]): { exact: string[]; suffixes: string[]; any: boolean } {
+  const exact: string[] = [];
+  const suffixes: string[] = [];
+  let any = false;
+  for (const host of hosts) {
+    if (host === "*") any = true;
+    else if (host.startsWith("*.")) suffixes.push(host.slice(2).toLowerCase());
+    else exact.push(host.toLowerCase());
+  }
+  return { exact, suffixes, any };
+}
+
+/** Client-sent fields a first hop strips (the same list the builtin proxy uses), by engine-neutral name. */
+export const CLIENT_FORWARDING_FIELDS = [
+  "X-Forwarded-For",
+  "X-Forwarded-Host",
+  "X-Forwarded-Proto",
+  "X-Forwarded-Prefix",
+  "X-Forwarded-Port",
+  "X-Forwarded-Server",
+  "Forwarded",
+  "X-Real-IP",
+  "X-Host",
+  "X-HTTP-Host-Override",
+  "X-Original-Host",
+  "X-Original-For",
+  "X-Original-Proto",
+] as const;
