@@ -44,7 +44,9 @@ function addRunOptions(command: Command, withLoad: boolean): Command {
     .option("--probe <ids>", "only these probes, comma-separated or repeated (see list-probes)", collect, [])
     .option("--skip-probe <ids>", "not these probes", collect, [])
     .option("--category <names>", "only these probe categories: rfc-conformance, allowlist, spoofing, smuggling-adjacent, robustness", collect, [])
-    .addOption(new Option("--profile <name>", "rules where the RFCs leave a choice (replaces the scenario's)").choices(["aspnetcore", "strict"]));
+    .addOption(new Option("--profile <name>", "rules where the RFCs leave a choice (replaces the scenario's)").choices(["aspnetcore", "strict"]))
+    .option("--engine <names>", "run once per proxy engine and put them side by side: builtin, nginx, haproxy, caddy (comma-separated)")
+    .option("--engine-config <file>", "your own nginx/HAProxy/Caddy configuration, with {{LISTEN}} and {{UPSTREAM_0}} placeholders (see README)");
   if (withLoad) {
     command
       .option("-d, --duration <time>", "length of each measured round per topology (overrides the scenario)", durationOption)

@@ -42,8 +42,9 @@ export class EngineMissingError extends Error {
 export function engineVersion(driver: EngineDriver): string | null {
   const result = spawnSync(driver.binary, driver.versionArgs, { encoding: "utf8", timeout: 5000 });
   if (result.error) return null;
-  const text = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim().split("\n")[0] ?? "";
-  return text.length > 0 ? text : driver.binary;
+  const line = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim().split("\n")[0] ?? "";
+  // "nginx version: nginx/1.22.1", "HAProxy version 2.6.12-1+deb12u4 2026/10/17 …", "v2.6.2 h1:…": the number.
+  return /\d+\.\d+[\w.+~-]*/.exec(line)?.[0] ?? (line || "unknown");
 }
 
 /** A free port on host: bound and released at once (the engine binds it next; a clash is retried). */

@@ -20,13 +20,19 @@ function hostPort(url: string): { host: string; port: number } {
   return { host: parsed.hostname, port: Number(parsed.port) };
 }
 
+/** What every proxy engine is told of the scenario's proxy, the builtin one included. */
+export function proxyBehaviour(scenario: Scenario) {
+  const { preserveHost, forwardedFor, forwarded, stripClientForwarded, allowedHosts, upstreamTimeoutMs, balancing, maxRequestBodyBytes } = scenario.proxy;
+  return { preserveHost, forwardedFor, forwarded, stripClientForwarded, allowedHosts, upstreamTimeoutMs, balancing, maxRequestBodyBytes };
+}
+
 export async function startEngineProxy(driver: EngineDriver, scenario: Scenario, upstreams: string[][], certificates: RunCertificates | null): Promise<IsolatedServer> {
   const folder = await engineFolder(driver.name);
   const files: Record<string, string> = certificates
     ? {
         "server.crt": certificates.server.cert,
         "server.key": certificates.server.key,
-        "server.pem": `${certificates.server.cert}${certificates.server.key}`,
+        "server.pem": `${certificates.server.cert.trimEnd()}\n${certificates.server.key.trimEnd()}\n`,
         "ca.crt": certificates.ca,
       }
     : {};
@@ -36,14 +42,7 @@ export async function startEngineProxy(driver: EngineDriver, scenario: Scenario,
     const spec: EngineSpec = {
       listen: { host: LOOPBACK, port: scenario.proxy.port ?? (await freePort(LOOPBACK)) },
       routes: scenario.apps.map((app, i) => ({ hosts: app.allowedHosts, upstreams: upstreams[i]!.map(hostPort) })),
-      preserveHost: scenario.proxy.preserveHost,
-      forwardedFor: scenario.proxy.forwardedFor,
-      forwarded: scenario.proxy.forwarded,
-      stripClientForwarded: scenario.proxy.stripClientForwarded,
-      allowedHosts: scenario.proxy.allowedHosts,
-      upstreamTimeoutMs: scenario.proxy.upstreamTimeoutMs,
-      balancing: scenario.proxy.balancing,
-      maxRequestBodyBytes: scenario.proxy.maxRequestBodyBytes,
+      ...proxyBehaviour(scenario),
       tls: certificates
         ? {
             certFile: `${folder.dir}/server.crt`,

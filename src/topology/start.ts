@@ -9,7 +9,7 @@ import type { AppConfig, HopShape, Scenario, TopologyKind } from "../scenario/ty
 import type { TlsIdentity } from "../http1/connection.js";
 import { createRunCertificates } from "../tls/certificates.js";
 import { ENGINE_DRIVERS } from "../engines/start-engine.js";
-import { startEngineProxy } from "./engine-proxy.js";
+import { proxyBehaviour, startEngineProxy } from "./engine-proxy.js";
 import { VERSION } from "../version.js";
 
 import { PROXY_SOURCE_ADDRESS } from "./source-address.js";
@@ -143,24 +143,17 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
         driver
           ? startEngineProxy(driver, scenario, upstreams, certificates)
           : start({
-          kind: "proxy",
-          options: {
-            routes: scenario.apps.map((app, i) => ({ hosts: app.allowedHosts, upstreams: upstreams[i]! })),
-            preserveHost: scenario.proxy.preserveHost,
-            forwardedFor: scenario.proxy.forwardedFor,
-            forwarded: scenario.proxy.forwarded,
-            stripClientForwarded: scenario.proxy.stripClientForwarded,
-            allowedHosts: scenario.proxy.allowedHosts,
-            upstreamTimeoutMs: scenario.proxy.upstreamTimeoutMs,
-            balancing: scenario.proxy.balancing,
-            maxRequestBodyBytes: scenario.proxy.maxRequestBodyBytes,
-            maxResponseBodyBytes: scenario.proxy.maxResponseBodyBytes,
-            ...(certificates ? { tls: certificates.server, upstreamCa: certificates.ca } : {}),
-            sourceAddress: PROXY_SOURCE_ADDRESS,
-            host: LOOPBACK,
-            port: scenario.proxy.port ?? 0,
-          },
-        }),
+              kind: "proxy",
+              options: {
+                routes: scenario.apps.map((app, i) => ({ hosts: app.allowedHosts, upstreams: upstreams[i]! })),
+                ...proxyBehaviour(scenario),
+                maxResponseBodyBytes: scenario.proxy.maxResponseBodyBytes,
+                ...(certificates ? { tls: certificates.server, upstreamCa: certificates.ca } : {}),
+                sourceAddress: PROXY_SOURCE_ADDRESS,
+                host: LOOPBACK,
+                port: scenario.proxy.port ?? 0,
+              },
+            }),
       );
       engine = proxy.engine ?? { name: "builtin", version: VERSION };
       labelled.unshift({ label: "proxy", server: proxy });

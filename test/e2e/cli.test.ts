@@ -1,6 +1,6 @@
 /** The built CLI as a user runs it: stdout, stderr and the exit code. */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +13,7 @@ import { seededRandom } from "../../src/runners/load/stats.js";
 import { mutate } from "../helpers/mutate.js";
 import { assertValidRunResult } from "../helpers/result-schema.js";
 import { assertSnapshot } from "../helpers/snapshot.js";
+import { ENGINE_DRIVERS, engineVersion } from "../../src/engines/start-engine.js";
 
 interface Outcome {
   code: number | null;
@@ -288,6 +289,22 @@ describe("edgebench CLI", () => {
     const missing = await cli(["report", join(work, "nope.json")]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /nope\.json: no such file/);
+  });
+
+  it("puts proxy engines side by side, and stops every engine process on Ctrl-C", { skip: engineVersion(ENGINE_DRIVERS.nginx) === null ? "nginx is not installed (apt-get install nginx)" : false }, async () => {
+    const sideBySide = await cli(["probe", "-q", "--engine", "builtin,nginx", "scenarios/default.yaml"]);
+    assert.equal(sideBySide.code, 1, sideBySide.stderr);
+    assert.match(sideBySide.stdout, /scenario default · 2 proxy engines side by side/);
+    assert.match(sideBySide.stdout, /absolute-form-target-disallowed\s+✓ 400\s+✓ 400\s+✗ 200/);
+    assert.match(sideBySide.stdout, /PASS builtin\nFAIL nginx · 1 problem/);
+    const unknown = await cli(["probe", "--engine", "apache"]);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown engine 'apache'; choose from builtin, nginx, haproxy, caddy/);
+    const interrupted = await cli(["bench", "-q", "--engine", "nginx", "--rounds", "200", `${FIXTURES}scenarios/valid-tiny-load.yaml`], { signals: [{ afterMs: 2500, signal: "SIGINT" }] });
+    assert.equal(interrupted.code, 130, interrupted.stderr);
+    assert.ok(interrupted.exitedAt - interrupted.signalledAt! < 2000);
+    const left = spawnSync("pgrep", ["-f", "edgebench-nginx-"], { encoding: "utf8" });
+    assert.equal(left.stdout.trim(), "", "an nginx started by edgebench is still running");
   });
 
   it("lists the probe catalog", async () => {

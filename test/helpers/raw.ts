@@ -12,3 +12,11 @@ export function appJson(response: RawResponse | undefined): Record<string, any> 
   if (!response) throw new Error("no response");
   return JSON.parse(response.body.toString("utf8")) as Record<string, any>;
 }
+
+/**
+ * One request to 127.0.0.1:port that waits for its answer without half-closing first: real proxies (nginx, Go's
+ * Caddy) drop a request whose client has half-closed.
+ */
+export function ask(port: number, text: string): Promise<RawExchange> {
+  return sendRaw(Buffer.from(text, "latin1"), { host: "127.0.0.1", port, timeoutMs: 3000, expectResponses: 1 });
+}

@@ -11,6 +11,7 @@ import type { Scenario } from "../../scenario/types.js";
 import { createProgress } from "../../ui/progress.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { scenarioPaths } from "../scenarios.js";
+import { parseEngineList, scenariosPerEngine } from "../../engines/per-engine.js";
 import { writeReports } from "../write-reports.js";
 
 export interface ExecuteOptions {
@@ -32,6 +33,8 @@ export interface ExecuteOptions {
   rounds?: number;
   connections?: number;
   rate?: number;
+  engine?: string;
+  engineConfig?: string;
 }
 
 export interface Mode {
@@ -61,7 +64,15 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
   if (options.target && files.length > 0) throw new TargetError("give either scenario files or --target, not both");
   // Every file is validated before anything starts, so a typo in the third file does not waste two runs.
   const scenarios: Scenario[] = [];
-  if (!options.target) for (const path of scenarioPaths(files)) scenarios.push(applyOverrides(await loadScenario(path), options));
+  const skippedEngines = new Map<Scenario, string[]>();
+  const engines = options.engine ? parseEngineList(options.engine) : null;
+  if (!options.target) {
+    for (const path of scenarioPaths(files)) {
+      const perEngine = scenariosPerEngine(applyOverrides(await loadScenario(path), options), engines, options.engineConfig ?? null);
+      for (const scenario of perEngine.scenarios) skippedEngines.set(scenario, perEngine.skipped);
+      scenarios.push(...perEngine.scenarios);
+    }
+  }
   const policyHosts = options.target
     ? options.allowedHosts
       ? options.allowedHosts.split(/[,;]/).map((host) => host.trim()).filter(Boolean)
@@ -104,8 +115,11 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
         }),
       );
     }
-    const run = (scenario: Scenario): Promise<RunResult> =>
-      runScenario(scenario, { load: mode.load, probes: mode.probes, catalog, thresholds, signal: controller.signal, onEvent: progress.listener });
+    const run = async (scenario: Scenario): Promise<RunResult> => {
+      const result = await runScenario(scenario, { load: mode.load, probes: mode.probes, catalog, thresholds, signal: controller.signal, onEvent: progress.listener });
+      result.warnings.push(...(skippedEngines.get(scenario) ?? []));
+      return result;
+    };
     if (!mode.load) {
       // Without load nothing is measured against the clock: scenarios are probed side by side.
       results.push(...(await Promise.all(scenarios.map(run))));

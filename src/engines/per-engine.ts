@@ -1,0 +1,56 @@
+/**
+ * `--engine nginx,haproxy,caddy,builtin`: the same scenario once per engine, so they can be put side by side.
+ * An engine that is not installed is left out with the command that installs it; only a scenario that itself names
+ * that engine (no --engine given) fails for want of it.
+ */
+import { resolve } from "node:path";
+import type { Scenario } from "../scenario/types.js";
+import { ENGINE_DRIVERS, engineVersion } from "./start-engine.js";
+import { ENGINE_NAMES, type EngineName } from "./types.js";
+
+export class EngineSelectionError extends Error {
+  readonly code = "ERR_ENGINE_SELECTION";
+  constructor(message: string) {
+    super(message);
+    this.name = "EngineSelectionError";
+  }
+}
+
+export function parseEngineList(text: string): EngineName[] {
+  const names = text.split(",").map((name) => name.trim().toLowerCase()).filter(Boolean);
+  if (names.length === 0) throw new EngineSelectionError(`--engine needs one or more of ${ENGINE_NAMES.join(", ")}`);
+  for (const name of names) {
+    if (!(ENGINE_NAMES as readonly string[]).includes(name)) throw new EngineSelectionError(`unknown engine '${name}'; choose from ${ENGINE_NAMES.join(", ")}`);
+  }
+  return [...new Set(names)] as EngineName[];
+}
+
+export interface PerEngine {
+  scenarios: Scenario[];
+  /** One line per engine left out: what is missing and how to install it. */
+  skipped: string[];
+}
+
+export function scenariosPerEngine(scenario: Scenario, engines: readonly EngineName[] | null, engineConfig: string | null): PerEngine {
+  const chosen = engines ?? [scenario.proxy.engine];
+  const external = chosen.filter((name) => name !== "builtin");
+  if (engineConfig && external.length !== 1) {
+    throw new EngineSelectionError(`--engine-config is one engine's configuration: choose exactly one of nginx, haproxy, caddy (found ${external.length ? external.join(", ") : "none"})`);
+  }
+  const scenarios: Scenario[] = [];
+  const skipped: string[] = [];
+  for (const name of chosen) {
+    if (name !== "builtin" && engineVersion(ENGINE_DRIVERS[name]) === null) {
+      const line = `${name} is not installed (${ENGINE_DRIVERS[name].install})`;
+      // The scenario itself asks for it: nothing it describes can run.
+      if (!engines) throw new EngineSelectionError(`${scenario.file ?? scenario.name}: proxy.engine is ${name}, but ${line}`);
+      skipped.push(`engine ${name} skipped: ${line}`);
+      continue;
+    }
+    scenarios.push({
+      ...scenario,
+      proxy: { ...scenario.proxy, engine: name, engineConfig: name !== "builtin" && engineConfig ? resolve(engineConfig) : name === "builtin" ? null : scenario.proxy.engineConfig },
+    });
+  }
+  return { scenarios, skipped };
+}
