@@ -14,11 +14,14 @@ import { startTopology } from "../src/topology/start.js";
 import { median } from "../src/runners/load/stats.js";
 import { loadScenario } from "../src/scenario/load.js";
 import type { BenchServerSpec } from "./server-process.js";
+import { compareProxies } from "./proxies.js";
 
 const ROOT = new URL("../../", import.meta.url);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 2000);
 const RSS_MS = Number(process.env.BENCH_RSS_MS ?? 60_000);
+/** The moderate fixed rate at which each proxy's added p50 is measured. */
+const PROXY_RATE = Number(process.env.BENCH_PROXY_RATE ?? 2000);
 const CORES = availableParallelism();
 const PIN = CORES > 1 && spawnSync("taskset", ["-V"], { stdio: "ignore" }).status === 0;
 
@@ -118,6 +121,13 @@ async function main(): Promise<void> {
   const figures: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, rounds: ROUNDS, roundMs: ROUND_MS };
   const line = (text: string): void => void process.stdout.write(`${text}\n`);
 
+  // Proxies first: the builtin proxy and the real ones in front of the same app (`--only proxies` runs just this).
+  figures.proxies = await compareProxies(ROUNDS, ROUND_MS, PROXY_RATE, line);
+  if (process.argv.includes("--only") && process.argv[process.argv.indexOf("--only") + 1] === "proxies") {
+    writeFileSync(new URL("bench/proxies-results.json", ROOT), `${JSON.stringify(figures, null, 2)}\n`);
+    line("wrote bench/proxies-results.json");
+    return;
+  }
   if (PIN) spawnSync("taskset", ["-pc", `0-${CORES - 2}`, String(process.pid)], { stdio: "ignore" });
   line(`edgebench bench · ${ROUNDS} alternating rounds × ${ROUND_MS} ms, 10 connections, Node ${process.version}${PIN ? ", servers pinned to their own core" : ""}`);
   const forwarded = { forwardedHeaders: ["XForwardedFor", "XForwardedProto", "XForwardedHost"] as Array<"XForwardedFor" | "XForwardedProto" | "XForwardedHost"> };

@@ -1,0 +1,124 @@
+/**
+ * The builtin proxy against nginx, HAProxy and Caddy in front of the same app, in the same run: throughput in
+ * closed-model rounds (every target once per round, shuffled), and the p50 each adds over the bare app at a fixed,
+ * moderate rate (open model, so queueing does not hide the hop's cost). Ratios to nginx; engines that are not
+ * installed are skipped with the command that installs them.
+ */
+import { engineFolder, ENGINE_DRIVERS, engineVersion, freePort, startEngine } from "../src/engines/start-engine.js";
+import type { EngineSpec, ExternalEngineName } from "../src/engines/types.js";
+import { summarize } from "../src/runners/load/histogram.js";
+import { httpSender, runOpenLoad } from "../src/runners/load/open-model.js";
+import { runLoad } from "../src/runners/load/run-load.js";
+import { median, seededRandom } from "../src/runners/load/stats.js";
+import { startIsolated } from "../src/servers/isolated.js";
+import { PROXY_SOURCE_ADDRESS } from "../src/topology/source-address.js";
+
+interface Target {
+  name: string;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface ProxyFigures {
+  rate: number;
+  engines: Record<string, { version: string; rps: number; p50Us: number; addedP50Us: number; rpsVsNginx: number | null; addedP50VsNginx: number | null }>;
+  skipped: string[];
+  goals: { builtinThroughputVsNginx: number; builtinAddedP50VsNginx: number };
+}
+
+const HOST = "app.example.com";
+
+function spec(engine: ExternalEngineName, port: number, appPort: number, dir: string): EngineSpec {
+  return {
+    listen: { host: "127.0.0.1", port },
+    routes: [{ hosts: [HOST], upstreams: [{ host: "127.0.0.1", port: appPort }] }],
+    preserveHost: true,
+    forwardedFor: "replace",
+    forwarded: false,
+    stripClientForwarded: true,
+    allowedHosts: null,
+    upstreamTimeoutMs: 30_000,
+    balancing: "round-robin",
+    maxRequestBodyBytes: 10 * 1024 * 1024,
+    tls: null,
+    sourceAddress: engine === "caddy" ? "127.0.0.1" : PROXY_SOURCE_ADDRESS,
+    dir,
+  };
+}
+
+function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
+
+export async function compareProxies(rounds: number, roundMs: number, rate: number, line: (text: string) => void): Promise<ProxyFigures> {
+  const app = await startIsolated({ kind: "app", options: { name: "web", allowedHosts: [HOST], proxyAddresses: [PROXY_SOURCE_ADDRESS, "127.0.0.1"] } });
+  const targets: Target[] = [{ name: "edge", url: app.url, close: async () => {} }];
+  const versions: Record<string, string> = {};
+  const skipped: string[] = [];
+  try {
+    const builtin = await startIsolated({ kind: "proxy", options: { routes: [{ hosts: ["*"], upstreams: [app.url] }], sourceAddress: PROXY_SOURCE_ADDRESS } });
+    targets.push({ name: "builtin", url: builtin.url, close: () => builtin.close() });
+    versions.builtin = "edgebench";
+    for (const name of ["nginx", "haproxy", "caddy"] as const) {
+      const driver = ENGINE_DRIVERS[name];
+      if (engineVersion(driver) === null) {
+        skipped.push(`${name}: not installed (${driver.install})`);
+        continue;
+      }
+      const folder = await engineFolder(name);
+      const engine = await startEngine(driver, spec(name, await freePort("127.0.0.1"), app.port, folder.dir));
+      versions[name] = engine.version;
+      targets.push({ name, url: engine.url, close: async () => (await engine.close(), await folder.remove()) });
+    }
+    const random = seededRandom(42);
+    const closed = new Map<string, number[]>(targets.map((t) => [t.name, []]));
+    const p50 = new Map<string, number[]>(targets.map((t) => [t.name, []]));
+    for (const target of targets) await runLoad({ url: target.url, host: HOST, method: "GET", path: "/", body: null, connections: 10, pipelining: 1, durationMs: 500 });
+    for (let round = 0; round < rounds; round++) {
+      for (const target of shuffled(targets, random)) {
+        const run = await runLoad({ url: target.url, host: HOST, method: "GET", path: "/", body: null, connections: 10, pipelining: 1, durationMs: roundMs });
+        closed.get(target.name)!.push((run.ok2xx * 1000) / run.durationMs);
+        const sender = httpSender({ url: target.url, host: HOST, method: "GET", path: "/", body: null, connections: 32 });
+        try {
+          const open = await runOpenLoad({ rate, durationMs: roundMs, connections: 32 }, sender.send);
+          p50.get(target.name)!.push(summarize(open.histogram).p50Us);
+        } finally {
+          await sender.close();
+        }
+      }
+    }
+    const edgeP50 = p50.get("edge")!;
+    const engines: ProxyFigures["engines"] = {};
+    for (const target of targets.slice(1)) {
+      // Added latency paired by round: each round's p50 through the proxy minus the bare app's in that round.
+      const added = p50.get(target.name)!.map((value, i) => value - edgeP50[i]!);
+      engines[target.name] = { version: versions[target.name]!, rps: Math.round(median(closed.get(target.name)!)), p50Us: median(p50.get(target.name)!), addedP50Us: median(added), rpsVsNginx: null, addedP50VsNginx: null };
+    }
+    const nginx = engines.nginx;
+    for (const figures of Object.values(engines)) {
+      if (!nginx) break;
+      figures.rpsVsNginx = Math.round((figures.rps / nginx.rps) * 1000) / 1000;
+      figures.addedP50VsNginx = Math.round((figures.addedP50Us / nginx.addedP50Us) * 1000) / 1000;
+    }
+    line(`proxies in front of the same app: ${rounds} shuffled rounds × ${roundMs} ms, closed (10 connections) and open (${rate} req/s); edge ${Math.round(median(closed.get("edge")!))} req/s, p50 ${median(edgeP50)} µs`);
+    for (const [name, f] of Object.entries(engines)) {
+      line(
+        `  ${name.padEnd(8)} ${f.version.padEnd(18)} ${String(f.rps).padStart(6)} req/s${f.rpsVsNginx !== null ? ` ×${f.rpsVsNginx.toFixed(2)} of nginx` : ""}` +
+          `   adds p50 ${f.addedP50Us} µs at ${rate} req/s${f.addedP50VsNginx !== null ? ` ×${f.addedP50VsNginx.toFixed(2)} of nginx's` : ""}`,
+      );
+    }
+    for (const reason of skipped) line(`  skipped ${reason}`);
+    if (nginx && engines.builtin) {
+      line(`builtin proxy vs nginx: throughput ×${engines.builtin.rpsVsNginx!.toFixed(2)} (goal ≥ 0.60), added p50 ×${engines.builtin.addedP50VsNginx!.toFixed(2)} (goal ≤ 1.50)`);
+    }
+    return { rate, engines, skipped, goals: { builtinThroughputVsNginx: 0.6, builtinAddedP50VsNginx: 1.5 } };
+  } finally {
+    await Promise.all(targets.map((t) => t.close()));
+    await app.close();
+  }
+}
