@@ -34,11 +34,20 @@ export { parseThreshold, evaluateThresholds, ThresholdError, THRESHOLD_METRICS, 
 // Comparing saved runs.
 export { compareRuns, asRunResult, CompareError, type Comparison, type ComparisonRow } from "./results/regression.js";
 export { renderComparison } from "./reporters/comparison.js";
+export { renderEngineComparison, groupByEngine } from "./reporters/engines.js";
 
 // Servers and topologies.
 export { startApp, createAppHandler, type AppOptions, type AppAnswer, type RunningApp } from "./servers/app.js";
 export { startProxy, createProxyHandler, type ProxyOptions, type ProxyRoute, type RunningProxy } from "./servers/proxy.js";
 export { startTopology, PROXY_SOURCE_ADDRESS, type Topology, type RunningTopology } from "./topology/start.js";
+export { startShaper, type ShaperOptions, type RunningShaper } from "./network/shaper.js";
+export { createRunCertificates, type RunCertificates } from "./tls/certificates.js";
+
+// Real proxies.
+export { startEngine, engineVersion, ENGINE_DRIVERS, EngineStartError, EngineMissingError, type RunningEngine } from "./engines/start-engine.js";
+export { scenariosPerEngine, parseEngineList } from "./engines/per-engine.js";
+export { fillEngineConfig, EngineConfigError } from "./engines/user-config.js";
+export { ENGINE_NAMES, type EngineName, type EngineSpec, type EngineDriver } from "./engines/types.js";
 
 // Runners.
 export { runLoad, type LoadRunSettings, type LoadRun } from "./runners/load/run-load.js";

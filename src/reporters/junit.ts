@@ -11,8 +11,10 @@ function escape(text: string): string {
     .replace(/"/g, "&quot;");
 }
 
-function suiteLabel(result: ProbeResult): string {
-  return result.via === "bypass" ? `${result.topology} (bypassing the proxy)` : result.topology;
+/** The suite a probe belongs to: its topology, with the proxy engine named where one was in the path. */
+function suiteLabel(result: ProbeResult, engine: string): string {
+  if (result.via === "bypass") return `${result.topology} (bypassing the ${engine} proxy)`;
+  return result.topology === "proxied" ? `proxied (${engine})` : result.topology;
 }
 
 interface Case {
@@ -46,12 +48,14 @@ export function renderJunit(results: readonly RunResult[]): string {
     const scenario = result.scenario.name;
     const groups = new Map<string, ProbeResult[]>();
     for (const probe of result.probes?.results ?? []) {
-      const key = suiteLabel(probe);
+      const key = suiteLabel(probe, result.scenario.proxyEngine);
       groups.set(key, [...(groups.get(key) ?? []), probe]);
     }
     for (const [label, probes] of groups) {
+      const first = probes[0]!;
+      const classname = `edgebench.${scenario}.${first.topology}${first.topology === "proxied" ? `.${result.scenario.proxyEngine}` : ""}${first.via === "bypass" ? ".bypass" : ""}`;
       const cases: Case[] = probes.map((p) => ({
-        classname: `edgebench.${scenario}.${label.split(" ")[0]}`,
+        classname,
         name: p.probe,
         seconds: p.elapsedMs / 1000,
         ...(p.pass
@@ -63,7 +67,7 @@ export function renderJunit(results: readonly RunResult[]): string {
               },
             }),
       }));
-      for (const skipped of result.probes?.skipped ?? []) cases.push({ classname: `edgebench.${scenario}.${label.split(" ")[0]}`, name: skipped, seconds: 0, skipped: "not applicable to this policy" });
+      for (const skipped of result.probes?.skipped ?? []) cases.push({ classname, name: skipped, seconds: 0, skipped: "not applicable to this policy" });
       tests += cases.length;
       failures += cases.filter((c) => c.failure).length;
       suites.push(suite(`${scenario} · probes · ${label}`, cases));

@@ -10,7 +10,8 @@ export function renderMarkdown(results: readonly RunResult[]): string {
   const out: string[] = [];
   for (const result of results) {
     const verdict = result.verdict.passed ? "✅ PASS" : `❌ FAIL (${result.verdict.failures.length})`;
-    out.push(`### edgebench · ${cell(result.scenario.name)} · ${verdict}`, "");
+    const engine = result.scenario.proxyEngine === "builtin" ? "" : ` · ${result.scenario.proxyEngine} ${result.scenario.proxyEngineVersion ?? ""}`.trimEnd();
+    out.push(`### edgebench · ${cell(result.scenario.name)}${engine} · ${verdict}`, "");
     if (result.scenario.description) out.push(result.scenario.description, "");
     for (const line of describeDeployment(result.scenario)) out.push(`> ${line}`, "");
     if (result.interrupted) out.push("> Interrupted: what was measured before the stop.", "");

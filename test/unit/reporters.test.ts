@@ -61,8 +61,8 @@ describe("junit and markdown reporters", () => {
     const xml = renderJunit([result]);
     assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="edgebench" tests="3" failures="1" errors="0">/);
     assert.match(xml, /<testsuite name="fixture · probes · edge" tests="1" failures="0"/);
-    assert.match(xml, /<testsuite name="fixture · probes · proxied" tests="1" failures="1"/);
-    assert.match(xml, /<testsuite name="fixture · probes · proxied \(bypassing the proxy\)" tests="1" failures="0"/);
+    assert.match(xml, /<testsuite name="fixture · probes · proxied \(builtin\)" tests="1" failures="1"/);
+    assert.match(xml, /<testsuite name="fixture · probes · proxied \(bypassing the builtin proxy\)" tests="1" failures="0"/);
     assert.match(xml, /<failure message="got 200 &lt;&quot;evil&quot; &amp; more&gt;\\x01" type="edgebench">/);
     assert.equal((xml.match(/<testcase /g) ?? []).length, 3);
     assert.doesNotMatch(xml, /[\u0000-\u0008]/);
