@@ -297,6 +297,13 @@ describe("edgebench CLI", () => {
     assert.match(sideBySide.stdout, /scenario default · 2 proxy engines side by side/);
     assert.match(sideBySide.stdout, /absolute-form-target-disallowed\s+✓ 400\s+✓ 400\s+✗ 200/);
     assert.match(sideBySide.stdout, /PASS builtin\nFAIL nginx · 1 problem/);
+    const broken = join(work, "broken-nginx.conf");
+    await writeFile(broken, "daemon off; error_log {{DIR}}/error.log; pid {{DIR}}/nginx.pid; events {} http { server { listen {{LISTEN}}; bogus_directive; } }\n");
+    const failed = await cli(["probe", "-q", "--engine", "nginx", "--engine-config", broken, "scenarios/default.yaml"]);
+    assert.equal(failed.code, 2);
+    assert.match(failed.stderr, /^edgebench: nginx did not start \(exit code \d+\); its log is \/\S+\/engine\.log:\n.*unknown directive "bogus_directive"/ms);
+    assertNoStackTrace(failed.stderr);
+    await rm(/its log is (\S+)\/engine\.log/.exec(failed.stderr)![1]!, { recursive: true, force: true });
     const unknown = await cli(["probe", "--engine", "apache"]);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /unknown engine 'apache'; choose from builtin, nginx, haproxy, caddy/);

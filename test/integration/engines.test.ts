@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { scenariosPerEngine } from "../../src/engines/per-engine.js";
 import { ENGINE_DRIVERS, EngineStartError, engineVersion } from "../../src/engines/start-engine.js";
@@ -149,6 +149,7 @@ describe("engine configuration and failures", { skip: missing("nginx") }, () => 
       assert.match(error.message, /^nginx did not start \(exit code \d+\); its log is \/.*engine\.log/);
       assert.match(error.message, /unknown directive "no_such_directive"/);
       assert.ok(existsSync(error.log));
+      void rm(dirname(error.log), { recursive: true, force: true });
       return true;
     });
   });
