@@ -2,7 +2,8 @@
  * The builtin proxy against nginx, HAProxy and Caddy in front of the same app, in the same run: throughput in
  * closed-model rounds (every target once per round, shuffled), and the p50 each adds over the bare app at a fixed,
  * moderate rate (open model, so queueing does not hide the hop's cost). Ratios to nginx; engines that are not
- * installed are skipped with the command that installs them.
+ * installed are skipped with the command that installs them. Each server is a process of its own. A Node relay
+ * that only pipes bytes runs beside them, as the floor any proxy written for Node starts from.
  */
 import { engineFolder, ENGINE_DRIVERS, engineVersion, freePort, startEngine } from "../src/engines/start-engine.js";
 import type { EngineSpec, ExternalEngineName } from "../src/engines/types.js";
@@ -10,7 +11,7 @@ import { summarize } from "../src/runners/load/histogram.js";
 import { httpSender, runOpenLoad } from "../src/runners/load/open-model.js";
 import { runLoad } from "../src/runners/load/run-load.js";
 import { median, seededRandom } from "../src/runners/load/stats.js";
-import { startIsolated } from "../src/servers/isolated.js";
+import { startServer } from "./start-server.js";
 import { PROXY_SOURCE_ADDRESS } from "../src/topology/source-address.js";
 
 interface Target {
@@ -56,14 +57,19 @@ function shuffled<T>(items: readonly T[], random: () => number): T[] {
 }
 
 export async function compareProxies(rounds: number, roundMs: number, rate: number, line: (text: string) => void): Promise<ProxyFigures> {
-  const app = await startIsolated({ kind: "app", options: { name: "web", allowedHosts: [HOST], proxyAddresses: [PROXY_SOURCE_ADDRESS, "127.0.0.1"] } });
+  // Every server a process of its own, as nginx, HAProxy and Caddy are, none pinned: the same footing for all.
+  const app = await startServer({ kind: "app", options: { name: "web", allowedHosts: [HOST], proxyAddresses: [PROXY_SOURCE_ADDRESS, "127.0.0.1"] } }, false);
+  const appPort = Number(new URL(app.url).port);
   const targets: Target[] = [{ name: "edge", url: app.url, close: async () => {} }];
   const versions: Record<string, string> = {};
   const skipped: string[] = [];
   try {
-    const builtin = await startIsolated({ kind: "proxy", options: { routes: [{ hosts: ["*"], upstreams: [app.url] }], sourceAddress: PROXY_SOURCE_ADDRESS } });
+    const builtin = await startServer({ kind: "proxy", options: { routes: [{ hosts: ["*"], upstreams: [app.url] }], sourceAddress: PROXY_SOURCE_ADDRESS } }, false);
     targets.push({ name: "builtin", url: builtin.url, close: () => builtin.close() });
     versions.builtin = "edgebench";
+    const floor = await startServer({ kind: "relay", target: { host: "127.0.0.1", port: appPort } }, false);
+    targets.push({ name: "node-relay", url: floor.url, close: () => floor.close() });
+    versions["node-relay"] = "pipe, no HTTP";
     for (const name of ["nginx", "haproxy", "caddy"] as const) {
       const driver = ENGINE_DRIVERS[name];
       if (engineVersion(driver) === null) {
@@ -71,7 +77,7 @@ export async function compareProxies(rounds: number, roundMs: number, rate: numb
         continue;
       }
       const folder = await engineFolder(name);
-      const engine = await startEngine(driver, spec(name, await freePort("127.0.0.1"), app.port, folder.dir));
+      const engine = await startEngine(driver, spec(name, await freePort("127.0.0.1"), appPort, folder.dir));
       versions[name] = engine.version;
       targets.push({ name, url: engine.url, close: async () => (await engine.close(), await folder.remove()) });
     }
@@ -115,6 +121,8 @@ export async function compareProxies(rounds: number, roundMs: number, rate: numb
     for (const reason of skipped) line(`  skipped ${reason}`);
     if (nginx && engines.builtin) {
       line(`builtin proxy vs nginx: throughput ×${engines.builtin.rpsVsNginx!.toFixed(2)} (goal ≥ 0.60), added p50 ×${engines.builtin.addedP50VsNginx!.toFixed(2)} (goal ≤ 1.50)`);
+      const floor = engines["node-relay"];
+      if (floor) line(`  for scale: a Node relay that only pipes bytes adds ×${floor.addedP50VsNginx!.toFixed(2)} of nginx's p50, the floor of any Node proxy on this machine`);
     }
     return { rate, engines, skipped, goals: { builtinThroughputVsNginx: 0.6, builtinAddedP50VsNginx: 1.5 } };
   } finally {

@@ -6,14 +6,13 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
-import { fork, type ChildProcess } from "node:child_process";
 import { runScenario } from "../src/run.js";
 import { runLoad } from "../src/runners/load/run-load.js";
 import { createLatencyHistogram, recordMs } from "../src/runners/load/histogram.js";
 import { startTopology } from "../src/topology/start.js";
 import { median } from "../src/runners/load/stats.js";
 import { loadScenario } from "../src/scenario/load.js";
-import type { BenchServerSpec } from "./server-process.js";
+import { PIN, startServer, type Started } from "./start-server.js";
 import { compareProxies } from "./proxies.js";
 
 const ROOT = new URL("../../", import.meta.url);
@@ -23,50 +22,6 @@ const RSS_MS = Number(process.env.BENCH_RSS_MS ?? 60_000);
 /** The moderate fixed rate at which each proxy's added p50 is measured. */
 const PROXY_RATE = Number(process.env.BENCH_PROXY_RATE ?? 2000);
 const CORES = availableParallelism();
-const PIN = CORES > 1 && spawnSync("taskset", ["-V"], { stdio: "ignore" }).status === 0;
-
-interface Started {
-  url: string;
-  /** The server process's CPU time so far, µs. */
-  cpuUs(): Promise<number>;
-  close(): Promise<void>;
-}
-
-/**
- * Starts a server process. On Linux with taskset, servers run on the last core and the load generator on the others,
- * so the two do not preempt each other mid-request.
- */
-function startServer(spec: BenchServerSpec): Promise<Started> {
-  const child: ChildProcess = fork(new URL("./server-process.js", import.meta.url), [JSON.stringify(spec)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  if (PIN && child.pid) spawnSync("taskset", ["-pc", String(CORES - 1), String(child.pid)], { stdio: "ignore" });
-  const ask = <T>(message: string, key: string): Promise<T> =>
-    new Promise((resolve) => {
-      const onMessage = (reply: Record<string, unknown>): void => {
-        if (!(key in reply)) return;
-        child.off("message", onMessage);
-        resolve(reply[key] as T);
-      };
-      child.on("message", onMessage);
-      child.send(message);
-    });
-  return new Promise((resolve, reject) => {
-    child.once("error", reject);
-    const onReady = (message: { url?: string }): void => {
-      if (!message.url) return;
-      child.off("message", onReady);
-      resolve({
-        url: message.url,
-        cpuUs: () => ask<number>("cpu", "cpuUs"),
-        close: () =>
-          new Promise<void>((done) => {
-            child.once("exit", () => done());
-            child.send("exit");
-          }),
-      });
-    };
-    child.on("message", onReady);
-  });
-}
 
 interface Throughput {
   /** Median req/s over rounds. */

@@ -36,6 +36,11 @@ export interface ResponseSink {
   send(status: number, headers: readonly HeaderField[], body?: Buffer | string, options?: { close?: boolean }): void;
   /** An answer whose body follows: Content-Length when known, chunked otherwise. */
   stream(status: number, headers: readonly HeaderField[], contentLength: number | null): StreamedResponse;
+  /**
+   * A complete HTTP/1.1 answer already framed by Content-Length, written as it is (a proxy passing an app's answer
+   * on). Only where nothing must be added: an HTTP/1.1 client keeping the connection. False: use send or stream.
+   */
+  sendVerbatim(bytes: Buffer): boolean;
   /** A server-generated refusal (formatRejection), then the connection is closed. */
   reject(error: HttpRequestError): void;
   /** Cuts the connection: no answer, or an answer that could not be finished. */
@@ -301,6 +306,13 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
             });
           },
         };
+      },
+      sendVerbatim(bytes) {
+        if (closeAfterResponse || exchange?.head.version !== "1.1" || state === "closed") return false;
+        claim();
+        socket.write(bytes);
+        finishResponse(false);
+        return true;
       },
       reject(error) {
         claim();

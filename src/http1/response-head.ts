@@ -57,6 +57,11 @@ export function responseFraming(requestMethod: string, head: ResponseHead): Resp
   }
   const contentLength = headerValues(head, "content-length");
   if (contentLength.length === 0) return { kind: "close" };
+  // One plain value, the common case, without the list handling below.
+  if (contentLength.length === 1 && /^[0-9]{1,15}$/.test(contentLength[0]!)) {
+    const length = Number(contentLength[0]);
+    return length === 0 ? { kind: "none" } : { kind: "length", length };
+  }
   const distinct = new Set(contentLength.flatMap((value) => value.split(",").map((v) => v.trim())));
   const [text] = distinct;
   if (distinct.size !== 1 || !/^[0-9]{1,15}$/.test(text!)) throw new UpstreamProtocolError(`invalid Content-Length '${contentLength.join(", ")}'`);

@@ -15,7 +15,7 @@ import { isHostHeaderValid } from "../policy/host-syntax.js";
 import { plainPeerAddress } from "../policy/ip-address.js";
 import { listen, type ListeningServer } from "./listen.js";
 import { createBalancer, type BalancingStrategy } from "./proxy/balancer.js";
-import { forwardedRequestFields, forwardedResponseFields, resolveTarget, type ForwardingPolicy } from "./proxy/forwarding.js";
+import { forwardedRequestFields, forwardedResponseFields, HOP_BY_HOP, resolveTarget, type ForwardingPolicy } from "./proxy/forwarding.js";
 import { UpstreamPool, type ExchangeListener, type UpstreamConnection } from "./proxy/upstream-pool.js";
 
 export interface ProxyRoute {
@@ -295,6 +295,14 @@ export function createProxyHandler(options: ProxyOptions) {
       }
     };
     const listener: ExchangeListener = {
+      whole(head: ResponseHead, bytes: Buffer) {
+        // Passed on byte for byte when there is nothing to take out: no hop-by-hop field, HTTP/1.1 framing.
+        if (head.version !== "1.1" || head.names.some((name) => HOP_BY_HOP.has(name))) return false;
+        if (!response.sendVerbatim(bytes)) return false;
+        settle();
+        count(head.status);
+        return true;
+      },
       head(head: ResponseHead, framing: ResponseFraming) {
         const fields = forwardedResponseFields(head.fields, head.names);
         if (framing.kind === "none") {

@@ -13,7 +13,10 @@ export interface RecordingServer {
   close(): Promise<void>;
 }
 
-export async function startRecordingServer(): Promise<RecordingServer> {
+const OK = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nServer: recorder\r\n\r\nok";
+
+/** `answer`: the bytes sent back for each request head (default a small 200). */
+export async function startRecordingServer(answer = OK): Promise<RecordingServer> {
   const received: string[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
@@ -27,7 +30,7 @@ export async function startRecordingServer(): Promise<RecordingServer> {
       let end: number;
       while ((end = pending.indexOf("\r\n\r\n")) >= 0) {
         pending = pending.slice(end + 4);
-        socket.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nServer: recorder\r\n\r\nok");
+        socket.write(answer);
       }
     });
     socket.on("error", () => socket.destroy());

@@ -95,6 +95,24 @@ describe("builtin proxy: framing, limits, keep-alive", () => {
     assert.equal(recorder.connections() - before, 1);
   });
 
+  it("passes a plain answer on byte for byte, and takes hop-by-hop fields out of one that has them", async () => {
+    const plain = await proxyTo();
+    const exchange = await raw(plain.port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+    assert.equal(exchange.received.toString("latin1"), "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nServer: recorder\r\n\r\nok");
+    const hopByHop = await startRecordingServer("HTTP/1.1 200 OK\r\nConnection: X-Private\r\nX-Private: 1\r\nKeep-Alive: timeout=5\r\nX-Kept: yes\r\nContent-Length: 2\r\n\r\nok");
+    try {
+      const proxy = await proxyTo({ routes: [{ hosts: ["*"], upstreams: [hopByHop.url] }] });
+      const answer = await raw(proxy.port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+      const text = answer.received.toString("latin1");
+      assert.equal(answer.responses[0]?.status, 200);
+      assert.doesNotMatch(text, /X-Private|Keep-Alive/i);
+      assert.match(text, /X-Kept: yes\r\n/);
+      assert.equal(answer.responses[0]?.body.toString(), "ok");
+    } finally {
+      await hopByHop.close();
+    }
+  });
+
   it("sends RFC 7239 Forwarded when asked, IPv6 quoted, appending to a kept client value", async () => {
     const proxy = await proxyTo({ forwarded: true });
     const start = recorder.connections();

@@ -69,7 +69,7 @@ function forwardedNode(address: string): string {
 
 /** The request fields to send upstream, without framing fields (the caller adds Content-Length or chunked). */
 export function forwardedRequestFields(head: RequestHead, context: ForwardedRequestContext, policy: ForwardingPolicy): string {
-  const dropped = connectionTokens(head);
+  const dropped = head.names.includes("connection") ? connectionTokens(head) : null;
   const client: Record<"x-forwarded-for" | "x-forwarded-host" | "x-forwarded-proto" | "forwarded", string[]> = {
     "x-forwarded-for": [],
     "x-forwarded-host": [],
@@ -80,7 +80,7 @@ export function forwardedRequestFields(head: RequestHead, context: ForwardedRequ
   for (let i = 0; i < head.fields.length; i++) {
     const lower = head.names[i]!;
     // Host and the framing fields are set from what this proxy decided.
-    if (lower === "host" || lower === "content-length" || HOP_BY_HOP.has(lower) || (dropped.size > 0 && dropped.has(lower))) continue;
+    if (lower === "host" || lower === "content-length" || HOP_BY_HOP.has(lower) || dropped?.has(lower)) continue;
     const [name, value] = head.fields[i]!;
     if (lower in client) {
       client[lower as keyof typeof client].push(value);

@@ -27,6 +27,11 @@ export interface UpstreamPoolOptions {
 
 /** What an exchange hears back; called on the proxy's side of one request. */
 export interface ExchangeListener {
+  /**
+   * The whole answer arrived in one piece, its head and Content-Length body contiguous in `bytes`: the listener may
+   * pass it on as it is and return true; false goes on with head, data and end.
+   */
+  whole?(head: ResponseHead, bytes: Buffer): boolean;
   head(head: ResponseHead, framing: ResponseFraming): void;
   data(chunk: Buffer): void;
   end(): void;
@@ -116,13 +121,16 @@ export class UpstreamConnection {
         }
         if (!head) return;
         if (head.status === 101) throw new UpstreamProtocolError("the app switched protocols, which this proxy does not forward");
-        const rest = this.buffer.subarray(head.length);
+        const whole = this.buffer;
+        const rest = whole.subarray(head.length);
         this.buffer = null;
         this.head = head;
         const framing = responseFraming(this.method, head);
         if (head.version === "1.0" || head.names.some((name, i) => name === "connection" && /(^|,)\s*close\s*(,|$)/i.test(head.fields[i]![1]))) this.reusable = false;
         this.closeDelimited = framing.kind === "close";
         if (this.closeDelimited) this.reusable = false;
+        // The common case on a keep-alive hop: the whole answer in one read, nothing after it.
+        if (framing.kind === "length" && rest.length === framing.length && this.listener.whole?.(head, whole)) return this.complete();
         this.decoder = responseBodyDecoder(framing);
         this.listener.head(head, framing);
         if (this.decoder?.done) return this.finish(rest);
@@ -147,10 +155,15 @@ export class UpstreamConnection {
 
   private finish(leftover: Buffer): void {
     const listener = this.listener!;
+    if (leftover.length > 0) this.reusable = false;
+    this.complete();
+    listener.end();
+  }
+
+  /** The exchange is over: back to the pool, or closed when it cannot be reused. */
+  private complete(): void {
     this.listener = null;
     this.served++;
-    if (leftover.length > 0) this.reusable = false;
-    listener.end();
     if (this.reusable && this.state === "busy") {
       this.state = "idle";
       this.pool.release(this);
