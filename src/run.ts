@@ -61,6 +61,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         trustsAnyPeer: app.forwardedHeaders !== null && app.forwardedHeaders.knownProxies?.length === 0 && app.forwardedHeaders.knownNetworks?.length === 0,
         proxyPassesClientForwarding: proxied && !scenario.proxy.stripClientForwarded,
         proxyForwardsAnyHost: proxied && !scenario.proxy.allowedHosts?.length,
+        proxyEngine: scenario.proxy.engine,
       });
       const targets: ProbeTarget[] = [];
       // Probes are built for the policy's first exact host: at the edge they go to the app that serves it.

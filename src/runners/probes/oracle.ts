@@ -29,7 +29,16 @@ export interface DeploymentHints {
   proxyPassesClientForwarding: boolean;
   /** A proxy is in the path without its own Host allowlist. */
   proxyForwardsAnyHost: boolean;
+  /** Which proxy it is (builtin, nginx, haproxy, caddy), to say how to fix it in its own terms. */
+  proxyEngine?: string;
 }
+
+const CATCH_ALL_421: Record<string, string> = {
+  builtin: "proxy.allowedHosts in the scenario",
+  nginx: "a default server with `return 421`",
+  haproxy: "`http-request return status 421 unless { req.hdr(host) … }`",
+  caddy: "a last `handle` with `respond 421`",
+};
 
 /** What to change, in the user's terms, when a forged or empty host got through. */
 function hostFix(host: string, context: GradeContext): string {
@@ -37,7 +46,10 @@ function hostFix(host: string, context: GradeContext): string {
   if (!hints) return "";
   if (host === "" && hints.allowsEmptyHost) return " Fix: AllowEmptyHosts is true; set it to false so requests without a Host are refused.";
   if (hints.allowsAnyHost) return ` Fix: AllowedHosts is '*'; list your public hosts ("${context.policyHosts.join(";")}").`;
-  if (context.proxyInPath && hints.proxyForwardsAnyHost) return " Fix: give the proxy a Host allowlist with a catch-all that answers 421 (nginx: a default server with `return 421`).";
+  if (context.proxyInPath && hints.proxyForwardsAnyHost) {
+    const how = CATCH_ALL_421[hints.proxyEngine ?? "nginx"] ?? CATCH_ALL_421.nginx;
+    return ` Fix: give the proxy a Host allowlist with a catch-all that answers 421 (${hints.proxyEngine && hints.proxyEngine !== "builtin" ? `${hints.proxyEngine}: ` : ""}${how}).`;
+  }
   return "";
 }
 
