@@ -21,6 +21,8 @@ const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 2000);
 const RSS_MS = Number(process.env.BENCH_RSS_MS ?? 60_000);
 /** The moderate fixed rate at which each proxy's added p50 is measured. */
 const PROXY_RATE = Number(process.env.BENCH_PROXY_RATE ?? 2000);
+/** More rounds for the proxies: a few tens of µs between them, on a machine whose noise is of that size. */
+const PROXY_ROUNDS = Number(process.env.BENCH_PROXY_ROUNDS ?? 9);
 const CORES = availableParallelism();
 
 interface Throughput {
@@ -77,7 +79,7 @@ async function main(): Promise<void> {
   const line = (text: string): void => void process.stdout.write(`${text}\n`);
 
   // Proxies first: the builtin proxy and the real ones in front of the same app (`--only proxies` runs just this).
-  figures.proxies = await compareProxies(ROUNDS, ROUND_MS, PROXY_RATE, line);
+  figures.proxies = await compareProxies(PROXY_ROUNDS, ROUND_MS, PROXY_RATE, line);
   if (process.argv.includes("--only") && process.argv[process.argv.indexOf("--only") + 1] === "proxies") {
     writeFileSync(new URL("bench/proxies-results.json", ROOT), `${JSON.stringify(figures, null, 2)}\n`);
     line("wrote bench/proxies-results.json");

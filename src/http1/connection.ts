@@ -77,7 +77,9 @@ function wantsKeepAlive(head: RequestHead): boolean {
   return head.version === "1.1" || tokens.has("keep-alive");
 }
 
-const NO_BODY = new BodyDecoder({ kind: "none" });
+const NONE: BodyFraming = { kind: "none" };
+const NO_BODY = new BodyDecoder(NONE);
+const NO_VALUES: readonly string[] = [];
 
 /** A certificate and its private key, PEM. */
 export interface TlsIdentity {
@@ -171,8 +173,11 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
     }
     const fields = parseHeaderFields(buffer, pendingLine.next, buffer.length, limits);
     if (!fields) return false;
+    const { line } = pendingLine;
     const head: RequestHead = {
-      ...pendingLine.line,
+      method: line.method,
+      target: line.target,
+      version: line.version,
       fields: fields.fields,
       names: fields.names,
       length: fields.next,
@@ -180,8 +185,10 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
     };
     pendingLine = null;
     buffer = buffer.subarray(fields.next);
-    const contentLength = headerValues(head, "content-length");
-    const framing = requestBodyFraming(headerValues(head, "transfer-encoding"), contentLength);
+    // Most requests carry neither field: no body, nothing to look up.
+    const hasFraming = head.names.includes("content-length") || head.names.includes("transfer-encoding");
+    const contentLength = hasFraming ? headerValues(head, "content-length") : NO_VALUES;
+    const framing: BodyFraming = hasFraming ? requestBodyFraming(headerValues(head, "transfer-encoding"), contentLength) : NONE;
     decoder = framing.kind === "none" ? NO_BODY : new BodyDecoder(framing);
     const keepAlive = wantsKeepAlive(head);
     // Both framings at once is ambiguous (RFC 9112 §6.3): chunked wins, and the connection is not reused.

@@ -19,10 +19,11 @@ export interface UpstreamPoolOptions {
   target: UpstreamTarget;
   /** Local address connections come from. */
   localAddress?: string;
-  /** No byte from the app for this long while an answer is awaited: the exchange fails with a timeout. */
+  /**
+   * No byte for this long: an awaited answer fails with a timeout, and an idle keep-alive connection is closed
+   * (one socket timer serves both, so nothing is armed per request).
+   */
   timeoutMs: number;
-  /** Idle keep-alive connections are closed after this long. */
-  idleMs?: number;
 }
 
 /** What an exchange hears back; called on the proxy's side of one request. */
@@ -56,7 +57,6 @@ export class UpstreamConnection {
   private reusable = true;
   private served = 0;
   private received = false;
-  private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly pool: UpstreamPool,
@@ -84,10 +84,6 @@ export class UpstreamConnection {
 
   /** Starts an exchange: the request head (and any body already buffered) are written at once. */
   send(method: string, bytes: Buffer | string, listener: ExchangeListener): boolean {
-    if (this.idleTimer) {
-      clearTimeout(this.idleTimer);
-      this.idleTimer = null;
-    }
     if (this.state === "idle") this.state = "busy";
     this.listener = listener;
     this.method = method;
@@ -181,7 +177,6 @@ export class UpstreamConnection {
     const wasClosed = this.state === "closed";
     this.state = "closed";
     this.pool.forget(this);
-    if (this.idleTimer) clearTimeout(this.idleTimer);
     const listener = this.listener;
     if (!listener) return;
     this.listener = null;
@@ -191,12 +186,6 @@ export class UpstreamConnection {
     }
     // A reused connection the app closed before answering: the request never reached it.
     listener.fail("reset", "the app closed the connection before answering", !wasClosed && this.served > 0 && !this.received);
-  }
-
-  /** Idle: closed after the pool's idle limit unless reused first. */
-  parkIdle(idleMs: number): void {
-    this.idleTimer = setTimeout(() => this.destroy(), idleMs);
-    this.idleTimer.unref();
   }
 
   destroy(): void {
@@ -231,7 +220,6 @@ export class UpstreamPool {
   }
 
   release(connection: UpstreamConnection): void {
-    connection.parkIdle(this.options.idleMs ?? 30_000);
     this.idle.push(connection);
   }
 
