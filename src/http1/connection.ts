@@ -284,9 +284,11 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
       },
       stream(status, headers, contentLength) {
         claim();
-        const chunked = contentLength === null;
-        const framing = chunked ? "Transfer-Encoding: chunked\r\n" : `Content-Length: ${contentLength}\r\n`;
-        socket.write(`${serializeHead(status, headers)}${framing}${connectionLine(false)}\r\n`, "latin1");
+        // An HTTP/1.0 client cannot read chunked framing: a body of unknown length ends when the connection does.
+        const untilClose = contentLength === null && exchange?.head.version === "1.0";
+        const chunked = contentLength === null && !untilClose;
+        const framing = chunked ? "Transfer-Encoding: chunked\r\n" : untilClose ? "" : `Content-Length: ${contentLength}\r\n`;
+        socket.write(`${serializeHead(status, headers)}${framing}${connectionLine(untilClose)}\r\n`, "latin1");
         return {
           write(chunk) {
             if (state === "closed" || chunk.length === 0) return true;
@@ -301,7 +303,7 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
           end() {
             if (state === "closed") return;
             if (chunked) socket.write("0\r\n\r\n", "latin1");
-            finishResponse(false);
+            finishResponse(untilClose);
           },
           drained() {
             return new Promise((resolve) => {

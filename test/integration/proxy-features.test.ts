@@ -113,6 +113,23 @@ describe("builtin proxy: framing, limits, keep-alive", () => {
     }
   });
 
+  it("answers an HTTP/1.0 client a chunked upstream answer without chunk framing, ending it by closing", async () => {
+    const chunkedApp = await startRecordingServer("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+    try {
+      const proxy = await proxyTo({ routes: [{ hosts: ["*"], upstreams: [chunkedApp.url] }] });
+      const old = await raw(proxy.port, "GET / HTTP/1.0\r\nHost: a\r\n\r\n");
+      const text = old.received.toString("latin1");
+      assert.doesNotMatch(text, /Transfer-Encoding/i);
+      assert.match(text, /\r\nConnection: close\r\n\r\nhello world$/);
+      assert.ok(old.closedByServer);
+      const current = await raw(proxy.port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+      assert.match(current.received.toString("latin1"), /Transfer-Encoding: chunked\r\n/);
+      assert.equal(current.responses[0]?.body.toString(), "hello world");
+    } finally {
+      await chunkedApp.close();
+    }
+  });
+
   it("sends RFC 7239 Forwarded when asked, IPv6 quoted, appending to a kept client value", async () => {
     const proxy = await proxyTo({ forwarded: true });
     const start = recorder.connections();
