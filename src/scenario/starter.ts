@@ -31,13 +31,20 @@ ${
 `
 }    # Or read AllowedHosts and the ForwardedHeaders section from your own config:
     # appsettings: appsettings.Production.json
+    # instances: 3             # copies behind the proxy, balanced (the report shows the split)
 
 topologies: [edge, proxied]
+# tls: terminate              # HTTPS where clients connect; reencrypt: and from the proxy to the app too
 
 proxy:
-  engine: builtin
+  engine: builtin             # or nginx, haproxy, caddy (installed from your distribution), or --engine a,b,c
   preserveHost: true          # false: the app gets the proxy's upstream Host and X-Forwarded-Host
   stripClientForwarded: true  # drop X-Forwarded-* and friends sent by clients
+  # allowedHosts: ${JSON.stringify(options.hosts.join(";"))}   # the proxy's own allowlist; other hosts get 421
+
+# network:                    # real network conditions, shaped in-process
+#   clientHop: { latency: 20ms, jitter: 2ms, bandwidthMbps: 100 }
+#   appHop: { latency: 200us }
 
 load:
   connections: 10

@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { loadScenario, parseScenario, scenarioFromObject } from "../../src/scenario/load.js";
 import { ScenarioError, type ScenarioIssue } from "../../src/scenario/issues.js";
 import { FIXTURES } from "../helpers/paths.js";
+import { starterScenario } from "../../src/scenario/starter.js";
 
 async function issuesOf(name: string): Promise<ScenarioIssue[]> {
   try {
@@ -124,6 +125,28 @@ describe("scenario loading", () => {
       toClient: { latencyMs: 25, jitterMs: 2, bandwidthMbps: 100, resetProbability: 0, stallProbability: 0 },
     });
     assert.equal(scenario.network.appHop?.toClient.latencyMs, 0.2);
+  });
+
+  it("accepts the starter scenario with each optional line uncommented (TLS, instances, allowlist, shaped hops)", () => {
+    const starter = starterScenario({ hosts: ["app.example.com", "*.tenant.example.com"], forwardedHeaders: true, schemaPath: null });
+    const lines: Array<[string, string]> = [
+      ["# instances: 3", "instances: 3"],
+      ["# tls: terminate", "tls: terminate"],
+      ["# allowedHosts:", "allowedHosts:"],
+      ["# network:", "network:"],
+      ["#   clientHop:", "  clientHop:"],
+      ["#   appHop:", "  appHop:"],
+    ];
+    let uncommented = starter;
+    for (const [commented, plain] of lines) {
+      assert.ok(uncommented.includes(commented), `the starter offers ${plain}`);
+      uncommented = uncommented.replace(commented, plain);
+    }
+    const scenario = parseScenario(uncommented, "starter.yaml");
+    assert.equal(scenario.tls, "terminate");
+    assert.equal(scenario.apps[0]!.instances, 3);
+    assert.deepEqual(scenario.proxy.allowedHosts, ["app.example.com", "*.tenant.example.com"]);
+    assert.equal(scenario.network.clientHop?.toServer.latencyMs, 20);
   });
 
   it("collects every problem at once", async () => {
