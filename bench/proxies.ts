@@ -10,7 +10,7 @@ import type { EngineSpec, ExternalEngineName } from "../src/engines/types.js";
 import { summarize } from "../src/runners/load/histogram.js";
 import { httpSender, runOpenLoad } from "../src/runners/load/open-model.js";
 import { runLoad } from "../src/runners/load/run-load.js";
-import { median, seededRandom } from "../src/runners/load/stats.js";
+import { median, seededRandom, shuffled } from "../src/runners/load/stats.js";
 import { startServer } from "./start-server.js";
 import { PROXY_SOURCE_ADDRESS } from "../src/topology/source-address.js";
 
@@ -57,15 +57,6 @@ function spec(engine: ExternalEngineName, port: number, appPort: number, dir: st
     sourceAddress: engine === "caddy" ? "127.0.0.1" : PROXY_SOURCE_ADDRESS,
     dir,
   };
-}
-
-function shuffled<T>(items: readonly T[], random: () => number): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-  }
-  return copy;
 }
 
 export async function compareProxies(rounds: number, roundMs: number, rate: number, line: (text: string) => void): Promise<ProxyFigures> {

@@ -38,13 +38,21 @@ export class EngineMissingError extends Error {
   }
 }
 
-/** The engine's version line, or null when it is not installed. */
+const versions = new Map<string, string | null>();
+
+/**
+ * The engine's version, or null when it is not installed. Asked once per binary and PATH: a run checks every engine
+ * before it starts and again when it starts one, and each ask is a child process.
+ */
 export function engineVersion(driver: EngineDriver): string | null {
-  const result = spawnSync(driver.binary, driver.versionArgs, { encoding: "utf8", timeout: 5000 });
-  if (result.error) return null;
-  const line = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim().split("\n")[0] ?? "";
-  // "nginx version: nginx/1.22.1", "HAProxy version 2.6.12-1+deb12u4 2026/10/17 …", "v2.6.2 h1:…": the number.
-  return /\d+\.\d+[\w.+~-]*/.exec(line)?.[0] ?? (line || "unknown");
+  const key = `${driver.binary}\u0000${process.env.PATH ?? ""}`;
+  if (!versions.has(key)) {
+    const result = spawnSync(driver.binary, driver.versionArgs, { encoding: "utf8", timeout: 5000 });
+    const line = `${result.stdout ?? ""}${result.stderr ?? ""}`.trim().split("\n")[0] ?? "";
+    // "nginx version: nginx/1.22.1", "HAProxy version 2.6.12-1+deb12u4 2026/10/17 …", "v2.6.2 h1:…": the number.
+    versions.set(key, result.error ? null : (/\d+\.\d+[\w.+~-]*/.exec(line)?.[0] ?? (line || "unknown")));
+  }
+  return versions.get(key)!;
 }
 
 /** A free port on host: bound and released at once (the engine binds it next; a clash is retried). */

@@ -63,7 +63,10 @@ export function splitHostPatterns(hosts: readonly string[]): { exact: string[]; 
   return { exact, suffixes, any };
 }
 
-/** Client-sent fields a first hop strips (the same list the builtin proxy uses), by engine-neutral name. */
+/**
+ * Fields a client can use to forge its address, scheme or host further down (PROBES.md, spoofing): what a first hop
+ * strips, the builtin proxy and every generated engine configuration alike.
+ */
 export const CLIENT_FORWARDING_FIELDS = [
   "X-Forwarded-For",
   "X-Forwarded-Host",

@@ -178,10 +178,7 @@ export function createProxyHandler(options: ProxyOptions) {
       forward(exchange, response, instance, { start, body: EMPTY, rest: null });
       return;
     }
-    readBodyStart(exchange.body, exchange, response, (body, complete) => {
-      if (complete) forward(exchange, response, instance, { start, body, rest: null });
-      else forward(exchange, response, instance, { start, body, rest: exchange.body });
-    });
+    readBodyStart(exchange.body, exchange, response, (body, complete) => forward(exchange, response, instance, { start, body, rest: complete ? null : exchange.body }));
   };
 
   /** Reads the body until it ends or BODY_BUFFER_BYTES are in hand; a parse error in that stretch forwards nothing. */
@@ -200,11 +197,8 @@ export function createProxyHandler(options: ProxyOptions) {
         cleanup();
         body.destroy();
         answer(response, 413, `Payload Too Large: request body over ${maxRequestBody} bytes.`);
-      } else if (size >= BODY_BUFFER_BYTES && exchange.framing.kind === "chunked") {
-        cleanup();
-        body.pause();
-        then(Buffer.concat(chunks), false);
-      } else if (size >= BODY_BUFFER_BYTES && exchange.framing.kind === "length" && size < exchange.framing.length) {
+      } else if (size >= BODY_BUFFER_BYTES && !(exchange.framing.kind === "length" && size >= exchange.framing.length)) {
+        // More than it holds and more to come: forward what is in hand and stream the rest.
         cleanup();
         body.pause();
         then(Buffer.concat(chunks), false);

@@ -9,7 +9,7 @@ import type { RunEventListener } from "../events.js";
 import { createLatencyHistogram, summarize } from "./histogram.js";
 import { httpSender, runOpenLoad } from "./open-model.js";
 import { runLoad, type LoadRun } from "./run-load.js";
-import { median, seededRandom } from "./stats.js";
+import { median, seededRandom, shuffled } from "./stats.js";
 import { verifyTlsEndpoint } from "../../tls/verify.js";
 
 export interface LoadTarget {
@@ -29,15 +29,6 @@ export interface RoundsOptions {
 
 /** Above this event-loop utilisation the load generator, not the server, sets the pace. */
 export const GENERATOR_SATURATION = 0.9;
-
-function shuffled<T>(items: readonly T[], random: () => number): T[] {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-  }
-  return copy;
-}
 
 /** Server counts, and how answers were spread over the copies of an app that has several (`app:web#2`). */
 export function withInstanceSplit(serverCounts: Record<string, Record<string, number>>): Pick<TopologyLoad, "serverCounts" | "instanceSplit"> {

@@ -34,3 +34,13 @@ export function bootstrapMedianInterval(values: readonly number[], confidence = 
   const tail = (1 - confidence) / 2;
   return [medians[Math.floor(tail * (resamples - 1))]!, medians[Math.ceil((1 - tail) * (resamples - 1))]!];
 }
+
+/** A shuffled copy (Fisher–Yates) drawn from `random`: the order topologies run in within a round. */
+export function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}

@@ -5,26 +5,13 @@
  */
 import { HttpRequestError } from "../../http1/errors.js";
 import { connectionTokens, type HeaderField, type RequestHead } from "../../http1/parser.js";
+import { CLIENT_FORWARDING_FIELDS } from "../../engines/types.js";
 
 /** RFC 9110 §7.6.1 hop-by-hop fields, never forwarded. */
 export const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]);
 
-/** Fields a client can use to forge its address, scheme or host further down (PROBES.md, spoofing). */
-export const CLIENT_FORWARDING = new Set([
-  "x-forwarded-for",
-  "x-forwarded-host",
-  "x-forwarded-proto",
-  "x-forwarded-prefix",
-  "x-forwarded-port",
-  "x-forwarded-server",
-  "forwarded",
-  "x-real-ip",
-  "x-host",
-  "x-http-host-override",
-  "x-original-host",
-  "x-original-for",
-  "x-original-proto",
-]);
+/** Client forwarding fields by lower-case name (the one list every engine's configuration strips too). */
+const CLIENT_FORWARDING = new Set(CLIENT_FORWARDING_FIELDS.map((name) => name.toLowerCase()));
 
 export interface ForwardingPolicy {
   preserveHost: boolean;
