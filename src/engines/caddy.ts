@@ -13,6 +13,18 @@ function hostMatcher(hosts: readonly string[]): string | null {
   return [...exact, ...suffixes.map((s) => `*.${s}`)].join(" ");
 }
 
+/**
+ * A first `handle` answering 404 outside the exposed prefixes. Handles with named matchers run in the order written,
+ * before the catch-all ones, so this one comes before every app's.
+ */
+export function exposedPathsHandle(exposedPaths: readonly string[] | null): string[] {
+  if (!exposedPaths) return [];
+  const bases = exposedPaths.map((prefix) => prefix.replace(/\/+$/, ""));
+  if (bases.includes("")) return [];
+  const paths = bases.flatMap((base) => [base, `${base}/*`]).join(" ");
+  return [`  @hidden_path not path ${paths}\n  handle @hidden_path {\n    respond "Not Found" 404\n  }`];
+}
+
 function reverseProxy(spec: EngineSpec, index: number): string {
   const route = spec.routes[index]!;
   const lines = [`lb_policy ${spec.balancing === "least-pending" ? "least_conn" : "round_robin"}`];
@@ -40,7 +52,7 @@ export const caddy: EngineDriver = {
   bindsSourceAddress: false,
   configure(spec) {
     const scheme = spec.tls?.terminate ? "https" : "http";
-    const handles: string[] = [];
+    const handles: string[] = exposedPathsHandle(spec.exposedPaths);
     spec.routes.forEach((route, i) => {
       const matcher = hostMatcher(route.hosts);
       if (i > 0 && matcher) handles.push(`  @app_${i} host ${matcher}\n  handle @app_${i} {\n    ${reverseProxy(spec, i)}\n  }`);

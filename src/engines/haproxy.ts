@@ -17,6 +17,18 @@ function hostAcl(name: string, hosts: readonly string[]): string[] {
   return lines;
 }
 
+/** Frontend rules that answer 404 outside the exposed prefixes (HAProxy's `path`: the target's path as sent). */
+export function exposedPathRules(exposedPaths: readonly string[] | null): string[] {
+  if (!exposedPaths) return [];
+  const bases = exposedPaths.map((prefix) => prefix.replace(/\/+$/, ""));
+  if (bases.includes("")) return [];
+  return [
+    `  acl exposed_path path ${bases.join(" ")}`,
+    `  acl exposed_path path_beg ${bases.map((base) => `${base}/`).join(" ")}`,
+    '  http-request return status 404 content-type text/plain string "Not Found" unless exposed_path',
+  ];
+}
+
 function backend(spec: EngineSpec, index: number): string {
   const route = spec.routes[index]!;
   const ssl = spec.tls?.reencrypt ? ` ssl verify required ca-file ${join(spec.dir, "ca.crt")} sni str(localhost)` : "";
@@ -44,6 +56,7 @@ export const haproxy: EngineDriver = {
       frontend.push(...hostAcl("allowed_host", spec.allowedHosts));
       frontend.push('  http-request return status 421 content-type text/plain string "Misdirected Request" unless allowed_host');
     }
+    frontend.push(...exposedPathRules(spec.exposedPaths));
     if (spec.stripClientForwarded) {
       // Underscore variants (X_Forwarded_Host) too: some frameworks read them as the dashed names.
       frontend.push("  http-request del-header _ -m sub");

@@ -13,6 +13,19 @@ function serverNames(hosts: readonly string[]): string[] {
   return [...exact, ...suffixes.map((suffix) => `*.${suffix}`)];
 }
 
+/** Location blocks that forward (with `forward`'s directives) only the exposed prefixes; other paths get 404. */
+export function exposedLocations(exposedPaths: readonly string[] | null, forward: readonly string[]): string {
+  const block = (match: string, lines: readonly string[]): string => `    location ${match} {\n${lines.map((line) => `      ${line}`).join("\n")}\n    }`;
+  if (!exposedPaths) return block("/", forward);
+  // A prefix is the path itself (exact) and what follows it after a slash; `^~` keeps regex locations out of it.
+  const blocks = exposedPaths.flatMap((prefix) => {
+    const base = prefix.replace(/\/+$/, "");
+    return base === "" ? [block("/", forward)] : [block(`= ${base}`, forward), block(`^~ ${base}/`, forward)];
+  });
+  if (!exposedPaths.some((prefix) => prefix.replace(/\/+$/, "") === "")) blocks.push(block("/", ["return 404;"]));
+  return blocks.join("\n");
+}
+
 function location(spec: EngineSpec, index: number): string {
   const route = spec.routes[index]!;
   const scheme = spec.tls?.reencrypt ? "https" : "http";
@@ -31,7 +44,7 @@ function location(spec: EngineSpec, index: number): string {
   if (spec.tls?.reencrypt) {
     lines.push(`proxy_ssl_trusted_certificate ${spec.tls.caFile};`, "proxy_ssl_verify on;", "proxy_ssl_name localhost;", "proxy_ssl_server_name on;");
   }
-  return `    location / {\n${lines.map((line) => `      ${line}`).join("\n")}\n    }`;
+  return exposedLocations(spec.exposedPaths, lines);
 }
 
 export const nginx: EngineDriver = {

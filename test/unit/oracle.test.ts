@@ -80,15 +80,15 @@ describe("probe oracle", () => {
   });
 
   it("derives probe names from the policy", () => {
-    assert.deepEqual(probeNames(POLICY), { secure: false, allowed: "app.example.com", wildcardRoot: "tenant.example.com", evil: "evil.example" });
-    assert.deepEqual(probeNames(["*.shop.example"]), { secure: false, allowed: "www.shop.example", wildcardRoot: "shop.example", evil: "evil.example" });
+    assert.deepEqual(probeNames(POLICY), { secure: false, allowed: "app.example.com", wildcardRoot: "tenant.example.com", evil: "evil.example", internalPath: null, publicPath: "/public" });
+    assert.deepEqual(probeNames(["*.shop.example"]), { secure: false, allowed: "www.shop.example", wildcardRoot: "shop.example", evil: "evil.example", internalPath: null, publicPath: "/public" });
     assert.equal(probeNames(["a.example"]).wildcardRoot, null);
     assert.equal(probeNames(["a.example"], true).secure, true);
   });
 });
 
 describe("policy knobs", () => {
-  const names = { secure: false, allowed: "app.example.com", wildcardRoot: "tenant.example.com", evil: "evil.example" };
+  const names = { secure: false, allowed: "app.example.com", wildcardRoot: "tenant.example.com", evil: "evil.example", internalPath: null, publicPath: "/public" };
   const outcomes = (id: string, knobs: PolicyKnobs): string[] => PROBE_CATALOG.find((p) => p.id === id)!.build(names, knobs)!.expect[0]!.outcomes;
 
   it("follow ASP.NET Core by default and PROBES.md's recommendations when strict", () => {
