@@ -5,6 +5,7 @@
  * state kept in the run's folder.
  */
 import { join } from "node:path";
+import { splitExposedPaths } from "../policy/exposed-paths.js";
 import { CLIENT_FORWARDING_FIELDS, splitHostPatterns, type EngineDriver, type EngineSpec } from "./types.js";
 
 function hostMatcher(hosts: readonly string[]): string | null {
@@ -14,14 +15,13 @@ function hostMatcher(hosts: readonly string[]): string | null {
 }
 
 /**
- * A first `handle` answering 404 outside the exposed prefixes. Handles with named matchers run in the order written,
- * before the catch-all ones, so this one comes before every app's.
+ * A first `handle` answering 404 outside the exposed paths (the entries are Caddy's own path syntax). Handles with
+ * named matchers run in the order written, before the catch-all ones, so this one comes before every app's.
  */
 export function exposedPathsHandle(exposedPaths: readonly string[] | null): string[] {
-  if (!exposedPaths) return [];
-  const bases = exposedPaths.map((prefix) => prefix.replace(/\/+$/, ""));
-  if (bases.includes("")) return [];
-  const paths = bases.flatMap((base) => [base, `${base}/*`]).join(" ");
+  const exposed = exposedPaths ? splitExposedPaths(exposedPaths) : null;
+  if (!exposed || exposed.all) return [];
+  const paths = [...exposed.exact, ...exposed.prefixes.flatMap((prefix) => [prefix, `${prefix}/*`])].join(" ");
   return [`  @hidden_path not path ${paths}\n  handle @hidden_path {\n    respond "Not Found" 404\n  }`];
 }
 

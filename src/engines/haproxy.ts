@@ -4,6 +4,7 @@
  * rules, the optional allowlist as a 421 `http-request return`. Run in the foreground with `-db -f FILE`.
  */
 import { join } from "node:path";
+import { splitExposedPaths } from "../policy/exposed-paths.js";
 import { CLIENT_FORWARDING_FIELDS, splitHostPatterns, type EngineDriver, type EngineSpec } from "./types.js";
 
 /** An ACL condition matching a Host (port removed, lower case) against HostFiltering patterns. */
@@ -17,16 +18,15 @@ function hostAcl(name: string, hosts: readonly string[]): string[] {
   return lines;
 }
 
-/** Frontend rules that answer 404 outside the exposed prefixes (HAProxy's `path`: the target's path as sent). */
+/** Frontend rules that answer 404 outside the exposed paths (HAProxy's `path`: the target's path as sent). */
 export function exposedPathRules(exposedPaths: readonly string[] | null): string[] {
-  if (!exposedPaths) return [];
-  const bases = exposedPaths.map((prefix) => prefix.replace(/\/+$/, ""));
-  if (bases.includes("")) return [];
-  return [
-    `  acl exposed_path path ${bases.join(" ")}`,
-    `  acl exposed_path path_beg ${bases.map((base) => `${base}/`).join(" ")}`,
-    '  http-request return status 404 content-type text/plain string "Not Found" unless exposed_path',
-  ];
+  const exposed = exposedPaths ? splitExposedPaths(exposedPaths) : null;
+  if (!exposed || exposed.all) return [];
+  const exact = new Set([...exposed.exact, ...exposed.prefixes]);
+  const lines = [`  acl exposed_path path ${[...exact].join(" ")}`];
+  if (exposed.prefixes.length > 0) lines.push(`  acl exposed_path path_beg ${exposed.prefixes.map((prefix) => `${prefix}/`).join(" ")}`);
+  lines.push('  http-request return status 404 content-type text/plain string "Not Found" unless exposed_path');
+  return lines;
 }
 
 function backend(spec: EngineSpec, index: number): string {

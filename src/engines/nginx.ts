@@ -4,6 +4,7 @@
  * optional allowlist as a default server answering 421. Run with `-p DIR -c nginx.conf`, `daemon off`.
  */
 import { join } from "node:path";
+import { splitExposedPaths } from "../policy/exposed-paths.js";
 import { CLIENT_FORWARDING_FIELDS, splitHostPatterns, type EngineDriver, type EngineSpec } from "./types.js";
 
 const quote = (text: string): string => `"${text.replace(/["\\]/g, "\\$&")}"`;
@@ -13,16 +14,15 @@ function serverNames(hosts: readonly string[]): string[] {
   return [...exact, ...suffixes.map((suffix) => `*.${suffix}`)];
 }
 
-/** Location blocks that forward (with `forward`'s directives) only the exposed prefixes; other paths get 404. */
+/** Location blocks that forward (with `forward`'s directives) only the exposed paths; other paths get 404. */
 export function exposedLocations(exposedPaths: readonly string[] | null, forward: readonly string[]): string {
   const block = (match: string, lines: readonly string[]): string => `    location ${match} {\n${lines.map((line) => `      ${line}`).join("\n")}\n    }`;
-  if (!exposedPaths) return block("/", forward);
-  // A prefix is the path itself (exact) and what follows it after a slash; `^~` keeps regex locations out of it.
-  const blocks = exposedPaths.flatMap((prefix) => {
-    const base = prefix.replace(/\/+$/, "");
-    return base === "" ? [block("/", forward)] : [block(`= ${base}`, forward), block(`^~ ${base}/`, forward)];
-  });
-  if (!exposedPaths.some((prefix) => prefix.replace(/\/+$/, "") === "")) blocks.push(block("/", ["return 404;"]));
+  const exposed = exposedPaths ? splitExposedPaths(exposedPaths) : null;
+  if (!exposed || exposed.all) return block("/", forward);
+  // `^~` keeps regex locations out of a prefix; `=` is one exact path.
+  const exact = new Set([...exposed.exact, ...exposed.prefixes]);
+  const blocks = [...[...exact].map((path) => block(`= ${path}`, forward)), ...exposed.prefixes.map((prefix) => block(`^~ ${prefix}/`, forward))];
+  blocks.push(block("/", ["return 404;"]));
   return blocks.join("\n");
 }
 

@@ -135,12 +135,14 @@ function readAppSettingsFiles(raw: RawScenario, file: string, context: Validatio
 /** Checks that need more than one field's type, recorded at the field they concern. */
 /** internalPaths and exposedPaths are plain absolute paths: what they mean must not depend on who decodes them. */
 function checkPaths(raw: RawScenario, context: ValidationContext, at: (path: string) => Located): void {
-  const check = (text: string, path: string): void => {
-    const plain = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/.test(text) && !text.includes("//") && !/\/\.\.?(\/|$)/.test(text);
-    if (!plain) addIssue(context, at(path), path, `expected a path such as /admin (starting with /, no %, ?, #, //, dot segments or spaces), found "${text}"`);
+  const check = (text: string, path: string, prefixAllowed: boolean): void => {
+    const bare = prefixAllowed && text.endsWith("/*") ? text.slice(0, -1) : text;
+    const plain = /^\/[A-Za-z0-9\-._~!$&'()+,;=:@/]*$/.test(bare) && !bare.slice(1).includes("//") && !/\/\.\.?(\/|$)/.test(bare);
+    const shape = prefixAllowed ? "/about, or /api/* for a prefix" : "/admin";
+    if (!plain) addIssue(context, at(path), path, `expected a path such as ${shape} (starting with /, no %, ?, #, *, //, dot segments or spaces), found "${text}"`);
   };
-  raw.apps.forEach((app, i) => app.internalPaths?.forEach((text, j) => check(text, `apps[${i}].internalPaths[${j}]`)));
-  raw.proxy?.exposedPaths?.forEach((text, j) => check(text, `proxy.exposedPaths[${j}]`));
+  raw.apps.forEach((app, i) => app.internalPaths?.forEach((text, j) => check(text, `apps[${i}].internalPaths[${j}]`, false)));
+  raw.proxy?.exposedPaths?.forEach((text, j) => check(text, `proxy.exposedPaths[${j}]`, true));
 }
 
 function checkMeaning(raw: RawScenario, context: ValidationContext): void {

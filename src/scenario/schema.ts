@@ -123,7 +123,9 @@ export const scenarioSpec: ObjectSpec = {
         stripClientForwarded: { type: "boolean", description: "Drop client-sent X-Forwarded-*, Forwarded, X-Host, X-Original-Host and similar (default true)." },
         allowedHosts: hostList("A proxy-side Host allowlist; others get 421 (default: none, every Host is forwarded)."),
         upstreamTimeout: { type: "duration", minimumMs: 1, description: "How long to wait for the app's answer before a 504 (default 30s)." },
-        exposedPaths: pathList("Path prefixes the proxy forwards (a prefix matches itself and what follows a `/`); every other path gets 404. Default: every path."),
+        exposedPaths: pathList(
+          "Paths the proxy forwards, in Caddy's syntax: `/api/*` is a prefix (/api and everything under it), `/` or `/about` one exact path; every other path gets 404. Default: every path.",
+        ),
       },
     },
     load: {

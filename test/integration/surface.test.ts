@@ -38,7 +38,7 @@ async function probe(port: number, proxyInPath: boolean, surface: Partial<Surfac
   return runProbes([target], SURFACE, {
     policyHosts: HOSTS,
     timeoutMs: 2000,
-    surface: { internalPaths: INTERNAL, exposedPaths: ["/public"], atEdge: "exposed", ...surface },
+    surface: { internalPaths: INTERNAL, exposedPaths: ["/public/*"], atEdge: "exposed", ...surface },
   });
 }
 
@@ -51,7 +51,7 @@ describe("surface probes", () => {
   before(async () => {
     app = await startApp({ allowedHosts: HOSTS, internalPaths: INTERNAL, clientAddress: "203.0.113.10", proxyAddresses: [PROXY_SOURCE_ADDRESS] });
     const routes = [{ hosts: HOSTS, upstreams: [app.url] }];
-    guarded = await startProxy({ routes, exposedPaths: ["/public"], sourceAddress: PROXY_SOURCE_ADDRESS });
+    guarded = await startProxy({ routes, exposedPaths: ["/public/*"], sourceAddress: PROXY_SOURCE_ADDRESS });
     open = await startProxy({ routes, sourceAddress: PROXY_SOURCE_ADDRESS });
   });
   after(async () => {
@@ -66,7 +66,7 @@ describe("surface probes", () => {
   });
 
   it("pass behind a proxy that publishes only /public, whose control is still served", async () => {
-    const result = await probe(guarded.port, true, { exposedPaths: ["/public"] });
+    const result = await probe(guarded.port, true, { exposedPaths: ["/public/*"] });
     assert.equal(result.failed, 0, result.results.filter((r) => !r.pass).map((r) => `${r.probe}: ${r.explanation}`).join("\n"));
     assert.equal(byId(result).get("surface-public-control")!.observed[0]!.status, 200);
     assert.equal(byId(result).get("surface-internal:/admin")!.observed[0]!.status, 404);
@@ -94,7 +94,7 @@ describe("surface probes", () => {
   it("fail on a server whose routing every disguise fools, each naming the path sent", async () => {
     const sloppy = await startBroken("naive");
     try {
-      const results = byId(await probe(sloppy.port, true, { exposedPaths: ["/public"] }, "haproxy"));
+      const results = byId(await probe(sloppy.port, true, { exposedPaths: ["/public/*"] }, "haproxy"));
       for (const definition of SURFACE.filter((p) => p.perInternalPath)) {
         const result = results.get(`${definition.id}:/admin`)!;
         assert.equal(result.pass, false, definition.id);

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { HttpRequestError } from "../../src/http1/errors.js";
 import { kestrelRequestPath, removeDotSegments, routeEndpoint } from "../../src/servers/kestrel/request-path.js";
-import { createExposedPathFilter, pathHasPrefix } from "../../src/servers/proxy/exposed-paths.js";
+import { createExposedPathFilter } from "../../src/servers/proxy/exposed-paths.js";
+import { isPublished, splitExposedPaths } from "../../src/policy/exposed-paths.js";
 import { exposedLocations } from "../../src/engines/nginx.js";
 import { exposedPathRules } from "../../src/engines/haproxy.js";
 import { exposedPathsHandle } from "../../src/engines/caddy.js";
@@ -51,15 +52,16 @@ describe("Kestrel's request path", () => {
 });
 
 describe("published paths", () => {
-  it("match a prefix on a segment boundary, case-insensitively", () => {
-    assert.ok(pathHasPrefix("/public", "/public"));
-    assert.ok(pathHasPrefix("/Public/x", "/public/"));
-    assert.ok(!pathHasPrefix("/publicity", "/public"));
-    assert.ok(pathHasPrefix("/anything", "/"));
+  it("are exact paths, or prefixes on a segment boundary written /x/*, compared case-insensitively", () => {
+    const exposed = splitExposedPaths(["/", "/about", "/public/*"]);
+    assert.deepEqual(exposed, { exact: ["/", "/about"], prefixes: ["/public"], all: false });
+    for (const path of ["/", "/About", "/public", "/public/", "/Public/x/y"]) assert.ok(isPublished(path, exposed), path);
+    for (const path of ["/admin", "/about/x", "/publicity", "//public/x"]) assert.ok(!isPublished(path, exposed), path);
+    assert.ok(isPublished("/anything", splitExposedPaths(["/*"])));
   });
 
   it("are compared by the builtin proxy on the path as the app will read it", () => {
-    const exposed = createExposedPathFilter(["/public"]);
+    const exposed = createExposedPathFilter(["/public/*"]);
     assert.ok(exposed("/public/a?x=1"));
     assert.ok(!exposed("/public/../admin"));
     assert.ok(!exposed("/public/%2e%2e/admin"));
@@ -69,11 +71,15 @@ describe("published paths", () => {
   });
 
   it("become one rule set per engine, and nothing without a list", () => {
-    assert.match(exposedLocations(["/public/"], ["proxy_pass http://app_0;"]), /location = \/public \{[^]*location \^~ \/public\/ \{[^]*location \/ \{\s*return 404;/);
+    const nginx = exposedLocations(["/", "/public/*"], ["proxy_pass http://app_0;"]);
+    assert.match(nginx, /location = \/ \{[^]*location = \/public \{[^]*location \^~ \/public\/ \{[^]*location \/ \{\s*return 404;/);
     assert.match(exposedLocations(null, ["proxy_pass http://app_0;"]), /^ {4}location \/ \{\n {6}proxy_pass/);
-    assert.deepEqual(exposedPathRules(["/api", "/public"]).slice(0, 2), ["  acl exposed_path path /api /public", "  acl exposed_path path_beg /api/ /public/"]);
-    assert.match(exposedPathsHandle(["/api"])[0]!, /@hidden_path not path \/api \/api\/\*\n {2}handle @hidden_path \{\n {4}respond "Not Found" 404/);
-    for (const none of [null, ["/"]]) {
+    assert.deepEqual(exposedPathRules(["/", "/api/*", "/public/*"]).slice(0, 2), [
+      "  acl exposed_path path / /api /public",
+      "  acl exposed_path path_beg /api/ /public/",
+    ]);
+    assert.match(exposedPathsHandle(["/", "/api/*"])[0]!, /@hidden_path not path \/ \/api \/api\/\*\n {2}handle @hidden_path \{\n {4}respond "Not Found" 404/);
+    for (const none of [null, ["/*"]]) {
       assert.deepEqual(exposedPathRules(none), []);
       assert.deepEqual(exposedPathsHandle(none), []);
     }
@@ -86,17 +92,23 @@ describe("scenario paths", () => {
     assert.deepEqual([plain.apps[0]!.internalPaths, plain.proxy.exposedPaths, plain.policy.internalPathsAtEdge], [[], null, "exposed"]);
     const given = scenarioFromObject({
       apps: [{ name: "web", allowedHosts: "app.example.com", internalPaths: ["/admin"] }],
-      proxy: { exposedPaths: ["/api"] },
+      proxy: { exposedPaths: ["/api/*"] },
       policy: { internalPathsAtEdge: "hidden" },
     });
-    assert.deepEqual([given.apps[0]!.internalPaths, given.proxy.exposedPaths, given.policy.internalPathsAtEdge], [["/admin"], ["/api"], "hidden"]);
+    assert.deepEqual([given.apps[0]!.internalPaths, given.proxy.exposedPaths, given.policy.internalPathsAtEdge], [["/admin"], ["/api/*"], "hidden"]);
   });
 
   it("refuse paths whose meaning depends on who decodes them, at their line", async () => {
     await assert.rejects(loadScenario(`${FIXTURES}scenarios/bad-paths.yaml`), (error: ScenarioError) => {
       assert.deepEqual(
         error.issues.map((issue) => [issue.path, issue.line]),
-        [["apps[0].internalPaths[1]", 4], ["apps[0].internalPaths[2]", 4], ["proxy.exposedPaths[0]", 6]],
+        [
+          ["apps[0].internalPaths[1]", 4],
+          ["apps[0].internalPaths[2]", 4],
+          ["apps[0].internalPaths[3]", 4],
+          ["proxy.exposedPaths[0]", 6],
+          ["proxy.exposedPaths[2]", 6],
+        ],
       );
       assert.match(error.issues[0]!.message, /expected a path such as \/admin/);
       return true;

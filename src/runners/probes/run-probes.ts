@@ -1,4 +1,5 @@
 /** Sends the catalog to each target on fresh connections, a bounded number at a time, and grades each exchange. */
+import { splitExposedPaths } from "../../policy/exposed-paths.js";
 import type { ProbeResult, ProbesResult, ProbeTargetKind } from "../../results/types.js";
 
 import { grade, type DeploymentHints } from "./oracle.js";
@@ -49,7 +50,7 @@ export function probeNames(policyHosts: readonly string[], secure = false, surfa
   const wildcard = policyHosts.find((host) => host.startsWith("*.") && host.length > 2);
   const wildcardRoot = wildcard ? wildcard.slice(2) : null;
   const exact = policyHosts.find((host) => !host.includes("*"));
-  const published = surface?.exposedPaths?.map((prefix) => prefix.replace(/\/+$/, "")).find((prefix) => prefix !== "");
+  const published = surface?.exposedPaths ? splitExposedPaths(surface.exposedPaths).prefixes[0] : undefined;
   return {
     secure,
     allowed: exact ?? `www.${wildcardRoot ?? "example.com"}`,
