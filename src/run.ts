@@ -63,6 +63,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         proxyForwardsAnyHost: proxied && !scenario.proxy.allowedHosts?.length,
         proxyEngine: scenario.proxy.engine,
         exposedPaths: scenario.proxy.exposedPaths,
+        userEngineConfig: proxied && scenario.proxy.engineConfig !== null,
       });
       const targets: ProbeTarget[] = [];
       // Probes are built for the policy's first exact host: at the edge they go to the app that serves it.

@@ -36,6 +36,8 @@ export interface DeploymentHints {
   proxyEngine?: string;
   /** The proxy's published path prefixes (null: every path), to name the rule that let a hidden path through. */
   exposedPaths?: readonly string[] | null;
+  /** The proxy runs the user's own configuration (--engine-config), not one edgebench wrote. */
+  userEngineConfig?: boolean;
 }
 
 const CATCH_ALL_421: Record<string, string> = {

@@ -2,6 +2,7 @@
  * Why an internal endpoint was reached and what to change, in the user's terms: the proxy rule that let the request
  * through (edgebench wrote it from proxy.exposedPaths, so it knows which one), and the fix for that engine.
  */
+import { isPublished, splitExposedPaths } from "../../policy/exposed-paths.js";
 import type { DeploymentHints } from "./oracle.js";
 
 type Hidden = { path: string; sent: string };
@@ -11,16 +12,16 @@ const PUBLISH_RULE: Record<string, (prefixes: string) => string> = {
   builtin: (prefixes) => `the builtin proxy's exposedPaths (${prefixes}), compared with the path decoded and normalised as the app does`,
   nginx: (prefixes) => `nginx's \`location = …\` / \`location ^~ …/\` for ${prefixes}, matched on its decoded, normalised $uri while the request line goes upstream as the client sent it`,
   haproxy: (prefixes) => `HAProxy's \`acl exposed_path path_beg\` for ${prefixes}, matched on the path as sent (not decoded, dot segments kept)`,
-  caddy: (prefixes) => `Caddy's \`path\` matcher for ${prefixes}, matched on its cleaned path while the request goes upstream as sent`,
+  caddy: (prefixes) => `Caddy's \`path\` matcher for ${prefixes}, matched on its cleaned, unescaped path`,
 };
 
 /** What to change in each engine so that what it matched is what the app routes. */
 const ENGINE_FIX: Record<string, string> = {
-  builtin: "refuse targets whose decoded form differs from what the prefixes allow",
-  nginx: "forward the normalised path (`proxy_pass http://app$uri$is_args$args;`) or refuse `..`, `%2e`, `%2f` and `//` in $request_uri with a `map`",
+  builtin: "publish fewer paths in proxy.exposedPaths",
+  nginx: "match and forward the same path: refuse what $request_uri and $uri disagree on (a `map` before the `location`s)",
   haproxy:
-    "normalise before the ACL (`http-request normalize-uri path-strip-dotdot`, `path-merge-slashes`, `percent-decode-unreserved`, `percent-to-uppercase`) and refuse what stays ambiguous (`http-request deny if { path -m sub .. %2e %2E %2f %2F }`)",
-  caddy: "forward the cleaned path (`rewrite * {http.request.uri.path}` before reverse_proxy) or refuse encoded dots and slashes with a `path_regexp` matcher",
+    "normalise the path before the ACL: `expose-experimental-directives` in `global` (HAProxy 2.6), then `http-request normalize-uri percent-decode-unreserved`, `http-request normalize-uri path-strip-dotdot` and `http-request normalize-uri path-merge-slashes` above it",
+  caddy: "match and forward the same path: refuse encoded dots and slashes with a `path_regexp` matcher before the `handle`s",
 };
 
 /** An internal endpoint answered through the proxy. */
@@ -31,7 +32,10 @@ export function hiddenPathThroughProxy(hidden: Hidden, hints: DeploymentHints | 
     return `${reached}: the proxy forwards every path. Fix: publish only the public prefixes (proxy.exposedPaths), so everything else gets 404.`;
   }
   const prefixes = hints.exposedPaths.join(", ");
-  const rule = (PUBLISH_RULE[engine] ?? PUBLISH_RULE.builtin!)(prefixes);
+  if (isPublished(hidden.path, splitExposedPaths(hints.exposedPaths))) {
+    return `${reached}: proxy.exposedPaths (${prefixes}) publishes ${hidden.path} itself. Fix: list only the public paths there.`;
+  }
+  const rule = hints.userEngineConfig ? `the path rules of your ${engine} configuration` : (PUBLISH_RULE[engine] ?? PUBLISH_RULE.builtin!)(prefixes);
   const fix = ENGINE_FIX[engine] ?? ENGINE_FIX.builtin!;
   return `${reached}: let through by ${rule}, but the app routed it to ${hidden.path}. Fix: ${fix}; and guard ${hidden.path} in the app itself (an authorization policy, RequireHost, or a port of its own).`;
 }
