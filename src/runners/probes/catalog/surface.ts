@@ -13,7 +13,7 @@ interface Disguise {
   target(path: string, names: ProbeNames): string;
 }
 
-const REFERENCE = "RFC 3986 §5.2.4, §2.1; Kestrel PathNormalizer, UrlDecoder; ASP.NET Core routing";
+const REFERENCE = "RFC 3986 §5.2.4; Kestrel PathNormalizer; ASP.NET Core routing";
 
 /** `/admin` → `/%61dmin`: the first letter percent-encoded (an unreserved character: the same path, RFC 3986 §2.3). */
 function encodeFirstLetter(path: string): string {
