@@ -24,7 +24,8 @@ export function exposedPathRules(exposedPaths: readonly string[] | null): string
   if (!exposed || exposed.all) return [];
   const exact = new Set([...exposed.exact, ...exposed.prefixes]);
   const lines = [`  acl exposed_path path ${[...exact].join(" ")}`];
-  if (exposed.prefixes.length > 0) lines.push(`  acl exposed_path path_beg ${exposed.prefixes.map((prefix) => `${prefix}/`).join(" ")}`);
+  const under = exposed.prefixes.map((prefix) => `${prefix}/`);
+  if (under.length > 0) lines.push(`  acl exposed_path path_beg ${under.join(" ")}`);
   lines.push('  http-request return status 404 content-type text/plain string "Not Found" unless exposed_path');
   return lines;
 }

@@ -16,12 +16,16 @@ function serverNames(hosts: readonly string[]): string[] {
 
 /** Location blocks that forward (with `forward`'s directives) only the exposed paths; other paths get 404. */
 export function exposedLocations(exposedPaths: readonly string[] | null, forward: readonly string[]): string {
-  const block = (match: string, lines: readonly string[]): string => `    location ${match} {\n${lines.map((line) => `      ${line}`).join("\n")}\n    }`;
+  const block = (match: string, lines: readonly string[]): string =>
+    `    location ${match} {\n${lines.map((line) => `      ${line}`).join("\n")}\n    }`;
   const exposed = exposedPaths ? splitExposedPaths(exposedPaths) : null;
   if (!exposed || exposed.all) return block("/", forward);
   // `^~` keeps regex locations out of a prefix; `=` is one exact path.
   const exact = new Set([...exposed.exact, ...exposed.prefixes]);
-  const blocks = [...[...exact].map((path) => block(`= ${path}`, forward)), ...exposed.prefixes.map((prefix) => block(`^~ ${prefix}/`, forward))];
+  const blocks = [
+    ...[...exact].map((path) => block(`= ${path}`, forward)),
+    ...exposed.prefixes.map((prefix) => block(`^~ ${prefix}/`, forward)),
+  ];
   blocks.push(block("/", ["return 404;"]));
   return blocks.join("\n");
 }

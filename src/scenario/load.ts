@@ -139,9 +139,12 @@ function checkPaths(raw: RawScenario, context: ValidationContext, at: (path: str
     const bare = prefixAllowed && text.endsWith("/*") ? text.slice(0, -1) : text;
     const plain = /^\/[A-Za-z0-9\-._~!$&'()+,;=:@/]*$/.test(bare) && !bare.slice(1).includes("//") && !/\/\.\.?(\/|$)/.test(bare);
     const shape = prefixAllowed ? "/about, or /api/* for a prefix" : "/admin";
-    if (!plain) addIssue(context, at(path), path, `expected a path such as ${shape} (starting with /, no %, ?, #, *, //, dot segments or spaces), found "${text}"`);
+    const rules = "starting with /, no %, ?, #, *, //, dot segments or spaces";
+    if (!plain) addIssue(context, at(path), path, `expected a path such as ${shape} (${rules}), found "${text}"`);
   };
-  raw.apps.forEach((app, i) => app.internalPaths?.forEach((text, j) => check(text, `apps[${i}].internalPaths[${j}]`, false)));
+  raw.apps.forEach((app, i) => {
+    app.internalPaths?.forEach((text, j) => check(text, `apps[${i}].internalPaths[${j}]`, false));
+  });
   raw.proxy?.exposedPaths?.forEach((text, j) => check(text, `proxy.exposedPaths[${j}]`, true));
 }
 

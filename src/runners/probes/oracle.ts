@@ -157,10 +157,17 @@ function beliefProblem(expect: ResponseExpectation, app: AppView | null, context
 }
 
 /** Whether an accepted request reached an internal endpoint it was meant not to, and whether that fails here. */
-function surfaceProblem(expect: ResponseExpectation, app: AppView | null, context: GradeContext): { reached: boolean; problem: string | null } | null {
+function surfaceProblem(
+  expect: ResponseExpectation,
+  app: AppView | null,
+  context: GradeContext,
+): { reached: boolean; problem: string | null } | null {
   const hidden = expect.hiddenEndpoint;
   if (!hidden || !app) return null;
-  if (app.endpoint === undefined) return { reached: false, problem: "the app's answer does not say which endpoint served it (no `endpoint`): cannot tell whether the internal path was reached" };
+  if (app.endpoint === undefined) {
+    const problem = "the app's answer does not say which endpoint served it (no `endpoint`): cannot tell whether it reached the internal path";
+    return { reached: false, problem };
+  }
   if (app.endpoint === null || app.endpoint.toLowerCase() !== hidden.path.toLowerCase()) return null;
   if (context.proxyInPath) return { reached: true, problem: hiddenPathThroughProxy(hidden, context.hints) };
   if (context.internalPathsAtEdge === "hidden") return { reached: true, problem: hiddenPathAtEdge(hidden) };

@@ -83,25 +83,30 @@ interface ProbeJob {
 }
 
 /** A probe's runs: once, or once per internal path (each with the names it aims at). */
-function probeVariants(probe: ProbeDefinition, surface: SurfaceOptions | undefined): Array<{ id: string; internalPath: string | null }> {
+function probeVariants(probe: ProbeDefinition, surface?: SurfaceOptions): Array<{ id: string; internalPath: string | null }> {
   if (!probe.perInternalPath) return [{ id: probe.id, internalPath: surface?.internalPaths[0] ?? null }];
   return (surface?.internalPaths ?? []).map((path) => ({ id: `${probe.id}:${path}`, internalPath: path }));
 }
 
 /** Every exchange to make: each probe built for each kind of connection, sent to each target it applies to. */
-function planJobs(targets: readonly ProbeTarget[], catalog: readonly ProbeDefinition[], options: ProbeRunOptions): { jobs: ProbeJob[]; skipped: string[] } {
+function planJobs(
+  targets: readonly ProbeTarget[],
+  catalog: readonly ProbeDefinition[],
+  options: ProbeRunOptions,
+): { jobs: ProbeJob[]; skipped: string[] } {
   const knobs = options.knobs ?? ASPNETCORE_KNOBS;
   const skipped: string[] = [];
   const jobs: ProbeJob[] = [];
-  const names = [probeNames(options.policyHosts, false, options.surface), probeNames(options.policyHosts, true, options.surface)] as const;
+  const names = [false, true].map((secure) => probeNames(options.policyHosts, secure, options.surface));
   for (const probe of catalog) {
     const variants = probeVariants(probe, options.surface);
     let applicable = false;
     for (const variant of variants) {
       // Built once per kind of connection: over TLS the real scheme is https, which changes what counts as forged.
-      const built = names.map((base) =>
-        targets.some((target) => Boolean(target.ca) === base.secure) ? probe.build({ ...base, internalPath: variant.internalPath }, knobs) : null,
-      );
+      const built = names.map((base) => {
+        const wanted = targets.some((target) => Boolean(target.ca) === base.secure);
+        return wanted ? probe.build({ ...base, internalPath: variant.internalPath }, knobs) : null;
+      });
       if (built.some((request) => request !== null)) applicable = true;
       for (const target of targets) {
         const request = built[target.ca ? 1 : 0];

@@ -74,7 +74,7 @@ export function kestrelRequestPath(rawPath: string): string {
   return decoded.includes(DOT) ? removeDotSegments(decoded.toString("utf8")) : decoded.toString("utf8");
 }
 
-/** Routing's segments: split on `/` after the leading one; a trailing slash adds no segment, an empty one inside does. */
+/** Routing's segments: split on `/` after the leading one; a trailing slash adds none, an inner empty one counts. */
 function routeSegments(path: string): string[] {
   const segments = path.slice(1).split("/");
   if (segments[segments.length - 1] === "") segments.pop();
@@ -86,7 +86,8 @@ export function routeEndpoint(path: string, endpoints: readonly string[]): strin
   const segments = routeSegments(path).map((segment) => segment.toLowerCase());
   for (const endpoint of endpoints) {
     const wanted = routeSegments(endpoint);
-    if (wanted.length === segments.length && wanted.every((segment, i) => segment.toLowerCase() === segments[i])) return endpoint;
+    const same = wanted.length === segments.length && wanted.every((part, i) => part.toLowerCase() === segments[i]);
+    if (same) return endpoint;
   }
   return null;
 }
