@@ -5,34 +5,23 @@
  * elsewhere); without it the test is skipped, saying so.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { after, before, describe, it } from "node:test";
 import { loadScenario } from "../../src/scenario/load.js";
 import { startTopology, type Topology } from "../../src/topology/start.js";
 import type { RunResult } from "../../src/results/types.js";
 import { ROOT, SCENARIOS } from "../helpers/paths.js";
+import { edgebench, execFileAsync } from "../helpers/edgebench-cli.js";
 import { assertValidRunResult } from "../helpers/result-schema.js";
 
 const ARTILLERY = process.env.EDGEBENCH_ARTILLERY ?? join(ROOT, ".cache/artillery/node_modules/.bin/artillery");
 const MISSING = existsSync(ARTILLERY)
   ? false
   : `Artillery is not installed at ${ARTILLERY}: npm install --prefix .cache/artillery --ignore-scripts artillery@2.0.21 (as .ci/run does)`;
-const run = promisify(execFile);
 
-async function edgebench(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [join(ROOT, "bin/edgebench.js"), ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 describe("export to Artillery, run against loopback, import", { skip: MISSING }, () => {
   let folder: string;
@@ -56,7 +45,7 @@ describe("export to Artillery, run against loopback, import", { skip: MISSING },
     assert.equal(exported.code, 0, exported.stderr);
     const report = join(folder, "report.json");
     // Bounded: the schedule is under ten seconds; Artillery's start-up on a busy machine takes most of the rest.
-    await run(ARTILLERY, ["run", "--output", report, join(folder, "default.artillery.yml")], { cwd: folder, timeout: 120_000, env: { ...process.env, ARTILLERY_DISABLE_TELEMETRY: "true" } });
+    await execFileAsync(ARTILLERY, ["run", "--output", report, join(folder, "default.artillery.yml")], { cwd: folder, timeout: 120_000, env: { ...process.env, ARTILLERY_DISABLE_TELEMETRY: "true" } });
 
     const imported = await edgebench(["import", report, "--scenario", scenarioFile, "-r", `terminal,json:${join(folder, "imported.json")}`]);
     assert.equal(imported.code, 0, imported.stdout + imported.stderr);

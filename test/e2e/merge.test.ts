@@ -1,26 +1,15 @@
 /** `edgebench merge`: probe runs sharded by scenario, merged, equal one unsharded run; mismatches exit 2. */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { after, before, describe, it } from "node:test";
 import type { ProbeResult, RunResult } from "../../src/results/types.js";
-import { ROOT, SCENARIOS } from "../helpers/paths.js";
+import { SCENARIOS } from "../helpers/paths.js";
+import { edgebench } from "../helpers/edgebench-cli.js";
 import { assertValidRunResult } from "../helpers/result-schema.js";
 
-const run = promisify(execFile);
 
-async function edgebench(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [join(ROOT, "bin/edgebench.js"), ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
 
 /** What a probe observed and concluded; its elapsed time differs from run to run. */
 function verdicts(result: RunResult): Array<Omit<ProbeResult, "elapsedMs">> {
@@ -69,5 +58,20 @@ describe("merge of sharded probe runs", () => {
     assert.equal(mismatch.code, 2);
     assert.match(mismatch.stderr, /renamed\.json and .*shard-1\.json both name scenario 'default' \(builtin\) but describe it differently/);
     assert.equal(mismatch.stdout, "");
+  });
+});
+
+describe("export, import and merge usage errors", () => {
+  it("exit 2 with the reason and no stack trace", { timeout: 30_000 }, async () => {
+    const remote = await edgebench(["export", "--to", "k6", "--deployment", "edge=http://192.0.2.10:80"]);
+    assert.deepEqual([remote.code, remote.stderr.split("\n")[0]], [2, "edgebench: --deployment 'edge=http://192.0.2.10:80': '192.0.2.10' is not a loopback address; load goes only to 127.0.0.0/8, [::1] or localhost unless --allow-remote is given (only a deployment you own)"]);
+    const engine = await edgebench(["export", "--to", "jmeter", "--deployment", "edge=http://127.0.0.1:1"]);
+    assert.equal(engine.code, 2);
+    assert.match(engine.stderr, /argument 'jmeter' is invalid. Allowed choices are artillery, k6/);
+    const missing = await edgebench(["import", "no-such-report.json"]);
+    assert.deepEqual([missing.code, missing.stderr], [2, "edgebench: no-such-report.json: no such file\n"]);
+    const none = await edgebench(["export", "--to", "artillery"]);
+    assert.deepEqual([none.code, none.stderr], [2, "edgebench: give at least one --deployment NAME=URL (for a paired overhead: edge=URL and proxied=URL)\n"]);
+    for (const outcome of [remote, engine, missing, none]) assert.doesNotMatch(outcome.stderr, /\n\s+at /);
   });
 });
