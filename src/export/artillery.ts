@@ -86,57 +86,73 @@ export function artilleryScript(plan: ExportPlan, thresholds: readonly Threshold
 }
 
 function processorPhases(plan: ExportPlan): Array<Record<string, string | number>> {
-  const half = plan.gapMs / 2;
-  return plan.phases.map((phase: PlannedPhase, index) => ({
+  return plan.phases.map((phase: PlannedPhase) => ({
     tag: phaseTag(phase),
     deployment: phase.deployment.name,
     round: phase.round,
     position: phase.position,
     url: phase.deployment.url,
-    from: index === 0 ? -1e12 : phase.startMs - half,
-    to: index === plan.phases.length - 1 ? 1e12 : phase.startMs + phase.durationMs + half,
     start: phase.startMs,
-    end: phase.startMs + phase.durationMs,
+    duration: phase.durationMs,
   }));
 }
 
 export function artilleryProcessor(plan: ExportPlan): string {
   return `// Exported by edgebench: which deployment each virtual user loads, and per-phase figures (µs).
+// Each generator's workers follow the phases on their own clock: a silence longer than half the gap between phases
+// (none inside a phase) starts the next phase, the one planned nearest to now counted from the last phase's actual
+// start, so a busy generator that runs late stays on the right phase. Each worker needs an arrival in every phase.
 "use strict";
-const PLAN = ${JSON.stringify({ model: plan.model, rate: plan.rate, connections: plan.connections })};
+const PLAN = ${JSON.stringify({ model: plan.model, rate: plan.rate, connections: plan.connections, gapMs: plan.gapMs })};
 const PHASES = ${JSON.stringify(processorPhases(plan), null, 2)};
-// Time zero is this worker's first arrival: phases run one after another from it, with a gap between them.
-let origin = null;
+let current = null;
+let lastArrival = -Infinity;
 const sentAt = new WeakMap();
 const announced = new Set();
-function elapsed() {
+function nextPhase(now) {
+  const from = PHASES[current.index];
+  let best = Math.min(current.index + 1, PHASES.length - 1);
+  const distance = (j) => Math.abs(now - (current.startedAt + PHASES[j].start - from.start));
+  for (let j = best + 1; j < PHASES.length; j++) if (distance(j) < distance(best)) best = j;
+  return best;
+}
+function phaseNow() {
   const now = Date.now();
-  if (origin === null) origin = now;
-  return now - origin;
+  if (current === null) {
+    current = { index: 0, startedAt: now };
+  } else {
+    const silent = now - lastArrival > PLAN.gapMs / 2;
+    const halfway = now - current.startedAt >= PHASES[current.index].duration / 2;
+    if (silent && halfway && current.index < PHASES.length - 1) current = { index: nextPhase(now), startedAt: now };
+  }
+  lastArrival = now;
+  return { phase: PHASES[current.index], endsAt: current.startedAt + PHASES[current.index].duration };
 }
 function count(events, phase, name) {
   events.emit("counter", "edgebench." + phase.tag + "." + name, 1);
 }
+function announce(events, phase) {
+  // Once per phase and worker: the plan travels in the report, so the import needs nothing else.
+  if (announced.size === 0) {
+    if (PLAN.rate !== null) events.emit("histogram", "edgebench.plan.rate", PLAN.rate);
+    events.emit("histogram", "edgebench.plan.connections", PLAN.connections);
+  }
+  if (announced.has(phase.tag)) return;
+  announced.add(phase.tag);
+  events.emit("histogram", "edgebench." + phase.tag + ".planned_ms", phase.duration);
+  events.emit("histogram", "edgebench." + phase.tag + ".position", phase.position);
+}
 module.exports = {
   edgebenchPickPhase(context, events, done) {
-    const at = elapsed();
-    const phase = PHASES.find((p) => at >= p.from && at < p.to) || PHASES[PHASES.length - 1];
-    if (announced.size === 0) {
-      if (PLAN.rate !== null) events.emit("histogram", "edgebench.plan.rate", PLAN.rate);
-      events.emit("histogram", "edgebench.plan.connections", PLAN.connections);
-    }
-    if (!announced.has(phase.tag)) {
-      // Once per phase and worker: the plan travels in the report, so the import needs nothing else.
-      announced.add(phase.tag);
-      events.emit("histogram", "edgebench." + phase.tag + ".planned_ms", phase.end - phase.start);
-      events.emit("histogram", "edgebench." + phase.tag + ".position", phase.position);
-    }
+    const { phase, endsAt } = phaseNow();
+    announce(events, phase);
     context.vars.edgebenchUrl = phase.url;
     context.vars.edgebenchPhase = phase;
+    context.vars.edgebenchEndsAt = endsAt;
     done();
   },
   edgebenchPhaseRunning(context, done) {
-    done(elapsed() < context.vars.edgebenchPhase.end);
+    done(Date.now() < context.vars.edgebenchEndsAt);
   },
   edgebenchBeforeRequest(request, context, events, done) {
     count(events, context.vars.edgebenchPhase, "requests");

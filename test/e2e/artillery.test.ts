@@ -58,10 +58,9 @@ describe("export to Artillery, run against loopback, import", { skip: MISSING },
     for (const deployment of load.topologies) {
       assert.deepEqual(deployment.rounds.map((r) => r.round), [1, 2, 3]);
       for (const round of deployment.rounds) {
-        // Every arrival of the phase, answered by the deployment it was meant for (whole seconds × rate).
-        assert.equal(round.requests, rate, `${deployment.topology} round ${round.round}`);
-        assert.equal(round.ok2xx, rate);
-        assert.equal(round.latency.count, rate);
+        // About rate × 1 s each (a busy machine can shift an arrival across a phase boundary), every one answered.
+        assert.ok(Math.abs(round.requests - rate) <= rate * 0.2, `${deployment.topology} round ${round.round}: ${round.requests} requests`);
+        assert.deepEqual([round.responses, round.ok2xx, round.latency.count, round.errors], [round.requests, round.requests, round.requests, 0]);
         assert.ok(round.latency.p50Us > 0 && round.latency.p50Us <= round.latency.p99Us);
       }
     }
@@ -69,14 +68,18 @@ describe("export to Artillery, run against loopback, import", { skip: MISSING },
     for (const order of load.order) assert.deepEqual([...order].sort(), ["edge", "proxied"]);
     const p50 = load.overhead!.find((o) => o.metric === "p50")!;
     assert.equal(p50.perRound.length, rounds);
-    // The servers' own counts: the warm-up and the rounds reached each deployment, none went to the wrong one.
+    // The servers' own counts: every request the processor sent to a deployment (warm-up included) reached it.
+    const counters = (JSON.parse(await readFile(report, "utf8")) as { aggregate: { counters: Record<string, number> } }).aggregate.counters;
     for (const running of topology.running) {
-      const counts = await running.counts();
-      const served = Object.entries(counts)
+      const sent = Object.entries(counters)
+        .filter(([name]) => new RegExp(`^edgebench\\.${running.kind}\\.r\\d+\\.requests$`).test(name))
+        .reduce((sum, [, n]) => sum + n, 0);
+      const served = Object.entries(await running.counts())
         .filter(([label]) => label.startsWith("app:"))
         .flatMap(([, byStatus]) => Object.values(byStatus))
         .reduce((sum, n) => sum + n, 0);
-      assert.equal(served, rate * rounds + rate / 2, `${running.kind}: ${JSON.stringify(counts)}`);
+      assert.ok(sent > 0);
+      assert.equal(served, sent, running.kind);
     }
   });
 });
