@@ -24,20 +24,24 @@ const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
 /** One `name=URL`; http or https, loopback unless `allowRemote`. */
 export function parseDeployment(text: string, allowRemote = false): Deployment {
   const equals = text.indexOf("=");
-  if (equals < 0) throw new DeploymentError(`--deployment '${text}': expected NAME=URL, such as edge=http://127.0.0.1:8080`);
+  const fail = (reason: string): DeploymentError => new DeploymentError(`--deployment '${text}': ${reason}`);
+  if (equals < 0) throw fail("expected NAME=URL, such as edge=http://127.0.0.1:8080");
   const name = text.slice(0, equals).trim();
   const address = text.slice(equals + 1).trim();
-  if (!NAME.test(name)) throw new DeploymentError(`--deployment '${text}': the name '${name}' must be a letter then letters, digits, - or _`);
+  if (!NAME.test(name)) throw fail(`the name '${name}' must be a letter then letters, digits, - or _`);
   let url: URL;
   try {
     url = new URL(address);
   } catch {
-    throw new DeploymentError(`--deployment '${text}': '${address}' is not a URL (expected http://127.0.0.1:PORT)`);
+    throw fail(`'${address}' is not a URL (expected http://127.0.0.1:PORT)`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new DeploymentError(`--deployment '${text}': only http:// and https:// deployments, not '${url.protocol}//'`);
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw fail(`only http:// and https:// deployments, not '${url.protocol}//'`);
+  }
   if (!allowRemote && !isLoopbackHostname(url.hostname)) {
-    throw new DeploymentError(
-      `--deployment '${text}': '${url.hostname}' is not a loopback address; load goes only to 127.0.0.0/8, [::1] or localhost unless --allow-remote is given (only a deployment you own)`,
+    throw fail(
+      `'${url.hostname}' is not a loopback address; load goes only to 127.0.0.0/8, [::1] or localhost ` +
+        "unless --allow-remote is given (only a deployment you own)",
     );
   }
   return { name, url: url.origin };
@@ -45,11 +49,17 @@ export function parseDeployment(text: string, allowRemote = false): Deployment {
 
 /** Every `--deployment` given, at least one, names unique. */
 export function parseDeployments(texts: readonly string[], allowRemote = false): Deployment[] {
-  if (texts.length === 0) throw new DeploymentError("give at least one --deployment NAME=URL (for a paired overhead: edge=URL and proxied=URL)");
+  if (texts.length === 0) {
+    throw new DeploymentError(
+      "give at least one --deployment NAME=URL (for a paired overhead: edge=URL and proxied=URL)",
+    );
+  }
   const deployments = texts.map((text) => parseDeployment(text, allowRemote));
   const seen = new Set<string>();
   for (const deployment of deployments) {
-    if (seen.has(deployment.name)) throw new DeploymentError(`--deployment: the name '${deployment.name}' is given twice`);
+    if (seen.has(deployment.name)) {
+      throw new DeploymentError(`--deployment: the name '${deployment.name}' is given twice`);
+    }
     seen.add(deployment.name);
   }
   return deployments;

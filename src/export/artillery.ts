@@ -18,7 +18,10 @@ export interface ExportedFile {
 const CLOSED_ARRIVAL_MS = 100;
 
 /** Artillery takes whole seconds as numbers and anything finer as a string with a unit ("500ms"). */
-const seconds = (ms: number): number | string => (Math.round(ms) % 1000 === 0 ? Math.round(ms) / 1000 : `${Math.round(ms)}ms`);
+function seconds(ms: number): number | string {
+  const whole = Math.round(ms);
+  return whole % 1000 === 0 ? whole / 1000 : `${whole}ms`;
+}
 
 function artilleryPhases(plan: ExportPlan): Array<Record<string, unknown>> {
   const phases: Array<Record<string, unknown>> = [];
@@ -29,14 +32,19 @@ function artilleryPhases(plan: ExportPlan): Array<Record<string, unknown>> {
     } else {
       const arrival = Math.min(CLOSED_ARRIVAL_MS, phase.durationMs);
       phases.push({ name, duration: seconds(arrival), arrivalCount: plan.connections });
-      if (phase.durationMs > arrival) phases.push({ name: `${name} (running)`, pause: seconds(phase.durationMs - arrival) });
+      if (phase.durationMs > arrival) {
+        phases.push({ name: `${name} (running)`, pause: seconds(phase.durationMs - arrival) });
+      }
     }
     if (index < plan.phases.length - 1) phases.push({ name: "gap", pause: seconds(plan.gapMs) });
   }
   return phases;
 }
 
-function ensureConditions(thresholds: readonly Threshold[], plan: ExportPlan): { conditions: Array<{ expression: string }>; notes: string[] } {
+function ensureConditions(
+  thresholds: readonly Threshold[],
+  plan: ExportPlan,
+): { conditions: Array<{ expression: string }>; notes: string[] } {
   const names = [...new Set(plan.phases.map((p) => p.deployment.name))];
   const { expressible, notes } = splitThresholds(thresholds, names);
   const conditions = expressible.map((t) => ({
@@ -58,7 +66,11 @@ function requestStep(plan: ExportPlan): Record<string, unknown> {
   };
 }
 
-export function artilleryScript(plan: ExportPlan, thresholds: readonly Threshold[], processorName: string): { text: string; notes: string[] } {
+export function artilleryScript(
+  plan: ExportPlan,
+  thresholds: readonly Threshold[],
+  processorName: string,
+): { text: string; notes: string[] } {
   const { conditions, notes } = ensureConditions(thresholds, plan);
   const flow =
     plan.model === "open"
@@ -103,7 +115,7 @@ export function artilleryProcessor(plan: ExportPlan): string {
 // (none inside a phase) starts the next phase, the one planned nearest to now counted from the last phase's actual
 // start, so a busy generator that runs late stays on the right phase. Each worker needs an arrival in every phase.
 "use strict";
-const PLAN = ${JSON.stringify({ model: plan.model, rate: plan.rate, connections: plan.connections, gapMs: plan.gapMs })};
+const PLAN = ${JSON.stringify({ rate: plan.rate, connections: plan.connections, gapMs: plan.gapMs })};
 const PHASES = ${JSON.stringify(processorPhases(plan), null, 2)};
 let current = null;
 let lastArrival = -Infinity;
@@ -174,7 +186,10 @@ module.exports = {
 }
 
 /** The script and its processor, named after the scenario. */
-export function exportArtillery(plan: ExportPlan, thresholds: readonly Threshold[]): { files: ExportedFile[]; notes: string[] } {
+export function exportArtillery(
+  plan: ExportPlan,
+  thresholds: readonly Threshold[],
+): { files: ExportedFile[]; notes: string[] } {
   const base = fileBase(plan);
   const processorName = `${base}.artillery-processor.cjs`;
   const script = artilleryScript(plan, thresholds, processorName);

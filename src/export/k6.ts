@@ -8,7 +8,14 @@ import type { ExportedFile } from "./artillery.js";
 import { fileBase, type ExportPlan, type PlannedPhase } from "./plan.js";
 import { splitThresholds } from "./thresholds.js";
 
-const K6_STATISTIC: Record<string, string> = { p50: "med", p90: "p(90)", p99: "p(99)", p999: "p(99.9)", max: "max", mean: "avg" };
+const K6_STATISTIC: Record<string, string> = {
+  p50: "med",
+  p90: "p(90)",
+  p99: "p(99)",
+  p999: "p(99.9)",
+  max: "max",
+  mean: "avg",
+};
 
 /** The k6 scenario name of a phase; k6 scenario names allow letters, digits, `_` and `-`. */
 export function k6ScenarioName(phase: Pick<PlannedPhase, "deployment" | "round">): string {
@@ -29,15 +36,28 @@ function phaseTags(plan: ExportPlan, phase: PlannedPhase): Record<string, string
 }
 
 function k6Scenario(plan: ExportPlan, phase: PlannedPhase): Record<string, unknown> {
-  const timing = { startTime: `${phase.startMs}ms`, duration: `${phase.durationMs}ms`, gracefulStop: `${plan.gapMs}ms` };
+  const timing = {
+    startTime: `${phase.startMs}ms`,
+    duration: `${phase.durationMs}ms`,
+    gracefulStop: `${plan.gapMs}ms`,
+  };
   const executor =
     plan.model === "open"
-      ? { executor: "constant-arrival-rate", rate: plan.rate, timeUnit: "1s", preAllocatedVUs: plan.connections, maxVUs: plan.connections }
+      ? {
+          executor: "constant-arrival-rate",
+          rate: plan.rate,
+          timeUnit: "1s",
+          preAllocatedVUs: plan.connections,
+          maxVUs: plan.connections,
+        }
       : { executor: "constant-vus", vus: plan.connections };
   return { ...executor, ...timing, env: { EDGEBENCH_URL: phase.deployment.url }, tags: phaseTags(plan, phase) };
 }
 
-function k6Thresholds(plan: ExportPlan, thresholds: readonly Threshold[]): { map: Record<string, string[]>; notes: string[] } {
+function k6Thresholds(
+  plan: ExportPlan,
+  thresholds: readonly Threshold[],
+): { map: Record<string, string[]>; notes: string[] } {
   const names = [...new Set(plan.phases.map((p) => p.deployment.name))];
   const { expressible, notes } = splitThresholds(thresholds, names);
   const map: Record<string, string[]> = {};
@@ -58,7 +78,9 @@ export function k6Script(plan: ExportPlan, thresholds: readonly Threshold[]): { 
   };
   const header = [
     `Exported by edgebench from scenario '${plan.scenario}' (seed ${plan.seed}): ${plan.model} model,`,
-    plan.model === "open" ? `${plan.rate} req/s per generator, keep-alive connections reused by k6's VUs.` : `${plan.connections} VUs.`,
+    plan.model === "open"
+      ? `${plan.rate} req/s per generator, keep-alive connections reused by k6's VUs.`
+      : `${plan.connections} VUs.`,
     "Run: k6 run --out json=points.json THIS_FILE; then: edgebench import points.json",
     "(Not run by edgebench's own tests: k6 was not installable there; the script is checked as JavaScript.)",
     ...notes,
@@ -77,7 +99,10 @@ export default function () {
   return { text, notes };
 }
 
-export function exportK6(plan: ExportPlan, thresholds: readonly Threshold[]): { files: ExportedFile[]; notes: string[] } {
+export function exportK6(
+  plan: ExportPlan,
+  thresholds: readonly Threshold[],
+): { files: ExportedFile[]; notes: string[] } {
   const script = k6Script(plan, thresholds);
   return { files: [{ name: `${fileBase(plan)}.k6.js`, text: script.text }], notes: script.notes };
 }

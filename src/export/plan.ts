@@ -58,10 +58,15 @@ export function fileBase(plan: Pick<ExportPlan, "scenario">): string {
   return plan.scenario.replace(/[^A-Za-z0-9_-]+/g, "-");
 }
 
-export function planExport(scenario: Scenario, deployments: readonly Deployment[], options: { seed?: number; gapMs?: number } = {}): ExportPlan {
+export function planExport(
+  scenario: Scenario,
+  deployments: readonly Deployment[],
+  options: { seed?: number; gapMs?: number } = {},
+): ExportPlan {
   const { load } = scenario;
   if (load.model === "open" && load.rate === null) {
-    throw new ExportError(`${scenario.file ?? scenario.name}: load.rate is not set; an exported open model needs a fixed rate (give --rate N)`);
+    const where = scenario.file ?? scenario.name;
+    throw new ExportError(`${where}: load.rate is not set; an exported open model needs a fixed rate (give --rate N)`);
   }
   const seed = options.seed ?? scenarioSeed(scenario.name);
   const gapMs = options.gapMs ?? 1000;

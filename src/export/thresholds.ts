@@ -24,7 +24,8 @@ export function splitThresholds(
     if (deployments.includes(scope) && STATISTICS.has(statistic) && ["<", "<="].includes(threshold.operator)) {
       expressible.push({ threshold, deployment: scope, statistic, valueMs: threshold.value / 1000 });
     } else {
-      const why = scope === "overhead" ? "a paired overhead needs both deployments' rounds" : "the engine has no equivalent";
+      const why =
+        scope === "overhead" ? "a paired overhead needs both deployments' rounds" : "the engine has no equivalent";
       notes.push(`'${threshold.expression}' is not checked by the engine (${why}): \`edgebench import\` evaluates it`);
     }
   }

@@ -32,13 +32,18 @@ function mergeProbes(parts: readonly LabelledResult[]): ProbesResult | null {
   const withProbes = parts.filter((part) => part.result.probes);
   if (withProbes.length === 0) return null;
   const views = new Set(withProbes.map((part) => part.result.probes!.view));
-  if (views.size > 1) throw new MergeError(`${withProbes.map((p) => p.label).join(", ")}: probes graded on the app and on the wire alone cannot be merged`);
+  if (views.size > 1) {
+    const labels = withProbes.map((p) => p.label).join(", ");
+    throw new MergeError(`${labels}: probes graded on the app and on the wire alone cannot be merged`);
+  }
   const seen = new Map<string, string>();
   const results = withProbes.flatMap((part) =>
     part.result.probes!.results.map((probe) => {
       const key = `${probe.probe} on ${probe.topology}${probe.via === "bypass" ? " (bypass)" : ""}`;
       const earlier = seen.get(key);
-      if (earlier) throw new MergeError(`probe ${key} is in both ${earlier} and ${part.label}: shards must not overlap`);
+      if (earlier) {
+        throw new MergeError(`probe ${key} is in both ${earlier} and ${part.label}: shards must not overlap`);
+      }
       seen.set(key, part.label);
       return probe;
     }),
@@ -51,24 +56,29 @@ function mergeProbes(parts: readonly LabelledResult[]): ProbesResult | null {
 /** Each generator's rounds stay paired among themselves: the second generator's round 1 becomes round n + 1. */
 function mergeLoad(parts: readonly LabelledResult[]): LoadResult | null {
   const loads = parts.filter((part) => part.result.load).map((part) => part.result.load!);
+  const labels = parts.map((p) => p.label).join(", ");
   if (loads.length === 0) return null;
   if (loads.length === 1) return loads[0]!;
   const settings = ({ rounds: _rounds, ...rest }: LoadResult["settings"]): string => JSON.stringify(rest);
   if (new Set(loads.map((load) => settings(load.settings))).size > 1) {
-    throw new MergeError(`${parts.map((p) => p.label).join(", ")}: load settings differ (model, rate, connections, duration, request): not rounds of the same load`);
+    throw new MergeError(
+      `${labels}: load settings differ (model, rate, connections, duration, request): not rounds of the same load`,
+    );
   }
   const phases: ImportedPhase[] = [];
   let offset = 0;
   for (const load of loads) {
     for (const topology of load.topologies) {
-      for (const { round, position, durationMs, requests, responses, ok2xx, non2xx, errors, timeouts, latency } of topology.rounds) {
-        phases.push({ deployment: topology.topology, round: round + offset, position, durationMs, requests, responses, ok2xx, non2xx, errors, timeouts, latency });
+      for (const sample of topology.rounds) {
+        const { position, durationMs, requests, responses, ok2xx, non2xx, errors, timeouts, latency } = sample;
+        const figures = { position, durationMs, requests, responses, ok2xx, non2xx, errors, timeouts, latency };
+        phases.push({ ...figures, deployment: topology.topology, round: sample.round + offset });
       }
     }
     offset += Math.max(0, ...load.topologies.flatMap((t) => t.rounds.map((r) => r.round)));
   }
   const urls = Object.fromEntries(loads[0]!.topologies.map((t) => [t.topology, t.url]));
-  return loadResultFromPhases({ phases, settings: { ...loads[0]!.settings, rounds: offset }, urls }, parts.map((p) => p.label).join(" + "));
+  return loadResultFromPhases({ phases, settings: { ...loads[0]!.settings, rounds: offset }, urls }, labels);
 }
 
 function mergeGroup(parts: readonly LabelledResult[]): RunResult {
@@ -80,9 +90,18 @@ function mergeGroup(parts: readonly LabelledResult[]): RunResult {
   const warnings = [...new Set(parts.flatMap((part) => part.result.warnings))];
   warnings.push(`merged from ${parts.length} results: ${parts.map((p) => p.label).join(", ")}`);
   if (loadParts > 1) {
-    warnings.push(`load rounds of ${loadParts} generators: each one's rounds stay paired, throughput is per generator, and latency over all rounds is a count-weighted mean of their percentiles`);
+    warnings.push(
+      `load rounds of ${loadParts} generators: each one's rounds stay paired, throughput is per generator, ` +
+        "and latency over all rounds is a count-weighted mean of their percentiles",
+    );
   }
-  const thresholds = [...new Map(parts.flatMap((part) => part.result.thresholds).map((t) => [t.expression, t])).values()];
+  const byExpression = new Map(parts.flatMap((part) => part.result.thresholds).map((t) => [t.expression, t]));
+  const thresholds = [...byExpression.values()].map(({ expression, metric, operator, value }) => ({
+    expression,
+    metric,
+    operator,
+    value,
+  }));
   const merged: RunResult = {
     ...first,
     startedAt: parts.map((p) => p.result.startedAt).sort()[0]!,
@@ -94,7 +113,7 @@ function mergeGroup(parts: readonly LabelledResult[]): RunResult {
     probes,
     thresholds: [],
   };
-  merged.thresholds = evaluateThresholds(thresholds.map(({ expression, metric, operator, value }) => ({ expression, metric, operator, value })), merged);
+  merged.thresholds = evaluateThresholds(thresholds, merged);
   merged.verdict = decideVerdict(load, probes, merged.thresholds);
   return merged;
 }
@@ -109,7 +128,9 @@ export function mergeResults(parts: readonly LabelledResult[]): RunResult[] {
     const other = group[0];
     if (other && definition(other.result) !== definition(part.result)) {
       throw new MergeError(
-        `${part.label} and ${other.label} both name scenario '${part.result.scenario.name}' (${part.result.scenario.proxyEngine}) but describe it differently (policy, profile, TLS or description): not runs of the same scenario`,
+        `${part.label} and ${other.label} both name scenario '${part.result.scenario.name}' ` +
+          `(${part.result.scenario.proxyEngine}) but describe it differently (policy, profile, TLS or description): ` +
+          "not runs of the same scenario",
       );
     }
     groups.set(key, [...group, part]);

@@ -34,7 +34,8 @@ export async function exportCommand(file: string | undefined, options: ExportOpt
     ...(options.rounds !== undefined ? { rounds: options.rounds } : {}),
   };
   const plan = planExport({ ...scenario, load }, deployments, options.seed !== undefined ? { seed: options.seed } : {});
-  const exported = options.to === "artillery" ? exportArtillery(plan, scenario.thresholds) : exportK6(plan, scenario.thresholds);
+  const exporter = options.to === "artillery" ? exportArtillery : exportK6;
+  const exported = exporter(plan, scenario.thresholds);
   for (const written of exported.files) {
     await writeAtomically(resolve(options.outDir, written.name), written.text);
     process.stdout.write(`wrote ${resolve(options.outDir, written.name)}\n`);

@@ -7,7 +7,13 @@ import { EXIT, type ExitCode } from "../exit-codes.js";
 import { defaultScenarioPath } from "../scenarios.js";
 import { writeReports } from "../write-reports.js";
 
-export async function importCommand(file: string, options: { scenario?: string; reporter: string; out?: string }): Promise<ExitCode> {
+export interface ImportOptions {
+  scenario?: string;
+  reporter: string;
+  out?: string;
+}
+
+export async function importCommand(file: string, options: ImportOptions): Promise<ExitCode> {
   const reporters = parseReporterSpecs(options.reporter);
   const scenario = await loadScenario(options.scenario ?? defaultScenarioPath());
   const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {

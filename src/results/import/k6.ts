@@ -6,7 +6,8 @@ import { createLatencyHistogram, recordMs, summarize, type LatencyHistogram } fr
 import { ImportError, type ImportedPhase } from "./phases.js";
 
 export const K6_RESOLUTION =
-  "latency comes from k6's own per-request http_req_duration (milliseconds with sub-millisecond decimals), recorded by edgebench " +
+  "latency comes from k6's own per-request http_req_duration (milliseconds with sub-millisecond decimals), " +
+  "recorded by edgebench " +
   "into µs HDR histograms (3 significant digits)";
 
 interface K6Point {
@@ -17,7 +18,6 @@ interface K6Point {
 
 interface PhaseAccumulator {
   tags: Record<string, string>;
-  firstAt: string;
   requests: number;
   ok2xx: number;
   non2xx: number;
@@ -55,7 +55,10 @@ function accumulate(text: string, source: string): Map<string, PhaseAccumulator>
     if (!point || !tags?.deployment || tags.round === undefined) continue;
     const key = `${tags.deployment}.r${tags.round}`;
     let phase = phases.get(key);
-    if (!phase) phases.set(key, (phase = { tags, firstAt: point.data.time, requests: 0, ok2xx: 0, non2xx: 0, errors: 0, histogram: createLatencyHistogram() }));
+    if (!phase) {
+      phase = { tags, requests: 0, ok2xx: 0, non2xx: 0, errors: 0, histogram: createLatencyHistogram() };
+      phases.set(key, phase);
+    }
     phase.requests++;
     const status = Number(tags.status ?? 0);
     if (status === 0) {
@@ -71,7 +74,12 @@ function accumulate(text: string, source: string): Map<string, PhaseAccumulator>
 
 export function readK6Output(text: string, source: string): K6Import {
   const accumulated = accumulate(text, source);
-  if (accumulated.size === 0) throw new ImportError(`${source}: no http_req_duration point tagged by edgebench: run a script made by 'edgebench export --to k6' with --out json=FILE`);
+  if (accumulated.size === 0) {
+    throw new ImportError(
+      `${source}: no http_req_duration point tagged by edgebench: ` +
+        "run a script made by 'edgebench export --to k6' with --out json=FILE",
+    );
+  }
   const phases: ImportedPhase[] = [...accumulated.values()].map((phase) => ({
     deployment: phase.tags.deployment!,
     round: Number(phase.tags.round),
@@ -86,6 +94,7 @@ export function readK6Output(text: string, source: string): K6Import {
     latency: summarize(phase.histogram),
   }));
   const first = [...accumulated.values()][0]!.tags;
-  const plan = { rate: first.rate !== undefined ? Number(first.rate) : null, connections: first.connections !== undefined ? Number(first.connections) : null };
+  const numberOrNull = (tag: string | undefined): number | null => (tag !== undefined ? Number(tag) : null);
+  const plan = { rate: numberOrNull(first.rate), connections: numberOrNull(first.connections) };
   return { phases, plan, warnings: [K6_RESOLUTION] };
 }

@@ -50,8 +50,14 @@ export function combineSummaries(summaries: readonly LatencySummary[]): LatencyS
   };
 }
 
-function topologyLoad(topology: TopologyKind, url: string, rounds: RoundSample[], latency: LatencySummary | undefined): TopologyLoad {
-  const total = (field: "responses" | "non2xx" | "errors" | "timeouts"): number => rounds.reduce((sum, r) => sum + r[field], 0);
+function topologyLoad(
+  topology: TopologyKind,
+  url: string,
+  rounds: RoundSample[],
+  latency: LatencySummary | undefined,
+): TopologyLoad {
+  const total = (field: "responses" | "non2xx" | "errors" | "timeouts"): number =>
+    rounds.reduce((sum, r) => sum + r[field], 0);
   return {
     topology,
     url,
@@ -80,9 +86,15 @@ export interface PhasesInput {
 /** Today's result has the deployments edge and proxied: other names are refused rather than dropped. */
 export function loadResultFromPhases(input: PhasesInput, source: string): LoadResult {
   const measured = input.phases.filter((phase) => phase.round > 0);
-  const unknown = [...new Set(measured.map((p) => p.deployment))].filter((name) => !TOPOLOGIES.includes(name as TopologyKind));
-  if (unknown.length > 0) throw new ImportError(`${source}: deployment ${unknown.join(", ")}: this edgebench reads the deployments edge and proxied`);
-  if (measured.length === 0) throw new ImportError(`${source}: no measured round (only a warm-up, or not a run of an edgebench export)`);
+  const names = [...new Set(measured.map((p) => p.deployment))];
+  const unknown = names.filter((name) => !TOPOLOGIES.includes(name as TopologyKind));
+  if (unknown.length > 0) {
+    const listed = unknown.join(", ");
+    throw new ImportError(`${source}: deployment ${listed}: this edgebench reads the deployments edge and proxied`);
+  }
+  if (measured.length === 0) {
+    throw new ImportError(`${source}: no measured round (only a warm-up, or not a run of an edgebench export)`);
+  }
   const topologies = TOPOLOGIES.filter((t) => measured.some((p) => p.deployment === t)).map((t) =>
     topologyLoad(
       t,
@@ -93,9 +105,13 @@ export function loadResultFromPhases(input: PhasesInput, source: string): LoadRe
   );
   const roundNumbers = [...new Set(measured.map((p) => p.round))].sort((a, b) => a - b);
   const order = roundNumbers.map((round) =>
-    measured.filter((p) => p.round === round).sort((a, b) => a.position - b.position).map((p) => p.deployment as TopologyKind),
+    measured
+      .filter((p) => p.round === round)
+      .sort((a, b) => a.position - b.position)
+      .map((p) => p.deployment as TopologyKind),
   );
   const edge = topologies.find((t) => t.topology === "edge");
   const proxied = topologies.find((t) => t.topology === "proxied");
-  return { settings: input.settings, order, topologies, overhead: edge && proxied ? computeOverhead(edge, proxied) : null };
+  const overhead = edge && proxied ? computeOverhead(edge, proxied) : null;
+  return { settings: input.settings, order, topologies, overhead };
 }
