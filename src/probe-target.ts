@@ -39,6 +39,11 @@ export class TargetError extends Error {
 
 const LOOPBACK = /^(127(\.\d{1,3}){3}|\[::1\]|localhost)$/i;
 
+/** 127.0.0.0/8, [::1] or localhost, as URL.hostname spells them. */
+export function isLoopbackHostname(hostname: string): boolean {
+  return LOOPBACK.test(hostname);
+}
+
 /** Parses a target URL: http only, and loopback only unless `allowRemote` (probes stay on this machine by default). */
 export function parseTargetUrl(text: string, allowRemote = false): { host: string; port: number; url: string } {
   let url: URL;
@@ -48,7 +53,7 @@ export function parseTargetUrl(text: string, allowRemote = false): { host: strin
     throw new TargetError(`not a URL: '${text}' (expected http://127.0.0.1:PORT)`);
   }
   if (url.protocol !== "http:") throw new TargetError(`only http:// targets can be probed, not '${url.protocol}//'`);
-  if (!allowRemote && !LOOPBACK.test(url.hostname)) {
+  if (!allowRemote && !isLoopbackHostname(url.hostname)) {
     throw new TargetError(`'${url.hostname}' is not a loopback address: edgebench sends probes only to 127.0.0.0/8, [::1] or localhost unless --allow-remote is given`);
   }
   const host = url.hostname === "localhost" ? "127.0.0.1" : url.hostname.replace(/^\[|\]$/g, "");
