@@ -70,7 +70,16 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         const proxied = running.kind === "proxied";
         const entry = !proxied && probedApp !== appForHost(scenario.apps, scenario.load.host) ? running.apps[probedApp]!.endpoint : running.entry;
         const tlsTo = (url: string) => (url.startsWith("https:") && running.ca ? { ca: running.ca } : {});
-        targets.push({ topology: running.kind, via: "entry", host: entry.host, port: entry.port, proxyInPath: proxied, hints: hints(proxied), ...tlsTo(entry.url) });
+        targets.push({
+          topology: running.kind,
+          via: "entry",
+          host: entry.host,
+          port: entry.port,
+          proxyInPath: proxied,
+          hints: hints(proxied),
+          appRecord: running.appRecord,
+          ...tlsTo(entry.url),
+        });
         if (proxied) {
           const direct = running.apps[probedApp]!;
           targets.push({
@@ -80,6 +89,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
             port: direct.endpoint.port,
             proxyInPath: false,
             hints: hints(false),
+            appRecord: running.appRecord,
             ...tlsTo(direct.endpoint.url),
             ...(running.clientSourceAddress ? { localAddress: running.clientSourceAddress } : {}),
           });

@@ -4,7 +4,8 @@
  */
 import { hostMatchesAny } from "../../policy/host-string.js";
 import type { AnsweredBy, ObservedResponse } from "../../results/types.js";
-import { headerValue, type RawResponse } from "./raw-response.js";
+import type { RawResponse } from "./raw-response.js";
+import type { AppRecordEntry } from "../../http1/echo-contract.js";
 import type { Outcome, ResponseExpectation } from "./types.js";
 
 export interface GradeContext {
@@ -16,6 +17,11 @@ export interface GradeContext {
   wireOnly?: boolean;
   /** What edgebench knows of the deployment's configuration, to say what to change. */
   hints?: DeploymentHints;
+  /**
+   * The app's record (echo contract) of each request of this exchange, in order: its entry, or null when the app has
+   * no entry for it (the request never reached it). Absent: no record to ask.
+   */
+  appRecord?: ReadonlyArray<AppRecordEntry | null>;
 }
 
 export interface DeploymentHints {
@@ -99,8 +105,14 @@ export function classifyOutcome(status: number): Outcome | "other" {
   return "other";
 }
 
-function answeredBy(response: RawResponse, app: AppView | null, proxyInPath: boolean): AnsweredBy {
-  if (app || headerValue(response, "server") === "Kestrel") return "app";
+/**
+ * Who answered, decided from the app side: the app when its record holds the request with the status on the wire;
+ * whatever stands in front of it otherwise (the app's answer was replaced, or the request never reached it). Without
+ * a record only the app's own JSON answer says "app"; anything else is unknown, since proxies rewrite `Server`.
+ */
+function answeredBy(status: number, app: AppView | null, record: AppRecordEntry | null | undefined, proxyInPath: boolean): AnsweredBy {
+  if (record === undefined) return app ? "app" : "unknown";
+  if (record && record.status === status) return "app";
   return proxyInPath ? "proxy" : "app";
 }
 
@@ -167,7 +179,8 @@ export function grade(
     const outcome = classifyOutcome(response.status);
     observed.push({
       status: response.status,
-      answeredBy: answeredBy(response, app, context.proxyInPath),
+      answeredBy: answeredBy(response.status, app, context.appRecord ? (context.appRecord[index] ?? null) : undefined, context.proxyInPath),
+      ...(context.appRecord?.[index] ? { appReceived: { status: context.appRecord[index]!.status, host: context.appRecord[index]!.host } } : {}),
       outcome,
       ...(app ? { app: { host: app.host, scheme: app.scheme, remoteIp: app.remoteIp, headerHost: app.headers.host } } : {}),
     });
