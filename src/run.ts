@@ -145,6 +145,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       policyProfile: scenario.policy.profile,
       knobs: scenario.policy.knobs,
       proxyEngine: scenario.proxy.engine,
+      ...(scenario.proxy.engine !== "builtin" && !scenario.proxy.engineConfig ? { proxyProfile: scenario.proxy.profile } : {}),
       ...proxyEngineVersion(topology.running),
       tls: scenario.tls,
       hops: { client: scenario.network.clientHop, app: scenario.network.appHop },

@@ -46,6 +46,7 @@ function addRunOptions(command: Command, withLoad: boolean): Command {
     .option("--category <names>", "only these probe categories: rfc-conformance, allowlist, spoofing, smuggling-adjacent, robustness", collect, [])
     .addOption(new Option("--profile <name>", "rules where the RFCs leave a choice (replaces the scenario's)").choices(["aspnetcore", "strict"]))
     .option("--engine <names>", "run once per proxy engine and put them side by side: builtin, nginx, haproxy, caddy (comma-separated)")
+    .option("--engine-profile <names>", "generated engine configuration(s), side by side: typical, hardened (comma-separated; see README)")
     .option("--engine-config <file>", "your own nginx/HAProxy/Caddy configuration, with {{LISTEN}} and {{UPSTREAM_0}} placeholders (see README)");
   if (withLoad) {
     command

@@ -60,6 +60,11 @@ export function observedStatuses(result: ProbeResult): string {
   return result.observed.map((o) => o.status).join("+") || (result.timedOut ? "hang" : "closed");
 }
 
+/** The proxy a run went through: its engine, and the profile of a generated configuration (`nginx typical`). */
+export function deploymentLabel(scenario: { proxyEngine: string; proxyProfile?: string }): string {
+  return scenario.proxyProfile ? `${scenario.proxyEngine} ${scenario.proxyProfile}` : scenario.proxyEngine;
+}
+
 /** One answer with who gave it: `400 from the proxy`, or `400 (who answered is unknown)` without an app record. */
 export function answerWithSource(observed: ProbeResult["observed"][number]): string {
   return observed.answeredBy === "unknown" ? `${observed.status} (who answered is unknown)` : `${observed.status} from the ${observed.answeredBy}`;

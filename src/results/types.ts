@@ -176,6 +176,8 @@ export interface RunResult {
     policyProfile: "aspnetcore" | "strict";
     knobs: PolicyKnobs;
     proxyEngine: string;
+    /** Which generated configuration an external engine ran (absent: the builtin proxy or the user's own file). */
+    proxyProfile?: "typical" | "hardened";
     /** The engine's own version line (nginx, HAProxy, Caddy) or edgebench's for the builtin proxy. */
     proxyEngineVersion?: string;
     /** Where TLS was: off, terminated (edge app or proxy), or re-encrypted to the app too. */

@@ -11,7 +11,7 @@ import type { Scenario } from "../../scenario/types.js";
 import { createProgress } from "../../ui/progress.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { scenarioPaths } from "../scenarios.js";
-import { parseEngineList, scenariosPerEngine } from "../../engines/per-engine.js";
+import { parseEngineList, parseProfileList, scenariosPerEngine } from "../../engines/per-engine.js";
 import { writeReports } from "../write-reports.js";
 
 export interface ExecuteOptions {
@@ -35,6 +35,7 @@ export interface ExecuteOptions {
   rate?: number;
   engine?: string;
   engineConfig?: string;
+  engineProfile?: string;
 }
 
 export interface Mode {
@@ -66,9 +67,10 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
   const scenarios: Scenario[] = [];
   const skippedEngines = new Map<Scenario, string[]>();
   const engines = options.engine ? parseEngineList(options.engine) : null;
+  const profiles = options.engineProfile ? parseProfileList(options.engineProfile) : null;
   if (!options.target) {
     for (const path of scenarioPaths(files)) {
-      const perEngine = scenariosPerEngine(applyOverrides(await loadScenario(path), options), engines, options.engineConfig ?? null);
+      const perEngine = scenariosPerEngine(applyOverrides(await loadScenario(path), options), engines, options.engineConfig ?? null, profiles);
       for (const scenario of perEngine.scenarios) skippedEngines.set(scenario, perEngine.skipped);
       scenarios.push(...perEngine.scenarios);
     }

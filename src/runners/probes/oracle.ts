@@ -52,7 +52,8 @@ function hostFix(host: string, context: GradeContext): string {
   if (!hints) return "";
   if (host === "" && hints.allowsEmptyHost) return " Fix: AllowEmptyHosts is true; set it to false so requests without a Host are refused.";
   if (hints.allowsAnyHost) return ` Fix: AllowedHosts is '*'; list your public hosts ("${context.policyHosts.join(";")}").`;
-  if (context.proxyInPath && hints.proxyForwardsAnyHost) {
+  // An allowlist only helps against a host the policy does not allow.
+  if (context.proxyInPath && hints.proxyForwardsAnyHost && !matchesPolicy(host, context.policyHosts)) {
     const how = CATCH_ALL_421[hints.proxyEngine ?? "nginx"] ?? CATCH_ALL_421.nginx;
     return ` Fix: give the proxy a Host allowlist with a catch-all that answers 421 (${hints.proxyEngine && hints.proxyEngine !== "builtin" ? `${hints.proxyEngine}: ` : ""}${how}).`;
   }
