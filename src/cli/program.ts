@@ -102,6 +102,7 @@ Examples:
     .option("--target <url>", "probe an app or proxy already running on loopback (graded on the wire alone)")
     .option("--allowed-hosts <hosts>", "with --target: the public hosts it must serve, comma-separated")
     .option("--appsettings <file>", "with --target: read the public hosts from an ASP.NET Core appsettings.json (AllowedHosts)")
+    .option("--app-record <file>", "with --target: the file its app records probe requests in (EDGEBENCH_APP_RECORD; see README)")
     .option("--allow-remote", "with --target: allow a target that is not on loopback (only a deployment you own)")
     .addHelpText(
       "after",

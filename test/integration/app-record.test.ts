@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { parseRecord } from "../../src/http1/echo-contract.js";
 import { startApp } from "../../src/servers/app.js";
+import { probeTarget } from "../../src/probe-target.js";
 import { ask } from "../helpers/raw.js";
 
 describe("simulated app: the record", () => {
@@ -25,6 +26,25 @@ describe("simulated app: the record", () => {
         filtered: [400, "evil.example"],
         folded: [400, null],
       });
+    } finally {
+      await app.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("tells who answered at an external target when given its app's record, and says unknown without it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "edgebench-record-test-"));
+    const recordFile = join(dir, "app.jsonl");
+    const app = await startApp({ allowedHosts: ["app.example.com"], allowEmptyHosts: false, recordFile });
+    try {
+      const probe = (appRecord?: string) =>
+        probeTarget({ url: `http://127.0.0.1:${app.port}`, policyHosts: ["app.example.com"], ...(appRecord ? { appRecord } : {}) });
+      const withRecord = (await probe(recordFile)).probes!.results.flatMap((r) => r.observed);
+      assert.ok(withRecord.length > 40);
+      assert.deepEqual([...new Set(withRecord.map((o) => o.answeredBy))], ["app"]);
+      const refusals = (await probe()).probes!.results.flatMap((r) => r.observed).filter((o) => o.status >= 400);
+      assert.ok(refusals.length > 20);
+      assert.deepEqual([...new Set(refusals.map((o) => o.answeredBy))], ["unknown"]);
     } finally {
       await app.close();
       await rm(dir, { recursive: true, force: true });

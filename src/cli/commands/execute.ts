@@ -7,6 +7,7 @@ import { runScenario } from "../../run.js";
 import { PROBE_CATALOG } from "../../runners/probes/catalog/index.js";
 import { selectProbes } from "../../runners/probes/run-probes.js";
 import { loadScenario, resolveKnobs } from "../../scenario/load.js";
+import { resolve } from "node:path";
 import type { Scenario } from "../../scenario/types.js";
 import { createProgress } from "../../ui/progress.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
@@ -36,6 +37,7 @@ export interface ExecuteOptions {
   engine?: string;
   engineConfig?: string;
   engineProfile?: string;
+  appRecord?: string;
 }
 
 export interface Mode {
@@ -113,6 +115,7 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
           catalog,
           thresholds,
           allowRemote: options.allowRemote ?? false,
+          ...(options.appRecord ? { appRecord: resolve(options.appRecord) } : {}),
           signal: controller.signal,
         }),
       );

@@ -108,13 +108,14 @@ export function classifyOutcome(status: number): Outcome | "other" {
 
 /**
  * Who answered, decided from the app side: the app when its record holds the request with the status on the wire;
- * whatever stands in front of it otherwise (the app's answer was replaced, or the request never reached it). Without
+ * whatever stands in front of it otherwise (the app's answer was replaced, or the request never reached it; at an
+ * external target something may stand in front of the app, at an edge nothing does). Without
  * a record only the app's own JSON answer says "app"; anything else is unknown, since proxies rewrite `Server`.
  */
-function answeredBy(status: number, app: AppView | null, record: AppRecordEntry | null | undefined, proxyInPath: boolean): AnsweredBy {
+function answeredBy(status: number, app: AppView | null, record: AppRecordEntry | null | undefined, inFront: boolean): AnsweredBy {
   if (record === undefined) return app ? "app" : "unknown";
   if (record && record.status === status) return "app";
-  return proxyInPath ? "proxy" : "app";
+  return inFront ? "proxy" : "app";
 }
 
 function matchesPolicy(host: string, policyHosts: readonly string[]): boolean {
@@ -180,7 +181,7 @@ export function grade(
     const outcome = classifyOutcome(response.status);
     observed.push({
       status: response.status,
-      answeredBy: answeredBy(response.status, app, context.appRecord ? (context.appRecord[index] ?? null) : undefined, context.proxyInPath),
+      answeredBy: answeredBy(response.status, app, context.appRecord ? (context.appRecord[index] ?? null) : undefined, context.proxyInPath || context.wireOnly === true),
       ...(context.appRecord?.[index] ? { appReceived: { status: context.appRecord[index]!.status, host: context.appRecord[index]!.host } } : {}),
       outcome,
       ...(app ? { app: { host: app.host, scheme: app.scheme, remoteIp: app.remoteIp, headerHost: app.headers.host } } : {}),
