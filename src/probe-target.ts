@@ -77,7 +77,16 @@ export async function probeTarget(options: TargetProbeOptions): Promise<RunResul
   const startedAt = new Date().toISOString();
   const knobs = options.knobs ?? ASPNETCORE_KNOBS;
   const probes = await runProbes(
-    [{ topology: "external", via: "entry", host: target.host, port: target.port, proxyInPath: false, ...(options.appRecord ? { appRecord: options.appRecord } : {}) }],
+    [
+      {
+        topology: "external",
+        via: "entry",
+        host: target.host,
+        port: target.port,
+        proxyInPath: false,
+        ...(options.appRecord ? { appRecord: options.appRecord } : {}),
+      },
+    ],
     options.catalog ?? PROBE_CATALOG,
     { policyHosts: options.policyHosts, knobs, timeoutMs: options.timeoutMs ?? 2000, wireOnly: true, signal: options.signal },
   );

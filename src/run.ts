@@ -41,6 +41,10 @@ function proxyEngineVersion(running: ReadonlyArray<{ engine: { version: string }
   return engine ? { proxyEngineVersion: engine.version } : {};
 }
 
+/** An external engine running a configuration edgebench wrote (so its profile applies). */
+const generatedEngineConfig = (scenario: Scenario): boolean =>
+  scenario.proxy.engine !== "builtin" && !scenario.proxy.engineConfig;
+
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
   const startedAt = new Date().toISOString();
   const signal = options.signal;
@@ -145,7 +149,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       policyProfile: scenario.policy.profile,
       knobs: scenario.policy.knobs,
       proxyEngine: scenario.proxy.engine,
-      ...(scenario.proxy.engine !== "builtin" && !scenario.proxy.engineConfig ? { proxyProfile: scenario.proxy.profile } : {}),
+      ...(generatedEngineConfig(scenario) ? { proxyProfile: scenario.proxy.profile } : {}),
       ...proxyEngineVersion(topology.running),
       tls: scenario.tls,
       hops: { client: scenario.network.clientHop, app: scenario.network.appHop },

@@ -34,7 +34,9 @@ function hardenedHeaders(spec: EngineSpec): string[] {
   if (spec.forwardedFor === "append") {
     // Caddy keeps a client's X-Forwarded-* only from a trusted peer, and then keeps its Proto and Host as well.
     lines.push("trusted_proxies 0.0.0.0/0 ::/0");
-    if (spec.stripClientForwarded) lines.push("header_up X-Forwarded-Proto {http.request.scheme}", "header_up X-Forwarded-Host {http.request.host}");
+    if (spec.stripClientForwarded) {
+      lines.push("header_up X-Forwarded-Proto {http.request.scheme}", "header_up X-Forwarded-Host {http.request.host}");
+    }
   }
   return lines;
 }

@@ -30,9 +30,12 @@ export function parseEngineList(text: string): EngineName[] {
 
 export function parseProfileList(text: string): EngineProfile[] {
   const names = text.split(",").map((name) => name.trim().toLowerCase()).filter(Boolean);
-  if (names.length === 0) throw new EngineSelectionError(`--engine-profile needs one or more of ${ENGINE_PROFILES.join(", ")}`);
+  const choices = ENGINE_PROFILES.join(", ");
+  if (names.length === 0) throw new EngineSelectionError(`--engine-profile needs one or more of ${choices}`);
   for (const name of names) {
-    if (!(ENGINE_PROFILES as readonly string[]).includes(name)) throw new EngineSelectionError(`unknown engine profile '${name}'; choose from ${ENGINE_PROFILES.join(", ")}`);
+    if (!(ENGINE_PROFILES as readonly string[]).includes(name)) {
+      throw new EngineSelectionError(`unknown engine profile '${name}'; choose from ${choices}`);
+    }
   }
   return [...new Set(names)] as EngineProfile[];
 }
@@ -47,8 +50,14 @@ export interface Deployment {
  * Engines × profiles, engine by engine. The builtin proxy and a user's own configuration have no profiles: they run
  * once, with the scenario's. The one place a selection becomes a list of deployments.
  */
-export function deploymentsOf(engines: readonly EngineName[], profiles: readonly EngineProfile[], userConfig: boolean): Deployment[] {
-  return engines.flatMap((engine) => (engine === "builtin" || userConfig ? [profiles[0]!] : profiles).map((profile) => ({ engine, profile })));
+export function deploymentsOf(
+  engines: readonly EngineName[],
+  profiles: readonly EngineProfile[],
+  userConfig: boolean,
+): Deployment[] {
+  return engines.flatMap((engine) =>
+    (engine === "builtin" || userConfig ? [profiles[0]!] : profiles).map((profile) => ({ engine, profile })),
+  );
 }
 
 export interface PerEngine {

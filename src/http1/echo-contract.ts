@@ -47,7 +47,8 @@ export function parseRecord(text: string): Map<string, AppRecordEntry> {
     try {
       const parsed = JSON.parse(line) as Partial<AppRecordEntry>;
       if (typeof parsed.token !== "string" || typeof parsed.status !== "number") continue;
-      entries.set(parsed.token, { token: parsed.token, status: parsed.status, host: typeof parsed.host === "string" ? parsed.host : null });
+      const host = typeof parsed.host === "string" ? parsed.host : null;
+      entries.set(parsed.token, { token: parsed.token, status: parsed.status, host });
     } catch {
       continue;
     }
@@ -77,7 +78,8 @@ export function tagRequests(parts: readonly Buffer[], tokens: readonly string[])
     while (next < tokens.length) {
       const end = headEnd(part, from);
       if (!end) break;
-      pieces.push(part.subarray(from, end.fieldsEnd), Buffer.from(`${PROBE_TOKEN_FIELD}: ${tokens[next++]}${end.eol}`, "latin1"));
+      const field = Buffer.from(`${PROBE_TOKEN_FIELD}: ${tokens[next++]}${end.eol}`, "latin1");
+      pieces.push(part.subarray(from, end.fieldsEnd), field);
       from = end.fieldsEnd;
       pieces.push(part.subarray(from, end.next));
       from = end.next;

@@ -67,7 +67,8 @@ export function deploymentLabel(scenario: { proxyEngine: string; proxyProfile?: 
 
 /** One answer with who gave it: `400 from the proxy`, or `400 (who answered is unknown)` without an app record. */
 export function answerWithSource(observed: ProbeResult["observed"][number]): string {
-  return observed.answeredBy === "unknown" ? `${observed.status} (who answered is unknown)` : `${observed.status} from the ${observed.answeredBy}`;
+  if (observed.answeredBy === "unknown") return `${observed.status} (who answered is unknown)`;
+  return `${observed.status} from the ${observed.answeredBy}`;
 }
 
 /** The answers a probe got, with who answered each. */

@@ -226,7 +226,8 @@ export function createAppHandler(options: AppOptions = {}) {
   const recordHead = (head: RequestHead, status: number): void => {
     if (!options.recordFile) return;
     const hostIndex = head.names.indexOf("host");
-    record(probeToken(head.fields[head.names.indexOf(tokenField)]?.[1]), status, hostIndex < 0 ? null : head.fields[hostIndex]![1]);
+    const token = probeToken(head.fields[head.names.indexOf(tokenField)]?.[1]);
+    record(token, status, hostIndex < 0 ? null : head.fields[hostIndex]![1]);
   };
 
   /** Kestrel's own refusal: Content-Length: 0, Connection: close, Date, Server, Allow for 405; empty body. */

@@ -54,7 +54,14 @@ export interface Topology {
   close(): Promise<void>;
 }
 
-function appOptions(app: AppConfig, clientAddress: string, proxyAddresses: string[], tls: TlsIdentity | undefined, port: number, recordFile: string): AppOptions {
+function appOptions(
+  app: AppConfig,
+  clientAddress: string,
+  proxyAddresses: string[],
+  tls: TlsIdentity | undefined,
+  port: number,
+  recordFile: string,
+): AppOptions {
   return {
     recordFile,
     ...(tls ? { tls } : {}),

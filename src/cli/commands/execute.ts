@@ -72,7 +72,8 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
   const profiles = options.engineProfile ? parseProfileList(options.engineProfile) : null;
   if (!options.target) {
     for (const path of scenarioPaths(files)) {
-      const perEngine = scenariosPerEngine(applyOverrides(await loadScenario(path), options), engines, options.engineConfig ?? null, profiles);
+      const scenario = applyOverrides(await loadScenario(path), options);
+      const perEngine = scenariosPerEngine(scenario, engines, options.engineConfig ?? null, profiles);
       for (const scenario of perEngine.scenarios) skippedEngines.set(scenario, perEngine.skipped);
       scenarios.push(...perEngine.scenarios);
     }

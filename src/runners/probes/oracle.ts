@@ -112,7 +112,12 @@ export function classifyOutcome(status: number): Outcome | "other" {
  * external target something may stand in front of the app, at an edge nothing does). Without
  * a record only the app's own JSON answer says "app"; anything else is unknown, since proxies rewrite `Server`.
  */
-function answeredBy(status: number, app: AppView | null, record: AppRecordEntry | null | undefined, inFront: boolean): AnsweredBy {
+function answeredBy(
+  status: number,
+  app: AppView | null,
+  record: AppRecordEntry | null | undefined,
+  inFront: boolean,
+): AnsweredBy {
   if (record === undefined) return app ? "app" : "unknown";
   if (record && record.status === status) return "app";
   return inFront ? "proxy" : "app";
@@ -179,10 +184,11 @@ export function grade(
     }
     const app = appView(response);
     const outcome = classifyOutcome(response.status);
+    const record = context.appRecord ? (context.appRecord[index] ?? null) : undefined;
     observed.push({
       status: response.status,
-      answeredBy: answeredBy(response.status, app, context.appRecord ? (context.appRecord[index] ?? null) : undefined, context.proxyInPath || context.wireOnly === true),
-      ...(context.appRecord?.[index] ? { appReceived: { status: context.appRecord[index]!.status, host: context.appRecord[index]!.host } } : {}),
+      answeredBy: answeredBy(response.status, app, record, context.proxyInPath || context.wireOnly === true),
+      ...(record ? { appReceived: { status: record.status, host: record.host } } : {}),
       outcome,
       ...(app ? { app: { host: app.host, scheme: app.scheme, remoteIp: app.remoteIp, headerHost: app.headers.host } } : {}),
     });
