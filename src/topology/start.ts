@@ -113,14 +113,15 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
     started.push(server);
     return server;
   };
+  const primary = appForHost(scenario.apps, scenario.load.host);
+  const { clientAddress, clientHop, appHop } = scenario.network;
+  const certificates = scenario.tls === "off" ? null : await createRunCertificates([...scenario.policy.hosts, ...scenario.apps.flatMap((app) => app.allowedHosts)]);
+  // The echo contract's records of this run's apps, one file per topology (see http1/echo-contract.ts).
   const recordDir = await mkdtemp(join(tmpdir(), "edgebench-record-"));
   const close = async (): Promise<void> => {
     await Promise.all(started.map((server) => server.close()));
     await rm(recordDir, { recursive: true, force: true });
   };
-  const primary = appForHost(scenario.apps, scenario.load.host);
-  const { clientAddress, clientHop, appHop } = scenario.network;
-  const certificates = scenario.tls === "off" ? null : await createRunCertificates([...scenario.policy.hosts, ...scenario.apps.flatMap((app) => app.allowedHosts)]);
   /** A shaped hop in front of `server`; its connections to the server come from `sourceAddress`. */
   const shaped = (server: IsolatedServer, shape: HopShape, sourceAddress: string, seed: number): Promise<IsolatedServer> =>
     track(start({ kind: "shaper", options: { target: { host: LOOPBACK, port: server.port }, shape, scheme: schemeOf(server.url), sourceAddress, seed, host: LOOPBACK } }));

@@ -7,6 +7,11 @@ import { describe, it } from "node:test";
 import { parseRecord } from "../../src/http1/echo-contract.js";
 import { startApp } from "../../src/servers/app.js";
 import { probeTarget } from "../../src/probe-target.js";
+import { existsSync } from "node:fs";
+import { dirname } from "node:path";
+import { loadScenario } from "../../src/scenario/load.js";
+import { startTopology } from "../../src/topology/start.js";
+import { SCENARIOS } from "../helpers/paths.js";
 import { ask } from "../helpers/raw.js";
 
 describe("simulated app: the record", () => {
@@ -49,5 +54,15 @@ describe("simulated app: the record", () => {
       await app.close();
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it("keeps a topology's records in a private folder that closing removes", async () => {
+    const topology = await startTopology(await loadScenario(`${SCENARIOS}default.yaml`), { isolation: "inline" });
+    const [edge, proxied] = topology.running;
+    assert.notEqual(edge!.appRecord, proxied!.appRecord);
+    await ask(edge!.entry.port, "GET / HTTP/1.1\r\nHost: app.example.com\r\nX-Edgebench-Probe: t\r\nConnection: close\r\n\r\n");
+    assert.equal(parseRecord(await readFile(edge!.appRecord, "utf8")).get("t")?.status, 200);
+    await topology.close();
+    assert.equal(existsSync(dirname(edge!.appRecord)), false);
   });
 });
