@@ -44,18 +44,30 @@ async function through(scenario: Scenario, request: string): Promise<Array<{ sta
   }
 }
 
+/** Every answer through the proxy is the app's exactly when the app recorded that request with that status. */
+function assertAnsweredByAgreesWithRecord(result: Awaited<ReturnType<typeof runScenario>>): void {
+  const observed = result.probes!.results.flatMap((r) => r.observed.map((o) => ({ probe: r.probe, via: r.via, ...o })));
+  assert.ok(observed.length >= PROBE_CATALOG.length);
+  for (const o of observed) {
+    const recorded = o.appReceived !== undefined && o.appReceived.status === o.status;
+    assert.equal(o.answeredBy, recorded || o.via === "bypass" ? "app" : "proxy", `${o.probe} via ${o.via}: ${JSON.stringify(o)}`);
+  }
+}
+
+describe("builtin: who answered, from the app's record", () => {
+  it("agrees with the app's record on every probe", async () => {
+    const scenario = await loadScenario(`${SCENARIOS}default.yaml`);
+    assertAnsweredByAgreesWithRecord(await runScenario({ ...scenario, topologies: ["proxied"] }, { load: false }));
+  });
+});
+
 for (const engine of ENGINES) {
   describe(`${engine}: who answered, from the app's record`, { skip: missing(engine) }, () => {
     for (const profile of PROFILES) {
       it(`${profile}: "app" exactly when the app recorded the request with the status on the wire`, async () => {
         const result = await runScenario(await withEngine(engine, profile), { load: false });
         assert.equal(result.scenario.proxyProfile, profile);
-        const observed = result.probes!.results.flatMap((r) => r.observed.map((o) => ({ probe: r.probe, via: r.via, ...o })));
-        assert.ok(observed.length >= PROBE_CATALOG.length);
-        for (const o of observed) {
-          const recorded = o.appReceived !== undefined && o.appReceived.status === o.status;
-          assert.equal(o.answeredBy, recorded || o.via === "bypass" ? "app" : "proxy", `${o.probe} via ${o.via}: ${JSON.stringify(o)}`);
-        }
+        assertAnsweredByAgreesWithRecord(result);
         const entry = (id: string) => result.probes!.results.find((r) => r.probe === id && r.via === "entry")!.observed[0]!;
         if (engine !== "haproxy" && profile === "hardened") {
           for (const id of APP_REFUSES) assert.deepEqual([entry(id).status, entry(id).answeredBy], [400, "app"], id);
