@@ -4,6 +4,7 @@
  * rules, the optional allowlist as a 421 `http-request return`. Run in the foreground with `-db -f FILE`.
  */
 import { join } from "node:path";
+import { splitExposedPaths } from "../policy/exposed-paths.js";
 import { CLIENT_FORWARDING_FIELDS, oneLabelPattern, splitHostPatterns, type EngineDriver, type EngineSpec } from "./types.js";
 
 /** 253 characters of DNS name, a colon and five digits of port. */
@@ -47,6 +48,18 @@ function hardenedRules(spec: EngineSpec): string[] {
   return lines;
 }
 
+/** Frontend rules that answer 404 outside the exposed paths (HAProxy's `path`: the target's path as sent). */
+export function exposedPathRules(exposedPaths: readonly string[] | null): string[] {
+  const exposed = exposedPaths ? splitExposedPaths(exposedPaths) : null;
+  if (!exposed || exposed.all) return [];
+  const exact = new Set([...exposed.exact, ...exposed.prefixes]);
+  const lines = [`  acl exposed_path path ${[...exact].join(" ")}`];
+  const under = exposed.prefixes.map((prefix) => `${prefix}/`);
+  if (under.length > 0) lines.push(`  acl exposed_path path_beg ${under.join(" ")}`);
+  lines.push('  http-request return status 404 content-type text/plain string "Not Found" unless exposed_path');
+  return lines;
+}
+
 function backend(spec: EngineSpec, index: number): string {
   const route = spec.routes[index]!;
   const ssl = spec.tls?.reencrypt ? ` ssl verify required ca-file ${join(spec.dir, "ca.crt")} sni str(localhost)` : "";
@@ -80,6 +93,7 @@ export const haproxy: EngineDriver = {
       frontend.push(...hostAcl("allowed_host", spec.allowedHosts, spec));
       frontend.push('  http-request return status 421 content-type text/plain string "Misdirected Request" unless allowed_host');
     }
+    frontend.push(...exposedPathRules(spec.exposedPaths));
     // The typical profile is HAProxy's documented `option forwardfor` and nothing else.
     frontend.push(...(spec.profile === "typical" ? ["  option forwardfor"] : hardenedRules(spec)));
     // HAProxy 2.6 has no `option forwarded` (2.7 added it): the field is written by hand.

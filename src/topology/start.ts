@@ -71,6 +71,7 @@ function appOptions(
     allowEmptyHosts: app.allowEmptyHosts,
     includeFailureMessage: app.includeFailureMessage,
     allowHostHeaderOverride: app.allowHostHeaderOverride,
+    internalPaths: app.internalPaths,
     ...(app.forwardedHeaders ? { forwardedHeaders: app.forwardedHeaders } : {}),
     host: LOOPBACK,
     clientAddress,

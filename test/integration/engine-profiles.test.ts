@@ -47,7 +47,7 @@ async function through(scenario: Scenario, request: string): Promise<Array<{ sta
 /** Every answer through the proxy is the app's exactly when the app recorded that request with that status. */
 function assertAnsweredByAgreesWithRecord(result: Awaited<ReturnType<typeof runScenario>>): void {
   const observed = result.probes!.results.flatMap((r) => r.observed.map((o) => ({ probe: r.probe, via: r.via, ...o })));
-  assert.ok(observed.length >= PROBE_CATALOG.length);
+  assert.ok(observed.length > 50, `only ${observed.length} answers`);
   for (const o of observed) {
     const recorded = o.appReceived !== undefined && o.appReceived.status === o.status;
     assert.equal(o.answeredBy, recorded || o.via === "bypass" ? "app" : "proxy", `${o.probe} via ${o.via}: ${JSON.stringify(o)}`);
