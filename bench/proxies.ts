@@ -54,6 +54,8 @@ function spec(engine: ExternalEngineName, port: number, appPort: number, dir: st
     upstreamTimeoutMs: 30_000,
     balancing: "round-robin",
     maxRequestBodyBytes: 10 * 1024 * 1024,
+    profile: "hardened",
+    wildcardDepth: "any",
     tls: null,
     sourceAddress: engine === "caddy" ? "127.0.0.1" : PROXY_SOURCE_ADDRESS,
     dir,

@@ -26,6 +26,8 @@ export interface TargetProbeOptions {
   thresholds?: readonly Threshold[];
   /** Allow a target that is not on loopback (the user's own deployment, on a network they own). */
   allowRemote?: boolean;
+  /** The record file the target's app keeps under the echo contract (EDGEBENCH_APP_RECORD), to tell who answered. */
+  appRecord?: string;
 }
 
 /** A target URL edgebench will not probe; the message says why. */
@@ -80,7 +82,16 @@ export async function probeTarget(options: TargetProbeOptions): Promise<RunResul
   const startedAt = new Date().toISOString();
   const knobs = options.knobs ?? ASPNETCORE_KNOBS;
   const probes = await runProbes(
-    [{ topology: "external", via: "entry", host: target.host, port: target.port, proxyInPath: false }],
+    [
+      {
+        topology: "external",
+        via: "entry",
+        host: target.host,
+        port: target.port,
+        proxyInPath: false,
+        ...(options.appRecord ? { appRecord: options.appRecord } : {}),
+      },
+    ],
     options.catalog ?? PROBE_CATALOG,
     { policyHosts: options.policyHosts, knobs, timeoutMs: options.timeoutMs ?? 2000, wireOnly: true, signal: options.signal },
   );

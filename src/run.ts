@@ -41,6 +41,10 @@ function proxyEngineVersion(running: ReadonlyArray<{ engine: { version: string }
   return engine ? { proxyEngineVersion: engine.version } : {};
 }
 
+/** An external engine running a configuration edgebench wrote (so its profile applies). */
+const generatedEngineConfig = (scenario: Scenario): boolean =>
+  scenario.proxy.engine !== "builtin" && !scenario.proxy.engineConfig;
+
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
   const startedAt = new Date().toISOString();
   const signal = options.signal;
@@ -72,7 +76,16 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         const proxied = running.kind === "proxied";
         const entry = !proxied && probedApp !== appForHost(scenario.apps, scenario.load.host) ? running.apps[probedApp]!.endpoint : running.entry;
         const tlsTo = (url: string) => (url.startsWith("https:") && running.ca ? { ca: running.ca } : {});
-        targets.push({ topology: running.kind, via: "entry", host: entry.host, port: entry.port, proxyInPath: proxied, hints: hints(proxied), ...tlsTo(entry.url) });
+        targets.push({
+          topology: running.kind,
+          via: "entry",
+          host: entry.host,
+          port: entry.port,
+          proxyInPath: proxied,
+          hints: hints(proxied),
+          appRecord: running.appRecord,
+          ...tlsTo(entry.url),
+        });
         if (proxied) {
           const direct = running.apps[probedApp]!;
           targets.push({
@@ -82,6 +95,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
             port: direct.endpoint.port,
             proxyInPath: false,
             hints: hints(false),
+            appRecord: running.appRecord,
             ...tlsTo(direct.endpoint.url),
             ...(running.clientSourceAddress ? { localAddress: running.clientSourceAddress } : {}),
           });
@@ -138,6 +152,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       policyProfile: scenario.policy.profile,
       knobs: scenario.policy.knobs,
       proxyEngine: scenario.proxy.engine,
+      ...(generatedEngineConfig(scenario) ? { proxyProfile: scenario.proxy.profile } : {}),
       ...proxyEngineVersion(topology.running),
       tls: scenario.tls,
       hops: { client: scenario.network.clientHop, app: scenario.network.appHop },

@@ -46,6 +46,7 @@ function addRunOptions(command: Command, withLoad: boolean): Command {
     .option("--category <names>", "only these probe categories: rfc-conformance, allowlist, spoofing, smuggling-adjacent, robustness", collect, [])
     .addOption(new Option("--profile <name>", "rules where the RFCs leave a choice (replaces the scenario's)").choices(["aspnetcore", "strict"]))
     .option("--engine <names>", "run once per proxy engine and put them side by side: builtin, nginx, haproxy, caddy (comma-separated)")
+    .option("--engine-profile <names>", "generated engine configurations side by side: typical, hardened (see README)")
     .option("--engine-config <file>", "your own nginx/HAProxy/Caddy configuration, with {{LISTEN}} and {{UPSTREAM_0}} placeholders (see README)");
   if (withLoad) {
     command
@@ -149,6 +150,7 @@ Examples:
     .option("--target <url>", "probe an app or proxy already running on loopback (graded on the wire alone)")
     .option("--allowed-hosts <hosts>", "with --target: the public hosts it must serve, comma-separated")
     .option("--appsettings <file>", "with --target: read the public hosts from an ASP.NET Core appsettings.json (AllowedHosts)")
+    .option("--app-record <file>", "with --target: the file its app records probe requests in (EDGEBENCH_APP_RECORD)")
     .option("--allow-remote", "with --target: allow a target that is not on loopback (only a deployment you own)")
     .addHelpText(
       "after",

@@ -13,7 +13,7 @@ import { parseThreshold } from "../results/thresholds.js";
 import { ScenarioError, type ScenarioIssue } from "./issues.js";
 import { scenarioSpec } from "./schema.js";
 import { ASPNETCORE_KNOBS, STRICT_KNOBS, type PolicyKnobs } from "../runners/probes/types.js";
-import type { AppConfig, Balancing, ProxyEngine, DirectionShape, HopShape, PolicyConfig, Scenario, TlsMode, TopologyKind } from "./types.js";
+import type { AppConfig, Balancing, EngineProfile, ProxyEngine, DirectionShape, HopShape, PolicyConfig, Scenario, TlsMode, TopologyKind } from "./types.js";
 import { addIssue, INVALID, validateNode, type Located, type ValidationContext } from "./validate.js";
 
 /** The document as validated: only the fields given, durations in ms, host strings as lists. */
@@ -46,6 +46,7 @@ interface RawScenario {
   tls?: TlsMode;
   proxy?: Partial<{
     engine: ProxyEngine;
+    profile: EngineProfile;
     engineConfig: string;
     port: number;
     preserveHost: boolean;
@@ -229,6 +230,7 @@ function resolve(raw: RawScenario, file: string, context: ValidationContext): Sc
     topologies: raw.topologies ?? ["edge", "proxied"],
     proxy: {
       engine: raw.proxy?.engine ?? "builtin",
+      profile: raw.proxy?.profile ?? "hardened",
       engineConfig: raw.proxy?.engineConfig !== undefined ? resolvePath(dirname(file), raw.proxy.engineConfig) : null,
       preserveHost: raw.proxy?.preserveHost ?? true,
       forwardedFor: raw.proxy?.forwardedFor ?? "replace",

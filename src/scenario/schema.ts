@@ -5,6 +5,7 @@ import type { FieldSpec, ObjectSpec } from "./spec.js";
 export const TOPOLOGY_KINDS = ["edge", "proxied"] as const;
 export const PROXY_ENGINES = ["builtin", "nginx", "haproxy", "caddy"] as const;
 export const FORWARDED_FOR_MODES = ["append", "replace"] as const;
+export const ENGINE_PROFILES = ["typical", "hardened"] as const;
 export const TLS_MODES = ["off", "terminate", "reencrypt"] as const;
 export const BALANCING = ["round-robin", "least-pending"] as const;
 
@@ -112,6 +113,12 @@ export const scenarioSpec: ObjectSpec = {
           type: "string",
           enum: PROXY_ENGINES,
           description: "Which proxy runs: edgebench's own (default builtin), or nginx, haproxy or caddy as a child process with a configuration written from this scenario.",
+        },
+        profile: {
+          type: "string",
+          enum: ENGINE_PROFILES,
+          description:
+            "The generated nginx/HAProxy/Caddy configuration: hardened (default; this proxy section applied in full) or typical (what the engine's documentation and common tutorials write; see README).",
         },
         engineConfig: {
           type: "string",

@@ -2,11 +2,12 @@
 import type { ForwardedHeadersOptions } from "../policy/forwarded-headers.js";
 import type { PolicyKnobs } from "../runners/probes/types.js";
 import type { Threshold } from "../results/thresholds.js";
-import type { BALANCING, FORWARDED_FOR_MODES, PROXY_ENGINES, TLS_MODES, TOPOLOGY_KINDS } from "./schema.js";
+import type { BALANCING, ENGINE_PROFILES, FORWARDED_FOR_MODES, PROXY_ENGINES, TLS_MODES, TOPOLOGY_KINDS } from "./schema.js";
 
 export type TopologyKind = (typeof TOPOLOGY_KINDS)[number];
 export type ProxyEngine = (typeof PROXY_ENGINES)[number];
 export type ForwardedForMode = (typeof FORWARDED_FOR_MODES)[number];
+export type EngineProfile = (typeof ENGINE_PROFILES)[number];
 export type TlsMode = (typeof TLS_MODES)[number];
 export type Balancing = (typeof BALANCING)[number];
 
@@ -44,6 +45,8 @@ export interface AppConfig {
 
 export interface ProxyConfig {
   engine: ProxyEngine;
+  /** Which generated configuration an external engine runs (see engines/profiles.ts). */
+  profile: EngineProfile;
   /** The user's own engine configuration file (absolute), or null for a generated one. */
   engineConfig: string | null;
   preserveHost: boolean;

@@ -16,6 +16,7 @@ import { createHttp2Frontend } from "./kestrel/http2.js";
 import { plainPeerAddress } from "../policy/ip-address.js";
 import { listen, type ListeningServer } from "./listen.js";
 import { createServer } from "node:net";
+import { appendRecord, probeToken, probeTokenInRawHead, PROBE_TOKEN_FIELD } from "../http1/echo-contract.js";
 
 export interface AppOptions {
   /** HostFilteringOptions.AllowedHosts; default ['*'] (what the default builder uses when none are configured). */
@@ -50,6 +51,8 @@ export interface AppOptions {
   proxyAddresses?: string[];
   /** Serve HTTPS with this certificate (HTTP/1.1 over TLS). */
   tls?: TlsIdentity;
+  /** The echo contract's record file: every HTTP/1.1 request carrying a probe token is recorded there. */
+  recordFile?: string;
   /** Endpoints routed by literal templates (/admin, /metrics); every other path goes to the catch-all. */
   internalPaths?: readonly string[];
 }
@@ -215,9 +218,22 @@ export function createAppHandler(options: AppOptions = {}) {
     return fields;
   };
 
+  const tokenField = PROBE_TOKEN_FIELD.toLowerCase();
+  /** The echo contract: what the app answered to a probe request, keyed by its token. */
+  const record = (token: string | null, status: number, host: string | null): void => {
+    if (options.recordFile && token) appendRecord(options.recordFile, { token, status, host });
+  };
+  const recordHead = (head: RequestHead, status: number): void => {
+    if (!options.recordFile) return;
+    const hostIndex = head.names.indexOf("host");
+    const token = probeToken(head.fields[head.names.indexOf(tokenField)]?.[1]);
+    record(token, status, hostIndex < 0 ? null : head.fields[hostIndex]![1]);
+  };
+
   /** Kestrel's own refusal: Content-Length: 0, Connection: close, Date, Server, Allow for 405; empty body. */
-  const formatRejection = (error: HttpRequestError): Buffer => {
+  const formatRejection = (error: HttpRequestError, unparsed?: Buffer): Buffer => {
     pipeline.count(error.status);
+    if (unparsed && options.recordFile) record(probeTokenInRawHead(unparsed), error.status, null);
     let text = `HTTP/1.1 ${error.status} ${reasonPhrase(error.status)}\r\nContent-Length: 0\r\nConnection: close\r\nDate: ${httpDate()}\r\n`;
     if (addServerHeader) text += "Server: Kestrel\r\n";
     if (error.allow) text += `Allow: ${error.allow}\r\n`;
@@ -236,6 +252,7 @@ export function createAppHandler(options: AppOptions = {}) {
       hostCheck = checkHost(head, target, allowOverride);
     } catch (error) {
       if (!(error instanceof HttpRequestError)) throw error;
+      recordHead(head, error.status);
       response.reject(error);
       return;
     }
@@ -255,6 +272,7 @@ export function createAppHandler(options: AppOptions = {}) {
       secure: exchange.secure,
       bodyLength: exchange.bodyLength,
     });
+    recordHead(head, result.status);
     response.send(result.status, answerFields(result.contentType), result.body);
   };
 

@@ -294,9 +294,9 @@ describe("edgebench CLI", () => {
   it("puts proxy engines side by side, and stops every engine process on Ctrl-C", { skip: engineVersion(ENGINE_DRIVERS.nginx) === null ? "nginx is not installed (apt-get install nginx)" : false }, async () => {
     const sideBySide = await cli(["probe", "-q", "--engine", "builtin,nginx", "scenarios/default.yaml"]);
     assert.equal(sideBySide.code, 1, sideBySide.stderr);
-    assert.match(sideBySide.stdout, /scenario default · 2 proxy engines side by side/);
+    assert.match(sideBySide.stdout, /scenario default · 2 proxy deployments side by side/);
     assert.match(sideBySide.stdout, /absolute-form-target-disallowed\s+✓ 400\s+✓ 400\s+✗ 200/);
-    assert.match(sideBySide.stdout, /PASS builtin\nFAIL nginx · 1 problem/);
+    assert.match(sideBySide.stdout, /PASS builtin\nFAIL nginx hardened · 1 problem/);
     const broken = join(work, "broken-nginx.conf");
     await writeFile(broken, "daemon off; error_log {{DIR}}/error.log; pid {{DIR}}/nginx.pid; events {} http { server { listen {{LISTEN}}; bogus_directive; } }\n");
     const failed = await cli(["probe", "-q", "--engine", "nginx", "--engine-config", broken, "scenarios/default.yaml"]);

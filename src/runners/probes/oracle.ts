@@ -4,7 +4,8 @@
  */
 import { hostMatchesAny } from "../../policy/host-string.js";
 import type { AnsweredBy, ObservedResponse } from "../../results/types.js";
-import { headerValue, type RawResponse } from "./raw-response.js";
+import type { RawResponse } from "./raw-response.js";
+import type { AppRecordEntry } from "../../http1/echo-contract.js";
 import type { Outcome, ResponseExpectation } from "./types.js";
 import { hiddenPathAtEdge, hiddenPathThroughProxy } from "./surface-fix.js";
 
@@ -17,6 +18,11 @@ export interface GradeContext {
   wireOnly?: boolean;
   /** What edgebench knows of the deployment's configuration, to say what to change. */
   hints?: DeploymentHints;
+  /**
+   * The app's record (echo contract) of each request of this exchange, in order: its entry, or null when the app has
+   * no entry for it (the request never reached it). Absent: no record to ask.
+   */
+  appRecord?: ReadonlyArray<AppRecordEntry | null>;
   /** An internal endpoint reached without a proxy in the path: the outcome `exposed` (default), or a failure. */
   internalPathsAtEdge?: "exposed" | "hidden";
 }
@@ -53,7 +59,8 @@ function hostFix(host: string, context: GradeContext): string {
   if (!hints) return "";
   if (host === "" && hints.allowsEmptyHost) return " Fix: AllowEmptyHosts is true; set it to false so requests without a Host are refused.";
   if (hints.allowsAnyHost) return ` Fix: AllowedHosts is '*'; list your public hosts ("${context.policyHosts.join(";")}").`;
-  if (context.proxyInPath && hints.proxyForwardsAnyHost) {
+  // An allowlist only helps against a host the policy does not allow.
+  if (context.proxyInPath && hints.proxyForwardsAnyHost && !matchesPolicy(host, context.policyHosts)) {
     const how = CATCH_ALL_421[hints.proxyEngine ?? "nginx"] ?? CATCH_ALL_421.nginx;
     return ` Fix: give the proxy a Host allowlist with a catch-all that answers 421 (${hints.proxyEngine && hints.proxyEngine !== "builtin" ? `${hints.proxyEngine}: ` : ""}${how}).`;
   }
@@ -109,9 +116,21 @@ export function classifyOutcome(status: number): Outcome | "other" {
   return "other";
 }
 
-function answeredBy(response: RawResponse, app: AppView | null, proxyInPath: boolean): AnsweredBy {
-  if (app || headerValue(response, "server") === "Kestrel") return "app";
-  return proxyInPath ? "proxy" : "app";
+/**
+ * Who answered, decided from the app side: the app when its record holds the request with the status on the wire;
+ * whatever stands in front of it otherwise (the app's answer was replaced, or the request never reached it; at an
+ * external target something may stand in front of the app, at an edge nothing does). Without
+ * a record only the app's own JSON answer says "app"; anything else is unknown, since proxies rewrite `Server`.
+ */
+function answeredBy(
+  status: number,
+  app: AppView | null,
+  record: AppRecordEntry | null | undefined,
+  inFront: boolean,
+): AnsweredBy {
+  if (record === undefined) return app ? "app" : "unknown";
+  if (record && record.status === status) return "app";
+  return inFront ? "proxy" : "app";
 }
 
 function matchesPolicy(host: string, policyHosts: readonly string[]): boolean {
@@ -194,9 +213,11 @@ export function grade(
     const app = appView(response);
     const outcome = classifyOutcome(response.status);
     const surface = outcome === "accept" && !context.wireOnly ? surfaceProblem(expect, app, context) : null;
+    const record = context.appRecord ? (context.appRecord[index] ?? null) : undefined;
     observed.push({
       status: response.status,
-      answeredBy: answeredBy(response, app, context.proxyInPath),
+      answeredBy: answeredBy(response.status, app, record, context.proxyInPath || context.wireOnly === true),
+      ...(record ? { appReceived: { status: record.status, host: record.host } } : {}),
       outcome: surface?.reached ? "exposed" : outcome,
       ...(app ? { app: { host: app.host, scheme: app.scheme, remoteIp: app.remoteIp, headerHost: app.headers.host, endpoint: app.endpoint } } : {}),
     });

@@ -6,6 +6,9 @@ import { grade, type DeploymentHints } from "./oracle.js";
 import { sendRaw } from "./raw-request.js";
 import { ASPNETCORE_KNOBS, PROBE_CATEGORIES, type PolicyKnobs, type ProbeCategory, type ProbeDefinition, type ProbeNames, type ProbeRequest } from "./types.js";
 import { suggest } from "../../scenario/validate.js";
+import { parseRecord, tagRequests, type AppRecordEntry } from "../../http1/echo-contract.js";
+import { readFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
 
 export interface ProbeTarget {
   /** What edgebench knows of this deployment's configuration, for explanations. */
@@ -19,6 +22,8 @@ export interface ProbeTarget {
   ca?: string;
   /** Source address to connect from. */
   localAddress?: string;
+  /** The record file its apps keep under the echo contract; absent: no record to ask ("answered by" unknown). */
+  appRecord?: string;
 }
 
 export interface ProbeRunOptions {
@@ -121,14 +126,19 @@ function planJobs(
 
 export async function runProbes(targets: readonly ProbeTarget[], catalog: readonly ProbeDefinition[], options: ProbeRunOptions): Promise<ProbesResult> {
   const { jobs, skipped } = planJobs(targets, catalog, options);
+  const run = randomBytes(4).toString("hex");
+  let sequence = 0;
   const results = await mapBounded(jobs, options.concurrency ?? 16, async ({ probe, id, built, target }): Promise<ProbeResult | null> => {
     if (options.signal?.aborted) return null;
-    const exchange = await sendRaw(built.bytes, {
+    // One token per request, so the app's record tells which of them reached it.
+    const tokens = built.expect.map((_, i) => `${run}-${++sequence}-${i + 1}`);
+    const [bytes, ...then] = tagRequests([built.bytes, ...(built.then ?? [])], tokens);
+    const exchange = await sendRaw(bytes!, {
       host: target.host,
       port: target.port,
       timeoutMs: options.timeoutMs,
       expectResponses: built.expect.length,
-      ...(built.then ? { then: built.then } : {}),
+      ...(then.length > 0 ? { then } : {}),
       ...(target.ca ? { ca: target.ca } : {}),
       ...(target.localAddress ? { localAddress: target.localAddress } : {}),
     });
@@ -142,6 +152,7 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
         wireOnly: options.wireOnly ?? false,
         internalPathsAtEdge: options.surface?.atEdge ?? "exposed",
         ...(target.hints ? { hints: target.hints } : {}),
+        ...(target.appRecord ? { appRecord: await recordedRequests(target.appRecord, tokens) } : {}),
       },
     );
     const result: ProbeResult = {
@@ -166,6 +177,16 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
   const done = results.filter((result): result is ProbeResult => result !== null);
   const passed = done.filter((result) => result.pass).length;
   return { view: options.wireOnly ? "wire" : "app", results: done, passed, failed: done.length - passed, skipped };
+}
+
+/** The app's record entry of each token, null for a request it has no entry of (a file not yet written: none). */
+async function recordedRequests(file: string, tokens: readonly string[]): Promise<Array<AppRecordEntry | null>> {
+  const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return "";
+    throw error;
+  });
+  const entries = parseRecord(text);
+  return tokens.map((token) => entries.get(token) ?? null);
 }
 
 export interface ProbeSelection {
