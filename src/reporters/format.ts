@@ -26,7 +26,6 @@ export function formatRatio(ratio: number): string {
 
 /** Visible width of a string that may hold ANSI colour codes. */
 export function visibleLength(text: string): number {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\x1b\[[0-9;]*m/g, "").length;
 }
 

@@ -8,8 +8,10 @@ export function raw(port: number, text: string | Buffer, expectResponses?: numbe
 }
 
 /** The JSON an app answered with. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever JSON the app answered, field by field
 export function appJson(response: RawResponse | undefined): Record<string, any> {
   if (!response) throw new Error("no response");
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
   return JSON.parse(response.body.toString("utf8")) as Record<string, any>;
 }
 
