@@ -2,7 +2,8 @@
  * The result of a run as plain data: what every reporter reads and what `--reporter json` writes. Its shape is
  * versioned by SCHEMA_VERSION (schema/run-result.schema.json); a change that breaks readers bumps it.
  */
-import type { Outcome, PolicyKnobs, ProbeCategory, ResponseExpectation } from "../runners/probes/types.js";
+import type { PolicyKnobs } from "../policy/knobs.js";
+import type { Outcome, ProbeCategory, ResponseExpectation } from "./probe-expectation.js";
 import type { HopShape, TopologyKind } from "../scenario/types.js";
 import type { ThresholdResult } from "./thresholds.js";
 

@@ -1,27 +1,14 @@
 /** What a probe is: exact request bytes built from the policy, and what a correct deployment must answer. */
 
-export const PROBE_CATEGORIES = ["rfc-conformance", "allowlist", "spoofing", "smuggling-adjacent", "robustness", "surface"] as const;
-export type ProbeCategory = (typeof PROBE_CATEGORIES)[number];
-
-/** "400": exactly 400 (an RFC MUST); "reject": refused before the app (421, 400, 403, 404); "accept": the app answers 2xx. */
-export type Outcome = "400" | "reject" | "accept";
-
-/** The expectation for one response. */
-export interface ResponseExpectation {
-  /** Conformant outcomes, the recommended one first. */
-  outcomes: Outcome[];
-  /** On accept: the Host the app must end up believing. */
-  appHost?: string;
-  /** On accept: what the app must not have come to believe (a forged host, client address or scheme). */
-  notBelieved?: { host?: string; remoteIp?: string; scheme?: string };
-  /** On accept, when a proxy is in the path: client-forged fields that must not reach the app. */
-  forbiddenHeaders?: Array<[name: string, value: string]>;
-  /**
-   * On accept: the internal endpoint the app must not have routed the request to (`path`), and the path as sent.
-   * Reached through a proxy it is a failure; at the edge it is the outcome `exposed` (see GradeContext).
-   */
-  hiddenEndpoint?: { path: string; sent: string };
-}
+// What a probe expects is part of its graded result, so it is declared with the results (results/probe-expectation.ts).
+export {
+  PROBE_CATEGORIES,
+  type Outcome,
+  type ProbeCategory,
+  type ResponseExpectation,
+} from "../../results/probe-expectation.js";
+import type { ProbeCategory, ResponseExpectation } from "../../results/probe-expectation.js";
+import type { PolicyKnobs } from "../../policy/knobs.js";
 
 /** What a probe is built from: names taken from the scenario's policy, and whether the connection is TLS. */
 export interface ProbeNames {
@@ -39,46 +26,8 @@ export interface ProbeNames {
   publicPath: string;
 }
 
-/**
- * Where the RFCs leave a choice, which rule the deployment is held to. The defaults are ASP.NET Core's behaviour,
- * so a correctly configured Kestrel app passes; `strict` holds it to PROBES.md's recommendations instead.
- */
-export interface PolicyKnobs {
-  /** `*.example.com`: any number of labels (ASP.NET Core) or exactly one (TLS certificates, Caddy). */
-  wildcardDepth: "any" | "one";
-  /** `app.example.com.`: refused (ASP.NET Core does not strip the dot) or served as the same host. */
-  trailingDot: "reject" | "accept";
-  /** `app.example.com:8080`: served (the port is ignored) or refused (421). */
-  nonDefaultPort: "accept" | "reject";
-  /** `app.example.com:`: 400 (Kestrel's Host syntax) or served as the default port. */
-  emptyPort: "reject" | "accept";
-  /** `acme_corp.tenant.example.com`: served (URI grammar) or refused (RFC 1123 host names). */
-  underscoreLabels: "accept" | "reject";
-  /** A host longer than DNS allows: may be served if within the server's limits (false) or must be refused (true). */
-  dnsLengthLimits: boolean;
-  /** An https target over cleartext: Kestrel ignores the scheme (ignore) or RFC 9110 §7.4 rejects it (reject). */
-  schemeCheck: "ignore" | "reject";
-}
-
-export const ASPNETCORE_KNOBS: Readonly<PolicyKnobs> = Object.freeze({
-  wildcardDepth: "any",
-  trailingDot: "reject",
-  nonDefaultPort: "accept",
-  emptyPort: "reject",
-  underscoreLabels: "accept",
-  dnsLengthLimits: false,
-  schemeCheck: "ignore",
-});
-
-export const STRICT_KNOBS: Readonly<PolicyKnobs> = Object.freeze({
-  wildcardDepth: "one",
-  trailingDot: "accept",
-  nonDefaultPort: "accept",
-  emptyPort: "accept",
-  underscoreLabels: "accept",
-  dnsLengthLimits: true,
-  schemeCheck: "reject",
-});
+// The knobs live with the policy they tune (policy/knobs.ts); probes are built from them, so they are offered here too.
+export { ASPNETCORE_KNOBS, STRICT_KNOBS, type PolicyKnobs } from "../../policy/knobs.js";
 
 export interface ProbeRequest {
   bytes: Buffer;
