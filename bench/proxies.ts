@@ -7,10 +7,10 @@
  */
 import { engineFolder, ENGINE_DRIVERS, engineVersion, freePort, startEngine } from "../src/engines/start-engine.js";
 import type { EngineSpec, ExternalEngineName } from "../src/engines/types.js";
-import { summarize } from "../src/runners/load/histogram.js";
+import { summarize } from "../src/results/histogram.js";
 import { httpSender, runOpenLoad } from "../src/runners/load/open-model.js";
 import { runLoad } from "../src/runners/load/run-load.js";
-import { median, seededRandom, shuffled } from "../src/runners/load/stats.js";
+import { median, seededRandom, shuffled } from "../src/results/stats.js";
 import { startServer } from "./start-server.js";
 import { PROXY_SOURCE_ADDRESS } from "../src/topology/source-address.js";
 

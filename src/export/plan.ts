@@ -4,7 +4,7 @@
  * one (deployment, round) even when several generators start a little apart.
  */
 import type { Deployment } from "../deployments.js";
-import { seededRandom, shuffled } from "../runners/load/stats.js";
+import { seededRandom, shuffled } from "../results/stats.js";
 import type { Scenario } from "../scenario/types.js";
 
 /** Round 0 is the warm-up, not measured. */

@@ -1,5 +1,5 @@
 /** The proxy's cost: proxied minus edge, paired round by round, with its spread and a bootstrap interval. */
-import { bootstrapMedianInterval, median } from "../runners/load/stats.js";
+import { bootstrapMedianInterval, median } from "./stats.js";
 import type { Overhead, OverheadMetric, RoundSample, TopologyLoad } from "./types.js";
 
 const LATENCY_FIELD: Record<Exclude<OverheadMetric, "rps">, keyof RoundSample["latency"]> = {

@@ -3,7 +3,7 @@
  * difference of the per-round medians with a bootstrap 95 % interval (rounds of the two runs resampled
  * independently); a regression is a change worse than the tolerance with the whole interval on the worse side.
  */
-import { median, seededRandom } from "../runners/load/stats.js";
+import { median, seededRandom } from "./stats.js";
 import { SCHEMA_VERSION, type RoundSample, type RunResult } from "./types.js";
 
 export type ComparedMetric = "p50" | "p90" | "p99" | "rps";

@@ -9,7 +9,7 @@ import { PROBE_CATALOG } from "../../src/runners/probes/catalog/index.js";
 import { FIXTURES, ROOT, SCENARIOS } from "../helpers/paths.js";
 import { isListening } from "../helpers/ports.js";
 import { startApp } from "../../src/servers/app.js";
-import { seededRandom } from "../../src/runners/load/stats.js";
+import { seededRandom } from "../../src/results/stats.js";
 import { mutate } from "../helpers/mutate.js";
 import { assertValidRunResult } from "../helpers/result-schema.js";
 import { assertSnapshot } from "../helpers/snapshot.js";

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startShaper, type RunningShaper } from "../../src/network/shaper.js";
-import { median } from "../../src/runners/load/stats.js";
+import { median } from "../../src/results/stats.js";
 import { startApp, type RunningApp } from "../../src/servers/app.js";
 import { startProxy, type RunningProxy } from "../../src/servers/proxy.js";
 import type { DirectionShape, HopShape } from "../../src/scenario/types.js";

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { seededRandom } from "../../src/runners/load/stats.js";
+import { seededRandom } from "../../src/results/stats.js";
 import { formatIssue, ScenarioError } from "../../src/scenario/issues.js";
 import { parseScenario } from "../../src/scenario/load.js";
 import { mutate, pick } from "../helpers/mutate.js";

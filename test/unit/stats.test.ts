@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { computeOverhead } from "../../src/results/compare.js";
 import type { RoundSample, TopologyLoad } from "../../src/results/types.js";
-import { createLatencyHistogram, recordMs, summarize } from "../../src/runners/load/histogram.js";
-import { bootstrapMedianInterval, median, seededRandom } from "../../src/runners/load/stats.js";
+import { createLatencyHistogram, recordMs, summarize } from "../../src/results/histogram.js";
+import { bootstrapMedianInterval, median, seededRandom } from "../../src/results/stats.js";
 import { createDeliveryClock } from "../../src/network/shaper.js";
 import { createBalancer } from "../../src/servers/proxy/balancer.js";
 

@@ -2,7 +2,7 @@
  * Reads k6's JSON output (`k6 run --out json=FILE`: one JSON object a line) of a script `edgebench export --to k6`
  * wrote: every request's `http_req_duration` point, tagged with its phase, goes into a µs histogram per phase.
  */
-import { createLatencyHistogram, recordMs, summarize, type LatencyHistogram } from "../../runners/load/histogram.js";
+import { createLatencyHistogram, recordMs, summarize, type LatencyHistogram } from "../histogram.js";
 import { ImportError, type ImportedPhase } from "./phases.js";
 
 export const K6_RESOLUTION =

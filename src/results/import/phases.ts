@@ -3,7 +3,7 @@
  * importer produces `ImportedPhase`s; this maps them onto today's `LoadResult` (a topology per deployment, rounds
  * paired by number), so a change of the result's shape changes only this file.
  */
-import { median } from "../../runners/load/stats.js";
+import { median } from "../stats.js";
 import type { TopologyKind } from "../../scenario/types.js";
 import { computeOverhead } from "../compare.js";
 import type { LatencySummary, LoadResult, RequestCounts, RoundSample, TopologyLoad } from "../types.js";

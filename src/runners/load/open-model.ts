@@ -7,7 +7,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { performance } from "node:perf_hooks";
 import { Pool } from "undici";
-import { createLatencyHistogram, recordMs } from "./histogram.js";
+import { createLatencyHistogram, recordMs } from "../../results/histogram.js";
 import type { LoadRun } from "./run-load.js";
 
 export interface Clock {

@@ -6,10 +6,10 @@ import { performance } from "node:perf_hooks";
 import type { LoadResult, RoundSample, TopologyLoad } from "../../results/types.js";
 import type { LoadConfig, TopologyKind } from "../../scenario/types.js";
 import type { RunEventListener } from "../events.js";
-import { createLatencyHistogram, summarize } from "./histogram.js";
+import { createLatencyHistogram, summarize } from "../../results/histogram.js";
 import { httpSender, runOpenLoad } from "./open-model.js";
 import { runLoad, type LoadRun } from "./run-load.js";
-import { median, seededRandom, shuffled } from "./stats.js";
+import { median, seededRandom, shuffled } from "../../results/stats.js";
 import { verifyTlsEndpoint } from "../../tls/verify.js";
 
 export interface LoadTarget {

@@ -1,7 +1,7 @@
 /** One closed-model load run with autocannon, every response time recorded by edgebench at µs resolution. */
 import autocannon from "autocannon";
 import type { RequestCounts } from "../../results/types.js";
-import { createLatencyHistogram, recordMs, type LatencyHistogram } from "./histogram.js";
+import { createLatencyHistogram, recordMs, type LatencyHistogram } from "../../results/histogram.js";
 
 export interface LoadRunSettings {
   url: string;

@@ -1,6 +1,6 @@
 /** Response times at microsecond resolution in an HDR histogram (autocannon's own stores whole milliseconds). */
 import * as hdr from "hdr-histogram-js";
-import type { LatencySummary } from "../../results/types.js";
+import type { LatencySummary } from "./types.js";
 
 export type LatencyHistogram = hdr.Histogram;
 
