@@ -1,7 +1,7 @@
 /** A scenario after validation, with every default filled in: what the rest of edgebench works from. */
 import type { ForwardedHeadersOptions } from "../policy/forwarded-headers.js";
 import type { PolicyKnobs } from "../policy/knobs.js";
-import type { Threshold } from "../results/thresholds.js";
+import type { Threshold } from "./thresholds.js";
 import type { BALANCING, ENGINE_PROFILES, FORWARDED_FOR_MODES, PROXY_ENGINES, TLS_MODES, TOPOLOGY_KINDS } from "./schema.js";
 
 export type TopologyKind = (typeof TOPOLOGY_KINDS)[number];
