@@ -8,7 +8,7 @@
 import { connect, createServer, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { DirectionShape, HopShape } from "../scenario/types.js";
-import { listen, type ListeningServer } from "../servers/listen.js";
+import { listen, type ListeningServer } from "./listen.js";
 import { seededRandom } from "../results/stats.js";
 
 export interface ShaperOptions {

@@ -14,7 +14,7 @@ import { kestrelRequestPath, routeEndpoint } from "./kestrel/request-path.js";
 import { httpDate } from "./http-date.js";
 import { createHttp2Frontend } from "./kestrel/http2.js";
 import { plainPeerAddress } from "../policy/ip-address.js";
-import { listen, type ListeningServer } from "./listen.js";
+import { listen, type ListeningServer } from "../network/listen.js";
 import { createServer } from "node:net";
 import { appendRecord, probeToken, probeTokenInRawHead, PROBE_TOKEN_FIELD } from "../http1/echo-contract.js";
 

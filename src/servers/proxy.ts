@@ -13,7 +13,7 @@ import type { ResponseFraming, ResponseHead } from "../http1/response-head.js";
 import { hostMatchesAny } from "../policy/host-string.js";
 import { isHostHeaderValid } from "../policy/host-syntax.js";
 import { plainPeerAddress } from "../policy/ip-address.js";
-import { listen, type ListeningServer } from "./listen.js";
+import { listen, type ListeningServer } from "../network/listen.js";
 import { createBalancer, type BalancingStrategy } from "./proxy/balancer.js";
 import { createExposedPathFilter } from "./proxy/exposed-paths.js";
 import { forwardedRequestFields, forwardedResponseFields, HOP_BY_HOP, resolveTarget, type ForwardingPolicy } from "./proxy/forwarding.js";

@@ -5,7 +5,7 @@
  */
 import { HttpRequestError } from "../../http1/errors.js";
 import { connectionTokens, type HeaderField, type RequestHead } from "../../http1/parser.js";
-import { CLIENT_FORWARDING_FIELDS } from "../../engines/types.js";
+import { CLIENT_FORWARDING_FIELDS } from "../../policy/client-forwarding.js";
 
 /** RFC 9110 §7.6.1 hop-by-hop fields, never forwarded. */
 export const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]);
