@@ -5,7 +5,7 @@ import type { ProbeResult, ProbesResult, ProbeTargetKind } from "../../results/t
 import { grade, type DeploymentHints } from "./oracle.js";
 import { sendRaw } from "./raw-request.js";
 import { ASPNETCORE_KNOBS, PROBE_CATEGORIES, type PolicyKnobs, type ProbeCategory, type ProbeDefinition, type ProbeNames, type ProbeRequest } from "./types.js";
-import { suggest } from "../../scenario/validate.js";
+import { suggest } from "../../support/suggest.js";
 import { parseRecord, tagRequests, type AppRecordEntry } from "../../http1/echo-contract.js";
 import { readFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
