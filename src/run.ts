@@ -16,6 +16,8 @@ import type { Scenario } from "./scenario/types.js";
 import { appForHost, startTopology } from "./topology/start.js";
 import type { DeploymentHints } from "./runners/probes/oracle.js";
 import { VERSION } from "./version.js";
+import { findCauses } from "./fixes/plan.js";
+import type { Cause } from "./results/causes.js";
 
 export interface RunOptions {
   /** Run the load rounds (default true). */
@@ -46,6 +48,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const signal = options.signal;
   let load: LoadResult | null = null;
   let probes: ProbesResult | null = null;
+  let causes: Cause[] = [];
   const warnings: string[] = [];
   options.onEvent?.({ type: "starting", topologies: scenario.topologies });
   const withLoad = options.load ?? true;
@@ -61,7 +64,6 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         trustsAnyPeer: app.forwardedHeaders !== null && app.forwardedHeaders.knownProxies?.length === 0 && app.forwardedHeaders.knownNetworks?.length === 0,
         proxyPassesClientForwarding: proxied && !scenario.proxy.stripClientForwarded,
         proxyForwardsAnyHost: proxied && !scenario.proxy.allowedHosts?.length,
-        proxyEngine: scenario.proxy.engine,
       });
       const targets: ProbeTarget[] = [];
       // Probes are built for the policy's first exact host: at the edge they go to the app that serves it.
@@ -94,6 +96,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
           timeoutMs: scenario.probes.timeoutMs,
           signal,
         });
+        causes = await findCauses(scenario, probedApp, probes.results);
       }
     }
     if (withLoad && !signal?.aborted) {
@@ -143,6 +146,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     warnings,
     load,
     probes,
+    ...(probes ? { causes } : {}),
     thresholds: [],
     verdict: { passed: true, failures: [] },
   };

@@ -40,6 +40,7 @@ function addRunOptions(command: Command, withLoad: boolean): Command {
     .option("-r, --reporter <names>", `report formats, comma-separated, each optionally name:file (${REPORTER_NAMES.join(", ")})`, "terminal")
     .option("-o, --out <file>", "write the report to a file (atomically) instead of stdout")
     .option("-q, --quiet", "no progress on stderr")
+    .option("-v, --verbose", "terminal: every probe's row and every failure's explanation (default: one line per category, failures by cause)")
     .option("-t, --threshold <expression>", "a condition the run must meet, repeatable: 'overhead.p99 < 2ms', 'proxied.rps > 10k', 'probes.failed == 0'", (value: string, previous: string[]) => [...previous, value], [])
     .option("--probe <ids>", "only these probes, comma-separated or repeated (see list-probes)", collect, [])
     .option("--skip-probe <ids>", "not these probes", collect, [])
@@ -139,8 +140,9 @@ Examples:
     .argument("<result...>", "saved JSON reports")
     .option("-r, --reporter <names>", `one or more of ${REPORTER_NAMES.join(", ")}, each as name or name:path`, "terminal")
     .option("-o, --out <file>", "write reporters without a path here (atomically) instead of stdout")
+    .option("-v, --verbose", "terminal: every probe's row and every failure's explanation")
     .addHelpText("after", "\nExamples:\n  $ edgebench run -r json:run.json\n  $ edgebench report run.json -r html:report.html,junit:probes.xml")
-    .action(async (files: string[], options: { reporter: string; out?: string }) => done(await (await import("./commands/report.js")).reportCommand(files, options)));
+    .action(async (files: string[], options: { reporter: string; out?: string; verbose?: boolean }) => done(await (await import("./commands/report.js")).reportCommand(files, options)));
 
   program
     .command("init")
