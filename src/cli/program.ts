@@ -123,6 +123,23 @@ Examples:
     .action(async (files: string[], options: CommandOptions) => done(await execute(files, { load: true, probes: false }, options)));
 
   program
+    .command("fix")
+    .description("apply the change for each cause of failure to a copy, probe the copy again and show before → after")
+    .argument("<scenario>", "the scenario file to fix (its appsettings.json and engine configuration come along)")
+    .option("--write <dir>", "write the fixed scenario and appsettings.json into this folder")
+    .option("--in-place", "replace your own files with the fixed ones")
+    .option("--force", "with --write: replace files that already exist in the folder")
+    .option("-v, --verbose", "every failure's explanation and every engine's lines")
+    .option("--engine <name>", "prove the changes behind this proxy engine: builtin, nginx, haproxy, caddy")
+    .option("--engine-config <file>", "your own configuration for that engine (see README)")
+    .addOption(new Option("--profile <name>", "rules where the RFCs leave a choice").choices(["aspnetcore", "strict"]))
+    .option("--probe <ids>", "only these probes", collect, [])
+    .option("--skip-probe <ids>", "not these probes", collect, [])
+    .option("--category <names>", "only these probe categories", collect, [])
+    .addHelpText("after", "\nExamples:\n  $ edgebench fix scenarios/allowed-hosts-star.yaml\n  $ edgebench fix my.yaml --write fixed/\n  $ edgebench fix my.yaml --in-place")
+    .action(async (file: string, options: import("./commands/fix.js").FixCommandOptions) => done(await (await import("./commands/fix.js")).fixCommand(file, options)));
+
+  program
     .command("compare")
     .description("compare two saved JSON runs (--reporter json:FILE) of the same scenario: exit 1 on a regression")
     .argument("<baseline>", "the earlier run's JSON report")

@@ -37,7 +37,7 @@ export async function fixedFiles(scenarioFile: string, causes: readonly Cause[],
   }
   if (options.together) await copyNamedSettings(document, scenarioFile, settings);
   return [
-    { original: resolve(scenarioFile), name: basename(scenarioFile), text: document.toString() },
+    { original: resolve(scenarioFile), name: basename(scenarioFile), text: document.toString({ lineWidth: 0, flowCollectionPadding: false }) },
     ...[...settings].map(([file, text]) => ({ original: file, name: basename(file), text })),
   ];
 }

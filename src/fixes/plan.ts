@@ -77,6 +77,16 @@ function allowedHostsChange(scenario: Scenario, source: ScenarioSource): CauseCh
   return { ...NO_CHANGE, scenario: [{ path: ["apps", source.appIndex, "allowedHosts"], value: hosts }], appsettings: { file: null, add: { AllowedHosts: hosts }, diff: null } };
 }
 
+/** The first hop drops what clients send; appending to a client's X-Forwarded-For keeps its forged entries too. */
+function stripChange(scenario: Scenario): CauseChange {
+  const replace = scenario.proxy.forwardedFor === "append";
+  return {
+    ...NO_CHANGE,
+    scenario: [{ path: ["proxy", "stripClientForwarded"], value: true }, ...(replace ? [{ path: ["proxy", "forwardedFor"], value: "replace" }] : [])],
+    engines: engineDiffs(scenario, { stripClientForwarded: true, ...(replace ? { forwardedFor: "replace" as const } : {}) }),
+  };
+}
+
 /** The change that removes one cause. */
 export function changeFor(id: CauseId, scenario: Scenario, source: ScenarioSource): CauseChange {
   const app = ["apps", source.appIndex];
@@ -107,7 +117,7 @@ export function changeFor(id: CauseId, scenario: Scenario, source: ScenarioSourc
       };
     }
     case "proxy-passes-client-forwarding":
-      return { ...NO_CHANGE, scenario: [{ path: ["proxy", "stripClientForwarded"], value: true }], engines: engineDiffs(scenario, { stripClientForwarded: true }) };
+      return stripChange(scenario);
     case "proxy-forwards-any-host":
       return {
         ...NO_CHANGE,

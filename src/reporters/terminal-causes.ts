@@ -31,7 +31,15 @@ function colorDiff(line: string, c: Colors): string {
   return line.startsWith("+") ? c.green(line) : line.startsWith("-") ? c.red(line) : c.dim(line);
 }
 
-export function causesSection(result: RunResult, style: { c: Colors; width: number; verbose: boolean }): string[] {
+export interface CausesStyle {
+  c: Colors;
+  width: number;
+  verbose: boolean;
+  /** Point at `edgebench fix` (not when it is what is running). */
+  fixHint?: boolean;
+}
+
+export function causesSection(result: RunResult, style: CausesStyle): string[] {
   const { c, width } = style;
   const results = result.probes?.results ?? [];
   const failed = results.filter((r) => !r.pass);
@@ -49,7 +57,7 @@ export function causesSection(result: RunResult, style: { c: Colors; width: numb
         out.push(`     ${block.where}:`, ...block.lines.map((line) => `       ${block.diff ? colorDiff(line, c) : line}`));
       }
     });
-    if (result.scenario.file) out.push(c.dim(`  Try them on a copy, probes re-run: edgebench fix ${result.scenario.file}`));
+    if (result.scenario.file && style.fixHint !== false) out.push(c.dim(`  Try them on a copy, probes re-run: edgebench fix ${result.scenario.file}`));
   }
   const unexplained = style.verbose ? failed : unexplainedFailures(results);
   if (unexplained.length > 0) {
