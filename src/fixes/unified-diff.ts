@@ -15,8 +15,8 @@ function edits(before: readonly string[], after: readonly string[]): Edit[] {
   let j = 0;
   while (i < before.length || j < after.length) {
     if (i < before.length && j < after.length && before[i] === after[j]) out.push({ kind: " ", line: before[i++]!, oldLine: i, newLine: ++j });
-    else if (j < after.length && (i >= before.length || lengths[i]![j + 1]! >= lengths[i + 1]![j]!)) out.push({ kind: "+", line: after[j++]!, oldLine: i, newLine: j });
-    else out.push({ kind: "-", line: before[i++]!, oldLine: i, newLine: j });
+    else if (i < before.length && (j >= after.length || lengths[i + 1]![j]! >= lengths[i]![j + 1]!)) out.push({ kind: "-", line: before[i++]!, oldLine: i, newLine: j });
+    else out.push({ kind: "+", line: after[j++]!, oldLine: i, newLine: j });
   }
   return out;
 }
