@@ -21,11 +21,14 @@ function edits(before: readonly string[], after: readonly string[]): Edit[] {
   return out;
 }
 
+/** The text's lines; a final newline ends the last line rather than starting an empty one. */
+const lines = (text: string): string[] => (text.endsWith("\n") ? text.slice(0, -1) : text).split("\n");
+
 const range = (start: number, count: number): string => (count === 1 ? `${start}` : `${count === 0 ? start : start},${count}`);
 
 /** `--- a/file` `+++ b/file` and hunks with `context` unchanged lines around each change; "" when equal. */
 export function unifiedDiff(before: string, after: string, name: string, context = 3): string {
-  const all = edits(before.split("\n"), after.split("\n"));
+  const all = edits(lines(before), lines(after));
   const changed = all.map((edit, index) => (edit.kind === " " ? -1 : index)).filter((index) => index >= 0);
   if (changed.length === 0) return "";
   const hunks: Array<[number, number]> = [];

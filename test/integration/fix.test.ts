@@ -1,0 +1,45 @@
+/** `edgebench fix` on real servers: each cause's change applied to a copy, proven by probing the copy again. */
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { describe, it } from "node:test";
+import { fixScenario } from "../../src/fixes/fix-scenario.js";
+import { loadScenario } from "../../src/scenario/load.js";
+import { FIXTURES, SCENARIOS } from "../helpers/paths.js";
+
+describe("edgebench fix", () => {
+  it("xfh-spoofing: two causes, 12 failures before and none on the fixed copy, the user's file untouched", async () => {
+    const original = await readFile(`${SCENARIOS}xfh-spoofing.yaml`, "utf8");
+    const outcome = await fixScenario(`${SCENARIOS}xfh-spoofing.yaml`);
+    assert.deepEqual(outcome.before.causes!.map((c) => c.id), ["app-trusts-any-peer", "proxy-passes-client-forwarding"]);
+    assert.equal(outcome.before.probes!.failed, 12);
+    assert.equal(outcome.after!.probes!.failed, 0);
+    assert.equal(outcome.after!.verdict.passed, true);
+    assert.equal(await readFile(`${SCENARIOS}xfh-spoofing.yaml`, "utf8"), original);
+    const fixed = outcome.files[0]!.text;
+    assert.match(fixed, /stripClientForwarded: true/);
+    // Comments of the user's file stay.
+    assert.match(fixed, /^# An app that trusts X-Forwarded-Host from anyone/m);
+  });
+
+  it("allowed-hosts-star: every failure gone once AllowedHosts lists the hosts and empty Hosts are refused", async () => {
+    const outcome = await fixScenario(`${SCENARIOS}allowed-hosts-star.yaml`);
+    assert.deepEqual(outcome.before.causes!.map((c) => c.id), ["app-allows-any-host", "app-allows-empty-host"]);
+    assert.ok(outcome.before.probes!.failed > 20);
+    assert.equal(outcome.after!.probes!.failed, 0);
+  });
+
+  it("patches the appsettings.json the scenario names and points the copy at it", async () => {
+    const outcome = await fixScenario(`${FIXTURES}fix/template-appsettings.yaml`);
+    const [cause] = outcome.before.causes!;
+    assert.equal(cause!.id, "app-allows-any-host");
+    assert.match(cause!.change.appsettings!.diff!, /^\+  "AllowedHosts": "app\.example\.com;\*\.tenant\.example\.com",$/m);
+    assert.equal(outcome.after!.probes!.failed, 0);
+    const [scenario, settings] = outcome.files;
+    assert.match(scenario!.text, /appsettings: appsettings\.Template\.json/);
+    assert.equal(settings!.name, "appsettings.Template.json");
+    assert.match(settings!.text, /\/\/ The project template's file/);
+    // --in-place keeps the scenario's own path to its file.
+    assert.match(outcome.inPlace[0]!.text, /appsettings: settings\/appsettings\.Template\.json/);
+    assert.equal((await loadScenario(`${FIXTURES}fix/template-appsettings.yaml`)).apps[0]!.allowedHosts.join(), "*");
+  });
+});
