@@ -139,7 +139,8 @@ describe("edgebench CLI", () => {
     assert.match(pass.stdout, /PASS/);
     const fail = await cli(["probe", "-q", `${SCENARIOS}allowed-hosts-star.yaml`]);
     assert.equal(fail.code, 1);
-    assert.match(fail.stdout, /✗ arbitrary-host on edge/);
+    assert.match(fail.stdout, /arbitrary-host\s+✗ 200\s+✗ 200/);
+    assert.match(fail.stdout, /Causes · 2 changes fix all \d+ failures\n {2}1\. AllowedHosts is '\*'/);
     assert.match(fail.stdout, /FAIL/);
   });
 
