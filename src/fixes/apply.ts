@@ -7,6 +7,7 @@ import { basename, dirname, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import type { Cause } from "../results/causes.js";
 import { setTopLevelString } from "./appsettings-edit.js";
+import { editEngineConfig, type EngineName } from "./engine-config-edit.js";
 import { assertParses } from "./plan.js";
 
 export interface FixedFile {
@@ -20,9 +21,11 @@ export interface FixedFile {
 export interface FixedFileOptions {
   /** The fixed files go to one folder: the scenario then names its appsettings copy by its bare name. */
   together: boolean;
+  /** The user's own engine configuration the run used (the scenario's or --engine-config), to work the lines into. */
+  engineConfig?: { engine: EngineName; path: string };
 }
 
-/** The scenario file and the appsettings files its causes change, with the changes made. */
+/** The scenario file and the appsettings and engine configuration files its causes change, with the changes made. */
 export async function fixedFiles(scenarioFile: string, causes: readonly Cause[], options: FixedFileOptions): Promise<FixedFile[]> {
   const document = parseDocument(await readFile(scenarioFile, "utf8"));
   const settings = new Map<string, string>();
@@ -34,6 +37,12 @@ export async function fixedFiles(scenarioFile: string, causes: readonly Cause[],
     for (const [key, value] of Object.entries(appsettings.add)) text = setTopLevelString(text, key, value);
     assertParses(text, appsettings.file);
     settings.set(appsettings.file, text);
+  }
+  const engine = options.engineConfig;
+  if (engine) {
+    const original = await readFile(engine.path, "utf8");
+    const text = causes.reduce((current, cause) => editEngineConfig(engine.engine, current, cause.change) ?? current, original);
+    if (text !== original) settings.set(resolve(engine.path), text);
   }
   if (options.together) await copyNamedSettings(document, scenarioFile, settings);
   return [

@@ -31,17 +31,23 @@ export interface FixOutcome {
 
 export async function fixScenario(scenarioFile: string, options: FixOptions = {}): Promise<FixOutcome> {
   const adjust = options.adjust ?? ((scenario: Scenario) => scenario);
-  const run = async (file: string): Promise<RunResult> =>
-    runScenario(adjust(await loadScenario(file)), { load: false, probes: true, ...(options.catalog ? { catalog: options.catalog } : {}), ...(options.signal ? { signal: options.signal } : {}) });
-  const before = await run(scenarioFile);
+  const run = async (scenario: Scenario): Promise<RunResult> =>
+    runScenario(scenario, { load: false, probes: true, ...(options.catalog ? { catalog: options.catalog } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+  const scenario = adjust(await loadScenario(scenarioFile));
+  const before = await run(scenario);
   const causes = before.causes ?? [];
   if (causes.length === 0) return { before, after: null, files: [], inPlace: [] };
-  const files = await fixedFiles(scenarioFile, causes, { together: true });
-  const inPlace = await fixedFiles(scenarioFile, causes, { together: false });
+  const { engine, engineConfig } = scenario.proxy;
+  const own = engine !== "builtin" && engineConfig ? { engineConfig: { engine, path: engineConfig } } : {};
+  const files = await fixedFiles(scenarioFile, causes, { together: true, ...own });
+  const inPlace = await fixedFiles(scenarioFile, causes, { together: false, ...own });
   const folder = await mkdtemp(join(tmpdir(), "edgebench-fix-"));
   try {
     for (const file of files) await writeFile(join(folder, file.name), file.text);
-    const after = await run(join(folder, files[0]!.name));
+    const copy = adjust(await loadScenario(join(folder, files[0]!.name)));
+    // An engine configuration given on the command line is not named by the scenario: the copy runs its fixed twin.
+    const fixedEngine = engineConfig ? files.find((file) => file.original === engineConfig) : undefined;
+    const after = await run(fixedEngine ? { ...copy, proxy: { ...copy.proxy, engineConfig: join(folder, fixedEngine.name) } } : copy);
     // The copy ran from a temporary folder: the report names the user's scenario.
     return { before, after: { ...after, scenario: { ...after.scenario, file: before.scenario.file } }, files, inPlace };
   } finally {

@@ -3,7 +3,7 @@
  * (each probe once, the change per place), and the failures no known cause explains. Structured here, formatted by
  * each reporter.
  */
-import { CAUSE_FACTS, failureTarget, unexplainedFailures, type Cause, type CauseChange } from "../results/causes.js";
+import { CAUSE_FACTS, changedLines, failureTarget, unexplainedFailures, type Cause, type CauseChange } from "../results/causes.js";
 import type { ProbeResult, RunResult } from "../results/types.js";
 import { PROBE_CATEGORIES, type ProbeCategory } from "../runners/probes/types.js";
 
@@ -67,11 +67,6 @@ export interface ChangeBlock {
 }
 
 const ENGINE_LABEL = { nginx: "nginx", haproxy: "HAProxy", caddy: "Caddy" } as const;
-
-/** Only the changed lines of a unified diff (the hunks' context lines are the engine's own configuration). */
-function changedLines(diff: string): string[] {
-  return diff.split("\n").filter((line) => /^[+-](?![+-]{2} )/.test(line));
-}
 
 /**
  * Where to change what, for a cause. `engines`: which engines' lines to include (the run's engine alone in the

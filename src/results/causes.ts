@@ -43,6 +43,11 @@ export interface CauseChange {
   engines: Partial<Record<"nginx" | "haproxy" | "caddy", string>>;
 }
 
+/** Only the changed lines of a unified diff (`+…`, `-…`), without its file headers and context. */
+export function changedLines(diff: string): string[] {
+  return diff.split("\n").filter((line) => /^[+-](?![+-]{2} )/.test(line));
+}
+
 /** Where a probe failed, as the report names it: `edge`, `proxied`, `proxied→app`, `target`. */
 export function failureTarget(result: Pick<ProbeResult, "via" | "topology">): string {
   return result.via === "bypass" ? `${result.topology}→app` : result.topology === "external" ? "target" : result.topology;

@@ -5,6 +5,8 @@ import { describe, it } from "node:test";
 import { fixScenario } from "../../src/fixes/fix-scenario.js";
 import { loadScenario } from "../../src/scenario/load.js";
 import { FIXTURES, SCENARIOS } from "../helpers/paths.js";
+import { ENGINE_DRIVERS, engineVersion } from "../../src/engines/start-engine.js";
+import type { Scenario } from "../../src/scenario/types.js";
 
 describe("edgebench fix", () => {
   it("xfh-spoofing: two causes, 12 failures before and none on the fixed copy, the user's file untouched", async () => {
@@ -41,5 +43,17 @@ describe("edgebench fix", () => {
     // --in-place keeps the scenario's own path to its file.
     assert.match(outcome.inPlace[0]!.text, /appsettings: settings\/appsettings\.Template\.json/);
     assert.equal((await loadScenario(`${FIXTURES}fix/template-appsettings.yaml`)).apps[0]!.allowedHosts.join(), "*");
+  });
+
+  const noCaddy = engineVersion(ENGINE_DRIVERS.caddy) === null ? "caddy is not installed (apt-get install caddy)" : false;
+  it("works the stripping lines into the user's own Caddyfile and proves them behind Caddy", { skip: noCaddy }, async () => {
+    const config = `${FIXTURES}fix/Caddyfile.passes-forwarding`;
+    const behindCaddy = (scenario: Scenario): Scenario => ({ ...scenario, proxy: { ...scenario.proxy, engine: "caddy", engineConfig: config } });
+    const outcome = await fixScenario(`${SCENARIOS}xfh-spoofing.yaml`, { adjust: behindCaddy });
+    assert.ok(outcome.before.probes!.failed > 0);
+    assert.equal(outcome.after!.probes!.failed, 0, JSON.stringify(outcome.after!.probes!.results.filter((r) => !r.pass).map((r) => r.probe)));
+    const fixed = outcome.files.find((file) => file.name === "Caddyfile.passes-forwarding")!;
+    assert.match(fixed.text, /reverse_proxy \{\{UPSTREAM_0\}\} \{\n {4}header_up -X-Forwarded-Prefix/);
+    assert.equal(fixed.original, config);
   });
 });

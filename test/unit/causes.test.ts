@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { setTopLevelString } from "../../src/fixes/appsettings-edit.js";
 import { unifiedDiff } from "../../src/fixes/unified-diff.js";
 import { changeFor } from "../../src/fixes/plan.js";
+import { editEngineConfig } from "../../src/fixes/engine-config-edit.js";
 import { groupCauses, type CauseChange } from "../../src/results/causes.js";
 import type { ProbeResult } from "../../src/results/types.js";
 import { parseJsonWithComments } from "../../src/policy/appsettings.js";
@@ -85,5 +86,36 @@ describe("causes", () => {
     assert.match(strip.engines.nginx!, /^\+ +proxy_set_header X-Forwarded-Host \$host;$/m);
     assert.match(strip.engines.haproxy!, /^\+ +http-request del-header X-Forwarded-Host$/m);
     assert.match(strip.engines.caddy!, /^\+ +header_up -X-Host$/m);
+  });
+});
+
+describe("a user's engine configuration with the stripping lines worked in", () => {
+  const scenario = parseScenario("name: t\napps: [{ name: web, allowedHosts: app.example.com }]\nproxy: { stripClientForwarded: false, forwardedFor: append }\n", "t.yaml");
+  const change = changeFor("proxy-passes-client-forwarding", scenario, { appIndex: 0, appsettings: null, allowedHostsInScenario: true });
+
+  it("nginx: after each proxy_pass, in the user's layout, replacing the user's own lines for the same headers", () => {
+    const multi = "location / {\n    proxy_pass http://{{UPSTREAM_0}};\n    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n    proxy_set_header Host $host;\n}\n";
+    const edited = editEngineConfig("nginx", multi, change)!;
+    assert.match(edited, /^ {4}proxy_pass http:\/\/\{\{UPSTREAM_0\}\};\n {4}proxy_set_header X-Forwarded-For \$remote_addr;\n {4}proxy_set_header X-Forwarded-Proto \$scheme;/m);
+    assert.doesNotMatch(edited, /proxy_add_x_forwarded_for/);
+    assert.match(edited, /proxy_set_header Host \$host;\n\}\n$/);
+    const inline = editEngineConfig("nginx", "server { location / { proxy_pass http://a; proxy_bind b; } }", change)!;
+    assert.match(inline, /proxy_pass http:\/\/a; proxy_set_header X-Forwarded-For \$remote_addr; .* proxy_bind b; \} \}$/);
+  });
+
+  it("HAProxy: after a frontend's bind lines, not in backends", () => {
+    const edited = editEngineConfig("haproxy", "frontend public\n  bind :80\n  bind :81\n  default_backend app\nbackend app\n  server a 127.0.0.1:5000\n", change)!;
+    assert.match(edited, /bind :81\n {2}http-request del-header _ -m sub\n/);
+    assert.match(edited, /set-header X-Forwarded-Host %\[req\.hdr\(host\)\] if \{ req\.hdr\(host\) -m found \}\n {2}default_backend app\nbackend app\n {2}server a/);
+  });
+
+  it("Caddy: inside each reverse_proxy block, a one-line reverse_proxy given one", () => {
+    const edited = editEngineConfig("caddy", ":80 {\n  reverse_proxy {{UPSTREAM_0}}\n}\n", change)!;
+    assert.match(edited, /^ {2}reverse_proxy \{\{UPSTREAM_0\}\} \{\n {4}header_up -X-Forwarded-Prefix\n/m);
+    assert.match(edited, /header_up -X_Original_Proto\n {2}\}\n\}\n$/);
+    const block = editEngineConfig("caddy", "reverse_proxy a:1 {\n  lb_policy first\n}\n", change)!;
+    assert.match(block, /^reverse_proxy a:1 \{\n {2}header_up -X-Forwarded-Prefix\n[^]*\n {2}lb_policy first\n\}\n$/);
+    // An allowlist reshapes server blocks: not worked in.
+    assert.equal(editEngineConfig("caddy", "x", changeFor("proxy-forwards-any-host", scenario, { appIndex: 0, appsettings: null, allowedHostsInScenario: true })), null);
   });
 });
