@@ -26,7 +26,11 @@ export interface FixedFileOptions {
 }
 
 /** The scenario file and the appsettings and engine configuration files its causes change, with the changes made. */
-export async function fixedFiles(scenarioFile: string, causes: readonly Cause[], options: FixedFileOptions): Promise<FixedFile[]> {
+export async function fixedFiles(
+  scenarioFile: string,
+  causes: readonly Cause[],
+  options: FixedFileOptions,
+): Promise<FixedFile[]> {
   const document = parseDocument(await readFile(scenarioFile, "utf8"));
   const settings = new Map<string, string>();
   for (const cause of causes) {
@@ -41,18 +45,29 @@ export async function fixedFiles(scenarioFile: string, causes: readonly Cause[],
   const engine = options.engineConfig;
   if (engine) {
     const original = await readFile(engine.path, "utf8");
-    const text = causes.reduce((current, cause) => editEngineConfig(engine.engine, current, cause.change) ?? current, original);
+    const text = causes.reduce(
+      (current, cause) => editEngineConfig(engine.engine, current, cause.change) ?? current,
+      original,
+    );
     if (text !== original) settings.set(resolve(engine.path), text);
   }
   if (options.together) await copyNamedSettings(document, scenarioFile, settings);
   return [
-    { original: resolve(scenarioFile), name: basename(scenarioFile), text: document.toString({ lineWidth: 0, flowCollectionPadding: false }) },
+    {
+      original: resolve(scenarioFile),
+      name: basename(scenarioFile),
+      text: document.toString({ lineWidth: 0, flowCollectionPadding: false }),
+    },
     ...[...settings].map(([file, text]) => ({ original: file, name: basename(file), text })),
   ];
 }
 
 /** Every file the scenario names (appsettings, an engine configuration) goes along, by its bare name beside it. */
-async function copyNamedSettings(document: ReturnType<typeof parseDocument>, scenarioFile: string, files: Map<string, string>): Promise<void> {
+async function copyNamedSettings(
+  document: ReturnType<typeof parseDocument>,
+  scenarioFile: string,
+  files: Map<string, string>,
+): Promise<void> {
   const apps = document.get("apps");
   const count = apps && typeof apps === "object" && "items" in apps ? (apps.items as unknown[]).length : 0;
   const fields = [...Array.from({ length: count }, (_, i) => ["apps", i, "appsettings"]), ["proxy", "engineConfig"]];

@@ -14,5 +14,6 @@ export function setTopLevelString(text: string, key: string, value: string): str
   const rest = text.slice(open + 1);
   const indent = /\n([ \t]+)\S/.exec(rest)?.[1] ?? "  ";
   const empty = /^\s*}/.test(rest);
-  return `${text.slice(0, open + 1)}\n${indent}${escapeJson(key)}: ${escapeJson(value)}${empty ? "" : ","}${rest.startsWith("\n") ? "" : "\n"}${rest}`;
+  const line = `${indent}${escapeJson(key)}: ${escapeJson(value)}${empty ? "" : ","}`;
+  return `${text.slice(0, open + 1)}\n${line}${rest.startsWith("\n") ? "" : "\n"}${rest}`;
 }

@@ -12,10 +12,18 @@ const statement = (line: string): string => line.slice(1).trim();
 
 /** nginx sends each proxy_set_header it is given: the user's own for a header the fix sets are replaced. */
 function nginx(text: string, added: string[], removed: string[]): string {
-  const names = new Set(added.map((line) => /^proxy_set_header\s+(\S+)/i.exec(line)?.[1]?.toLowerCase()).filter(Boolean));
-  const kept = text.replace(/[ \t]*proxy_set_header\s+(\S+)[^;]*;[ \t]*\n?/gi, (whole, name: string) => (names.has(name.toLowerCase()) || removed.includes(whole.trim()) ? "" : whole));
-  return kept.replace(/^([ \t]*)(.*?proxy_pass\s+[^;]+;)([ \t]*\n?)/gim, (_, indent: string, head: string, end: string) =>
-    end.includes("\n") ? `${indent}${head}\n${added.map((line) => `${indent}${line}`).join("\n")}\n` : `${indent}${head} ${added.join(" ")}${end}`,
+  const names = new Set(
+    added.map((line) => /^proxy_set_header\s+(\S+)/i.exec(line)?.[1]?.toLowerCase()).filter(Boolean),
+  );
+  const kept = text.replace(/[ \t]*proxy_set_header\s+(\S+)[^;]*;[ \t]*\n?/gi, (whole, name: string) =>
+    names.has(name.toLowerCase()) || removed.includes(whole.trim()) ? "" : whole,
+  );
+  return kept.replace(
+    /^([ \t]*)(.*?proxy_pass\s+[^;]+;)([ \t]*\n?)/gim,
+    (_, indent: string, head: string, end: string) =>
+      end.includes("\n")
+        ? `${indent}${head}\n${added.map((line) => `${indent}${line}`).join("\n")}\n`
+        : `${indent}${head} ${added.join(" ")}${end}`,
   );
 }
 
@@ -35,11 +43,17 @@ function haproxy(text: string, added: string[]): string {
 
 /** Caddy's header_up rules live in the reverse_proxy block; a one-line reverse_proxy gets a block. */
 function caddy(text: string, added: string[], removed: string[]): string {
-  const kept = text.split("\n").filter((line) => !removed.includes(line.trim())).join("\n");
-  return kept.replace(/^([ \t]*)(reverse_proxy\b[^\n]*?)([ \t]+\{)?[ \t]*$/gm, (_, indent: string, head: string, open?: string) => {
-    const inner = added.map((line) => `${indent}  ${line}`).join("\n");
-    return open ? `${indent}${head} {\n${inner}` : `${indent}${head} {\n${inner}\n${indent}}`;
-  });
+  const kept = text
+    .split("\n")
+    .filter((line) => !removed.includes(line.trim()))
+    .join("\n");
+  return kept.replace(
+    /^([ \t]*)(reverse_proxy\b[^\n]*?)([ \t]+\{)?[ \t]*$/gm,
+    (_, indent: string, head: string, open?: string) => {
+      const inner = added.map((line) => `${indent}  ${line}`).join("\n");
+      return open ? `${indent}${head} {\n${inner}` : `${indent}${head} {\n${inner}\n${indent}}`;
+    },
+  );
 }
 
 /** The user's configuration with the change's lines for `engine`, or null when this change cannot be worked in. */

@@ -32,7 +32,12 @@ export interface FixOutcome {
 export async function fixScenario(scenarioFile: string, options: FixOptions = {}): Promise<FixOutcome> {
   const adjust = options.adjust ?? ((scenario: Scenario) => scenario);
   const run = async (scenario: Scenario): Promise<RunResult> =>
-    runScenario(scenario, { load: false, probes: true, ...(options.catalog ? { catalog: options.catalog } : {}), ...(options.signal ? { signal: options.signal } : {}) });
+    runScenario(scenario, {
+      load: false,
+      probes: true,
+      ...(options.catalog ? { catalog: options.catalog } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   const scenario = adjust(await loadScenario(scenarioFile));
   const before = await run(scenario);
   const causes = before.causes ?? [];
@@ -47,7 +52,9 @@ export async function fixScenario(scenarioFile: string, options: FixOptions = {}
     const copy = adjust(await loadScenario(join(folder, files[0]!.name)));
     // An engine configuration given on the command line is not named by the scenario: the copy runs its fixed twin.
     const fixedEngine = engineConfig ? files.find((file) => file.original === engineConfig) : undefined;
-    const after = await run(fixedEngine ? { ...copy, proxy: { ...copy.proxy, engineConfig: join(folder, fixedEngine.name) } } : copy);
+    const after = await run(
+      fixedEngine ? { ...copy, proxy: { ...copy.proxy, engineConfig: join(folder, fixedEngine.name) } } : copy,
+    );
     // The copy ran from a temporary folder: the report names the user's scenario.
     return { before, after: { ...after, scenario: { ...after.scenario, file: before.scenario.file } }, files, inPlace };
   } finally {

@@ -30,7 +30,9 @@ export interface ScenarioSource {
 /** Reads the scenario file (when there is one) for the probed app's appsettings file and own fields. */
 export async function readScenarioSource(scenario: Scenario, appIndex: number): Promise<ScenarioSource> {
   if (!scenario.file) return { appIndex, appsettings: null, allowedHostsInScenario: true };
-  const raw = parse(await readFile(scenario.file, "utf8")) as { apps?: Array<{ appsettings?: string; allowedHosts?: unknown }> };
+  const raw = parse(await readFile(scenario.file, "utf8")) as {
+    apps?: Array<{ appsettings?: string; allowedHosts?: unknown }>;
+  };
   const app = raw.apps?.[appIndex];
   const path = app?.appsettings ? resolve(dirname(scenario.file), app.appsettings) : null;
   return {
@@ -50,7 +52,10 @@ function proxyAddress(scenario: Scenario): string {
 function engineDiffs(scenario: Scenario, patch: Partial<EngineSpec>): CauseChange["engines"] {
   const spec: EngineSpec = {
     listen: { host: "127.0.0.1", port: 8080 },
-    routes: scenario.apps.map((app, i) => ({ hosts: app.allowedHosts, upstreams: [{ host: "127.0.0.1", port: 5000 + i }] })),
+    routes: scenario.apps.map((app, i) => ({
+      hosts: app.allowedHosts,
+      upstreams: [{ host: "127.0.0.1", port: 5000 + i }],
+    })),
     ...proxyBehaviour(scenario),
     tls: null,
     sourceAddress: PROXY_SOURCE_ADDRESS,
@@ -74,7 +79,11 @@ function allowedHostsChange(scenario: Scenario, source: ScenarioSource): CauseCh
     const diff = unifiedDiff(settings.text, setTopLevelString(settings.text, "AllowedHosts", hosts), name);
     return { ...NO_CHANGE, appsettings: { file: settings.path, add: { AllowedHosts: hosts }, diff } };
   }
-  return { ...NO_CHANGE, scenario: [{ path: ["apps", source.appIndex, "allowedHosts"], value: hosts }], appsettings: { file: null, add: { AllowedHosts: hosts }, diff: null } };
+  return {
+    ...NO_CHANGE,
+    scenario: [{ path: ["apps", source.appIndex, "allowedHosts"], value: hosts }],
+    appsettings: { file: null, add: { AllowedHosts: hosts }, diff: null },
+  };
 }
 
 /** The first hop drops what clients send; appending to a client's X-Forwarded-For keeps its forged entries too. */
@@ -82,8 +91,14 @@ function stripChange(scenario: Scenario): CauseChange {
   const replace = scenario.proxy.forwardedFor === "append";
   return {
     ...NO_CHANGE,
-    scenario: [{ path: ["proxy", "stripClientForwarded"], value: true }, ...(replace ? [{ path: ["proxy", "forwardedFor"], value: "replace" }] : [])],
-    engines: engineDiffs(scenario, { stripClientForwarded: true, ...(replace ? { forwardedFor: "replace" as const } : {}) }),
+    scenario: [
+      { path: ["proxy", "stripClientForwarded"], value: true },
+      ...(replace ? [{ path: ["proxy", "forwardedFor"], value: "replace" }] : []),
+    ],
+    engines: engineDiffs(scenario, {
+      stripClientForwarded: true,
+      ...(replace ? { forwardedFor: "replace" as const } : {}),
+    }),
   };
 }
 
@@ -137,7 +152,11 @@ export function assertParses(text: string, file: string): void {
 }
 
 /** The run's failures grouped by cause, each with its change; reads the scenario file only when a cause needs it. */
-export async function findCauses(scenario: Scenario, appIndex: number, results: readonly ProbeResult[]): Promise<Cause[]> {
+export async function findCauses(
+  scenario: Scenario,
+  appIndex: number,
+  results: readonly ProbeResult[],
+): Promise<Cause[]> {
   if (!results.some((result) => !result.pass && result.cause)) return [];
   const source = await readScenarioSource(scenario, appIndex);
   return groupCauses(results, (id) => changeFor(id, scenario, source));

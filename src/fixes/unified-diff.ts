@@ -7,15 +7,18 @@ function edits(before: readonly string[], after: readonly string[]): Edit[] {
   const lengths = Array.from({ length: before.length + 1 }, () => new Array<number>(after.length + 1).fill(0));
   for (let i = before.length - 1; i >= 0; i--) {
     for (let j = after.length - 1; j >= 0; j--) {
-      lengths[i]![j] = before[i] === after[j] ? lengths[i + 1]![j + 1]! + 1 : Math.max(lengths[i + 1]![j]!, lengths[i]![j + 1]!);
+      lengths[i]![j] =
+        before[i] === after[j] ? lengths[i + 1]![j + 1]! + 1 : Math.max(lengths[i + 1]![j]!, lengths[i]![j + 1]!);
     }
   }
   const out: Edit[] = [];
   let i = 0;
   let j = 0;
   while (i < before.length || j < after.length) {
-    if (i < before.length && j < after.length && before[i] === after[j]) out.push({ kind: " ", line: before[i++]!, oldLine: i, newLine: ++j });
-    else if (i < before.length && (j >= after.length || lengths[i + 1]![j]! >= lengths[i]![j + 1]!)) out.push({ kind: "-", line: before[i++]!, oldLine: i, newLine: j });
+    if (i < before.length && j < after.length && before[i] === after[j])
+      out.push({ kind: " ", line: before[i++]!, oldLine: i, newLine: ++j });
+    else if (i < before.length && (j >= after.length || lengths[i + 1]![j]! >= lengths[i]![j + 1]!))
+      out.push({ kind: "-", line: before[i++]!, oldLine: i, newLine: j });
     else out.push({ kind: "+", line: after[j++]!, oldLine: i, newLine: j });
   }
   return out;
@@ -24,7 +27,8 @@ function edits(before: readonly string[], after: readonly string[]): Edit[] {
 /** The text's lines; a final newline ends the last line rather than starting an empty one. */
 const lines = (text: string): string[] => (text.endsWith("\n") ? text.slice(0, -1) : text).split("\n");
 
-const range = (start: number, count: number): string => (count === 1 ? `${start}` : `${count === 0 ? start : start},${count}`);
+const range = (start: number, count: number): string =>
+  count === 1 ? `${start}` : `${count === 0 ? start : start},${count}`;
 
 /** `--- a/file` `+++ b/file` and hunks with `context` unchanged lines around each change; "" when equal. */
 export function unifiedDiff(before: string, after: string, name: string, context = 3): string {
@@ -44,7 +48,10 @@ export function unifiedDiff(before: string, after: string, name: string, context
     const newCount = slice.filter((edit) => edit.kind !== "-").length;
     const oldStart = slice.find((edit) => edit.kind !== "+")?.oldLine ?? slice[0]!.oldLine;
     const newStart = slice.find((edit) => edit.kind !== "-")?.newLine ?? slice[0]!.newLine;
-    out.push(`@@ -${range(oldStart, oldCount)} +${range(newStart, newCount)} @@`, ...slice.map((edit) => `${edit.kind}${edit.line}`));
+    out.push(
+      `@@ -${range(oldStart, oldCount)} +${range(newStart, newCount)} @@`,
+      ...slice.map((edit) => `${edit.kind}${edit.line}`),
+    );
   }
   return `${out.join("\n")}\n`;
 }

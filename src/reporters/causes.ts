@@ -3,7 +3,14 @@
  * (each probe once, the change per place), and the failures no known cause explains. Structured here, formatted by
  * each reporter.
  */
-import { CAUSE_FACTS, changedLines, failureTarget, unexplainedFailures, type Cause, type CauseChange } from "../results/causes.js";
+import {
+  CAUSE_FACTS,
+  changedLines,
+  failureTarget,
+  unexplainedFailures,
+  type Cause,
+  type CauseChange,
+} from "../results/causes.js";
 import type { ProbeResult, RunResult } from "../results/types.js";
 import { PROBE_CATEGORIES, type ProbeCategory } from "../runners/probes/types.js";
 
@@ -57,6 +64,11 @@ export function describeProbeSet(set: { probes: string[]; targets: string[] }): 
   return `${set.probes.join(", ")} on ${set.targets.join(", ")}`;
 }
 
+/** `apps[0].allowedHosts` from `["apps", 0, "allowedHosts"]`. */
+function fieldPath(path: ReadonlyArray<string | number>): string {
+  return path.map((part, i) => (typeof part === "number" ? `[${part}]` : `${i ? "." : ""}${part}`)).join("");
+}
+
 /** One place to change and its lines. */
 export interface ChangeBlock {
   /** `scenario`, `appsettings.json`, `Program.cs`, `nginx`, … */
@@ -75,16 +87,27 @@ const ENGINE_LABEL = { nginx: "nginx", haproxy: "HAProxy", caddy: "Caddy" } as c
 export function changeBlocks(change: CauseChange, engines: readonly string[]): ChangeBlock[] {
   const blocks: ChangeBlock[] = [];
   if (change.scenario.length > 0) {
-    const lines = change.scenario.map((field) => `${field.path.map((part, i) => (typeof part === "number" ? `[${part}]` : `${i ? "." : ""}${part}`)).join("")}: ${JSON.stringify(field.value)}`);
+    const lines = change.scenario.map((field) => `${fieldPath(field.path)}: ${JSON.stringify(field.value)}`);
     blocks.push({ where: "scenario", lines, diff: false });
   }
   const settings = change.appsettings;
-  if (settings?.diff) blocks.push({ where: settings.file?.split("/").pop() ?? "appsettings.json", lines: settings.diff.trimEnd().split("\n"), diff: true });
-  else if (settings) blocks.push({ where: "appsettings.json (add)", lines: Object.entries(settings.add).map(([key, value]) => `${JSON.stringify(key)}: ${JSON.stringify(value)}`), diff: false });
+  if (settings?.diff)
+    blocks.push({
+      where: settings.file?.split("/").pop() ?? "appsettings.json",
+      lines: settings.diff.trimEnd().split("\n"),
+      diff: true,
+    });
+  else if (settings)
+    blocks.push({
+      where: "appsettings.json (add)",
+      lines: Object.entries(settings.add).map(([key, value]) => `${JSON.stringify(key)}: ${JSON.stringify(value)}`),
+      diff: false,
+    });
   if (change.programCs.length > 0) blocks.push({ where: "Program.cs", lines: change.programCs, diff: false });
   for (const name of ["nginx", "haproxy", "caddy"] as const) {
     const diff = change.engines[name];
-    if (diff && engines.includes(name)) blocks.push({ where: ENGINE_LABEL[name], lines: changedLines(diff), diff: true });
+    if (diff && engines.includes(name))
+      blocks.push({ where: ENGINE_LABEL[name], lines: changedLines(diff), diff: true });
   }
   return blocks;
 }

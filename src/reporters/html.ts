@@ -16,12 +16,14 @@ function colorOf(name: string, index: number): string {
 }
 
 /** Percentiles on HdrHistogram's axis: x = log10(1 / (1 − q)), so 90 %, 99 %, 99.9 % sit evenly apart. */
-const percentileX = (percentile: number, count: number): number => (percentile >= 100 ? Math.log10(Math.max(count, 10)) : -Math.log10(1 - percentile / 100));
+const percentileX = (percentile: number, count: number): number =>
+  percentile >= 100 ? Math.log10(Math.max(count, 10)) : -Math.log10(1 - percentile / 100);
 
 /** `99.9%` for x = 3. */
 function percentileLabel(x: number): string {
   const percentile = 100 * (1 - 10 ** -x);
-  return `${percentile >= 99 ? Number(percentile.toPrecision(Math.max(2, Math.round(x) + 2))) : Math.round(percentile)}%`;
+  const shown = percentile >= 99 ? Number(percentile.toPrecision(Math.max(2, Math.round(x) + 2))) : Math.round(percentile);
+  return `${shown}%`;
 }
 
 /** Older results kept only the summary: its points stand in for the series. */
@@ -40,7 +42,10 @@ function percentileCurves(load: LoadResult): string {
   const series: Series[] = load.topologies.map((t, i) => ({
     name: t.topology,
     color: colorOf(t.topology, i),
-    points: (t.percentiles?.length ? t.percentiles : summaryPoints(t.latency)).map((p) => ({ x: percentileX(p.percentile, t.latency.count), y: Math.max(1, p.us) })),
+    points: (t.percentiles?.length ? t.percentiles : summaryPoints(t.latency)).map((p) => ({
+      x: percentileX(p.percentile, t.latency.count),
+      y: Math.max(1, p.us),
+    })),
   }));
   const top = Math.ceil(Math.max(1, ...series.flatMap((s) => s.points.map((p) => p.x))));
   const ticks = Array.from({ length: top + 1 }, (_, x) => ({ value: x, label: x === 0 ? "0%" : percentileLabel(x) }));

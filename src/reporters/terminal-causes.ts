@@ -1,7 +1,15 @@
 /** The terminal's probe summary: one line per category, the causes with their changes, failures without a cause. */
 import type { Chalk } from "chalk";
 import type { ProbeResult, RunResult } from "../results/types.js";
-import { categorySummaries, causesHeadline, changeBlocks, describeProbeSet, probeSets, runEngines, unexplainedFailures } from "./causes.js";
+import {
+  categorySummaries,
+  causesHeadline,
+  changeBlocks,
+  describeProbeSet,
+  probeSets,
+  runEngines,
+  unexplainedFailures,
+} from "./causes.js";
 import { observedAnswers, probeTargetLabel, table, wrap } from "./format.js";
 
 type Colors = InstanceType<typeof Chalk>;
@@ -20,7 +28,11 @@ export function categoryLines(results: readonly ProbeResult[], c: Colors): strin
 function failureLines(failures: readonly ProbeResult[], c: Colors, width: number): string[] {
   const out: string[] = [];
   for (const r of failures) {
-    const [first, ...rest] = wrap(`${r.probe} on ${probeTargetLabel(r)} (${r.reference}; ${observedAnswers(r)})`, width - 4, "  ");
+    const [first, ...rest] = wrap(
+      `${r.probe} on ${probeTargetLabel(r)} (${r.reference}; ${observedAnswers(r)})`,
+      width - 4,
+      "  ",
+    );
     out.push(`  ${c.red("✗")} ${first}`, ...rest.map((line) => `  ${c.dim(line)}`));
     out.push(...wrap(r.explanation, width - 4).map((line) => `    ${line}`));
   }
@@ -50,14 +62,26 @@ export function causesSection(result: RunResult, style: CausesStyle): string[] {
     out.push("", c.bold("Causes") + c.dim(` · ${causesHeadline(causes, failed.length)}`));
     causes.forEach((cause, index) => {
       const number = `${index + 1}. `;
-      const [first, ...rest] = wrap(`${cause.fact} (${cause.failures} failure${cause.failures === 1 ? "" : "s"})`, width - 2 - number.length, " ".repeat(number.length));
+      const [first, ...rest] = wrap(
+        `${cause.fact} (${cause.failures} failure${cause.failures === 1 ? "" : "s"})`,
+        width - 2 - number.length,
+        " ".repeat(number.length),
+      );
       out.push(`  ${number}${c.bold(first!)}`, ...rest.map((line) => `  ${line}`));
-      for (const set of probeSets(cause)) out.push(...wrap(describeProbeSet(set), width - 5, "  ").map((line) => `     ${c.dim(line)}`));
-      for (const block of changeBlocks(cause.change, style.verbose ? ["nginx", "haproxy", "caddy"] : runEngines(result))) {
-        out.push(`     ${block.where}:`, ...block.lines.map((line) => `       ${block.diff ? colorDiff(line, c) : line}`));
+      for (const set of probeSets(cause))
+        out.push(...wrap(describeProbeSet(set), width - 5, "  ").map((line) => `     ${c.dim(line)}`));
+      for (const block of changeBlocks(
+        cause.change,
+        style.verbose ? ["nginx", "haproxy", "caddy"] : runEngines(result),
+      )) {
+        out.push(
+          `     ${block.where}:`,
+          ...block.lines.map((line) => `       ${block.diff ? colorDiff(line, c) : line}`),
+        );
       }
     });
-    if (result.scenario.file && style.fixHint !== false) out.push(c.dim(`  Try them on a copy, probes re-run: edgebench fix ${result.scenario.file}`));
+    if (result.scenario.file && style.fixHint !== false)
+      out.push(c.dim(`  Try them on a copy, probes re-run: edgebench fix ${result.scenario.file}`));
   }
   const unexplained = style.verbose ? failed : unexplainedFailures(results);
   if (unexplained.length > 0) {

@@ -22,7 +22,7 @@ export const CAUSE_FACTS = {
   "proxy-forwards-any-host": "the proxy has no Host allowlist: it forwards every Host to the app",
 } satisfies Record<CauseId, string>;
 
-/** A scenario field to set, by its path in the scenario file (`apps[0].allowedHosts` is `["apps", 0, "allowedHosts"]`). */
+/** A scenario field to set, by its path in the file (`apps[0].allowedHosts` is `["apps", 0, "allowedHosts"]`). */
 export interface ScenarioFieldChange {
   path: Array<string | number>;
   value: string | boolean | string[];
@@ -50,7 +50,11 @@ export function changedLines(diff: string): string[] {
 
 /** Where a probe failed, as the report names it: `edge`, `proxied`, `proxied→app`, `target`. */
 export function failureTarget(result: Pick<ProbeResult, "via" | "topology">): string {
-  return result.via === "bypass" ? `${result.topology}→app` : result.topology === "external" ? "target" : result.topology;
+  return result.via === "bypass"
+    ? `${result.topology}→app`
+    : result.topology === "external"
+      ? "target"
+      : result.topology;
 }
 
 export interface Cause {
@@ -89,7 +93,7 @@ export function groupCauses(results: readonly ProbeResult[], changeOf: (id: Caus
     .sort((a, b) => b.failures - a.failures || CAUSE_IDS.indexOf(a.id) - CAUSE_IDS.indexOf(b.id));
 }
 
-/** Failed probes no known configuration fact explains (a protocol-level problem, or a target edgebench did not start). */
+/** Failed probes no known configuration fact explains (a protocol-level problem, a target edgebench did not start). */
 export function unexplainedFailures(results: readonly ProbeResult[]): ProbeResult[] {
   return results.filter((result) => !result.pass && !result.cause);
 }

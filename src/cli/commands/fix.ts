@@ -38,17 +38,26 @@ export class FixWriteError extends Error {
   }
 }
 
-const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
+const exists = (path: string): Promise<boolean> =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 /** Where each fixed file goes, refusing to replace anything unless asked to. */
-async function destinations(outcome: FixOutcome, options: FixCommandOptions): Promise<Array<{ path: string; file: FixedFile }>> {
+async function destinations(
+  outcome: FixOutcome,
+  options: FixCommandOptions,
+): Promise<Array<{ path: string; file: FixedFile }>> {
   if (options.inPlace) return outcome.inPlace.map((file) => ({ path: file.original, file }));
   const folder = options.write!;
   const originals = new Set(outcome.files.map((file) => file.original));
   const planned = outcome.files.map((file) => ({ path: join(folder, file.name), file }));
   for (const { path } of planned) {
-    if (originals.has(resolve(path))) throw new FixWriteError(`${path} is your own file: use --in-place to change it, or --write another folder`);
-    if (!options.force && (await exists(path))) throw new FixWriteError(`${path} exists: use --force to replace it, or --write another folder`);
+    if (originals.has(resolve(path)))
+      throw new FixWriteError(`${path} is your own file: use --in-place to change it, or --write another folder`);
+    if (!options.force && (await exists(path)))
+      throw new FixWriteError(`${path} exists: use --force to replace it, or --write another folder`);
   }
   return planned;
 }
@@ -56,7 +65,8 @@ async function destinations(outcome: FixOutcome, options: FixCommandOptions): Pr
 function adjuster(options: FixCommandOptions): (scenario: Scenario) => Scenario {
   return (scenario) => {
     const engines = options.engine ? parseEngineList(options.engine) : null;
-    if (engines && engines.length !== 1) throw new FixWriteError("fix proves its changes on one engine: give --engine one name");
+    if (engines && engines.length !== 1)
+      throw new FixWriteError("fix proves its changes on one engine: give --engine one name");
     const [chosen] = scenariosPerEngine(scenario, engines, options.engineConfig ?? null).scenarios;
     if (!chosen) throw new FixWriteError(`engine ${options.engine} is not installed`);
     return options.profile ? { ...chosen, policy: { ...chosen.policy, ...resolveKnobs(options.profile) } } : chosen;
@@ -65,7 +75,11 @@ function adjuster(options: FixCommandOptions): (scenario: Scenario) => Scenario 
 
 export async function fixCommand(file: string, options: FixCommandOptions): Promise<ExitCode> {
   if (options.write && options.inPlace) throw new FixWriteError("give either --write DIR or --in-place, not both");
-  const catalog = selectProbes(PROBE_CATALOG, { only: options.probe, skip: options.skipProbe, categories: options.category });
+  const catalog = selectProbes(PROBE_CATALOG, {
+    only: options.probe,
+    skip: options.skipProbe,
+    categories: options.category,
+  });
   const outcome = await fixScenario(file, { adjust: adjuster(options), catalog });
   let written: string[] | null = null;
   if (outcome.after && (options.write || options.inPlace)) {
@@ -75,7 +89,9 @@ export async function fixCommand(file: string, options: FixCommandOptions): Prom
     written = planned.map(({ path }) => path);
   }
   const color = supportsColor !== false && process.stdout.isTTY === true;
-  process.stdout.write(renderFix(outcome, { color, width: process.stdout.columns ?? 80, verbose: options.verbose ?? false, written }));
+  process.stdout.write(
+    renderFix(outcome, { color, width: process.stdout.columns ?? 80, verbose: options.verbose ?? false, written }),
+  );
   const final = outcome.after ?? outcome.before;
   return final.verdict.passed ? EXIT.passed : EXIT.failed;
 }

@@ -44,7 +44,8 @@ export function percentileSeries(histogram: LatencyHistogram): PercentilePoint[]
   for (let tick = 0; ; tick++) {
     const percentile = 100 * (1 - 0.5 ** (tick / TICKS_PER_HALF));
     if (percentile > last) break;
-    points.push({ percentile: Math.round(percentile * 10_000) / 10_000, us: histogram.getValueAtPercentile(percentile) });
+    const us = histogram.getValueAtPercentile(percentile);
+    points.push({ percentile: Math.round(percentile * 10_000) / 10_000, us });
   }
   points.push({ percentile: 100, us: histogram.maxValue });
   return points;
