@@ -113,7 +113,7 @@ export function changeFor(id: CauseId, scenario: Scenario, source: ScenarioSourc
         ...NO_CHANGE,
         scenario: [{ path: [...app, "allowEmptyHosts"], value: false }],
         // The default host builder binds only AllowedHosts from configuration.
-        programCs: ["builder.Services.Configure<HostFilteringOptions>(options => options.AllowEmptyHosts = false);"],
+        programCs: ["builder.Services.Configure<HostFilteringOptions>(options =>", "    options.AllowEmptyHosts = false);"],
       };
     case "app-trusts-any-peer": {
       const address = proxyAddress(scenario);
@@ -125,7 +125,8 @@ export function changeFor(id: CauseId, scenario: Scenario, source: ScenarioSourc
         ],
         // KnownProxies holds IPAddress values, which configuration binding does not make from strings.
         programCs: [
-          `// X-Forwarded-* only from your proxy (here ${address}); no KnownProxies/KnownIPNetworks.Clear()`,
+          `// trust X-Forwarded-* only from your proxy (here ${address});`,
+          "// remove any KnownProxies.Clear() / KnownIPNetworks.Clear()",
           "builder.Services.Configure<ForwardedHeadersOptions>(options =>",
           `    options.KnownProxies.Add(IPAddress.Parse("${address}")));`,
         ],
