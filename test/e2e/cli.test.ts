@@ -277,7 +277,8 @@ describe("edgebench CLI", () => {
     { name: "validate-several-problems", args: ["validate", "test/fixtures/scenarios/several-problems.yaml"], code: 2 },
     { name: "list-probes", args: ["list-probes"], code: 0 },
     { name: "probe-pass", args: ["probe", "-q", "scenarios/default.yaml"], code: 0 },
-    { name: "fix-xfh-spoofing", args: ["fix", "scenarios/xfh-spoofing.yaml"], code: 0 },
+    // One category: fewer exchanges at once, so a loaded machine does not turn probes into hangs.
+    { name: "fix-xfh-spoofing", args: ["fix", "scenarios/xfh-spoofing.yaml", "--category", "spoofing"], code: 0 },
   ];
   for (const { name, args, code } of SNAPSHOT_CASES) {
     it(`prints what its snapshot holds: edgebench ${args.join(" ")}`, async () => {
