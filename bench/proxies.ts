@@ -50,6 +50,7 @@ function spec(engine: ExternalEngineName, port: number, appPort: number, dir: st
     forwarded: false,
     stripClientForwarded: true,
     allowedHosts: null,
+    exposedPaths: null,
     upstreamTimeoutMs: 30_000,
     balancing: "round-robin",
     maxRequestBodyBytes: 10 * 1024 * 1024,

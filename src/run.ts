@@ -64,6 +64,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         trustsAnyPeer: app.forwardedHeaders !== null && app.forwardedHeaders.knownProxies?.length === 0 && app.forwardedHeaders.knownNetworks?.length === 0,
         proxyPassesClientForwarding: proxied && !scenario.proxy.stripClientForwarded,
         proxyForwardsAnyHost: proxied && !scenario.proxy.allowedHosts?.length,
+        proxyEngine: scenario.proxy.engine,
+        exposedPaths: scenario.proxy.exposedPaths,
+        userEngineConfig: proxied && scenario.proxy.engineConfig !== null,
       });
       const targets: ProbeTarget[] = [];
       // Probes are built for the policy's first exact host: at the edge they go to the app that serves it.
@@ -94,6 +97,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
           policyHosts: scenario.policy.hosts,
           knobs: scenario.policy.knobs,
           timeoutMs: scenario.probes.timeoutMs,
+          surface: { internalPaths: app.internalPaths, exposedPaths: scenario.proxy.exposedPaths, atEdge: scenario.policy.internalPathsAtEdge },
           signal,
         });
         causes = await findCauses(scenario, probedApp, probes.results);

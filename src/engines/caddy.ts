@@ -5,12 +5,24 @@
  * state kept in the run's folder.
  */
 import { join } from "node:path";
+import { splitExposedPaths } from "../policy/exposed-paths.js";
 import { CLIENT_FORWARDING_FIELDS, splitHostPatterns, type EngineDriver, type EngineSpec } from "./types.js";
 
 function hostMatcher(hosts: readonly string[]): string | null {
   const { exact, suffixes, any } = splitHostPatterns(hosts);
   if (any) return null;
   return [...exact, ...suffixes.map((s) => `*.${s}`)].join(" ");
+}
+
+/**
+ * A first `handle` answering 404 outside the exposed paths (the entries are Caddy's own path syntax). Handles with
+ * named matchers run in the order written, before the catch-all ones, so this one comes before every app's.
+ */
+export function exposedPathsHandle(exposedPaths: readonly string[] | null): string[] {
+  const exposed = exposedPaths ? splitExposedPaths(exposedPaths) : null;
+  if (!exposed || exposed.all) return [];
+  const paths = [...exposed.exact, ...exposed.prefixes.flatMap((prefix) => [prefix, `${prefix}/*`])].join(" ");
+  return [`  @hidden_path not path ${paths}\n  handle @hidden_path {\n    respond "Not Found" 404\n  }`];
 }
 
 function reverseProxy(spec: EngineSpec, index: number): string {
@@ -40,7 +52,7 @@ export const caddy: EngineDriver = {
   bindsSourceAddress: false,
   configure(spec) {
     const scheme = spec.tls?.terminate ? "https" : "http";
-    const handles: string[] = [];
+    const handles: string[] = exposedPathsHandle(spec.exposedPaths);
     spec.routes.forEach((route, i) => {
       const matcher = hostMatcher(route.hosts);
       if (i > 0 && matcher) handles.push(`  @app_${i} host ${matcher}\n  handle @app_${i} {\n    ${reverseProxy(spec, i)}\n  }`);

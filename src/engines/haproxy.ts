@@ -4,6 +4,7 @@
  * rules, the optional allowlist as a 421 `http-request return`. Run in the foreground with `-db -f FILE`.
  */
 import { join } from "node:path";
+import { splitExposedPaths } from "../policy/exposed-paths.js";
 import { CLIENT_FORWARDING_FIELDS, splitHostPatterns, type EngineDriver, type EngineSpec } from "./types.js";
 
 /** An ACL condition matching a Host (port removed, lower case) against HostFiltering patterns. */
@@ -14,6 +15,18 @@ function hostAcl(name: string, hosts: readonly string[]): string[] {
   if (exact.length > 0) lines.push(`  acl ${name} req.hdr(host),field(1,:),lower -m str ${exact.join(" ")}`);
   if (suffixes.length > 0) lines.push(`  acl ${name} req.hdr(host),field(1,:),lower -m end ${suffixes.map((s) => `.${s}`).join(" ")}`);
   if (lines.length === 0) lines.push(`  acl ${name} always_false`);
+  return lines;
+}
+
+/** Frontend rules that answer 404 outside the exposed paths (HAProxy's `path`: the target's path as sent). */
+export function exposedPathRules(exposedPaths: readonly string[] | null): string[] {
+  const exposed = exposedPaths ? splitExposedPaths(exposedPaths) : null;
+  if (!exposed || exposed.all) return [];
+  const exact = new Set([...exposed.exact, ...exposed.prefixes]);
+  const lines = [`  acl exposed_path path ${[...exact].join(" ")}`];
+  const under = exposed.prefixes.map((prefix) => `${prefix}/`);
+  if (under.length > 0) lines.push(`  acl exposed_path path_beg ${under.join(" ")}`);
+  lines.push('  http-request return status 404 content-type text/plain string "Not Found" unless exposed_path');
   return lines;
 }
 
@@ -44,6 +57,7 @@ export const haproxy: EngineDriver = {
       frontend.push(...hostAcl("allowed_host", spec.allowedHosts));
       frontend.push('  http-request return status 421 content-type text/plain string "Misdirected Request" unless allowed_host');
     }
+    frontend.push(...exposedPathRules(spec.exposedPaths));
     if (spec.stripClientForwarded) {
       // Underscore variants (X_Forwarded_Host) too: some frameworks read them as the dashed names.
       frontend.push("  http-request del-header _ -m sub");

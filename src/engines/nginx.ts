@@ -4,6 +4,7 @@
  * optional allowlist as a default server answering 421. Run with `-p DIR -c nginx.conf`, `daemon off`.
  */
 import { join } from "node:path";
+import { splitExposedPaths } from "../policy/exposed-paths.js";
 import { CLIENT_FORWARDING_FIELDS, splitHostPatterns, type EngineDriver, type EngineSpec } from "./types.js";
 
 const quote = (text: string): string => `"${text.replace(/["\\]/g, "\\$&")}"`;
@@ -11,6 +12,22 @@ const quote = (text: string): string => `"${text.replace(/["\\]/g, "\\$&")}"`;
 function serverNames(hosts: readonly string[]): string[] {
   const { exact, suffixes } = splitHostPatterns(hosts);
   return [...exact, ...suffixes.map((suffix) => `*.${suffix}`)];
+}
+
+/** Location blocks that forward (with `forward`'s directives) only the exposed paths; other paths get 404. */
+export function exposedLocations(exposedPaths: readonly string[] | null, forward: readonly string[]): string {
+  const block = (match: string, lines: readonly string[]): string =>
+    `    location ${match} {\n${lines.map((line) => `      ${line}`).join("\n")}\n    }`;
+  const exposed = exposedPaths ? splitExposedPaths(exposedPaths) : null;
+  if (!exposed || exposed.all) return block("/", forward);
+  // `^~` keeps regex locations out of a prefix; `=` is one exact path.
+  const exact = new Set([...exposed.exact, ...exposed.prefixes]);
+  const blocks = [
+    ...[...exact].map((path) => block(`= ${path}`, forward)),
+    ...exposed.prefixes.map((prefix) => block(`^~ ${prefix}/`, forward)),
+  ];
+  blocks.push(block("/", ["return 404;"]));
+  return blocks.join("\n");
 }
 
 function location(spec: EngineSpec, index: number): string {
@@ -31,7 +48,7 @@ function location(spec: EngineSpec, index: number): string {
   if (spec.tls?.reencrypt) {
     lines.push(`proxy_ssl_trusted_certificate ${spec.tls.caFile};`, "proxy_ssl_verify on;", "proxy_ssl_name localhost;", "proxy_ssl_server_name on;");
   }
-  return `    location / {\n${lines.map((line) => `      ${line}`).join("\n")}\n    }`;
+  return exposedLocations(spec.exposedPaths, lines);
 }
 
 export const nginx: EngineDriver = {

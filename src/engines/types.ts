@@ -21,6 +21,8 @@ export interface EngineSpec {
   stripClientForwarded: boolean;
   /** Other hosts get 421; null: no list. */
   allowedHosts: string[] | null;
+  /** Path prefixes forwarded (other paths get 404); null: every path. */
+  exposedPaths: string[] | null;
   upstreamTimeoutMs: number;
   balancing: "round-robin" | "least-pending";
   maxRequestBodyBytes: number;

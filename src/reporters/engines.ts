@@ -63,7 +63,11 @@ export function renderEngineComparison(group: readonly RunResult[], options: { c
     const cell = (column: (typeof columns)[number], probe: string) =>
       column.result.probes?.results.find((p) => p.probe === probe && p.topology === column.topology && p.via === "entry");
     const ids = [...new Set(group.flatMap((r) => r.probes?.results.map((p) => p.probe) ?? []))];
-    const differing = ids.filter((id) => new Set(columns.map((column) => `${cell(column, id)?.pass}`)).size > 1 || columns.some((column) => cell(column, id)?.pass === false));
+    // An internal endpoint reached anywhere (exposed at the edge) is shown too: which engines hid it is the point.
+    const exposed = (id: string) => columns.some((column) => cell(column, id)?.observed.some((o) => o.outcome === "exposed"));
+    const differing = ids.filter(
+      (id) => new Set(columns.map((column) => `${cell(column, id)?.pass}`)).size > 1 || columns.some((column) => cell(column, id)?.pass === false) || exposed(id),
+    );
     out.push("", c.bold("Host probes") + c.dim(` · ${group.map((r) => `${r.scenario.proxyEngine} ${r.probes?.failed ?? 0} failed`).join(", ")}`));
     if (differing.length === 0) out.push(c.dim(`  every probe has the same verdict everywhere (${ids.length} probes)`));
     else {

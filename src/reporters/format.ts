@@ -57,7 +57,7 @@ export function probeTargetLabel(result: ProbeResult): string {
 
 /** The answers a probe got, short: `400+200`, or `hang` / `closed` when there was none. */
 export function observedStatuses(result: ProbeResult): string {
-  return result.observed.map((o) => o.status).join("+") || (result.timedOut ? "hang" : "closed");
+  return result.observed.map((o) => (o.outcome === "exposed" ? `${o.status} exposed` : o.status)).join("+") || (result.timedOut ? "hang" : "closed");
 }
 
 /** The answers a probe got, with who answered each. */

@@ -126,8 +126,9 @@ export interface ObservedResponse {
   status: number;
   answeredBy: AnsweredBy;
   /** What the app believed, when the answer came from the app with its JSON. */
-  app?: { host: string; scheme: string; remoteIp: string | null; headerHost: string | undefined };
-  outcome: Outcome | "other";
+  app?: { host: string; scheme: string; remoteIp: string | null; headerHost: string | undefined; endpoint?: string | null };
+  /** `exposed`: an internal endpoint answered (see ResponseExpectation.hiddenEndpoint). */
+  outcome: Outcome | "other" | "exposed";
 }
 
 export interface ProbeResult {

@@ -38,6 +38,13 @@ const hostList = (description: string): FieldSpec => ({
   items: { type: "string", minLength: 1, description: "A host name without port; `*.example.com` for subdomains, `*` for any." },
 });
 
+const pathList = (description: string): FieldSpec => ({
+  type: "array",
+  unique: true,
+  items: { type: "string", minLength: 1, description: "A path starting with `/`, such as /admin." },
+  description,
+});
+
 const appSpec: ObjectSpec = {
   type: "object",
   description: "A simulated ASP.NET Core app (Kestrel + HostFiltering + ForwardedHeaders).",
@@ -66,6 +73,7 @@ const appSpec: ObjectSpec = {
     knownNetworks: { type: "array", items: { type: "string", description: "A CIDR network." }, description: "ForwardedHeadersOptions.KnownNetworks (default ['127.0.0.0/8'])." },
     forwardedAllowedHosts: hostList("ForwardedHeadersOptions.AllowedHosts: the X-Forwarded-Host values the app accepts (default: any)."),
     requireHeaderSymmetry: { type: "boolean", description: "ForwardedHeadersOptions.RequireHeaderSymmetry (default false)." },
+    internalPaths: pathList("Endpoints not meant for the internet (/admin, /metrics, /health…): the app serves them like any other path; the surface probes try to reach them."),
   },
 };
 
@@ -115,6 +123,9 @@ export const scenarioSpec: ObjectSpec = {
         stripClientForwarded: { type: "boolean", description: "Drop client-sent X-Forwarded-*, Forwarded, X-Host, X-Original-Host and similar (default true)." },
         allowedHosts: hostList("A proxy-side Host allowlist; others get 421 (default: none, every Host is forwarded)."),
         upstreamTimeout: { type: "duration", minimumMs: 1, description: "How long to wait for the app's answer before a 504 (default 30s)." },
+        exposedPaths: pathList(
+          "Paths the proxy forwards, in Caddy's syntax: `/api/*` is a prefix (/api and everything under it), `/` or `/about` one exact path; every other path gets 404. Default: every path.",
+        ),
       },
     },
     load: {
@@ -144,6 +155,11 @@ export const scenarioSpec: ObjectSpec = {
       description: "What the deployment must do with Host: the public hosts it must serve.",
       fields: {
         hosts: hostList("The public hosts the deployment must serve (default: the apps' allowedHosts)."),
+        internalPathsAtEdge: {
+          type: "string",
+          enum: ["exposed", "hidden"],
+          description: "An app's internalPaths reached at the edge (nothing in front can hide them): reported as `exposed` (default), or `hidden`: a failure.",
+        },
         profile: {
           type: "string",
           enum: ["aspnetcore", "strict"],

@@ -38,6 +38,8 @@ export interface AppConfig {
   instances: number;
   /** Fixed edge port, or null for an ephemeral one. */
   port: number | null;
+  /** Endpoints not meant for the internet, served like any other path (the surface probes aim at them). */
+  internalPaths: string[];
 }
 
 export interface ProxyConfig {
@@ -56,6 +58,8 @@ export interface ProxyConfig {
   maxResponseBodyBytes: number;
   /** Fixed port, or null for an ephemeral one. */
   port: number | null;
+  /** Path prefixes the proxy forwards (others get 404), or null: every path. */
+  exposedPaths: string[] | null;
 }
 
 export interface LoadConfig {
@@ -80,6 +84,8 @@ export interface PolicyConfig {
   profile: "aspnetcore" | "strict";
   /** The rules in force where the RFCs leave a choice (the profile with the scenario's overrides). */
   knobs: PolicyKnobs;
+  /** An internal path reached at the edge: reported as exposed, or a failure (hidden). */
+  internalPathsAtEdge: "exposed" | "hidden";
 }
 
 export interface Scenario {

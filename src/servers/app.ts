@@ -10,6 +10,7 @@ import { createForwardedHeadersApplier, type ForwardedHeadersOptions, type Forwa
 import { createHostFilter, INVALID_HOSTNAME_BODY } from "../policy/host-filter.js";
 import { checkHeaderValuesAscii, checkHost } from "./kestrel/host-rules.js";
 import { classifyTarget } from "./kestrel/request-target.js";
+import { kestrelRequestPath, routeEndpoint } from "./kestrel/request-path.js";
 import { httpDate } from "./http-date.js";
 import { createHttp2Frontend } from "./kestrel/http2.js";
 import { plainPeerAddress } from "../policy/ip-address.js";
@@ -49,13 +50,18 @@ export interface AppOptions {
   proxyAddresses?: string[];
   /** Serve HTTPS with this certificate (HTTP/1.1 over TLS). */
   tls?: TlsIdentity;
+  /** Endpoints routed by literal templates (/admin, /metrics); every other path goes to the catch-all. */
+  internalPaths?: readonly string[];
 }
 
 /** What the app believed about an accepted request (the JSON body of its 200). */
 export interface AppAnswer {
   app: string;
   method: string;
+  /** HttpRequest.Path: decoded (except %2F) and without dot segments, as Kestrel hands it over. */
   path: string;
+  /** Routing's decision: the internal path whose endpoint served the request, or null for the catch-all. */
+  endpoint: string | null;
   query: string;
   target: string;
   protocol: string;
@@ -99,19 +105,11 @@ function lowerCaseKeys(headers: Record<string, string>): Record<string, string> 
   return record;
 }
 
-function safeDecodePath(path: string): string {
-  if (!path.includes("%")) return path;
-  try {
-    return decodeURIComponent(path.replace(/%2[Ff]/g, "%252F"));
-  } catch {
-    return path;
-  }
-}
-
 /** A request that passed the server's own (Kestrel) rules, whatever the protocol it came in on. */
 export interface ServerRequest {
   method: string;
   target: string;
+  /** As Kestrel hands it over (kestrelRequestPath). */
   path: string;
   query: string;
   protocol: string;
@@ -145,6 +143,7 @@ export function createAppPipeline(options: AppOptions = {}) {
   const includeFailureMessage = options.includeFailureMessage ?? true;
   const proxyAddresses = new Set(options.proxyAddresses ?? []);
   const name = options.name ?? "app";
+  const internalPaths = options.internalPaths ?? [];
   const counts = new Map<number, number>();
   const count = (status: number): void => {
     counts.set(status, (counts.get(status) ?? 0) + 1);
@@ -171,7 +170,8 @@ export function createAppPipeline(options: AppOptions = {}) {
     const answer: AppAnswer = {
       app: name,
       method: request.method,
-      path: safeDecodePath(request.path),
+      path: request.path,
+      endpoint: routeEndpoint(request.path, internalPaths),
       query: request.query,
       target: request.target,
       protocol: request.protocol,
@@ -228,8 +228,10 @@ export function createAppHandler(options: AppOptions = {}) {
     const { head } = exchange;
     let target;
     let hostCheck;
+    let path;
     try {
       target = classifyTarget(head);
+      path = kestrelRequestPath(target.path);
       checkHeaderValuesAscii(head);
       hostCheck = checkHost(head, target, allowOverride);
     } catch (error) {
@@ -242,7 +244,7 @@ export function createAppHandler(options: AppOptions = {}) {
     const result = pipeline.handle({
       method: head.method,
       target: head.target,
-      path: target.path,
+      path,
       query: target.query,
       protocol: `HTTP/${head.version}`,
       host: hostCheck.host,

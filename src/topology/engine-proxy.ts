@@ -22,8 +22,9 @@ function hostPort(url: string): { host: string; port: number } {
 
 /** What every proxy engine is told of the scenario's proxy, the builtin one included. */
 export function proxyBehaviour(scenario: Scenario) {
-  const { preserveHost, forwardedFor, forwarded, stripClientForwarded, allowedHosts, upstreamTimeoutMs, balancing, maxRequestBodyBytes } = scenario.proxy;
-  return { preserveHost, forwardedFor, forwarded, stripClientForwarded, allowedHosts, upstreamTimeoutMs, balancing, maxRequestBodyBytes };
+  const { preserveHost, forwardedFor, forwarded, stripClientForwarded, allowedHosts, upstreamTimeoutMs, balancing, maxRequestBodyBytes, exposedPaths } =
+    scenario.proxy;
+  return { preserveHost, forwardedFor, forwarded, stripClientForwarded, allowedHosts, upstreamTimeoutMs, balancing, maxRequestBodyBytes, exposedPaths };
 }
 
 export async function startEngineProxy(driver: EngineDriver, scenario: Scenario, upstreams: string[][], certificates: RunCertificates | null): Promise<IsolatedServer> {

@@ -58,6 +58,7 @@ function appOptions(app: AppConfig, clientAddress: string, proxyAddresses: strin
     allowEmptyHosts: app.allowEmptyHosts,
     includeFailureMessage: app.includeFailureMessage,
     allowHostHeaderOverride: app.allowHostHeaderOverride,
+    internalPaths: app.internalPaths,
     ...(app.forwardedHeaders ? { forwardedHeaders: app.forwardedHeaders } : {}),
     host: LOOPBACK,
     clientAddress,

@@ -7,6 +7,7 @@ import type { CauseId } from "../../results/causes.js";
 import type { AnsweredBy, ObservedResponse } from "../../results/types.js";
 import { headerValue, type RawResponse } from "./raw-response.js";
 import type { Outcome, ResponseExpectation } from "./types.js";
+import { hiddenPathAtEdge, hiddenPathThroughProxy } from "./surface-fix.js";
 
 export interface GradeContext {
   /** The public hosts the deployment must serve. */
@@ -17,6 +18,8 @@ export interface GradeContext {
   wireOnly?: boolean;
   /** What edgebench knows of the deployment's configuration, to say what to change. */
   hints?: DeploymentHints;
+  /** An internal endpoint reached without a proxy in the path: the outcome `exposed` (default), or a failure. */
+  internalPathsAtEdge?: "exposed" | "hidden";
 }
 
 export interface DeploymentHints {
@@ -30,6 +33,12 @@ export interface DeploymentHints {
   proxyPassesClientForwarding: boolean;
   /** A proxy is in the path without its own Host allowlist. */
   proxyForwardsAnyHost: boolean;
+  /** Which proxy it is (builtin, nginx, haproxy, caddy), to say how to fix it in its own terms. */
+  proxyEngine?: string;
+  /** The proxy's published path prefixes (null: every path), to name the rule that let a hidden path through. */
+  exposedPaths?: readonly string[] | null;
+  /** The proxy runs the user's own configuration (--engine-config), not one edgebench wrote. */
+  userEngineConfig?: boolean;
 }
 
 /** The configuration fact that let a forged or empty host through, when edgebench knows it. */
@@ -70,6 +79,8 @@ interface AppView {
   scheme: string;
   remoteIp: string | null;
   headers: Record<string, string>;
+  /** Routing's decision (null: the catch-all); undefined when the app does not report it. */
+  endpoint: string | null | undefined;
 }
 
 /** The app's JSON answer, when this response is one. */
@@ -78,7 +89,8 @@ function appView(response: RawResponse): AppView | null {
   try {
     const parsed = JSON.parse(response.body.toString("utf8")) as Partial<AppView> & { app?: unknown };
     if (typeof parsed.host !== "string" || typeof parsed.app !== "string" || typeof parsed.headers !== "object" || parsed.headers === null) return null;
-    return { host: parsed.host, scheme: String(parsed.scheme), remoteIp: parsed.remoteIp ?? null, headers: parsed.headers };
+    const endpoint = typeof parsed.endpoint === "string" || parsed.endpoint === null ? parsed.endpoint : undefined;
+    return { host: parsed.host, scheme: String(parsed.scheme), remoteIp: parsed.remoteIp ?? null, headers: parsed.headers, endpoint };
   } catch {
     return null;
   }
@@ -144,6 +156,24 @@ function beliefProblem(expect: ResponseExpectation, app: AppView | null, context
   return null;
 }
 
+/** Whether an accepted request reached an internal endpoint it was meant not to, and whether that fails here. */
+function surfaceProblem(
+  expect: ResponseExpectation,
+  app: AppView | null,
+  context: GradeContext,
+): { reached: boolean; problem: string | null } | null {
+  const hidden = expect.hiddenEndpoint;
+  if (!hidden || !app) return null;
+  if (app.endpoint === undefined) {
+    const problem = "the app's answer does not say which endpoint served it (no `endpoint`): cannot tell whether it reached the internal path";
+    return { reached: false, problem };
+  }
+  if (app.endpoint === null || app.endpoint.toLowerCase() !== hidden.path.toLowerCase()) return null;
+  if (context.proxyInPath) return { reached: true, problem: hiddenPathThroughProxy(hidden, context.hints) };
+  if (context.internalPathsAtEdge === "hidden") return { reached: true, problem: hiddenPathAtEdge(hidden) };
+  return { reached: true, problem: null };
+}
+
 export function grade(
   expectations: readonly ResponseExpectation[],
   responses: readonly RawResponse[],
@@ -163,12 +193,17 @@ export function grade(
     }
     const app = appView(response);
     const outcome = classifyOutcome(response.status);
+    const surface = outcome === "accept" && !context.wireOnly ? surfaceProblem(expect, app, context) : null;
     observed.push({
       status: response.status,
       answeredBy: answeredBy(response, app, context.proxyInPath),
-      outcome,
-      ...(app ? { app: { host: app.host, scheme: app.scheme, remoteIp: app.remoteIp, headerHost: app.headers.host } } : {}),
+      outcome: surface?.reached ? "exposed" : outcome,
+      ...(app ? { app: { host: app.host, scheme: app.scheme, remoteIp: app.remoteIp, headerHost: app.headers.host, endpoint: app.endpoint } } : {}),
     });
+    if (surface?.problem) {
+      problems.push({ text: label + surface.problem });
+      return;
+    }
     const fits = outcome === "400" ? expect.outcomes.includes("400") || expect.outcomes.includes("reject") : outcome !== "other" && expect.outcomes.includes(outcome);
     if (!fits) {
       const reached = outcome === "accept" && app ? ` (the app served it as Host '${app.host}')` : "";
