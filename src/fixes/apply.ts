@@ -52,14 +52,15 @@ export async function fixedFiles(
     if (text !== original) settings.set(resolve(engine.path), text);
   }
   if (options.together) await copyNamedSettings(document, scenarioFile, settings);
-  return [
-    {
-      original: resolve(scenarioFile),
-      name: basename(scenarioFile),
-      text: document.toString({ lineWidth: 0, flowCollectionPadding: false }),
-    },
-    ...[...settings].map(([file, text]) => ({ original: file, name: basename(file), text })),
-  ];
+  const scenario: FixedFile = {
+    original: resolve(scenarioFile),
+    name: basename(scenarioFile),
+    text: document.toString({ lineWidth: 0, flowCollectionPadding: false }),
+  };
+  const others = [...settings].map(([file, text]) => ({ original: file, name: basename(file), text }));
+  // In place, a scenario no field of which changes is left as the user wrote it.
+  const touched = options.together || causes.some((cause) => cause.change.scenario.length > 0);
+  return touched ? [scenario, ...others] : others;
 }
 
 /** Every file the scenario names (appsettings, an engine configuration) goes along, by its bare name beside it. */

@@ -49,8 +49,11 @@ describe("edgebench fix", () => {
     assert.match(scenario!.text, /appsettings: appsettings\.Template\.json/);
     assert.equal(settings!.name, "appsettings.Template.json");
     assert.match(settings!.text, /\/\/ The project template's file/);
-    // --in-place keeps the scenario's own path to its file.
-    assert.match(outcome.inPlace[0]!.text, /appsettings: settings\/appsettings\.Template\.json/);
+    // In place, only the appsettings file changes: the scenario, no field of which does, is left as it was.
+    assert.deepEqual(
+      outcome.inPlace.map((file) => file.original),
+      [`${FIXTURES}fix/settings/appsettings.Template.json`],
+    );
     assert.equal((await loadScenario(`${FIXTURES}fix/template-appsettings.yaml`)).apps[0]!.allowedHosts.join(), "*");
   });
 
