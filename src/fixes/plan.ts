@@ -123,7 +123,7 @@ export function changeFor(id: CauseId, scenario: Scenario, source: ScenarioSourc
           { path: [...app, "knownProxies"], value: [address] },
           { path: [...app, "knownNetworks"], value: [] },
         ],
-        // KnownProxies holds IPAddress values, which configuration binding does not make from strings.
+        // KnownProxies holds IPAddress values: apps add them in code (the options' documented way).
         programCs: [
           `// trust X-Forwarded-* only from your proxy (here ${address});`,
           "// remove any KnownProxies.Clear() / KnownIPNetworks.Clear()",
