@@ -1,10 +1,7 @@
 /** A Markdown summary for a pull-request comment or GitHub's step summary: load, overhead, thresholds, failures. */
 import type { RunResult } from "../results/types.js";
-import { deploymentLabel, describeDeployment, formatDuration, formatRate, formatRatio, formatSignedDuration, formatSplit, observedStatuses, probeTargetLabel } from "./format.js";
-
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
-}
+import { deploymentLabel, describeDeployment, formatDuration, formatRate, formatRatio, formatSignedDuration, formatSplit } from "./format.js";
+import { cell, markdownProbes } from "./markdown-causes.js";
 
 export function renderMarkdown(results: readonly RunResult[]): string {
   const out: string[] = [];
@@ -38,15 +35,7 @@ export function renderMarkdown(results: readonly RunResult[]): string {
     }
     if (result.probes) {
       out.push(`Host probes: ${result.probes.passed} passed, ${result.probes.failed} failed${result.probes.view === "wire" ? " (graded on the wire alone)" : ""}.`, "");
-      const failed = result.probes.results.filter((r) => !r.pass);
-      if (failed.length > 0) {
-        out.push("| probe | target | observed | why |", "| --- | --- | --- | --- |");
-        for (const r of failed) {
-          const seen = r.observed.map((o) => `${o.status} (${o.answeredBy})`).join(", ") || observedStatuses(r);
-          out.push(`| \`${r.probe}\` | ${probeTargetLabel(r)} | ${seen} | ${cell(r.explanation)} |`);
-        }
-        out.push("");
-      }
+      out.push(...markdownProbes(result));
     }
     if (result.thresholds.length > 0) {
       out.push("| threshold | measured | |", "| --- | ---: | --- |");

@@ -5,6 +5,7 @@
 import type { Outcome, PolicyKnobs, ProbeCategory, ResponseExpectation } from "../runners/probes/types.js";
 import type { HopShape, TopologyKind } from "../scenario/types.js";
 import type { ThresholdResult } from "./thresholds.js";
+import type { Cause, CauseId } from "./causes.js";
 
 export const SCHEMA_VERSION = 1;
 
@@ -70,6 +71,14 @@ export interface TopologyLoad {
    * event-loop utilisation was above 90 %; open model: over 1 % of requests left late with a connection free.
    */
   generatorSaturated: boolean;
+  /** The whole percentile distribution of all rounds' responses, HdrHistogram's series from 0 % up to the max. */
+  percentiles?: PercentilePoint[];
+}
+
+/** One point of a latency distribution: this share of responses (0–100) took at most `us`. */
+export interface PercentilePoint {
+  percentile: number;
+  us: number;
 }
 
 export const OVERHEAD_METRICS = ["p50", "p90", "p99", "p999", "rps"] as const;
@@ -142,6 +151,8 @@ export interface ProbeResult {
   pass: boolean;
   /** Why it failed (empty when it passed). */
   explanation: string;
+  /** The configuration fact that explains the failure, when edgebench knows it (see `RunResult.causes`). */
+  cause?: CauseId;
 }
 
 export interface ProbesResult {
@@ -191,6 +202,11 @@ export interface RunResult {
   warnings: string[];
   load: LoadResult | null;
   probes: ProbesResult | null;
+  /**
+   * The failed probes grouped by the configuration fact that explains them, the change that removes the most
+   * failures first, each with the exact change per target (scenario fields, appsettings.json, Program.cs, engines).
+   */
+  causes?: Cause[];
   /** The scenario's and the command line's thresholds, each with what was measured. */
   thresholds: ThresholdResult[];
   verdict: Verdict;

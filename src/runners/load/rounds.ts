@@ -6,7 +6,7 @@ import { performance } from "node:perf_hooks";
 import type { LoadResult, RoundSample, TopologyLoad } from "../../results/types.js";
 import type { LoadConfig, TopologyKind } from "../../scenario/types.js";
 import type { RunEventListener } from "../events.js";
-import { createLatencyHistogram, summarize } from "./histogram.js";
+import { createLatencyHistogram, percentileSeries, summarize } from "./histogram.js";
 import { httpSender, runOpenLoad } from "./open-model.js";
 import { runLoad, type LoadRun } from "./run-load.js";
 import { median, seededRandom, shuffled } from "./stats.js";
@@ -126,6 +126,7 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
       url: target.url,
       rounds,
       latency: summarize(merged.get(target.topology)!),
+      percentiles: percentileSeries(merged.get(target.topology)!),
       medianRps: Math.round(median(rounds.map((r) => r.rps)) * 10) / 10 || 0,
       medianP50Us: median(rounds.map((r) => r.latency.p50Us)) || 0,
       responses: rounds.reduce((sum, r) => sum + r.responses, 0),
