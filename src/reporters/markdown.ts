@@ -1,5 +1,6 @@
 /** A Markdown summary for a pull-request comment or GitHub's step summary: load, overhead, thresholds, failures. */
 import type { RunResult } from "../results/types.js";
+import { OPEN_MODEL_DEFINITIONS, OPEN_MODEL_HEADER, openModelRows } from "./open-model.js";
 import { describeDeployment, formatDuration, formatRate, formatRatio, formatSignedDuration, formatSplit, observedStatuses, probeTargetLabel } from "./format.js";
 
 function cell(text: string): string {
@@ -25,6 +26,12 @@ export function renderMarkdown(results: readonly RunResult[]): string {
         );
       }
       out.push("");
+      const openRows = openModelRows(load);
+      if (openRows.length > 0) {
+        out.push(`| ${OPEN_MODEL_HEADER.join(" | ")} |`, `| --- |${" ---: |".repeat(OPEN_MODEL_HEADER.length - 1)}`);
+        for (const row of openRows) out.push(`| ${row.map(cell).join(" | ")} |`);
+        out.push("", OPEN_MODEL_DEFINITIONS, "");
+      }
       for (const t of load.topologies) if (t.instanceSplit) out.push(`Split over instances (${t.topology}): ${formatSplit(t.instanceSplit)}`, "");
       if (load.overhead) {
         out.push(`Proxy overhead (proxied − edge, median of ${load.overhead[0]?.perRound.length ?? 0} paired rounds, 95% interval):`, "");
