@@ -20,6 +20,7 @@ const TIMER_MARGIN_MS = 2;
 const SPIN_MS = 0.03;
 /** A connection that could not connect is tried again after this pause, not in a tight loop. */
 const RECONNECT_PAUSE_MS = 50;
+const READ_BUFFER_BYTES = 64 * 1024;
 
 const settings = workerData as OpenGeneratorSettings;
 const target = new URL(settings.url);
@@ -54,13 +55,16 @@ class Connection {
   sent = 0;
   private receivedAt = 0;
   private readonly reader = new ResponseReader((status, keepAlive) => this.answered(status, keepAlive), settings.method === "HEAD");
-  private readonly onData = (chunk: Buffer): void => {
+  /** Plain TCP reads into this buffer, reused for every read (TLS hands over a new chunk each time). */
+  private readonly readBuffer = secure ? null : Buffer.allocUnsafe(READ_BUFFER_BYTES);
+  private readonly onData = (chunk: Buffer, length = chunk.length): boolean => {
     this.receivedAt = performance.now();
     try {
-      this.reader.feed(chunk);
+      this.reader.feed(chunk, length);
     } catch {
       this.socket?.destroy();
     }
+    return true;
   };
   private readonly onReady = (): void => {
     this.connected = true;
@@ -77,11 +81,13 @@ class Connection {
     this.reader.reset();
     this.connected = false;
     this.timedOut = false;
-    const socket = secure ? connectTls({ ...address, ca: settings.ca ?? undefined }) : connectTcp(address);
+    const socket = secure
+      ? connectTls({ ...address, ca: settings.ca ?? undefined })
+      : connectTcp({ ...address, onread: { buffer: this.readBuffer!, callback: (length) => this.onData(this.readBuffer!, length) } });
     socket.setNoDelay(true);
     socket.setTimeout(settings.timeoutMs);
     socket.once(secure ? "secureConnect" : "connect", this.onReady);
-    socket.on("data", this.onData);
+    if (secure) socket.on("data", this.onData);
     socket.on("timeout", this.onTimeout);
     socket.on("error", () => undefined); // every error ends in 'close', which counts it
     socket.once("close", this.onClose);

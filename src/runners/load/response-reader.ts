@@ -87,26 +87,29 @@ export class ResponseReader {
     this.onResponse(this.status, false);
   }
 
-  /** Reads one chunk from the connection; throws MalformedResponseError on bytes that are not an HTTP/1.x answer. */
-  feed(chunk: Buffer): void {
+  /**
+   * Reads `chunk[0, length)` from the connection (a reused read buffer may hold more); throws MalformedResponseError
+   * on bytes that are not an HTTP/1.x answer.
+   */
+  feed(chunk: Buffer, length = chunk.length): void {
     let at = 0;
-    while (at < chunk.length) {
+    while (at < length) {
       switch (this.state) {
         case State.Head:
-          at = this.readHead(chunk, at);
+          at = this.readHead(chunk, at, length);
           break;
         case State.Body: {
-          const take = Math.min(this.remaining, chunk.length - at);
+          const take = Math.min(this.remaining, length - at);
           at += take;
           this.remaining -= take;
           if (this.remaining === 0) this.complete();
           break;
         }
         case State.ChunkSize:
-          at = this.readChunkSize(chunk, at);
+          at = this.readChunkSize(chunk, at, length);
           break;
         case State.ChunkData: {
-          const take = Math.min(this.remaining, chunk.length - at);
+          const take = Math.min(this.remaining, length - at);
           at += take;
           this.remaining -= take;
           if (this.remaining === 0) {
@@ -120,10 +123,10 @@ export class ResponseReader {
           if (--this.remaining === 0) this.startChunkSize();
           break;
         case State.Trailers:
-          at = this.readTrailers(chunk, at);
+          at = this.readTrailers(chunk, at, length);
           break;
         case State.UntilClose:
-          at = chunk.length;
+          at = length;
           break;
       }
     }
@@ -136,21 +139,21 @@ export class ResponseReader {
   }
 
   /** Finds the blank line ending the head; parses the head in place when it arrived whole in this chunk. */
-  private readHead(chunk: Buffer, at: number): number {
+  private readHead(chunk: Buffer, at: number, length: number): number {
     const end = this.headLength === 0 ? chunk.indexOf(HEAD_END, at) : -1;
-    if (end >= 0) {
+    if (end >= 0 && end + 4 <= length) {
       this.parseHead(chunk, at, end + 2);
       return end + 4;
     }
     // Split head: gather it; the blank line may straddle the previous chunk and this one.
-    const copied = Math.min(chunk.length - at, MAX_HEAD_BYTES - this.headLength);
+    const copied = Math.min(length - at, MAX_HEAD_BYTES - this.headLength);
     chunk.copy(this.head, this.headLength, at, at + copied);
     const searchFrom = Math.max(0, this.headLength - 3);
     this.headLength += copied;
     const whole = this.head.subarray(0, this.headLength).indexOf(HEAD_END, searchFrom);
     if (whole < 0) {
       if (this.headLength === MAX_HEAD_BYTES) throw new MalformedResponseError(`response head over ${MAX_HEAD_BYTES} bytes`);
-      return chunk.length;
+      return length;
     }
     const consumedBefore = this.headLength - copied;
     this.headLength = 0;
@@ -206,8 +209,8 @@ export class ResponseReader {
   }
 
   /** Hex size up to the line's end (extensions after ';' ignored); a zero size leads to the trailers. */
-  private readChunkSize(chunk: Buffer, at: number): number {
-    while (at < chunk.length) {
+  private readChunkSize(chunk: Buffer, at: number, length: number): number {
+    while (at < length) {
       const byte = chunk[at++]!;
       if (byte === LF) {
         if (this.chunkSizeDigits === 0) throw new MalformedResponseError("chunk size missing");
@@ -231,8 +234,8 @@ export class ResponseReader {
   }
 
   /** Trailer lines until an empty one, which ends the response. */
-  private readTrailers(chunk: Buffer, at: number): number {
-    while (at < chunk.length) {
+  private readTrailers(chunk: Buffer, at: number, length: number): number {
+    while (at < length) {
       const byte = chunk[at++]!;
       if (byte === LF) {
         if (this.lineLength === 0) {
