@@ -44,7 +44,8 @@ export async function startReturningNginx(): Promise<ReturningNginx> {
   const dir = mkdtempSync(join(tmpdir(), "edgebench-nginx-return-"));
   const port = await freePort("127.0.0.1");
   writeFileSync(join(dir, "nginx.conf"), config(dir, port));
-  const child = spawn("nginx", ["-p", dir, "-c", join(dir, "nginx.conf"), "-e", join(dir, "error.log")], { stdio: "ignore" });
+  const args = ["-p", dir, "-c", join(dir, "nginx.conf"), "-e", join(dir, "error.log")];
+  const child = spawn("nginx", args, { stdio: "ignore" });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const close = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");

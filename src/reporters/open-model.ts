@@ -9,10 +9,17 @@ import { formatDuration } from "./format.js";
 export const OPEN_MODEL_DEFINITIONS =
   "Open model: the latency table is response time, from each request's planned send (any wait for the generator or " +
   "a connection included, so a stall is charged to every request behind it); service time runs from the actual send. " +
-  "Calibration is the generator's own p99 lateness (actual − planned send): a response-time tail near it was set by " +
-  "the generator, not the deployment. Late: requests that started more than one interval after their plan.";
+  "Calibration is the generator's own p99 lateness (actual − planned send): a response-time tail near it was " +
+  "set by the generator, not the deployment. Late: requests that started more than one interval after their plan.";
 
-export const OPEN_MODEL_HEADER = ["", "service p50", "service p99", "service p99.9", "calibration (p99 lateness)", "late"];
+export const OPEN_MODEL_HEADER = [
+  "",
+  "service p50",
+  "service p99",
+  "service p99.9",
+  "calibration (p99 lateness)",
+  "late",
+];
 
 /** One row per topology measured with the open-model generator, cells as in OPEN_MODEL_HEADER. */
 export function openModelRows(load: LoadResult): string[][] {

@@ -15,31 +15,54 @@ export const CALIBRATION_FLOOR_US = 100;
 /** Or when more than this share of requests left late with a connection free. */
 export const SCHEDULER_LATE_SHARE = 0.01;
 
-export function openGeneratorSaturated(responseTime: LatencySummary, sendLateness: LatencySummary, schedulerLate: number, requests: number): boolean {
+export function openGeneratorSaturated(
+  responseTime: LatencySummary,
+  sendLateness: LatencySummary,
+  schedulerLate: number,
+  requests: number,
+): boolean {
   const calibration = sendLateness.p99Us;
-  return (calibration > CALIBRATION_FLOOR_US && calibration > CALIBRATION_SHARE * responseTime.p99Us) || schedulerLate > SCHEDULER_LATE_SHARE * requests;
+  const setTheTail = calibration > CALIBRATION_FLOOR_US && calibration > CALIBRATION_SHARE * responseTime.p99Us;
+  return setTheTail || schedulerLate > SCHEDULER_LATE_SHARE * requests;
 }
 
 const isOpenRun = (run: LoadRun): run is OpenGeneratorRun => "latenessHistogram" in run;
 
+type OpenRoundFields = Pick<RoundSample, "late" | "schedulerLate" | "serviceLatency" | "sendLateness">;
+type OpenTopologyFields = Pick<
+  TopologyLoad,
+  "serviceLatency" | "sendLateness" | "lateThresholdUs" | "generatorSaturated"
+>;
+interface Merged {
+  service: LatencyHistogram;
+  lateness: LatencyHistogram;
+  lateThresholdUs: number;
+}
+
 export class OpenModelTotals {
-  private readonly merged = new Map<TopologyKind, { service: LatencyHistogram; lateness: LatencyHistogram; lateThresholdUs: number }>();
+  private readonly merged = new Map<TopologyKind, Merged>();
 
   /** The round's open-model fields (none for a closed-model run), its histograms merged into the topology's. */
-  round(topology: TopologyKind, run: LoadRun): Pick<RoundSample, "late" | "schedulerLate" | "serviceLatency" | "sendLateness"> {
+  round(topology: TopologyKind, run: LoadRun): OpenRoundFields {
     if (!isOpenRun(run)) return {};
     let totals = this.merged.get(topology);
     if (!totals) {
-      totals = { service: createLatencyHistogram(), lateness: createLatencyHistogram(), lateThresholdUs: run.lateThresholdUs };
+      const lateThresholdUs = run.lateThresholdUs;
+      totals = { service: createLatencyHistogram(), lateness: createLatencyHistogram(), lateThresholdUs };
       this.merged.set(topology, totals);
     }
     totals.service.add(run.serviceHistogram);
     totals.lateness.add(run.latenessHistogram);
-    return { late: run.late, schedulerLate: run.schedulerLate, serviceLatency: summarize(run.serviceHistogram), sendLateness: summarize(run.latenessHistogram) };
+    return {
+      late: run.late,
+      schedulerLate: run.schedulerLate,
+      serviceLatency: summarize(run.serviceHistogram),
+      sendLateness: summarize(run.latenessHistogram),
+    };
   }
 
   /** The topology's open-model fields over all its rounds, and whether the generator was saturated. */
-  topology(topology: TopologyKind, latency: LatencySummary, rounds: readonly RoundSample[]): Pick<TopologyLoad, "serviceLatency" | "sendLateness" | "lateThresholdUs" | "generatorSaturated"> | null {
+  topology(topology: TopologyKind, latency: LatencySummary, rounds: readonly RoundSample[]): OpenTopologyFields | null {
     const totals = this.merged.get(topology);
     if (!totals) return null;
     const sendLateness = summarize(totals.lateness);

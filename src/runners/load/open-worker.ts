@@ -54,7 +54,10 @@ class Connection {
   planned = 0;
   sent = 0;
   private receivedAt = 0;
-  private readonly reader = new ResponseReader((status, keepAlive) => this.answered(status, keepAlive), settings.method === "HEAD");
+  private readonly reader = new ResponseReader(
+    (status, keepAlive) => this.answered(status, keepAlive),
+    settings.method === "HEAD",
+  );
   /** Plain TCP reads into this buffer, reused for every read (TLS hands over a new chunk each time). */
   private readonly readBuffer = secure ? null : Buffer.allocUnsafe(READ_BUFFER_BYTES);
   private readonly onData = (chunk: Buffer, length = chunk.length): boolean => {
@@ -66,6 +69,7 @@ class Connection {
     }
     return true;
   };
+  private readonly onRead = (length: number): boolean => this.onData(this.readBuffer!, length);
   private readonly onReady = (): void => {
     this.connected = true;
     release(this);
@@ -83,7 +87,7 @@ class Connection {
     this.timedOut = false;
     const socket = secure
       ? connectTls({ ...address, ca: settings.ca ?? undefined })
-      : connectTcp({ ...address, onread: { buffer: this.readBuffer!, callback: (length) => this.onData(this.readBuffer!, length) } });
+      : connectTcp({ ...address, onread: { buffer: this.readBuffer!, callback: this.onRead } });
     socket.setNoDelay(true);
     socket.setTimeout(settings.timeoutMs);
     socket.once(secure ? "secureConnect" : "connect", this.onReady);
@@ -215,7 +219,8 @@ function startWhenConnected(): void {
   const began = performance.now();
   const poll = (): void => {
     if (stopping) return finishWhenDrained();
-    if (free.length < connections.length && performance.now() - began < settings.timeoutMs) return void setTimeout(poll, 1);
+    const opening = free.length < connections.length && performance.now() - began < settings.timeoutMs;
+    if (opening) return void setTimeout(poll, 1);
     start = performance.now() + 1;
     setTimeout(() => stopAll(), settings.durationMs + settings.timeoutMs).unref();
     tick();

@@ -152,7 +152,9 @@ export class ResponseReader {
     this.headLength += copied;
     const whole = this.head.subarray(0, this.headLength).indexOf(HEAD_END, searchFrom);
     if (whole < 0) {
-      if (this.headLength === MAX_HEAD_BYTES) throw new MalformedResponseError(`response head over ${MAX_HEAD_BYTES} bytes`);
+      if (this.headLength === MAX_HEAD_BYTES) {
+        throw new MalformedResponseError(`response head over ${MAX_HEAD_BYTES} bytes`);
+      }
       return length;
     }
     const consumedBefore = this.headLength - copied;
@@ -164,7 +166,9 @@ export class ResponseReader {
   /** Status line and the three framing headers of `buffer[start, end)` (end just after the last header's CRLF). */
   private parseHead(buffer: Buffer, start: number, end: number): void {
     // "HTTP/1.1 200 ..."
-    if (end - start < 12 || buffer[start] !== 72 || buffer[start + 8] !== 32) throw new MalformedResponseError("not an HTTP/1.x status line");
+    if (end - start < 12 || buffer[start] !== 72 || buffer[start + 8] !== 32) {
+      throw new MalformedResponseError("not an HTTP/1.x status line");
+    }
     const status = (buffer[start + 9]! - 48) * 100 + (buffer[start + 10]! - 48) * 10 + (buffer[start + 11]! - 48);
     if (!(status >= 100 && status <= 999)) throw new MalformedResponseError("status code is not three digits");
     let keepAlive = buffer[start + 7] === 49; // HTTP/1.1 keeps the connection by default, HTTP/1.0 does not
@@ -178,7 +182,9 @@ export class ResponseReader {
         let valueStart = colon + 1;
         while (buffer[valueStart] === 32 || buffer[valueStart] === 9) valueStart++;
         if (nameIs(buffer, line, colon, CONTENT_LENGTH)) length = readDecimal(buffer, valueStart, lineEnd);
-        else if (nameIs(buffer, line, colon, TRANSFER_ENCODING)) chunked = valueHas(buffer, valueStart, lineEnd, "chunked");
+        else if (nameIs(buffer, line, colon, TRANSFER_ENCODING)) {
+          chunked = valueHas(buffer, valueStart, lineEnd, "chunked");
+        }
         else if (nameIs(buffer, line, colon, CONNECTION)) {
           if (valueHas(buffer, valueStart, lineEnd, "close")) keepAlive = false;
           else if (valueHas(buffer, valueStart, lineEnd, "keep-alive")) keepAlive = true;
@@ -257,7 +263,9 @@ function readDecimal(buffer: Buffer, start: number, end: number): number {
     if (byte >= 48 && byte <= 57) {
       value = value * 10 + (byte - 48);
       digits++;
-    } else if (byte !== CR && byte !== 32 && byte !== 9) throw new MalformedResponseError("Content-Length is not a number");
+    } else if (byte !== CR && byte !== 32 && byte !== 9) {
+      throw new MalformedResponseError("Content-Length is not a number");
+    }
   }
   if (digits === 0) throw new MalformedResponseError("Content-Length is empty");
   return value;
