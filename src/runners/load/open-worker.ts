@@ -1,23 +1,28 @@
 /**
- * The open-model generator's thread (started by ./open-generator.ts). It owns nothing but the schedule, its sockets
- * and three histograms, so no result bookkeeping or other work shares its event loop. Far from the next due time it
- * sleeps on a timer; nearer, it yields to I/O with setImmediate (answers are read and timed as they come); the last
- * few µs it waits on the clock itself, then writes the prepared bytes. The hot path creates no promise or closure.
+ * The open-model generator's sending thread (started by ./open-generator.ts). It owns nothing but its sockets and
+ * three histograms, so no result bookkeeping or other work shares its event loop, and it sleeps in the event loop
+ * between answers and wake-ups: a clock thread of its own (./open-clock.ts) wakes it shortly before each planned
+ * send; it waits the last µs on the clock and writes the prepared bytes on a free connection. The only allocation
+ * per request is the clock's small wake-up message; no promise or closure is made per request.
  */
 import { connect as connectTcp, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import { connect as connectTls } from "node:tls";
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort, Worker, workerData } from "node:worker_threads";
 import * as hdr from "hdr-histogram-js";
 import { createLatencyHistogram, recordMs } from "./histogram.js";
+import { CLOCK_RUNNING, CLOCK_STOPPED, type ClockSettings } from "./open-clock-state.js";
 import { lateThresholdMs, type OpenGeneratorSettings, type OpenWorkerReport } from "./open-generator.js";
 import { rawRequestBytes } from "./raw-request.js";
 import { ResponseReader } from "./response-reader.js";
 
-/** Farther than this from the due time, sleep on a timer (which fires up to a millisecond late, hence the margin). */
-const TIMER_MARGIN_MS = 2;
-/** Nearer than this, wait on the clock instead of yielding: one turn of the event loop costs a few µs. */
-const SPIN_MS = 0.03;
+/**
+ * The clock thread wakes this one this long before each planned send: a message between threads takes some tens of
+ * µs to arrive, and what is left when it has is waited on the clock here.
+ */
+const LEAD_MS = 0.05;
+/** A wake-up this early or earlier (a late message, or one for an earlier request) is not acted on yet. */
+const EARLY_MS = 0.2;
 /** A connection that could not connect is tried again after this pause, not in a tight loop. */
 const RECONNECT_PAUSE_MS = 50;
 const READ_BUFFER_BYTES = 64 * 1024;
@@ -173,19 +178,11 @@ function failDueRequest(): void {
   counts.errors++;
 }
 
-/** Sends every request that is due, then arranges to be called again when the next one nears. */
+/** Sends every request that is due or about to be; the clock thread calls again for the next one. */
 function tick(): void {
   while (next < total && !stopping) {
     const planned = start + next * intervalMs;
-    const wait = planned - performance.now();
-    if (wait > TIMER_MARGIN_MS + 1) {
-      setTimeout(tick, wait - TIMER_MARGIN_MS);
-      return;
-    }
-    if (wait > SPIN_MS) {
-      setImmediate(tick);
-      return;
-    }
+    if (planned - performance.now() > EARLY_MS) return;
     const connection = free.pop();
     if (!connection) {
       parked = true;
@@ -201,6 +198,8 @@ function tick(): void {
 function finishWhenDrained(): void {
   if (finished || (next < total && !stopping) || inFlight > 0) return;
   finished = true;
+  Atomics.store(clockState, 0, CLOCK_STOPPED);
+  Atomics.notify(clockState, 0);
   const durationMs = performance.now() - start;
   for (const connection of connections) connection.socket?.destroy();
   const report: OpenWorkerReport = {
@@ -223,7 +222,9 @@ function startWhenConnected(): void {
     if (opening) return void setTimeout(poll, 1);
     start = performance.now() + 1;
     setTimeout(() => stopAll(), settings.durationMs + settings.timeoutMs).unref();
-    tick();
+    startEpoch[0] = performance.timeOrigin + start;
+    Atomics.store(clockState, 0, CLOCK_RUNNING);
+    Atomics.notify(clockState, 0);
   };
   poll();
 }
@@ -241,5 +242,12 @@ parentPort!.on("message", (message: unknown) => {
   stopping = true;
   finishWhenDrained();
 });
+const clockShared = new SharedArrayBuffer(16);
+const clockState = new Int32Array(clockShared, 0, 1);
+const startEpoch = new Float64Array(clockShared, 8, 1);
+const clockSettings: ClockSettings = { shared: clockShared, intervalMs, total, leadMs: LEAD_MS };
+const clock = new Worker(new URL("./open-clock.js", import.meta.url), { workerData: clockSettings });
+clock.on("message", tick);
+clock.unref();
 for (const connection of connections) connection.open();
 startWhenConnected();
