@@ -98,26 +98,20 @@ export class ResponseReader {
         case State.Head:
           at = this.readHead(chunk, at, length);
           break;
-        case State.Body: {
-          const take = Math.min(this.remaining, length - at);
-          at += take;
-          this.remaining -= take;
+        case State.Body:
+          at = this.skip(at, length);
           if (this.remaining === 0) this.complete();
           break;
-        }
         case State.ChunkSize:
           at = this.readChunkSize(chunk, at, length);
           break;
-        case State.ChunkData: {
-          const take = Math.min(this.remaining, length - at);
-          at += take;
-          this.remaining -= take;
+        case State.ChunkData:
+          at = this.skip(at, length);
           if (this.remaining === 0) {
             this.state = State.ChunkDataEnd;
             this.remaining = 2;
           }
           break;
-        }
         case State.ChunkDataEnd:
           at++;
           if (--this.remaining === 0) this.startChunkSize();
@@ -130,6 +124,13 @@ export class ResponseReader {
           break;
       }
     }
+  }
+
+  /** Passes over as much of the `remaining` body bytes as `[at, length)` holds; returns where reading goes on. */
+  private skip(at: number, length: number): number {
+    const take = Math.min(this.remaining, length - at);
+    this.remaining -= take;
+    return at + take;
   }
 
   private complete(): void {
