@@ -73,7 +73,8 @@ const undiciRun: Sender = async (url, rate, durationMs) => {
 
 const workerRun: Sender = async (url, rate, durationMs) => {
   const request = { url, host: HOST, method: "GET", path: "/", body: null };
-  const run = await runOpenGenerator({ ...request, rate, durationMs, connections: CONNECTIONS, timeoutMs: 10_000, ca: null });
+  const load = { rate, durationMs, connections: CONNECTIONS, timeoutMs: 10_000, ca: null };
+  const run = await runOpenGenerator({ ...request, ...load });
   const measured = figures(run.requests, run.late, run.schedulerLate, run.latenessHistogram, run.histogram);
   return { ...measured, serviceP99Us: summarize(run.serviceHistogram).p99Us };
 };
@@ -134,7 +135,9 @@ async function againstNginx(roundMs: number, line: (text: string) => void): Prom
   return results;
 }
 
-async function againstEdgeApp(scenarioPath: string, roundMs: number, line: (text: string) => void): Promise<OpenModelFigures["edgeApp"]> {
+type Line = (text: string) => void;
+
+async function againstEdgeApp(scenarioPath: string, roundMs: number, line: Line): Promise<OpenModelFigures["edgeApp"]> {
   const scenario = await loadScenario(scenarioPath);
   const topology = await startTopology({ ...scenario, topologies: ["edge"] });
   try {
@@ -152,7 +155,7 @@ async function againstEdgeApp(scenarioPath: string, roundMs: number, line: (text
   }
 }
 
-export async function compareOpenModel(scenarioPath: string, roundMs: number, line: (text: string) => void): Promise<OpenModelFigures> {
+export async function compareOpenModel(scenarioPath: string, roundMs: number, line: Line): Promise<OpenModelFigures> {
   line(
     `open-model generator: old sender (undici, main event loop) beside new (worker thread, raw sockets), ` +
       `at most ${CONNECTIONS} in flight, ${roundMs} ms per run, load average ${loadavg()[0]!.toFixed(1)}`,
@@ -162,7 +165,8 @@ export async function compareOpenModel(scenarioPath: string, roundMs: number, li
   const edgeApp = await againstEdgeApp(scenarioPath, roundMs, line);
   const worst = (pick: (f: SenderFigures) => number): number => Math.max(...nginx.map((r) => pick(r.worker)));
   line(
-    `  nginx return 200, new sender: worst late ${percent(worst((f) => f.lateShare))} (goal ≤ ${percent(GOALS.lateShare)}), ` +
+    `  nginx return 200, new sender: worst late ${percent(worst((f) => f.lateShare))} ` +
+      `(goal ≤ ${percent(GOALS.lateShare)}), ` +
       `worst p99 lateness ${ms(worst((f) => f.p99LatenessUs))} (goal ≤ ${GOALS.p99LatenessUs} µs)`,
   );
   line(
@@ -170,5 +174,6 @@ export async function compareOpenModel(scenarioPath: string, roundMs: number, li
       `${ms(edgeApp.closedP99Us)}): new ×${edgeApp.workerRatio.toFixed(2)}, old ×${edgeApp.undiciRatio.toFixed(2)} ` +
       `(goal ≤ ${GOALS.openOverClosedP99})`,
   );
-  return { roundMs, loadAverage: loadavg()[0]!, connections: CONNECTIONS, closedConnections: CLOSED_CONNECTIONS, nginx, edgeApp, goals: GOALS };
+  const settings = { roundMs, loadAverage: loadavg()[0]!, connections: CONNECTIONS, closedConnections: CLOSED_CONNECTIONS };
+  return { ...settings, nginx, edgeApp, goals: GOALS };
 }

@@ -10,7 +10,16 @@ import { openGeneratorSaturated } from "../../src/runners/load/open-totals.js";
 import { assertValidRunResult } from "../helpers/result-schema.js";
 import { FIXTURES } from "../helpers/paths.js";
 
-const summary = (p50Us: number, p99Us: number): LatencySummary => ({ count: 6000, minUs: 1, meanUs: p50Us, p50Us, p90Us: p99Us, p99Us, p999Us: p99Us * 2, maxUs: p99Us * 3 });
+const summary = (p50Us: number, p99Us: number): LatencySummary => ({
+  count: 6000,
+  minUs: 1,
+  meanUs: p50Us,
+  p50Us,
+  p90Us: p99Us,
+  p99Us,
+  p999Us: p99Us * 2,
+  maxUs: p99Us * 3,
+});
 
 /** The closed-model fixture turned into an open-model run at 3,000 req/s, with the open model's own figures. */
 async function openFixture(): Promise<RunResult> {
@@ -21,7 +30,8 @@ async function openFixture(): Promise<RunResult> {
     topology.serviceLatency = summary(410 + index, 1870 + index);
     topology.sendLateness = summary(0, 37 + index);
     topology.lateThresholdUs = 333;
-    for (const round of topology.rounds) Object.assign(round, { late: 2, schedulerLate: 1, serviceLatency: summary(400, 1800), sendLateness: summary(0, 40) });
+    const roundFields = { late: 2, schedulerLate: 1, serviceLatency: summary(400, 1800), sendLateness: summary(0, 40) };
+    for (const round of topology.rounds) Object.assign(round, roundFields);
   }
   return result;
 }
@@ -50,9 +60,11 @@ describe("open-model figures in reports", () => {
   });
 
   it("calls the generator saturated when its own lateness is a noticeable part of the tail it measured", () => {
-    assert.equal(openGeneratorSaturated(summary(300, 2000), summary(0, 90), 0, 10_000), false, "under the 100 µs floor");
-    assert.equal(openGeneratorSaturated(summary(300, 2000), summary(0, 150), 0, 10_000), false, "under a tenth of the p99");
-    assert.equal(openGeneratorSaturated(summary(300, 2000), summary(0, 400), 0, 10_000), true);
-    assert.equal(openGeneratorSaturated(summary(300, 2000), summary(0, 50), 101, 10_000), true, "over 1 % late with a connection free");
+    const measured = summary(300, 2000);
+    assert.equal(openGeneratorSaturated(measured, summary(0, 90), 0, 10_000), false, "under the 100 µs floor");
+    assert.equal(openGeneratorSaturated(measured, summary(0, 150), 0, 10_000), false, "under a tenth of the p99");
+    assert.equal(openGeneratorSaturated(measured, summary(0, 400), 0, 10_000), true);
+    const freeButLate = openGeneratorSaturated(measured, summary(0, 50), 101, 10_000);
+    assert.equal(freeButLate, true, "over 1 % late with a connection free");
   });
 });

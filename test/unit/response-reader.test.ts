@@ -14,12 +14,15 @@ function read(text: string, size = text.length, headRequest = false): Array<[num
 }
 
 const LENGTH = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
-const CHUNKED = "HTTP/1.1 201 Created\r\ntransfer-encoding: Chunked\r\n\r\n3;ext=1\r\nabc\r\nA\r\n0123456789\r\n0\r\nX-Trailer: t\r\n\r\n";
+const CHUNKED =
+  "HTTP/1.1 201 Created\r\ntransfer-encoding: Chunked\r\n\r\n" +
+  "3;ext=1\r\nabc\r\nA\r\n0123456789\r\n0\r\nX-Trailer: t\r\n\r\n";
 
 describe("open-model response reader", () => {
   it("frames Content-Length and chunked answers, whatever the chunk boundaries", () => {
     for (const size of [1, 2, 3, 7, 1000]) {
-      assert.deepEqual(read(LENGTH + CHUNKED + LENGTH, size), [[200, true], [201, true], [200, true]], `pieces of ${size}`);
+      const expected = [[200, true], [201, true], [200, true]];
+      assert.deepEqual(read(LENGTH + CHUNKED + LENGTH, size), expected, `pieces of ${size}`);
     }
   });
 
@@ -31,7 +34,8 @@ describe("open-model response reader", () => {
 
   it("ends a body without framing at the close, and bodiless answers at their head", () => {
     assert.deepEqual(read("HTTP/1.1 200 OK\r\n\r\nuntil the end", 4), [[200, false]]);
-    assert.deepEqual(read("HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 304 Not Modified\r\nContent-Length: 9\r\n\r\n"), [[204, true], [304, true]]);
+    const bodiless = "HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 304 Not Modified\r\nContent-Length: 9\r\n\r\n";
+    assert.deepEqual(read(bodiless), [[204, true], [304, true]]);
     assert.deepEqual(read("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n", 5, true), [[200, true]]);
   });
 
@@ -43,13 +47,17 @@ describe("open-model response reader", () => {
     assert.throws(() => read("SSH-2.0-OpenSSH_9.6\r\n\r\n"), MalformedResponseError);
     assert.throws(() => read("HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n"), MalformedResponseError);
     assert.throws(() => read("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"), MalformedResponseError);
-    assert.throws(() => read(`HTTP/1.1 200 OK\r\nX: ${"a".repeat(MAX_HEAD_BYTES)}\r\n\r\n`, 4096), MalformedResponseError);
+    const huge = `HTTP/1.1 200 OK\r\nX: ${"a".repeat(MAX_HEAD_BYTES)}\r\n\r\n`;
+    assert.throws(() => read(huge, 4096), MalformedResponseError);
   });
 });
 
 describe("open-model request bytes", () => {
   it("sends the Host given and frames a body by its length in bytes", () => {
-    assert.equal(rawRequestBytes({ method: "GET", path: "/a?b", host: "app.example.com", body: null }).toString("latin1"), "GET /a?b HTTP/1.1\r\nHost: app.example.com\r\n\r\n");
+    assert.equal(
+      rawRequestBytes({ method: "GET", path: "/a?b", host: "app.example.com", body: null }).toString("latin1"),
+      "GET /a?b HTTP/1.1\r\nHost: app.example.com\r\n\r\n",
+    );
     assert.equal(
       rawRequestBytes({ method: "POST", path: "/", host: "h", body: "é" }).toString("utf8"),
       "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\né",
