@@ -36,6 +36,11 @@ interface SenderFigures {
   p999Us: number;
   /** New sender only: from the actual send. */
   serviceP99Us?: number;
+  /**
+   * CPU time of this whole process per request sent, µs: against nginx (a process of its own) that is the sender's
+   * cost alone, a figure the machine's other load barely moves. Not given against the edge app, which runs in here.
+   */
+  cpuUsPerRequest?: number;
 }
 
 interface SenderPair {
@@ -91,10 +96,27 @@ function figures(
   return { requests, late, schedulerLate, lateShare, p99LatenessUs: summarize(lateness).p99Us, p99Us, p999Us };
 }
 
+/** A sender's run with the process's CPU time per request beside its figures. */
+async function withCpu(sender: Sender, url: string, rate: number, durationMs: number): Promise<SenderFigures> {
+  const before = process.cpuUsage();
+  const measured = await sender(url, rate, durationMs);
+  const used = process.cpuUsage(before);
+  const perRequest = (used.user + used.system) / Math.max(1, measured.requests);
+  return { ...measured, cpuUsPerRequest: Math.round(perRequest * 10) / 10 };
+}
+
 /** Old and new sender back to back at one rate, alternating which goes first so drift falls on both. */
-async function pair(url: string, rate: number, durationMs: number, workerFirst: boolean): Promise<SenderPair> {
-  const first = await (workerFirst ? workerRun : undiciRun)(url, rate, durationMs);
-  const second = await (workerFirst ? undiciRun : workerRun)(url, rate, durationMs);
+async function pair(
+  url: string,
+  rate: number,
+  durationMs: number,
+  workerFirst: boolean,
+  cpu: boolean,
+): Promise<SenderPair> {
+  const run = (sender: Sender): Promise<SenderFigures> =>
+    cpu ? withCpu(sender, url, rate, durationMs) : sender(url, rate, durationMs);
+  const first = await run(workerFirst ? workerRun : undiciRun);
+  const second = await run(workerFirst ? undiciRun : workerRun);
   return { rate, worker: workerFirst ? first : second, undici: workerFirst ? second : first };
 }
 
@@ -102,7 +124,7 @@ const ms = (us: number): string => (us >= 1000 ? `${(us / 1000).toFixed(2)} ms` 
 const percent = (share: number): string => `${(share * 100).toFixed(2)} %`;
 const columns = (cells: string[]): string =>
   `  ${cells[0]!.padEnd(11)} ${cells[1]!.padEnd(7)} ${cells[2]!.padStart(21)} ${cells[3]!.padStart(24)}` +
-  ` ${cells[4]!.padStart(13)} ${cells[5]!.padStart(10)} ${cells[6]!.padStart(12)}`;
+  ` ${cells[4]!.padStart(13)} ${cells[5]!.padStart(10)} ${cells[6]!.padStart(12)} ${cells[7]!.padStart(8)}`;
 const row = (label: string, sender: string, f: SenderFigures): string =>
   columns([
     label,
@@ -112,6 +134,7 @@ const row = (label: string, sender: string, f: SenderFigures): string =>
     String(f.schedulerLate),
     ms(f.p99LatenessUs),
     f.serviceP99Us !== undefined ? ms(f.serviceP99Us) : "–",
+    f.cpuUsPerRequest !== undefined ? `${f.cpuUsPerRequest} µs` : "–",
   ]);
 const printPair = (line: (text: string) => void, label: string, result: SenderPair): void => {
   line(row(label, "undici", result.undici));
@@ -125,7 +148,7 @@ async function againstNginx(roundMs: number, line: (text: string) => void): Prom
     const request = { url: nginx.url, host: HOST, method: "GET", path: "/", body: null, pipelining: 1 };
     await runLoad({ ...request, connections: CLOSED_CONNECTIONS, durationMs: 500 });
     for (const [index, rate] of OPEN_RATES.entries()) {
-      const result = await pair(nginx.url, rate, roundMs, index % 2 === 0);
+      const result = await pair(nginx.url, rate, roundMs, index % 2 === 0, true);
       results.push(result);
       printPair(line, `${rate / 1000}k req/s`, result);
     }
@@ -146,7 +169,7 @@ async function againstEdgeApp(scenarioPath: string, roundMs: number, line: Line)
     const closed = (durationMs: number) => runLoad({ ...request, connections: CLOSED_CONNECTIONS, durationMs });
     await closed(1000);
     const closedP99Us = summarize((await closed(roundMs)).histogram).p99Us;
-    const result = await pair(url, APP_RATE, roundMs, true);
+    const result = await pair(url, APP_RATE, roundMs, true, false);
     printPair(line, `edge ${APP_RATE / 1000}k`, result);
     const ratio = (f: SenderFigures): number => Math.round((f.p99Us / closedP99Us) * 1000) / 1000;
     return { ...result, closedP99Us, undiciRatio: ratio(result.undici), workerRatio: ratio(result.worker) };
@@ -160,7 +183,8 @@ export async function compareOpenModel(scenarioPath: string, roundMs: number, li
     `open-model generator: old sender (undici, main event loop) beside new (worker thread, raw sockets), ` +
       `at most ${CONNECTIONS} in flight, ${roundMs} ms per run, load average ${loadavg()[0]!.toFixed(1)}`,
   );
-  line(columns(["target", "sender", "p99 / p99.9", "started late", "conn. free", "p99 late", "service p99"]));
+  const header = ["target", "sender", "p99 / p99.9", "started late", "conn. free", "p99 late", "service p99", "CPU/req"];
+  line(columns(header));
   const nginx = await againstNginx(roundMs, line);
   const edgeApp = await againstEdgeApp(scenarioPath, roundMs, line);
   const worst = (pick: (f: SenderFigures) => number): number => Math.max(...nginx.map((r) => pick(r.worker)));
@@ -174,6 +198,10 @@ export async function compareOpenModel(scenarioPath: string, roundMs: number, li
       `${ms(edgeApp.closedP99Us)}): new ×${edgeApp.workerRatio.toFixed(2)}, old ×${edgeApp.undiciRatio.toFixed(2)} ` +
       `(goal ≤ ${GOALS.openOverClosedP99})`,
   );
-  const settings = { roundMs, loadAverage: loadavg()[0]!, connections: CONNECTIONS, closedConnections: CLOSED_CONNECTIONS };
+  const cpuRatio = (r: SenderPair): number => (r.worker.cpuUsPerRequest ?? 0) / (r.undici.cpuUsPerRequest ?? 1);
+  const cpu = nginx.map((r) => `${r.rate / 1000}k ×${cpuRatio(r).toFixed(2)}`);
+  line(`  sender CPU per request against nginx, new / old: ${cpu.join(", ")}`);
+  const loadAverage = loadavg()[0]!;
+  const settings = { roundMs, loadAverage, connections: CONNECTIONS, closedConnections: CLOSED_CONNECTIONS };
   return { ...settings, nginx, edgeApp, goals: GOALS };
 }
