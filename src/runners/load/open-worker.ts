@@ -20,7 +20,7 @@ import { ResponseReader } from "./response-reader.js";
  * The clock thread wakes this one this long before each planned send: a message between threads takes some tens of
  * µs to arrive, and what is left when it has is waited on the clock here.
  */
-const LEAD_MS = 0.05;
+const LEAD_MS = 0.02;
 /** A wake-up this early or earlier (a late message, or one for an earlier request) is not acted on yet. */
 const EARLY_MS = 0.2;
 /** A connection that could not connect is tried again after this pause, not in a tight loop. */
