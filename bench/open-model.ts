@@ -9,6 +9,7 @@ import { createLatencyHistogram, summarize, type LatencyHistogram } from "../src
 import { lateThresholdMs, runOpenGenerator } from "../src/runners/load/open-generator.js";
 import { httpSender, runOpenLoad } from "../src/runners/load/open-model.js";
 import { runLoad } from "../src/runners/load/run-load.js";
+import { median } from "../src/runners/load/stats.js";
 import { loadScenario } from "../src/scenario/load.js";
 import { startTopology } from "../src/topology/start.js";
 import { startReturningNginx } from "./nginx-return.js";
@@ -23,6 +24,8 @@ const CLOSED_CONNECTIONS = 10;
 const CONNECTIONS = 32;
 export const OPEN_RATES = [1000, 3000, 6000, 10_000];
 const APP_RATE = 6000;
+/** Each printed figure is the median of this many interleaved repeats: one run on a shared machine is one draw. */
+const REPEATS = Number(process.env.BENCH_OPEN_MODEL_REPEATS ?? 3);
 const GOALS = { lateShare: 0.001, p99LatenessUs: 100, openOverClosedP99: 1.5 };
 
 interface SenderFigures {
@@ -49,14 +52,19 @@ interface SenderPair {
   worker: SenderFigures;
 }
 
+/** Medians over the repeats, and each repeat as measured. */
+type RepeatedPair<T extends SenderPair = SenderPair> = T & { repeats: T[] };
+type EdgePair = SenderPair & { closedP99Us: number; undiciRatio: number; workerRatio: number };
+
 export interface OpenModelFigures {
   roundMs: number;
   /** The machine's one-minute load average when the part ended: how shared the two cores were. */
   loadAverage: number;
   connections: number;
   closedConnections: number;
-  nginx: SenderPair[];
-  edgeApp: SenderPair & { closedP99Us: number; undiciRatio: number; workerRatio: number };
+  repeats: number;
+  nginx: Array<RepeatedPair>;
+  edgeApp: RepeatedPair<EdgePair>;
   goals: typeof GOALS;
 }
 
@@ -120,6 +128,29 @@ async function pair(
   return { rate, worker: workerFirst ? first : second, undici: workerFirst ? second : first };
 }
 
+function medianFigures(runs: readonly SenderFigures[]): SenderFigures {
+  const mid = (pick: (f: SenderFigures) => number | undefined): number => median(runs.map((f) => pick(f) ?? NaN));
+  const first = runs[0]!;
+  return {
+    requests: mid((f) => f.requests),
+    late: mid((f) => f.late),
+    schedulerLate: mid((f) => f.schedulerLate),
+    lateShare: mid((f) => f.lateShare),
+    p99LatenessUs: mid((f) => f.p99LatenessUs),
+    p99Us: mid((f) => f.p99Us),
+    p999Us: mid((f) => f.p999Us),
+    ...(first.serviceP99Us !== undefined ? { serviceP99Us: mid((f) => f.serviceP99Us) } : {}),
+    ...(first.cpuUsPerRequest !== undefined ? { cpuUsPerRequest: mid((f) => f.cpuUsPerRequest) } : {}),
+  };
+}
+
+type Medians<T> = { undici: SenderFigures; worker: SenderFigures; repeats: T[] };
+
+function medianPair<T extends SenderPair>(repeats: T[]): Medians<T> {
+  const undici = medianFigures(repeats.map((p) => p.undici));
+  return { undici, worker: medianFigures(repeats.map((p) => p.worker)), repeats };
+}
+
 const ms = (us: number): string => (us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us} µs`);
 const percent = (share: number): string => `${(share * 100).toFixed(2)} %`;
 const columns = (cells: string[]): string =>
@@ -141,14 +172,16 @@ const printPair = (line: (text: string) => void, label: string, result: SenderPa
   line(row("", "worker", result.worker));
 };
 
-async function againstNginx(roundMs: number, line: (text: string) => void): Promise<SenderPair[]> {
+async function againstNginx(roundMs: number, line: (text: string) => void): Promise<RepeatedPair[]> {
   const nginx = await startReturningNginx();
-  const results: SenderPair[] = [];
+  const results: RepeatedPair[] = [];
   try {
     const request = { url: nginx.url, host: HOST, method: "GET", path: "/", body: null, pipelining: 1 };
     await runLoad({ ...request, connections: CLOSED_CONNECTIONS, durationMs: 500 });
     for (const [index, rate] of OPEN_RATES.entries()) {
-      const result = await pair(nginx.url, rate, roundMs, index % 2 === 0, true);
+      const repeats: SenderPair[] = [];
+      for (let r = 0; r < REPEATS; r++) repeats.push(await pair(nginx.url, rate, roundMs, (index + r) % 2 === 0, true));
+      const result = { rate, ...medianPair(repeats) };
       results.push(result);
       printPair(line, `${rate / 1000}k req/s`, result);
     }
@@ -160,7 +193,7 @@ async function againstNginx(roundMs: number, line: (text: string) => void): Prom
 
 type Line = (text: string) => void;
 
-async function againstEdgeApp(scenarioPath: string, roundMs: number, line: Line): Promise<OpenModelFigures["edgeApp"]> {
+async function againstEdgeApp(scenarioPath: string, roundMs: number, line: Line): Promise<RepeatedPair<EdgePair>> {
   const scenario = await loadScenario(scenarioPath);
   const topology = await startTopology({ ...scenario, topologies: ["edge"] });
   try {
@@ -168,11 +201,20 @@ async function againstEdgeApp(scenarioPath: string, roundMs: number, line: Line)
     const request = { url, host: scenario.load.host, method: "GET", path: "/", body: null, pipelining: 1 };
     const closed = (durationMs: number) => runLoad({ ...request, connections: CLOSED_CONNECTIONS, durationMs });
     await closed(1000);
-    const closedP99Us = summarize((await closed(roundMs)).histogram).p99Us;
-    const result = await pair(url, APP_RATE, roundMs, true, false);
+    const repeats: EdgePair[] = [];
+    for (let r = 0; r < REPEATS; r++) {
+      // The closed-model reference just before each pair, so both see the same moment of the machine.
+      const closedP99Us = summarize((await closed(roundMs)).histogram).p99Us;
+      const measured = await pair(url, APP_RATE, roundMs, r % 2 === 0, false);
+      const ratio = (f: SenderFigures): number => Math.round((f.p99Us / closedP99Us) * 1000) / 1000;
+      const ratios = { undiciRatio: ratio(measured.undici), workerRatio: ratio(measured.worker) };
+      repeats.push({ ...measured, closedP99Us, ...ratios });
+    }
+    const result = { rate: APP_RATE, ...medianPair(repeats) };
     printPair(line, `edge ${APP_RATE / 1000}k`, result);
-    const ratio = (f: SenderFigures): number => Math.round((f.p99Us / closedP99Us) * 1000) / 1000;
-    return { ...result, closedP99Us, undiciRatio: ratio(result.undici), workerRatio: ratio(result.worker) };
+    const mid = (pick: (p: EdgePair) => number): number => median(repeats.map(pick));
+    const ratios = { undiciRatio: mid((p) => p.undiciRatio), workerRatio: mid((p) => p.workerRatio) };
+    return { ...result, closedP99Us: mid((p) => p.closedP99Us), ...ratios };
   } finally {
     await topology.close();
   }
@@ -181,10 +223,11 @@ async function againstEdgeApp(scenarioPath: string, roundMs: number, line: Line)
 export async function compareOpenModel(scenarioPath: string, roundMs: number, line: Line): Promise<OpenModelFigures> {
   line(
     `open-model generator: old sender (undici, main event loop) beside new (worker thread, raw sockets), ` +
-      `at most ${CONNECTIONS} in flight, ${roundMs} ms per run, load average ${loadavg()[0]!.toFixed(1)}`,
+      `at most ${CONNECTIONS} in flight, ${roundMs} ms per run, medians of ${REPEATS} repeats, ` +
+      `load average ${loadavg()[0]!.toFixed(1)}`,
   );
-  const header = ["target", "sender", "p99 / p99.9", "started late", "conn. free", "p99 late", "service p99", "CPU/req"];
-  line(columns(header));
+  const header = ["target", "sender", "p99 / p99.9", "started late", "conn. free", "p99 late", "service p99"];
+  line(columns([...header, "CPU/req"]));
   const nginx = await againstNginx(roundMs, line);
   const edgeApp = await againstEdgeApp(scenarioPath, roundMs, line);
   const worst = (pick: (f: SenderFigures) => number): number => Math.max(...nginx.map((r) => pick(r.worker)));
@@ -202,6 +245,7 @@ export async function compareOpenModel(scenarioPath: string, roundMs: number, li
   const cpu = nginx.map((r) => `${r.rate / 1000}k ×${cpuRatio(r).toFixed(2)}`);
   line(`  sender CPU per request against nginx, new / old: ${cpu.join(", ")}`);
   const loadAverage = loadavg()[0]!;
-  const settings = { roundMs, loadAverage, connections: CONNECTIONS, closedConnections: CLOSED_CONNECTIONS };
+  const connections = { connections: CONNECTIONS, closedConnections: CLOSED_CONNECTIONS };
+  const settings = { roundMs, repeats: REPEATS, loadAverage, ...connections };
   return { ...settings, nginx, edgeApp, goals: GOALS };
 }

@@ -25,7 +25,7 @@ const PROXY_RATE = Number(process.env.BENCH_PROXY_RATE ?? 2000);
 /** More rounds for the proxies: a few tens of µs between them, on a machine whose noise is of that size. */
 const PROXY_ROUNDS = Number(process.env.BENCH_PROXY_ROUNDS ?? 9);
 /** Each open-model run: long enough that 0.1 % late at 1k req/s is a few requests, not a fraction of one. */
-const OPEN_MODEL_MS = Number(process.env.BENCH_OPEN_MODEL_MS ?? 4000);
+const OPEN_MODEL_MS = Number(process.env.BENCH_OPEN_MODEL_MS ?? 3000);
 const CORES = availableParallelism();
 
 interface Throughput {
