@@ -133,7 +133,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       load = { ...rounds, overhead: edge && proxied ? computeOverhead(edge, proxied) : null };
       for (const saturated of rounds.topologies.filter((t) => t.generatorSaturated)) {
         warnings.push(
-          `the load generator was saturated while loading ${saturated.topology} (${scenario.load.model === "open" ? "it fell behind its own schedule" : "event loop busy over 90 %"}): its figures measure the generator, not the deployment, and are not trustworthy; ${scenario.load.model === "open" ? "use a lower rate" : "use fewer connections or a fixed rate"}`,
+          `the load generator was saturated while loading ${saturated.topology} (${saturated.sendLateness ? `it fell behind its own schedule: p99 send lateness ${saturated.sendLateness.p99Us} µs against a response-time p99 of ${saturated.latency.p99Us} µs` : "event loop busy over 90 %"}): its figures measure the generator, not the deployment, and are not trustworthy; ${scenario.load.model === "open" ? "use a lower rate" : "use fewer connections or a fixed rate"}`,
         );
       }
     }

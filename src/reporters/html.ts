@@ -5,6 +5,7 @@
 import type { LatencySummary, LoadResult, Overhead, PercentilePoint, RunResult } from "../results/types.js";
 import { deploymentLabel, formatDuration, formatRate, formatRatio, formatSignedDuration, formatSplit, describeDeployment } from "./format.js";
 import { probesSection } from "./html-probes.js";
+import { OPEN_MODEL_DEFINITIONS, OPEN_MODEL_HEADER, openModelRows } from "./open-model.js";
 import { escapeXml as escapeHtml, groupedBarChart, intervalChart, lineChart, type Series } from "./svg.js";
 
 const TOPOLOGY_COLORS: Record<string, string> = { edge: "#1f77b4", proxied: "#e8710a" };
@@ -96,6 +97,15 @@ function keyValueTable(rows: Array<[string, string]>): string {
   return `<table class="kv">${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join("")}</table>`;
 }
 
+/** Service time and calibration of an open-model run (none for the closed model). */
+function openModelTable(load: LoadResult): string[] {
+  const rows = openModelRows(load);
+  if (rows.length === 0) return [];
+  const header = `<tr>${OPEN_MODEL_HEADER.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr>`;
+  const body = rows.map(([name, ...cells]) => `<tr><th>${escapeHtml(name!)}</th>${cells.map((v) => `<td>${escapeHtml(v)}</td>`).join("")}</tr>`).join("");
+  return [`<table class="numbers">${header}${body}</table><p class="dim">${escapeHtml(OPEN_MODEL_DEFINITIONS)}</p>`];
+}
+
 function loadSection(load: LoadResult): string {
   const s = load.settings;
   const model =
@@ -120,6 +130,7 @@ function loadSection(load: LoadResult): string {
     `<h3>Load</h3>`,
     `<p class="dim">${escapeHtml(`${model}; ${load.order.length}/${s.rounds} rounds × ${formatDuration(s.durationMs * 1000)} (warm-up ${formatDuration(s.warmupMs * 1000)}); ${s.method} ${s.path}, Host: ${s.host}; order per round: ${load.order.map((o) => o.join(" → ")).join(" · ")}`)}</p>`,
     `<table class="numbers"><tr><th></th><th>req/s</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th><th>failed</th></tr>${rows}</table>`,
+    ...openModelTable(load),
     ...load.topologies.filter((t) => t.instanceSplit).map((t) => `<p>Split over instances (${escapeHtml(t.topology)}): ${escapeHtml(formatSplit(t.instanceSplit!))}</p>`),
     `<div class="charts">${percentileCurves(load)}${throughputChart(load)}</div>`,
     load.overhead

@@ -2,6 +2,7 @@
 import type { RunResult } from "../results/types.js";
 import { deploymentLabel, describeDeployment, formatDuration, formatRate, formatRatio, formatSignedDuration, formatSplit } from "./format.js";
 import { cell, markdownProbes } from "./markdown-causes.js";
+import { OPEN_MODEL_DEFINITIONS, OPEN_MODEL_HEADER, openModelRows } from "./open-model.js";
 
 export function renderMarkdown(results: readonly RunResult[]): string {
   const out: string[] = [];
@@ -22,6 +23,12 @@ export function renderMarkdown(results: readonly RunResult[]): string {
         );
       }
       out.push("");
+      const openRows = openModelRows(load);
+      if (openRows.length > 0) {
+        out.push(`| ${OPEN_MODEL_HEADER.join(" | ")} |`, `| --- |${" ---: |".repeat(OPEN_MODEL_HEADER.length - 1)}`);
+        for (const row of openRows) out.push(`| ${row.map(cell).join(" | ")} |`);
+        out.push("", OPEN_MODEL_DEFINITIONS, "");
+      }
       for (const t of load.topologies) if (t.instanceSplit) out.push(`Split over instances (${t.topology}): ${formatSplit(t.instanceSplit)}`, "");
       if (load.overhead) {
         out.push(`Proxy overhead (proxied − edge, median of ${load.overhead[0]?.perRound.length ?? 0} paired rounds, 95% interval):`, "");

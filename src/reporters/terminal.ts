@@ -3,6 +3,7 @@ import { Chalk } from "chalk";
 import type { Overhead, RunResult, TopologyLoad } from "../results/types.js";
 import { deploymentLabel, formatDuration, formatRate, formatRatio, formatSignedDuration, observedStatuses, probeMatrix, formatSplit, describeDeployment, table, wrap } from "./format.js";
 import { categoryLines, causesSection } from "./terminal-causes.js";
+import { OPEN_MODEL_DEFINITIONS, OPEN_MODEL_HEADER, openModelRows } from "./open-model.js";
 
 export interface TerminalOptions {
   color: boolean;
@@ -97,9 +98,10 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
     for (const t of load.topologies) {
       if (t.instanceSplit) out.push(...wrap(`split over instances (${t.topology}): ${formatSplit(t.instanceSplit)}`, width - 2, "  ").map((line) => `  ${line}`));
     }
-    if (s.model === "open") {
-      const late = load.topologies.map((t) => `${t.topology} ${t.rounds.reduce((sum, r) => sum + (r.late ?? 0), 0)}`).join(", ");
-      out.push(c.dim(`  open model: latency from each planned send; requests that started over one interval late: ${late}`));
+    const openRows = openModelRows(load);
+    if (openRows.length > 0) {
+      out.push(...table([OPEN_MODEL_HEADER.map((h) => c.dim(h)), ...openRows], new Set([1, 2, 3, 4, 5])).map((line) => `  ${line}`));
+      out.push(...wrap(OPEN_MODEL_DEFINITIONS, width - 2, "  ").map((line) => c.dim(`  ${line}`)));
     }
     if (load.overhead) {
       out.push("");

@@ -170,7 +170,7 @@ describe("a user's engine configuration with the stripping lines worked in", () 
     assert.match(edited, /bind :81\n {2}http-request del-header _ -m sub\n/);
     assert.match(
       edited,
-      /set-header X-Forwarded-Host %\[req\.hdr\(host\)\] if \{ req\.hdr\(host\) -m found \}\n {2}default_backend app\nbackend app\n {2}server a/,
+      /set-header X-Forwarded-Host %\[req\.fhdr\(host\)\] if \{ req\.fhdr\(host\) -m found \}\n {2}default_backend app\nbackend app\n {2}server a/,
     );
   });
 
