@@ -6,10 +6,11 @@ export const LAYERS = [
   ["cli"], // commander: parse, call the library, map the verdict to an exit code
   ["index"], // the library's public entry
   ["export"], // plans a distributed run of the deployments (Artillery, k6)
-  ["fixes"], // re-runs a scenario with its fixes applied
   ["deployments"], // several deployments' probe targets
   ["probe-target"], // probes against a URL that is already running
+  ["fix-scenario"], // re-runs a scenario with its fixes applied
   ["run"], // one run: start the topology, probe, load, finish the result
+  ["fixes"], // the changes that fix each root cause (pure, plus file edits)
   ["ui"], // live progress on a TTY
   ["reporters"], // pure: typed results in, text out
   ["conformance"], // the simulation against real Kestrel
