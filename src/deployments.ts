@@ -3,6 +3,7 @@
  * engine at. Loopback only unless the caller allows remote addresses (a deployment the user owns).
  */
 import { isLoopbackHostname } from "./probe-target.js";
+import { EdgebenchError } from "./support/errors.js";
 
 export interface Deployment {
   /** edge, proxied, or any other name: letters, digits, `-` and `_`. */
@@ -11,11 +12,9 @@ export interface Deployment {
   url: string;
 }
 
-export class DeploymentError extends Error {
-  readonly code = "ERR_DEPLOYMENT";
+export class DeploymentError extends EdgebenchError {
   constructor(message: string) {
-    super(message);
-    this.name = "DeploymentError";
+    super("ERR_DEPLOYMENT", message);
   }
 }
 

@@ -12,6 +12,7 @@ import { PROBE_CATALOG } from "./runners/probes/catalog/index.js";
 import { runProbes } from "./runners/probes/run-probes.js";
 import { ASPNETCORE_KNOBS, type PolicyKnobs, type ProbeDefinition } from "./runners/probes/types.js";
 import { VERSION } from "./version.js";
+import { EdgebenchError } from "./support/errors.js";
 
 export interface TargetProbeOptions {
   /** http://127.0.0.1:5000 and the like. */
@@ -31,11 +32,9 @@ export interface TargetProbeOptions {
 }
 
 /** A target URL edgebench will not probe; the message says why. */
-export class TargetError extends Error {
-  readonly code = "ERR_TARGET";
+export class TargetError extends EdgebenchError {
   constructor(message: string) {
-    super(message);
-    this.name = "TargetError";
+    super("ERR_TARGET", message);
   }
 }
 

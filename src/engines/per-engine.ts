@@ -10,12 +10,11 @@ import { ENGINE_DRIVERS, engineVersion } from "./start-engine.js";
 import { ENGINE_NAMES, type EngineName } from "./types.js";
 import { ENGINE_PROFILES } from "../scenario/schema.js";
 import type { EngineProfile } from "../scenario/types.js";
+import { EdgebenchError } from "../support/errors.js";
 
-export class EngineSelectionError extends Error {
-  readonly code = "ERR_ENGINE_SELECTION";
+export class EngineSelectionError extends EdgebenchError {
   constructor(message: string) {
-    super(message);
-    this.name = "EngineSelectionError";
+    super("ERR_ENGINE_SELECTION", message);
   }
 }
 

@@ -13,28 +13,25 @@ import { caddy } from "./caddy.js";
 import { haproxy } from "./haproxy.js";
 import { nginx } from "./nginx.js";
 import type { EngineDriver, EngineSpec, ExternalEngineName } from "./types.js";
+import { EdgebenchError } from "../support/errors.js";
 
 export const ENGINE_DRIVERS: Record<ExternalEngineName, EngineDriver> = { nginx, haproxy, caddy };
 
 /** An engine that could not start: the message names its log. */
-export class EngineStartError extends Error {
-  readonly code = "ERR_ENGINE_START";
+export class EngineStartError extends EdgebenchError {
   constructor(
     readonly engine: string,
     message: string,
     readonly log: string,
   ) {
-    super(message);
-    this.name = "EngineStartError";
+    super("ERR_ENGINE_START", message);
   }
 }
 
 /** An engine that is not installed; runs go on without it. */
-export class EngineMissingError extends Error {
-  readonly code = "ERR_ENGINE_MISSING";
+export class EngineMissingError extends EdgebenchError {
   constructor(readonly engine: string, readonly install: string) {
-    super(`${engine} is not installed (${install})`);
-    this.name = "EngineMissingError";
+    super("ERR_ENGINE_MISSING", `${engine} is not installed (${install})`);
   }
 }
 

@@ -8,12 +8,11 @@
  *   {{CERT}} {{KEY}} {{CA}} {{PEM}}  certificate files when the scenario has TLS (PEM: certificate then key)
  */
 import type { EngineSpec } from "./types.js";
+import { EdgebenchError } from "../support/errors.js";
 
-export class EngineConfigError extends Error {
-  readonly code = "ERR_ENGINE_CONFIG";
+export class EngineConfigError extends EdgebenchError {
   constructor(message: string) {
-    super(message);
-    this.name = "EngineConfigError";
+    super("ERR_ENGINE_CONFIG", message);
   }
 }
 

@@ -6,6 +6,7 @@
 import type { Deployment } from "../deployments.js";
 import { seededRandom, shuffled } from "../results/stats.js";
 import type { Scenario } from "../scenario/types.js";
+import { EdgebenchError } from "../support/errors.js";
 
 /** Round 0 is the warm-up, not measured. */
 export interface PlannedPhase {
@@ -33,11 +34,9 @@ export interface ExportPlan {
   totalMs: number;
 }
 
-export class ExportError extends Error {
-  readonly code = "ERR_EXPORT";
+export class ExportError extends EdgebenchError {
   constructor(message: string) {
-    super(message);
-    this.name = "ExportError";
+    super("ERR_EXPORT", message);
   }
 }
 

@@ -1,10 +1,10 @@
 /** A request the server refuses while parsing: the status and reason a server-generated answer carries. */
-export class HttpRequestError extends Error {
+import { EdgebenchError } from "../support/errors.js";
+export class HttpRequestError extends EdgebenchError {
   readonly status: number;
   readonly allow: string | undefined;
   constructor(status: number, message: string, allow?: string) {
-    super(message);
-    this.name = "HttpRequestError";
+    super("ERR_HTTP_REQUEST", message);
     this.status = status;
     this.allow = allow;
   }

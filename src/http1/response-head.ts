@@ -2,6 +2,7 @@
 import { BodyDecoder, type BodyFraming } from "./body.js";
 import { HttpRequestError } from "./errors.js";
 import { headerValues, parseHeaderFields, type HeaderField, type ParserLimits } from "./parser.js";
+import { EdgebenchError } from "../support/errors.js";
 
 export interface ResponseHead {
   version: "1.0" | "1.1";
@@ -14,10 +15,9 @@ export interface ResponseHead {
 }
 
 /** An upstream that does not speak HTTP/1.x properly: the proxy answers 502. */
-export class UpstreamProtocolError extends Error {
+export class UpstreamProtocolError extends EdgebenchError {
   constructor(message: string) {
-    super(message);
-    this.name = "UpstreamProtocolError";
+    super("ERR_UPSTREAM_PROTOCOL", message);
   }
 }
 

@@ -1,5 +1,6 @@
 /** Listening on loopback with clear errors, and closing a server together with its open connections. */
 import type { Server, Socket } from "node:net";
+import { EdgebenchError } from "../support/errors.js";
 
 export interface ListeningServer {
   url: string;
@@ -8,13 +9,10 @@ export interface ListeningServer {
   close(): Promise<void>;
 }
 
-export class ListenError extends Error {
-  readonly code: string;
+export class ListenError extends EdgebenchError {
   constructor(host: string, port: number, cause: NodeJS.ErrnoException) {
     const what = cause.code === "EADDRINUSE" ? `port ${port} on ${host} is already in use` : cause.message;
-    super(`cannot listen on ${host}:${port}: ${what}`);
-    this.name = "ListenError";
-    this.code = cause.code ?? "ERR_LISTEN";
+    super(cause.code ?? "ERR_LISTEN", `cannot listen on ${host}:${port}: ${what}`);
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import { parseAllowedHostsConfig } from "./allowed-hosts.js";
 import { FORWARDED_HEADER_FLAGS, type ForwardedHeaderFlag, type ForwardedHeadersOptions } from "./forwarded-headers.js";
+import { EdgebenchError } from "../support/errors.js";
 
 export interface AspNetCoreHostSettings {
   /** HostFiltering's AllowedHosts as the default builder reads it (missing or empty: `*`). */
@@ -13,11 +14,10 @@ export interface AspNetCoreHostSettings {
   forwardedHeaders: ForwardedHeadersOptions | null;
 }
 
-export class AppSettingsError extends Error {
+export class AppSettingsError extends EdgebenchError {
   readonly key: string;
   constructor(key: string, message: string) {
-    super(`${key}: ${message}`);
-    this.name = "AppSettingsError";
+    super("ERR_APP_SETTINGS", `${key}: ${message}`);
     this.key = key;
   }
 }

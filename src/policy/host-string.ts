@@ -3,13 +3,12 @@
  * IDN conversions of ToUriComponent / FromUriComponent (HOST-RULES §3.3, §3.6).
  */
 import { domainToASCII, domainToUnicode } from "node:url";
+import { EdgebenchError } from "../support/errors.js";
 
 /** Thrown, like .NET's FormatException, when the port part of a matched host is not all digits. */
-export class HostFormatError extends Error {
-  readonly code = "ERR_HOST_PORT_FORMAT";
+export class HostFormatError extends EdgebenchError {
   constructor(host: string) {
-    super(`The host '${host}' has an invalid port: only digits are allowed after ':'.`);
-    this.name = "HostFormatError";
+    super("ERR_HOST_PORT_FORMAT", `The host '${host}' has an invalid port: only digits are allowed after ':'.`);
   }
 }
 

@@ -8,6 +8,7 @@ import { renderMarkdown } from "./markdown.js";
 import { renderTerminal } from "./terminal.js";
 
 import { REPORTER_NAMES, type ReporterName } from "./names.js";
+import { EdgebenchError } from "../support/errors.js";
 
 export { REPORTER_NAMES, type ReporterName } from "./names.js";
 
@@ -40,11 +41,9 @@ export interface ReporterSpec {
 }
 
 /** A reporter name that does not exist. */
-export class ReporterError extends Error {
-  readonly code = "ERR_REPORTER";
+export class ReporterError extends EdgebenchError {
   constructor(name: string) {
-    super(`unknown reporter '${name}'; choose from ${REPORTER_NAMES.join(", ")} (as name or name:path, comma-separated)`);
-    this.name = "ReporterError";
+    super("ERR_REPORTER", `unknown reporter '${name}'; choose from ${REPORTER_NAMES.join(", ")} (as name or name:path, comma-separated)`);
   }
 }
 

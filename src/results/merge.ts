@@ -7,12 +7,11 @@ import { evaluateThresholds } from "./thresholds.js";
 import type { LoadResult, ProbesResult, RunResult } from "./types.js";
 import { decideVerdict } from "./verdict.js";
 import { loadResultFromPhases, type ImportedPhase } from "./import/phases.js";
+import { EdgebenchError } from "../support/errors.js";
 
-export class MergeError extends Error {
-  readonly code = "ERR_MERGE";
+export class MergeError extends EdgebenchError {
   constructor(message: string) {
-    super(message);
-    this.name = "MergeError";
+    super("ERR_MERGE", message);
   }
 }
 

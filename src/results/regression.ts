@@ -5,6 +5,7 @@
  */
 import { median, seededRandom } from "./stats.js";
 import { SCHEMA_VERSION, type RoundSample, type RunResult } from "./types.js";
+import { EdgebenchError } from "../support/errors.js";
 
 export type ComparedMetric = "p50" | "p90" | "p99" | "rps";
 
@@ -26,11 +27,9 @@ export interface Comparison {
   regressions: string[];
 }
 
-export class CompareError extends Error {
-  readonly code = "ERR_COMPARE";
+export class CompareError extends EdgebenchError {
   constructor(message: string) {
-    super(message);
-    this.name = "CompareError";
+    super("ERR_COMPARE", message);
   }
 }
 

@@ -1,4 +1,5 @@
 /** Problems found in a scenario file, each with its place, collected rather than thrown one at a time. */
+import { EdgebenchError } from "../support/errors.js";
 
 export interface ScenarioIssue {
   file: string;
@@ -15,12 +16,10 @@ export function formatIssue(issue: ScenarioIssue): string {
 }
 
 /** A scenario that cannot be used; `issues` lists every problem found. */
-export class ScenarioError extends Error {
-  readonly code = "ERR_SCENARIO";
+export class ScenarioError extends EdgebenchError {
   readonly issues: ScenarioIssue[];
   constructor(issues: ScenarioIssue[]) {
-    super(issues.map(formatIssue).join("\n"));
-    this.name = "ScenarioError";
+    super("ERR_SCENARIO", issues.map(formatIssue).join("\n"));
     this.issues = issues;
   }
 }

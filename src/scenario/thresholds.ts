@@ -2,6 +2,7 @@
  * A threshold as the scenario declares it: `overhead.p99 < 2ms`, `proxied.rps > 10000`, `probes.failed == 0`, parsed
  * with clear errors into the metric's own unit. results/thresholds.ts evaluates them on a run's result.
  */
+import { EdgebenchError } from "../support/errors.js";
 
 export const THRESHOLD_OPERATORS = ["<=", ">=", "==", "!=", "<", ">"] as const;
 export type ThresholdOperator = (typeof THRESHOLD_OPERATORS)[number];
@@ -26,11 +27,9 @@ export const THRESHOLD_METRICS: Readonly<Record<string, "duration" | "rate" | "r
   "probes.passed": "count",
 });
 
-export class ThresholdError extends Error {
-  readonly code = "ERR_THRESHOLD";
+export class ThresholdError extends EdgebenchError {
   constructor(expression: string, reason: string) {
-    super(`threshold '${expression}': ${reason}`);
-    this.name = "ThresholdError";
+    super("ERR_THRESHOLD", `threshold '${expression}': ${reason}`);
   }
 }
 

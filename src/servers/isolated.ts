@@ -3,6 +3,7 @@ import { Worker } from "node:worker_threads";
 import type { AppOptions } from "./app.js";
 import type { ProxyOptions } from "./proxy.js";
 import type { ShaperOptions } from "../network/shaper.js";
+import { EdgebenchError } from "../support/errors.js";
 
 export type ServerSpec = { kind: "app"; options: AppOptions } | { kind: "proxy"; options: ProxyOptions } | { kind: "shaper"; options: ShaperOptions };
 
@@ -24,12 +25,9 @@ export interface IsolatedServer {
   close(): Promise<void>;
 }
 
-export class ServerStartError extends Error {
-  readonly code: string;
+export class ServerStartError extends EdgebenchError {
   constructor(message: string, code: string) {
-    super(message);
-    this.name = "ServerStartError";
-    this.code = code;
+    super(code, message);
   }
 }
 

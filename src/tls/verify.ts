@@ -4,12 +4,11 @@
  * certificate this way before loading it, instead of loading an endpoint nobody verified.
  */
 import { connect } from "node:tls";
+import { EdgebenchError } from "../support/errors.js";
 
-export class TlsVerificationError extends Error {
-  readonly code = "ERR_TLS_VERIFY";
+export class TlsVerificationError extends EdgebenchError {
   constructor(url: string, reason: string) {
-    super(`${url}: the TLS certificate does not verify against the run's CA: ${reason}`);
-    this.name = "TlsVerificationError";
+    super("ERR_TLS_VERIFY", `${url}: the TLS certificate does not verify against the run's CA: ${reason}`);
   }
 }
 

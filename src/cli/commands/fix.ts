@@ -15,6 +15,7 @@ import { resolveKnobs } from "../../scenario/load.js";
 import type { Scenario } from "../../scenario/types.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { writeAtomically } from "../output.js";
+import { EdgebenchError } from "../../support/errors.js";
 
 export interface FixCommandOptions {
   write?: string;
@@ -30,11 +31,9 @@ export interface FixCommandOptions {
 }
 
 /** A refusal to write (an existing file, the user's own without --in-place): a usage error. */
-export class FixWriteError extends Error {
-  readonly code = "ERR_FIX_WRITE";
+export class FixWriteError extends EdgebenchError {
   constructor(message: string) {
-    super(message);
-    this.name = "FixWriteError";
+    super("ERR_FIX_WRITE", message);
   }
 }
 

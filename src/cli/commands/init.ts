@@ -5,9 +5,12 @@ import { starterScenario } from "../../scenario/starter.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { writeAtomically } from "../output.js";
 import { BUNDLED_SCENARIOS } from "../scenarios.js";
+import { EdgebenchError } from "../../support/errors.js";
 
-export class InitError extends Error {
-  readonly code = "ERR_INIT";
+export class InitError extends EdgebenchError {
+  constructor(message: string) {
+    super("ERR_INIT", message);
+  }
 }
 
 export async function initCommand(file: string, options: { allowedHosts: string; forwardedHeaders?: boolean; force?: boolean }): Promise<ExitCode> {

@@ -7,6 +7,7 @@ import { median } from "../stats.js";
 import type { TopologyKind } from "../../scenario/types.js";
 import { computeOverhead } from "../compare.js";
 import type { LatencySummary, LoadResult, RequestCounts, RoundSample, TopologyLoad } from "../types.js";
+import { EdgebenchError } from "../../support/errors.js";
 
 /** What an engine measured in one phase: one deployment in one round (round 0, the warm-up, is dropped). */
 export interface ImportedPhase extends RequestCounts {
@@ -17,11 +18,9 @@ export interface ImportedPhase extends RequestCounts {
   latency: LatencySummary;
 }
 
-export class ImportError extends Error {
-  readonly code = "ERR_IMPORT";
+export class ImportError extends EdgebenchError {
   constructor(message: string) {
-    super(message);
-    this.name = "ImportError";
+    super("ERR_IMPORT", message);
   }
 }
 

@@ -4,6 +4,7 @@
  * in place, header by header, without building strings, so reading an answer allocates nothing in the usual case
  * (a head that arrives in one chunk). Bodies are skipped, not kept.
  */
+import { EdgebenchError } from "../../support/errors.js";
 
 const CR = 13;
 const LF = 10;
@@ -47,8 +48,10 @@ function valueHas(buffer: Uint8Array, start: number, end: number, lowerWord: str
   return false;
 }
 
-export class MalformedResponseError extends Error {
-  readonly code = "ERR_MALFORMED_RESPONSE";
+export class MalformedResponseError extends EdgebenchError {
+  constructor(message: string) {
+    super("ERR_MALFORMED_RESPONSE", message);
+  }
 }
 
 export class ResponseReader {

@@ -9,6 +9,7 @@ import { suggest } from "../../support/suggest.js";
 import { parseRecord, tagRequests, type AppRecordEntry } from "../../http1/echo-contract.js";
 import { readFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
+import { EdgebenchError } from "../../support/errors.js";
 
 export interface ProbeTarget {
   /** What edgebench knows of this deployment's configuration, for explanations. */
@@ -200,12 +201,10 @@ export interface ProbeSelection {
 }
 
 /** A probe id or category that does not exist, with the nearest that does. */
-export class ProbeSelectionError extends Error {
-  readonly code = "ERR_PROBE_SELECTION";
+export class ProbeSelectionError extends EdgebenchError {
   constructor(kind: "probe" | "category", name: string, known: readonly string[]) {
     const hint = suggest(name, known);
-    super(`unknown ${kind} '${name}'${hint ? ` (did you mean '${hint}'?)` : ""}; see edgebench list-probes`);
-    this.name = "ProbeSelectionError";
+    super("ERR_PROBE_SELECTION", `unknown ${kind} '${name}'${hint ? ` (did you mean '${hint}'?)` : ""}; see edgebench list-probes`);
   }
 }
 
