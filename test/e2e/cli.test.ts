@@ -1,6 +1,6 @@
 /** The built CLI as a user runs it: stdout, stderr and the exit code. */
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -310,8 +310,7 @@ describe("edgebench CLI", () => {
     const interrupted = await cli(["bench", "-q", "--engine", "nginx", "--rounds", "200", `${FIXTURES}scenarios/valid-tiny-load.yaml`], { signals: [{ afterMs: 2500, signal: "SIGINT" }] });
     assert.equal(interrupted.code, 130, interrupted.stderr);
     assert.ok(interrupted.exitedAt - interrupted.signalledAt! < 2000);
-    const left = spawnSync("pgrep", ["-f", "edgebench-nginx-"], { encoding: "utf8" });
-    assert.equal(left.stdout.trim(), "", "an nginx started by edgebench is still running");
+    // What is left of the engines it started is checked by its own PIDs in chaos.test.ts (not by name: others run nginx).
   });
 
   it("lists the probe catalog", async () => {
