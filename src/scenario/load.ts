@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { basename, dirname, extname, resolve as resolvePath } from "node:path";
 import { LineCounter, parseDocument, stringify } from "yaml";
 import { parseIpAddress, parseIpNetwork } from "../policy/ip-address.js";
-import { parseJsonWithComments, readAspNetCoreSettings, type AspNetCoreHostSettings } from "../policy/appsettings.js";
+import { blankJsonComments, parseJsonWithComments, readAspNetCoreSettings, type AspNetCoreHostSettings } from "../policy/appsettings.js";
 import type { ForwardedHeaderFlag, ForwardedHeadersOptions } from "../policy/forwarded-headers.js";
 import { parseThreshold } from "../results/thresholds.js";
 import { ScenarioError, type ScenarioIssue } from "./issues.js";
@@ -248,6 +248,21 @@ function resolve(raw: RawScenario, file: string, context: ValidationContext): Sc
   };
 }
 
+const TOO_DEEP = "the document is nested too deeply (a scenario needs a few levels, not thousands)";
+
+function syntaxMessage(message: string): string {
+  return /call stack/i.test(message) ? TOO_DEEP : `YAML syntax: ${message.split("\n")[0]}`;
+}
+
+function parseScenarioDocument(source: string, lineCounter: LineCounter, file: string): ReturnType<typeof parseDocument> {
+  try {
+    return parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  } catch (error) {
+    if (error instanceof RangeError) throw new ScenarioError([{ file, line: 1, column: 1, path: "", message: TOO_DEEP }]);
+    throw error;
+  }
+}
+
 /** Parses and validates scenario text; `file` names it in every error. */
 export function parseScenario(text: string, file: string): Scenario {
   const lineCounter = new LineCounter();
@@ -259,9 +274,11 @@ export function parseScenario(text: string, file: string): Scenario {
   if (text.includes("\u0000")) {
     throw new ScenarioError([{ file, line: 1, column: 1, path: "", message: "expected a YAML or JSON text file, found binary data" }]);
   }
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  // A JSON scenario may carry comments, as appsettings.json does; blanked in place, so positions still hold.
+  const source = extname(file).toLowerCase() === ".json" ? blankJsonComments(text) : text;
+  const document = parseScenarioDocument(source, lineCounter, file);
   if (document.errors.length > 0) {
-    throw new ScenarioError(document.errors.map((error) => issue(error.pos[0], `YAML syntax: ${error.message.split("\n")[0]}`)));
+    throw new ScenarioError(document.errors.map((error) => issue(error.pos[0], syntaxMessage(error.message))));
   }
   if (document.contents === null) {
     throw new ScenarioError([{ file, line: 1, column: 1, path: "", message: "the file is empty: expected a scenario mapping with at least `apps`" }]);
