@@ -307,11 +307,15 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
           },
           drained() {
             return new Promise((resolve) => {
-              if (!socket.writableNeedDrain || state === "closed") resolve();
-              else {
-                socket.once("drain", resolve);
-                socket.once("close", resolve);
-              }
+              if (!socket.writableNeedDrain || state === "closed") return resolve();
+              // Whichever comes first removes both: a long answer waits thousands of times on one socket.
+              const done = (): void => {
+                socket.off("drain", done);
+                socket.off("close", done);
+                resolve();
+              };
+              socket.on("drain", done);
+              socket.on("close", done);
             });
           },
         };
