@@ -3,8 +3,12 @@ import type { ProbeResult, ProbesResult, ProbeTargetKind } from "../../results/t
 
 import { grade, type DeploymentHints } from "./oracle.js";
 import { sendRaw } from "./raw-request.js";
+import { describeUnparsed } from "./raw-response.js";
 import { ASPNETCORE_KNOBS, PROBE_CATEGORIES, type PolicyKnobs, type ProbeCategory, type ProbeDefinition, type ProbeNames, type ProbeRequest } from "./types.js";
 import { suggest } from "../../scenario/validate.js";
+
+/** What is kept of one probe's answers: an endless answer is cut here and graded as such, not held in memory. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
 
 export interface ProbeTarget {
   /** What edgebench knows of this deployment's configuration, for explanations. */
@@ -75,6 +79,7 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
   const results = await mapBounded(jobs, options.concurrency ?? 16, async ({ probe, built, target }): Promise<ProbeResult | null> => {
     if (options.signal?.aborted) return null;
     const exchange = await sendRaw(built.bytes, {
+      maxReceivedBytes: MAX_ANSWER_BYTES,
       host: target.host,
       port: target.port,
       timeoutMs: options.timeoutMs,
@@ -86,7 +91,14 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
     const graded = grade(
       built.expect,
       exchange.responses,
-      { closedByServer: exchange.closedByServer, timedOut: exchange.timedOut, error: exchange.error, timeoutMs: options.timeoutMs },
+      {
+        closedByServer: exchange.closedByServer,
+        timedOut: exchange.timedOut,
+        error: exchange.error,
+        timeoutMs: options.timeoutMs,
+        reset: exchange.reset,
+        unparsed: exchange.truncated ? `an answer longer than ${MAX_ANSWER_BYTES} bytes, cut there` : describeUnparsed(exchange.unparsed),
+      },
       { policyHosts: options.policyHosts, proxyInPath: target.proxyInPath, wireOnly: options.wireOnly ?? false, ...(target.hints ? { hints: target.hints } : {}) },
     );
     const result: ProbeResult = {
