@@ -70,6 +70,10 @@ export function serializeHead(status: number, headers: readonly HeaderField[]): 
   return text;
 }
 
+function asksContinue(head: RequestHead): boolean {
+  return headerValues(head, "expect").some((value) => value.trim().toLowerCase() === "100-continue");
+}
+
 function wantsKeepAlive(head: RequestHead): boolean {
   if (!head.names.includes("connection")) return head.version === "1.1";
   const tokens = connectionTokens(head);
@@ -103,6 +107,7 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
   let bodyStream: Readable | null = null;
   let closeAfterResponse = false;
   let clientEnded = false;
+  let expectsContinue = false;
   const secure = "encrypted" in socket;
 
   socket.setNoDelay(true);
@@ -193,7 +198,12 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
     const keepAlive = wantsKeepAlive(head);
     // Both framings at once is ambiguous (RFC 9112 §6.3): chunked wins, and the connection is not reused.
     closeAfterResponse = !keepAlive || (framing.kind === "chunked" && contentLength.length > 0);
-    bodyStream = options.bodyMode === "stream" && framing.kind !== "none" ? new Readable({ read: () => socket.resume() }) : null;
+    expectsContinue = framing.kind !== "none" && head.version === "1.1" && head.names.includes("expect") && asksContinue(head);
+    const read = (): void => {
+      sendContinue();
+      socket.resume();
+    };
+    bodyStream = options.bodyMode === "stream" && framing.kind !== "none" ? new Readable({ read }) : null;
     exchange = {
       head,
       framing,
@@ -206,7 +216,20 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
     };
     state = "body";
     if (options.bodyMode === "stream") options.onRequest(exchange, nextSink());
+    // "discard": the server reads the body now, as an app that reads it at once.
+    else sendContinue();
     return true;
+  }
+
+  /**
+   * `100 Continue` when the body is first read (Kestrel sends it when the app reads the body), if this request asked
+   * for it (HTTP/1.1, `Expect: 100-continue`, a body) and nothing was answered yet; at most once. The builtin proxy
+   * reads the body before forwarding it, so it answers its client's expectation itself, as nginx does.
+   */
+  function sendContinue(): void {
+    if (!expectsContinue || state !== "body") return;
+    expectsContinue = false;
+    socket.write("HTTP/1.1 100 Continue\r\n\r\n", "latin1");
   }
 
   function readBody(): boolean {
@@ -261,6 +284,8 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
   const claim = (): void => {
     if (answeredNumber === requestNumber) throw new Error("a response was already started for this request");
     answeredNumber = requestNumber;
+    // Answered before the body was asked for: no 100 Continue any more (the client may send the body or not).
+    expectsContinue = false;
   };
   const sink: ResponseSink = createSink();
   function nextSink(): ResponseSink {
