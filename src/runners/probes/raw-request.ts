@@ -26,6 +26,8 @@ export interface RawExchangeOptions {
   ca?: string;
   /** Bytes kept of what the server sends (default 1 MiB): an endless answer is cut there, not held in memory. */
   maxReceivedBytes?: number;
+  /** Stop as soon as what comes back cannot be HTTP/1.x (default true; false for HTTP/2 frames). */
+  expectHttp1?: boolean;
 }
 
 export interface RawExchange {
@@ -97,7 +99,7 @@ export function sendRaw(bytes: Buffer, options: RawExchangeOptions): Promise<Raw
       const parsed = parseResponses(all);
       const rest = all.subarray(all.length - parsed.trailing);
       // Garbage (not HTTP) or an answer past the size limit will not become a response by waiting.
-      if (truncated || !couldBeHttp(rest)) finish(false, false);
+      if (truncated || (options.expectHttp1 !== false && !couldBeHttp(rest))) finish(false, false);
       else if (sent < parts.length && parsed.responses.length >= sent) sendNext();
       else if (options.expectResponses !== undefined && parsed.responses.length >= options.expectResponses) finish(false, false);
     });
