@@ -7,6 +7,7 @@ import { Readable } from "node:stream";
 import { createServer, type Server, type Socket } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
 import { BodyDecoder, requestBodyFraming, type BodyFraming } from "./body.js";
+import { createRequestTimers } from "./request-timers.js";
 import { HttpRequestError, reasonPhrase } from "./errors.js";
 import { connectionTokens, headerValues, KESTREL_LIMITS, parseHeaderFields, parseRequestLine, type HeaderField, type ParserLimits, type RequestHead, type RequestLine } from "./parser.js";
 
@@ -58,6 +59,13 @@ export interface Http1ConnectionOptions {
   formatRejection: (error: HttpRequestError) => Buffer;
   /** Idle keep-alive limit; a partial request head at that point gets 408. */
   idleTimeoutMs?: number;
+  /**
+   * The most a request head may take to arrive, counted from its first byte (from the connection's start for the
+   * first request), however slowly the bytes trickle in; then 408 (Kestrel's RequestHeadersTimeout). Default: none.
+   */
+  headersTimeoutMs?: number;
+  /** A body arriving slower than this, once the grace period is over, gets 408 (Kestrel's MinRequestBodyDataRate). */
+  minBodyDataRate?: { bytesPerSecond: number; graceMs: number };
 }
 
 type State = "head" | "body" | "responding" | "closed";
@@ -117,8 +125,20 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
     else socket.destroy();
   });
   socket.on("error", () => socket.destroy());
+  const timers = createRequestTimers(options, {
+    headersTooSlow: () => {
+      if (state === "head" && buffer.length > 0) reject(new HttpRequestError(408, "Request headers timeout."));
+      else if (state === "head") endIfIdle();
+    },
+    bodyTooSlow: () => {
+      if (state === "body") reject(new HttpRequestError(408, "Request body too slow."));
+    },
+  });
+  // The first request's head is timed from the connection's start, as Kestrel does.
+  timers.headStarted();
   socket.on("close", () => {
     state = "closed";
+    timers.stop();
     bodyStream?.destroy();
   });
   socket.on("data", (chunk: Buffer) => {
@@ -171,6 +191,7 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
 
   function readHead(): boolean {
     if (buffer.length === 0) return false;
+    timers.headStarted();
     if (!pendingLine) {
       pendingLine = parseRequestLine(buffer, 0, buffer.length, limits);
       if (!pendingLine) return false;
@@ -215,6 +236,7 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
       bodyLength: 0,
     };
     state = "body";
+    timers.headDone(framing.kind !== "none");
     if (options.bodyMode === "stream") options.onRequest(exchange, nextSink());
     // "discard": the server reads the body now, as an app that reads it at once.
     else sendContinue();
@@ -239,6 +261,7 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
       const step = active.feed(buffer, 0, buffer.length);
       buffer = buffer.subarray(step.consumed);
       exchange!.bodyLength = active.received;
+      timers.bodyReceived(active.received);
       if (bodyStream) {
         let wantsMore = true;
         for (const piece of step.data) wantsMore = bodyStream.push(Buffer.from(piece)) && wantsMore;
@@ -246,6 +269,7 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
       }
       if (!step.done) return false;
     }
+    timers.bodyDone();
     bodyStream?.push(null);
     state = "responding";
     if (options.bodyMode === "discard") options.onRequest(exchange!, nextSink());

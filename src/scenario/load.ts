@@ -32,6 +32,8 @@ interface RawApp {
   requireHeaderSymmetry?: boolean;
   instances?: number;
   port?: number;
+  requestHeadersTimeout?: number;
+  minRequestBodyDataRate?: number;
 }
 
 type RawDirection = Partial<{ latency: number; jitter: number; bandwidthMbps: number; resetProbability: number; stallProbability: number }>;
@@ -53,6 +55,7 @@ interface RawScenario {
     stripClientForwarded: boolean;
     allowedHosts: string[];
     upstreamTimeout: number;
+    headerTimeout: number;
     balancing: Balancing;
     maxRequestBodyBytes: number;
     maxResponseBodyBytes: number;
@@ -92,6 +95,8 @@ function resolveApp(raw: RawApp, settings: AspNetCoreHostSettings | null): AppCo
     forwardedHeaders: forwarded,
     instances: raw.instances ?? 1,
     port: raw.port ?? null,
+    requestHeadersTimeoutMs: raw.requestHeadersTimeout ?? 30_000,
+    minRequestBodyDataRate: raw.minRequestBodyDataRate ?? 240,
   };
 }
 
@@ -216,6 +221,7 @@ function resolve(raw: RawScenario, file: string, context: ValidationContext): Sc
       stripClientForwarded: raw.proxy?.stripClientForwarded ?? true,
       allowedHosts: raw.proxy?.allowedHosts ?? null,
       upstreamTimeoutMs: raw.proxy?.upstreamTimeout ?? 30_000,
+      headerTimeoutMs: raw.proxy?.headerTimeout ?? 60_000,
       balancing: raw.proxy?.balancing ?? "round-robin",
       forwarded: raw.proxy?.forwarded ?? false,
       maxRequestBodyBytes: raw.proxy?.maxRequestBodyBytes ?? 10 * 1024 * 1024,

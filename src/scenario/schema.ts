@@ -68,6 +68,18 @@ const appSpec: ObjectSpec = {
     allowEmptyHosts: { type: "boolean", description: "HostFilteringOptions.AllowEmptyHosts (default true): let a missing or empty Host through." },
     includeFailureMessage: { type: "boolean", description: "HostFilteringOptions.IncludeFailureMessage (default true): the 400 carries the 'Invalid Hostname' page." },
     allowHostHeaderOverride: { type: "boolean", description: "KestrelServerOptions.AllowHostHeaderOverride (default false)." },
+    requestHeadersTimeout: {
+      type: "duration",
+      minimumMs: 10,
+      maximumMs: 3_600_000,
+      description: "KestrelServerLimits.RequestHeadersTimeout: a request head must arrive whole within it, or 408 (default 30s).",
+    },
+    minRequestBodyDataRate: {
+      type: "number",
+      minimum: 0,
+      maximum: 1e9,
+      description: "KestrelServerLimits.MinRequestBodyDataRate in bytes/s after a 5 s grace period, else 408; 0 turns it off (default 240).",
+    },
     forwardedHeaders: {
       type: "stringOrList",
       separator: ",",
@@ -130,6 +142,12 @@ export const scenarioSpec: ObjectSpec = {
         stripClientForwarded: { type: "boolean", description: "Drop client-sent X-Forwarded-*, Forwarded, X-Host, X-Original-Host and similar (default true)." },
         allowedHosts: hostList("A proxy-side Host allowlist; others get 421 (default: none, every Host is forwarded)."),
         upstreamTimeout: { type: "duration", minimumMs: 1, description: "How long to wait for the app's answer before a 504 (default 30s)." },
+        headerTimeout: {
+          type: "duration",
+          minimumMs: 10,
+          maximumMs: 3_600_000,
+          description: "Builtin proxy: a client's request head must arrive whole within it, or 408 (default 60s, as nginx's client_header_timeout).",
+        },
       },
     },
     load: {

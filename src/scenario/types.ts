@@ -38,6 +38,10 @@ export interface AppConfig {
   instances: number;
   /** Fixed edge port, or null for an ephemeral one. */
   port: number | null;
+  /** KestrelServerLimits.RequestHeadersTimeout. */
+  requestHeadersTimeoutMs: number;
+  /** KestrelServerLimits.MinRequestBodyDataRate, bytes/s (0: off). */
+  minRequestBodyDataRate: number;
 }
 
 export interface ProxyConfig {
@@ -50,6 +54,8 @@ export interface ProxyConfig {
   /** Null: no proxy-side allowlist. */
   allowedHosts: string[] | null;
   upstreamTimeoutMs: number;
+  /** Builtin proxy: the most a client's request head may take. */
+  headerTimeoutMs: number;
   balancing: Balancing;
   forwarded: boolean;
   maxRequestBodyBytes: number;
