@@ -92,6 +92,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
           policyHosts: scenario.policy.hosts,
           knobs: scenario.policy.knobs,
           timeoutMs: scenario.probes.timeoutMs,
+          slowHeaders: { connections: 4, intervalMs: 250, holdMs: scenario.probes.slowHoldMs },
           signal,
         });
       }

@@ -38,6 +38,8 @@ export function renderMarkdown(results: readonly RunResult[]): string {
     }
     if (result.probes) {
       out.push(`Host probes: ${result.probes.passed} passed, ${result.probes.failed} failed${result.probes.view === "wire" ? " (graded on the wire alone)" : ""}.`, "");
+      for (const r of result.probes.results.filter((r) => r.observation)) out.push(`- \`${r.probe}\` on ${probeTargetLabel(r)}: ${cell(r.observation!)}`);
+      if (result.probes.results.some((r) => r.observation)) out.push("");
       const failed = result.probes.results.filter((r) => !r.pass);
       if (failed.length > 0) {
         out.push("| probe | target | observed | why |", "| --- | --- | --- | --- |");

@@ -132,6 +132,12 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
       ]);
     }
     out.push(...table(rows).map((line) => `  ${line}`));
+    const observed = probes.results.filter((r) => r.observation);
+    if (observed.length > 0) {
+      out.push("");
+      out.push(c.bold("Timed probes"));
+      for (const r of observed) out.push(...wrap(`${r.probe} on ${probeTargetLabel(r)}: ${r.observation}`, width - 2).map((line) => `  ${line}`));
+    }
     const failures = probes.results.filter((r) => !r.pass);
     if (failures.length > 0) {
       out.push("");

@@ -138,6 +138,8 @@ export interface ProbeResult {
   pass: boolean;
   /** Why it failed (empty when it passed). */
   explanation: string;
+  /** What a timed probe saw, pass or fail (slow-headers: how long slow connections were held, or when they were cut). */
+  observation?: string;
 }
 
 export interface ProbesResult {

@@ -63,7 +63,7 @@ interface RawScenario {
   load?: Partial<{ model: "closed" | "open"; rate: number; rateFraction: number; connections: number; pipelining: number; duration: number; warmup: number; rounds: number; path: string; method: string; host: string; body: string }>;
   policy?: { hosts?: string[]; profile?: "aspnetcore" | "strict"; knobs?: Partial<PolicyKnobs> };
   network?: { clientAddress?: string; clientHop?: RawHop; appHop?: RawHop };
-  probes?: { enabled?: boolean; timeout?: number };
+  probes?: { enabled?: boolean; timeout?: number; slowHold?: number };
   thresholds?: string[];
 }
 
@@ -249,7 +249,7 @@ function resolve(raw: RawScenario, file: string, context: ValidationContext): Sc
       clientHop: resolveHop(raw.network?.clientHop),
       appHop: resolveHop(raw.network?.appHop),
     },
-    probes: { enabled: raw.probes?.enabled ?? true, timeoutMs: raw.probes?.timeout ?? 2000 },
+    probes: { enabled: raw.probes?.enabled ?? true, timeoutMs: raw.probes?.timeout ?? 2000, slowHoldMs: raw.probes?.slowHold ?? 2000 },
     thresholds: (raw.thresholds ?? []).map(parseThreshold),
   };
 }

@@ -217,6 +217,12 @@ export const scenarioSpec: ObjectSpec = {
       fields: {
         enabled: { type: "boolean", description: "Run probes (default true)." },
         timeout: { type: "duration", minimumMs: 10, maximumMs: 120_000, description: "Per-probe limit; no answer by then is a hang (default 2s)." },
+        slowHold: {
+          type: "duration",
+          minimumMs: 100,
+          maximumMs: 120_000,
+          description: "How long the slow-headers probe holds its trickling connections; a header timeout longer than this shows as 'held' (default 2s).",
+        },
       },
     },
   },

@@ -100,6 +100,7 @@ export interface Scenario {
   policy: PolicyConfig;
   tls: TlsMode;
   network: { clientAddress: string; clientHop: HopShape | null; appHop: HopShape | null };
-  probes: { enabled: boolean; timeoutMs: number };
+  /** slowHoldMs: how long the slow-headers probe holds its trickling connections. */
+  probes: { enabled: boolean; timeoutMs: number; slowHoldMs: number };
   thresholds: Threshold[];
 }

@@ -6,6 +6,8 @@
 import assert from "node:assert/strict";
 import { connect } from "node:net";
 import { after, describe, it } from "node:test";
+import { PROBE_CATALOG } from "../../src/runners/probes/catalog/index.js";
+import { runProbes } from "../../src/runners/probes/run-probes.js";
 import { startApp, type RunningApp } from "../../src/servers/app.js";
 import { startProxy, type RunningProxy } from "../../src/servers/proxy.js";
 import { PROXY_SOURCE_ADDRESS } from "../../src/topology/source-address.js";
@@ -73,5 +75,23 @@ describe("slow clients", () => {
       setTimeout(() => socket.destroy(), 5000).unref();
     });
     assert.match(answer, /^HTTP\/1\.1 408 /);
+  });
+
+  it("the slow-headers probe reports who held its slow connections for how long, and serves a normal request meanwhile", async () => {
+    const patient = await startApp({ allowedHosts: ["app.example.com"] });
+    const strict = await startApp({ allowedHosts: ["app.example.com"], requestHeadersTimeoutMs: 300 });
+    closers.push(patient, strict);
+    const probe = PROBE_CATALOG.filter((definition) => definition.id === "slow-headers");
+    const slowHeaders = { connections: 3, intervalMs: 100, holdMs: 1000 };
+    const [held, cut] = await Promise.all(
+      [patient, strict].map(async (app) => {
+        const target = { topology: "edge" as const, via: "entry" as const, host: "127.0.0.1", port: app.port, proxyInPath: false };
+        return (await runProbes([target], probe, { policyHosts: ["app.example.com"], timeoutMs: 2000, slowHeaders })).results[0]!;
+      }),
+    );
+    assert.equal(held!.pass, true, held!.explanation);
+    assert.equal(held!.observation, "one byte every 100 ms: 3 of 3 slow connections held for at least 1.0 s (its header timeout, if any, is longer)");
+    assert.equal(cut!.pass, true, cut!.explanation);
+    assert.match(cut!.observation!, /^one byte every 100 ms: 3 of 3 cut within 0\.\d s \(408\)$/);
   });
 });

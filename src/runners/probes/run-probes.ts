@@ -4,6 +4,7 @@ import type { ProbeResult, ProbesResult, ProbeTargetKind } from "../../results/t
 import { grade, type DeploymentHints } from "./oracle.js";
 import { sendRaw } from "./raw-request.js";
 import { describeUnparsed } from "./raw-response.js";
+import { describeSlow, sendSlowly, type SlowConnection, type SlowSend } from "./slow-send.js";
 import { ASPNETCORE_KNOBS, PROBE_CATEGORIES, type PolicyKnobs, type ProbeCategory, type ProbeDefinition, type ProbeNames, type ProbeRequest } from "./types.js";
 import { suggest } from "../../scenario/validate.js";
 
@@ -35,6 +36,26 @@ export interface ProbeRunOptions {
   wireOnly?: boolean;
   signal?: AbortSignal;
   onResult?: (result: ProbeResult) => void;
+  /** The slow-headers probe's connections, pace and hold time (default 4 connections, a byte every 250 ms, 2 s). */
+  slowHeaders?: SlowSend;
+}
+
+const DEFAULT_SLOW_HEADERS: SlowSend = { connections: 4, intervalMs: 250, holdMs: 2000 };
+
+/** Starts the trickling connections; `settled` once they have had time to be held, `done` when each is over. */
+function startSlow(head: Buffer, slow: SlowSend, target: ProbeTarget): { settled: Promise<void>; done: Promise<SlowConnection[]> } {
+  const done = sendSlowly(head, slow, target);
+  const settled = new Promise<void>((resolve) => setTimeout(resolve, Math.min(500, slow.holdMs / 2)));
+  return { settled, done };
+}
+
+/** The slow connections' part of a verdict: a trickled head answered as if complete fails; what was seen is noted. */
+function slowVerdict(result: ProbeResult, connections: SlowConnection[], slow: SlowSend): Pick<ProbeResult, "pass" | "explanation" | "observation"> {
+  const observation = describeSlow(connections, slow);
+  const answered = connections.filter((connection) => connection.status !== null && connection.status < 400);
+  if (answered.length === 0) return { pass: result.pass, explanation: result.explanation, observation };
+  const problem = `${answered.length} slow connection(s) got ${answered[0]!.status} to a head they never finished`;
+  return { pass: false, explanation: [result.explanation, problem].filter(Boolean).join("; "), observation };
 }
 
 /** The names probes are built from: the policy's first exact host, its first wildcard's root, an attacker's name. */
@@ -76,8 +97,13 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
       jobs.push({ probe, built: request, target });
     }
   }
-  const results = await mapBounded(jobs, options.concurrency ?? 16, async ({ probe, built, target }): Promise<ProbeResult | null> => {
+  // Timed probes start first, so the rest of the catalog runs while they hold their connections.
+  const order = [...jobs.keys()].sort((a, b) => Number(Boolean(jobs[b]!.built.slow)) - Number(Boolean(jobs[a]!.built.slow)));
+  const inOrder = await mapBounded(order, options.concurrency ?? 16, async (index): Promise<ProbeResult | null> => {
+    const { probe, built, target } = jobs[index]!;
     if (options.signal?.aborted) return null;
+    const slow = built.slow ? startSlow(built.slow.head, options.slowHeaders ?? DEFAULT_SLOW_HEADERS, target) : null;
+    if (slow) await slow.settled;
     const exchange = await sendRaw(built.bytes, {
       maxReceivedBytes: MAX_ANSWER_BYTES,
       host: target.host,
@@ -117,9 +143,12 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
       pass: graded.pass,
       explanation: graded.explanation,
     };
+    if (slow) Object.assign(result, slowVerdict(result, await slow.done, options.slowHeaders ?? DEFAULT_SLOW_HEADERS));
     options.onResult?.(result);
     return result;
   });
+  const results: Array<ProbeResult | null> = new Array(jobs.length);
+  order.forEach((jobIndex, position) => (results[jobIndex] = inOrder[position]!));
   const done = results.filter((result): result is ProbeResult => result !== null);
   const passed = done.filter((result) => result.pass).length;
   return { view: options.wireOnly ? "wire" : "app", results: done, passed, failed: done.length - passed, skipped };
