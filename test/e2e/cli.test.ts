@@ -223,7 +223,7 @@ describe("edgebench CLI", () => {
     });
     assert.equal(result.code, 1);
     assert.match(result.stdout, /FAIL · 30 problems/);
-    assert.match(await readFile(xml, "utf8"), /<testsuites name="edgebench" tests="109" failures="30"/);
+    assert.match(await readFile(xml, "utf8"), /<testsuites name="edgebench" tests="111" failures="30"/);
     assert.match(await readFile(md, "utf8"), /^### edgebench · allowed-hosts-star · ❌ FAIL \(30\)/);
     assert.equal(await readFile(summary, "utf8"), await readFile(md, "utf8"));
     const json = join(work, "still-written.json");

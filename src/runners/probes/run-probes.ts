@@ -43,8 +43,8 @@ export interface ProbeRunOptions {
 const DEFAULT_SLOW_HEADERS: SlowSend = { connections: 4, intervalMs: 250, holdMs: 2000 };
 
 /** Starts the trickling connections; `settled` once they have had time to be held, `done` when each is over. */
-function startSlow(head: Buffer, slow: SlowSend, target: ProbeTarget): { settled: Promise<void>; done: Promise<SlowConnection[]> } {
-  const done = sendSlowly(head, slow, target);
+function startSlow(head: Buffer, slow: SlowSend, target: ProbeTarget, signal?: AbortSignal): { settled: Promise<void>; done: Promise<SlowConnection[]> } {
+  const done = sendSlowly(head, slow, target, signal);
   const settled = new Promise<void>((resolve) => setTimeout(resolve, Math.min(500, slow.holdMs / 2)));
   return { settled, done };
 }
@@ -102,7 +102,7 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
   const inOrder = await mapBounded(order, options.concurrency ?? 16, async (index): Promise<ProbeResult | null> => {
     const { probe, built, target } = jobs[index]!;
     if (options.signal?.aborted) return null;
-    const slow = built.slow ? startSlow(built.slow.head, options.slowHeaders ?? DEFAULT_SLOW_HEADERS, target) : null;
+    const slow = built.slow ? startSlow(built.slow.head, options.slowHeaders ?? DEFAULT_SLOW_HEADERS, target, options.signal) : null;
     if (slow) await slow.settled;
     const exchange = await sendRaw(built.bytes, {
       maxReceivedBytes: MAX_ANSWER_BYTES,

@@ -31,7 +31,7 @@ export interface SlowTarget {
   localAddress?: string;
 }
 
-function trickle(head: Buffer, slow: SlowSend, target: SlowTarget): Promise<SlowConnection> {
+function trickle(head: Buffer, slow: SlowSend, target: SlowTarget, signal?: AbortSignal): Promise<SlowConnection> {
   return new Promise((resolve) => {
     const started = performance.now();
     const address = { host: target.host, port: target.port, ...(target.localAddress ? { localAddress: target.localAddress } : {}) };
@@ -46,11 +46,15 @@ function trickle(head: Buffer, slow: SlowSend, target: SlowTarget): Promise<Slow
     const finish = (end: SlowConnection["end"]): void => {
       clearInterval(drip);
       clearTimeout(hold);
+      signal?.removeEventListener("abort", stop);
       socket.destroy();
       const status = /^HTTP\/\d\.\d (\d{3})/.exec(received)?.[1];
       resolve({ end: status ? "answered" : end, status: status ? Number(status) : null, ms: performance.now() - started });
     };
     const hold = setTimeout(() => finish("held"), slow.holdMs);
+    // Ctrl-C: stop holding at once (what was held until then is still reported).
+    const stop = (): void => finish("held");
+    signal?.addEventListener("abort", stop, { once: true });
     socket.on("data", (chunk: Buffer) => {
       if (received.length < 64) received += chunk.toString("latin1");
     });
@@ -63,8 +67,8 @@ function trickle(head: Buffer, slow: SlowSend, target: SlowTarget): Promise<Slow
 }
 
 /** Runs slow.connections trickling connections at once; resolves when each was cut or held for slow.holdMs. */
-export function sendSlowly(head: Buffer, slow: SlowSend, target: SlowTarget): Promise<SlowConnection[]> {
-  return Promise.all(Array.from({ length: slow.connections }, () => trickle(head, slow, target)));
+export function sendSlowly(head: Buffer, slow: SlowSend, target: SlowTarget, signal?: AbortSignal): Promise<SlowConnection[]> {
+  return Promise.all(Array.from({ length: slow.connections }, () => trickle(head, slow, target, signal)));
 }
 
 /** What the slow connections saw, in one sentence: how many were held for the whole time, how many were cut how. */
