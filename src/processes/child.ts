@@ -114,7 +114,11 @@ export async function startChild(spec: ChildSpec): Promise<RunningChild> {
       const how = exitCode === undefined ? `within ${timeoutMs} ms` : `(exit code ${exitCode})`;
       await stop(0);
       const tail = lastLines([logPath, ...(spec.extraLogs ?? []).map((file) => join(spec.folder, file))]);
-      throw new ChildStartError(spec.name, `${spec.name} did not start ${how}; its log is ${logPath}${tail ? `:\n${tail}` : ""}`, logPath);
+      throw new ChildStartError(
+        spec.name,
+        `${spec.name} did not start ${how}; its log is ${logPath}${tail ? `:\n${tail}` : ""}`,
+        logPath,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

@@ -1,9 +1,9 @@
 /**
  * A guardian per child: a tiny shell, detached in a process group of its own, reading a pipe whose other end only
  * edgebench holds. Whatever ends edgebench (a crash, `process.exit`, SIGKILL, a CI runner killing its group), the
- * kernel closes that end, the guardian reads end-of-file and ends the child's group: SIGTERM, up to a second for it to
- * go, then SIGKILL; then it removes the run folder it was given. A normal stop says "released" down the pipe first,
- * and the guardian leaves without touching anything.
+ * kernel closes that end, the guardian reads end-of-file and ends the child's group: SIGTERM, up to half a second for
+ * it to go, then SIGKILL; then it removes the run folder it was given. A normal stop says "released" down the pipe
+ * first, and the guardian leaves without touching anything.
  */
 import { spawn } from "node:child_process";
 
@@ -12,7 +12,7 @@ import { spawn } from "node:child_process";
 const GUARDIAN_SCRIPT = `read -r _ && exit 0
 kill -TERM -"$1" 2>/dev/null
 i=0
-while kill -0 -"$1" 2>/dev/null && [ "$i" -lt 10 ]; do sleep 0.1; i=$((i+1)); done
+while kill -0 -"$1" 2>/dev/null && [ "$i" -lt 5 ]; do sleep 0.1; i=$((i+1)); done
 kill -KILL -"$1" 2>/dev/null
 [ -n "$2" ] && rm -rf -- "$2"
 exit 0`;

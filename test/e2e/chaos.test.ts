@@ -13,11 +13,23 @@ import { describe, it } from "node:test";
 import { ENGINE_DRIVERS, engineVersion } from "../../src/engines/start-engine.js";
 import { FIXTURES, ROOT } from "../helpers/paths.js";
 import { isListening } from "../helpers/ports.js";
-import { descendantsOf, groupMembers, HAS_PROC, listeningPorts, readProcess, stillRuns, type ProcessInfo } from "../helpers/process-tree.js";
+import {
+  descendantsOf,
+  groupMembers,
+  HAS_PROC,
+  listeningPorts,
+  readProcess,
+  stillRuns,
+  type ProcessInfo,
+} from "../helpers/process-tree.js";
 
 const ENGINES = ["nginx", "haproxy", "caddy"] as const;
 const missing = ENGINES.filter((name) => engineVersion(ENGINE_DRIVERS[name]) === null);
-const skip = !HAS_PROC ? "needs Linux /proc" : missing.length ? `${missing.join(", ")} not installed (see .ci/run)` : false;
+const skip = !HAS_PROC
+  ? "needs Linux /proc"
+  : missing.length
+    ? `${missing.join(", ")} not installed (see .ci/run)`
+    : false;
 
 interface Started {
   processes: Map<string, ProcessInfo>;
@@ -46,7 +58,8 @@ async function leftovers(started: Started): Promise<string[]> {
   // The CLI shares the test runner's group; what it started has groups of its own.
   const ownGroup = readProcess(process.pid)!.pgid;
   const groups = new Set([...started.processes.values()].map((info) => info.pgid).filter((pgid) => pgid !== ownGroup));
-  for (const pgid of groups) for (const info of groupMembers(pgid)) left.push(`group ${pgid} member ${info.pid} (${info.comm})`);
+  for (const pgid of groups)
+    for (const info of groupMembers(pgid)) left.push(`group ${pgid} member ${info.pid} (${info.comm})`);
   for (const port of started.ports) if (await isListening(port)) left.push(`port ${port} listening`);
   for (const info of started.processes.values()) {
     if (info.cwd?.startsWith(join(tmpdir(), "edgebench-")) && existsSync(info.cwd)) left.push(`folder ${info.cwd}`);
@@ -55,8 +68,22 @@ async function leftovers(started: Started): Promise<string[]> {
 }
 
 /** Runs the CLI under load with the three engines, and calls `strike` once an engine has carried load a moment. */
-async function strikeDuringLoad(strike: (cli: ChildProcess) => Promise<void>): Promise<{ started: Started; code: number | null; left: string[]; ms: number }> {
-  const args = ["run", "-q", "--engine", ENGINES.join(","), "-d", "1s", "--rounds", "3", "-w", "0s", `${FIXTURES}scenarios/valid-tiny-load.yaml`];
+async function strikeDuringLoad(
+  strike: (cli: ChildProcess) => Promise<void>,
+): Promise<{ started: Started; code: number | null; left: string[]; ms: number }> {
+  const args = [
+    "run",
+    "-q",
+    "--engine",
+    ENGINES.join(","),
+    "-d",
+    "1s",
+    "--rounds",
+    "3",
+    "-w",
+    "0s",
+    `${FIXTURES}scenarios/valid-tiny-load.yaml`,
+  ];
   const cli = spawn(process.execPath, [join(ROOT, "bin/edgebench.js"), ...args], { cwd: ROOT, stdio: "ignore" });
   const closed = new Promise<number | null>((resolve) => cli.once("close", resolve));
   const { started, poll } = watch(cli);
@@ -83,7 +110,7 @@ async function strikeDuringLoad(strike: (cli: ChildProcess) => Promise<void>): P
 }
 
 describe("chaos: nothing the CLI started outlives it", { skip }, () => {
-  it("SIGKILL of `edgebench run --engine nginx,haproxy,caddy` under load leaves no process, port or folder", async () => {
+  it("SIGKILL of `edgebench run --engine nginx,haproxy,caddy` under load leaves no process, port or folder", async (t) => {
     const outcome = await strikeDuringLoad(async (cli) => {
       cli.kill("SIGKILL");
     });
@@ -91,9 +118,12 @@ describe("chaos: nothing the CLI started outlives it", { skip }, () => {
     assert.ok([...outcome.started.processes.values()].some(isEngine), "an engine was running when it was killed");
     assert.ok(outcome.started.ports.size > 0);
     assert.deepEqual(outcome.left, [], `left ${outcome.ms} ms after SIGKILL`);
+    t.diagnostic(
+      `${outcome.started.processes.size} processes and ${outcome.started.ports.size} ports gone ${outcome.ms} ms after SIGKILL`,
+    );
   });
 
-  it("two SIGINTs during load leave no process, port or folder, and exit 130", async () => {
+  it("two SIGINTs during load leave no process, port or folder, and exit 130", async (t) => {
     const outcome = await strikeDuringLoad(async (cli) => {
       cli.kill("SIGINT");
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -102,5 +132,8 @@ describe("chaos: nothing the CLI started outlives it", { skip }, () => {
     assert.equal(outcome.code, 130);
     assert.ok([...outcome.started.processes.values()].some(isEngine), "an engine was running when it was interrupted");
     assert.deepEqual(outcome.left, [], `left ${outcome.ms} ms after the first SIGINT`);
+    t.diagnostic(
+      `${outcome.started.processes.size} processes and ${outcome.started.ports.size} ports gone ${outcome.ms} ms after the first SIGINT`,
+    );
   });
 });

@@ -6,13 +6,20 @@ import { describe, it } from "node:test";
 import { ROOT } from "../helpers/paths.js";
 
 const run = (...args: string[]) =>
-  spawnSync(process.execPath, [join(ROOT, "bin/edgebench.js"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 20_000 });
+  spawnSync(process.execPath, [join(ROOT, "bin/edgebench.js"), ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    timeout: 20_000,
+  });
 
 describe("command-line duration limits", () => {
   it("refuses -d 0 and -w beyond 10 min before anything starts", () => {
     const zero = run("run", "-d", "0", "scenarios/default.yaml");
     assert.equal(zero.status, 2);
-    assert.match(zero.stderr, /-d, --duration <time>' argument '0' is invalid\. expected a duration from 100 ms to 3600000 ms, found 0 ms/);
+    assert.match(
+      zero.stderr,
+      /-d, --duration <time>' argument '0' is invalid\. expected a duration from 100 ms to 3600000 ms, found 0 ms/,
+    );
     const long = run("bench", "-w", "20m", "scenarios/default.yaml");
     assert.equal(long.status, 2);
     assert.match(long.stderr, /expected a duration from 0 ms to 600000 ms, found 1200000 ms/);

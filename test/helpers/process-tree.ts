@@ -31,7 +31,15 @@ export function readProcess(pid: number): ProcessInfo | null {
     } catch {
       // Gone, or a zombie.
     }
-    return { pid, ppid: Number(fields[1]), pgid: Number(fields[2]), state: fields[0]!, start: Number(fields[19]), comm, cwd };
+    return {
+      pid,
+      ppid: Number(fields[1]),
+      pgid: Number(fields[2]),
+      state: fields[0]!,
+      start: Number(fields[19]),
+      comm,
+      cwd,
+    };
   } catch {
     return null;
   }
@@ -49,7 +57,7 @@ export function descendantsOf(pid: number): ProcessInfo[] {
   const table = processTable();
   const found: ProcessInfo[] = [];
   const parents = new Set([pid]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const info of table) {
       if (!parents.has(info.pid) && parents.has(info.ppid)) {

@@ -9,7 +9,8 @@ import { startApp, type RunningApp } from "../../src/servers/app.js";
 import { startProxy, type RunningProxy } from "../../src/servers/proxy.js";
 import { PROXY_SOURCE_ADDRESS } from "../../src/topology/source-address.js";
 
-const HEAD = "POST /upload HTTP/1.1\r\nHost: app.example.com\r\nContent-Length: 5\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n";
+const HEAD =
+  "POST /upload HTTP/1.1\r\nHost: app.example.com\r\nContent-Length: 5\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n";
 
 /** Sends the head, waits (bounded) for an interim answer, then sends the body and reads to the end. */
 function upload(port: number): Promise<{ interim: string; all: string }> {

@@ -18,7 +18,8 @@ describe("HTTP/1 backpressure", () => {
     let waits = 0;
     const server = createHttp1Server({
       bodyMode: "discard",
-      formatRejection: (error: HttpRequestError) => Buffer.from(`HTTP/1.1 ${error.status} x\r\ncontent-length: 0\r\n\r\n`),
+      formatRejection: (error: HttpRequestError) =>
+        Buffer.from(`HTTP/1.1 ${error.status} x\r\ncontent-length: 0\r\n\r\n`),
       onRequest: (_exchange, response) => {
         const stream = response.stream(200, [["content-type", "text/plain"]], CHUNK.length * CHUNKS);
         void (async () => {
@@ -35,7 +36,9 @@ describe("HTTP/1 backpressure", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const port = (server.address() as { port: number }).port;
     const received = await new Promise<number>((resolve, reject) => {
-      const socket = connect({ host: "127.0.0.1", port }, () => socket.write("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"));
+      const socket = connect({ host: "127.0.0.1", port }, () =>
+        socket.write("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"),
+      );
       let bytes = 0;
       socket.on("data", (chunk: Buffer) => (bytes += chunk.length));
       socket.on("end", () => resolve(bytes));
@@ -45,6 +48,9 @@ describe("HTTP/1 backpressure", () => {
     process.off("warning", onWarning);
     assert.ok(received > CHUNK.length * CHUNKS);
     assert.ok(waits > 10, `only ${waits} waits: the test did not exercise backpressure`);
-    assert.deepEqual(warnings.filter((name) => name === "MaxListenersExceededWarning"), []);
+    assert.deepEqual(
+      warnings.filter((name) => name === "MaxListenersExceededWarning"),
+      [],
+    );
   });
 });

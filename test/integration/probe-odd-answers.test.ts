@@ -21,11 +21,15 @@ async function probeServer(onConnection: (socket: Socket) => void) {
   const port = (server.address() as { port: number }).port;
   const probe = PROBE_CATALOG.find((definition) => definition.id === "missing-host-http11")!;
   try {
-    const result = await runProbes([{ topology: "external", via: "entry", host: "127.0.0.1", port, proxyInPath: false }], [probe], {
-      policyHosts: ["app.example.com"],
-      timeoutMs: TIMEOUT_MS,
-      wireOnly: true,
-    });
+    const result = await runProbes(
+      [{ topology: "external", via: "entry", host: "127.0.0.1", port, proxyInPath: false }],
+      [probe],
+      {
+        policyHosts: ["app.example.com"],
+        timeoutMs: TIMEOUT_MS,
+        wireOnly: true,
+      },
+    );
     return result.results[0]!;
   } finally {
     for (const socket of sockets) socket.destroy();

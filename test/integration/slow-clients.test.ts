@@ -13,7 +13,11 @@ import { startProxy, type RunningProxy } from "../../src/servers/proxy.js";
 import { PROXY_SOURCE_ADDRESS } from "../../src/topology/source-address.js";
 
 /** Sends `head` one byte every intervalMs (then `body` the same way); resolves with what came back and when. */
-function dribble(port: number, text: string, intervalMs: number): Promise<{ answer: string; ms: number; sent: number }> {
+function dribble(
+  port: number,
+  text: string,
+  intervalMs: number,
+): Promise<{ answer: string; ms: number; sent: number }> {
   return new Promise((resolve) => {
     const started = performance.now();
     const socket = connect({ host: "127.0.0.1", port });
@@ -33,7 +37,8 @@ function dribble(port: number, text: string, intervalMs: number): Promise<{ answ
   });
 }
 
-const HEAD = "GET / HTTP/1.1\r\nHost: app.example.com\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n";
+const HEAD =
+  "GET / HTTP/1.1\r\nHost: app.example.com\r\nX-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n";
 
 describe("slow clients", () => {
   const closers: Array<RunningApp | RunningProxy> = [];
@@ -50,7 +55,11 @@ describe("slow clients", () => {
 
   it("the builtin proxy answers 408 to a head still arriving after its header timeout", async () => {
     const app = await startApp({ proxyAddresses: [PROXY_SOURCE_ADDRESS] });
-    const proxy = await startProxy({ routes: [{ hosts: ["*"], upstreams: [app.url] }], sourceAddress: PROXY_SOURCE_ADDRESS, headerTimeoutMs: 400 });
+    const proxy = await startProxy({
+      routes: [{ hosts: ["*"], upstreams: [app.url] }],
+      sourceAddress: PROXY_SOURCE_ADDRESS,
+      headerTimeoutMs: 400,
+    });
     closers.push(proxy, app);
     const { answer, ms } = await dribble(proxy.port, HEAD, 50);
     assert.match(answer, /^HTTP\/1\.1 408 /);
@@ -85,12 +94,22 @@ describe("slow clients", () => {
     const slowHeaders = { connections: 3, intervalMs: 100, holdMs: 1000 };
     const [held, cut] = await Promise.all(
       [patient, strict].map(async (app) => {
-        const target = { topology: "edge" as const, via: "entry" as const, host: "127.0.0.1", port: app.port, proxyInPath: false };
-        return (await runProbes([target], probe, { policyHosts: ["app.example.com"], timeoutMs: 2000, slowHeaders })).results[0]!;
+        const target = {
+          topology: "edge" as const,
+          via: "entry" as const,
+          host: "127.0.0.1",
+          port: app.port,
+          proxyInPath: false,
+        };
+        return (await runProbes([target], probe, { policyHosts: ["app.example.com"], timeoutMs: 2000, slowHeaders }))
+          .results[0]!;
       }),
     );
     assert.equal(held!.pass, true, held!.explanation);
-    assert.equal(held!.observation, "one byte every 100 ms: 3 of 3 slow connections held for at least 1.0 s (its header timeout, if any, is longer)");
+    assert.equal(
+      held!.observation,
+      "one byte every 100 ms: 3 of 3 slow connections held for at least 1.0 s (its header timeout, if any, is longer)",
+    );
     assert.equal(cut!.pass, true, cut!.explanation);
     assert.match(cut!.observation!, /^one byte every 100 ms: 3 of 3 cut within 0\.\d s \(408\)$/);
   });

@@ -17,12 +17,19 @@ function issuesOf(load: () => unknown): Promise<ScenarioIssue[]> {
     );
 }
 
-const fixture = (name: string): Promise<ScenarioIssue[]> => issuesOf(() => loadScenario(`${FIXTURES}scenarios/${name}`));
+const fixture = (name: string): Promise<ScenarioIssue[]> =>
+  issuesOf(() => loadScenario(`${FIXTURES}scenarios/${name}`));
 
 describe("hostile scenario input", () => {
   it("refuses a CR LF in load.host and a load.path that is not origin form", async () => {
     const issues = await fixture("load-host-path.yaml");
-    assert.deepEqual(issues.map((issue) => [issue.path, issue.line]), [["load.host", 5], ["load.path", 6]]);
+    assert.deepEqual(
+      issues.map((issue) => [issue.path, issue.line]),
+      [
+        ["load.host", 5],
+        ["load.path", 6],
+      ],
+    );
     assert.match(issues[0]!.message, /header field value .*no CR, LF.*found "app\.example\.com\\r\\nX-Injected: 1"/);
     assert.match(issues[1]!.message, /origin form such as \/api\/items\?id=1.*found "no-slash"/);
     for (const path of ["/", "/a/b?c=d&e=%20", "/@:;=,"]) {
@@ -67,7 +74,10 @@ describe("hostile scenario input", () => {
 
   it("refuses an appsettings file that is a JSON list, and does not echo a file that is not JSON", async () => {
     const issues = await fixture("appsettings-not-object.yaml");
-    assert.deepEqual(issues.map((issue) => issue.path), ["apps[0].appsettings", "apps[1].appsettings"]);
+    assert.deepEqual(
+      issues.map((issue) => issue.path),
+      ["apps[0].appsettings", "apps[1].appsettings"],
+    );
     assert.match(issues[0]!.message, /expected a JSON object of settings, found a list/);
     assert.match(issues[1]!.message, /secrets\.env: \(document\): not JSON: an appsettings file is a JSON object$/);
     assert.doesNotMatch(issues[1]!.message, /DATABASE|hunter2/);

@@ -34,8 +34,14 @@ export interface SlowTarget {
 function trickle(head: Buffer, slow: SlowSend, target: SlowTarget, signal?: AbortSignal): Promise<SlowConnection> {
   return new Promise((resolve) => {
     const started = performance.now();
-    const address = { host: target.host, port: target.port, ...(target.localAddress ? { localAddress: target.localAddress } : {}) };
-    const socket: Socket = target.ca ? connectTls({ ...address, ca: target.ca, ALPNProtocols: ["http/1.1"] }) : connect(address);
+    const address = {
+      host: target.host,
+      port: target.port,
+      ...(target.localAddress ? { localAddress: target.localAddress } : {}),
+    };
+    const socket: Socket = target.ca
+      ? connectTls({ ...address, ca: target.ca, ALPNProtocols: ["http/1.1"] })
+      : connect(address);
     let received = "";
     let sent = 0;
     let reset = false;
@@ -49,7 +55,11 @@ function trickle(head: Buffer, slow: SlowSend, target: SlowTarget, signal?: Abor
       signal?.removeEventListener("abort", stop);
       socket.destroy();
       const status = /^HTTP\/\d\.\d (\d{3})/.exec(received)?.[1];
-      resolve({ end: status ? "answered" : end, status: status ? Number(status) : null, ms: performance.now() - started });
+      resolve({
+        end: status ? "answered" : end,
+        status: status ? Number(status) : null,
+        ms: performance.now() - started,
+      });
     };
     const hold = setTimeout(() => finish("held"), slow.holdMs);
     // Ctrl-C: stop holding at once (what was held until then is still reported).
@@ -67,7 +77,12 @@ function trickle(head: Buffer, slow: SlowSend, target: SlowTarget, signal?: Abor
 }
 
 /** Runs slow.connections trickling connections at once; resolves when each was cut or held for slow.holdMs. */
-export function sendSlowly(head: Buffer, slow: SlowSend, target: SlowTarget, signal?: AbortSignal): Promise<SlowConnection[]> {
+export function sendSlowly(
+  head: Buffer,
+  slow: SlowSend,
+  target: SlowTarget,
+  signal?: AbortSignal,
+): Promise<SlowConnection[]> {
   return Promise.all(Array.from({ length: slow.connections }, () => trickle(head, slow, target, signal)));
 }
 
@@ -78,11 +93,15 @@ export function describeSlow(connections: readonly SlowConnection[], slow: SlowS
   const cut = connections.filter((connection) => connection.end !== "held");
   const parts: string[] = [];
   if (held.length > 0) {
-    parts.push(`${held.length} of ${connections.length} slow connections held for at least ${seconds(slow.holdMs)} (its header timeout, if any, is longer)`);
+    parts.push(
+      `${held.length} of ${connections.length} slow connections held for at least ${seconds(slow.holdMs)} (its header timeout, if any, is longer)`,
+    );
   }
   if (cut.length > 0) {
     const latest = Math.max(...cut.map((connection) => connection.ms));
-    const how = [...new Set(cut.map((connection) => (connection.status !== null ? `${connection.status}` : connection.end)))].join(", ");
+    const how = [
+      ...new Set(cut.map((connection) => (connection.status !== null ? `${connection.status}` : connection.end))),
+    ].join(", ");
     parts.push(`${cut.length} of ${connections.length} cut within ${seconds(latest)} (${how})`);
   }
   return `one byte every ${slow.intervalMs} ms: ${parts.join("; ")}`;
