@@ -336,8 +336,8 @@ describe("edgebench CLI", () => {
   it("quits at once on a second Ctrl-C", async () => {
     const result = await cli(["bench", `${FIXTURES}scenarios/valid-tiny-load.yaml`, "--rounds", "200", "-q"], {
       signals: [
-        { afterMs: 2500, signal: "SIGINT" },
-        { afterMs: 2510, signal: "SIGINT" },
+        { afterMs: 4000, signal: "SIGINT" },
+        { afterMs: 4010, signal: "SIGINT" },
       ],
     });
     assert.equal(result.code, 130);
