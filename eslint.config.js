@@ -22,10 +22,19 @@ export default tseslint.config(
       "edgebench/layers": "error",
       "import-x/no-cycle": ["error", { ignoreExternal: true }],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      // Every error edgebench raises on purpose has a stable code and an exit code; anything else reaching the CLI is a bug.
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "ClassDeclaration[superClass.name='Error']",
+          message: "extend EdgebenchError (src/support/errors.ts): a stable code and the exit code it means",
+        },
+      ],
       // Wire protocols and report escaping match control bytes on purpose (NUL in a Host, C0 in XML, ANSI escapes).
       "no-control-regex": "off",
     },
   },
+  { files: ["src/support/errors.ts"], rules: { "no-restricted-syntax": "off" } },
   {
     files: ["**/*.js", "**/*.mjs"],
     languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", Buffer: "readonly" } },
