@@ -1,6 +1,7 @@
 /** Writing a report: to stdout, or to a file atomically (a temporary file renamed into place). */
 import { rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import type { OutputStream } from "./io.js";
 
 export async function writeAtomically(path: string, text: string): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
@@ -14,7 +15,7 @@ export async function writeAtomically(path: string, text: string): Promise<void>
   }
 }
 
-export async function emit(text: string, out: string | undefined): Promise<void> {
+export async function emit(text: string, out: string | undefined, stdout: OutputStream): Promise<void> {
   if (out) await writeAtomically(out, text);
-  else process.stdout.write(text);
+  else stdout.write(text);
 }

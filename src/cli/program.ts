@@ -6,6 +6,7 @@ import { parseDuration } from "../scenario/spec.js";
 import { VERSION } from "../version.js";
 import type { ExecuteOptions } from "./commands/execute.js";
 import type { ExitCode } from "./exit-codes.js";
+import type { CliIo } from "./io.js";
 
 // Commands load their modules when they run, so `--help` and `--version` start as fast as Node itself allows.
 const execute = async (...args: Parameters<typeof import("./commands/execute.js").executeScenarios>): Promise<ExitCode> =>
@@ -74,7 +75,7 @@ function integerOption(value: string): number {
 }
 
 /** export, import, merge: the scenario on another load engine, its results back, results of many runners as one. */
-function addDistributedCommands(program: Command, done: (code: ExitCode) => void): void {
+function addDistributedCommands(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
   program
     .command("export")
     .description("write the scenario's load for Artillery or k6, aimed at named deployments, rounds shuffled and paired")
@@ -91,7 +92,7 @@ function addDistributedCommands(program: Command, done: (code: ExitCode) => void
     .option("--rate <n>", "open model at this many requests per second per generator", positiveInteger)
     .addHelpText("after", "\nExamples:\n  $ edgebench export --to artillery --deployment edge=http://127.0.0.1:5000 --deployment proxied=http://127.0.0.1:8080 --rate 500\n  $ artillery run --output report.json default.artillery.yml && edgebench import report.json")
     .action(async (file: string | undefined, options: import("./commands/export.js").ExportOptions) =>
-      done(await (await import("./commands/export.js")).exportCommand(file, options)),
+      done(await (await import("./commands/export.js")).exportCommand(file, options, io)),
     );
 
   program
@@ -103,7 +104,7 @@ function addDistributedCommands(program: Command, done: (code: ExitCode) => void
     .option("-o, --out <file>", "write reporters without a path here (atomically) instead of stdout")
     .addHelpText("after", "\nExamples:\n  $ edgebench import report.json --scenario my.yaml -r terminal,json:imported.json")
     .action(async (file: string, options: { scenario?: string; reporter: string; out?: string }) =>
-      done(await (await import("./commands/import.js")).importCommand(file, options)),
+      done(await (await import("./commands/import.js")).importCommand(file, options, io)),
     );
 
   program
@@ -112,19 +113,21 @@ function addDistributedCommands(program: Command, done: (code: ExitCode) => void
     .argument("<result...>", "saved JSON reports (--reporter json:FILE)")
     .option("-o, --out <file>", "write the merged JSON here (atomically) instead of stdout")
     .addHelpText("after", "\nExamples:\n  $ edgebench merge shard-*.json -o probes.json && edgebench report probes.json -r junit:probes.xml")
-    .action(async (files: string[], options: { out?: string }) => done(await (await import("./commands/merge.js")).mergeCommand(files, options)));
+    .action(async (files: string[], options: { out?: string }) => done(await (await import("./commands/merge.js")).mergeCommand(files, options, io)));
 }
 
 /** Builds the program; `done` receives each command's exit code. */
-export function buildProgram(done: (code: ExitCode) => void): Command {
+export function buildProgram(done: (code: ExitCode) => void, io: CliIo): Command {
   const program = new Command("edgebench")
+    // Set first: subcommands copy it when they are created.
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     .description("What does a reverse proxy cost, and is Host filtering right? Edge vs proxied load and Host-header probes from scenario files.")
     .version(VERSION, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText(
       "after",
       `
-Exit codes: 0 passed, 1 a probe or threshold failed, 2 usage or scenario error, 130 interrupted.
+Exit codes: 0 passed, 1 a probe or threshold failed, 2 usage or scenario error, 70 a bug in edgebench, 130 interrupted.
 
 Examples:
   $ edgebench run                              # the bundled default scenario
@@ -146,7 +149,7 @@ Examples:
       "\nExamples:\n  $ edgebench run\n  $ edgebench run scenarios/default.yaml --rounds 5 --duration 3s\n  $ edgebench run my.yaml -r json -o result.json\n" +
         "  $ edgebench run --threshold 'overhead.p99 < 5ms' --threshold 'probes.failed == 0'",
     )
-    .action(async (files: string[], options: CommandOptions) => done(await execute(files, { load: true, probes: true }, options)));
+    .action(async (files: string[], options: CommandOptions) => done(await execute(files, { load: true, probes: true }, options, io)));
 
   addRunOptions(
     program
@@ -167,7 +170,7 @@ Examples:
         "  $ edgebench probe --target http://127.0.0.1:5000 --allowed-hosts app.example.com,*.tenant.example.com\n" +
         "  $ edgebench probe --target http://127.0.0.1:5000 --appsettings appsettings.Production.json",
     )
-    .action(async (files: string[], options: CommandOptions) => done(await execute(files, { load: false, probes: true }, options)));
+    .action(async (files: string[], options: CommandOptions) => done(await execute(files, { load: false, probes: true }, options, io)));
 
   addRunOptions(
     program
@@ -177,7 +180,7 @@ Examples:
     true,
   )
     .addHelpText("after", "\nExamples:\n  $ edgebench bench\n  $ edgebench bench scenarios/default.yaml --rounds 7 --connections 50")
-    .action(async (files: string[], options: CommandOptions) => done(await execute(files, { load: true, probes: false }, options)));
+    .action(async (files: string[], options: CommandOptions) => done(await execute(files, { load: true, probes: false }, options, io)));
 
   program
     .command("fix")
@@ -194,7 +197,7 @@ Examples:
     .option("--skip-probe <ids>", "not these probes", collect, [])
     .option("--category <names>", "only these probe categories", collect, [])
     .addHelpText("after", "\nExamples:\n  $ edgebench fix scenarios/allowed-hosts-star.yaml\n  $ edgebench fix my.yaml --write fixed/\n  $ edgebench fix my.yaml --in-place")
-    .action(async (file: string, options: import("./commands/fix.js").FixCommandOptions) => done(await (await import("./commands/fix.js")).fixCommand(file, options)));
+    .action(async (file: string, options: import("./commands/fix.js").FixCommandOptions) => done(await (await import("./commands/fix.js")).fixCommand(file, options, io)));
 
   program
     .command("compare")
@@ -205,7 +208,7 @@ Examples:
     .option("--tolerance <percent>", "changes within this are not regressions (default 10%)", percentOption, 0.1)
     .addHelpText("after", "\nExamples:\n  $ edgebench bench -r json:baseline.json\n  $ edgebench bench -r json:current.json\n  $ edgebench compare baseline.json current.json --tolerance 5%")
     .action(async (baseline: string, current: string, options: { reporter: string; tolerance: number }) =>
-      done(await (await import("./commands/compare.js")).compareCommand(baseline, current, options)),
+      done(await (await import("./commands/compare.js")).compareCommand(baseline, current, options, io)),
     );
 
   program
@@ -216,9 +219,9 @@ Examples:
     .option("-o, --out <file>", "write reporters without a path here (atomically) instead of stdout")
     .option("-v, --verbose", "terminal: every probe's row and every failure's explanation")
     .addHelpText("after", "\nExamples:\n  $ edgebench run -r json:run.json\n  $ edgebench report run.json -r html:report.html,junit:probes.xml")
-    .action(async (files: string[], options: { reporter: string; out?: string; verbose?: boolean }) => done(await (await import("./commands/report.js")).reportCommand(files, options)));
+    .action(async (files: string[], options: { reporter: string; out?: string; verbose?: boolean }) => done(await (await import("./commands/report.js")).reportCommand(files, options, io)));
 
-  addDistributedCommands(program, done);
+  addDistributedCommands(program, done, io);
 
   program
     .command("init")
@@ -229,7 +232,7 @@ Examples:
     .option("--force", "replace an existing file")
     .addHelpText("after", "\nExamples:\n  $ edgebench init\n  $ edgebench init shop.yaml --allowed-hosts shop.example.com,www.shop.example.com")
     .action(async (file: string, options: { allowedHosts: string; forwardedHeaders?: boolean; force?: boolean }) =>
-      done(await (await import("./commands/init.js")).initCommand(file, options)),
+      done(await (await import("./commands/init.js")).initCommand(file, options, io)),
     );
 
   program
@@ -237,14 +240,14 @@ Examples:
     .description("check scenario files and report every problem with file, line and field")
     .argument("[scenario...]", "scenario files; default scenarios/default.yaml")
     .addHelpText("after", "\nExamples:\n  $ edgebench validate scenarios/*.yaml")
-    .action(async (files: string[]) => done(await (await import("./commands/validate.js")).validateCommand(files)));
+    .action(async (files: string[]) => done(await (await import("./commands/validate.js")).validateCommand(files, io)));
 
   program
     .command("list-probes")
     .description("print the Host-header probe catalog")
     .option("--json", "as JSON")
     .addHelpText("after", "\nExamples:\n  $ edgebench list-probes\n  $ edgebench list-probes --json")
-    .action(async (options: { json?: boolean }) => done((await import("./commands/list-probes.js")).listProbesCommand(options)));
+    .action(async (options: { json?: boolean }) => done((await import("./commands/list-probes.js")).listProbesCommand(options, io)));
 
   return program;
 }

@@ -1,4 +1,7 @@
-/** The built CLI as a user runs it: stdout, stderr and the exit code. */
+/**
+ * The CLI as a user runs it: stdout, stderr and the exit code. Most cases run main() in this process with their own
+ * io; the binary itself is spawned where the process matters: version and help, signals, the open-file limit.
+ */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -14,6 +17,8 @@ import { mutate } from "../helpers/mutate.js";
 import { assertValidRunResult } from "../helpers/result-schema.js";
 import { assertSnapshot } from "../helpers/snapshot.js";
 import { ENGINE_DRIVERS, engineVersion } from "../../src/engines/start-engine.js";
+import { main } from "../../src/cli/main.js";
+import type { CliIo } from "../../src/cli/io.js";
 
 interface Outcome {
   code: number | null;
@@ -22,6 +27,8 @@ interface Outcome {
 }
 
 interface CliOptions {
+  /** Spawn bin/edgebench.js instead of calling main() here (implied by signals and openFiles). */
+  spawned?: boolean;
   /** Signals to send, each after its delay from the start. */
   signals?: Array<{ afterMs: number; signal: NodeJS.Signals }>;
   timeoutMs?: number;
@@ -31,6 +38,7 @@ interface CliOptions {
 }
 
 function cli(args: string[], options: CliOptions = {}): Promise<Outcome & { signalledAt?: number; exitedAt: number }> {
+  if (!options.spawned && !options.signals && !options.openFiles) return cliInProcess(args, options.env ?? {});
   return new Promise((resolve, reject) => {
     const command = [join(ROOT, "bin/edgebench.js"), ...args];
     const env = { ...process.env, NO_COLOR: "1", ...options.env };
@@ -59,6 +67,24 @@ function cli(args: string[], options: CliOptions = {}): Promise<Outcome & { sign
   });
 }
 
+/** main() with captured streams; not a TTY, so no colour and no spinner, as when spawned with piped output. */
+async function cliInProcess(args: string[], env: Record<string, string>): Promise<Outcome & { exitedAt: number }> {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIo = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: { ...process.env, NO_COLOR: "1", ...env },
+    onStopSignal: () => () => undefined,
+    exit: (code) => {
+      throw new Error(`main() asked to exit ${code} in-process`);
+    },
+    tmpdir: tmpdir(),
+  };
+  const code = await main(["node", "edgebench", ...args], io);
+  return { code, stdout, stderr, exitedAt: Date.now() };
+}
+
 function assertNoStackTrace(text: string): void {
   assert.doesNotMatch(text, /^\s+at .+\(.+:\d+:\d+\)$/m);
 }
@@ -71,10 +97,10 @@ describe("edgebench CLI", () => {
   after(async () => rm(work, { recursive: true, force: true }));
 
   it("prints its version and help with examples", async () => {
-    const version = await cli(["--version"]);
+    const version = await cli(["--version"], { spawned: true });
     assert.equal(version.code, 0);
     assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
-    const help = await cli(["--help"]);
+    const help = await cli(["--help"], { spawned: true });
     assert.equal(help.code, 0);
     assert.match(help.stdout, /Examples:/);
     for (const command of ["run", "probe", "bench", "compare", "init", "validate", "list-probes"]) {
@@ -340,6 +366,33 @@ describe("edgebench CLI", () => {
     assert.equal(interrupted.code, 130, interrupted.stderr);
     assert.ok(interrupted.exitedAt - interrupted.signalledAt! < 2000);
     // What is left of the engines it started is checked by its own PIDs in chaos.test.ts (not by name: others run nginx).
+  });
+
+  it("exits 70 on a bug in edgebench, in one line naming the file that holds the stack", async () => {
+    // A stream that breaks in a way no EdgebenchError describes stands in for any defect of the program itself.
+    let stderr = "";
+    const io: CliIo = {
+      stdout: {
+        write: () => {
+          throw new TypeError("the stream broke");
+        },
+      },
+      stderr: { write: (text: string) => (stderr += text) },
+      env: process.env,
+      onStopSignal: () => () => undefined,
+      exit: () => {
+        throw new Error("unexpected exit");
+      },
+      tmpdir: work,
+    };
+    const code = await main(["node", "edgebench", "list-probes"], io);
+    assert.equal(code, 70);
+    const match = /^edgebench: this is a bug in edgebench \(the stream broke\); the stack is in (\S+)\n$/.exec(stderr);
+    assert.ok(match, stderr);
+    assert.match(await readFile(match[1]!, "utf8"), /^TypeError: the stream broke\n\s+at /);
+    const usage = await cli(["run", "--reporter", "nope"]);
+    assert.equal(usage.code, 2);
+    assert.equal(usage.stderr, "edgebench: unknown reporter 'nope'; choose from terminal, json, markdown, junit, html (as name or name:path, comma-separated)\n");
   });
 
   it("lists the probe catalog", async () => {

@@ -14,6 +14,7 @@ import { EXIT, type ExitCode } from "../exit-codes.js";
 import { scenarioPaths } from "../scenarios.js";
 import { parseEngineList, parseProfileList, scenariosPerEngine } from "../../engines/per-engine.js";
 import { writeReports } from "../write-reports.js";
+import type { CliIo, StopSignal } from "../io.js";
 
 export interface ExecuteOptions {
   /** `terminal`, or several: `terminal,junit:probes.xml,markdown:summary.md`. */
@@ -61,7 +62,7 @@ function applyOverrides(scenario: Scenario, options: ExecuteOptions): Scenario {
   };
 }
 
-export async function executeScenarios(files: readonly string[], mode: Mode, options: ExecuteOptions): Promise<ExitCode> {
+export async function executeScenarios(files: readonly string[], mode: Mode, options: ExecuteOptions, io: CliIo): Promise<ExitCode> {
   const reporters = parseReporterSpecs(options.reporter);
   const thresholds = (options.threshold ?? []).map(parseThreshold);
   const catalog = selectProbes(PROBE_CATALOG, { only: options.probe, skip: options.skipProbe, categories: options.category });
@@ -89,21 +90,20 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
 
   const controller = new AbortController();
   const onStdout = reporters.filter((reporter) => !reporter.path && !options.out);
-  const showProgress = !options.quiet && process.stderr.isTTY === true && !onStdout.some((reporter) => MACHINE_READABLE[reporter.name]);
+  const showProgress = !options.quiet && io.stderr.isTTY === true && !onStdout.some((reporter) => MACHINE_READABLE[reporter.name]);
   const progress = createProgress(showProgress);
   let signals = 0;
-  const onSignal = (signal: NodeJS.Signals): void => {
+  const onSignal = (signal: StopSignal): void => {
     signals++;
     if (signals > 1) {
       progress.stop();
-      process.exit(EXIT.interrupted);
+      io.exit(EXIT.interrupted);
     }
     progress.note(`${signal}: stopping and writing what was measured (again to quit at once)`);
-    if (!showProgress) process.stderr.write(`edgebench: ${signal}, stopping and writing what was measured (again to quit at once)\n`);
+    if (!showProgress) io.stderr.write(`edgebench: ${signal}, stopping and writing what was measured (again to quit at once)\n`);
     controller.abort();
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const stopListening = io.onStopSignal(onSignal);
   const results: RunResult[] = [];
   try {
     if (options.target) {
@@ -138,10 +138,9 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
     }
   } finally {
     progress.stop();
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    stopListening();
   }
-  const reportsWritten = await writeReports(results, reporters, options.out, options.verbose);
+  const reportsWritten = await writeReports(results, reporters, options.out, io, options.verbose);
   if (controller.signal.aborted) return EXIT.interrupted;
   return results.every((result) => result.verdict.passed) && reportsWritten ? EXIT.passed : EXIT.failed;
 }

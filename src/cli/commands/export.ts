@@ -8,6 +8,7 @@ import { loadScenario } from "../../scenario/load.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { writeAtomically } from "../output.js";
 import { defaultScenarioPath } from "../scenarios.js";
+import type { CliIo } from "../io.js";
 
 export interface ExportOptions {
   to: "artillery" | "k6";
@@ -22,7 +23,7 @@ export interface ExportOptions {
   rounds?: number;
 }
 
-export async function exportCommand(file: string | undefined, options: ExportOptions): Promise<ExitCode> {
+export async function exportCommand(file: string | undefined, options: ExportOptions, io: CliIo): Promise<ExitCode> {
   const deployments = parseDeployments(options.deployment, options.allowRemote ?? false);
   const scenario = await loadScenario(file ?? defaultScenarioPath());
   const load = {
@@ -38,8 +39,8 @@ export async function exportCommand(file: string | undefined, options: ExportOpt
   const exported = exporter(plan, scenario.thresholds);
   for (const written of exported.files) {
     await writeAtomically(resolve(options.outDir, written.name), written.text);
-    process.stdout.write(`wrote ${resolve(options.outDir, written.name)}\n`);
+    io.stdout.write(`wrote ${resolve(options.outDir, written.name)}\n`);
   }
-  for (const note of exported.notes) process.stderr.write(`edgebench: note: ${note}\n`);
+  for (const note of exported.notes) io.stderr.write(`edgebench: note: ${note}\n`);
   return EXIT.passed;
 }

@@ -16,6 +16,7 @@ import type { Scenario } from "../../scenario/types.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { writeAtomically } from "../output.js";
 import { EdgebenchError } from "../../support/errors.js";
+import type { CliIo } from "../io.js";
 
 export interface FixCommandOptions {
   write?: string;
@@ -72,7 +73,7 @@ function adjuster(options: FixCommandOptions): (scenario: Scenario) => Scenario 
   };
 }
 
-export async function fixCommand(file: string, options: FixCommandOptions): Promise<ExitCode> {
+export async function fixCommand(file: string, options: FixCommandOptions, io: CliIo): Promise<ExitCode> {
   if (options.write && options.inPlace) throw new FixWriteError("give either --write DIR or --in-place, not both");
   const catalog = selectProbes(PROBE_CATALOG, {
     only: options.probe,
@@ -87,9 +88,9 @@ export async function fixCommand(file: string, options: FixCommandOptions): Prom
     for (const { path, file: fixed } of planned) await writeAtomically(path, fixed.text);
     written = planned.map(({ path }) => path);
   }
-  const color = supportsColor !== false && process.stdout.isTTY === true;
-  process.stdout.write(
-    renderFix(outcome, { color, width: process.stdout.columns ?? 80, verbose: options.verbose ?? false, written }),
+  const color = supportsColor !== false && io.stdout.isTTY === true;
+  io.stdout.write(
+    renderFix(outcome, { color, width: io.stdout.columns ?? 80, verbose: options.verbose ?? false, written }),
   );
   const final = outcome.after ?? outcome.before;
   return final.verdict.passed ? EXIT.passed : EXIT.failed;

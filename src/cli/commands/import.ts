@@ -6,6 +6,7 @@ import { loadScenario } from "../../scenario/load.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { defaultScenarioPath } from "../scenarios.js";
 import { writeReports } from "../write-reports.js";
+import type { CliIo } from "../io.js";
 
 export interface ImportOptions {
   scenario?: string;
@@ -13,7 +14,7 @@ export interface ImportOptions {
   out?: string;
 }
 
-export async function importCommand(file: string, options: ImportOptions): Promise<ExitCode> {
+export async function importCommand(file: string, options: ImportOptions, io: CliIo): Promise<ExitCode> {
   const reporters = parseReporterSpecs(options.reporter);
   const scenario = await loadScenario(options.scenario ?? defaultScenarioPath());
   const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
@@ -22,8 +23,8 @@ export async function importCommand(file: string, options: ImportOptions): Promi
   const result = importRun(text, file, scenario);
   // The terminal report shows warnings itself; otherwise they would only be inside a file.
   if (!reporters.some((reporter) => reporter.name === "terminal" && !reporter.path && !options.out)) {
-    for (const warning of result.warnings) process.stderr.write(`edgebench: warning: ${warning}\n`);
+    for (const warning of result.warnings) io.stderr.write(`edgebench: warning: ${warning}\n`);
   }
-  const written = await writeReports([result], reporters, options.out);
+  const written = await writeReports([result], reporters, options.out, io);
   return written && result.verdict.passed ? EXIT.passed : EXIT.failed;
 }
