@@ -5,6 +5,7 @@
 import { Chalk } from "chalk";
 import type { Overhead, RunResult } from "../results/types.js";
 import { deploymentLabel, formatDuration, formatRate, formatRatio, formatSignedDuration, observedAnswers, observedStatuses, table, wrap } from "./format.js";
+import { failedRequests } from "../results/failed-requests.js";
 
 /** Results of one scenario that ran with two or more engines, in the order they ran; others stay alone. */
 export function groupByEngine(results: readonly RunResult[]): Array<RunResult[]> {
@@ -41,7 +42,7 @@ export function renderEngineComparison(group: readonly RunResult[], options: { c
         ratio ? formatRatio(ratio.median) : "–",
         proxied ? formatDuration(proxied.latency.p50Us) : "–",
         proxied ? formatDuration(proxied.latency.p99Us) : "–",
-        proxied ? String(proxied.non2xx + proxied.errors + proxied.timeouts) : "–",
+        proxied ? String(failedRequests(proxied)) : "–",
       ]);
     }
     out.push(...table(rows, new Set([2, 3, 4, 5, 6])).map((line) => `  ${line}`));

@@ -7,6 +7,7 @@ import { deploymentLabel, formatDuration, formatRate, formatRatio, formatSignedD
 import { probesSection } from "./html-probes.js";
 import { OPEN_MODEL_DEFINITIONS, OPEN_MODEL_HEADER, openModelRows } from "./open-model.js";
 import { escapeXml as escapeHtml, groupedBarChart, intervalChart, lineChart, type Series } from "./svg.js";
+import { failedRequests } from "../results/failed-requests.js";
 
 const TOPOLOGY_COLORS: Record<string, string> = { edge: "#1f77b4", proxied: "#e8710a" };
 const OTHER_COLORS = ["#2ca02c", "#9467bd", "#8c564b", "#d62728"];
@@ -117,7 +118,7 @@ function loadSection(load: LoadResult): string {
       (t) =>
         `<tr><th>${escapeHtml(t.topology)}</th><td>${formatRate(t.medianRps)}</td>${[t.latency.p50Us, t.latency.p90Us, t.latency.p99Us, t.latency.p999Us, t.latency.maxUs]
           .map((v) => `<td>${formatDuration(v)}</td>`)
-          .join("")}<td class="${t.non2xx + t.errors + t.timeouts > 0 ? "bad" : ""}">${t.non2xx + t.errors + t.timeouts}</td></tr>`,
+          .join("")}<td class="${failedRequests(t) > 0 ? "bad" : ""}">${failedRequests(t)}</td></tr>`,
     )
     .join("");
   const overheadRows = (load.overhead ?? [])

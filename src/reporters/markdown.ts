@@ -3,6 +3,7 @@ import type { RunResult } from "../results/types.js";
 import { deploymentLabel, describeDeployment, formatDuration, formatRate, formatRatio, formatSignedDuration, formatSplit, probeTargetLabel } from "./format.js";
 import { cell, markdownProbes } from "./markdown-causes.js";
 import { OPEN_MODEL_DEFINITIONS, OPEN_MODEL_HEADER, openModelRows } from "./open-model.js";
+import { failedRequests } from "../results/failed-requests.js";
 
 export function renderMarkdown(results: readonly RunResult[]): string {
   const out: string[] = [];
@@ -19,7 +20,7 @@ export function renderMarkdown(results: readonly RunResult[]): string {
       out.push("| topology | req/s | p50 | p90 | p99 | p99.9 | failed |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
       for (const t of load.topologies) {
         out.push(
-          `| ${t.topology} | ${formatRate(t.medianRps)} | ${formatDuration(t.latency.p50Us)} | ${formatDuration(t.latency.p90Us)} | ${formatDuration(t.latency.p99Us)} | ${formatDuration(t.latency.p999Us)} | ${t.non2xx + t.errors + t.timeouts} |`,
+          `| ${t.topology} | ${formatRate(t.medianRps)} | ${formatDuration(t.latency.p50Us)} | ${formatDuration(t.latency.p90Us)} | ${formatDuration(t.latency.p99Us)} | ${formatDuration(t.latency.p999Us)} | ${failedRequests(t)} |`,
         );
       }
       out.push("");

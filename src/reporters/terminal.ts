@@ -4,6 +4,7 @@ import type { Overhead, RunResult, TopologyLoad } from "../results/types.js";
 import { deploymentLabel, formatDuration, formatRate, formatRatio, formatSignedDuration, observedStatuses, probeMatrix, probeTargetLabel, formatSplit, describeDeployment, table, wrap } from "./format.js";
 import { categoryLines, causesSection } from "./terminal-causes.js";
 import { OPEN_MODEL_DEFINITIONS, OPEN_MODEL_HEADER, openModelRows } from "./open-model.js";
+import { failedRequests } from "../results/failed-requests.js";
 
 export interface TerminalOptions {
   color: boolean;
@@ -80,7 +81,7 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
     );
     const rows = [["", "req/s", "p50", "p90", "p99", "p99.9", "max", "failed"].map((h) => c.dim(h))];
     for (const t of load.topologies) {
-      const failed = t.non2xx + t.errors + t.timeouts;
+      const failed = failedRequests(t);
       rows.push([
         t.topology,
         formatRate(t.medianRps),

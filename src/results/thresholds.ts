@@ -4,6 +4,7 @@
  */
 import type { RunResult } from "./types.js";
 import type { Latency, Threshold, ThresholdOperator } from "../scenario/thresholds.js";
+import { failedRequests } from "./failed-requests.js";
 
 export { parseThreshold, ThresholdError, THRESHOLD_METRICS, THRESHOLD_OPERATORS } from "../scenario/thresholds.js";
 export type { Threshold, ThresholdOperator } from "../scenario/thresholds.js";
@@ -30,7 +31,7 @@ function measured(metric: string, result: RunResult): number | null {
   const topology = result.load?.topologies.find((t) => t.topology === scope);
   if (!topology) return null;
   if (name === "rps") return topology.medianRps;
-  if (name === "errors") return topology.errors + topology.timeouts + topology.non2xx;
+  if (name === "errors") return failedRequests(topology);
   return topology.latency[LATENCY_FIELD[name as Latency]];
 }
 

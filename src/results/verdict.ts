@@ -1,6 +1,7 @@
 /** Pass or fail of a run, with one line per failure: thresholds, failed probes, load that did not get answers. */
 import type { ThresholdResult } from "./thresholds.js";
 import type { LoadResult, ProbesResult, Verdict } from "./types.js";
+import { failedRequests } from "./failed-requests.js";
 
 /** Above this share of failed requests the load numbers describe errors, not the deployment. */
 export const MAX_FAILED_SHARE = 0.01;
@@ -16,7 +17,7 @@ export function decideVerdict(load: LoadResult | null, probes: ProbesResult | nu
     if (!result.pass) failures.push(`probe ${result.probe} on ${result.topology}${result.via === "bypass" ? " (bypassing the proxy)" : ""}: ${result.explanation}`);
   }
   for (const topology of load?.topologies ?? []) {
-    const failed = topology.non2xx + topology.errors + topology.timeouts;
+    const failed = failedRequests(topology);
     const attempted = topology.responses + topology.errors + topology.timeouts;
     if (attempted > 0 && failed / attempted > MAX_FAILED_SHARE) {
       failures.push(
