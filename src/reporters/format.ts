@@ -1,6 +1,15 @@
 /** Number formatting shared by the text reporters: µs/ms/s, k req/s, signed differences. */
-import type { ProbeResult, RunResult } from "../results/types.js";
+import type { Overhead, ProbeResult, RunResult } from "../results/types.js";
+import { THRESHOLD_METRICS } from "../scenario/thresholds.js";
 import type { DirectionShape } from "../scenario/types.js";
+
+/** How every reporter names an overhead figure. */
+export const METRIC_LABEL: Readonly<Record<Overhead["metric"], string>> = { p50: "p50", p90: "p90", p99: "p99", p999: "p99.9", rps: "req/s" };
+
+/** A threshold's measured value in its metric's unit, from the table that parses thresholds. */
+export function formatThresholdValue(metric: string, value: number): string {
+  return THRESHOLD_METRICS[metric] === "duration" ? formatDuration(value) : String(value);
+}
 
 export function formatDuration(us: number): string {
   if (!Number.isFinite(us)) return "–";

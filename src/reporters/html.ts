@@ -3,7 +3,7 @@
  * axes, the overhead per round with its interval, throughput per round, the probe matrix, scenario and environment.
  */
 import type { LatencySummary, LoadResult, Overhead, PercentilePoint, RunResult } from "../results/types.js";
-import { deploymentLabel, formatDuration, formatRate, formatRatio, formatSignedDuration, formatSplit, describeDeployment } from "./format.js";
+import { deploymentLabel, formatDuration, METRIC_LABEL, formatRate, formatRatio, formatSignedDuration, formatSplit, describeDeployment } from "./format.js";
 import { probesSection } from "./html-probes.js";
 import { OPEN_MODEL_DEFINITIONS, OPEN_MODEL_HEADER, openModelRows } from "./open-model.js";
 import { escapeXml as escapeHtml, groupedBarChart, intervalChart, lineChart, type Series } from "./svg.js";
@@ -63,7 +63,6 @@ function percentileCurves(load: LoadResult): string {
   );
 }
 
-const METRIC_LABEL: Record<Overhead["metric"], string> = { p50: "p50", p90: "p90", p99: "p99", p999: "p99.9", rps: "req/s" };
 
 function overheadCharts(overhead: Overhead[]): string {
   return overhead

@@ -1,7 +1,7 @@
 /** The human report: load table, proxy overhead with its interval, probe matrix, failures and a one-line verdict. */
 import { Chalk } from "chalk";
-import type { Overhead, RunResult, TopologyLoad } from "../results/types.js";
-import { deploymentLabel, formatDuration, formatRate, formatRatio, formatSignedDuration, observedStatuses, probeMatrix, probeTargetLabel, formatSplit, describeDeployment, table, wrap } from "./format.js";
+import type { RunResult, TopologyLoad } from "../results/types.js";
+import { deploymentLabel, formatDuration, formatThresholdValue, METRIC_LABEL, formatRate, formatRatio, formatSignedDuration, observedStatuses, probeMatrix, probeTargetLabel, formatSplit, describeDeployment, table, wrap } from "./format.js";
 import { categoryLines, causesSection } from "./terminal-causes.js";
 import { OPEN_MODEL_DEFINITIONS, OPEN_MODEL_HEADER, openModelRows } from "./open-model.js";
 import { failedRequests } from "../results/failed-requests.js";
@@ -14,7 +14,6 @@ export interface TerminalOptions {
   verbose?: boolean;
 }
 
-const METRIC_LABEL: Record<Overhead["metric"], string> = { p50: "p50", p90: "p90", p99: "p99", p999: "p99.9", rps: "req/s" };
 
 /** A bold title with dim details after it, wrapped to the width. */
 function heading(c: InstanceType<typeof Chalk>, title: string, details: string, width: number): string[] {
@@ -154,8 +153,7 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
     out.push("");
     out.push(c.bold("Thresholds"));
     for (const t of result.thresholds) {
-      const unitOf = t.metric.startsWith("overhead.") && t.metric !== "overhead.rps" ? "us" : /\.(p\d+|max|mean)$/.test(t.metric) ? "us" : "";
-      const shown = t.actual === null ? "not measured" : unitOf === "us" ? formatDuration(t.actual) : String(t.actual);
+      const shown = t.actual === null ? "not measured" : formatThresholdValue(t.metric, t.actual);
       out.push(`  ${t.passed ? c.green("✓") : c.red("✗")} ${t.expression} ${c.dim(`(measured ${shown})`)}`);
     }
   }
