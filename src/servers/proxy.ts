@@ -96,33 +96,111 @@ function createInstance(origin: string, options: ProxyOptions, timeoutMs: number
   };
 }
 
-export function createProxyHandler(options: ProxyOptions) {
-  if (options.routes.length === 0 || options.routes.some((route) => route.upstreams.length === 0)) throw new Error("a proxy needs at least one route, each with an upstream");
-  const policy: ForwardingPolicy = {
-    preserveHost: options.preserveHost ?? true,
-    appendForwardedFor: options.forwardedFor === "append",
-    stripClientForwarded: options.stripClientForwarded ?? true,
-    forwarded: options.forwarded ?? false,
-  };
-  const allowedHosts = options.allowedHosts && options.allowedHosts.length > 0 ? options.allowedHosts : null;
-  const isExposed = createExposedPathFilter(options.exposedPaths ?? null);
-  const timeoutMs = options.upstreamTimeoutMs ?? 30_000;
-  const maxRequestBody = options.maxRequestBodyBytes ?? 10 * 1024 * 1024;
-  const maxResponseBody = options.maxResponseBodyBytes ?? 100 * 1024 * 1024;
-  const counts = new Map<number, number>();
-  const count = (status: number): void => {
-    counts.set(status, (counts.get(status) ?? 0) + 1);
-  };
-  const instances: Instance[] = [];
-  const routes = options.routes.map((route) => {
-    const members = route.upstreams.map((origin) => createInstance(origin, options, timeoutMs));
-    instances.push(...members);
-    return { hosts: route.hosts, pick: createBalancer(members, options.balancing ?? "round-robin") };
-  });
+export function createProxyHandler(options: ProxyOptions): ProxyHandler {
+  return new ProxyHandler(options);
+}
 
-  const routeFor = (host: string) => {
-    if (routes.length > 1 && host.length > 0) {
-      for (const candidate of routes) {
+interface Outgoing {
+  start: string;
+  body: Buffer;
+  /** The rest of a body too large to hold, streamed after what is in hand. */
+  rest: Readable | null;
+}
+
+interface Route {
+  hosts: string[];
+  pick: () => Instance;
+}
+
+/** The proxy's decisions for each client request: admit, route, forward; and the count of statuses it answered. */
+export class ProxyHandler {
+  readonly counts = new Map<number, number>();
+  private readonly policy: ForwardingPolicy;
+  private readonly allowedHosts: string[] | null;
+  private readonly isExposed: (path: string) => boolean;
+  readonly maxRequestBody: number;
+  readonly maxResponseBody: number;
+  private readonly instances: Instance[] = [];
+  private readonly routes: Route[];
+
+  constructor(options: ProxyOptions) {
+    if (options.routes.length === 0 || options.routes.some((route) => route.upstreams.length === 0)) throw new Error("a proxy needs at least one route, each with an upstream");
+    this.policy = {
+      preserveHost: options.preserveHost ?? true,
+      appendForwardedFor: options.forwardedFor === "append",
+      stripClientForwarded: options.stripClientForwarded ?? true,
+      forwarded: options.forwarded ?? false,
+    };
+    this.allowedHosts = options.allowedHosts && options.allowedHosts.length > 0 ? options.allowedHosts : null;
+    this.isExposed = createExposedPathFilter(options.exposedPaths ?? null);
+    const timeoutMs = options.upstreamTimeoutMs ?? 30_000;
+    this.maxRequestBody = options.maxRequestBodyBytes ?? 10 * 1024 * 1024;
+    this.maxResponseBody = options.maxResponseBodyBytes ?? 100 * 1024 * 1024;
+    this.routes = options.routes.map((route) => {
+      const members = route.upstreams.map((origin) => createInstance(origin, options, timeoutMs));
+      this.instances.push(...members);
+      return { hosts: route.hosts, pick: createBalancer(members, options.balancing ?? "round-robin") };
+    });
+  }
+
+  count(status: number): void {
+    this.counts.set(status, (this.counts.get(status) ?? 0) + 1);
+  }
+
+  /** The bytes of a refusal the connection sends itself (a request it could not parse); the connection then closes. */
+  readonly formatRejection = (error: HttpRequestError): Buffer => {
+    this.count(error.status);
+    const body = `${error.message}\n`;
+    let text = `HTTP/1.1 ${error.status} ${reasonPhrase(error.status)}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\nServer: edgebench-proxy\r\n`;
+    if (error.allow) text += `Allow: ${error.allow}\r\n`;
+    return Buffer.from(`${text}\r\n${body}`, "latin1");
+  };
+
+  /** An answer of the proxy's own (421, 404, 413, 502, 504). */
+  answer(response: ResponseSink, status: number, message: string): void {
+    this.count(status);
+    response.send(status, [["Content-Type", "text/plain"], ["Server", "edgebench-proxy"]], `${message}\n`, { close: status >= 500 || status === 413 });
+  }
+
+  readonly onRequest = (exchange: Http1Exchange, response: ResponseSink): void => {
+    let target: { path: string; host: string };
+    try {
+      target = this.admit(exchange);
+    } catch (error) {
+      if (error instanceof HttpRequestError) return response.reject(error);
+      throw error;
+    }
+    if (this.allowedHosts && (target.host.length === 0 || !hostMatchesAny(target.host, this.allowedHosts))) {
+      return this.answer(response, 421, "Misdirected Request: this proxy does not serve that host.");
+    }
+    if (!this.isExposed(target.path)) return this.answer(response, 404, "Not Found: this proxy does not publish that path.");
+    const instance = this.routeFor(target.host).pick();
+    const fields = forwardedRequestFields(
+      exchange.head,
+      { peer: plainPeerAddress(exchange.remoteAddress), secure: exchange.secure, host: target.host, upstreamAuthority: instance.authority },
+      this.policy,
+    );
+    const start = `${exchange.head.method} ${target.path} HTTP/1.1\r\n${fields}`;
+    const body = exchange.body;
+    if (!body) return this.forward(exchange, response, instance, { start, body: EMPTY, rest: null });
+    this.readBodyStart(body, exchange, response, (held, complete) => this.forward(exchange, response, instance, { start, body: held, rest: complete ? null : body }));
+  };
+
+  async close(): Promise<void> {
+    for (const instance of this.instances) instance.pool.close();
+  }
+
+  /** Sends the request upstream and the answer back; the first attempt on a pooled connection is retried once. */
+  forward(exchange: Http1Exchange, response: ResponseSink, instance: Instance, outgoing: Outgoing, attempt = 0): void {
+    const connection = attempt === 0 ? instance.pool.acquire() : instance.pool.fresh();
+    const listener = new ForwardedAnswer(this, exchange, response, instance, outgoing, attempt, connection);
+    connection.send(exchange.head.method, requestBytes(exchange, outgoing), listener);
+    if (outgoing.rest) this.streamRest(outgoing.rest, connection, exchange.framing.kind === "chunked", outgoing.body.length);
+  }
+
+  private routeFor(host: string): Route {
+    if (this.routes.length > 1 && host.length > 0) {
+      for (const candidate of this.routes) {
         try {
           if (hostMatchesAny(host, candidate.hosts)) return candidate;
         } catch {
@@ -130,24 +208,11 @@ export function createProxyHandler(options: ProxyOptions) {
         }
       }
     }
-    return routes[0]!;
-  };
-
-  const formatRejection = (error: HttpRequestError): Buffer => {
-    count(error.status);
-    const body = `${error.message}\n`;
-    let text = `HTTP/1.1 ${error.status} ${reasonPhrase(error.status)}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\nServer: edgebench-proxy\r\n`;
-    if (error.allow) text += `Allow: ${error.allow}\r\n`;
-    return Buffer.from(`${text}\r\n${body}`, "latin1");
-  };
-
-  const answer = (response: ResponseSink, status: number, message: string): void => {
-    count(status);
-    response.send(status, [["Content-Type", "text/plain"], ["Server", "edgebench-proxy"]], `${message}\n`, { close: status >= 500 || status === 413 });
-  };
+    return this.routes[0]!;
+  }
 
   /** Checks the request and decides where it goes; an HttpRequestError refuses it before anything is forwarded. */
-  function admit(exchange: Http1Exchange): { path: string; host: string } {
+  private admit(exchange: Http1Exchange): { path: string; host: string } {
     const { head } = exchange;
     const hosts = headerValues(head, "host");
     if (hosts.length > 1) throw new HttpRequestError(400, "Multiple Host headers.");
@@ -158,38 +223,12 @@ export function createProxyHandler(options: ProxyOptions) {
     if (head.names.includes("transfer-encoding") && head.names.includes("content-length")) {
       throw new HttpRequestError(400, "Both Transfer-Encoding and Content-Length: ambiguous framing is refused.");
     }
-    if (exchange.framing.kind === "length" && exchange.framing.length > maxRequestBody) throw new HttpRequestError(413, `Request body over ${maxRequestBody} bytes.`);
+    if (exchange.framing.kind === "length" && exchange.framing.length > this.maxRequestBody) throw new HttpRequestError(413, `Request body over ${this.maxRequestBody} bytes.`);
     return resolveTarget(head, clientHost);
   }
 
-  const onRequest = (exchange: Http1Exchange, response: ResponseSink): void => {
-    let target: { path: string; host: string };
-    try {
-      target = admit(exchange);
-    } catch (error) {
-      if (error instanceof HttpRequestError) return response.reject(error);
-      throw error;
-    }
-    if (allowedHosts && (target.host.length === 0 || !hostMatchesAny(target.host, allowedHosts))) {
-      return answer(response, 421, "Misdirected Request: this proxy does not serve that host.");
-    }
-    if (!isExposed(target.path)) return answer(response, 404, "Not Found: this proxy does not publish that path.");
-    const instance = routeFor(target.host).pick();
-    const fields = forwardedRequestFields(
-      exchange.head,
-      { peer: plainPeerAddress(exchange.remoteAddress), secure: exchange.secure, host: target.host, upstreamAuthority: instance.authority },
-      policy,
-    );
-    const start = `${exchange.head.method} ${target.path} HTTP/1.1\r\n${fields}`;
-    if (!exchange.body) {
-      forward(exchange, response, instance, { start, body: EMPTY, rest: null });
-      return;
-    }
-    readBodyStart(exchange.body, exchange, response, (body, complete) => forward(exchange, response, instance, { start, body, rest: complete ? null : exchange.body }));
-  };
-
   /** Reads the body until it ends or BODY_BUFFER_BYTES are in hand; a parse error in that stretch forwards nothing. */
-  function readBodyStart(body: Readable, exchange: Http1Exchange, response: ResponseSink, then: (body: Buffer, complete: boolean) => void): void {
+  private readBodyStart(body: Readable, exchange: Http1Exchange, response: ResponseSink, then: (body: Buffer, complete: boolean) => void): void {
     const chunks: Buffer[] = [];
     let size = 0;
     const cleanup = (): void => {
@@ -200,10 +239,10 @@ export function createProxyHandler(options: ProxyOptions) {
     const onData = (chunk: Buffer): void => {
       chunks.push(chunk);
       size += chunk.length;
-      if (size > maxRequestBody) {
+      if (size > this.maxRequestBody) {
         cleanup();
         body.destroy();
-        answer(response, 413, `Payload Too Large: request body over ${maxRequestBody} bytes.`);
+        this.answer(response, 413, `Payload Too Large: request body over ${this.maxRequestBody} bytes.`);
       } else if (size >= BODY_BUFFER_BYTES && !(exchange.framing.kind === "length" && size >= exchange.framing.length)) {
         // More than it holds and more to come: forward what is in hand and stream the rest.
         cleanup();
@@ -222,30 +261,12 @@ export function createProxyHandler(options: ProxyOptions) {
     body.once("error", onError);
   }
 
-  interface Outgoing {
-    start: string;
-    body: Buffer;
-    /** The rest of a body too large to hold, streamed after what is in hand. */
-    rest: Readable | null;
-  }
-
-  function requestBytes(exchange: Http1Exchange, outgoing: Outgoing): Buffer | string {
-    if (!outgoing.rest) {
-      const framing = outgoing.body.length > 0 || exchange.framing.kind !== "none" ? `Content-Length: ${outgoing.body.length}\r\n` : "";
-      const head = `${outgoing.start}${framing}\r\n`;
-      return outgoing.body.length === 0 ? head : Buffer.concat([Buffer.from(head, "latin1"), outgoing.body]);
-    }
-    // A body too large to hold: a known length is kept, a chunked one is re-chunked from decoded data.
-    if (exchange.framing.kind === "length") return Buffer.concat([Buffer.from(`${outgoing.start}Content-Length: ${exchange.framing.length}\r\n\r\n`, "latin1"), outgoing.body]);
-    return Buffer.concat([Buffer.from(`${outgoing.start}Transfer-Encoding: chunked\r\n\r\n${outgoing.body.length.toString(16)}\r\n`, "latin1"), outgoing.body, Buffer.from("\r\n")]);
-  }
-
-  function streamRest(rest: Readable, connection: UpstreamConnection, chunked: boolean, total: number): void {
+  private streamRest(rest: Readable, connection: UpstreamConnection, chunked: boolean, total: number): void {
     let size = total;
     const socket = connection.socket;
     rest.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxRequestBody) {
+      if (size > this.maxRequestBody) {
         connection.retire();
         connection.destroy();
         rest.destroy();
@@ -270,103 +291,125 @@ export function createProxyHandler(options: ProxyOptions) {
     });
     rest.resume();
   }
+}
 
-  function forward(exchange: Http1Exchange, response: ResponseSink, instance: Instance, outgoing: Outgoing, attempt = 0): void {
-    const connection = attempt === 0 ? instance.pool.acquire() : instance.pool.fresh();
+function requestBytes(exchange: Http1Exchange, outgoing: Outgoing): Buffer | string {
+  if (!outgoing.rest) {
+    const framing = outgoing.body.length > 0 || exchange.framing.kind !== "none" ? `Content-Length: ${outgoing.body.length}\r\n` : "";
+    const head = `${outgoing.start}${framing}\r\n`;
+    return outgoing.body.length === 0 ? head : Buffer.concat([Buffer.from(head, "latin1"), outgoing.body]);
+  }
+  // A body too large to hold: a known length is kept, a chunked one is re-chunked from decoded data.
+  if (exchange.framing.kind === "length") return Buffer.concat([Buffer.from(`${outgoing.start}Content-Length: ${exchange.framing.length}\r\n\r\n`, "latin1"), outgoing.body]);
+  return Buffer.concat([Buffer.from(`${outgoing.start}Transfer-Encoding: chunked\r\n\r\n${outgoing.body.length.toString(16)}\r\n`, "latin1"), outgoing.body, Buffer.from("\r\n")]);
+}
+
+/** One upstream answer on its way back to the client: passed on whole, held until complete, or streamed. */
+class ForwardedAnswer implements ExchangeListener {
+  private writer: StreamedResponse | null = null;
+  /** A length-framed answer is held until complete (up to the buffer size), to go out in one write. */
+  private held: { status: number; fields: HeaderField[]; length: number; chunks: Buffer[]; size: number } | null = null;
+  private received = 0;
+  private settled = false;
+
+  constructor(
+    private readonly proxy: ProxyHandler,
+    private readonly exchange: Http1Exchange,
+    private readonly response: ResponseSink,
+    private readonly instance: Instance,
+    private readonly outgoing: Outgoing,
+    private readonly attempt: number,
+    private readonly connection: UpstreamConnection,
+  ) {
     instance.pool.pending++;
-    let writer: StreamedResponse | null = null;
-    /** A length-framed answer is held until complete (up to the buffer size), to go out in one write. */
-    let held: { status: number; fields: HeaderField[]; length: number; chunks: Buffer[]; size: number } | null = null;
-    let received = 0;
-    let settled = false;
-    const settle = (): void => {
-      if (!settled) {
-        settled = true;
-        instance.pool.pending--;
-      }
-    };
-    const startStream = (status: number, fields: HeaderField[], length: number | null): StreamedResponse => {
-      count(status);
-      return response.stream(status, fields, length);
-    };
-    const write = (chunk: Buffer): void => {
-      if (!writer!.write(chunk)) {
-        connection.socket.pause();
-        void writer!.drained().then(() => connection.socket.resume());
-      }
-    };
-    const listener: ExchangeListener = {
-      whole(head: ResponseHead, bytes: Buffer) {
-        // Passed on byte for byte when there is nothing to take out: no hop-by-hop field, HTTP/1.1 framing.
-        if (head.version !== "1.1" || head.names.some((name) => HOP_BY_HOP.has(name))) return false;
-        if (!response.sendVerbatim(bytes)) return false;
-        settle();
-        count(head.status);
-        return true;
-      },
-      head(head: ResponseHead, framing: ResponseFraming) {
-        const fields = forwardedResponseFields(head.fields, head.names);
-        if (framing.kind === "none") {
-          // HEAD keeps the app's Content-Length (the size a GET would have had); no body follows either way.
-          const declared = headerValues(head, "content-length")[0];
-          writer = startStream(head.status, fields, exchange.head.method === "HEAD" && declared !== undefined ? Number(declared) : 0);
-        } else if (framing.kind === "length" && framing.length <= BODY_BUFFER_BYTES) {
-          held = { status: head.status, fields, length: framing.length, chunks: [], size: 0 };
-        } else if (framing.kind === "length") {
-          if (framing.length > maxResponseBody) throw new Error("response too large");
-          writer = startStream(head.status, fields, framing.length);
-        } else {
-          writer = startStream(head.status, fields, null);
-        }
-      },
-      data(chunk: Buffer) {
-        received += chunk.length;
-        if (held) {
-          held.chunks.push(chunk);
-          held.size += chunk.length;
-          return;
-        }
-        if (received > maxResponseBody) {
-          connection.retire();
-          connection.destroy();
-          return;
-        }
-        write(chunk);
-      },
-      end() {
-        settle();
-        if (held) {
-          count(held.status);
-          response.send(held.status, held.fields, held.chunks.length === 1 ? held.chunks[0]! : Buffer.concat(held.chunks));
-          return;
-        }
-        writer!.end();
-      },
-      fail(kind, message, retryable) {
-        settle();
-        if (retryable && attempt === 0 && !outgoing.rest) {
-          forward(exchange, response, instance, outgoing, 1);
-          return;
-        }
-        if (writer) {
-          // The status is already sent, so only a cut connection tells the client the answer is incomplete.
-          count(502);
-          response.abort();
-          return;
-        }
-        if (kind === "timeout") answer(response, 504, "Gateway Timeout: the app did not answer in time.");
-        else answer(response, 502, `Bad Gateway: ${message}`);
-      },
-    };
-    connection.send(exchange.head.method, requestBytes(exchange, outgoing), listener);
-    if (outgoing.rest) streamRest(outgoing.rest, connection, exchange.framing.kind === "chunked", outgoing.body.length);
   }
 
-  const close = async (): Promise<void> => {
-    for (const instance of instances) instance.pool.close();
-  };
+  whole(head: ResponseHead, bytes: Buffer): boolean {
+    // Passed on byte for byte when there is nothing to take out: no hop-by-hop field, HTTP/1.1 framing.
+    if (head.version !== "1.1" || head.names.some((name) => HOP_BY_HOP.has(name))) return false;
+    if (!this.response.sendVerbatim(bytes)) return false;
+    this.settle();
+    this.proxy.count(head.status);
+    return true;
+  }
 
-  return { onRequest, formatRejection, counts, close };
+  head(head: ResponseHead, framing: ResponseFraming): void {
+    const fields = forwardedResponseFields(head.fields, head.names);
+    if (framing.kind === "none") {
+      // HEAD keeps the app's Content-Length (the size a GET would have had); no body follows either way.
+      const declared = headerValues(head, "content-length")[0];
+      this.writer = this.startStream(head.status, fields, this.exchange.head.method === "HEAD" && declared !== undefined ? Number(declared) : 0);
+    } else if (framing.kind === "length" && framing.length <= BODY_BUFFER_BYTES) {
+      this.held = { status: head.status, fields, length: framing.length, chunks: [], size: 0 };
+    } else if (framing.kind === "length") {
+      if (framing.length > this.proxy.maxResponseBody) throw new Error("response too large");
+      this.writer = this.startStream(head.status, fields, framing.length);
+    } else {
+      this.writer = this.startStream(head.status, fields, null);
+    }
+  }
+
+  data(chunk: Buffer): void {
+    this.received += chunk.length;
+    if (this.held) {
+      this.held.chunks.push(chunk);
+      this.held.size += chunk.length;
+      return;
+    }
+    if (this.received > this.proxy.maxResponseBody) {
+      this.connection.retire();
+      this.connection.destroy();
+      return;
+    }
+    this.write(chunk);
+  }
+
+  end(): void {
+    this.settle();
+    const held = this.held;
+    if (held) {
+      this.proxy.count(held.status);
+      this.response.send(held.status, held.fields, held.chunks.length === 1 ? held.chunks[0]! : Buffer.concat(held.chunks));
+      return;
+    }
+    this.writer!.end();
+  }
+
+  fail(kind: Parameters<ExchangeListener["fail"]>[0], message: string, retryable: boolean): void {
+    this.settle();
+    if (retryable && this.attempt === 0 && !this.outgoing.rest) {
+      this.proxy.forward(this.exchange, this.response, this.instance, this.outgoing, 1);
+      return;
+    }
+    if (this.writer) {
+      // The status is already sent, so only a cut connection tells the client the answer is incomplete.
+      this.proxy.count(502);
+      this.response.abort();
+      return;
+    }
+    if (kind === "timeout") this.proxy.answer(this.response, 504, "Gateway Timeout: the app did not answer in time.");
+    else this.proxy.answer(this.response, 502, `Bad Gateway: ${message}`);
+  }
+
+  private settle(): void {
+    if (!this.settled) {
+      this.settled = true;
+      this.instance.pool.pending--;
+    }
+  }
+
+  private startStream(status: number, fields: HeaderField[], length: number | null): StreamedResponse {
+    this.proxy.count(status);
+    return this.response.stream(status, fields, length);
+  }
+
+  private write(chunk: Buffer): void {
+    const writer = this.writer!;
+    if (!writer.write(chunk)) {
+      this.connection.socket.pause();
+      void writer.drained().then(() => this.connection.socket.resume());
+    }
+  }
 }
 
 /** Starts the builtin proxy on 127.0.0.1 (ephemeral port unless `port` is given), HTTPS when given a certificate. */
