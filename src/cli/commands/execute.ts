@@ -13,6 +13,8 @@ import { EXIT, type ExitCode } from "../exit-codes.js";
 import { scenarioPaths } from "../scenarios.js";
 import { parseEngineList, scenariosPerEngine } from "../../engines/per-engine.js";
 import { writeReports } from "../write-reports.js";
+import { missingAppRuntime, withAppRuntime } from "../../apps/runtime.js";
+import type { AppRuntime } from "../../scenario/types.js";
 
 export interface ExecuteOptions {
   /** `terminal`, or several: `terminal,junit:probes.xml,markdown:summary.md`. */
@@ -35,6 +37,11 @@ export interface ExecuteOptions {
   rate?: number;
   engine?: string;
   engineConfig?: string;
+  appRuntime?: AppRuntime;
+}
+
+class AppRuntimeError extends Error {
+  readonly code = "ERR_APP_RUNTIME";
 }
 
 export interface Mode {
@@ -68,11 +75,18 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
   const engines = options.engine ? parseEngineList(options.engine) : null;
   if (!options.target) {
     for (const path of scenarioPaths(files)) {
-      const perEngine = scenariosPerEngine(applyOverrides(await loadScenario(path), options), engines, options.engineConfig ?? null);
+      const scenario = withAppRuntime(applyOverrides(await loadScenario(path), options), options.appRuntime);
+      const missing = missingAppRuntime(scenario);
+      if (missing) {
+        process.stderr.write(`edgebench: ${missing}\n`);
+        continue;
+      }
+      const perEngine = scenariosPerEngine(scenario, engines, options.engineConfig ?? null);
       for (const scenario of perEngine.scenarios) skippedEngines.set(scenario, perEngine.skipped);
       scenarios.push(...perEngine.scenarios);
     }
   }
+  if (!options.target && scenarios.length === 0) throw new AppRuntimeError("nothing to run: every scenario needs an app runtime that is not installed");
   const policyHosts = options.target
     ? options.allowedHosts
       ? options.allowedHosts.split(/[,;]/).map((host) => host.trim()).filter(Boolean)
