@@ -13,6 +13,7 @@ import { classifyTarget } from "./kestrel/request-target.js";
 import { httpDate } from "./http-date.js";
 import { createHttp2Frontend } from "./kestrel/http2.js";
 import { plainPeerAddress } from "../policy/ip-address.js";
+import { hostFromUriComponent } from "../policy/host-string.js";
 import { listen, type ListeningServer } from "./listen.js";
 import { createServer } from "node:net";
 
@@ -99,13 +100,30 @@ function lowerCaseKeys(headers: Record<string, string>): Record<string, string> 
   return record;
 }
 
+/** Kestrel's request path: percent-decoded except %2F, then dot segments removed (RFC 3986 §5.2.4). */
 function safeDecodePath(path: string): string {
-  if (!path.includes("%")) return path;
-  try {
-    return decodeURIComponent(path.replace(/%2[Ff]/g, "%252F"));
-  } catch {
-    return path;
+  let decoded = path;
+  if (path.includes("%")) {
+    try {
+      decoded = decodeURIComponent(path.replace(/%2[Ff]/g, "%252F"));
+    } catch {
+      decoded = path;
+    }
   }
+  return decoded.includes("/.") ? removeDotSegments(decoded) : decoded;
+}
+
+function removeDotSegments(path: string): string {
+  const output: string[] = [];
+  const segments = path.split("/").slice(1);
+  segments.forEach((segment, i) => {
+    const last = i === segments.length - 1;
+    if (segment === "..") output.pop();
+    if (segment === "." || segment === "..") {
+      if (last) output.push("");
+    } else output.push(segment);
+  });
+  return `/${output.join("/")}`;
 }
 
 /** A request that passed the server's own (Kestrel) rules, whatever the protocol it came in on. */
@@ -175,7 +193,8 @@ export function createAppPipeline(options: AppOptions = {}) {
       query: request.query,
       target: request.target,
       protocol: request.protocol,
-      host: believed.host,
+      // HttpRequest.Host reads the field with HostString.FromUriComponent: punycode labels come back in Unicode.
+      host: hostFromUriComponent(believed.host),
       scheme: believed.scheme,
       remoteIp: believed.remoteIp,
       remotePort: believed.remotePort,

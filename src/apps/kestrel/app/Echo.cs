@@ -30,7 +30,7 @@ public sealed class Echo(string name)
             json.WriteString("scheme", request.Scheme);
             var remote = context.Connection.RemoteIpAddress;
             if (remote is null) json.WriteNull("remoteIp");
-            else json.WriteString("remoteIp", (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote).ToString());
+            else json.WriteString("remoteIp", remote.ToString());
             json.WriteNumber("remotePort", context.Connection.RemotePort);
             json.WriteString("pathBase", request.PathBase.Value ?? "");
             WriteHeaders(json, request.Headers);
