@@ -163,6 +163,14 @@ Examples:
     .action(async (files: string[]) => done(await (await import("./commands/validate.js")).validateCommand(files)));
 
   program
+    .command("conformance")
+    .description("send the probe catalog and a corpus of raw requests to the simulated app and to real Kestrel (needs dotnet): every difference")
+    .option("--json", "as JSON")
+    .option("--only <prefix>", "only the cases whose id starts with this (an option set: filtered/, xf-limit0/, …)")
+    .addHelpText("after", "\nExamples:\n  $ edgebench conformance\n  $ edgebench conformance --only xf- --json")
+    .action(async (options: { json?: boolean; only?: string }) => done(await (await import("./commands/conformance.js")).conformanceCommand(options)));
+
+  program
     .command("list-probes")
     .description("print the Host-header probe catalog")
     .option("--json", "as JSON")

@@ -57,8 +57,14 @@ export function kestrelVersion(): string | null {
   return version === null ? null : `ASP.NET Core (SDK ${version})`;
 }
 
+export interface RunningKestrelApp extends IsolatedServer {
+  pid: number;
+  /** The app's log (stderr), in its private folder; the folder is removed when the app is closed. */
+  log: string;
+}
+
 /** Builds (or reuses) the app and starts one instance; resolves once Kestrel listens. */
-export async function startKestrelApp(options: AppOptions, readyTimeoutMs = 20_000): Promise<IsolatedServer> {
+export async function startKestrelApp(options: AppOptions, readyTimeoutMs = 20_000): Promise<RunningKestrelApp> {
   const dll = await buildDotnetProject(KESTREL_APP_PROJECT);
   const dir = await mkdtemp(join(tmpdir(), "edgebench-kestrel-"));
   const files = options.tls ? { certFile: join(dir, "cert.pem"), keyFile: join(dir, "key.pem") } : null;
@@ -79,7 +85,7 @@ export async function startKestrelApp(options: AppOptions, readyTimeoutMs = 20_0
       reject(new KestrelStartError(`the Kestrel app ${why}; its log is ${log}${logTail(log)}`, log));
     };
     const timer = setTimeout(() => fail(`did not listen within ${readyTimeoutMs} ms`), readyTimeoutMs);
-    child.once("exit", (code) => fail(`exited with code ${code} before listening`));
+    child.once("exit", (code, signal) => fail(`exited (${signal ?? `code ${code}`}) before listening`));
     lines.on("line", (line) => {
       const listening = /^edgebench-listening (\S+)/.exec(line);
       const counts = /^edgebench-counts (.*)$/.exec(line);
@@ -93,6 +99,8 @@ export async function startKestrelApp(options: AppOptions, readyTimeoutMs = 20_0
   let closing: Promise<void> | null = null;
   return {
     kind: "app",
+    pid: child.pid!,
+    log,
     url,
     port: Number(new URL(url).port),
     counts: () =>
