@@ -14,6 +14,7 @@ import { median } from "../src/runners/load/stats.js";
 import { loadScenario } from "../src/scenario/load.js";
 import { PIN, startServer, type Started } from "./start-server.js";
 import { compareProxies } from "./proxies.js";
+import { benchKestrel } from "./kestrel.js";
 
 const ROOT = new URL("../../", import.meta.url);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -24,6 +25,8 @@ const PROXY_RATE = Number(process.env.BENCH_PROXY_RATE ?? 2000);
 /** More rounds for the proxies: a few tens of µs between them, on a machine whose noise is of that size. */
 const PROXY_ROUNDS = Number(process.env.BENCH_PROXY_ROUNDS ?? 9);
 const CORES = availableParallelism();
+/** Rounds for real Kestrel behind each proxy: fewer than for the simulated app, to keep the bench quick. */
+const KESTREL_ROUNDS = Number(process.env.BENCH_KESTREL_ROUNDS ?? 3);
 
 interface Throughput {
   /** Median req/s over rounds. */
@@ -78,13 +81,22 @@ async function main(): Promise<void> {
   const figures: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, rounds: ROUNDS, roundMs: ROUND_MS };
   const line = (text: string): void => void process.stdout.write(`${text}\n`);
 
+  const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
+  if (only === "kestrel") {
+    figures.kestrel = await benchKestrel({ rounds: KESTREL_ROUNDS, roundMs: ROUND_MS, rate: PROXY_RATE }, compareThroughput, line);
+    writeFileSync(new URL("bench/kestrel-results.json", ROOT), `${JSON.stringify(figures, null, 2)}\n`);
+    line("wrote bench/kestrel-results.json");
+    return;
+  }
   // Proxies first: the builtin proxy and the real ones in front of the same app (`--only proxies` runs just this).
   figures.proxies = await compareProxies(PROXY_ROUNDS, ROUND_MS, PROXY_RATE, line);
-  if (process.argv.includes("--only") && process.argv[process.argv.indexOf("--only") + 1] === "proxies") {
+  if (only === "proxies") {
     writeFileSync(new URL("bench/proxies-results.json", ROOT), `${JSON.stringify(figures, null, 2)}\n`);
     line("wrote bench/proxies-results.json");
     return;
   }
+  // The same with the real ASP.NET Core app (`--only kestrel` runs just this), before the bench pins itself.
+  figures.kestrel = await benchKestrel({ rounds: KESTREL_ROUNDS, roundMs: ROUND_MS, rate: PROXY_RATE }, compareThroughput, line);
   if (PIN) spawnSync("taskset", ["-pc", `0-${CORES - 2}`, String(process.pid)], { stdio: "ignore" });
   line(`edgebench bench · ${ROUNDS} alternating rounds × ${ROUND_MS} ms, 10 connections, Node ${process.version}${PIN ? ", servers pinned to their own core" : ""}`);
   const forwarded = { forwardedHeaders: ["XForwardedFor", "XForwardedProto", "XForwardedHost"] as Array<"XForwardedFor" | "XForwardedProto" | "XForwardedHost"> };

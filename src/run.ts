@@ -16,6 +16,7 @@ import type { Scenario } from "./scenario/types.js";
 import { appForHost, startTopology } from "./topology/start.js";
 import type { DeploymentHints } from "./runners/probes/oracle.js";
 import { VERSION } from "./version.js";
+import { kestrelVersion } from "./apps/kestrel/driver.js";
 
 export interface RunOptions {
   /** Run the load rounds (default true). */
@@ -136,6 +137,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       knobs: scenario.policy.knobs,
       proxyEngine: scenario.proxy.engine,
       ...proxyEngineVersion(topology.running),
+      ...(scenario.apps.some((app) => app.runtime === "kestrel") ? { appRuntime: `real Kestrel, ${kestrelVersion() ?? "dotnet missing"}` } : {}),
       tls: scenario.tls,
       hops: { client: scenario.network.clientHop, app: scenario.network.appHop },
     },
