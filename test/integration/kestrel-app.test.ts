@@ -4,7 +4,7 @@
  * Skipped, saying so, only where dotnet is not installed (CI installs it: .ci/run).
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { cp, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -87,6 +87,17 @@ describe("the real Kestrel app", { skip }, () => {
     } finally {
       await app.close();
     }
+  });
+
+  it("ends by itself when the process that started it is killed (its stdin closes)", async () => {
+    const script = `import { startKestrelApp } from ${JSON.stringify(join(ROOT, "dist/src/apps/kestrel/driver.js"))};
+      const app = await startKestrelApp({}); console.log(app.pid); setInterval(() => {}, 1000);`;
+    const parent = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    const pid = Number(await new Promise<string>((resolve) => parent.stdout.once("data", (chunk: Buffer) => resolve(chunk.toString()))));
+    assert.equal(isAlive(pid), true);
+    parent.kill("SIGKILL");
+    for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(isAlive(pid), false, "the Kestrel app outlived its parent");
   });
 
   it("a failed start names the app's log", async () => {
