@@ -16,20 +16,13 @@ import { sendRaw } from "../../src/runners/probes/raw-request.js";
 import { createRunCertificates } from "../../src/tls/certificates.js";
 import { ROOT } from "../helpers/paths.js";
 import { isListening } from "../helpers/ports.js";
+import { isAlive } from "../helpers/processes.js";
 import { appJson, ask } from "../helpers/raw.js";
 
 const skip = dotnetVersion() === null ? `dotnet is not installed here (${DOTNET_INSTALL_HINT}); CI installs it` : false;
 const PEERS = { clientAddress: "203.0.113.10", proxyAddresses: ["127.0.0.2"] };
 const forged = "GET / HTTP/1.1\r\nHost: app.example.com\r\nX-Forwarded-For: 198.51.100.66\r\n\r\n";
 
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function askFrom(port: number, localAddress: string, text: string) {
   return sendRaw(Buffer.from(text, "latin1"), { host: "127.0.0.1", port, localAddress, timeoutMs: 3000, expectResponses: 1 });
