@@ -15,6 +15,7 @@ import type { AppOptions } from "../../servers/app.js";
 import type { IsolatedServer } from "../../servers/isolated.js";
 import { buildDotnetProject, dotnetEnv, dotnetVersion, type DotnetProject } from "../../dotnet/build-cache.js";
 import { kestrelSettings } from "./settings.js";
+import { sendRaw } from "../../runners/probes/raw-request.js";
 
 /** The C# project, shipped in the package beside the compiled driver (dist/src/apps/kestrel → src/apps/kestrel/app). */
 export const KESTREL_APP_PROJECT: DotnetProject = {
@@ -96,6 +97,7 @@ export async function startKestrelApp(options: AppOptions, readyTimeoutMs = 20_0
     });
   });
   void exited.then(() => countWaiters.splice(0).forEach((done) => done({})));
+  const warmup = options.tls ? null : await warmUp(Number(new URL(url).port), options.allowedHosts ?? ["*"]);
   let closing: Promise<void> | null = null;
   return {
     kind: "app",
@@ -103,13 +105,14 @@ export async function startKestrelApp(options: AppOptions, readyTimeoutMs = 20_0
     log,
     url,
     port: Number(new URL(url).port),
-    counts: () =>
-      child.exitCode !== null
-        ? Promise.resolve({})
-        : new Promise((done) => {
-            countWaiters.push(done);
-            child.stdin!.write("counts\n");
-          }),
+    counts: async () => {
+      if (child.exitCode !== null) return {};
+      const counts = await new Promise<Record<string, number>>((done) => {
+        countWaiters.push(done);
+        child.stdin!.write("counts\n");
+      });
+      return withoutWarmUp(counts, warmup);
+    },
     close: () => (closing ??= stop(child, exited).then(() => rm(dir, { recursive: true, force: true }))),
   };
 }
@@ -123,6 +126,26 @@ async function stop(child: ChildProcess, exited: Promise<void>): Promise<void> {
   await exited;
   clearTimeout(term);
   clearTimeout(kill);
+}
+
+/**
+ * One request before the app counts as ready, so that .NET's just-in-time compilation of the pipeline is not charged
+ * to the first probe (several cold apps on a busy machine take seconds). Returns the status it got, or null.
+ */
+async function warmUp(port: number, allowedHosts: readonly string[]): Promise<number | null> {
+  const pattern = allowedHosts.find((host) => host !== "*") ?? "localhost";
+  const host = pattern.startsWith("*.") ? `warmup.${pattern.slice(2)}` : pattern;
+  const exchange = await sendRaw(Buffer.from(`GET / HTTP/1.1\r\nHost: ${host}\r\n\r\n`, "latin1"), { host: "127.0.0.1", port, timeoutMs: 10_000, expectResponses: 1 });
+  return exchange.responses[0]?.status ?? null;
+}
+
+/** The app's counts without the warm-up request's answer. */
+function withoutWarmUp(counts: Record<string, number>, status: number | null): Record<string, number> {
+  const key = String(status);
+  if (status === null || !counts[key]) return counts;
+  const rest = { ...counts, [key]: counts[key] - 1 };
+  if (rest[key] === 0) delete rest[key];
+  return rest;
 }
 
 function logTail(log: string): string {

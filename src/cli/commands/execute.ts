@@ -134,7 +134,9 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
       result.warnings.push(...(skippedEngines.get(scenario) ?? []));
       return result;
     };
-    if (!mode.load) {
+    // Real .NET apps start and compile for a second or more each: those scenarios go one at a time.
+    const sideBySide = !scenarios.some((scenario) => scenario.apps.some((app) => app.runtime === "kestrel"));
+    if (!mode.load && sideBySide) {
       // Without load nothing is measured against the clock: scenarios are probed side by side.
       results.push(...(await Promise.all(scenarios.map(run))));
     } else {
