@@ -48,7 +48,7 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
   out.push(c.bold(`edgebench ${result.tool.version} · scenario ${scenario.name}`) + (scenario.file ? c.dim(` (${scenario.file})`) : ""));
   if (scenario.description) out.push(...wrap(scenario.description, width).map((line) => c.dim(line)));
   const proxy = scenario.proxyEngine === "builtin" || !scenario.proxyEngineVersion ? scenario.proxyEngine : `${scenario.proxyEngine} ${scenario.proxyEngineVersion}`;
-  out.push(c.dim(`policy hosts: ${scenario.policyHosts.join(", ")} · proxy: ${proxy}${scenario.appRuntime ? ` · app: ${scenario.appRuntime}` : ""}`));
+  out.push(c.dim(`policy hosts: ${scenario.policyHosts.join(", ")} · proxy: ${proxy}`));
   for (const line of describeDeployment(scenario)) out.push(...wrap(line, width, "  ").map((l) => c.dim(l)));
   if (result.probes) {
     const k = scenario.knobs;
