@@ -26,10 +26,19 @@ export interface KestrelFigures {
   dotnet: string;
   proxies: ProxyFigures;
   /** Simulated app ÷ real Kestrel: capacity (CPU per request, paired by round) and req/s. */
-  simulatedVsKestrel: { capacityRatio: number; rpsRatio: number; kestrelRps: number; simulatedRps: number; kestrelCpuUsPerRequest: number; simulatedCpuUsPerRequest: number };
+  simulatedVsKestrel: {
+    capacityRatio: number;
+    rpsRatio: number;
+    kestrelRps: number;
+    simulatedRps: number;
+    kestrelCpuUsPerRequest: number;
+    simulatedCpuUsPerRequest: number;
+  };
 }
 
-type CompareThroughput = (servers: Record<string, Started>) => Promise<Record<string, { rps: number; cpuUsPerRequest: number; pairedCapacityRatio: number }>>;
+type CompareThroughput = (
+  servers: Record<string, Started>,
+) => Promise<Record<string, { rps: number; cpuUsPerRequest: number; pairedCapacityRatio: number }>>;
 
 export async function benchKestrel(
   settings: { rounds: number; roundMs: number; rate: number },
@@ -41,16 +50,25 @@ export async function benchKestrel(
     line(`real Kestrel: skipped, dotnet is not installed (${DOTNET_INSTALL_HINT})`);
     return { skipped: `dotnet is not installed (${DOTNET_INSTALL_HINT})` };
   }
-  const options = { name: "web", allowedHosts: ["app.example.com"], proxyAddresses: [PROXY_SOURCE_ADDRESS, "127.0.0.1"] };
+  const options = {
+    name: "web",
+    allowedHosts: ["app.example.com"],
+    proxyAddresses: [PROXY_SOURCE_ADDRESS, "127.0.0.1"],
+  };
   const kestrel = await startKestrelApp(options);
   try {
     line(`real Kestrel (ASP.NET Core, .NET SDK ${dotnet}) behind each proxy:`);
     const proxies = await compareProxies(settings.rounds, settings.roundMs, settings.rate, line, kestrel);
     // Capacity: the two apps alone, the bench pinned as for the simulated app's own figures.
-    if (PIN) spawnSync("taskset", ["-a", "-pc", String(availableParallelism() - 1), String(kestrel.pid)], { stdio: "ignore" });
+    if (PIN)
+      spawnSync("taskset", ["-a", "-pc", String(availableParallelism() - 1), String(kestrel.pid)], { stdio: "ignore" });
     const simulated = await startServer({ kind: "app", options });
     try {
-      const kestrelStarted: Started = { url: kestrel.url, cpuUs: async () => processCpuUs(kestrel.pid), close: async () => {} };
+      const kestrelStarted: Started = {
+        url: kestrel.url,
+        cpuUs: async () => processCpuUs(kestrel.pid),
+        close: async () => {},
+      };
       const measured = await compareThroughput({ "real Kestrel": kestrelStarted, "simulated app": simulated });
       const real = measured["real Kestrel"]!;
       const sim = measured["simulated app"]!;
@@ -64,8 +82,10 @@ export async function benchKestrel(
         simulatedCpuUsPerRequest: sim.cpuUsPerRequest,
       };
       line(
-        `simulated app vs real Kestrel, same options, alone: req/s ${sim.rps} vs ${real.rps} (×${figures.rpsRatio.toFixed(2)}), ` +
-          `server CPU ${sim.cpuUsPerRequest} vs ${real.cpuUsPerRequest} µs/request: capacity ×${figures.capacityRatio.toFixed(2)} of Kestrel's`,
+        `simulated app vs real Kestrel, same options, alone: req/s ${sim.rps} vs ${real.rps} ` +
+          `(×${figures.rpsRatio.toFixed(2)}), server CPU ${sim.cpuUsPerRequest} vs ${real.cpuUsPerRequest}` +
+          ` µs/request: ` +
+          `capacity ×${figures.capacityRatio.toFixed(2)} of Kestrel's`,
       );
       return { dotnet, proxies, simulatedVsKestrel: figures };
     } finally {

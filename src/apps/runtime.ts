@@ -12,5 +12,6 @@ export function withAppRuntime(scenario: Scenario, runtime: AppRuntime | undefin
 /** Null when the scenario can run here, else why not (naming the install). */
 export function missingAppRuntime(scenario: Scenario): string | null {
   if (!scenario.apps.some((app) => app.runtime === "kestrel") || dotnetVersion() !== null) return null;
-  return `${scenario.file ?? scenario.name} skipped: app runtime kestrel needs dotnet, which is not installed (${DOTNET_INSTALL_HINT})`;
+  const what = scenario.file ?? scenario.name;
+  return `${what} skipped: app runtime kestrel needs dotnet, which is not installed (${DOTNET_INSTALL_HINT})`;
 }

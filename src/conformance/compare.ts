@@ -27,7 +27,11 @@ export interface Observed {
 const EPHEMERAL = /:(3[2-9]\d{3}|[4-5]\d{4}|60\d{3})\b/g;
 
 function sortedRecord(record: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.keys(record).sort().map((key) => [key, record[key]]));
+  return Object.fromEntries(
+    Object.keys(record)
+      .sort()
+      .map((key) => [key, record[key]]),
+  );
 }
 
 /** The belief without run-specific values: the app's name, and peer ports Linux chose (32768–60999). */
@@ -38,7 +42,9 @@ export function normalizeBelief(answer: Record<string, unknown>): Record<string,
   if (typeof port === "number" && port >= 32768 && port <= 60999) rest.remotePort = "peer";
   if (rest.headers && typeof rest.headers === "object") {
     const headers = rest.headers as Record<string, string>;
-    rest.headers = sortedRecord(Object.fromEntries(Object.entries(headers).map(([key, value]) => [key, value.replace(EPHEMERAL, ":peer")])));
+    rest.headers = sortedRecord(
+      Object.fromEntries(Object.entries(headers).map(([key, value]) => [key, value.replace(EPHEMERAL, ":peer")])),
+    );
   }
   return sortedRecord(rest);
 }
@@ -53,7 +59,11 @@ function parseBelief(response: { contentType: string | null; body: Buffer }): Re
   }
 }
 
-export function observeResponse(status: number, fields: { connection?: string; contentType?: string; allow?: string }, body: Buffer): ObservedResponse {
+export function observeResponse(
+  status: number,
+  fields: { connection?: string; contentType?: string; allow?: string },
+  body: Buffer,
+): ObservedResponse {
   const contentType = fields.contentType ?? null;
   const belief = parseBelief({ contentType, body });
   return {
@@ -72,7 +82,11 @@ export function observeRaw(responses: readonly RawResponse[]): ObservedResponse[
       const value = headerValue(response, name);
       return value === undefined ? {} : { [name === "content-type" ? "contentType" : name]: value };
     };
-    return observeResponse(response.status, { ...field("connection"), ...field("content-type"), ...field("allow") }, response.body);
+    return observeResponse(
+      response.status,
+      { ...field("connection"), ...field("content-type"), ...field("allow") },
+      response.body,
+    );
   });
 }
 
@@ -81,14 +95,15 @@ export function canonical(observed: Observed): string {
   return JSON.stringify(observed);
 }
 
-/** The fields in which two observations differ, for the printout (`responses[0].status`, `responses[0].belief.host`). */
+/** Where two observations differ, for the printout (`responses.0.status`, `responses.0.belief.host`). */
 export function differingFields(a: Observed, b: Observed): string[] {
   const fields: string[] = [];
   const walk = (x: unknown, y: unknown, path: string): void => {
     if (JSON.stringify(x) === JSON.stringify(y)) return;
     if (x && y && typeof x === "object" && typeof y === "object" && !Array.isArray(x) === !Array.isArray(y)) {
       const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
-      for (const key of keys) walk((x as Record<string, unknown>)[key], (y as Record<string, unknown>)[key], path ? `${path}.${key}` : key);
+      for (const key of keys)
+        walk((x as Record<string, unknown>)[key], (y as Record<string, unknown>)[key], path ? `${path}.${key}` : key);
       return;
     }
     fields.push(path);

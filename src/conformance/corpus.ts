@@ -21,23 +21,66 @@ export interface CorpusCase {
 }
 
 const latin1 = (text: string): Buffer => Buffer.from(text, "latin1");
-const head = (line: string, fields: string[]): Buffer => latin1(`${line}\r\n${fields.map((field) => `${field}\r\n`).join("")}\r\n`);
+const head = (line: string, fields: string[]): Buffer =>
+  latin1(`${line}\r\n${fields.map((field) => `${field}\r\n`).join("")}\r\n`);
 
 /** Host field values: allowed, wildcard, case, ports, IP literals, IDN, and malformed ones. */
 export const HOST_VALUES: readonly string[] = [
-  "app.example.com", "APP.Example.COM", "app.example.com:80", "app.example.com:8080", "app.example.com:",
-  "app.example.com:0", "app.example.com:65535", "app.example.com:65536", "app.example.com:99999", "app.example.com:8o",
-  "app.example.com: 80", "a.tenant.example.com", "a.b.tenant.example.com", "tenant.example.com", ".tenant.example.com",
-  "evil.com", "app.example.com.evil.com", "evilapp.example.com", "app.example.com.", "", "127.0.0.1", "127.0.0.1:5000",
-  "[::1]", "[::1]:443", "::1", "[::1", "[fe80::1%25eth0]", "[::ffff:127.0.0.1]", "[v1.x]", "xn--bcher-kva.example",
-  "b\u00fccher.example", "app.exa\u00e9mple.com", "under_score.tenant.example.com", "-dash.tenant.example.com",
-  "a..b.example.com", "app example.com", "app.example.com/x", "app.example.com?x", "app.example.com#x",
-  "user@app.example.com", "app.example.com,evil.com", "%61pp.example.com", "app.example.com\t", "*", "*.tenant.example.com",
-  `${"l".repeat(64)}.example.com`, `${"a".repeat(300)}.tenant.example.com`,
+  "app.example.com",
+  "APP.Example.COM",
+  "app.example.com:80",
+  "app.example.com:8080",
+  "app.example.com:",
+  "app.example.com:0",
+  "app.example.com:65535",
+  "app.example.com:65536",
+  "app.example.com:99999",
+  "app.example.com:8o",
+  "app.example.com: 80",
+  "a.tenant.example.com",
+  "a.b.tenant.example.com",
+  "tenant.example.com",
+  ".tenant.example.com",
+  "evil.com",
+  "app.example.com.evil.com",
+  "evilapp.example.com",
+  "app.example.com.",
+  "",
+  "127.0.0.1",
+  "127.0.0.1:5000",
+  "[::1]",
+  "[::1]:443",
+  "::1",
+  "[::1",
+  "[fe80::1%25eth0]",
+  "[::ffff:127.0.0.1]",
+  "[v1.x]",
+  "xn--bcher-kva.example",
+  "b\u00fccher.example",
+  "app.exa\u00e9mple.com",
+  "under_score.tenant.example.com",
+  "-dash.tenant.example.com",
+  "a..b.example.com",
+  "app example.com",
+  "app.example.com/x",
+  "app.example.com?x",
+  "app.example.com#x",
+  "user@app.example.com",
+  "app.example.com,evil.com",
+  "%61pp.example.com",
+  "app.example.com\t",
+  "*",
+  "*.tenant.example.com",
+  `${"l".repeat(64)}.example.com`,
+  `${"a".repeat(300)}.tenant.example.com`,
 ];
 
 function hostCases(set: OptionSet): CorpusCase[] {
-  const cases: CorpusCase[] = HOST_VALUES.map((host, i) => ({ id: `${set.name}/host-${i}`, set, parts: [head("GET / HTTP/1.1", [`Host: ${host}`])] }));
+  const cases: CorpusCase[] = HOST_VALUES.map((host, i) => ({
+    id: `${set.name}/host-${i}`,
+    set,
+    parts: [head("GET / HTTP/1.1", [`Host: ${host}`])],
+  }));
   const forms: Array<[string, Buffer]> = [
     ["no-host-1.1", head("GET / HTTP/1.1", [])],
     ["no-host-1.0", head("GET / HTTP/1.0", [])],
@@ -58,7 +101,10 @@ function hostCases(set: OptionSet): CorpusCase[] {
     ["path-percent-bad", head("GET /%zz HTTP/1.1", ["Host: app.example.com"])],
     ["path-query-only", head("GET /?a=1&a=2 HTTP/1.1", ["Host: app.example.com"])],
     ["post-body", latin1("POST /p HTTP/1.1\r\nHost: app.example.com\r\nContent-Length: 5\r\n\r\nhello")],
-    ["post-chunked", latin1("POST /p HTTP/1.1\r\nHost: app.example.com\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n")],
+    [
+      "post-chunked",
+      latin1("POST /p HTTP/1.1\r\nHost: app.example.com\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"),
+    ],
     ["duplicate-identical", head("GET / HTTP/1.1", ["Host: app.example.com", "Host: app.example.com"])],
     ["duplicate-evil-first", head("GET / HTTP/1.1", ["Host: evil.com", "Host: app.example.com"])],
     ["duplicate-allowed-first", head("GET / HTTP/1.1", ["Host: app.example.com", "Host: evil.com"])],
@@ -89,10 +135,18 @@ function keepAliveCases(set: OptionSet): CorpusCase[] {
     ["keepalive-evil-then-allowed", [get("evil.com"), get("app.example.com")]],
     ["keepalive-then-bad-syntax", [get("app.example.com"), get("a b")]],
     ["keepalive-close-then-more", [get("app.example.com", ["Connection: close"]), get("app.example.com")]],
-    ["keepalive-1.0-keep-alive", [head("GET / HTTP/1.0", ["Host: app.example.com", "Connection: keep-alive"]), get("a.tenant.example.com")]],
+    [
+      "keepalive-1.0-keep-alive",
+      [head("GET / HTTP/1.0", ["Host: app.example.com", "Connection: keep-alive"]), get("a.tenant.example.com")],
+    ],
   ];
   const cases: CorpusCase[] = sequences.map(([name, parts]) => ({ id: `${set.name}/${name}`, set, parts }));
-  cases.push({ id: `${set.name}/pipelined-two`, set, parts: [Buffer.concat([get("app.example.com"), get("a.tenant.example.com")])], responses: 2 });
+  cases.push({
+    id: `${set.name}/pipelined-two`,
+    set,
+    parts: [Buffer.concat([get("app.example.com"), get("a.tenant.example.com")])],
+    responses: 2,
+  });
   return cases;
 }
 
@@ -125,7 +179,11 @@ export const FORWARDED_FIELD_SETS: ReadonlyArray<readonly string[]> = [
   ["X-Forwarded-Prefix: /a%20b"],
   ["X-Forwarded-For: 198.51.100.7", "X-Forwarded-Proto: https"],
   ["X-Forwarded-For: 198.51.100.7, 10.0.0.1", "X-Forwarded-Proto: https"],
-  ["X-Forwarded-For: 198.51.100.7, 10.0.0.1", "X-Forwarded-Proto: https, http", "X-Forwarded-Host: evil.com, app.example.com"],
+  [
+    "X-Forwarded-For: 198.51.100.7, 10.0.0.1",
+    "X-Forwarded-Proto: https, http",
+    "X-Forwarded-Host: evil.com, app.example.com",
+  ],
   ["X-Forwarded-For: 198.51.100.7", "X-Forwarded-Host: evil.com", "X-Forwarded-Proto: https", "X-Forwarded-Prefix: /p"],
   ["X-Forwarded-For: 10.0.0.1, 198.51.100.7", "X-Forwarded-Proto: https, https, http"],
   ["x-forwarded-for: 198.51.100.7", "x-forwarded-proto: https"],
@@ -169,7 +227,16 @@ function catalogCases(set: OptionSet): CorpusCase[] {
   const names = probeNames(["app.example.com", "*.tenant.example.com"]);
   return PROBE_CATALOG.flatMap((probe) => {
     const built = probe.build(names, ASPNETCORE_KNOBS);
-    return built ? [{ id: `${set.name}/probe:${probe.id}`, set, parts: [built.bytes, ...(built.then ?? [])], responses: built.expect.length }] : [];
+    return built
+      ? [
+          {
+            id: `${set.name}/probe:${probe.id}`,
+            set,
+            parts: [built.bytes, ...(built.then ?? [])],
+            responses: built.expect.length,
+          },
+        ]
+      : [];
   });
 }
 

@@ -9,8 +9,9 @@ export interface KnownDifference {
 }
 
 const CONNECT_REASON =
-  "A 2xx answer to CONNECT opens a tunnel (RFC 9110 §9.3.6): Kestrel refuses the echo's Content-Length and answers 500, " +
-  "the simulation answers the JSON. Both let the request past Kestrel's rules and host filtering, which is what probes grade.";
+  "A 2xx answer to CONNECT opens a tunnel (RFC 9110 §9.3.6): Kestrel refuses the echo's Content-Length and " +
+  "answers 500, the simulation answers the JSON. Both let the request past Kestrel's rules and host filtering, " +
+  "which is what probes grade.";
 
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
   { case: "any-host/connect", reason: CONNECT_REASON },
@@ -19,6 +20,12 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
   { case: "filtered-host-override/connect", reason: CONNECT_REASON },
 ];
 
-export function knownDifferenceFor(id: string, known: readonly KnownDifference[] = KNOWN_DIFFERENCES): KnownDifference | null {
-  return known.find((entry) => (entry.case.endsWith("*") ? id.startsWith(entry.case.slice(0, -1)) : id === entry.case)) ?? null;
+export function knownDifferenceFor(
+  id: string,
+  known: readonly KnownDifference[] = KNOWN_DIFFERENCES,
+): KnownDifference | null {
+  return (
+    known.find((entry) => (entry.case.endsWith("*") ? id.startsWith(entry.case.slice(0, -1)) : id === entry.case)) ??
+    null
+  );
 }

@@ -45,8 +45,15 @@ function requestText(item: CorpusCase): string {
   return item.parts!.map((part) => part.toString("latin1")).join("⏎(next request on the same connection)⏎");
 }
 
-async function runSet(set: OptionSet, cases: readonly CorpusCase[], concurrency: number): Promise<Array<[CorpusCase, Observed, Observed]>> {
-  const [simulated, kestrel] = await Promise.all([startApp({ ...set.options, name: set.name }), startKestrelApp({ ...set.options, name: set.name })]);
+async function runSet(
+  set: OptionSet,
+  cases: readonly CorpusCase[],
+  concurrency: number,
+): Promise<Array<[CorpusCase, Observed, Observed]>> {
+  const [simulated, kestrel] = await Promise.all([
+    startApp({ ...set.options, name: set.name }),
+    startKestrelApp({ ...set.options, name: set.name }),
+  ]);
   try {
     const results: Array<[CorpusCase, Observed, Observed]> = [];
     let next = 0;
@@ -74,7 +81,15 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
   for (const [set, cases] of bySet) {
     for (const [item, simulated, kestrel] of await runSet(set, cases, options.concurrency ?? 4)) {
       if (canonical(simulated) === canonical(kestrel)) identical++;
-      else differences.push({ id: item.id, request: requestText(item), simulated, kestrel, fields: differingFields(simulated, kestrel), known: knownDifferenceFor(item.id, known) });
+      else
+        differences.push({
+          id: item.id,
+          request: requestText(item),
+          simulated,
+          kestrel,
+          fields: differingFields(simulated, kestrel),
+          known: knownDifferenceFor(item.id, known),
+        });
     }
     options.onSetDone?.(set.name, cases.length);
   }

@@ -31,7 +31,8 @@ function sendHttp2(headers: Array<[string, string]>, port: number): Promise<Obse
       resolve(observed);
     };
     const timer = setTimeout(() => done({ responses: [], incomplete: true, error: "timed out" }), TIMEOUT_MS);
-    const failed = (error: Error): void => done({ responses: [], incomplete: true, error: (error as NodeJS.ErrnoException).code ?? error.message });
+    const failed = (error: Error): void =>
+      done({ responses: [], incomplete: true, error: (error as NodeJS.ErrnoException).code ?? error.message });
     session.on("error", failed);
     const stream = session.request(Object.fromEntries(headers), { endStream: true });
     const chunks: Buffer[] = [];
@@ -40,9 +41,15 @@ function sendHttp2(headers: Array<[string, string]>, port: number): Promise<Obse
     stream.on("data", (chunk: Buffer) => chunks.push(chunk));
     stream.on("error", failed);
     stream.on("close", () => {
-      if (fields[":status"] === undefined) return done({ responses: [], incomplete: true, error: `stream closed (code ${stream.rstCode})` });
-      const text = (name: string): string | undefined => (typeof fields[name] === "string" ? (fields[name] as string) : undefined);
-      const response = observeResponse(Number(fields[":status"]), { ...optional("contentType", text("content-type")), ...optional("allow", text("allow")) }, Buffer.concat(chunks));
+      if (fields[":status"] === undefined)
+        return done({ responses: [], incomplete: true, error: `stream closed (code ${stream.rstCode})` });
+      const text = (name: string): string | undefined =>
+        typeof fields[name] === "string" ? (fields[name] as string) : undefined;
+      const response = observeResponse(
+        Number(fields[":status"]),
+        { ...optional("contentType", text("content-type")), ...optional("allow", text("allow")) },
+        Buffer.concat(chunks),
+      );
       done({ responses: [response], incomplete: false, error: null });
     });
   });

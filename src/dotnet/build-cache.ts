@@ -11,7 +11,8 @@ import { cp, mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join, relative } from "node:path";
 
-export const DOTNET_INSTALL_HINT = "install the .NET 10 SDK: https://dot.net/download, or apt-get install dotnet-sdk-10.0";
+export const DOTNET_INSTALL_HINT =
+  "install the .NET 10 SDK: https://dot.net/download, or apt-get install dotnet-sdk-10.0";
 
 /** `dotnet` is not on PATH: what needs it is left out with the install hint. */
 export class DotnetMissingError extends Error {
@@ -25,7 +26,10 @@ export class DotnetMissingError extends Error {
 /** The project did not build: the message names the build log. */
 export class DotnetBuildError extends Error {
   readonly code = "ERR_DOTNET_BUILD";
-  constructor(message: string, readonly log: string) {
+  constructor(
+    message: string,
+    readonly log: string,
+  ) {
     super(message);
     this.name = "DotnetBuildError";
   }
@@ -53,7 +57,12 @@ export function dotnetVersion(): string | null {
 
 /** Quiet, telemetry-free dotnet, and no build servers that would outlive the build. */
 export function dotnetEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: "1", DOTNET_NOLOGO: "1", DOTNET_SKIP_FIRST_TIME_EXPERIENCE: "1" };
+  return {
+    ...process.env,
+    DOTNET_CLI_TELEMETRY_OPTOUT: "1",
+    DOTNET_NOLOGO: "1",
+    DOTNET_SKIP_FIRST_TIME_EXPERIENCE: "1",
+  };
 }
 
 /** $EDGEBENCH_CACHE_DIR, else $XDG_CACHE_HOME/edgebench, else ~/.cache/edgebench. */
@@ -104,16 +113,37 @@ async function buildInto(project: DotnetProject, entry: string): Promise<void> {
   await mkdir(join(entry, ".."), { recursive: true });
   const work = await mkdtemp(`${entry}.building-`);
   try {
-    await cp(project.sourceDir, join(work, "src"), { recursive: true, filter: (path) => !/[\\/](bin|obj)$/.test(path) });
+    await cp(project.sourceDir, join(work, "src"), {
+      recursive: true,
+      filter: (path) => !/[\\/](bin|obj)$/.test(path),
+    });
     const log = join(work, "build.log");
-    const args = ["build", join(work, "src"), "-c", "Release", "-o", join(work, "out"), "--nologo", "-nodeReuse:false", "--disable-build-servers"];
+    const args = [
+      "build",
+      join(work, "src"),
+      "-c",
+      "Release",
+      "-o",
+      join(work, "out"),
+      "--nologo",
+      "-nodeReuse:false",
+      "--disable-build-servers",
+    ];
     const { code, output } = await runDotnet(args);
     await writeFile(log, output);
     if (code !== 0) {
       const kept = `${entry}.build-failed.log`;
       await rename(log, kept);
-      const tail = output.trim().split("\n").slice(-6).map((line) => `  ${line}`).join("\n");
-      throw new DotnetBuildError(`${project.name} did not build (dotnet build exit code ${code}); its log is ${kept}:\n${tail}`, kept);
+      const tail = output
+        .trim()
+        .split("\n")
+        .slice(-6)
+        .map((line) => `  ${line}`)
+        .join("\n");
+      throw new DotnetBuildError(
+        `${project.name} did not build (dotnet build exit code ${code}); its log is ${kept}:\n${tail}`,
+        kept,
+      );
     }
     await rm(join(work, "src"), { recursive: true, force: true });
     try {

@@ -17,7 +17,7 @@ import { ROOT, SCENARIOS } from "../helpers/paths.js";
 const skip = dotnetVersion() === null ? `dotnet is not installed here (${DOTNET_INSTALL_HINT}); CI installs it` : false;
 
 describe("conformance: the simulated app against real Kestrel", { skip }, () => {
-  it("the corpus has the catalog and at least 300 requests of edgebench's own, under eight or more forwarded option sets", () => {
+  it("has the catalog and at least 300 requests of its own, under eight or more forwarded option sets", () => {
     const corpus = conformanceCorpus();
     const own = corpus.filter((item) => !item.id.includes("/probe:"));
     assert.ok(own.reduce((sum, item) => sum + (item.parts?.length ?? 1), 0) >= 300);
@@ -28,7 +28,11 @@ describe("conformance: the simulated app against real Kestrel", { skip }, () => 
   it("lists no difference without a reason, and no reason without a difference", async () => {
     const result = await runConformance();
     const unexplained = result.differences.filter((difference) => !difference.known);
-    assert.deepEqual(unexplained.map((difference) => difference.id), [], formatConformance(result));
+    assert.deepEqual(
+      unexplained.map((difference) => difference.id),
+      [],
+      formatConformance(result),
+    );
     assert.deepEqual(result.stale, [], "known differences that no longer occur must be removed");
     assert.ok(result.identical >= result.cases - result.differences.length);
   });
@@ -47,11 +51,23 @@ describe("conformance: the simulated app against real Kestrel", { skip }, () => 
 
   it("a scenario probed on the real app fails the same probes as on the simulation", async () => {
     const probe = async (runtime: string): Promise<string[]> => {
-      const args = [`${ROOT}bin/edgebench.js`, "probe", `${SCENARIOS}xfh-spoofing.yaml`, "--app-runtime", runtime, "-r", "json"];
-      const outcome = await promisify(execFile)(process.execPath, args, { timeout: 120_000 }).catch((error: { code: number; stdout: string }) => error);
+      const args = [
+        `${ROOT}bin/edgebench.js`,
+        "probe",
+        `${SCENARIOS}xfh-spoofing.yaml`,
+        "--app-runtime",
+        runtime,
+        "-r",
+        "json",
+      ];
+      const outcome = await promisify(execFile)(process.execPath, args, { timeout: 120_000 }).catch(
+        (error: { code: number; stdout: string }) => error,
+      );
       assert.equal("code" in outcome ? outcome.code : 0, 1, `${runtime}: a failed probe exits 1`);
       const result = JSON.parse(outcome.stdout) as RunResult;
-      return result.probes!.results.filter((entry) => !entry.pass).map((entry) => `${entry.topology}/${entry.via}/${entry.probe}: ${entry.explanation}`);
+      return result
+        .probes!.results.filter((entry) => !entry.pass)
+        .map((entry) => `${entry.topology}/${entry.via}/${entry.probe}: ${entry.explanation}`);
     };
     const [simulated, kestrel] = await Promise.all([probe("simulated"), probe("kestrel")]);
     assert.ok(simulated.length > 0);

@@ -17,7 +17,7 @@ import { buildDotnetProject, dotnetEnv, dotnetVersion, type DotnetProject } from
 import { kestrelSettings } from "./settings.js";
 import { sendRaw } from "../../runners/probes/raw-request.js";
 
-/** The C# project, shipped in the package beside the compiled driver (dist/src/apps/kestrel → src/apps/kestrel/app). */
+/** The C# project, shipped in the package beside the compiled driver (dist/src/apps/kestrel → …/app). */
 export const KESTREL_APP_PROJECT: DotnetProject = {
   name: "kestrel-app",
   sourceDir: fileURLToPath(new URL("../../../../src/apps/kestrel/app/", import.meta.url)),
@@ -27,7 +27,10 @@ export const KESTREL_APP_PROJECT: DotnetProject = {
 /** The app exited or stayed silent before listening: the message names its log. */
 export class KestrelStartError extends Error {
   readonly code = "ERR_KESTREL_START";
-  constructor(message: string, readonly log: string) {
+  constructor(
+    message: string,
+    readonly log: string,
+  ) {
     super(message);
     this.name = "KestrelStartError";
   }
@@ -44,7 +47,11 @@ process.once("exit", () => {
  * launched (to move onto the shared child-process mechanism when it lands).
  */
 function launchChild(command: string, args: string[], cwd: string, log: string): ChildProcess {
-  const child = spawn(command, args, { cwd, env: { ...dotnetEnv(), ASPNETCORE_ENVIRONMENT: "Production" }, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(command, args, {
+    cwd,
+    env: { ...dotnetEnv(), ASPNETCORE_ENVIRONMENT: "Production" },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
   const logStream = createWriteStream(log);
   child.stderr!.pipe(logStream);
   running.add(child);
@@ -135,7 +142,12 @@ async function stop(child: ChildProcess, exited: Promise<void>): Promise<void> {
 async function warmUp(port: number, allowedHosts: readonly string[]): Promise<number | null> {
   const pattern = allowedHosts.find((host) => host !== "*") ?? "localhost";
   const host = pattern.startsWith("*.") ? `warmup.${pattern.slice(2)}` : pattern;
-  const exchange = await sendRaw(Buffer.from(`GET / HTTP/1.1\r\nHost: ${host}\r\n\r\n`, "latin1"), { host: "127.0.0.1", port, timeoutMs: 10_000, expectResponses: 1 });
+  const exchange = await sendRaw(Buffer.from(`GET / HTTP/1.1\r\nHost: ${host}\r\n\r\n`, "latin1"), {
+    host: "127.0.0.1",
+    port,
+    timeoutMs: 10_000,
+    expectResponses: 1,
+  });
   return exchange.responses[0]?.status ?? null;
 }
 

@@ -16,7 +16,9 @@ function forwardedSection(options: ForwardedHeadersOptions): Record<string, unkn
   const flags = [...enabledForwardedHeaders(options)];
   return {
     ForwardedHeaders: flags.length ? flags.join(", ") : "None",
-    ...(options.forwardLimit !== undefined ? { ForwardLimit: options.forwardLimit === null ? "none" : String(options.forwardLimit) } : {}),
+    ...(options.forwardLimit !== undefined
+      ? { ForwardLimit: options.forwardLimit === null ? "none" : String(options.forwardLimit) }
+      : {}),
     ...(options.knownProxies ? { KnownProxies: options.knownProxies } : {}),
     ...(options.knownNetworks ? { KnownNetworks: options.knownNetworks } : {}),
     ...(options.allowedHosts ? { AllowedHosts: options.allowedHosts } : {}),
@@ -37,7 +39,10 @@ function endpoint(options: AppOptions, files: KestrelFiles | null): Record<strin
 export function kestrelSettings(options: AppOptions, files: KestrelFiles | null): Record<string, unknown> {
   return {
     AllowedHosts: (options.allowedHosts ?? ["*"]).join(";"),
-    HostFiltering: { AllowEmptyHosts: options.allowEmptyHosts ?? true, IncludeFailureMessage: options.includeFailureMessage ?? true },
+    HostFiltering: {
+      AllowEmptyHosts: options.allowEmptyHosts ?? true,
+      IncludeFailureMessage: options.includeFailureMessage ?? true,
+    },
     Kestrel: {
       AddServerHeader: options.addServerHeader ?? true,
       AllowHostHeaderOverride: options.allowHostHeaderOverride ?? false,
@@ -46,7 +51,9 @@ export function kestrelSettings(options: AppOptions, files: KestrelFiles | null)
     ...(options.forwardedHeaders ? { ForwardedHeaders: forwardedSection(options.forwardedHeaders) } : {}),
     Edgebench: {
       Name: options.name ?? "app",
-      ...(options.clientAddress ? { ClientAddress: options.clientAddress, ProxyAddresses: options.proxyAddresses ?? [] } : {}),
+      ...(options.clientAddress
+        ? { ClientAddress: options.clientAddress, ProxyAddresses: options.proxyAddresses ?? [] }
+        : {}),
     },
     // Logs go to stderr (the app.log); stdout carries only the driver's protocol lines.
     Logging: { LogLevel: { Default: "Warning" }, Console: { LogToStandardErrorThreshold: "Trace" } },

@@ -6,7 +6,8 @@ import { formatConformance } from "../../reporters/conformance.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 
 export async function conformanceCommand(options: { json?: boolean; only?: string }): Promise<ExitCode> {
-  if (dotnetVersion() === null) throw Object.assign(new DotnetMissingError("edgebench conformance"), { code: "ERR_APP_RUNTIME" });
+  if (dotnetVersion() === null)
+    throw Object.assign(new DotnetMissingError("edgebench conformance"), { code: "ERR_APP_RUNTIME" });
   const corpus = conformanceCorpus().filter((item) => !options.only || item.id.startsWith(options.only));
   const result = await runConformance({ corpus });
   process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatConformance(result));
