@@ -7,10 +7,10 @@ import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { cp, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { describe, it } from "node:test";
-import { KESTREL_APP_PROJECT, startKestrelApp } from "../../src/apps/kestrel/driver.js";
+import { KESTREL_APP_PROJECT, KestrelStartError, startKestrelApp } from "../../src/apps/kestrel/driver.js";
 import { DOTNET_INSTALL_HINT, dotnetVersion, projectHash } from "../../src/dotnet/build-cache.js";
 import { sendRaw } from "../../src/runners/probes/raw-request.js";
 import { createRunCertificates } from "../../src/tls/certificates.js";
@@ -116,6 +116,8 @@ describe("the real Kestrel app", { skip }, () => {
           error.message,
           /exited \((SIGABRT|code \d+)\) before listening; its log is .*app\.log:\n.*invalid IP address/,
         );
+        // The folder is kept for the user to read; the test removes it.
+        void rm(dirname((error as KestrelStartError).log), { recursive: true, force: true });
         return true;
       },
     );
