@@ -42,6 +42,10 @@ function proxyEngineVersion(running: ReadonlyArray<{ engine: { version: string }
   return engine ? { proxyEngineVersion: engine.version } : {};
 }
 
+/** An external engine running a configuration edgebench wrote (so its profile applies). */
+const generatedEngineConfig = (scenario: Scenario): boolean =>
+  scenario.proxy.engine !== "builtin" && !scenario.proxy.engineConfig;
+
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
   const startedAt = new Date().toISOString();
   const signal = options.signal;
@@ -63,6 +67,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         proxyPassesClientForwarding: proxied && !scenario.proxy.stripClientForwarded,
         proxyForwardsAnyHost: proxied && !scenario.proxy.allowedHosts?.length,
         proxyEngine: scenario.proxy.engine,
+        exposedPaths: scenario.proxy.exposedPaths,
+        userEngineConfig: proxied && scenario.proxy.engineConfig !== null,
       });
       const targets: ProbeTarget[] = [];
       // Probes are built for the policy's first exact host: at the edge they go to the app that serves it.
@@ -71,7 +77,16 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         const proxied = running.kind === "proxied";
         const entry = !proxied && probedApp !== appForHost(scenario.apps, scenario.load.host) ? running.apps[probedApp]!.endpoint : running.entry;
         const tlsTo = (url: string) => (url.startsWith("https:") && running.ca ? { ca: running.ca } : {});
-        targets.push({ topology: running.kind, via: "entry", host: entry.host, port: entry.port, proxyInPath: proxied, hints: hints(proxied), ...tlsTo(entry.url) });
+        targets.push({
+          topology: running.kind,
+          via: "entry",
+          host: entry.host,
+          port: entry.port,
+          proxyInPath: proxied,
+          hints: hints(proxied),
+          appRecord: running.appRecord,
+          ...tlsTo(entry.url),
+        });
         if (proxied) {
           const direct = running.apps[probedApp]!;
           targets.push({
@@ -81,6 +96,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
             port: direct.endpoint.port,
             proxyInPath: false,
             hints: hints(false),
+            appRecord: running.appRecord,
             ...tlsTo(direct.endpoint.url),
             ...(running.clientSourceAddress ? { localAddress: running.clientSourceAddress } : {}),
           });
@@ -93,6 +109,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
           policyHosts: scenario.policy.hosts,
           knobs: scenario.policy.knobs,
           timeoutMs: scenario.probes.timeoutMs,
+          surface: { internalPaths: app.internalPaths, exposedPaths: scenario.proxy.exposedPaths, atEdge: scenario.policy.internalPathsAtEdge },
           signal,
         });
       }
@@ -136,6 +153,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       policyProfile: scenario.policy.profile,
       knobs: scenario.policy.knobs,
       proxyEngine: scenario.proxy.engine,
+      ...(generatedEngineConfig(scenario) ? { proxyProfile: scenario.proxy.profile } : {}),
       ...proxyEngineVersion(topology.running),
       ...(scenario.apps.some((app) => app.runtime === "kestrel") ? { appRuntime: `real Kestrel, ${kestrelVersion() ?? "dotnet missing"}` } : {}),
       tls: scenario.tls,

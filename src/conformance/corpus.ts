@@ -121,6 +121,14 @@ function hostCases(set: OptionSet): CorpusCase[] {
     ["lowercase-method", head("get / HTTP/1.1", ["Host: app.example.com"])],
     ["header-non-ascii", head("GET / HTTP/1.1", ["Host: app.example.com", "X-Name: caf\u00e9"])],
     ["repeated-field", head("GET / HTTP/1.1", ["Host: app.example.com", "X-A: 1", "X-A: 2", "x-a: 3"])],
+    ["route-admin", head("GET /admin HTTP/1.1", ["Host: app.example.com"])],
+    ["route-admin-case-slash", head("GET /ADMIN/ HTTP/1.1", ["Host: app.example.com"])],
+    ["route-admin-double-slash", head("GET //admin HTTP/1.1", ["Host: app.example.com"])],
+    ["route-admin-deeper", head("GET /admin/x HTTP/1.1", ["Host: app.example.com"])],
+    ["route-admin-encoded", head("GET /%61dmin HTTP/1.1", ["Host: app.example.com"])],
+    ["route-admin-dot-segments", head("GET /x/../admin HTTP/1.1", ["Host: app.example.com"])],
+    ["route-nested", head("GET /internal/health?full=1 HTTP/1.1", ["Host: app.example.com"])],
+    ["route-nested-encoded-slash", head("GET /internal%2Fhealth HTTP/1.1", ["Host: app.example.com"])],
   ];
   for (const [name, bytes] of forms) cases.push({ id: `${set.name}/${name}`, set, parts: [bytes] });
   cases.push(...keepAliveCases(set));

@@ -18,6 +18,7 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
   { case: "filtered/connect", reason: CONNECT_REASON },
   { case: "filtered-empty-ok-no-page/connect", reason: CONNECT_REASON },
   { case: "filtered-host-override/connect", reason: CONNECT_REASON },
+  { case: "internal-paths/connect", reason: CONNECT_REASON },
 ];
 
 export function knownDifferenceFor(

@@ -31,6 +31,11 @@ export const OPTION_SETS: readonly OptionSet[] = [
     kind: "host",
     options: { allowedHosts: HOSTS, allowEmptyHosts: false, allowHostHeaderOverride: true },
   },
+  {
+    name: "internal-paths",
+    kind: "host",
+    options: { allowedHosts: HOSTS, allowEmptyHosts: false, internalPaths: ["/admin", "/internal/health"] },
+  },
   { name: "xf-all-defaults", kind: "forwarded", options: { forwardedHeaders: { forwardedHeaders: ["All"] } } },
   {
     name: "xf-all-any-peer-unlimited",

@@ -57,12 +57,23 @@ export function probeTargetLabel(result: ProbeResult): string {
 
 /** The answers a probe got, short: `400+200`, or `hang` / `closed` when there was none. */
 export function observedStatuses(result: ProbeResult): string {
-  return result.observed.map((o) => o.status).join("+") || (result.timedOut ? "hang" : "closed");
+  return result.observed.map((o) => (o.outcome === "exposed" ? `${o.status} exposed` : o.status)).join("+") || (result.timedOut ? "hang" : "closed");
+}
+
+/** The proxy a run went through: its engine, and the profile of a generated configuration (`nginx typical`). */
+export function deploymentLabel(scenario: { proxyEngine: string; proxyProfile?: string }): string {
+  return scenario.proxyProfile ? `${scenario.proxyEngine} ${scenario.proxyProfile}` : scenario.proxyEngine;
+}
+
+/** One answer with who gave it: `400 from the proxy`, or `400 (who answered is unknown)` without an app record. */
+export function answerWithSource(observed: ProbeResult["observed"][number]): string {
+  if (observed.answeredBy === "unknown") return `${observed.status} (who answered is unknown)`;
+  return `${observed.status} from the ${observed.answeredBy}`;
 }
 
 /** The answers a probe got, with who answered each. */
 export function observedAnswers(result: ProbeResult): string {
-  return result.observed.map((o) => `${o.status} from the ${o.answeredBy}`).join(", then ") || (result.timedOut ? "no answer (hang)" : "closed without an answer");
+  return result.observed.map(answerWithSource).join(", then ") || (result.timedOut ? "no answer (hang)" : "closed without an answer");
 }
 
 /** Rows and columns of the probe matrix: probe ids in catalog order, targets in first-seen order. */

@@ -3,7 +3,7 @@
  * axes, the overhead per round with its interval, throughput per round, the probe matrix, scenario and environment.
  */
 import type { LatencySummary, LoadResult, Overhead, RunResult } from "../results/types.js";
-import { formatDuration, formatRate, formatRatio, formatSignedDuration, formatSplit, describeDeployment, observedAnswers, observedStatuses, probeMatrix, probeTargetLabel } from "./format.js";
+import { deploymentLabel, formatDuration, formatRate, formatRatio, formatSignedDuration, formatSplit, describeDeployment, observedAnswers, observedStatuses, probeMatrix, probeTargetLabel } from "./format.js";
 import { escapeXml as escapeHtml, groupedBarChart, intervalChart, lineChart, type Series } from "./svg.js";
 
 const TOPOLOGY_COLORS: Record<string, string> = { edge: "#1f77b4", proxied: "#e8710a" };
@@ -146,7 +146,7 @@ function resultSection(result: RunResult): string {
   const otherFailures = result.verdict.failures.filter((f) => !f.startsWith("probe ") && !f.startsWith("threshold "));
   const verdict = result.verdict.passed ? `<span class="badge pass">PASS</span>` : `<span class="badge fail">FAIL · ${result.verdict.failures.length}</span>`;
   const parts = [
-    `<section><h2>${escapeHtml(scenario.name)}${scenario.proxyEngine === "builtin" ? "" : ` · ${escapeHtml(`${scenario.proxyEngine} ${scenario.proxyEngineVersion ?? ""}`.trim())}`} ${verdict}</h2>`,
+    `<section><h2>${escapeHtml(scenario.name)}${scenario.proxyEngine === "builtin" ? "" : ` · ${escapeHtml(`${deploymentLabel(scenario)} ${scenario.proxyEngineVersion ?? ""}`.trim())}`} ${verdict}</h2>`,
     scenario.description ? `<p>${escapeHtml(scenario.description)}</p>` : "",
     result.interrupted ? `<p class="warn">Interrupted: the report holds what was measured before the stop.</p>` : "",
     ...result.warnings.map((w) => `<p class="warn">Warning: ${escapeHtml(w)}</p>`),
@@ -156,7 +156,7 @@ function resultSection(result: RunResult): string {
       ["topologies", scenario.topologies.join(", ")],
       ["policy hosts", scenario.policyHosts.join(", ")],
       ["policy profile", scenario.policyProfile],
-      ["proxy", `${scenario.proxyEngine}${scenario.proxyEngineVersion ? ` ${scenario.proxyEngineVersion}` : ""}`],
+      ["proxy", `${deploymentLabel(scenario)}${scenario.proxyEngineVersion ? ` ${scenario.proxyEngineVersion}` : ""}`],
       ...describeDeployment(scenario).map((line): [string, string] => ["deployment", line]),
     ]),
     keyValueTable([

@@ -1,6 +1,6 @@
 /** A Markdown summary for a pull-request comment or GitHub's step summary: load, overhead, thresholds, failures. */
 import type { RunResult } from "../results/types.js";
-import { describeDeployment, formatDuration, formatRate, formatRatio, formatSignedDuration, formatSplit, observedStatuses, probeTargetLabel } from "./format.js";
+import { deploymentLabel, describeDeployment, formatDuration, formatRate, formatRatio, formatSignedDuration, formatSplit, observedStatuses, probeTargetLabel } from "./format.js";
 
 function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -10,7 +10,7 @@ export function renderMarkdown(results: readonly RunResult[]): string {
   const out: string[] = [];
   for (const result of results) {
     const verdict = result.verdict.passed ? "✅ PASS" : `❌ FAIL (${result.verdict.failures.length})`;
-    const engine = result.scenario.proxyEngine === "builtin" ? "" : ` · ${result.scenario.proxyEngine} ${result.scenario.proxyEngineVersion ?? ""}`.trimEnd();
+    const engine = result.scenario.proxyEngine === "builtin" ? "" : ` · ${deploymentLabel(result.scenario)} ${result.scenario.proxyEngineVersion ?? ""}`.trimEnd();
     out.push(`### edgebench · ${cell(result.scenario.name)}${engine} · ${verdict}`, "");
     if (result.scenario.description) out.push(result.scenario.description, "");
     for (const line of describeDeployment(result.scenario)) out.push(`> ${line}`, "");

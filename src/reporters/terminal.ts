@@ -1,7 +1,7 @@
 /** The human report: load table, proxy overhead with its interval, probe matrix, failures and a one-line verdict. */
 import { Chalk } from "chalk";
 import type { Overhead, RunResult, TopologyLoad } from "../results/types.js";
-import { formatDuration, formatRate, formatRatio, formatSignedDuration, observedAnswers, observedStatuses, probeMatrix, probeTargetLabel, formatSplit, describeDeployment, table, wrap } from "./format.js";
+import { deploymentLabel, formatDuration, formatRate, formatRatio, formatSignedDuration, observedAnswers, observedStatuses, probeMatrix, probeTargetLabel, formatSplit, describeDeployment, table, wrap } from "./format.js";
 
 export interface TerminalOptions {
   color: boolean;
@@ -47,7 +47,7 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
   const { scenario } = result;
   out.push(c.bold(`edgebench ${result.tool.version} · scenario ${scenario.name}`) + (scenario.file ? c.dim(` (${scenario.file})`) : ""));
   if (scenario.description) out.push(...wrap(scenario.description, width).map((line) => c.dim(line)));
-  const proxy = scenario.proxyEngine === "builtin" || !scenario.proxyEngineVersion ? scenario.proxyEngine : `${scenario.proxyEngine} ${scenario.proxyEngineVersion}`;
+  const proxy = scenario.proxyEngine === "builtin" || !scenario.proxyEngineVersion ? deploymentLabel(scenario) : `${deploymentLabel(scenario)} ${scenario.proxyEngineVersion}`;
   out.push(c.dim(`policy hosts: ${scenario.policyHosts.join(", ")} · proxy: ${proxy}`));
   for (const line of describeDeployment(scenario)) out.push(...wrap(line, width, "  ").map((l) => c.dim(l)));
   if (result.probes) {

@@ -111,14 +111,18 @@ export interface LoadResult {
   overhead: Overhead[] | null;
 }
 
-export type AnsweredBy = "app" | "proxy" | "none";
+/** From the app's record (echo contract); "unknown" when there was no record to ask and no answer of the app's own. */
+export type AnsweredBy = "app" | "proxy" | "none" | "unknown";
 
 export interface ObservedResponse {
   status: number;
   answeredBy: AnsweredBy;
+  /** The app's record of this request (echo contract): the status it answered and the Host field it received. */
+  appReceived?: { status: number; host: string | null };
   /** What the app believed, when the answer came from the app with its JSON. */
-  app?: { host: string; scheme: string; remoteIp: string | null; headerHost: string | undefined };
-  outcome: Outcome | "other";
+  app?: { host: string; scheme: string; remoteIp: string | null; headerHost: string | undefined; endpoint?: string | null };
+  /** `exposed`: an internal endpoint answered (see ResponseExpectation.hiddenEndpoint). */
+  outcome: Outcome | "other" | "exposed";
 }
 
 export interface ProbeResult {
@@ -173,6 +177,8 @@ export interface RunResult {
     policyProfile: "aspnetcore" | "strict";
     knobs: PolicyKnobs;
     proxyEngine: string;
+    /** Which generated configuration an external engine ran (absent: the builtin proxy or the user's own file). */
+    proxyProfile?: "typical" | "hardened";
     /** The engine's own version line (nginx, HAProxy, Caddy) or edgebench's for the builtin proxy. */
     proxyEngineVersion?: string;
     /** Set when an app ran on the real ASP.NET Core app rather than the simulation: which, and its SDK. */

@@ -16,6 +16,7 @@ import type { IsolatedServer } from "../../servers/isolated.js";
 import { buildDotnetProject, dotnetEnv, dotnetVersion, type DotnetProject } from "../../dotnet/build-cache.js";
 import { kestrelSettings } from "./settings.js";
 import { sendRaw } from "../../runners/probes/raw-request.js";
+import { APP_RECORD_ENV } from "../../http1/echo-contract.js";
 
 /** The C# project, shipped in the package beside the compiled driver (dist/src/apps/kestrel → …/app). */
 export const KESTREL_APP_PROJECT: DotnetProject = {
@@ -46,10 +47,10 @@ process.once("exit", () => {
  * Starts one child with stdin and stdout as pipes, stderr into the log. The one place a Kestrel app process is
  * launched (to move onto the shared child-process mechanism when it lands).
  */
-function launchChild(command: string, args: string[], cwd: string, log: string): ChildProcess {
+function launchChild(command: string, args: string[], cwd: string, log: string, env: NodeJS.ProcessEnv): ChildProcess {
   const child = spawn(command, args, {
     cwd,
-    env: { ...dotnetEnv(), ASPNETCORE_ENVIRONMENT: "Production" },
+    env: { ...dotnetEnv(), ASPNETCORE_ENVIRONMENT: "Production", ...env },
     stdio: ["pipe", "pipe", "pipe"],
   });
   const logStream = createWriteStream(log);
@@ -83,7 +84,8 @@ export async function startKestrelApp(options: AppOptions, readyTimeoutMs = 20_0
   const settings = join(dir, "appsettings.json");
   await writeFile(settings, JSON.stringify(kestrelSettings(options, files), null, 2));
   const log = join(dir, "app.log");
-  const child = launchChild("dotnet", [dll, "--settings", settings, "--contentRoot", dir], dir, log);
+  const record = options.recordFile ? { [APP_RECORD_ENV]: options.recordFile } : {};
+  const child = launchChild("dotnet", [dll, "--settings", settings, "--contentRoot", dir], dir, log, record);
   const lines = createInterface({ input: child.stdout! });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const countWaiters: Array<(counts: Record<string, number>) => void> = [];

@@ -51,6 +51,7 @@ export function kestrelSettings(options: AppOptions, files: KestrelFiles | null)
     ...(options.forwardedHeaders ? { ForwardedHeaders: forwardedSection(options.forwardedHeaders) } : {}),
     Edgebench: {
       Name: options.name ?? "app",
+      ...(options.internalPaths?.length ? { InternalPaths: options.internalPaths } : {}),
       ...(options.clientAddress
         ? { ClientAddress: options.clientAddress, ProxyAddresses: options.proxyAddresses ?? [] }
         : {}),

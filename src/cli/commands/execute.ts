@@ -7,11 +7,12 @@ import { runScenario } from "../../run.js";
 import { PROBE_CATALOG } from "../../runners/probes/catalog/index.js";
 import { selectProbes } from "../../runners/probes/run-probes.js";
 import { loadScenario, resolveKnobs } from "../../scenario/load.js";
+import { resolve } from "node:path";
 import type { Scenario } from "../../scenario/types.js";
 import { createProgress } from "../../ui/progress.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { scenarioPaths } from "../scenarios.js";
-import { parseEngineList, scenariosPerEngine } from "../../engines/per-engine.js";
+import { parseEngineList, parseProfileList, scenariosPerEngine } from "../../engines/per-engine.js";
 import { writeReports } from "../write-reports.js";
 import { missingAppRuntime, withAppRuntime } from "../../apps/runtime.js";
 import type { AppRuntime } from "../../scenario/types.js";
@@ -37,6 +38,8 @@ export interface ExecuteOptions {
   rate?: number;
   engine?: string;
   engineConfig?: string;
+  engineProfile?: string;
+  appRecord?: string;
   appRuntime?: AppRuntime;
 }
 
@@ -73,6 +76,7 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
   const scenarios: Scenario[] = [];
   const skippedEngines = new Map<Scenario, string[]>();
   const engines = options.engine ? parseEngineList(options.engine) : null;
+  const profiles = options.engineProfile ? parseProfileList(options.engineProfile) : null;
   if (!options.target) {
     for (const path of scenarioPaths(files)) {
       const scenario = withAppRuntime(applyOverrides(await loadScenario(path), options), options.appRuntime);
@@ -81,7 +85,7 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
         process.stderr.write(`edgebench: ${missing}\n`);
         continue;
       }
-      const perEngine = scenariosPerEngine(scenario, engines, options.engineConfig ?? null);
+      const perEngine = scenariosPerEngine(scenario, engines, options.engineConfig ?? null, profiles);
       for (const scenario of perEngine.scenarios) skippedEngines.set(scenario, perEngine.skipped);
       scenarios.push(...perEngine.scenarios);
     }
@@ -125,6 +129,7 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
           catalog,
           thresholds,
           allowRemote: options.allowRemote ?? false,
+          ...(options.appRecord ? { appRecord: resolve(options.appRecord) } : {}),
           signal: controller.signal,
         }),
       );

@@ -23,6 +23,9 @@ public sealed class Echo(string name)
             json.WriteString("app", name);
             json.WriteString("method", request.Method);
             json.WriteString("path", request.Path.Value ?? "");
+            var endpoint = context.GetEndpoint()?.DisplayName;
+            if (endpoint is null) json.WriteNull("endpoint");
+            else json.WriteString("endpoint", endpoint);
             json.WriteString("query", request.QueryString.Value ?? "");
             json.WriteString("target", context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? "");
             json.WriteString("protocol", request.Protocol);

@@ -11,7 +11,8 @@ if (settingsFile is not null) builder.Configuration.AddJsonFile(settingsFile, op
 var config = builder.Configuration;
 
 var counts = new StatusCounts();
-builder.Services.Insert(0, ServiceDescriptor.Transient<IStartupFilter>(_ => new CountingStartupFilter(counts)));
+var record = ProbeRecord.FromEnvironment();
+builder.Services.Insert(0, ServiceDescriptor.Transient<IStartupFilter>(_ => new CountingStartupFilter(counts, record)));
 builder.Services.Configure<HostFilteringOptions>(config.GetSection("HostFiltering"));
 builder.WebHost.ConfigureKestrel(options =>
 {
@@ -24,6 +25,10 @@ var peers = PeerRewrite.FromConfiguration(config.GetSection("Edgebench"));
 if (peers is not null) app.Use(peers.Invoke);
 var forwarded = ForwardedHeadersSettings.FromConfiguration(config.GetSection("ForwardedHeaders"));
 if (forwarded is not null) app.UseForwardedHeaders(forwarded);
+// Routing picks among the internal paths (literal templates); the echo, last, reports which one (null: none).
+app.UseRouting();
+foreach (var path in config.GetSection("Edgebench:InternalPaths").Get<string[]>() ?? [])
+    app.Map(path, _ => Task.CompletedTask).WithDisplayName(path);
 var echo = new Echo(config["Edgebench:Name"] ?? "app");
 app.Run(echo.Invoke);
 

@@ -13,13 +13,14 @@ public sealed class StatusCounts
     public string ToJson() => JsonSerializer.Serialize(byStatus.ToDictionary(pair => pair.Key.ToString(), pair => pair.Value));
 }
 
-/// <summary>Puts the counting step outside every other one, HostFiltering's startup filter included.</summary>
-public sealed class CountingStartupFilter(StatusCounts counts) : IStartupFilter
+/// <summary>Puts counting and the probe record outside every other step, HostFiltering's startup filter included.</summary>
+public sealed class CountingStartupFilter(StatusCounts counts, ProbeRecord? record) : IStartupFilter
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
         app.Use(async (context, following) =>
         {
+            record?.Track(context);
             await following(context);
             counts.Add(context.Response.StatusCode);
         });
