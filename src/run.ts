@@ -16,6 +16,7 @@ import type { Scenario } from "./scenario/types.js";
 import { appForHost, startTopology } from "./topology/start.js";
 import type { DeploymentHints } from "./runners/probes/oracle.js";
 import { VERSION } from "./version.js";
+import { kestrelVersion } from "./apps/kestrel/driver.js";
 import { findCauses } from "./fixes/plan.js";
 import type { Cause } from "./results/causes.js";
 
@@ -159,6 +160,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       proxyEngine: scenario.proxy.engine,
       ...(generatedEngineConfig(scenario) ? { proxyProfile: scenario.proxy.profile } : {}),
       ...proxyEngineVersion(topology.running),
+      ...(scenario.apps.some((app) => app.runtime === "kestrel") ? { appRuntime: `real Kestrel, ${kestrelVersion() ?? "dotnet missing"}` } : {}),
       tls: scenario.tls,
       hops: { client: scenario.network.clientHop, app: scenario.network.appHop },
     },

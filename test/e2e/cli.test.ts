@@ -395,6 +395,22 @@ describe("edgebench CLI", () => {
     assert.equal(usage.stderr, "edgebench: unknown reporter 'nope'; choose from terminal, json, markdown, junit, html (as name or name:path, comma-separated)\n");
   });
 
+  it("without dotnet, leaves out what needs real Kestrel with the install hint and runs the rest", async () => {
+    // Spawned: the PATH without dotnet must be the process's own.
+    const env = { PATH: work };
+    const both = await cli(["probe", join(FIXTURES, "scenarios/kestrel-runtime.yaml"), join(SCENARIOS, "default.yaml"), "-r", "json"], { env, spawned: true });
+    assert.equal(both.code, 0, both.stderr);
+    assert.match(both.stderr, /kestrel-runtime\.yaml skipped: app runtime kestrel needs dotnet, which is not installed \(install the \.NET 10 SDK/);
+    assert.equal((JSON.parse(both.stdout) as { scenario: { name: string } }).scenario.name, "default");
+    const none = await cli(["probe", join(SCENARIOS, "default.yaml"), "--app-runtime", "kestrel"], { env, spawned: true });
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /nothing to run/);
+    const conformance = await cli(["conformance"], { env, spawned: true });
+    assert.equal(conformance.code, 2);
+    assert.match(conformance.stderr, /edgebench conformance needs dotnet, which is not installed \(install/);
+    assertNoStackTrace(conformance.stderr);
+  });
+
   it("lists the probe catalog", async () => {
     const table = await cli(["list-probes"]);
     assert.equal(table.code, 0);

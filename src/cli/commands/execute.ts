@@ -15,6 +15,9 @@ import { scenarioPaths } from "../scenarios.js";
 import { parseEngineList, parseProfileList, scenariosPerEngine } from "../../engines/per-engine.js";
 import { writeReports } from "../write-reports.js";
 import type { CliIo, StopSignal } from "../io.js";
+import { missingAppRuntime, withAppRuntime } from "../../apps/runtime.js";
+import type { AppRuntime } from "../../scenario/types.js";
+import { EdgebenchError } from "../../support/errors.js";
 
 export interface ExecuteOptions {
   /** `terminal`, or several: `terminal,junit:probes.xml,markdown:summary.md`. */
@@ -40,6 +43,13 @@ export interface ExecuteOptions {
   engineConfig?: string;
   engineProfile?: string;
   appRecord?: string;
+  appRuntime?: AppRuntime;
+}
+
+class AppRuntimeError extends EdgebenchError {
+  constructor(message: string) {
+    super("ERR_APP_RUNTIME", message);
+  }
 }
 
 export interface Mode {
@@ -74,12 +84,18 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
   const profiles = options.engineProfile ? parseProfileList(options.engineProfile) : null;
   if (!options.target) {
     for (const path of scenarioPaths(files)) {
-      const scenario = applyOverrides(await loadScenario(path), options);
+      const scenario = withAppRuntime(applyOverrides(await loadScenario(path), options), options.appRuntime);
+      const missing = missingAppRuntime(scenario);
+      if (missing) {
+        io.stderr.write(`edgebench: ${missing}\n`);
+        continue;
+      }
       const perEngine = scenariosPerEngine(scenario, engines, options.engineConfig ?? null, profiles);
       for (const scenario of perEngine.scenarios) skippedEngines.set(scenario, perEngine.skipped);
       scenarios.push(...perEngine.scenarios);
     }
   }
+  if (!options.target && scenarios.length === 0) throw new AppRuntimeError("nothing to run: every scenario needs an app runtime that is not installed");
   const policyHosts = options.target
     ? options.allowedHosts
       ? options.allowedHosts.split(/[,;]/).map((host) => host.trim()).filter(Boolean)
@@ -127,7 +143,9 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
       result.warnings.push(...(skippedEngines.get(scenario) ?? []));
       return result;
     };
-    if (!mode.load) {
+    // Real .NET apps start and compile for a second or more each: those scenarios go one at a time.
+    const sideBySide = !scenarios.some((scenario) => scenario.apps.some((app) => app.runtime === "kestrel"));
+    if (!mode.load && sideBySide) {
       // Without load nothing is measured against the clock: scenarios are probed side by side.
       results.push(...(await Promise.all(scenarios.map(run))));
     } else {
