@@ -8,6 +8,7 @@ import { probesSection } from "./html-probes.js";
 import { OPEN_MODEL_DEFINITIONS, OPEN_MODEL_HEADER, openModelRows } from "./open-model.js";
 import { escapeXml as escapeHtml, groupedBarChart, intervalChart, lineChart, type Series } from "./svg.js";
 import { failedRequests } from "../results/failed-requests.js";
+import { loadFailures } from "../results/verdict.js";
 
 const TOPOLOGY_COLORS: Record<string, string> = { edge: "#1f77b4", proxied: "#e8710a" };
 const OTHER_COLORS = ["#2ca02c", "#9467bd", "#8c564b", "#d62728"];
@@ -144,7 +145,7 @@ function loadSection(load: LoadResult): string {
 function resultSection(result: RunResult): string {
   const { scenario, environment } = result;
   // Probe and threshold failures are shown in their sections; the rest (a load that failed, say) only here.
-  const otherFailures = result.verdict.failures.filter((f) => !f.startsWith("probe ") && !f.startsWith("threshold "));
+  const otherFailures = loadFailures(result);
   const verdict = result.verdict.passed ? `<span class="badge pass">PASS</span>` : `<span class="badge fail">FAIL · ${result.verdict.failures.length}</span>`;
   const parts = [
     `<section><h2>${escapeHtml(scenario.name)}${scenario.proxyEngine === "builtin" ? "" : ` · ${escapeHtml(`${deploymentLabel(scenario)} ${scenario.proxyEngineVersion ?? ""}`.trim())}`} ${verdict}</h2>`,

@@ -5,6 +5,7 @@ import { deploymentLabel, formatDuration, formatThresholdValue, METRIC_LABEL, fo
 import { categoryLines, causesSection } from "./terminal-causes.js";
 import { OPEN_MODEL_DEFINITIONS, OPEN_MODEL_HEADER, openModelRows } from "./open-model.js";
 import { failedRequests } from "../results/failed-requests.js";
+import { loadFailures } from "../results/verdict.js";
 
 export interface TerminalOptions {
   color: boolean;
@@ -164,7 +165,7 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
     out.push(c.green.bold("PASS") + c.dim(` · ${what || "nothing failed"}`));
   } else {
     out.push(c.red.bold("FAIL") + ` · ${result.verdict.failures.length} problem${result.verdict.failures.length === 1 ? "" : "s"}`);
-    const otherFailures = result.verdict.failures.filter((f) => !f.startsWith("probe ") && !f.startsWith("threshold "));
+    const otherFailures = loadFailures(result);
     for (const failure of otherFailures) out.push(`  ${c.red("✗")} ${failure}`);
   }
   return `${out.join("\n")}\n`;
