@@ -119,151 +119,211 @@ export function createForwardedHeadersApplier(
   options: ForwardedHeadersOptions,
   output: { caseInsensitiveView: boolean } = { caseInsensitiveView: true },
 ): (request: ForwardedRequest) => ForwardedRequest {
-  const flags = enabledForwardedHeaders(options);
-  const checkFor = flags.has("XForwardedFor");
-  const checkProto = flags.has("XForwardedProto");
-  const checkHost = flags.has("XForwardedHost");
-  const checkPrefix = flags.has("XForwardedPrefix");
-  const forwardLimit = options.forwardLimit === undefined ? FORWARDED_HEADER_DEFAULTS.forwardLimit : options.forwardLimit;
-  const symmetry = options.requireHeaderSymmetry ?? false;
-  const trust = createProxyTrust(options);
-  const allowedHosts = prepareAllowedHosts(options.allowedHosts ?? []);
-  const allowAllHosts = allowedHosts.allowAny || allowedHosts.hosts.length === 0;
-  const view = output.caseInsensitiveView ? caseInsensitiveHeaders : (headers: HeaderRecord): HeaderRecord => headers;
+  const applier = new ForwardedHeadersApplier(options, output.caseInsensitiveView);
+  return (request) => applier.apply(request);
+}
+
+/** The enabled X-Forwarded-* fields of one request, each split into its comma-separated values. */
+interface ForwardedValues {
+  for: string[];
+  proto: string[];
+  host: string[];
+  prefix: string[];
+}
+
+/** What the walk from the right accepted: the values to apply, and how many entries it consumed. */
+interface Accepted {
+  current: IpEndPoint | null;
+  scheme: string | undefined;
+  host: string | undefined;
+  prefix: string | undefined;
+  consumed: number;
+}
+
+/** ForwardedHeadersMiddleware's ApplyForwarders, with the options prepared once. */
+class ForwardedHeadersApplier {
+  private readonly checkFor: boolean;
+  private readonly checkProto: boolean;
+  private readonly checkHost: boolean;
+  private readonly checkPrefix: boolean;
+  private readonly forwardLimit: number | null;
+  private readonly symmetry: boolean;
+  private readonly trust: ReturnType<typeof createProxyTrust>;
+  private readonly allowedHosts: ReturnType<typeof prepareAllowedHosts>;
+  private readonly allowAllHosts: boolean;
+  private readonly names: string[] = [];
   // The same few peer addresses come back on every request: parse each once.
-  const peerCache = new Map<string, IpAddress | null>();
-  const parsePeer = (text: string): IpAddress | null => {
-    let parsed = peerCache.get(text);
-    if (parsed === undefined) {
-      parsed = parseIpAddress(text);
-      if (peerCache.size > 1024) peerCache.clear();
-      peerCache.set(text, parsed);
-    }
-    return parsed;
-  };
+  private readonly peerCache = new Map<string, IpAddress | null>();
 
-  const names: string[] = [];
-  if (checkFor) names.push(HEADER.forwardedFor);
-  if (checkProto) names.push(HEADER.forwardedProto);
-  if (checkHost) names.push(HEADER.forwardedHost);
-  if (checkPrefix) names.push(HEADER.forwardedPrefix);
+  constructor(
+    options: ForwardedHeadersOptions,
+    private readonly caseInsensitiveView: boolean,
+  ) {
+    const flags = enabledForwardedHeaders(options);
+    this.checkFor = flags.has("XForwardedFor");
+    this.checkProto = flags.has("XForwardedProto");
+    this.checkHost = flags.has("XForwardedHost");
+    this.checkPrefix = flags.has("XForwardedPrefix");
+    this.forwardLimit = options.forwardLimit === undefined ? FORWARDED_HEADER_DEFAULTS.forwardLimit : options.forwardLimit;
+    this.symmetry = options.requireHeaderSymmetry ?? false;
+    this.trust = createProxyTrust(options);
+    this.allowedHosts = prepareAllowedHosts(options.allowedHosts ?? []);
+    this.allowAllHosts = this.allowedHosts.allowAny || this.allowedHosts.hosts.length === 0;
+    if (this.checkFor) this.names.push(HEADER.forwardedFor);
+    if (this.checkProto) this.names.push(HEADER.forwardedProto);
+    if (this.checkHost) this.names.push(HEADER.forwardedHost);
+    if (this.checkPrefix) this.names.push(HEADER.forwardedPrefix);
+  }
 
-  return (request) => {
+  apply(request: ForwardedRequest): ForwardedRequest {
     // Most requests carry none of the enabled fields: nothing to walk, nothing to copy.
-    if (!names.some((name) => findHeaderKey(request.headers, name) !== undefined)) {
-      return output.caseInsensitiveView ? { ...request, headers: caseInsensitiveHeaders({ ...request.headers }) } : request;
+    if (!this.names.some((name) => findHeaderKey(request.headers, name) !== undefined)) {
+      return this.caseInsensitiveView ? { ...request, headers: caseInsensitiveHeaders({ ...request.headers }) } : request;
     }
     const headers: HeaderRecord = { ...request.headers };
-    const result: ForwardedRequest = { ...request, headers };
-    const forwardedFor = checkFor ? splitCommaSeparated(getHeader(headers, HEADER.forwardedFor)) : [];
-    const forwardedProto = checkProto ? splitCommaSeparated(getHeader(headers, HEADER.forwardedProto)) : [];
-    const forwardedHost = checkHost ? splitCommaSeparated(getHeader(headers, HEADER.forwardedHost)) : [];
-    const forwardedPrefix = checkPrefix ? splitCommaSeparated(getHeader(headers, HEADER.forwardedPrefix)) : [];
-    const unchanged = (): ForwardedRequest => ({ ...result, headers: view(headers) });
+    const values = this.readValues(headers);
+    const connectionAddress = request.remoteIp === null ? null : this.parsePeer(request.remoteIp);
+    const accepted = this.isAsymmetric(values) ? null : this.walk(this.entrySets(values), connectionAddress, request.remotePort);
+    if (!accepted) return { ...request, headers: this.view(headers) };
+    return this.applyAccepted(request, headers, values, accepted, connectionAddress);
+  }
 
-    if (symmetry) {
-      const counts = [
-        checkFor ? forwardedFor.length : -1,
-        checkProto ? forwardedProto.length : -1,
-        checkHost ? forwardedHost.length : -1,
-        checkPrefix ? forwardedPrefix.length : -1,
-      ].filter((count) => count >= 0);
-      if (counts.some((count) => count !== counts[0])) return unchanged();
+  private view(headers: HeaderRecord): HeaderRecord {
+    return this.caseInsensitiveView ? caseInsensitiveHeaders(headers) : headers;
+  }
+
+  private parsePeer(text: string): IpAddress | null {
+    let parsed = this.peerCache.get(text);
+    if (parsed === undefined) {
+      parsed = parseIpAddress(text);
+      if (this.peerCache.size > 1024) this.peerCache.clear();
+      this.peerCache.set(text, parsed);
     }
+    return parsed;
+  }
 
-    let entryCount = Math.max(forwardedFor.length, forwardedProto.length, forwardedHost.length, forwardedPrefix.length);
-    if (forwardLimit !== null && entryCount > forwardLimit) entryCount = forwardLimit;
+  private readValues(headers: HeaderRecord): ForwardedValues {
+    return {
+      for: this.checkFor ? splitCommaSeparated(getHeader(headers, HEADER.forwardedFor)) : [],
+      proto: this.checkProto ? splitCommaSeparated(getHeader(headers, HEADER.forwardedProto)) : [],
+      host: this.checkHost ? splitCommaSeparated(getHeader(headers, HEADER.forwardedHost)) : [],
+      prefix: this.checkPrefix ? splitCommaSeparated(getHeader(headers, HEADER.forwardedPrefix)) : [],
+    };
+  }
 
-    const fromRight = (values: string[], i: number): string | undefined => (i < values.length ? values[values.length - i - 1] : undefined);
+  /** RequireHeaderSymmetry: the enabled fields must list as many values each. */
+  private isAsymmetric(values: ForwardedValues): boolean {
+    if (!this.symmetry) return false;
+    const counts = [
+      this.checkFor ? values.for.length : -1,
+      this.checkProto ? values.proto.length : -1,
+      this.checkHost ? values.host.length : -1,
+      this.checkPrefix ? values.prefix.length : -1,
+    ].filter((count) => count >= 0);
+    return counts.some((count) => count !== counts[0]);
+  }
+
+  /** The values as entries from the right (the nearest proxy first), at most ForwardLimit of them. */
+  private entrySets(values: ForwardedValues): EntrySet[] {
+    let entryCount = Math.max(values.for.length, values.proto.length, values.host.length, values.prefix.length);
+    if (this.forwardLimit !== null && entryCount > this.forwardLimit) entryCount = this.forwardLimit;
+    const fromRight = (list: string[], i: number): string | undefined => (i < list.length ? list[list.length - i - 1] : undefined);
     const sets: EntrySet[] = [];
     for (let i = 0; i < entryCount; i++) {
-      sets.push({
-        forText: fromRight(forwardedFor, i),
-        scheme: fromRight(forwardedProto, i),
-        host: fromRight(forwardedHost, i),
-        prefix: fromRight(forwardedPrefix, i),
-      });
+      sets.push({ forText: fromRight(values.for, i), scheme: fromRight(values.proto, i), host: fromRight(values.host, i), prefix: fromRight(values.prefix, i) });
     }
+    return sets;
+  }
 
-    const connectionAddress = request.remoteIp === null ? null : parsePeer(request.remoteIp);
-    let current: IpEndPoint | null = connectionAddress ? { address: connectionAddress, port: request.remotePort } : null;
-    let scheme: string | undefined;
-    let host: string | undefined;
-    let prefix: string | undefined;
+  /** Walks the entries while the hop they came through is trusted; null: nothing to apply (or symmetry broken). */
+  private walk(sets: EntrySet[], connectionAddress: IpAddress | null, remotePort: number): Accepted | null {
+    const accepted: Accepted = { current: connectionAddress ? { address: connectionAddress, port: remotePort } : null, scheme: undefined, host: undefined, prefix: undefined, consumed: 0 };
     let applyChanges = false;
-    let consumed = 0;
-
-    for (; consumed < sets.length; consumed++) {
-      const set = sets[consumed]!;
-      if (current !== null && trust.enabled && !trust.isKnown(current.address)) break;
-      if (checkFor) {
+    for (; accepted.consumed < sets.length; accepted.consumed++) {
+      const set = sets[accepted.consumed]!;
+      if (accepted.current !== null && this.trust.enabled && !this.trust.isKnown(accepted.current.address)) break;
+      if (this.checkFor) {
         const parsed = set.forText === undefined ? null : parseIpEndPoint(set.forText);
         if (parsed) {
           applyChanges = true;
-          current = parsed;
+          accepted.current = parsed;
         } else if (set.forText !== undefined && set.forText.length > 0) {
           break;
-        } else if (symmetry) {
-          return unchanged();
+        } else if (this.symmetry) {
+          return null;
         }
       }
-      if (checkProto) {
-        if (set.scheme !== undefined && set.scheme.length > 0 && isValidScheme(set.scheme)) {
-          applyChanges = true;
-          scheme = set.scheme;
-        } else if (symmetry) {
-          return unchanged();
-        }
-      }
-      if (checkHost) {
-        if (set.host !== undefined && isForwardedHostValid(set.host) && (allowAllHosts || hostMatchesAny(set.host, allowedHosts.hosts))) {
-          applyChanges = true;
-          host = set.host;
-        } else if (symmetry) {
-          return unchanged();
-        }
-      }
-      if (checkPrefix) {
-        if (set.prefix !== undefined && set.prefix.startsWith("/")) {
-          applyChanges = true;
-          prefix = set.prefix;
-        } else if (symmetry) {
-          return unchanged();
-        }
+      const step = this.acceptSchemeHostPrefix(set, accepted);
+      if (step === "broken") return null;
+      if (step === "changed") applyChanges = true;
+    }
+    return applyChanges ? accepted : null;
+  }
+
+  /** The proto, host and prefix of one entry; "broken": one was invalid while symmetry is required. */
+  private acceptSchemeHostPrefix(set: EntrySet, accepted: Accepted): "changed" | "unchanged" | "broken" {
+    let changed = false;
+    if (this.checkProto) {
+      if (set.scheme !== undefined && set.scheme.length > 0 && isValidScheme(set.scheme)) {
+        changed = true;
+        accepted.scheme = set.scheme;
+      } else if (this.symmetry) {
+        return "broken";
       }
     }
+    if (this.checkHost) {
+      if (set.host !== undefined && isForwardedHostValid(set.host) && (this.allowAllHosts || hostMatchesAny(set.host, this.allowedHosts.hosts))) {
+        changed = true;
+        accepted.host = set.host;
+      } else if (this.symmetry) {
+        return "broken";
+      }
+    }
+    if (this.checkPrefix) {
+      if (set.prefix !== undefined && set.prefix.startsWith("/")) {
+        changed = true;
+        accepted.prefix = set.prefix;
+      } else if (this.symmetry) {
+        return "broken";
+      }
+    }
+    return changed ? "changed" : "unchanged";
+  }
 
-    if (!applyChanges) return unchanged();
-    const truncate = (name: string, values: string[]): void => {
+  /** The new request: each applied field's original kept in X-Original-*, the consumed values cut off the field. */
+  private applyAccepted(request: ForwardedRequest, headers: HeaderRecord, values: ForwardedValues, accepted: Accepted, connectionAddress: IpAddress | null): ForwardedRequest {
+    const result: ForwardedRequest = { ...request, headers };
+    const { current, scheme, host, prefix, consumed } = accepted;
+    const truncate = (name: string, list: string[]): void => {
       // The values left form a multi-valued field, listed as repeated fields are (", "-joined).
-      setHeader(headers, name, values.length > consumed ? values.slice(0, values.length - consumed).join(", ") : undefined);
+      setHeader(headers, name, list.length > consumed ? list.slice(0, list.length - consumed).join(", ") : undefined);
     };
-    if (checkFor && current !== null) {
+    if (this.checkFor && current !== null) {
       if (connectionAddress) setHeader(headers, HEADER.originalFor, formatIpEndPoint({ address: connectionAddress, port: request.remotePort }));
-      truncate(HEADER.forwardedFor, forwardedFor);
+      truncate(HEADER.forwardedFor, values.for);
       result.remoteIp = formatIpAddress(current.address);
       result.remotePort = current.port;
     }
-    if (checkProto && scheme !== undefined) {
+    if (this.checkProto && scheme !== undefined) {
       setHeader(headers, HEADER.originalProto, request.scheme);
-      truncate(HEADER.forwardedProto, forwardedProto);
+      truncate(HEADER.forwardedProto, values.proto);
       result.scheme = scheme;
     }
-    if (checkHost && host !== undefined) {
+    if (this.checkHost && host !== undefined) {
       setHeader(headers, HEADER.originalHost, request.host);
-      truncate(HEADER.forwardedHost, forwardedHost);
+      truncate(HEADER.forwardedHost, values.host);
       result.host = hostFromUriComponent(host);
       // Setting HttpRequest.Host rewrites the Host field the app reads too.
       setHeader(headers, "Host", host);
     }
-    if (checkPrefix && prefix !== undefined) {
+    if (this.checkPrefix && prefix !== undefined) {
       if (request.pathBase.length > 0) setHeader(headers, HEADER.originalPrefix, request.pathBase);
-      truncate(HEADER.forwardedPrefix, forwardedPrefix);
+      truncate(HEADER.forwardedPrefix, values.prefix);
       result.pathBase = decodePathBase(prefix);
     }
-    result.headers = view(headers);
+    result.headers = this.view(headers);
     return result;
-  };
+  }
 }
 
 /** One-shot form of {@link createForwardedHeadersApplier}: returns a new request, never throws for bad input. */
