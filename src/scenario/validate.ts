@@ -65,85 +65,105 @@ export function validateNode(context: ValidationContext, spec: FieldSpec, node: 
   };
 
   switch (spec.type) {
-    case "object": {
-      if (!isMap(node)) return fail(isSeq(node) ? [] : scalarValue(node));
-      const value: Record<string, unknown> = {};
-      const seen = new Set<string>();
-      let ok = true;
-      for (const pair of node.items) {
-        const keyNode = pair.key as Node | null;
-        const key = keyNode && isScalar(keyNode) ? String(keyNode.value) : null;
-        const keyWhere = positionOf(context, keyNode);
-        if (key === null) {
-          addIssue(context, keyWhere, path, "expected a field name");
-          ok = false;
-          continue;
-        }
-        const childPath = path ? `${path}.${key}` : key;
-        // Own fields only: `__proto__`, `toString` and the like are names of every object's prototype, not fields.
-        const childSpec = Object.hasOwn(spec.fields, key) ? spec.fields[key] : undefined;
-        if (!childSpec) {
-          const hint = suggest(key, Object.keys(spec.fields));
-          addIssue(
-            context,
-            keyWhere,
-            childPath,
-            `unknown field${hint ? ` (did you mean '${hint}'?)` : ""}; allowed: ${Object.keys(spec.fields).filter((f) => f !== "$schema").join(", ")}`,
-          );
-          ok = false;
-          continue;
-        }
-        seen.add(key);
-        const child = validateNode(context, childSpec, pair.value as Node | null, childPath, keyWhere);
-        if (child === INVALID) ok = false;
-        else value[key] = child;
-      }
-      for (const required of spec.required ?? []) {
-        if (!seen.has(required)) {
-          addIssue(context, where, path ? `${path}.${required}` : required, `required field is missing (${spec.fields[required]!.description})`);
-          ok = false;
-        }
-      }
-      return ok ? value : INVALID;
+    case "object":
+      return validateObject(context, spec, node, path, where, fail);
+    case "array":
+      return validateArray(context, spec, node, path, where, fail);
+    case "stringOrList":
+      return validateStringOrList(context, spec, node, path, where, fail);
+    default:
+      return validateScalar(spec, node, fail);
+  }
+}
+
+type Fail = (found: unknown, detail?: string) => typeof INVALID;
+type SpecOf<T extends FieldSpec["type"]> = Extract<FieldSpec, { type: T }>;
+
+function validateObject(context: ValidationContext, spec: SpecOf<"object">, node: Node, path: string, where: Located, fail: Fail): Result {
+  if (!isMap(node)) return fail(isSeq(node) ? [] : scalarValue(node));
+  const value: Record<string, unknown> = {};
+  const seen = new Set<string>();
+  let ok = true;
+  for (const pair of node.items) {
+    const keyNode = pair.key as Node | null;
+    const key = keyNode && isScalar(keyNode) ? String(keyNode.value) : null;
+    const keyWhere = positionOf(context, keyNode);
+    if (key === null) {
+      addIssue(context, keyWhere, path, "expected a field name");
+      ok = false;
+      continue;
     }
-    case "array": {
-      if (!isSeq(node)) return fail(isMap(node) ? {} : scalarValue(node));
-      const values: unknown[] = [];
-      let ok = true;
-      node.items.forEach((item, index) => {
-        const child = validateNode(context, spec.items, item as Node | null, `${path}[${index}]`, where);
-        if (child === INVALID) ok = false;
-        else values.push(child);
-      });
-      if (ok && spec.minItems !== undefined && values.length < spec.minItems) {
-        addIssue(context, where, path, `expected at least ${spec.minItems} item(s), found ${values.length}`);
-        ok = false;
-      }
-      if (ok && spec.unique && new Set(values.map((v) => JSON.stringify(v))).size !== values.length) {
-        addIssue(context, where, path, "expected each item once, found duplicates");
-        ok = false;
-      }
-      return ok ? values : INVALID;
+    const childPath = path ? `${path}.${key}` : key;
+    // Own fields only: `__proto__`, `toString` and the like are names of every object's prototype, not fields.
+    const childSpec = Object.hasOwn(spec.fields, key) ? spec.fields[key] : undefined;
+    if (!childSpec) {
+      const hint = suggest(key, Object.keys(spec.fields));
+      addIssue(
+        context,
+        keyWhere,
+        childPath,
+        `unknown field${hint ? ` (did you mean '${hint}'?)` : ""}; allowed: ${Object.keys(spec.fields).filter((f) => f !== "$schema").join(", ")}`,
+      );
+      ok = false;
+      continue;
     }
-    case "stringOrList": {
-      let items: Array<{ value: unknown; where: Located; path: string }>;
-      if (isSeq(node)) {
-        items = node.items.map((item, index) => ({ value: scalarValue(item as Node), where: positionOf(context, item as Node), path: `${path}[${index}]` }));
-      } else if (isScalar(node) && typeof node.value === "string") {
-        items = node.value
-          .split(spec.separator)
-          .map((piece) => (spec.separator === "," ? piece.trim() : piece))
-          .filter((piece) => piece.length > 0)
-          .map((piece) => ({ value: piece, where, path }));
-      } else return fail(isMap(node) ? {} : scalarValue(node));
-      const values: string[] = [];
-      for (const item of items) {
-        const problem = stringProblem(spec.items, item.value);
-        if (problem) addIssue(context, item.where, item.path, `expected ${expectation(spec.items)}, found ${describeFound(item.value)}${problem === true ? "" : ` (${problem})`}`);
-        else values.push(item.value as string);
-      }
-      return values.length === items.length ? values : INVALID;
+    seen.add(key);
+    const child = validateNode(context, childSpec, pair.value as Node | null, childPath, keyWhere);
+    if (child === INVALID) ok = false;
+    else value[key] = child;
+  }
+  for (const required of spec.required ?? []) {
+    if (!seen.has(required)) {
+      addIssue(context, where, path ? `${path}.${required}` : required, `required field is missing (${spec.fields[required]!.description})`);
+      ok = false;
     }
+  }
+  return ok ? value : INVALID;
+}
+
+function validateArray(context: ValidationContext, spec: SpecOf<"array">, node: Node, path: string, where: Located, fail: Fail): Result {
+  if (!isSeq(node)) return fail(isMap(node) ? {} : scalarValue(node));
+  const values: unknown[] = [];
+  let ok = true;
+  node.items.forEach((item, index) => {
+    const child = validateNode(context, spec.items, item as Node | null, `${path}[${index}]`, where);
+    if (child === INVALID) ok = false;
+    else values.push(child);
+  });
+  if (ok && spec.minItems !== undefined && values.length < spec.minItems) {
+    addIssue(context, where, path, `expected at least ${spec.minItems} item(s), found ${values.length}`);
+    ok = false;
+  }
+  if (ok && spec.unique && new Set(values.map((v) => JSON.stringify(v))).size !== values.length) {
+    addIssue(context, where, path, "expected each item once, found duplicates");
+    ok = false;
+  }
+  return ok ? values : INVALID;
+}
+
+/** A list written as a YAML sequence or as one separated string: each item checked where it stands. */
+function validateStringOrList(context: ValidationContext, spec: SpecOf<"stringOrList">, node: Node, path: string, where: Located, fail: Fail): Result {
+  let items: Array<{ value: unknown; where: Located; path: string }>;
+  if (isSeq(node)) {
+    items = node.items.map((item, index) => ({ value: scalarValue(item as Node), where: positionOf(context, item as Node), path: `${path}[${index}]` }));
+  } else if (isScalar(node) && typeof node.value === "string") {
+    items = node.value
+      .split(spec.separator)
+      .map((piece) => (spec.separator === "," ? piece.trim() : piece))
+      .filter((piece) => piece.length > 0)
+      .map((piece) => ({ value: piece, where, path }));
+  } else return fail(isMap(node) ? {} : scalarValue(node));
+  const values: string[] = [];
+  for (const item of items) {
+    const problem = stringProblem(spec.items, item.value);
+    if (problem) addIssue(context, item.where, item.path, `expected ${expectation(spec.items)}, found ${describeFound(item.value)}${problem === true ? "" : ` (${problem})`}`);
+    else values.push(item.value as string);
+  }
+  return values.length === items.length ? values : INVALID;
+}
+
+function validateScalar(spec: SpecOf<"string" | "integer" | "number" | "boolean" | "duration">, node: Node, fail: Fail): Result {
+  switch (spec.type) {
     case "string": {
       const value = scalarValue(node);
       const problem = stringProblem(spec, isMap(node) ? {} : isSeq(node) ? [] : value);
