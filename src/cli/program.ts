@@ -138,6 +138,15 @@ Examples:
   $ edgebench validate scenarios/*.yaml`,
     );
 
+  addMeasuringCommands(program, done, io);
+  addResultCommands(program, done, io);
+  addDistributedCommands(program, done, io);
+  addScenarioCommands(program, done, io);
+  return program;
+}
+
+/** run, probe, bench: start the deployments of scenario files and measure them. */
+function addMeasuringCommands(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
   addRunOptions(
     program
       .command("run")
@@ -182,7 +191,10 @@ Examples:
   )
     .addHelpText("after", "\nExamples:\n  $ edgebench bench\n  $ edgebench bench scenarios/default.yaml --rounds 7 --connections 50")
     .action(async (files: string[], options: CommandOptions) => done(await execute(files, { load: true, probes: false }, options, io)));
+}
 
+/** fix, compare, report: what a run found, fixed, compared or shown again. */
+function addResultCommands(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
   program
     .command("fix")
     .description("apply the change for each cause of failure to a copy, probe the copy again and show before → after")
@@ -221,9 +233,10 @@ Examples:
     .option("-v, --verbose", "terminal: every probe's row and every failure's explanation")
     .addHelpText("after", "\nExamples:\n  $ edgebench run -r json:run.json\n  $ edgebench report run.json -r html:report.html,junit:probes.xml")
     .action(async (files: string[], options: { reporter: string; out?: string; verbose?: boolean }) => done(await (await import("./commands/report.js")).reportCommand(files, options, io)));
+}
 
-  addDistributedCommands(program, done, io);
-
+/** init, validate, conformance, list-probes: scenario files, the simulation and the catalog. */
+function addScenarioCommands(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
   program
     .command("init")
     .description("write a commented starter scenario")
@@ -257,6 +270,4 @@ Examples:
     .option("--json", "as JSON")
     .addHelpText("after", "\nExamples:\n  $ edgebench list-probes\n  $ edgebench list-probes --json")
     .action(async (options: { json?: boolean }) => done((await import("./commands/list-probes.js")).listProbesCommand(options, io)));
-
-  return program;
 }
