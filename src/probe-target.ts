@@ -5,8 +5,8 @@
 import { readFile } from "node:fs/promises";
 import { parseJsonWithComments, readAspNetCoreSettings } from "./policy/appsettings.js";
 import { SCHEMA_VERSION, type RunResult } from "./results/types.js";
-import { decideVerdict } from "./results/verdict.js";
-import { evaluateThresholds, type Threshold } from "./results/thresholds.js";
+import { finishRun, type MeasuredRun } from "./results/finish.js";
+import type { Threshold } from "./results/thresholds.js";
 import { environment } from "./run.js";
 import { PROBE_CATALOG } from "./runners/probes/catalog/index.js";
 import { runProbes } from "./runners/probes/run-probes.js";
@@ -94,7 +94,7 @@ export async function probeTarget(options: TargetProbeOptions): Promise<RunResul
     options.catalog ?? PROBE_CATALOG,
     { policyHosts: options.policyHosts, knobs, timeoutMs: options.timeoutMs ?? 2000, wireOnly: true, signal: options.signal },
   );
-  const result: RunResult = {
+  const measured: MeasuredRun = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: "edgebench", version: VERSION },
     startedAt,
@@ -114,10 +114,6 @@ export async function probeTarget(options: TargetProbeOptions): Promise<RunResul
     warnings: [],
     load: null,
     probes,
-    thresholds: [],
-    verdict: { passed: true, failures: [] },
   };
-  result.thresholds = evaluateThresholds(options.thresholds ?? [], result);
-  result.verdict = decideVerdict(null, probes, result.thresholds);
-  return result;
+  return finishRun(measured, options.thresholds ?? []);
 }

@@ -6,8 +6,8 @@ import { cpus } from "node:os";
 import { computeOverhead } from "./results/compare.js";
 import { capConnections } from "./runners/load/fd-limit.js";
 import { SCHEMA_VERSION, type LoadResult, type ProbesResult, type RunResult } from "./results/types.js";
-import { decideVerdict } from "./results/verdict.js";
-import { evaluateThresholds, type Threshold } from "./results/thresholds.js";
+import { finishRun, type MeasuredRun } from "./results/finish.js";
+import type { Threshold } from "./results/thresholds.js";
 import type { RunEventListener } from "./runners/events.js";
 import { PROBE_CATALOG } from "./runners/probes/catalog/index.js";
 import { probeNames, runProbes, type ProbeTarget } from "./runners/probes/run-probes.js";
@@ -32,6 +32,8 @@ export interface RunOptions {
   /** Aborting stops the run; what was measured is still returned, with `interrupted: true`. */
   signal?: AbortSignal;
   onEvent?: RunEventListener;
+  /** Told after the run's own warnings (engines --engine had to leave out, say). */
+  warnings?: readonly string[];
 }
 
 export function environment(): RunResult["environment"] {
@@ -143,7 +145,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     options.onEvent?.({ type: "stopping" });
     await topology.close();
   }
-  const result: RunResult = {
+  const measured: MeasuredRun = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: "edgebench", version: VERSION },
     startedAt,
@@ -165,14 +167,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       hops: { client: scenario.network.clientHop, app: scenario.network.appHop },
     },
     environment: environment(),
-    warnings,
+    warnings: [...warnings, ...(options.warnings ?? [])],
     load,
     probes,
     ...(probes ? { causes } : {}),
-    thresholds: [],
-    verdict: { passed: true, failures: [] },
   };
-  result.thresholds = evaluateThresholds([...scenario.thresholds, ...(options.thresholds ?? [])], result);
-  result.verdict = decideVerdict(load, probes, result.thresholds);
-  return result;
+  return finishRun(measured, [...scenario.thresholds, ...(options.thresholds ?? [])]);
 }

@@ -3,9 +3,8 @@
  * several generators) as one result per scenario and engine. Results that name the same scenario but describe it
  * differently are refused: they did not measure the same thing.
  */
-import { evaluateThresholds } from "./thresholds.js";
+import { finishRun, type MeasuredRun } from "./finish.js";
 import type { LoadResult, ProbesResult, RunResult } from "./types.js";
-import { decideVerdict } from "./verdict.js";
 import { loadResultFromPhases, type ImportedPhase } from "./import/phases.js";
 import { EdgebenchError } from "../support/errors.js";
 
@@ -101,7 +100,7 @@ function mergeGroup(parts: readonly LabelledResult[]): RunResult {
     operator,
     value,
   }));
-  const merged: RunResult = {
+  const merged: MeasuredRun = {
     ...first,
     startedAt: parts.map((p) => p.result.startedAt).sort()[0]!,
     finishedAt: parts.map((p) => p.result.finishedAt).sort().at(-1)!,
@@ -110,11 +109,8 @@ function mergeGroup(parts: readonly LabelledResult[]): RunResult {
     warnings,
     load,
     probes,
-    thresholds: [],
   };
-  merged.thresholds = evaluateThresholds(thresholds, merged);
-  merged.verdict = decideVerdict(load, probes, merged.thresholds);
-  return merged;
+  return finishRun(merged, thresholds);
 }
 
 /** One result per scenario and proxy engine, in the order they first appear. */

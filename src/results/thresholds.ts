@@ -24,7 +24,7 @@ const LATENCY_FIELD: Record<Latency, "p50Us" | "p90Us" | "p99Us" | "p999Us" | "m
   mean: "meanUs",
 };
 
-function measured(metric: string, result: RunResult): number | null {
+function measured(metric: string, result: Omit<RunResult, "thresholds" | "verdict">): number | null {
   const [scope, name] = metric.split(".") as [string, string];
   if (scope === "probes") return result.probes ? (name === "failed" ? result.probes.failed : result.probes.passed) : null;
   if (scope === "overhead") return result.load?.overhead?.find((o) => o.metric === name)?.median ?? null;
@@ -53,7 +53,7 @@ function holds(actual: number, operator: ThresholdOperator, value: number): bool
 }
 
 /** Evaluates thresholds; one whose metric the run did not measure fails (a gate must not pass by omission). */
-export function evaluateThresholds(thresholds: readonly Threshold[], result: RunResult): ThresholdResult[] {
+export function evaluateThresholds(thresholds: readonly Threshold[], result: Omit<RunResult, "thresholds" | "verdict">): ThresholdResult[] {
   return thresholds.map((threshold) => {
     const actual = measured(threshold.metric, result);
     return { ...threshold, actual, passed: actual !== null && holds(actual, threshold.operator, threshold.value) };

@@ -138,11 +138,16 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
         }),
       );
     }
-    const run = async (scenario: Scenario): Promise<RunResult> => {
-      const result = await runScenario(scenario, { load: mode.load, probes: mode.probes, catalog, thresholds, signal: controller.signal, onEvent: progress.listener });
-      result.warnings.push(...(skippedEngines.get(scenario) ?? []));
-      return result;
-    };
+    const run = (scenario: Scenario): Promise<RunResult> =>
+      runScenario(scenario, {
+        load: mode.load,
+        probes: mode.probes,
+        catalog,
+        thresholds,
+        signal: controller.signal,
+        onEvent: progress.listener,
+        warnings: skippedEngines.get(scenario) ?? [],
+      });
     // Real .NET apps start and compile for a second or more each: those scenarios go one at a time.
     const sideBySide = !scenarios.some((scenario) => scenario.apps.some((app) => app.runtime === "kestrel"));
     if (!mode.load && sideBySide) {
