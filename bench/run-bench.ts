@@ -176,7 +176,7 @@ async function main(): Promise<void> {
   const scenario = await loadScenario(new URL("scenarios/default.yaml", ROOT).pathname);
   for (let invocation = 0; invocation < 3; invocation++) {
     const result = await runScenario({ ...scenario, load: { ...scenario.load, rounds: 3, durationMs: ROUND_MS, warmupMs: 500 } }, { probes: false });
-    estimates.push(result.load?.overhead?.find((o) => o.metric === "p50")?.median ?? NaN);
+    estimates.push(result.load?.overheads[0]?.figures.find((o) => o.metric === "p50")?.median ?? NaN);
   }
   const spread = Math.max(...estimates) / Math.min(...estimates);
   line(`p50 overhead over 3 invocations of the default scenario: ${estimates.map((e) => `${e} µs`).join(", ")}; max/min ×${spread.toFixed(2)} (goal ≤ 1.25)`);

@@ -75,7 +75,7 @@ export async function probeTarget(options: TargetProbeOptions): Promise<RunResul
   const startedAt = new Date().toISOString();
   const knobs = options.knobs ?? ASPNETCORE_KNOBS;
   const probes = await runProbes(
-    [{ topology: "external", via: "entry", host: target.host, port: target.port, proxyInPath: false }],
+    [{ deployment: "external", via: "entry", host: target.host, port: target.port, proxyInPath: false }],
     options.catalog ?? PROBE_CATALOG,
     { policyHosts: options.policyHosts, knobs, timeoutMs: options.timeoutMs ?? 2000, wireOnly: true, signal: options.signal },
   );
@@ -96,6 +96,8 @@ export async function probeTarget(options: TargetProbeOptions): Promise<RunResul
       proxyEngine: "none",
     },
     environment: environment(),
+    deployments: [{ name: "external", topology: "external", engine: null }],
+    referenceProxy: null,
     warnings: [],
     load: null,
     probes,

@@ -1,7 +1,7 @@
 /**
- * `--engine nginx,haproxy,caddy,builtin`: the same scenario once per engine, so they can be put side by side.
- * An engine that is not installed is left out with the command that installs it; only a scenario that itself names
- * that engine (no --engine given) fails for want of it.
+ * `--engine nginx,haproxy,caddy,builtin`: which proxy engines a run measures (each a deployment of the plan, all in
+ * one set of rounds). An engine that is not installed is left out with the command that installs it; only a
+ * scenario that itself names that engine (no --engine given) fails for want of it.
  */
 import { resolve } from "node:path";
 import type { Scenario } from "../scenario/types.js";
@@ -25,19 +25,22 @@ export function parseEngineList(text: string): EngineName[] {
   return [...new Set(names)] as EngineName[];
 }
 
-export interface PerEngine {
-  scenarios: Scenario[];
+export interface EngineSelection {
+  /** The scenario, its proxy set to the engine `--engine-config` was written for when one was given. */
+  scenario: Scenario;
+  /** The installed engines to measure, in the order given. */
+  engines: EngineName[];
   /** One line per engine left out: what is missing and how to install it. */
   skipped: string[];
 }
 
-export function scenariosPerEngine(scenario: Scenario, engines: readonly EngineName[] | null, engineConfig: string | null): PerEngine {
+export function selectEngines(scenario: Scenario, engines: readonly EngineName[] | null, engineConfig: string | null): EngineSelection {
   const chosen = engines ?? [scenario.proxy.engine];
   const external = chosen.filter((name) => name !== "builtin");
   if (engineConfig && external.length !== 1) {
     throw new EngineSelectionError(`--engine-config is one engine's configuration: choose exactly one of nginx, haproxy, caddy (found ${external.length ? external.join(", ") : "none"})`);
   }
-  const scenarios: Scenario[] = [];
+  const selected: EngineName[] = [];
   const skipped: string[] = [];
   for (const name of chosen) {
     if (name !== "builtin" && engineVersion(ENGINE_DRIVERS[name]) === null) {
@@ -47,10 +50,9 @@ export function scenariosPerEngine(scenario: Scenario, engines: readonly EngineN
       skipped.push(`engine ${name} skipped: ${line}`);
       continue;
     }
-    scenarios.push({
-      ...scenario,
-      proxy: { ...scenario.proxy, engine: name, engineConfig: name !== "builtin" && engineConfig ? resolve(engineConfig) : name === "builtin" ? null : scenario.proxy.engineConfig },
-    });
+    selected.push(name);
   }
-  return { scenarios, skipped };
+  if (selected.length === 0) throw new EngineSelectionError(`none of the engines asked for is installed: ${skipped.join("; ")}`);
+  const proxy = engineConfig ? { ...scenario.proxy, engine: external[0]!, engineConfig: resolve(engineConfig) } : scenario.proxy;
+  return { scenario: { ...scenario, proxy }, engines: selected, skipped };
 }

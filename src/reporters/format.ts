@@ -50,9 +50,28 @@ export function table(rows: string[][], right: ReadonlySet<number> = new Set(), 
   );
 }
 
-/** Where a probe went, as a column label: the topology, `proxied→app` for the bypass, `target` for a URL. */
-export function probeTargetLabel(result: ProbeResult): string {
-  return result.via === "bypass" ? `${result.topology}→app` : result.topology === "external" ? "target" : result.topology;
+/** A deployment's name as reports show it. */
+export type DeploymentLabel = (name: string) => string;
+
+/**
+ * Short labels for a run's deployments: `proxied` when it has one proxied deployment (as reports always read), the
+ * engine (`nginx`, `builtin`) when it has several; other names as they are.
+ */
+export function deploymentLabels(deployments: RunResult["deployments"]): DeploymentLabel {
+  const proxied = deployments.filter((d) => d.topology === "proxied").map((d) => d.name);
+  return (name) => (!proxied.includes(name) ? name : proxied.length === 1 ? "proxied" : name.replace(/^proxied\//, ""));
+}
+
+/** The proxies a run measured, each with its version (edgebench's own proxy without), or the scenario's engine. */
+export function proxiesInRun(result: RunResult): string[] {
+  const engines = result.deployments.flatMap((d) => (d.engine ? [d.engine] : []));
+  if (engines.length === 0) return [result.scenario.proxyEngine];
+  return engines.map((e) => (e.name === "builtin" || !e.version ? e.name : `${e.name} ${e.version}`));
+}
+
+/** Where a probe went, as a column label: the deployment, `proxied→app` for the bypass, `target` for a URL. */
+export function probeTargetLabel(result: ProbeResult, label: DeploymentLabel = (name) => name): string {
+  return result.via === "bypass" ? `${label(result.deployment)}→app` : result.deployment === "external" ? "target" : label(result.deployment);
 }
 
 /** The answers a probe got, short: `400+200`, or `hang` / `closed` when there was none. */
@@ -66,11 +85,14 @@ export function observedAnswers(result: ProbeResult): string {
 }
 
 /** Rows and columns of the probe matrix: probe ids in catalog order, targets in first-seen order. */
-export function probeMatrix(results: readonly ProbeResult[]): { ids: string[]; columns: string[]; cell(id: string, column: string): ProbeResult | undefined } {
-  const byKey = new Map(results.map((r) => [`${r.probe}\u0000${probeTargetLabel(r)}`, r]));
+export function probeMatrix(
+  results: readonly ProbeResult[],
+  label?: DeploymentLabel,
+): { ids: string[]; columns: string[]; cell(id: string, column: string): ProbeResult | undefined } {
+  const byKey = new Map(results.map((r) => [`${r.probe}\u0000${probeTargetLabel(r, label)}`, r]));
   return {
     ids: [...new Set(results.map((r) => r.probe))],
-    columns: [...new Set(results.map(probeTargetLabel))],
+    columns: [...new Set(results.map((r) => probeTargetLabel(r, label)))],
     cell: (id, column) => byKey.get(`${id}\u0000${column}`),
   };
 }

@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { scenariosPerEngine } from "../../src/engines/per-engine.js";
+import { selectEngines } from "../../src/engines/per-engine.js";
 import { ENGINE_DRIVERS, EngineStartError, engineVersion } from "../../src/engines/start-engine.js";
 import type { ExternalEngineName } from "../../src/engines/types.js";
 import { runScenario } from "../../src/run.js";
@@ -68,8 +68,8 @@ for (const engine of ENGINES) {
     it("is graded on what reached the app: probes, its version in the report", async () => {
       const result = await runScenario(await bundled("default", engine), { load: false });
       assert.equal(result.scenario.proxyEngine, engine);
-      assert.match(result.scenario.proxyEngineVersion ?? "", /^\d+\.\d+/);
-      const proxied = result.probes!.results.filter((r) => r.topology === "proxied" && r.via === "entry");
+      assert.match(result.deployments.find((d) => d.name === `proxied/${engine}`)?.engine?.version ?? "", /^\d+\.\d+/);
+      const proxied = result.probes!.results.filter((r) => r.deployment === `proxied/${engine}` && r.via === "entry");
       assert.ok(proxied.length >= 45);
       assert.ok(proxied.filter((r) => r.pass).length >= 40, `${engine} failed ${proxied.filter((r) => !r.pass).map((r) => r.probe).join(", ")}`);
     });
@@ -77,7 +77,7 @@ for (const engine of ENGINES) {
     for (const tls of ["tls-terminate", "tls-reencrypt"]) {
       it(`${tls}: probes and load over TLS through ${engine}`, async () => {
         const result = await runScenario(await bundled(tls, engine));
-        const proxied = result.load!.topologies.find((t) => t.topology === "proxied")!;
+        const proxied = result.load!.deployments.find((t) => t.deployment === `proxied/${engine}`)!;
         assert.match(proxied.url, /^https:/);
         assert.ok(proxied.responses > 0);
         assert.equal(proxied.errors + proxied.non2xx, 0);
@@ -87,7 +87,7 @@ for (const engine of ENGINES) {
 
     it("balances over three instances: every instance answers", async () => {
       const result = await runScenario(await bundled("load-balancing", engine), { probes: false });
-      const split = result.load!.topologies.find((t) => t.topology === "proxied")!.instanceSplit!;
+      const split = result.load!.deployments.find((t) => t.deployment === `proxied/${engine}`)!.instanceSplit!;
       assert.equal(split.length, 3);
       for (const share of split) assert.ok(share.answers > 0, JSON.stringify(split));
     });
@@ -159,10 +159,11 @@ describe("engine configuration and failures", { skip: missing("nginx") }, () => 
     const path = process.env.PATH;
     process.env.PATH = "/nonexistent";
     try {
-      const perEngine = scenariosPerEngine(scenario, ["builtin", "nginx"], null);
-      assert.deepEqual(perEngine.scenarios.map((s) => s.proxy.engine), ["builtin"]);
-      assert.deepEqual(perEngine.skipped, ["engine nginx skipped: nginx is not installed (apt-get install nginx)"]);
-      assert.throws(() => scenariosPerEngine(scenario, null, null), /proxy\.engine is nginx, but nginx is not installed \(apt-get install nginx\)/);
+      const selection = selectEngines(scenario, ["builtin", "nginx"], null);
+      assert.deepEqual(selection.engines, ["builtin"]);
+      assert.deepEqual(selection.skipped, ["engine nginx skipped: nginx is not installed (apt-get install nginx)"]);
+      assert.throws(() => selectEngines(scenario, null, null), /proxy\.engine is nginx, but nginx is not installed \(apt-get install nginx\)/);
+      assert.throws(() => selectEngines(scenario, ["nginx"], null), /none of the engines asked for is installed/);
     } finally {
       process.env.PATH = path;
     }

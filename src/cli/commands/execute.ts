@@ -11,7 +11,9 @@ import type { Scenario } from "../../scenario/types.js";
 import { createProgress } from "../../ui/progress.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { scenarioPaths } from "../scenarios.js";
-import { parseEngineList, scenariosPerEngine } from "../../engines/per-engine.js";
+import { parseEngineList, selectEngines } from "../../engines/per-engine.js";
+import type { EngineName } from "../../engines/types.js";
+import { planDeployments, referenceProxy } from "../../plan/deployments.js";
 import { writeReports } from "../write-reports.js";
 
 export interface ExecuteOptions {
@@ -35,6 +37,7 @@ export interface ExecuteOptions {
   rate?: number;
   engine?: string;
   engineConfig?: string;
+  reference?: string;
 }
 
 export interface Mode {
@@ -64,13 +67,15 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
   if (options.target && files.length > 0) throw new TargetError("give either scenario files or --target, not both");
   // Every file is validated before anything starts, so a typo in the third file does not waste two runs.
   const scenarios: Scenario[] = [];
-  const skippedEngines = new Map<Scenario, string[]>();
+  const selections = new Map<Scenario, { engines: EngineName[]; skipped: string[] }>();
   const engines = options.engine ? parseEngineList(options.engine) : null;
   if (!options.target) {
     for (const path of scenarioPaths(files)) {
-      const perEngine = scenariosPerEngine(applyOverrides(await loadScenario(path), options), engines, options.engineConfig ?? null);
-      for (const scenario of perEngine.scenarios) skippedEngines.set(scenario, perEngine.skipped);
-      scenarios.push(...perEngine.scenarios);
+      const selection = selectEngines(applyOverrides(await loadScenario(path), options), engines, options.engineConfig ?? null);
+      // A plan that cannot run (a fixed proxy port for several proxies, an unknown reference) stops before anything starts.
+      referenceProxy(planDeployments(selection.scenario, { engines: selection.engines }), options.reference ?? null);
+      selections.set(selection.scenario, selection);
+      scenarios.push(selection.scenario);
     }
   }
   const policyHosts = options.target
@@ -116,8 +121,18 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
       );
     }
     const run = async (scenario: Scenario): Promise<RunResult> => {
-      const result = await runScenario(scenario, { load: mode.load, probes: mode.probes, catalog, thresholds, signal: controller.signal, onEvent: progress.listener });
-      result.warnings.push(...(skippedEngines.get(scenario) ?? []));
+      const selection = selections.get(scenario)!;
+      const result = await runScenario(scenario, {
+        load: mode.load,
+        probes: mode.probes,
+        catalog,
+        thresholds,
+        plan: { engines: selection.engines },
+        reference: options.reference ?? null,
+        signal: controller.signal,
+        onEvent: progress.listener,
+      });
+      result.warnings.push(...selection.skipped);
       return result;
     };
     if (!mode.load) {
