@@ -96,7 +96,8 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
   if (scenario.description) out.push(...wrap(scenario.description, width).map((line) => c.dim(line)));
   const label = deploymentLabels(result.deployments);
   const proxies = proxiesInRun(result);
-  out.push(c.dim(`policy hosts: ${scenario.policyHosts.join(", ")} · ${proxies.length > 1 ? "proxies" : "proxy"}: ${proxies.join(", ")}`));
+  const hostsAndProxies = `policy hosts: ${scenario.policyHosts.join(", ")} · ${proxies.length > 1 ? "proxies" : "proxy"}: ${proxies.join(", ")}`;
+  out.push(...wrap(hostsAndProxies, width, "  ").map((line) => c.dim(line)));
   for (const line of describeDeployment(scenario)) out.push(...wrap(line, width, "  ").map((l) => c.dim(l)));
   if (result.probes) {
     const k = scenario.knobs;
@@ -135,6 +136,10 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
         formatDuration(t.latency.maxUs),
         failed > 0 ? c.red(String(failed)) : "0",
       ]);
+    }
+    if (load.deployments.length > 2) {
+      const shared = `one warm-up and ${load.order.length} rounds shared by all ${load.deployments.length} deployments, each round in a shuffled order`;
+      out.push(...wrap(shared, width - 2, "  ").map((line) => c.dim(`  ${line}`)));
     }
     out.push(...table(rows, new Set([1, 2, 3, 4, 5, 6, 7])).map((line) => `  ${line}`));
     out.push(c.dim("  req/s: median of rounds; percentiles: all rounds' responses, µs resolution"));

@@ -16,7 +16,9 @@ import { runScenario } from "../../src/run.js";
 import { loadScenario, scenarioFromObject } from "../../src/scenario/load.js";
 import type { Scenario } from "../../src/scenario/types.js";
 import { startTopology } from "../../src/topology/start.js";
-import { SCENARIOS } from "../helpers/paths.js";
+import { FIXTURES, SCENARIOS } from "../helpers/paths.js";
+import { PROBE_CATALOG } from "../../src/runners/probes/catalog/index.js";
+import type { RunEvent } from "../../src/runners/events.js";
 import { isListening } from "../helpers/ports.js";
 import { appJson, ask } from "../helpers/raw.js";
 
@@ -93,6 +95,40 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+describe("several engines in one run", { skip: missing("nginx") || missing("haproxy") }, () => {
+  it("starts every deployment, runs them in the same shuffled rounds, pairs each with edge and with nginx, and stops them", async () => {
+    const scenario = await loadScenario(`${FIXTURES}scenarios/valid-tiny-load.yaml`);
+    const events: RunEvent[] = [];
+    const result = await runScenario(scenario, {
+      plan: { engines: ["builtin", "nginx", "haproxy"] },
+      catalog: PROBE_CATALOG.filter((p) => ["arbitrary-host", "xfh-override"].includes(p.id)),
+      onEvent: (event) => events.push(event),
+    });
+    const names = ["edge", "proxied/builtin", "proxied/nginx", "proxied/haproxy"];
+    assert.deepEqual(result.deployments.map((d) => d.name), names);
+    assert.deepEqual(result.deployments.map((d) => d.engine?.name ?? null), [null, "builtin", "nginx", "haproxy"]);
+    assert.equal(result.referenceProxy, "proxied/nginx");
+    const load = result.load!;
+    assert.equal(load.order.length, 2);
+    for (const order of load.order) assert.deepEqual([...order].sort(), [...names].sort());
+    for (const deployment of load.deployments) {
+      assert.deepEqual(deployment.rounds.map((r) => r.round), [1, 2]);
+      assert.ok(deployment.responses > 0 && deployment.non2xx === 0, deployment.deployment);
+    }
+    // Each deployment has apps of its own: every answer its client counted, its own app counted too.
+    for (const d of load.deployments) assert.ok((d.serverCounts["app:web"]?.["200"] ?? 0) >= d.rounds.reduce((sum, r) => sum + r.ok2xx, 0), d.deployment);
+    assert.deepEqual(load.overheads.map((o) => o.deployment), names.slice(1));
+    assert.ok(load.ratios.every((r) => r.reference === "proxied/nginx"));
+    assert.deepEqual(load.ratios.map((r) => r.deployment).sort(), ["proxied/builtin", "proxied/haproxy"]);
+    // Every deployment was probed at its entry, and behind each proxy its app straight.
+    for (const name of names) assert.ok(result.probes!.results.some((r) => r.deployment === name && r.via === "entry"), name);
+    assert.equal(result.probes!.results.filter((r) => r.via === "bypass").length, 3);
+    assert.equal(result.verdict.passed, true, result.verdict.failures.join("\n"));
+    const started = events.find((e): e is Extract<RunEvent, { type: "started" }> => e.type === "started")!;
+    for (const entry of started.entries) assert.equal(await isListening(Number(new URL(entry.url).port)), false, `${entry.deployment} still listening`);
+  });
+});
 
 describe("engine configuration and failures", { skip: missing("nginx") }, () => {
   let dir: string;
