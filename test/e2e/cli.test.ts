@@ -248,7 +248,7 @@ describe("edgebench CLI", () => {
     // A result saved by an earlier edgebench (schema 1) is read too: against its upgraded self nothing changed.
     const older = await cli(["compare", `${FIXTURES}results/run-result-v1.json`, baseline]);
     assert.equal(older.code, 0, older.stderr);
-    assert.ok(/proxied\/builtin\s+p50/.test(older.stdout) && /\+0\.0 %/.test(older.stdout), older.stdout);
+    assert.match(older.stdout, /proxied\/builtin\s+p50\s+1\.41ms\s+1\.41ms\s+0\.0 %/);
     const missing = await cli(["compare", baseline, join(work, "nope.json")]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no such file/);
@@ -299,7 +299,7 @@ describe("edgebench CLI", () => {
   it("puts proxy engines side by side, and stops every engine process on Ctrl-C", { skip: engineVersion(ENGINE_DRIVERS.nginx) === null ? "nginx is not installed (apt-get install nginx)" : false }, async () => {
     const sideBySide = await cli(["probe", "-q", "--engine", "builtin,nginx", "scenarios/default.yaml"]);
     assert.equal(sideBySide.code, 1, sideBySide.stderr);
-    assert.match(sideBySide.stdout, /proxies: builtin, nginx \d/);
+    assert.match(sideBySide.stdout, /proxies: builtin, nginx\s+\d/);
     assert.match(sideBySide.stdout, /\s+edge\s+builtin\s+nginx\n\s+absolute-form-target-disallowed\s+✓ 400\s+✓ 400\s+✗ 200/);
     assert.match(sideBySide.stdout, /FAIL · 1 problem/);
     const noReference = await cli(["probe", "-q", "--engine", "builtin,nginx", "--reference", "caddy", "scenarios/default.yaml"]);
