@@ -14,6 +14,7 @@ import { median } from "../src/runners/load/stats.js";
 import { loadScenario } from "../src/scenario/load.js";
 import { PIN, startServer, type Started } from "./start-server.js";
 import { compareProxies } from "./proxies.js";
+import { compareDeployments } from "./deployments.js";
 
 const ROOT = new URL("../../", import.meta.url);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -21,6 +22,8 @@ const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 2000);
 const RSS_MS = Number(process.env.BENCH_RSS_MS ?? 60_000);
 /** The moderate fixed rate at which each proxy's added p50 is measured. */
 const PROXY_RATE = Number(process.env.BENCH_PROXY_RATE ?? 2000);
+/** Whole deployments through edgebench's own open-model generator, which holds its schedule at 500 req/s here. */
+const DEPLOYMENT_RATE = Number(process.env.BENCH_DEPLOYMENT_RATE ?? 500);
 /** More rounds for the proxies: a few tens of µs between them, on a machine whose noise is of that size. */
 const PROXY_ROUNDS = Number(process.env.BENCH_PROXY_ROUNDS ?? 9);
 const CORES = availableParallelism();
@@ -78,9 +81,19 @@ async function main(): Promise<void> {
   const figures: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, rounds: ROUNDS, roundMs: ROUND_MS };
   const line = (text: string): void => void process.stdout.write(`${text}\n`);
 
+  const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
+  // Every engine as a deployment of the default scenario in one set of rounds (`--only deployments` runs just this).
+  if (only === null || only === "deployments") {
+    figures.deployments = await compareDeployments(new URL("scenarios/default.yaml", ROOT).pathname, PROXY_ROUNDS, ROUND_MS, DEPLOYMENT_RATE, line);
+  }
+  if (only === "deployments") {
+    writeFileSync(new URL("bench/deployments-results.json", ROOT), `${JSON.stringify(figures, null, 2)}\n`);
+    line("wrote bench/deployments-results.json");
+    return;
+  }
   // Proxies first: the builtin proxy and the real ones in front of the same app (`--only proxies` runs just this).
   figures.proxies = await compareProxies(PROXY_ROUNDS, ROUND_MS, PROXY_RATE, line);
-  if (process.argv.includes("--only") && process.argv[process.argv.indexOf("--only") + 1] === "proxies") {
+  if (only === "proxies") {
     writeFileSync(new URL("bench/proxies-results.json", ROOT), `${JSON.stringify(figures, null, 2)}\n`);
     line("wrote bench/proxies-results.json");
     return;
