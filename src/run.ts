@@ -145,7 +145,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       policyHosts: scenario.policy.hosts,
       policyProfile: scenario.policy.profile,
       knobs: scenario.policy.knobs,
-      proxyEngine: scenario.proxy.engine,
+      proxyEngine: plan.find((d) => d.topology === "proxied")?.scenario.proxy.engine ?? scenario.proxy.engine,
       tls: scenario.tls,
       hops: { client: scenario.network.clientHop, app: scenario.network.appHop },
     },

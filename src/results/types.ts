@@ -207,7 +207,7 @@ export interface RunResult {
     /** Which rules applied where the RFCs leave a choice. */
     policyProfile: "aspnetcore" | "strict";
     knobs: PolicyKnobs;
-    /** The scenario's own proxy engine (`--engine` may have measured others: see RunResult.deployments). */
+    /** The engine of the first proxied deployment (the scenario's own unless --engine chose): see `deployments`. */
     proxyEngine: string;
     /** Where TLS was: off, terminated (edge app or proxy), or re-encrypted to the app too. */
     tls?: "off" | "terminate" | "reencrypt";

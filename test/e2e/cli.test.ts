@@ -339,7 +339,7 @@ describe("edgebench CLI", () => {
       assert.ok(result.exitedAt - result.signalledAt! < 2000, `took ${result.exitedAt - result.signalledAt!} ms to stop`);
       const report = JSON.parse(await readFile(out, "utf8"));
       assert.equal(report.interrupted, true);
-      for (const topology of report.load.topologies) assert.equal(await isListening(Number(new URL(topology.url).port)), false);
+      for (const deployment of report.load.deployments) assert.equal(await isListening(Number(new URL(deployment.url).port)), false);
     });
   }
 
