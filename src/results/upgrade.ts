@@ -40,5 +40,6 @@ export function upgradeFromV1(old: RunResultV1): RunResult {
     };
   }
   const probes = old.probes ? { ...old.probes, results: old.probes.results.map(({ topology, ...probe }) => ({ ...probe, deployment: rename(topology) })) } : null;
-  return { ...old, schemaVersion: 2, scenario, deployments, referenceProxy: null, load, probes };
+  const { tool, startedAt, finishedAt, interrupted, environment, warnings, thresholds, verdict } = old;
+  return { schemaVersion: 2, tool, startedAt, finishedAt, interrupted, scenario, environment, deployments, referenceProxy: null, warnings, load, probes, thresholds, verdict };
 }
