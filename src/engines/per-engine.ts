@@ -34,7 +34,11 @@ export interface EngineSelection {
   skipped: string[];
 }
 
-export function selectEngines(scenario: Scenario, engines: readonly EngineName[] | null, engineConfig: string | null): EngineSelection {
+export function selectEngines(
+  scenario: Scenario,
+  engines: readonly EngineName[] | null,
+  engineConfig: string | null,
+): EngineSelection {
   const chosen = engines ?? [scenario.proxy.engine];
   const external = chosen.filter((name) => name !== "builtin");
   if (engineConfig && external.length !== 1) {
@@ -52,7 +56,11 @@ export function selectEngines(scenario: Scenario, engines: readonly EngineName[]
     }
     selected.push(name);
   }
-  if (selected.length === 0) throw new EngineSelectionError(`none of the engines asked for is installed: ${skipped.join("; ")}`);
-  const proxy = engineConfig ? { ...scenario.proxy, engine: external[0]!, engineConfig: resolve(engineConfig) } : scenario.proxy;
+  if (selected.length === 0) {
+    throw new EngineSelectionError(`none of the engines asked for is installed: ${skipped.join("; ")}`);
+  }
+  const proxy = engineConfig
+    ? { ...scenario.proxy, engine: external[0]!, engineConfig: resolve(engineConfig) }
+    : scenario.proxy;
   return { scenario: { ...scenario, proxy }, engines: selected, skipped };
 }

@@ -40,7 +40,10 @@ const ENGINE: Dimension = {
     return (choices.engines ?? [own.engine]).map((engine) => ({
       part: engine,
       // A user's engine configuration belongs to the engine it was written for.
-      scenario: { ...deployment.scenario, proxy: { ...own, engine, engineConfig: engine === own.engine ? own.engineConfig : null } },
+      scenario: {
+        ...deployment.scenario,
+        proxy: { ...own, engine, engineConfig: engine === own.engine ? own.engineConfig : null },
+      },
     }));
   },
 };
@@ -56,23 +59,37 @@ export class PlanError extends Error {
   }
 }
 
-function expand(deployments: readonly PlannedDeployment[], dimension: Dimension, choices: PlanChoices): PlannedDeployment[] {
+function expand(
+  deployments: readonly PlannedDeployment[],
+  dimension: Dimension,
+  choices: PlanChoices,
+): PlannedDeployment[] {
   return deployments.flatMap((deployment) => {
     const variants = dimension.variants(deployment, choices);
     if (variants.length === 0) return [deployment];
     const named = dimension.alwaysNamed || variants.length > 1;
-    return variants.map((variant) => ({ ...deployment, name: named ? `${deployment.name}/${variant.part}` : deployment.name, scenario: variant.scenario }));
+    return variants.map((variant) => ({
+      ...deployment,
+      name: named ? `${deployment.name}/${variant.part}` : deployment.name,
+      scenario: variant.scenario,
+    }));
   });
 }
 
 /** The deployments of a run, edge first, then the others in the order their choices were given. */
 export function planDeployments(scenario: Scenario, choices: PlanChoices = {}): PlannedDeployment[] {
-  let deployments: PlannedDeployment[] = scenario.topologies.map((topology) => ({ name: topology, topology, scenario }));
+  let deployments: PlannedDeployment[] = scenario.topologies.map((topology) => ({
+    name: topology,
+    topology,
+    scenario,
+  }));
   for (const dimension of DIMENSIONS) deployments = expand(deployments, dimension, choices);
   const where = scenario.file ?? scenario.name;
   const proxied = deployments.filter((d) => d.topology === "proxied");
   if (proxied.length > 1 && scenario.proxy.port !== null) {
-    throw new PlanError(`${where}: proxy.port is fixed at ${scenario.proxy.port}, so only one proxy can listen there; remove it to measure ${proxied.length} proxies in one run`);
+    throw new PlanError(
+      `${where}: proxy.port is fixed at ${scenario.proxy.port}, so only one proxy can listen there; remove it to measure ${proxied.length} proxies in one run`,
+    );
   }
   return deployments;
 }
@@ -81,12 +98,18 @@ export function planDeployments(scenario: Scenario, choices: PlanChoices = {}): 
  * The proxy deployment the others are given as ratios to: the one asked for (by name, `proxied/nginx`, or by
  * engine, `nginx`), else nginx's when the run has it. Null when fewer than two proxied deployments ran.
  */
-export function referenceProxy(deployments: readonly PlannedDeployment[], requested: string | null = null): string | null {
+export function referenceProxy(
+  deployments: readonly PlannedDeployment[],
+  requested: string | null = null,
+): string | null {
   const proxied = deployments.filter((d) => d.topology === "proxied");
   const named = (wanted: string) => proxied.find((d) => d.name === wanted || d.scenario.proxy.engine === wanted)?.name;
   if (requested !== null) {
     const found = named(requested);
-    if (!found) throw new PlanError(`--reference ${requested}: no such proxied deployment; this run has ${proxied.map((d) => d.name).join(", ") || "none"}`);
+    if (!found)
+      throw new PlanError(
+        `--reference ${requested}: no such proxied deployment; this run has ${proxied.map((d) => d.name).join(", ") || "none"}`,
+      );
     return proxied.length > 1 ? found : null;
   }
   return proxied.length > 1 ? (named("nginx") ?? null) : null;

@@ -3,7 +3,14 @@
  * throughput and added p50 as ratios to a reference proxy's, each with its spread and a bootstrap interval.
  */
 import { bootstrapMedianInterval, median } from "../runners/load/stats.js";
-import type { DeploymentLoad, DeploymentOverhead, Overhead, OverheadMetric, ReferenceRatio, RoundSample } from "./types.js";
+import type {
+  DeploymentLoad,
+  DeploymentOverhead,
+  Overhead,
+  OverheadMetric,
+  ReferenceRatio,
+  RoundSample,
+} from "./types.js";
 
 const LATENCY_FIELD: Record<Exclude<OverheadMetric, "rps">, keyof RoundSample["latency"]> = {
   p50: "p50Us",
@@ -27,7 +34,10 @@ function overheadOf(metric: OverheadMetric, unit: Overhead["unit"], perRound: nu
     min: round(Math.min(...perRound)),
     max: round(Math.max(...perRound)),
     ci95: [round(ci95[0]), round(ci95[1])],
-    significant: perRound.length > 1 && !(ci95[0] <= neutral && neutral <= ci95[1]) && Math.abs(median(perRound) - neutral) >= NOISE_FLOOR[unit],
+    significant:
+      perRound.length > 1 &&
+      !(ci95[0] <= neutral && neutral <= ci95[1]) &&
+      Math.abs(median(perRound) - neutral) >= NOISE_FLOOR[unit],
   };
 }
 
@@ -52,7 +62,13 @@ export function computeOverhead(reference: DeploymentLoad, other: DeploymentLoad
       pairs.map(([e, p]) => p.latency[LATENCY_FIELD[metric]] - e.latency[LATENCY_FIELD[metric]]),
     ),
   );
-  overheads.push(overheadOf("rps", "ratio", pairs.map(([e, p]) => (e.rps > 0 ? p.rps / e.rps : 0))));
+  overheads.push(
+    overheadOf(
+      "rps",
+      "ratio",
+      pairs.map(([e, p]) => (e.rps > 0 ? p.rps / e.rps : 0)),
+    ),
+  );
   return overheads;
 }
 
@@ -70,7 +86,12 @@ export function computeOverheads(deployments: readonly DeploymentLoad[], referen
  * Each of `proxies` other than `reference` as ratios to it, round by round: req/s, and the p50 it adds over `edge`
  * over the p50 the reference adds in the same round (a round where the reference adds nothing is left out).
  */
-export function computeRatios(deployments: readonly DeploymentLoad[], edge: string, proxies: readonly string[], reference: string): ReferenceRatio[] {
+export function computeRatios(
+  deployments: readonly DeploymentLoad[],
+  edge: string,
+  proxies: readonly string[],
+  reference: string,
+): ReferenceRatio[] {
   const byName = new Map(deployments.map((d) => [d.deployment, d]));
   const base = byName.get(reference);
   const zero = byName.get(edge);
@@ -85,6 +106,17 @@ export function computeRatios(deployments: readonly DeploymentLoad[], edge: stri
       return edgeRound && referenceAdds > 0 ? [(o.latency.p50Us - edgeRound.latency.p50Us) / referenceAdds] : [];
     });
     if (pairs.length === 0 || added.length === 0) return [];
-    return [{ deployment: name, reference, rps: overheadOf("rps", "ratio", pairs.map(([r, o]) => (r.rps > 0 ? o.rps / r.rps : 0))), addedP50: overheadOf("p50", "ratio", added) }];
+    return [
+      {
+        deployment: name,
+        reference,
+        rps: overheadOf(
+          "rps",
+          "ratio",
+          pairs.map(([r, o]) => (r.rps > 0 ? o.rps / r.rps : 0)),
+        ),
+        addedP50: overheadOf("p50", "ratio", added),
+      },
+    ];
   });
 }

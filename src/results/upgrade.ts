@@ -11,11 +11,18 @@ type V1Load = Omit<LoadResult, "deployments" | "overheads" | "ratios" | "order">
 };
 
 /** The parts of a version 1 result that differ from version 2. */
-export type RunResultV1 = Omit<RunResult, "schemaVersion" | "load" | "probes" | "deployments" | "referenceProxy" | "scenario"> & {
+export type RunResultV1 = Omit<
+  RunResult,
+  "schemaVersion" | "load" | "probes" | "deployments" | "referenceProxy" | "scenario"
+> & {
   schemaVersion: 1;
   scenario: RunResult["scenario"] & { proxyEngineVersion?: string };
   load: V1Load | null;
-  probes: (Omit<NonNullable<RunResult["probes"]>, "results"> & { results: Array<Omit<ProbeResult, "deployment"> & { topology: string }> }) | null;
+  probes:
+    | (Omit<NonNullable<RunResult["probes"]>, "results"> & {
+        results: Array<Omit<ProbeResult, "deployment"> & { topology: string }>;
+      })
+    | null;
 };
 
 export function upgradeFromV1(old: RunResultV1): RunResult {
@@ -39,7 +46,27 @@ export function upgradeFromV1(old: RunResultV1): RunResult {
       ratios: [],
     };
   }
-  const probes = old.probes ? { ...old.probes, results: old.probes.results.map(({ topology, ...probe }) => ({ ...probe, deployment: rename(topology) })) } : null;
+  const probes = old.probes
+    ? {
+        ...old.probes,
+        results: old.probes.results.map(({ topology, ...probe }) => ({ ...probe, deployment: rename(topology) })),
+      }
+    : null;
   const { tool, startedAt, finishedAt, interrupted, environment, warnings, thresholds, verdict } = old;
-  return { schemaVersion: 2, tool, startedAt, finishedAt, interrupted, scenario, environment, deployments, referenceProxy: null, warnings, load, probes, thresholds, verdict };
+  return {
+    schemaVersion: 2,
+    tool,
+    startedAt,
+    finishedAt,
+    interrupted,
+    scenario,
+    environment,
+    deployments,
+    referenceProxy: null,
+    warnings,
+    load,
+    probes,
+    thresholds,
+    verdict,
+  };
 }
