@@ -63,7 +63,7 @@ export type { ProbeDefinition, ResponseExpectation, Outcome, ProbeCategory, Poli
 export {
   SCHEMA_VERSION,
   type RunResult,
-  type Deployment,
+  type Deployment as MeasuredDeployment,
   type DeploymentLoad,
   type DeploymentOverhead,
   type ReferenceRatio,
@@ -80,3 +80,12 @@ export { renderJson } from "./reporters/json.js";
 export { renderHtml } from "./reporters/html.js";
 export { renderMarkdown } from "./reporters/markdown.js";
 export { renderJunit } from "./reporters/junit.js";
+
+// Beyond one machine: the scenario on Artillery or k6, their output back, results of several runners merged.
+export { parseDeployment, parseDeployments, DeploymentError, type Deployment } from "./deployments.js";
+export { planExport, scenarioSeed, ExportError, type ExportPlan, type PlannedPhase } from "./export/plan.js";
+export { exportArtillery, type ExportedFile } from "./export/artillery.js";
+export { exportK6 } from "./export/k6.js";
+export { importRun, ImportError, type LoadEngine } from "./results/import/index.js";
+export { loadResultFromPhases, type ImportedPhase } from "./results/import/phases.js";
+export { mergeResults, MergeError, type LabelledResult } from "./results/merge.js";

@@ -5,7 +5,7 @@
  */
 import { cpus } from "node:os";
 import { computeOverheads, computeRatios } from "./results/compare.js";
-import { planDeployments, referenceProxy, type PlanChoices } from "./plan/deployments.js";
+import { planDeployments, referenceProxy, type PlanChoices, type PlannedDeployment } from "./plan/deployments.js";
 import { capConnections } from "./runners/load/fd-limit.js";
 import { SCHEMA_VERSION, type Deployment, type LoadResult, type ProbesResult, type RunResult } from "./results/types.js";
 import { decideVerdict } from "./results/verdict.js";
@@ -42,8 +42,13 @@ export function environment(): RunResult["environment"] {
   return { node: process.version, platform: process.platform, arch: process.arch, cpus: cpuList.length, cpuModel: cpuList[0]?.model ?? "unknown" };
 }
 
-function deploymentOf(running: RunningTopology): Deployment {
-  return { name: running.name, topology: running.kind, engine: running.engine };
+/** An external engine running a configuration edgebench wrote (so its profile applies). */
+const generatedEngineConfig = (scenario: Scenario): boolean =>
+  scenario.proxy.engine !== "builtin" && !scenario.proxy.engineConfig;
+
+function deploymentOf(running: RunningTopology, planned: PlannedDeployment): Deployment {
+  const generated = running.kind === "proxied" && generatedEngineConfig(planned.scenario);
+  return { name: running.name, topology: running.kind, engine: running.engine, ...(generated ? { profile: planned.scenario.proxy.profile } : {}) };
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
@@ -58,17 +63,20 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const withLoad = options.load ?? true;
   // Servers need threads of their own only when something is measured against the clock.
   const topology = await startDeployments(plan, { isolation: withLoad ? "worker" : "inline" });
+  const planned = (running: RunningTopology): PlannedDeployment => plan.find((d) => d.name === running.name)!;
   try {
     options.onEvent?.({ type: "started", entries: topology.running.map((t) => ({ deployment: t.name, url: t.entry.url })) });
     if (options.probes ?? scenario.probes.enabled) {
       const app = scenario.apps[appForHost(scenario.apps, probeNames(scenario.policy.hosts).allowed)]!;
-      const hints = (proxied: boolean, proxyEngine: string): DeploymentHints => ({
+      const hints = (proxied: boolean, proxy: Scenario["proxy"]): DeploymentHints => ({
         allowsAnyHost: app.allowedHosts.includes("*"),
         allowsEmptyHost: app.allowEmptyHosts,
         trustsAnyPeer: app.forwardedHeaders !== null && app.forwardedHeaders.knownProxies?.length === 0 && app.forwardedHeaders.knownNetworks?.length === 0,
         proxyPassesClientForwarding: proxied && !scenario.proxy.stripClientForwarded,
         proxyForwardsAnyHost: proxied && !scenario.proxy.allowedHosts?.length,
-        proxyEngine,
+        proxyEngine: proxy.engine,
+        exposedPaths: scenario.proxy.exposedPaths,
+        userEngineConfig: proxied && proxy.engineConfig !== null,
       });
       const targets: ProbeTarget[] = [];
       // Probes are built for the policy's first exact host: at the edge they go to the app that serves it.
@@ -77,8 +85,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         const proxied = running.kind === "proxied";
         const entry = !proxied && probedApp !== appForHost(scenario.apps, scenario.load.host) ? running.apps[probedApp]!.endpoint : running.entry;
         const tlsTo = (url: string) => (url.startsWith("https:") && running.ca ? { ca: running.ca } : {});
-        const engine = running.engine?.name ?? scenario.proxy.engine;
-        targets.push({ deployment: running.name, via: "entry", host: entry.host, port: entry.port, proxyInPath: proxied, hints: hints(proxied, engine), ...tlsTo(entry.url) });
+        const { proxy } = planned(running).scenario;
+        targets.push({
+          deployment: running.name,
+          via: "entry",
+          host: entry.host,
+          port: entry.port,
+          proxyInPath: proxied,
+          hints: hints(proxied, proxy),
+          appRecord: running.appRecord,
+          ...tlsTo(entry.url),
+        });
         if (proxied) {
           const direct = running.apps[probedApp]!;
           targets.push({
@@ -87,7 +104,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
             host: direct.endpoint.host,
             port: direct.endpoint.port,
             proxyInPath: false,
-            hints: hints(false, engine),
+            hints: hints(false, proxy),
+            appRecord: running.appRecord,
             ...tlsTo(direct.endpoint.url),
             ...(running.clientSourceAddress ? { localAddress: running.clientSourceAddress } : {}),
           });
@@ -100,6 +118,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
           policyHosts: scenario.policy.hosts,
           knobs: scenario.policy.knobs,
           timeoutMs: scenario.probes.timeoutMs,
+          surface: { internalPaths: app.internalPaths, exposedPaths: scenario.proxy.exposedPaths, atEdge: scenario.policy.internalPathsAtEdge },
           signal,
         });
       }
@@ -150,7 +169,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       hops: { client: scenario.network.clientHop, app: scenario.network.appHop },
     },
     environment: environment(),
-    deployments: topology.running.map(deploymentOf),
+    deployments: topology.running.map((running) => deploymentOf(running, planned(running))),
     referenceProxy: reference,
     warnings,
     load,

@@ -46,6 +46,7 @@ function addRunOptions(command: Command, withLoad: boolean): Command {
     .option("--category <names>", "only these probe categories: rfc-conformance, allowlist, spoofing, smuggling-adjacent, robustness", collect, [])
     .addOption(new Option("--profile <name>", "rules where the RFCs leave a choice (replaces the scenario's)").choices(["aspnetcore", "strict"]))
     .option("--engine <names>", "a proxied deployment per engine, all in one set of rounds: builtin, nginx, haproxy, caddy (comma-separated)")
+    .option("--engine-profile <names>", "generated engine configurations, each a deployment: typical, hardened (see README)")
     .option("--reference <deployment>", "the proxy the others are given as ratios to (engine or deployment name; default nginx when present)")
     .option("--engine-config <file>", "your own nginx/HAProxy/Caddy configuration, with {{LISTEN}} and {{UPSTREAM_0}} placeholders (see README)");
   if (withLoad) {
@@ -57,6 +58,54 @@ function addRunOptions(command: Command, withLoad: boolean): Command {
       .option("--rate <n>", "open model at this many requests per second (latency measured from each planned send)", positiveInteger);
   }
   return command;
+}
+
+function integerOption(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError("expected a whole number");
+  return number;
+}
+
+/** export, import, merge: the scenario on another load engine, its results back, results of many runners as one. */
+function addDistributedCommands(program: Command, done: (code: ExitCode) => void): void {
+  program
+    .command("export")
+    .description("write the scenario's load for Artillery or k6, aimed at named deployments, rounds shuffled and paired")
+    .argument("[scenario]", "scenario file; default scenarios/default.yaml")
+    .addOption(new Option("--to <engine>", "the load engine").choices(["artillery", "k6"]).makeOptionMandatory())
+    .option("--deployment <name=url>", "a deployment to load, repeatable: edge=http://127.0.0.1:8080 (edge and proxied give a paired overhead)", (value: string, previous: string[]) => [...previous, value], [])
+    .option("--allow-remote", "allow deployments that are not on loopback (only deployments you own)")
+    .option("--out-dir <dir>", "where to write the files", ".")
+    .option("--seed <n>", "seed of the per-round order (default: from the scenario's name)", integerOption)
+    .option("-d, --duration <time>", "each measured phase (overrides the scenario)", durationOption)
+    .option("-w, --warmup <time>", "warm-up phase per deployment", durationOption)
+    .option("--rounds <n>", "measured rounds", positiveInteger)
+    .option("-c, --connections <n>", "virtual users (closed model) or connections (open model)", positiveInteger)
+    .option("--rate <n>", "open model at this many requests per second per generator", positiveInteger)
+    .addHelpText("after", "\nExamples:\n  $ edgebench export --to artillery --deployment edge=http://127.0.0.1:5000 --deployment proxied=http://127.0.0.1:8080 --rate 500\n  $ artillery run --output report.json default.artillery.yml && edgebench import report.json")
+    .action(async (file: string | undefined, options: import("./commands/export.js").ExportOptions) =>
+      done(await (await import("./commands/export.js")).exportCommand(file, options)),
+    );
+
+  program
+    .command("import")
+    .description("read Artillery's JSON report or k6's --out json output of an exported scenario as an edgebench result")
+    .argument("<file>", "artillery run --output FILE, or k6 run --out json=FILE")
+    .option("-s, --scenario <file>", "the scenario it was exported from (name, policy, thresholds); default scenarios/default.yaml")
+    .option("-r, --reporter <names>", `one or more of ${REPORTER_NAMES.join(", ")}, each as name or name:path`, "terminal")
+    .option("-o, --out <file>", "write reporters without a path here (atomically) instead of stdout")
+    .addHelpText("after", "\nExamples:\n  $ edgebench import report.json --scenario my.yaml -r terminal,json:imported.json")
+    .action(async (file: string, options: { scenario?: string; reporter: string; out?: string }) =>
+      done(await (await import("./commands/import.js")).importCommand(file, options)),
+    );
+
+  program
+    .command("merge")
+    .description("merge saved JSON results of several runners (sharded probe runs, load from several generators) into one per scenario")
+    .argument("<result...>", "saved JSON reports (--reporter json:FILE)")
+    .option("-o, --out <file>", "write the merged JSON here (atomically) instead of stdout")
+    .addHelpText("after", "\nExamples:\n  $ edgebench merge shard-*.json -o probes.json && edgebench report probes.json -r junit:probes.xml")
+    .action(async (files: string[], options: { out?: string }) => done(await (await import("./commands/merge.js")).mergeCommand(files, options)));
 }
 
 /** Builds the program; `done` receives each command's exit code. */
@@ -102,6 +151,7 @@ Examples:
     .option("--target <url>", "probe an app or proxy already running on loopback (graded on the wire alone)")
     .option("--allowed-hosts <hosts>", "with --target: the public hosts it must serve, comma-separated")
     .option("--appsettings <file>", "with --target: read the public hosts from an ASP.NET Core appsettings.json (AllowedHosts)")
+    .option("--app-record <file>", "with --target: the file its app records probe requests in (EDGEBENCH_APP_RECORD)")
     .option("--allow-remote", "with --target: allow a target that is not on loopback (only a deployment you own)")
     .addHelpText(
       "after",
@@ -142,6 +192,8 @@ Examples:
     .option("-o, --out <file>", "write reporters without a path here (atomically) instead of stdout")
     .addHelpText("after", "\nExamples:\n  $ edgebench run -r json:run.json\n  $ edgebench report run.json -r html:report.html,junit:probes.xml")
     .action(async (files: string[], options: { reporter: string; out?: string }) => done(await (await import("./commands/report.js")).reportCommand(files, options)));
+
+  addDistributedCommands(program, done);
 
   program
     .command("init")

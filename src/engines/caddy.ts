@@ -5,24 +5,60 @@
  * state kept in the run's folder.
  */
 import { join } from "node:path";
+import { splitExposedPaths } from "../policy/exposed-paths.js";
 import { CLIENT_FORWARDING_FIELDS, splitHostPatterns, type EngineDriver, type EngineSpec } from "./types.js";
 
-function hostMatcher(hosts: readonly string[]): string | null {
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * A matcher for HostFiltering patterns. Caddy's `host` matcher takes `*.suffix` as exactly one label; the hardened
+ * profile matches the Host field with one regular expression instead, as deep as the policy's wildcard depth.
+ */
+function hostMatcher(hosts: readonly string[], spec: EngineSpec): string | null {
   const { exact, suffixes, any } = splitHostPatterns(hosts);
   if (any) return null;
-  return [...exact, ...suffixes.map((s) => `*.${s}`)].join(" ");
+  if (spec.profile === "typical") return `host ${[...exact, ...suffixes.map((s) => `*.${s}`)].join(" ")}`;
+  const labels = spec.wildcardDepth === "one" ? "[^.]+\\." : "([^.]+\\.)+";
+  const names = [...exact.map(escapeRegExp), ...suffixes.map((s) => `${labels}${escapeRegExp(s)}`)];
+  return `header_regexp Host "(?i)^(${names.join("|")})(:[^:]*)?$"`;
+}
+
+/** The hardened profile's header_up rules: client forwarding fields removed, X-Forwarded-For as the scenario says. */
+function hardenedHeaders(spec: EngineSpec): string[] {
+  const lines: string[] = [];
+  if (spec.stripClientForwarded) {
+    const setByCaddy = ["X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host"];
+    for (const field of CLIENT_FORWARDING_FIELDS) if (!setByCaddy.includes(field)) lines.push(`header_up -${field}`);
+    // Caddy passes underscore names on; some frameworks read X_Forwarded_Host as the dashed name.
+    for (const field of CLIENT_FORWARDING_FIELDS) if (field.includes("-")) lines.push(`header_up -${field.replace(/-/g, "_")}`);
+  }
+  if (spec.forwardedFor === "append") {
+    // Caddy keeps a client's X-Forwarded-* only from a trusted peer, and then keeps its Proto and Host as well.
+    lines.push("trusted_proxies 0.0.0.0/0 ::/0");
+    if (spec.stripClientForwarded) {
+      lines.push("header_up X-Forwarded-Proto {http.request.scheme}", "header_up X-Forwarded-Host {http.request.host}");
+    }
+  }
+  return lines;
+}
+
+/**
+ * A first `handle` answering 404 outside the exposed paths (the entries are Caddy's own path syntax). Handles with
+ * named matchers run in the order written, before the catch-all ones, so this one comes before every app's.
+ */
+export function exposedPathsHandle(exposedPaths: readonly string[] | null): string[] {
+  const exposed = exposedPaths ? splitExposedPaths(exposedPaths) : null;
+  if (!exposed || exposed.all) return [];
+  const paths = [...exposed.exact, ...exposed.prefixes.flatMap((prefix) => [prefix, `${prefix}/*`])].join(" ");
+  return [`  @hidden_path not path ${paths}\n  handle @hidden_path {\n    respond "Not Found" 404\n  }`];
 }
 
 function reverseProxy(spec: EngineSpec, index: number): string {
   const route = spec.routes[index]!;
   const lines = [`lb_policy ${spec.balancing === "least-pending" ? "least_conn" : "round_robin"}`];
   if (!spec.preserveHost) lines.push("header_up Host {upstream_hostport}");
-  if (spec.stripClientForwarded) {
-    for (const field of CLIENT_FORWARDING_FIELDS) if (!["X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host"].includes(field)) lines.push(`header_up -${field}`);
-    // Caddy passes underscore names on; some frameworks read X_Forwarded_Host as the dashed name.
-    for (const field of CLIENT_FORWARDING_FIELDS) if (field.includes("-")) lines.push(`header_up -${field.replace(/-/g, "_")}`);
-  }
-  if (spec.forwardedFor === "append") lines.push("header_up X-Forwarded-For {http.request.header.X-Forwarded-For}, {http.request.remote.host}");
+  // The typical profile is a bare `reverse_proxy` (Caddy's documented defaults set X-Forwarded-For/Proto/Host).
+  if (spec.profile === "hardened") lines.push(...hardenedHeaders(spec));
   if (spec.forwarded) lines.push('header_up Forwarded "for={http.request.remote.host};proto={http.request.scheme};host=\\"{http.request.host}\\""');
   const transport = [`response_header_timeout ${spec.upstreamTimeoutMs}ms`, "keepalive 60s"];
   if (spec.tls?.reencrypt) transport.push(`tls_trusted_ca_certs ${spec.tls.caFile}`, "tls_server_name localhost");
@@ -40,14 +76,14 @@ export const caddy: EngineDriver = {
   bindsSourceAddress: false,
   configure(spec) {
     const scheme = spec.tls?.terminate ? "https" : "http";
-    const handles: string[] = [];
+    const handles: string[] = exposedPathsHandle(spec.exposedPaths);
     spec.routes.forEach((route, i) => {
-      const matcher = hostMatcher(route.hosts);
-      if (i > 0 && matcher) handles.push(`  @app_${i} host ${matcher}\n  handle @app_${i} {\n    ${reverseProxy(spec, i)}\n  }`);
+      const matcher = hostMatcher(route.hosts, spec);
+      if (i > 0 && matcher) handles.push(`  @app_${i} ${matcher}\n  handle @app_${i} {\n    ${reverseProxy(spec, i)}\n  }`);
     });
     if (spec.allowedHosts) {
-      const matcher = hostMatcher(spec.allowedHosts);
-      if (matcher) handles.push(`  @allowed host ${matcher}\n  handle @allowed {\n    ${reverseProxy(spec, 0)}\n  }`, '  handle {\n    respond "Misdirected Request" 421\n  }');
+      const matcher = hostMatcher(spec.allowedHosts, spec);
+      if (matcher) handles.push(`  @allowed ${matcher}\n  handle @allowed {\n    ${reverseProxy(spec, 0)}\n  }`, '  handle {\n    respond "Misdirected Request" 421\n  }');
       else handles.push(`  handle {\n    ${reverseProxy(spec, 0)}\n  }`);
     } else handles.push(`  handle {\n    ${reverseProxy(spec, 0)}\n  }`);
     const text = [

@@ -1,12 +1,15 @@
 /**
- * `--engine nginx,haproxy,caddy,builtin`: which proxy engines a run measures (each a deployment of the plan, all in
- * one set of rounds). An engine that is not installed is left out with the command that installs it; only a
- * scenario that itself names that engine (no --engine given) fails for want of it.
+ * `--engine nginx,haproxy,caddy,builtin` and `--engine-profile typical,hardened`: which proxy engines and generated
+ * configurations a run measures (each a deployment of the plan, all in one set of rounds). An engine that is not
+ * installed is left out with the command that installs it; only a scenario that itself names that engine (no
+ * --engine given) fails for want of it.
  */
 import { resolve } from "node:path";
 import type { Scenario } from "../scenario/types.js";
 import { ENGINE_DRIVERS, engineVersion } from "./start-engine.js";
 import { ENGINE_NAMES, type EngineName } from "./types.js";
+import { ENGINE_PROFILES } from "../scenario/schema.js";
+import type { EngineProfile } from "../scenario/types.js";
 
 export class EngineSelectionError extends Error {
   readonly code = "ERR_ENGINE_SELECTION";
@@ -23,6 +26,18 @@ export function parseEngineList(text: string): EngineName[] {
     if (!(ENGINE_NAMES as readonly string[]).includes(name)) throw new EngineSelectionError(`unknown engine '${name}'; choose from ${ENGINE_NAMES.join(", ")}`);
   }
   return [...new Set(names)] as EngineName[];
+}
+
+export function parseProfileList(text: string): EngineProfile[] {
+  const names = text.split(",").map((name) => name.trim().toLowerCase()).filter(Boolean);
+  const choices = ENGINE_PROFILES.join(", ");
+  if (names.length === 0) throw new EngineSelectionError(`--engine-profile needs one or more of ${choices}`);
+  for (const name of names) {
+    if (!(ENGINE_PROFILES as readonly string[]).includes(name)) {
+      throw new EngineSelectionError(`unknown engine profile '${name}'; choose from ${choices}`);
+    }
+  }
+  return [...new Set(names)] as EngineProfile[];
 }
 
 export interface EngineSelection {
@@ -52,7 +67,6 @@ export function selectEngines(
       // The scenario itself asks for it: nothing it describes can run.
       if (!engines) throw new EngineSelectionError(`${scenario.file ?? scenario.name}: proxy.engine is ${name}, but ${line}`);
       skipped.push(`engine ${name} skipped: ${line}`);
-      continue;
     }
     selected.push(name);
   }

@@ -54,8 +54,8 @@ export interface Http1ConnectionOptions {
   /** Checks run on the request line before any header is read; throw HttpRequestError to refuse. */
   checkRequestLine?: (line: RequestLine) => void;
   onRequest: (exchange: Http1Exchange, response: ResponseSink) => void;
-  /** The bytes of a server-generated refusal (the connection is closed after it). */
-  formatRejection: (error: HttpRequestError) => Buffer;
+  /** The bytes of a server-generated refusal (the connection is closed after it); `unparsed`: the head refused. */
+  formatRejection: (error: HttpRequestError, unparsed?: Buffer) => Buffer;
   /** Idle keep-alive limit; a partial request head at that point gets 408. */
   idleTimeoutMs?: number;
 }
@@ -136,10 +136,12 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
 
   function reject(error: HttpRequestError): void {
     if (state === "closed") return;
+    // A head refused while being read is still in the buffer: the server may want to know what it was.
+    const unparsed = state === "head" ? buffer : undefined;
     state = "closed";
     buffer = EMPTY;
     bodyStream?.destroy();
-    socket.end(options.formatRejection(error));
+    socket.end(options.formatRejection(error, unparsed));
   }
 
   function pump(): void {

@@ -4,7 +4,7 @@
  * dimensions of the same shape, added to DIMENSIONS). Pure: nothing is started or looked up here.
  */
 import type { EngineName } from "../engines/types.js";
-import type { Scenario, TopologyKind } from "../scenario/types.js";
+import type { EngineProfile, Scenario, TopologyKind } from "../scenario/types.js";
 
 export interface PlannedDeployment {
   /** Unique within a run: `edge`, `proxied/builtin`, `proxied/nginx`, … */
@@ -17,6 +17,8 @@ export interface PlannedDeployment {
 /** What the command line chose along each dimension; an absent choice means the scenario's own. */
 export interface PlanChoices {
   engines?: readonly EngineName[];
+  /** Generated configurations of the external engines (`--engine-profile typical,hardened`). */
+  profiles?: readonly EngineProfile[];
 }
 
 /** One value along a dimension: the part it adds to the deployment's name and the scenario it runs. */
@@ -48,8 +50,21 @@ const ENGINE: Dimension = {
   },
 };
 
-/** The dimensions in naming order: `proxied/<engine>/…`. */
-const DIMENSIONS: readonly Dimension[] = [ENGINE];
+const PROFILE: Dimension = {
+  alwaysNamed: false,
+  variants: (deployment, choices) => {
+    const proxy = deployment.scenario.proxy;
+    // The builtin proxy and a user's own configuration have no profile: they run once, as they are.
+    if (deployment.topology !== "proxied" || proxy.engine === "builtin" || proxy.engineConfig !== null) return [];
+    return (choices.profiles ?? [proxy.profile]).map((profile) => ({
+      part: profile,
+      scenario: { ...deployment.scenario, proxy: { ...proxy, profile } },
+    }));
+  },
+};
+
+/** The dimensions in naming order: `proxied/<engine>/<profile>/…`. */
+const DIMENSIONS: readonly Dimension[] = [ENGINE, PROFILE];
 
 export class PlanError extends Error {
   readonly code = "ERR_PLAN";

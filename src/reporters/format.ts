@@ -64,9 +64,9 @@ export function deploymentLabels(deployments: RunResult["deployments"]): Deploym
 
 /** The proxies a run measured, each with its version (edgebench's own proxy without), or the scenario's engine. */
 export function proxiesInRun(result: RunResult): string[] {
-  const engines = result.deployments.flatMap((d) => (d.engine ? [d.engine] : []));
-  if (engines.length === 0) return [result.scenario.proxyEngine];
-  return engines.map((e) => (e.name === "builtin" || !e.version ? e.name : `${e.name} ${e.version}`));
+  const proxied = result.deployments.flatMap((d) => (d.engine ? [{ ...d.engine, profile: d.profile }] : []));
+  if (proxied.length === 0) return [result.scenario.proxyEngine];
+  return proxied.map((e) => [e.name, e.profile, e.name === "builtin" ? "" : e.version].filter(Boolean).join(" "));
 }
 
 /** Where a probe went, as a column label: the deployment, `proxied→app` for the bypass, `target` for a URL. */
@@ -76,12 +76,18 @@ export function probeTargetLabel(result: ProbeResult, label: DeploymentLabel = (
 
 /** The answers a probe got, short: `400+200`, or `hang` / `closed` when there was none. */
 export function observedStatuses(result: ProbeResult): string {
-  return result.observed.map((o) => o.status).join("+") || (result.timedOut ? "hang" : "closed");
+  return result.observed.map((o) => (o.outcome === "exposed" ? `${o.status} exposed` : o.status)).join("+") || (result.timedOut ? "hang" : "closed");
+}
+
+/** One answer with who gave it: `400 from the proxy`, or `400 (who answered is unknown)` without an app record. */
+export function answerWithSource(observed: ProbeResult["observed"][number]): string {
+  if (observed.answeredBy === "unknown") return `${observed.status} (who answered is unknown)`;
+  return `${observed.status} from the ${observed.answeredBy}`;
 }
 
 /** The answers a probe got, with who answered each. */
 export function observedAnswers(result: ProbeResult): string {
-  return result.observed.map((o) => `${o.status} from the ${o.answeredBy}`).join(", then ") || (result.timedOut ? "no answer (hang)" : "closed without an answer");
+  return result.observed.map(answerWithSource).join(", then ") || (result.timedOut ? "no answer (hang)" : "closed without an answer");
 }
 
 /** Rows and columns of the probe matrix: probe ids in catalog order, targets in first-seen order. */

@@ -1,5 +1,6 @@
 /** JUnit XML for CI systems: one test suite per scenario and topology, one test case per probe and per threshold. */
 import type { ProbeResult, RunResult } from "../results/types.js";
+import { answerWithSource } from "./format.js";
 
 function escape(text: string): string {
   // XML 1.0 cannot carry most control characters at all, even escaped: they are shown as \xNN.
@@ -65,7 +66,7 @@ export function renderJunit(results: readonly RunResult[]): string {
           : {
               failure: {
                 message: p.explanation,
-                details: `${p.title} (${p.reference})\nobserved: ${p.observed.map((o) => `${o.status} from the ${o.answeredBy}`).join(", ") || (p.timedOut ? "no answer" : "closed without an answer")}\n${p.explanation}`,
+                details: `${p.title} (${p.reference})\nobserved: ${p.observed.map(answerWithSource).join(", ") || (p.timedOut ? "no answer" : "closed without an answer")}\n${p.explanation}`,
               },
             }),
       }));

@@ -19,6 +19,8 @@ export interface Deployment {
   topology: ProbeTargetKind;
   /** The proxy engine in its path and that engine's version line (proxied only). */
   engine: { name: string; version: string } | null;
+  /** Which generated configuration an external engine ran (absent: the builtin proxy or the user's own file). */
+  profile?: "typical" | "hardened";
 }
 
 export interface LatencySummary {
@@ -145,14 +147,18 @@ export interface ReferenceRatio {
   addedP50: Overhead;
 }
 
-export type AnsweredBy = "app" | "proxy" | "none";
+/** From the app's record (echo contract); "unknown" when there was no record to ask and no answer of the app's own. */
+export type AnsweredBy = "app" | "proxy" | "none" | "unknown";
 
 export interface ObservedResponse {
   status: number;
   answeredBy: AnsweredBy;
+  /** The app's record of this request (echo contract): the status it answered and the Host field it received. */
+  appReceived?: { status: number; host: string | null };
   /** What the app believed, when the answer came from the app with its JSON. */
-  app?: { host: string; scheme: string; remoteIp: string | null; headerHost: string | undefined };
-  outcome: Outcome | "other";
+  app?: { host: string; scheme: string; remoteIp: string | null; headerHost: string | undefined; endpoint?: string | null };
+  /** `exposed`: an internal endpoint answered (see ResponseExpectation.hiddenEndpoint). */
+  outcome: Outcome | "other" | "exposed";
 }
 
 export interface ProbeResult {

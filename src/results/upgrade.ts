@@ -16,7 +16,7 @@ export type RunResultV1 = Omit<
   "schemaVersion" | "load" | "probes" | "deployments" | "referenceProxy" | "scenario"
 > & {
   schemaVersion: 1;
-  scenario: RunResult["scenario"] & { proxyEngineVersion?: string };
+  scenario: RunResult["scenario"] & { proxyEngineVersion?: string; proxyProfile?: "typical" | "hardened" };
   load: V1Load | null;
   probes:
     | (Omit<NonNullable<RunResult["probes"]>, "results"> & {
@@ -26,7 +26,7 @@ export type RunResultV1 = Omit<
 };
 
 export function upgradeFromV1(old: RunResultV1): RunResult {
-  const { proxyEngineVersion, ...scenario } = old.scenario;
+  const { proxyEngineVersion, proxyProfile, ...scenario } = old.scenario;
   const engine = scenario.proxyEngine;
   // Version 1 had one proxied topology, behind the scenario's engine: version 2 names it after that engine.
   const rename = (topology: string): string => (topology === "proxied" ? `proxied/${engine}` : topology);
@@ -34,6 +34,7 @@ export function upgradeFromV1(old: RunResultV1): RunResult {
     name: rename(topology),
     topology,
     engine: topology === "proxied" ? { name: engine, version: proxyEngineVersion ?? "" } : null,
+    ...(topology === "proxied" && proxyProfile ? { profile: proxyProfile } : {}),
   }));
   let load: LoadResult | null = null;
   if (old.load) {

@@ -13,7 +13,7 @@ import { parseThreshold } from "../results/thresholds.js";
 import { ScenarioError, type ScenarioIssue } from "./issues.js";
 import { scenarioSpec } from "./schema.js";
 import { ASPNETCORE_KNOBS, STRICT_KNOBS, type PolicyKnobs } from "../runners/probes/types.js";
-import type { AppConfig, Balancing, ProxyEngine, DirectionShape, HopShape, PolicyConfig, Scenario, TlsMode, TopologyKind } from "./types.js";
+import type { AppConfig, Balancing, EngineProfile, ProxyEngine, DirectionShape, HopShape, PolicyConfig, Scenario, TlsMode, TopologyKind } from "./types.js";
 import { addIssue, INVALID, validateNode, type Located, type ValidationContext } from "./validate.js";
 
 /** The document as validated: only the fields given, durations in ms, host strings as lists. */
@@ -32,6 +32,7 @@ interface RawApp {
   requireHeaderSymmetry?: boolean;
   instances?: number;
   port?: number;
+  internalPaths?: string[];
 }
 
 type RawDirection = Partial<{ latency: number; jitter: number; bandwidthMbps: number; resetProbability: number; stallProbability: number }>;
@@ -45,6 +46,7 @@ interface RawScenario {
   tls?: TlsMode;
   proxy?: Partial<{
     engine: ProxyEngine;
+    profile: EngineProfile;
     engineConfig: string;
     port: number;
     preserveHost: boolean;
@@ -56,9 +58,10 @@ interface RawScenario {
     balancing: Balancing;
     maxRequestBodyBytes: number;
     maxResponseBodyBytes: number;
+    exposedPaths: string[];
   }>;
   load?: Partial<{ model: "closed" | "open"; rate: number; rateFraction: number; connections: number; pipelining: number; duration: number; warmup: number; rounds: number; path: string; method: string; host: string; body: string }>;
-  policy?: { hosts?: string[]; profile?: "aspnetcore" | "strict"; knobs?: Partial<PolicyKnobs> };
+  policy?: { hosts?: string[]; profile?: "aspnetcore" | "strict"; knobs?: Partial<PolicyKnobs>; internalPathsAtEdge?: "exposed" | "hidden" };
   network?: { clientAddress?: string; clientHop?: RawHop; appHop?: RawHop };
   probes?: { enabled?: boolean; timeout?: number };
   thresholds?: string[];
@@ -92,6 +95,7 @@ function resolveApp(raw: RawApp, settings: AspNetCoreHostSettings | null): AppCo
     forwardedHeaders: forwarded,
     instances: raw.instances ?? 1,
     port: raw.port ?? null,
+    internalPaths: raw.internalPaths ?? [],
   };
 }
 
@@ -130,6 +134,21 @@ function readAppSettingsFiles(raw: RawScenario, file: string, context: Validatio
 }
 
 /** Checks that need more than one field's type, recorded at the field they concern. */
+/** internalPaths and exposedPaths are plain absolute paths: what they mean must not depend on who decodes them. */
+function checkPaths(raw: RawScenario, context: ValidationContext, at: (path: string) => Located): void {
+  const check = (text: string, path: string, prefixAllowed: boolean): void => {
+    const bare = prefixAllowed && text.endsWith("/*") ? text.slice(0, -1) : text;
+    const plain = /^\/[A-Za-z0-9\-._~!$&'()+,;=:@/]*$/.test(bare) && !bare.slice(1).includes("//") && !/\/\.\.?(\/|$)/.test(bare);
+    const shape = prefixAllowed ? "/about, or /api/* for a prefix" : "/admin";
+    const rules = "starting with /, no %, ?, #, *, //, dot segments or spaces";
+    if (!plain) addIssue(context, at(path), path, `expected a path such as ${shape} (${rules}), found "${text}"`);
+  };
+  raw.apps.forEach((app, i) => {
+    app.internalPaths?.forEach((text, j) => check(text, `apps[${i}].internalPaths[${j}]`, false));
+  });
+  raw.proxy?.exposedPaths?.forEach((text, j) => check(text, `proxy.exposedPaths[${j}]`, true));
+}
+
 function checkMeaning(raw: RawScenario, context: ValidationContext): void {
   const at = (path: string): Located => context.positions.get(path) ?? { line: 1, column: 1 };
   const names = new Set<string>();
@@ -171,6 +190,7 @@ function checkMeaning(raw: RawScenario, context: ValidationContext): void {
   if (proxyPort !== undefined && ports.has(proxyPort)) {
     addIssue(context, at("proxy.port"), "proxy.port", `port ${proxyPort} is also ${ports.get(proxyPort)}'s at the edge; both topologies run at once, so each needs its own port`);
   }
+  checkPaths(raw, context, at);
   const clientAddress = raw.network?.clientAddress;
   if (clientAddress !== undefined && !parseIpAddress(clientAddress)) {
     addIssue(context, at("network.clientAddress"), "network.clientAddress", `expected an IP address, found "${clientAddress}"`);
@@ -210,6 +230,7 @@ function resolve(raw: RawScenario, file: string, context: ValidationContext): Sc
     topologies: raw.topologies ?? ["edge", "proxied"],
     proxy: {
       engine: raw.proxy?.engine ?? "builtin",
+      profile: raw.proxy?.profile ?? "hardened",
       engineConfig: raw.proxy?.engineConfig !== undefined ? resolvePath(dirname(file), raw.proxy.engineConfig) : null,
       preserveHost: raw.proxy?.preserveHost ?? true,
       forwardedFor: raw.proxy?.forwardedFor ?? "replace",
@@ -221,6 +242,7 @@ function resolve(raw: RawScenario, file: string, context: ValidationContext): Sc
       maxRequestBodyBytes: raw.proxy?.maxRequestBodyBytes ?? 10 * 1024 * 1024,
       maxResponseBodyBytes: raw.proxy?.maxResponseBodyBytes ?? 100 * 1024 * 1024,
       port: raw.proxy?.port ?? null,
+      exposedPaths: raw.proxy?.exposedPaths ?? null,
     },
     tls: raw.tls ?? "off",
     load: {
@@ -237,7 +259,7 @@ function resolve(raw: RawScenario, file: string, context: ValidationContext): Sc
       host: loadHost ?? "localhost",
       body: raw.load?.body ?? null,
     },
-    policy: { hosts, ...resolveKnobs(raw.policy?.profile, raw.policy?.knobs) },
+    policy: { hosts, ...resolveKnobs(raw.policy?.profile, raw.policy?.knobs), internalPathsAtEdge: raw.policy?.internalPathsAtEdge ?? "exposed" },
     network: {
       clientAddress: raw.network?.clientAddress ?? DEFAULT_CLIENT_ADDRESS,
       clientHop: resolveHop(raw.network?.clientHop),

@@ -5,6 +5,7 @@ import type { FieldSpec, ObjectSpec } from "./spec.js";
 export const TOPOLOGY_KINDS = ["edge", "proxied"] as const;
 export const PROXY_ENGINES = ["builtin", "nginx", "haproxy", "caddy"] as const;
 export const FORWARDED_FOR_MODES = ["append", "replace"] as const;
+export const ENGINE_PROFILES = ["typical", "hardened"] as const;
 export const TLS_MODES = ["off", "terminate", "reencrypt"] as const;
 export const BALANCING = ["round-robin", "least-pending"] as const;
 
@@ -38,6 +39,13 @@ const hostList = (description: string): FieldSpec => ({
   items: { type: "string", minLength: 1, description: "A host name without port; `*.example.com` for subdomains, `*` for any." },
 });
 
+const pathList = (description: string): FieldSpec => ({
+  type: "array",
+  unique: true,
+  items: { type: "string", minLength: 1, description: "A path starting with `/`, such as /admin." },
+  description,
+});
+
 const appSpec: ObjectSpec = {
   type: "object",
   description: "A simulated ASP.NET Core app (Kestrel + HostFiltering + ForwardedHeaders).",
@@ -66,6 +74,7 @@ const appSpec: ObjectSpec = {
     knownNetworks: { type: "array", items: { type: "string", description: "A CIDR network." }, description: "ForwardedHeadersOptions.KnownNetworks (default ['127.0.0.0/8'])." },
     forwardedAllowedHosts: hostList("ForwardedHeadersOptions.AllowedHosts: the X-Forwarded-Host values the app accepts (default: any)."),
     requireHeaderSymmetry: { type: "boolean", description: "ForwardedHeadersOptions.RequireHeaderSymmetry (default false)." },
+    internalPaths: pathList("Endpoints not meant for the internet (/admin, /metrics, /health…): the app serves them like any other path; the surface probes try to reach them."),
   },
 };
 
@@ -105,6 +114,12 @@ export const scenarioSpec: ObjectSpec = {
           enum: PROXY_ENGINES,
           description: "Which proxy runs: edgebench's own (default builtin), or nginx, haproxy or caddy as a child process with a configuration written from this scenario.",
         },
+        profile: {
+          type: "string",
+          enum: ENGINE_PROFILES,
+          description:
+            "The generated nginx/HAProxy/Caddy configuration: hardened (default; this proxy section applied in full) or typical (what the engine's documentation and common tutorials write; see README).",
+        },
         engineConfig: {
           type: "string",
           minLength: 1,
@@ -115,6 +130,9 @@ export const scenarioSpec: ObjectSpec = {
         stripClientForwarded: { type: "boolean", description: "Drop client-sent X-Forwarded-*, Forwarded, X-Host, X-Original-Host and similar (default true)." },
         allowedHosts: hostList("A proxy-side Host allowlist; others get 421 (default: none, every Host is forwarded)."),
         upstreamTimeout: { type: "duration", minimumMs: 1, description: "How long to wait for the app's answer before a 504 (default 30s)." },
+        exposedPaths: pathList(
+          "Paths the proxy forwards, in Caddy's syntax: `/api/*` is a prefix (/api and everything under it), `/` or `/about` one exact path; every other path gets 404. Default: every path.",
+        ),
       },
     },
     load: {
@@ -144,6 +162,11 @@ export const scenarioSpec: ObjectSpec = {
       description: "What the deployment must do with Host: the public hosts it must serve.",
       fields: {
         hosts: hostList("The public hosts the deployment must serve (default: the apps' allowedHosts)."),
+        internalPathsAtEdge: {
+          type: "string",
+          enum: ["exposed", "hidden"],
+          description: "An app's internalPaths reached at the edge (nothing in front can hide them): reported as `exposed` (default), or `hidden`: a failure.",
+        },
         profile: {
           type: "string",
           enum: ["aspnetcore", "strict"],

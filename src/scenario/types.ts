@@ -2,11 +2,12 @@
 import type { ForwardedHeadersOptions } from "../policy/forwarded-headers.js";
 import type { PolicyKnobs } from "../runners/probes/types.js";
 import type { Threshold } from "../results/thresholds.js";
-import type { BALANCING, FORWARDED_FOR_MODES, PROXY_ENGINES, TLS_MODES, TOPOLOGY_KINDS } from "./schema.js";
+import type { BALANCING, ENGINE_PROFILES, FORWARDED_FOR_MODES, PROXY_ENGINES, TLS_MODES, TOPOLOGY_KINDS } from "./schema.js";
 
 export type TopologyKind = (typeof TOPOLOGY_KINDS)[number];
 export type ProxyEngine = (typeof PROXY_ENGINES)[number];
 export type ForwardedForMode = (typeof FORWARDED_FOR_MODES)[number];
+export type EngineProfile = (typeof ENGINE_PROFILES)[number];
 export type TlsMode = (typeof TLS_MODES)[number];
 export type Balancing = (typeof BALANCING)[number];
 
@@ -38,10 +39,14 @@ export interface AppConfig {
   instances: number;
   /** Fixed edge port, or null for an ephemeral one. */
   port: number | null;
+  /** Endpoints not meant for the internet, served like any other path (the surface probes aim at them). */
+  internalPaths: string[];
 }
 
 export interface ProxyConfig {
   engine: ProxyEngine;
+  /** Which generated configuration an external engine runs (see engines/profiles.ts). */
+  profile: EngineProfile;
   /** The user's own engine configuration file (absolute), or null for a generated one. */
   engineConfig: string | null;
   preserveHost: boolean;
@@ -56,6 +61,8 @@ export interface ProxyConfig {
   maxResponseBodyBytes: number;
   /** Fixed port, or null for an ephemeral one. */
   port: number | null;
+  /** Path prefixes the proxy forwards (others get 404), or null: every path. */
+  exposedPaths: string[] | null;
 }
 
 export interface LoadConfig {
@@ -80,6 +87,8 @@ export interface PolicyConfig {
   profile: "aspnetcore" | "strict";
   /** The rules in force where the RFCs leave a choice (the profile with the scenario's overrides). */
   knobs: PolicyKnobs;
+  /** An internal path reached at the edge: reported as exposed, or a failure (hidden). */
+  internalPathsAtEdge: "exposed" | "hidden";
 }
 
 export interface Scenario {

@@ -10,11 +10,13 @@ import { createForwardedHeadersApplier, type ForwardedHeadersOptions, type Forwa
 import { createHostFilter, INVALID_HOSTNAME_BODY } from "../policy/host-filter.js";
 import { checkHeaderValuesAscii, checkHost } from "./kestrel/host-rules.js";
 import { classifyTarget } from "./kestrel/request-target.js";
+import { kestrelRequestPath, routeEndpoint } from "./kestrel/request-path.js";
 import { httpDate } from "./http-date.js";
 import { createHttp2Frontend } from "./kestrel/http2.js";
 import { plainPeerAddress } from "../policy/ip-address.js";
 import { listen, type ListeningServer } from "./listen.js";
 import { createServer } from "node:net";
+import { appendRecord, probeToken, probeTokenInRawHead, PROBE_TOKEN_FIELD } from "../http1/echo-contract.js";
 
 export interface AppOptions {
   /** HostFilteringOptions.AllowedHosts; default ['*'] (what the default builder uses when none are configured). */
@@ -49,13 +51,20 @@ export interface AppOptions {
   proxyAddresses?: string[];
   /** Serve HTTPS with this certificate (HTTP/1.1 over TLS). */
   tls?: TlsIdentity;
+  /** The echo contract's record file: every HTTP/1.1 request carrying a probe token is recorded there. */
+  recordFile?: string;
+  /** Endpoints routed by literal templates (/admin, /metrics); every other path goes to the catch-all. */
+  internalPaths?: readonly string[];
 }
 
 /** What the app believed about an accepted request (the JSON body of its 200). */
 export interface AppAnswer {
   app: string;
   method: string;
+  /** HttpRequest.Path: decoded (except %2F) and without dot segments, as Kestrel hands it over. */
   path: string;
+  /** Routing's decision: the internal path whose endpoint served the request, or null for the catch-all. */
+  endpoint: string | null;
   query: string;
   target: string;
   protocol: string;
@@ -99,19 +108,11 @@ function lowerCaseKeys(headers: Record<string, string>): Record<string, string> 
   return record;
 }
 
-function safeDecodePath(path: string): string {
-  if (!path.includes("%")) return path;
-  try {
-    return decodeURIComponent(path.replace(/%2[Ff]/g, "%252F"));
-  } catch {
-    return path;
-  }
-}
-
 /** A request that passed the server's own (Kestrel) rules, whatever the protocol it came in on. */
 export interface ServerRequest {
   method: string;
   target: string;
+  /** As Kestrel hands it over (kestrelRequestPath). */
   path: string;
   query: string;
   protocol: string;
@@ -145,6 +146,7 @@ export function createAppPipeline(options: AppOptions = {}) {
   const includeFailureMessage = options.includeFailureMessage ?? true;
   const proxyAddresses = new Set(options.proxyAddresses ?? []);
   const name = options.name ?? "app";
+  const internalPaths = options.internalPaths ?? [];
   const counts = new Map<number, number>();
   const count = (status: number): void => {
     counts.set(status, (counts.get(status) ?? 0) + 1);
@@ -171,7 +173,8 @@ export function createAppPipeline(options: AppOptions = {}) {
     const answer: AppAnswer = {
       app: name,
       method: request.method,
-      path: safeDecodePath(request.path),
+      path: request.path,
+      endpoint: routeEndpoint(request.path, internalPaths),
       query: request.query,
       target: request.target,
       protocol: request.protocol,
@@ -215,9 +218,22 @@ export function createAppHandler(options: AppOptions = {}) {
     return fields;
   };
 
+  const tokenField = PROBE_TOKEN_FIELD.toLowerCase();
+  /** The echo contract: what the app answered to a probe request, keyed by its token. */
+  const record = (token: string | null, status: number, host: string | null): void => {
+    if (options.recordFile && token) appendRecord(options.recordFile, { token, status, host });
+  };
+  const recordHead = (head: RequestHead, status: number): void => {
+    if (!options.recordFile) return;
+    const hostIndex = head.names.indexOf("host");
+    const token = probeToken(head.fields[head.names.indexOf(tokenField)]?.[1]);
+    record(token, status, hostIndex < 0 ? null : head.fields[hostIndex]![1]);
+  };
+
   /** Kestrel's own refusal: Content-Length: 0, Connection: close, Date, Server, Allow for 405; empty body. */
-  const formatRejection = (error: HttpRequestError): Buffer => {
+  const formatRejection = (error: HttpRequestError, unparsed?: Buffer): Buffer => {
     pipeline.count(error.status);
+    if (unparsed && options.recordFile) record(probeTokenInRawHead(unparsed), error.status, null);
     let text = `HTTP/1.1 ${error.status} ${reasonPhrase(error.status)}\r\nContent-Length: 0\r\nConnection: close\r\nDate: ${httpDate()}\r\n`;
     if (addServerHeader) text += "Server: Kestrel\r\n";
     if (error.allow) text += `Allow: ${error.allow}\r\n`;
@@ -228,12 +244,15 @@ export function createAppHandler(options: AppOptions = {}) {
     const { head } = exchange;
     let target;
     let hostCheck;
+    let path;
     try {
       target = classifyTarget(head);
+      path = kestrelRequestPath(target.path);
       checkHeaderValuesAscii(head);
       hostCheck = checkHost(head, target, allowOverride);
     } catch (error) {
       if (!(error instanceof HttpRequestError)) throw error;
+      recordHead(head, error.status);
       response.reject(error);
       return;
     }
@@ -242,7 +261,7 @@ export function createAppHandler(options: AppOptions = {}) {
     const result = pipeline.handle({
       method: head.method,
       target: head.target,
-      path: target.path,
+      path,
       query: target.query,
       protocol: `HTTP/${head.version}`,
       host: hostCheck.host,
@@ -253,6 +272,7 @@ export function createAppHandler(options: AppOptions = {}) {
       secure: exchange.secure,
       bodyLength: exchange.bodyLength,
     });
+    recordHead(head, result.status);
     response.send(result.status, answerFields(result.contentType), result.body);
   };
 

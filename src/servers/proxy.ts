@@ -15,6 +15,7 @@ import { isHostHeaderValid } from "../policy/host-syntax.js";
 import { plainPeerAddress } from "../policy/ip-address.js";
 import { listen, type ListeningServer } from "./listen.js";
 import { createBalancer, type BalancingStrategy } from "./proxy/balancer.js";
+import { createExposedPathFilter } from "./proxy/exposed-paths.js";
 import { forwardedRequestFields, forwardedResponseFields, HOP_BY_HOP, resolveTarget, type ForwardingPolicy } from "./proxy/forwarding.js";
 import { UpstreamPool, type ExchangeListener, type UpstreamConnection } from "./proxy/upstream-pool.js";
 
@@ -37,6 +38,8 @@ export interface ProxyOptions {
   stripClientForwarded?: boolean;
   /** Proxy-side Host allowlist: other hosts get 421. Null or absent: no list. */
   allowedHosts?: string[] | null;
+  /** Path prefixes forwarded; other paths get 404. Null or absent: every path. */
+  exposedPaths?: string[] | null;
   /** No byte from the app for this long while awaiting its answer: 504. Default 30 s. */
   upstreamTimeoutMs?: number;
   /** Balancing across a route's instances. Default round robin. */
@@ -100,6 +103,7 @@ export function createProxyHandler(options: ProxyOptions) {
     forwarded: options.forwarded ?? false,
   };
   const allowedHosts = options.allowedHosts && options.allowedHosts.length > 0 ? options.allowedHosts : null;
+  const isExposed = createExposedPathFilter(options.exposedPaths ?? null);
   const timeoutMs = options.upstreamTimeoutMs ?? 30_000;
   const maxRequestBody = options.maxRequestBodyBytes ?? 10 * 1024 * 1024;
   const maxResponseBody = options.maxResponseBodyBytes ?? 100 * 1024 * 1024;
@@ -167,6 +171,7 @@ export function createProxyHandler(options: ProxyOptions) {
     if (allowedHosts && (target.host.length === 0 || !hostMatchesAny(target.host, allowedHosts))) {
       return answer(response, 421, "Misdirected Request: this proxy does not serve that host.");
     }
+    if (!isExposed(target.path)) return answer(response, 404, "Not Found: this proxy does not publish that path.");
     const instance = routeFor(target.host).pick();
     const fields = forwardedRequestFields(
       exchange.head,

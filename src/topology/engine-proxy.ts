@@ -22,8 +22,9 @@ function hostPort(url: string): { host: string; port: number } {
 
 /** What every proxy engine is told of the scenario's proxy, the builtin one included. */
 export function proxyBehaviour(scenario: Scenario) {
-  const { preserveHost, forwardedFor, forwarded, stripClientForwarded, allowedHosts, upstreamTimeoutMs, balancing, maxRequestBodyBytes } = scenario.proxy;
-  return { preserveHost, forwardedFor, forwarded, stripClientForwarded, allowedHosts, upstreamTimeoutMs, balancing, maxRequestBodyBytes };
+  const { preserveHost, forwardedFor, forwarded, stripClientForwarded, allowedHosts, upstreamTimeoutMs, balancing, maxRequestBodyBytes, exposedPaths } =
+    scenario.proxy;
+  return { preserveHost, forwardedFor, forwarded, stripClientForwarded, allowedHosts, upstreamTimeoutMs, balancing, maxRequestBodyBytes, exposedPaths };
 }
 
 export async function startEngineProxy(driver: EngineDriver, scenario: Scenario, upstreams: string[][], certificates: RunCertificates | null): Promise<IsolatedServer> {
@@ -43,6 +44,8 @@ export async function startEngineProxy(driver: EngineDriver, scenario: Scenario,
       listen: { host: LOOPBACK, port: scenario.proxy.port ?? (await freePort(LOOPBACK)) },
       routes: scenario.apps.map((app, i) => ({ hosts: app.allowedHosts, upstreams: upstreams[i]!.map(hostPort) })),
       ...proxyBehaviour(scenario),
+      profile: scenario.proxy.profile,
+      wildcardDepth: scenario.policy.knobs.wildcardDepth,
       tls: certificates
         ? {
             certFile: `${folder.dir}/server.crt`,

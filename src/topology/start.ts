@@ -14,6 +14,9 @@ import { proxyBehaviour, startEngineProxy } from "./engine-proxy.js";
 import { VERSION } from "../version.js";
 
 import { PROXY_SOURCE_ADDRESS } from "./source-address.js";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export { PROXY_SOURCE_ADDRESS } from "./source-address.js";
 const LOOPBACK = "127.0.0.1";
@@ -43,6 +46,8 @@ export interface RunningTopology {
    * so its apps trust 127.0.0.1 and a simulated client must come from elsewhere.
    */
   clientSourceAddress: string | null;
+  /** The echo contract's record file its apps append to (see http1/echo-contract.ts). */
+  appRecord: string;
   /** Answers by status, per server (`proxy`, `app:<name>`, `app:<name>#<instance>`, `hop:client`, …). */
   counts(): Promise<Record<string, Record<string, number>>>;
 }
@@ -52,8 +57,16 @@ export interface Topology {
   close(): Promise<void>;
 }
 
-function appOptions(app: AppConfig, clientAddress: string, proxyAddresses: string[], tls: TlsIdentity | undefined, port: number): AppOptions {
+function appOptions(
+  app: AppConfig,
+  clientAddress: string,
+  proxyAddresses: string[],
+  tls: TlsIdentity | undefined,
+  port: number,
+  recordFile: string,
+): AppOptions {
   return {
+    recordFile,
     ...(tls ? { tls } : {}),
     port,
     name: app.name,
@@ -61,6 +74,7 @@ function appOptions(app: AppConfig, clientAddress: string, proxyAddresses: strin
     allowEmptyHosts: app.allowEmptyHosts,
     includeFailureMessage: app.includeFailureMessage,
     allowHostHeaderOverride: app.allowHostHeaderOverride,
+    internalPaths: app.internalPaths,
     ...(app.forwardedHeaders ? { forwardedHeaders: app.forwardedHeaders } : {}),
     host: LOOPBACK,
     clientAddress,
@@ -109,14 +123,17 @@ export async function startDeployments(deployments: readonly PlannedDeployment[]
     started.push(server);
     return server;
   };
-  const close = async (): Promise<void> => {
-    await Promise.all(started.map((server) => server.close()));
-  };
   const base = deployments[0]?.scenario;
-  if (!base) return { running, close };
+  if (!base) return { running, close: async () => {} };
   const primary = appForHost(base.apps, base.load.host);
   const { clientAddress, clientHop, appHop } = base.network;
   const certificates = base.tls === "off" ? null : await createRunCertificates([...base.policy.hosts, ...base.apps.flatMap((app) => app.allowedHosts)]);
+  // The echo contract's records of this run's apps, one file per deployment (see http1/echo-contract.ts).
+  const recordDir = await mkdtemp(join(tmpdir(), "edgebench-record-"));
+  const close = async (): Promise<void> => {
+    await Promise.all(started.map((server) => server.close()));
+    await rm(recordDir, { recursive: true, force: true });
+  };
   /** A shaped hop in front of `server`; its connections to the server come from `sourceAddress`. */
   const shaped = (server: IsolatedServer, shape: HopShape, sourceAddress: string, seed: number): Promise<IsolatedServer> =>
     track(start({ kind: "shaper", options: { target: { host: LOOPBACK, port: server.port }, shape, scheme: schemeOf(server.url), sourceAddress, seed, host: LOOPBACK } }));
@@ -127,12 +144,13 @@ export async function startDeployments(deployments: readonly PlannedDeployment[]
     // A proxy that cannot choose its source address (Caddy 2.6) connects from 127.0.0.1: its apps trust that instead.
     const proxySource = driver && !driver.bindsSourceAddress ? LOOPBACK : PROXY_SOURCE_ADDRESS;
     const behindProxy = kind === "proxied";
+    const appRecord = join(recordDir, `${name.replaceAll("/", "-")}.jsonl`);
     const appTls = certificates && (!behindProxy || scenario.tls === "reencrypt") ? certificates.server : undefined;
     const instances = await Promise.all(
       scenario.apps.map((app) =>
         Promise.all(
           Array.from({ length: behindProxy ? app.instances : 1 }, () =>
-            track(start({ kind: "app", options: appOptions(app, clientAddress, behindProxy ? [proxySource] : [], appTls, behindProxy ? 0 : (app.port ?? 0)) })),
+            track(start({ kind: "app", options: appOptions(app, clientAddress, behindProxy ? [proxySource] : [], appTls, behindProxy ? 0 : (app.port ?? 0), appRecord) })),
           ),
         ),
       ),
@@ -181,6 +199,7 @@ export async function startDeployments(deployments: readonly PlannedDeployment[]
       ca: certificates?.ca ?? null,
       engine,
       clientSourceAddress: behindProxy && proxySource === LOOPBACK ? CLIENT_SOURCE_ADDRESS : null,
+      appRecord,
       counts: async () => Object.fromEntries(await Promise.all(labelled.map(async ({ label, server }) => [label, await server.counts()] as const))),
     };
   };

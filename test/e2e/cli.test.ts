@@ -223,7 +223,7 @@ describe("edgebench CLI", () => {
     });
     assert.equal(result.code, 1);
     assert.match(result.stdout, /FAIL · 30 problems/);
-    assert.match(await readFile(xml, "utf8"), /<testsuites name="edgebench" tests="109" failures="30"/);
+    assert.match(await readFile(xml, "utf8"), /<testsuites name="edgebench" tests="148" failures="30"/);
     assert.match(await readFile(md, "utf8"), /^### edgebench · allowed-hosts-star · ❌ FAIL \(30\)/);
     assert.equal(await readFile(summary, "utf8"), await readFile(md, "utf8"));
     const json = join(work, "still-written.json");
@@ -299,7 +299,7 @@ describe("edgebench CLI", () => {
   it("puts proxy engines side by side, and stops every engine process on Ctrl-C", { skip: engineVersion(ENGINE_DRIVERS.nginx) === null ? "nginx is not installed (apt-get install nginx)" : false }, async () => {
     const sideBySide = await cli(["probe", "-q", "--engine", "builtin,nginx", "scenarios/default.yaml"]);
     assert.equal(sideBySide.code, 1, sideBySide.stderr);
-    assert.match(sideBySide.stdout, /proxies: builtin, nginx\s+\d/);
+    assert.match(sideBySide.stdout, /proxies: builtin, nginx (hardened )?\d/);
     assert.match(sideBySide.stdout, /\s+edge\s+builtin\s+nginx\n\s+absolute-form-target-disallowed\s+✓ 400\s+✓ 400\s+✗ 200/);
     assert.match(sideBySide.stdout, /FAIL · 1 problem/);
     const noReference = await cli(["probe", "-q", "--engine", "builtin,nginx", "--reference", "caddy", "scenarios/default.yaml"]);

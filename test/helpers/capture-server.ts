@@ -5,10 +5,30 @@
  * - "naive-first": the same, but keeps the first value of a field, takes the scheme from an absolute-form target and
  *   cuts the host to 255 characters, as C-buffer code does;
  * - "refuse-all": answers 400 to every request.
+ * The naive ones route every path to an endpoint of its own name, read sloppily (absolute-form authority dropped, cut
+ * at a NUL, `;` parameters dropped, every escape decoded, `\` as `/`, slashes merged, dot segments removed, lower
+ * case): every path disguise reaches the internal endpoint it disguises.
  */
 import { createServer, type Server, type Socket } from "node:net";
 
 export type BrokenKind = "naive" | "naive-first" | "refuse-all";
+
+function sloppyEndpoint(target: string): string {
+  let path = target.replace(/^https?:\/\/[^/]*/, "").split("?")[0]!;
+  path = path.replace(/%00.*$/, "").replace(/;[^/]*/g, "");
+  try {
+    path = decodeURIComponent(path.replace(/%(?![0-9a-fA-F]{2})/g, "%25"));
+  } catch {
+    // Not UTF-8 once decoded: left as it came.
+  }
+  path = path.replace(/\\/g, "/").replace(/\/+/g, "/");
+  const segments: string[] = [];
+  for (const segment of path.split("/").slice(1)) {
+    if (segment === "..") segments.pop();
+    else if (segment !== "." && segment !== "") segments.push(segment);
+  }
+  return `/${segments.join("/")}`.toLowerCase();
+}
 
 function naiveAnswer(head: string, socket: Socket, first: boolean): string {
   const lines = head.split("\n").map((line) => line.replace(/\r$/, ""));
@@ -25,6 +45,7 @@ function naiveAnswer(head: string, socket: Socket, first: boolean): string {
     app: "naive",
     method: lines[0]?.split(" ")[0],
     path: "/",
+    endpoint: sloppyEndpoint(target),
     host: first ? host.slice(0, 255) : host,
     scheme: headers["x-forwarded-proto"] ?? targetScheme ?? "http",
     remoteIp: headers["x-forwarded-for"] ?? socket.remoteAddress,

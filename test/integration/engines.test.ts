@@ -13,11 +13,12 @@ import { selectEngines } from "../../src/engines/per-engine.js";
 import { ENGINE_DRIVERS, EngineStartError, engineVersion } from "../../src/engines/start-engine.js";
 import type { ExternalEngineName } from "../../src/engines/types.js";
 import { runScenario } from "../../src/run.js";
+import { PROBE_CATALOG } from "../../src/runners/probes/catalog/index.js";
+import { selectProbes } from "../../src/runners/probes/run-probes.js";
 import { loadScenario, scenarioFromObject } from "../../src/scenario/load.js";
 import type { Scenario } from "../../src/scenario/types.js";
 import { startTopology } from "../../src/topology/start.js";
 import { FIXTURES, SCENARIOS } from "../helpers/paths.js";
-import { PROBE_CATALOG } from "../../src/runners/probes/catalog/index.js";
 import type { RunEvent } from "../../src/runners/events.js";
 import { isListening } from "../helpers/ports.js";
 import { appJson, ask } from "../helpers/raw.js";
@@ -74,6 +75,16 @@ for (const engine of ENGINES) {
       const proxied = result.probes!.results.filter((r) => r.deployment === `proxied/${engine}` && r.via === "entry");
       assert.ok(proxied.length >= 45);
       assert.ok(proxied.filter((r) => r.pass).length >= 40, `${engine} failed ${proxied.filter((r) => !r.pass).map((r) => r.probe).join(", ")}`);
+    });
+
+    it("publishes only proxy.exposedPaths: a public path is served, an internal one gets 404", async () => {
+      const scenario = { ...(await bundled("exposed-surface", engine)), topologies: ["proxied" as const] };
+      const result = await runScenario(scenario, { load: false, catalog: selectProbes(PROBE_CATALOG, { categories: ["surface"] }) });
+      const status = (id: string) => result.probes!.results.find((r) => r.probe === id)?.observed[0]?.status;
+      assert.equal(result.probes!.results.length, 25);
+      assert.equal(status("surface-public-control"), 200);
+      assert.equal(status("surface-internal:/admin"), 404);
+      assert.equal(status("surface-internal:/metrics"), 404);
     });
 
     for (const tls of ["tls-terminate", "tls-reencrypt"]) {

@@ -59,6 +59,17 @@ describe("seed topologies", () => {
     });
   }
 
+  it("exposed surface: /admin and /metrics are exposed at the edge and hidden behind the builtin proxy", async () => {
+    const result = await runScenario(await bundled("exposed-surface"), { load: false });
+    assert.equal(result.verdict.passed, true, result.verdict.failures.join("\n"));
+    const outcome = (topology: string, id: string) => result.probes!.results.find((r) => r.deployment === topology && r.probe === id)?.observed[0]?.outcome;
+    for (const path of ["/admin", "/metrics"]) {
+      assert.equal(outcome("edge", `surface-internal:${path}`), "exposed");
+      assert.equal(outcome("proxied/builtin", `surface-internal:${path}`), "reject");
+    }
+    assert.ok(result.probes!.results.filter((r) => r.category === "surface" && r.deployment === "proxied/builtin").length >= 12);
+  });
+
   it("internet client: a shaped client hop puts its latency under both topologies", async () => {
     const result = await runScenario(await bundled("internet-client"), { probes: false });
     for (const t of result.load!.deployments) assert.ok(t.latency.p50Us >= 40_000, `${t.deployment} p50 ${t.latency.p50Us} µs, expected over 40 ms (20 ms each way)`);

@@ -11,7 +11,7 @@ import { parseTargetUrl } from "../../src/probe-target.js";
 const POLICY = ["app.example.com", "*.tenant.example.com"];
 const exchange = { closedByServer: true, timedOut: false, timeoutMs: 1000 };
 
-function appAnswer(belief: { host: string; scheme?: string; remoteIp?: string; headers?: Record<string, string> }): string {
+function appAnswer(belief: { host: string; scheme?: string; remoteIp?: string; headers?: Record<string, string>; endpoint?: string | null }): string {
   const body = JSON.stringify({ app: "web", scheme: "http", remoteIp: "203.0.113.10", headers: {}, ...belief });
   return `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nServer: Kestrel\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 }
@@ -80,15 +80,15 @@ describe("probe oracle", () => {
   });
 
   it("derives probe names from the policy", () => {
-    assert.deepEqual(probeNames(POLICY), { secure: false, allowed: "app.example.com", wildcardRoot: "tenant.example.com", evil: "evil.example" });
-    assert.deepEqual(probeNames(["*.shop.example"]), { secure: false, allowed: "www.shop.example", wildcardRoot: "shop.example", evil: "evil.example" });
+    assert.deepEqual(probeNames(POLICY), { secure: false, allowed: "app.example.com", wildcardRoot: "tenant.example.com", evil: "evil.example", internalPath: null, publicPath: "/public" });
+    assert.deepEqual(probeNames(["*.shop.example"]), { secure: false, allowed: "www.shop.example", wildcardRoot: "shop.example", evil: "evil.example", internalPath: null, publicPath: "/public" });
     assert.equal(probeNames(["a.example"]).wildcardRoot, null);
     assert.equal(probeNames(["a.example"], true).secure, true);
   });
 });
 
 describe("policy knobs", () => {
-  const names = { secure: false, allowed: "app.example.com", wildcardRoot: "tenant.example.com", evil: "evil.example" };
+  const names = { secure: false, allowed: "app.example.com", wildcardRoot: "tenant.example.com", evil: "evil.example", internalPath: null, publicPath: "/public" };
   const outcomes = (id: string, knobs: PolicyKnobs): string[] => PROBE_CATALOG.find((p) => p.id === id)!.build(names, knobs)!.expect[0]!.outcomes;
 
   it("follow ASP.NET Core by default and PROBES.md's recommendations when strict", () => {
@@ -126,5 +126,38 @@ describe("target URLs", () => {
     assert.equal(parseTargetUrl("http://192.0.2.1:80", true).host, "192.0.2.1");
     assert.throws(() => parseTargetUrl("https://127.0.0.1"), /only http:\/\//);
     assert.throws(() => parseTargetUrl("nonsense"), /not a URL/);
+  });
+});
+
+describe("surface grading", () => {
+  const hidden: ResponseExpectation[] = [{ outcomes: ["reject", "accept"], hiddenEndpoint: { path: "/admin", sent: "/api/../admin" } }];
+  const answer = (endpoint: string | null | undefined) => parseResponses(Buffer.from(appAnswer({ host: "app.example.com", ...(endpoint !== undefined ? { endpoint } : {}) }), "latin1")).responses;
+  const context = (proxyInPath: boolean, atEdge: "exposed" | "hidden" = "exposed") => ({
+    policyHosts: POLICY,
+    proxyInPath,
+    internalPathsAtEdge: atEdge,
+    hints: { allowsAnyHost: false, allowsEmptyHost: false, trustsAnyPeer: false, proxyPassesClientForwarding: false, proxyForwardsAnyHost: false, proxyEngine: "nginx", exposedPaths: ["/api/*"] },
+  });
+
+  it("grades on the app's routing decision: exposed at the edge, a failure through a proxy or when the policy hides it", () => {
+    const edge = grade(hidden, answer("/admin"), exchange, context(false));
+    assert.deepEqual([edge.pass, edge.observed[0]!.outcome, edge.observed[0]!.app?.endpoint], [true, "exposed", "/admin"]);
+    const proxied = grade(hidden, answer("/admin"), exchange, context(true));
+    assert.equal(proxied.pass, false);
+    assert.match(proxied.explanation, /^'\/api\/\.\.\/admin' reached the app's internal endpoint \/admin through the proxy: let through by nginx's `location/);
+    const hiddenAtEdge = grade(hidden, answer("/admin"), exchange, context(false, "hidden"));
+    assert.match(hiddenAtEdge.explanation, /at the edge, where nothing in front of the app can hide it/);
+  });
+
+  it("passes the catch-all and refusals, and cannot grade an answer without a routing decision", () => {
+    const fallback = grade(hidden, answer(null), exchange, context(true));
+    assert.deepEqual([fallback.pass, fallback.observed[0]!.outcome], [true, "accept"]);
+    assert.equal(grade(hidden, parseResponses(Buffer.from("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")).responses, exchange, context(true)).pass, true);
+    assert.match(grade(hidden, answer(undefined), exchange, context(true)).explanation, /does not say which endpoint/);
+  });
+
+  it("says so when exposedPaths publishes the internal path itself", () => {
+    const wide = { ...context(true), hints: { ...context(true).hints, exposedPaths: ["/*", "/admin"] } };
+    assert.match(grade(hidden, answer("/admin"), exchange, wide).explanation, /publishes \/admin itself/);
   });
 });

@@ -7,13 +7,13 @@ import { runScenario } from "../../run.js";
 import { PROBE_CATALOG } from "../../runners/probes/catalog/index.js";
 import { selectProbes } from "../../runners/probes/run-probes.js";
 import { loadScenario, resolveKnobs } from "../../scenario/load.js";
+import { resolve } from "node:path";
 import type { Scenario } from "../../scenario/types.js";
 import { createProgress } from "../../ui/progress.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { scenarioPaths } from "../scenarios.js";
-import { parseEngineList, selectEngines } from "../../engines/per-engine.js";
-import type { EngineName } from "../../engines/types.js";
-import { planDeployments, referenceProxy } from "../../plan/deployments.js";
+import { parseEngineList, parseProfileList, selectEngines } from "../../engines/per-engine.js";
+import { planDeployments, referenceProxy, type PlanChoices } from "../../plan/deployments.js";
 import { writeReports } from "../write-reports.js";
 
 export interface ExecuteOptions {
@@ -38,6 +38,8 @@ export interface ExecuteOptions {
   engine?: string;
   engineConfig?: string;
   reference?: string;
+  engineProfile?: string;
+  appRecord?: string;
 }
 
 export interface Mode {
@@ -67,14 +69,16 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
   if (options.target && files.length > 0) throw new TargetError("give either scenario files or --target, not both");
   // Every file is validated before anything starts, so a typo in the third file does not waste two runs.
   const scenarios: Scenario[] = [];
-  const selections = new Map<Scenario, { engines: EngineName[]; skipped: string[] }>();
+  const selections = new Map<Scenario, { choices: PlanChoices; skipped: string[] }>();
   const engines = options.engine ? parseEngineList(options.engine) : null;
+  const profiles = options.engineProfile ? parseProfileList(options.engineProfile) : null;
   if (!options.target) {
     for (const path of scenarioPaths(files)) {
       const selection = selectEngines(applyOverrides(await loadScenario(path), options), engines, options.engineConfig ?? null);
       // A plan that cannot run (a fixed proxy port for several proxies, an unknown reference) stops before anything starts.
-      referenceProxy(planDeployments(selection.scenario, { engines: selection.engines }), options.reference ?? null);
-      selections.set(selection.scenario, selection);
+      const choices = { engines: selection.engines, ...(profiles ? { profiles } : {}) };
+      referenceProxy(planDeployments(selection.scenario, choices), options.reference ?? null);
+      selections.set(selection.scenario, { ...selection, choices });
       scenarios.push(selection.scenario);
     }
   }
@@ -116,6 +120,7 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
           catalog,
           thresholds,
           allowRemote: options.allowRemote ?? false,
+          ...(options.appRecord ? { appRecord: resolve(options.appRecord) } : {}),
           signal: controller.signal,
         }),
       );
@@ -127,7 +132,7 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
         probes: mode.probes,
         catalog,
         thresholds,
-        plan: { engines: selection.engines },
+        plan: selection.choices,
         reference: options.reference ?? null,
         signal: controller.signal,
         onEvent: progress.listener,

@@ -4,8 +4,10 @@
  */
 import { hostMatchesAny } from "../../policy/host-string.js";
 import type { AnsweredBy, ObservedResponse } from "../../results/types.js";
-import { headerValue, type RawResponse } from "./raw-response.js";
+import type { RawResponse } from "./raw-response.js";
+import type { AppRecordEntry } from "../../http1/echo-contract.js";
 import type { Outcome, ResponseExpectation } from "./types.js";
+import { hiddenPathAtEdge, hiddenPathThroughProxy } from "./surface-fix.js";
 
 export interface GradeContext {
   /** The public hosts the deployment must serve. */
@@ -16,6 +18,13 @@ export interface GradeContext {
   wireOnly?: boolean;
   /** What edgebench knows of the deployment's configuration, to say what to change. */
   hints?: DeploymentHints;
+  /**
+   * The app's record (echo contract) of each request of this exchange, in order: its entry, or null when the app has
+   * no entry for it (the request never reached it). Absent: no record to ask.
+   */
+  appRecord?: ReadonlyArray<AppRecordEntry | null>;
+  /** An internal endpoint reached without a proxy in the path: the outcome `exposed` (default), or a failure. */
+  internalPathsAtEdge?: "exposed" | "hidden";
 }
 
 export interface DeploymentHints {
@@ -31,6 +40,10 @@ export interface DeploymentHints {
   proxyForwardsAnyHost: boolean;
   /** Which proxy it is (builtin, nginx, haproxy, caddy), to say how to fix it in its own terms. */
   proxyEngine?: string;
+  /** The proxy's published path prefixes (null: every path), to name the rule that let a hidden path through. */
+  exposedPaths?: readonly string[] | null;
+  /** The proxy runs the user's own configuration (--engine-config), not one edgebench wrote. */
+  userEngineConfig?: boolean;
 }
 
 const CATCH_ALL_421: Record<string, string> = {
@@ -46,7 +59,8 @@ function hostFix(host: string, context: GradeContext): string {
   if (!hints) return "";
   if (host === "" && hints.allowsEmptyHost) return " Fix: AllowEmptyHosts is true; set it to false so requests without a Host are refused.";
   if (hints.allowsAnyHost) return ` Fix: AllowedHosts is '*'; list your public hosts ("${context.policyHosts.join(";")}").`;
-  if (context.proxyInPath && hints.proxyForwardsAnyHost) {
+  // An allowlist only helps against a host the policy does not allow.
+  if (context.proxyInPath && hints.proxyForwardsAnyHost && !matchesPolicy(host, context.policyHosts)) {
     const how = CATCH_ALL_421[hints.proxyEngine ?? "nginx"] ?? CATCH_ALL_421.nginx;
     return ` Fix: give the proxy a Host allowlist with a catch-all that answers 421 (${hints.proxyEngine && hints.proxyEngine !== "builtin" ? `${hints.proxyEngine}: ` : ""}${how}).`;
   }
@@ -75,6 +89,8 @@ interface AppView {
   scheme: string;
   remoteIp: string | null;
   headers: Record<string, string>;
+  /** Routing's decision (null: the catch-all); undefined when the app does not report it. */
+  endpoint: string | null | undefined;
 }
 
 /** The app's JSON answer, when this response is one. */
@@ -83,7 +99,8 @@ function appView(response: RawResponse): AppView | null {
   try {
     const parsed = JSON.parse(response.body.toString("utf8")) as Partial<AppView> & { app?: unknown };
     if (typeof parsed.host !== "string" || typeof parsed.app !== "string" || typeof parsed.headers !== "object" || parsed.headers === null) return null;
-    return { host: parsed.host, scheme: String(parsed.scheme), remoteIp: parsed.remoteIp ?? null, headers: parsed.headers };
+    const endpoint = typeof parsed.endpoint === "string" || parsed.endpoint === null ? parsed.endpoint : undefined;
+    return { host: parsed.host, scheme: String(parsed.scheme), remoteIp: parsed.remoteIp ?? null, headers: parsed.headers, endpoint };
   } catch {
     return null;
   }
@@ -99,9 +116,21 @@ export function classifyOutcome(status: number): Outcome | "other" {
   return "other";
 }
 
-function answeredBy(response: RawResponse, app: AppView | null, proxyInPath: boolean): AnsweredBy {
-  if (app || headerValue(response, "server") === "Kestrel") return "app";
-  return proxyInPath ? "proxy" : "app";
+/**
+ * Who answered, decided from the app side: the app when its record holds the request with the status on the wire;
+ * whatever stands in front of it otherwise (the app's answer was replaced, or the request never reached it; at an
+ * external target something may stand in front of the app, at an edge nothing does). Without
+ * a record only the app's own JSON answer says "app"; anything else is unknown, since proxies rewrite `Server`.
+ */
+function answeredBy(
+  status: number,
+  app: AppView | null,
+  record: AppRecordEntry | null | undefined,
+  inFront: boolean,
+): AnsweredBy {
+  if (record === undefined) return app ? "app" : "unknown";
+  if (record && record.status === status) return "app";
+  return inFront ? "proxy" : "app";
 }
 
 function matchesPolicy(host: string, policyHosts: readonly string[]): boolean {
@@ -146,6 +175,24 @@ function beliefProblem(expect: ResponseExpectation, app: AppView | null, context
   return null;
 }
 
+/** Whether an accepted request reached an internal endpoint it was meant not to, and whether that fails here. */
+function surfaceProblem(
+  expect: ResponseExpectation,
+  app: AppView | null,
+  context: GradeContext,
+): { reached: boolean; problem: string | null } | null {
+  const hidden = expect.hiddenEndpoint;
+  if (!hidden || !app) return null;
+  if (app.endpoint === undefined) {
+    const problem = "the app's answer does not say which endpoint served it (no `endpoint`): cannot tell whether it reached the internal path";
+    return { reached: false, problem };
+  }
+  if (app.endpoint === null || app.endpoint.toLowerCase() !== hidden.path.toLowerCase()) return null;
+  if (context.proxyInPath) return { reached: true, problem: hiddenPathThroughProxy(hidden, context.hints) };
+  if (context.internalPathsAtEdge === "hidden") return { reached: true, problem: hiddenPathAtEdge(hidden) };
+  return { reached: true, problem: null };
+}
+
 export function grade(
   expectations: readonly ResponseExpectation[],
   responses: readonly RawResponse[],
@@ -165,12 +212,19 @@ export function grade(
     }
     const app = appView(response);
     const outcome = classifyOutcome(response.status);
+    const surface = outcome === "accept" && !context.wireOnly ? surfaceProblem(expect, app, context) : null;
+    const record = context.appRecord ? (context.appRecord[index] ?? null) : undefined;
     observed.push({
       status: response.status,
-      answeredBy: answeredBy(response, app, context.proxyInPath),
-      outcome,
-      ...(app ? { app: { host: app.host, scheme: app.scheme, remoteIp: app.remoteIp, headerHost: app.headers.host } } : {}),
+      answeredBy: answeredBy(response.status, app, record, context.proxyInPath || context.wireOnly === true),
+      ...(record ? { appReceived: { status: record.status, host: record.host } } : {}),
+      outcome: surface?.reached ? "exposed" : outcome,
+      ...(app ? { app: { host: app.host, scheme: app.scheme, remoteIp: app.remoteIp, headerHost: app.headers.host, endpoint: app.endpoint } } : {}),
     });
+    if (surface?.problem) {
+      problems.push(label + surface.problem);
+      return;
+    }
     const fits = outcome === "400" ? expect.outcomes.includes("400") || expect.outcomes.includes("reject") : outcome !== "other" && expect.outcomes.includes(outcome);
     if (!fits) {
       const reached = outcome === "accept" && app ? ` (the app served it as Host '${app.host}').${hostFix(app.host, context)}` : "";

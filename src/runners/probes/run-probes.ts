@@ -1,10 +1,14 @@
 /** Sends the catalog to each target on fresh connections, a bounded number at a time, and grades each exchange. */
+import { splitExposedPaths } from "../../policy/exposed-paths.js";
 import type { ProbeResult, ProbesResult } from "../../results/types.js";
 
 import { grade, type DeploymentHints } from "./oracle.js";
 import { sendRaw } from "./raw-request.js";
 import { ASPNETCORE_KNOBS, PROBE_CATEGORIES, type PolicyKnobs, type ProbeCategory, type ProbeDefinition, type ProbeNames, type ProbeRequest } from "./types.js";
 import { suggest } from "../../scenario/validate.js";
+import { parseRecord, tagRequests, type AppRecordEntry } from "../../http1/echo-contract.js";
+import { readFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
 
 export interface ProbeTarget {
   /** What edgebench knows of this deployment's configuration, for explanations. */
@@ -19,6 +23,8 @@ export interface ProbeTarget {
   ca?: string;
   /** Source address to connect from. */
   localAddress?: string;
+  /** The record file its apps keep under the echo contract; absent: no record to ask ("answered by" unknown). */
+  appRecord?: string;
 }
 
 export interface ProbeRunOptions {
@@ -30,16 +36,35 @@ export interface ProbeRunOptions {
   concurrency?: number;
   /** Only the answers can be seen (an external target): no grading on what the app believed. */
   wireOnly?: boolean;
+  /** What the surface probes aim at; without internal paths they are skipped. */
+  surface?: SurfaceOptions;
   signal?: AbortSignal;
   onResult?: (result: ProbeResult) => void;
 }
 
+export interface SurfaceOptions {
+  /** The probed app's internal endpoints. */
+  internalPaths: readonly string[];
+  /** The proxy's published prefixes, or null: every path. */
+  exposedPaths: readonly string[] | null;
+  /** An internal endpoint reached at the edge: reported as exposed, or a failure. */
+  atEdge: "exposed" | "hidden";
+}
+
 /** The names probes are built from: the policy's first exact host, its first wildcard's root, an attacker's name. */
-export function probeNames(policyHosts: readonly string[], secure = false): ProbeNames {
+export function probeNames(policyHosts: readonly string[], secure = false, surface?: SurfaceOptions): ProbeNames {
   const wildcard = policyHosts.find((host) => host.startsWith("*.") && host.length > 2);
   const wildcardRoot = wildcard ? wildcard.slice(2) : null;
   const exact = policyHosts.find((host) => !host.includes("*"));
-  return { secure, allowed: exact ?? `www.${wildcardRoot ?? "example.com"}`, wildcardRoot, evil: "evil.example" };
+  const published = surface?.exposedPaths ? splitExposedPaths(surface.exposedPaths).prefixes[0] : undefined;
+  return {
+    secure,
+    allowed: exact ?? `www.${wildcardRoot ?? "example.com"}`,
+    wildcardRoot,
+    evil: "evil.example",
+    internalPath: surface?.internalPaths[0] ?? null,
+    publicPath: published ?? "/public",
+  };
 }
 
 async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
@@ -55,32 +80,66 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item:
   return results;
 }
 
-export async function runProbes(targets: readonly ProbeTarget[], catalog: readonly ProbeDefinition[], options: ProbeRunOptions): Promise<ProbesResult> {
+interface ProbeJob {
+  probe: ProbeDefinition;
+  /** The probe's id, or `id:path` for a probe run once per internal path. */
+  id: string;
+  built: ProbeRequest;
+  target: ProbeTarget;
+}
+
+/** A probe's runs: once, or once per internal path (each with the names it aims at). */
+function probeVariants(probe: ProbeDefinition, surface?: SurfaceOptions): Array<{ id: string; internalPath: string | null }> {
+  if (!probe.perInternalPath) return [{ id: probe.id, internalPath: surface?.internalPaths[0] ?? null }];
+  return (surface?.internalPaths ?? []).map((path) => ({ id: `${probe.id}:${path}`, internalPath: path }));
+}
+
+/** Every exchange to make: each probe built for each kind of connection, sent to each target it applies to. */
+function planJobs(
+  targets: readonly ProbeTarget[],
+  catalog: readonly ProbeDefinition[],
+  options: ProbeRunOptions,
+): { jobs: ProbeJob[]; skipped: string[] } {
   const knobs = options.knobs ?? ASPNETCORE_KNOBS;
   const skipped: string[] = [];
-  const jobs: Array<{ probe: ProbeDefinition; built: ProbeRequest; target: ProbeTarget }> = [];
-  const names = [probeNames(options.policyHosts, false), probeNames(options.policyHosts, true)] as const;
+  const jobs: ProbeJob[] = [];
+  const names = [false, true].map((secure) => probeNames(options.policyHosts, secure, options.surface));
   for (const probe of catalog) {
-    // Built once per kind of connection: over TLS the real scheme is https, which changes what counts as forged.
-    const built = names.map((variant) => (targets.some((target) => Boolean(target.ca) === variant.secure) ? probe.build(variant, knobs) : null));
-    if (built.every((request) => request === null)) {
-      skipped.push(probe.id);
-      continue;
+    const variants = probeVariants(probe, options.surface);
+    let applicable = false;
+    for (const variant of variants) {
+      // Built once per kind of connection: over TLS the real scheme is https, which changes what counts as forged.
+      const built = names.map((base) => {
+        const wanted = targets.some((target) => Boolean(target.ca) === base.secure);
+        return wanted ? probe.build({ ...base, internalPath: variant.internalPath }, knobs) : null;
+      });
+      if (built.some((request) => request !== null)) applicable = true;
+      for (const target of targets) {
+        const request = built[target.ca ? 1 : 0];
+        if ((target.via === "bypass" && !probe.bypass) || !request) continue;
+        jobs.push({ probe, id: variant.id, built: request, target });
+      }
     }
-    for (const target of targets) {
-      const request = built[target.ca ? 1 : 0];
-      if ((target.via === "bypass" && !probe.bypass) || !request) continue;
-      jobs.push({ probe, built: request, target });
-    }
+    if (!applicable) skipped.push(probe.id);
   }
-  const results = await mapBounded(jobs, options.concurrency ?? 16, async ({ probe, built, target }): Promise<ProbeResult | null> => {
+  return { jobs, skipped };
+}
+
+export async function runProbes(targets: readonly ProbeTarget[], catalog: readonly ProbeDefinition[], options: ProbeRunOptions): Promise<ProbesResult> {
+  const { jobs, skipped } = planJobs(targets, catalog, options);
+  const run = randomBytes(4).toString("hex");
+  let sequence = 0;
+  const results = await mapBounded(jobs, options.concurrency ?? 16, async ({ probe, id, built, target }): Promise<ProbeResult | null> => {
     if (options.signal?.aborted) return null;
-    const exchange = await sendRaw(built.bytes, {
+    // One token per request, so the app's record tells which of them reached it.
+    const tokens = built.expect.map((_, i) => `${run}-${++sequence}-${i + 1}`);
+    const [bytes, ...then] = tagRequests([built.bytes, ...(built.then ?? [])], tokens);
+    const exchange = await sendRaw(bytes!, {
       host: target.host,
       port: target.port,
       timeoutMs: options.timeoutMs,
       expectResponses: built.expect.length,
-      ...(built.then ? { then: built.then } : {}),
+      ...(then.length > 0 ? { then } : {}),
       ...(target.ca ? { ca: target.ca } : {}),
       ...(target.localAddress ? { localAddress: target.localAddress } : {}),
     });
@@ -88,10 +147,17 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
       built.expect,
       exchange.responses,
       { closedByServer: exchange.closedByServer, timedOut: exchange.timedOut, error: exchange.error, timeoutMs: options.timeoutMs },
-      { policyHosts: options.policyHosts, proxyInPath: target.proxyInPath, wireOnly: options.wireOnly ?? false, ...(target.hints ? { hints: target.hints } : {}) },
+      {
+        policyHosts: options.policyHosts,
+        proxyInPath: target.proxyInPath,
+        wireOnly: options.wireOnly ?? false,
+        internalPathsAtEdge: options.surface?.atEdge ?? "exposed",
+        ...(target.hints ? { hints: target.hints } : {}),
+        ...(target.appRecord ? { appRecord: await recordedRequests(target.appRecord, tokens) } : {}),
+      },
     );
     const result: ProbeResult = {
-      probe: probe.id,
+      probe: id,
       title: probe.title,
       category: probe.category,
       reference: probe.reference,
@@ -112,6 +178,16 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
   const done = results.filter((result): result is ProbeResult => result !== null);
   const passed = done.filter((result) => result.pass).length;
   return { view: options.wireOnly ? "wire" : "app", results: done, passed, failed: done.length - passed, skipped };
+}
+
+/** The app's record entry of each token, null for a request it has no entry of (a file not yet written: none). */
+async function recordedRequests(file: string, tokens: readonly string[]): Promise<Array<AppRecordEntry | null>> {
+  const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return "";
+    throw error;
+  });
+  const entries = parseRecord(text);
+  return tokens.map((token) => entries.get(token) ?? null);
 }
 
 export interface ProbeSelection {

@@ -1,6 +1,6 @@
 /** What a probe is: exact request bytes built from the policy, and what a correct deployment must answer. */
 
-export const PROBE_CATEGORIES = ["rfc-conformance", "allowlist", "spoofing", "smuggling-adjacent", "robustness"] as const;
+export const PROBE_CATEGORIES = ["rfc-conformance", "allowlist", "spoofing", "smuggling-adjacent", "robustness", "surface"] as const;
 export type ProbeCategory = (typeof PROBE_CATEGORIES)[number];
 
 /** "400": exactly 400 (an RFC MUST); "reject": refused before the app (421, 400, 403, 404); "accept": the app answers 2xx. */
@@ -16,6 +16,11 @@ export interface ResponseExpectation {
   notBelieved?: { host?: string; remoteIp?: string; scheme?: string };
   /** On accept, when a proxy is in the path: client-forged fields that must not reach the app. */
   forbiddenHeaders?: Array<[name: string, value: string]>;
+  /**
+   * On accept: the internal endpoint the app must not have routed the request to (`path`), and the path as sent.
+   * Reached through a proxy it is a failure; at the edge it is the outcome `exposed` (see GradeContext).
+   */
+  hiddenEndpoint?: { path: string; sent: string };
 }
 
 /** What a probe is built from: names taken from the scenario's policy, and whether the connection is TLS. */
@@ -28,6 +33,10 @@ export interface ProbeNames {
   wildcardRoot: string | null;
   /** An attacker's name. */
   evil: string;
+  /** Surface probes: the internal path aimed at (one run per path of the probed app), or null when there is none. */
+  internalPath: string | null;
+  /** Surface probes: a path the proxy publishes (the first exposed prefix; /public when every path is). */
+  publicPath: string;
 }
 
 /**
@@ -89,6 +98,8 @@ export interface ProbeDefinition {
   why: string;
   /** Also sent straight to the app port behind a proxy, to see whether the app trusts a peer that is not its proxy. */
   bypass?: boolean;
+  /** Run once for each internal path of the probed app (names.internalPath), reported as `id:path`. */
+  perInternalPath?: boolean;
   /** The request, or null when the policy gives it nothing to test (no wildcard host, say). */
   build(names: ProbeNames, knobs: Readonly<PolicyKnobs>): ProbeRequest | null;
 }

@@ -6,6 +6,7 @@
 import { constants, createServer, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Stream } from "node:http2";
 import { isHostHeaderValid } from "../../policy/host-syntax.js";
 import { httpDate } from "../http-date.js";
+import { kestrelRequestPath } from "./request-path.js";
 import type { createAppPipeline } from "../app.js";
 
 type Pipeline = ReturnType<typeof createAppPipeline>;
@@ -41,6 +42,13 @@ export function createHttp2Frontend(pipeline: Pipeline, options: { addServerHead
     if (host !== undefined) fields.host = host;
     const target = String(headers[":path"] ?? "");
     const question = target.indexOf("?");
+    let path: string;
+    try {
+      path = kestrelRequestPath(question < 0 ? target : target.slice(0, question));
+    } catch {
+      stream.close(constants.NGHTTP2_PROTOCOL_ERROR);
+      return;
+    }
     const socket = stream.session?.socket;
     let bodyLength = 0;
     stream.on("data", (chunk: Buffer) => (bodyLength += chunk.length));
@@ -48,7 +56,7 @@ export function createHttp2Frontend(pipeline: Pipeline, options: { addServerHead
       const result = pipeline.handle({
         method: String(headers[":method"] ?? ""),
         target,
-        path: question < 0 ? target : target.slice(0, question),
+        path,
         query: question < 0 ? "" : target.slice(question),
         protocol: "HTTP/2",
         host: host ?? "",

@@ -51,6 +51,7 @@ import nonAsciiHost from "./non-ascii-host.js";
 import underscoreLabel from "./underscore-label.js";
 import percentEncodedHost from "./percent-encoded-host.js";
 import ipv6Unbracketed from "./ipv6-unbracketed.js";
+import { SURFACE_PROBES } from "./surface.js";
 
 export const PROBE_CATALOG: readonly ProbeDefinition[] = Object.freeze([
   missingHostHttp11,
@@ -104,4 +105,5 @@ export const PROBE_CATALOG: readonly ProbeDefinition[] = Object.freeze([
   underscoreLabel,
   percentEncodedHost,
   ipv6Unbracketed,
+  ...SURFACE_PROBES,
 ]);
