@@ -67,6 +67,7 @@ export function selectEngines(
       // The scenario itself asks for it: nothing it describes can run.
       if (!engines) throw new EngineSelectionError(`${scenario.file ?? scenario.name}: proxy.engine is ${name}, but ${line}`);
       skipped.push(`engine ${name} skipped: ${line}`);
+      continue;
     }
     selected.push(name);
   }

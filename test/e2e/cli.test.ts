@@ -299,7 +299,7 @@ describe("edgebench CLI", () => {
   it("puts proxy engines side by side, and stops every engine process on Ctrl-C", { skip: engineVersion(ENGINE_DRIVERS.nginx) === null ? "nginx is not installed (apt-get install nginx)" : false }, async () => {
     const sideBySide = await cli(["probe", "-q", "--engine", "builtin,nginx", "scenarios/default.yaml"]);
     assert.equal(sideBySide.code, 1, sideBySide.stderr);
-    assert.match(sideBySide.stdout, /proxies: builtin, nginx (hardened )?\d/);
+    assert.match(sideBySide.stdout, /proxies: builtin, nginx\s+(hardened\s+)?\d/);
     assert.match(sideBySide.stdout, /\s+edge\s+builtin\s+nginx\n\s+absolute-form-target-disallowed\s+✓ 400\s+✓ 400\s+✗ 200/);
     assert.match(sideBySide.stdout, /FAIL · 1 problem/);
     const noReference = await cli(["probe", "-q", "--engine", "builtin,nginx", "--reference", "caddy", "scenarios/default.yaml"]);
