@@ -43,6 +43,11 @@ export { planDeployments, referenceProxy, PlanError, type PlannedDeployment, typ
 export { startShaper, type ShaperOptions, type RunningShaper } from "./network/shaper.js";
 export { createRunCertificates, type RunCertificates } from "./tls/certificates.js";
 
+// Child processes (engines today; every child edgebench starts).
+export { startChild, ChildStartError, type ChildSpec, type RunningChild } from "./processes/child.js";
+export { createRunFolder, sweepStaleFolders, type RunFolder } from "./processes/run-folder.js";
+export type { Readiness } from "./processes/readiness.js";
+
 // Real proxies.
 export { startEngine, engineVersion, ENGINE_DRIVERS, EngineStartError, EngineMissingError, type RunningEngine } from "./engines/start-engine.js";
 export { selectEngines, parseEngineList } from "./engines/per-engine.js";
@@ -74,6 +79,9 @@ export {
   type Verdict,
 } from "./results/types.js";
 export { computeOverhead, computeOverheads, computeRatios } from "./results/compare.js";
+export { groupCauses, CAUSE_IDS, CAUSE_FACTS, type Cause, type CauseId, type CauseChange } from "./results/causes.js";
+export { fixScenario, type FixOptions, type FixOutcome } from "./fixes/fix-scenario.js";
+export { renderFix } from "./reporters/fix.js";
 export { decideVerdict } from "./results/verdict.js";
 export { renderTerminal } from "./reporters/terminal.js";
 export { renderJson } from "./reporters/json.js";

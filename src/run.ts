@@ -18,6 +18,8 @@ import type { Scenario } from "./scenario/types.js";
 import { appForHost, startDeployments, type RunningTopology } from "./topology/start.js";
 import type { DeploymentHints } from "./runners/probes/oracle.js";
 import { VERSION } from "./version.js";
+import { findCauses } from "./fixes/plan.js";
+import type { Cause } from "./results/causes.js";
 
 export interface RunOptions {
   /** Run the load rounds (default true). */
@@ -56,6 +58,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const signal = options.signal;
   let load: LoadResult | null = null;
   let probes: ProbesResult | null = null;
+  let causes: Cause[] = [];
   const warnings: string[] = [];
   const plan = planDeployments(scenario, options.plan);
   const reference = referenceProxy(plan, options.reference ?? null);
@@ -119,8 +122,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
           knobs: scenario.policy.knobs,
           timeoutMs: scenario.probes.timeoutMs,
           surface: { internalPaths: app.internalPaths, exposedPaths: scenario.proxy.exposedPaths, atEdge: scenario.policy.internalPathsAtEdge },
+          slowHeaders: { connections: 4, intervalMs: 250, holdMs: scenario.probes.slowHoldMs },
           signal,
         });
+        causes = await findCauses(scenario, probedApp, probes.results);
       }
     }
     if (withLoad && !signal?.aborted) {
@@ -142,7 +147,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       };
       for (const saturated of rounds.deployments.filter((t) => t.generatorSaturated)) {
         warnings.push(
-          `the load generator was saturated while loading ${saturated.deployment} (${scenario.load.model === "open" ? "it fell behind its own schedule" : "event loop busy over 90 %"}): its figures measure the generator, not the deployment, and are not trustworthy; ${scenario.load.model === "open" ? "use a lower rate" : "use fewer connections or a fixed rate"}`,
+          `the load generator was saturated while loading ${saturated.deployment} (${saturated.sendLateness ? `it fell behind its own schedule: p99 send lateness ${saturated.sendLateness.p99Us} µs against a response-time p99 of ${saturated.latency.p99Us} µs` : "event loop busy over 90 %"}): its figures measure the generator, not the deployment, and are not trustworthy; ${scenario.load.model === "open" ? "use a lower rate" : "use fewer connections or a fixed rate"}`,
         );
       }
     }
@@ -174,6 +179,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     warnings,
     load,
     probes,
+    ...(probes ? { causes } : {}),
     thresholds: [],
     verdict: { passed: true, failures: [] },
   };

@@ -1,6 +1,7 @@
 /** The command line: parses arguments with commander and calls the library. Nothing else happens here. */
 import { Command, InvalidArgumentError, Option } from "commander";
 import { REPORTER_NAMES } from "../reporters/names.js";
+import { ROUND_DURATION_LIMITS, WARMUP_LIMITS } from "../scenario/schema.js";
 import { parseDuration } from "../scenario/spec.js";
 import { VERSION } from "../version.js";
 import type { ExecuteOptions } from "./commands/execute.js";
@@ -10,10 +11,16 @@ import type { ExitCode } from "./exit-codes.js";
 const execute = async (...args: Parameters<typeof import("./commands/execute.js").executeScenarios>): Promise<ExitCode> =>
   (await import("./commands/execute.js")).executeScenarios(...args);
 
-function durationOption(value: string): number {
-  const ms = parseDuration(value);
-  if (ms === null || ms < 0) throw new InvalidArgumentError("expected a duration such as 500ms, 2s or 1m");
-  return ms;
+/** A duration flag with the limits the scenario file's field has. */
+function durationOption(limits: { minimumMs: number; maximumMs: number }): (value: string) => number {
+  return (value) => {
+    const ms = parseDuration(value);
+    if (ms === null) throw new InvalidArgumentError("expected a duration such as 500ms, 2s or 1m");
+    if (ms < limits.minimumMs || ms > limits.maximumMs) {
+      throw new InvalidArgumentError(`expected a duration from ${limits.minimumMs} ms to ${limits.maximumMs} ms, found ${ms} ms`);
+    }
+    return ms;
+  };
 }
 
 /** A repeatable, comma-separated list option (variadic options would swallow the scenario files after them). */
@@ -40,6 +47,7 @@ function addRunOptions(command: Command, withLoad: boolean): Command {
     .option("-r, --reporter <names>", `report formats, comma-separated, each optionally name:file (${REPORTER_NAMES.join(", ")})`, "terminal")
     .option("-o, --out <file>", "write the report to a file (atomically) instead of stdout")
     .option("-q, --quiet", "no progress on stderr")
+    .option("-v, --verbose", "terminal: every probe's row and every failure's explanation (default: one line per category, failures by cause)")
     .option("-t, --threshold <expression>", "a condition the run must meet, repeatable: 'overhead.p99 < 2ms', 'proxied.rps > 10k', 'probes.failed == 0'", (value: string, previous: string[]) => [...previous, value], [])
     .option("--probe <ids>", "only these probes, comma-separated or repeated (see list-probes)", collect, [])
     .option("--skip-probe <ids>", "not these probes", collect, [])
@@ -51,8 +59,8 @@ function addRunOptions(command: Command, withLoad: boolean): Command {
     .option("--engine-config <file>", "your own nginx/HAProxy/Caddy configuration, with {{LISTEN}} and {{UPSTREAM_0}} placeholders (see README)");
   if (withLoad) {
     command
-      .option("-d, --duration <time>", "length of each measured round per topology (overrides the scenario)", durationOption)
-      .option("-w, --warmup <time>", "unmeasured load per topology first", durationOption)
+      .option("-d, --duration <time>", "length of each measured round per topology (overrides the scenario)", durationOption(ROUND_DURATION_LIMITS))
+      .option("-w, --warmup <time>", "unmeasured load per topology first", durationOption(WARMUP_LIMITS))
       .option("--rounds <n>", "measured rounds", positiveInteger)
       .option("-c, --connections <n>", "concurrent connections", positiveInteger)
       .option("--rate <n>", "open model at this many requests per second (latency measured from each planned send)", positiveInteger);
@@ -77,8 +85,8 @@ function addDistributedCommands(program: Command, done: (code: ExitCode) => void
     .option("--allow-remote", "allow deployments that are not on loopback (only deployments you own)")
     .option("--out-dir <dir>", "where to write the files", ".")
     .option("--seed <n>", "seed of the per-round order (default: from the scenario's name)", integerOption)
-    .option("-d, --duration <time>", "each measured phase (overrides the scenario)", durationOption)
-    .option("-w, --warmup <time>", "warm-up phase per deployment", durationOption)
+    .option("-d, --duration <time>", "each measured phase (overrides the scenario)", durationOption(ROUND_DURATION_LIMITS))
+    .option("-w, --warmup <time>", "warm-up phase per deployment", durationOption(WARMUP_LIMITS))
     .option("--rounds <n>", "measured rounds", positiveInteger)
     .option("-c, --connections <n>", "virtual users (closed model) or connections (open model)", positiveInteger)
     .option("--rate <n>", "open model at this many requests per second per generator", positiveInteger)
@@ -173,6 +181,23 @@ Examples:
     .action(async (files: string[], options: CommandOptions) => done(await execute(files, { load: true, probes: false }, options)));
 
   program
+    .command("fix")
+    .description("apply the change for each cause of failure to a copy, probe the copy again and show before → after")
+    .argument("<scenario>", "the scenario file to fix (its appsettings.json and engine configuration come along)")
+    .option("--write <dir>", "write the fixed scenario and appsettings.json into this folder")
+    .option("--in-place", "replace your own files with the fixed ones")
+    .option("--force", "with --write: replace files that already exist in the folder")
+    .option("-v, --verbose", "every failure's explanation and every engine's lines")
+    .option("--engine <name>", "prove the changes behind this proxy engine: builtin, nginx, haproxy, caddy")
+    .option("--engine-config <file>", "your own configuration for that engine (see README)")
+    .addOption(new Option("--profile <name>", "rules where the RFCs leave a choice").choices(["aspnetcore", "strict"]))
+    .option("--probe <ids>", "only these probes", collect, [])
+    .option("--skip-probe <ids>", "not these probes", collect, [])
+    .option("--category <names>", "only these probe categories", collect, [])
+    .addHelpText("after", "\nExamples:\n  $ edgebench fix scenarios/allowed-hosts-star.yaml\n  $ edgebench fix my.yaml --write fixed/\n  $ edgebench fix my.yaml --in-place")
+    .action(async (file: string, options: import("./commands/fix.js").FixCommandOptions) => done(await (await import("./commands/fix.js")).fixCommand(file, options)));
+
+  program
     .command("compare")
     .description("compare two saved JSON runs (--reporter json:FILE) of the same scenario: exit 1 on a regression")
     .argument("<baseline>", "the earlier run's JSON report")
@@ -190,8 +215,9 @@ Examples:
     .argument("<result...>", "saved JSON reports")
     .option("-r, --reporter <names>", `one or more of ${REPORTER_NAMES.join(", ")}, each as name or name:path`, "terminal")
     .option("-o, --out <file>", "write reporters without a path here (atomically) instead of stdout")
+    .option("-v, --verbose", "terminal: every probe's row and every failure's explanation")
     .addHelpText("after", "\nExamples:\n  $ edgebench run -r json:run.json\n  $ edgebench report run.json -r html:report.html,junit:probes.xml")
-    .action(async (files: string[], options: { reporter: string; out?: string }) => done(await (await import("./commands/report.js")).reportCommand(files, options)));
+    .action(async (files: string[], options: { reporter: string; out?: string; verbose?: boolean }) => done(await (await import("./commands/report.js")).reportCommand(files, options)));
 
   addDistributedCommands(program, done);
 

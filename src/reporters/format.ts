@@ -69,6 +69,14 @@ export function proxiesInRun(result: RunResult): string[] {
   return proxied.map((e) => [e.name, e.profile, e.name === "builtin" ? "" : e.version].filter(Boolean).join(" "));
 }
 
+/** A failure target (`proxied/nginx`, `proxied/nginx→app`, `target`) with the deployment shown by its label. */
+export function targetLabel(label: DeploymentLabel): (target: string) => string {
+  return (target) => {
+    const [deployment, ...rest] = target.split("→");
+    return [label(deployment!), ...rest].join("→");
+  };
+}
+
 /** Where a probe went, as a column label: the deployment, `proxied→app` for the bypass, `target` for a URL. */
 export function probeTargetLabel(result: ProbeResult, label: DeploymentLabel = (name) => name): string {
   return result.via === "bypass" ? `${label(result.deployment)}→app` : result.deployment === "external" ? "target" : label(result.deployment);

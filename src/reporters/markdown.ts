@@ -8,15 +8,12 @@ import {
   formatRatio,
   formatSignedDuration,
   formatSplit,
-  observedStatuses,
   probeTargetLabel,
   proxiesInRun,
   type DeploymentLabel,
 } from "./format.js";
-
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
-}
+import { cell, markdownProbes } from "./markdown-causes.js";
+import { OPEN_MODEL_DEFINITIONS, OPEN_MODEL_HEADER, openModelRows } from "./open-model.js";
 
 const median = (o: Overhead | undefined, fmt: (value: number) => string): string => (o ? `${o.significant ? "" : "~"}${fmt(o.median)} (${fmt(o.ci95[0])} … ${fmt(o.ci95[1])})` : "–");
 
@@ -59,6 +56,12 @@ export function renderMarkdown(results: readonly RunResult[]): string {
         );
       }
       out.push("");
+      const openRows = openModelRows(load, label);
+      if (openRows.length > 0) {
+        out.push(`| ${OPEN_MODEL_HEADER.join(" | ")} |`, `| --- |${" ---: |".repeat(OPEN_MODEL_HEADER.length - 1)}`);
+        for (const row of openRows) out.push(`| ${row.map(cell).join(" | ")} |`);
+        out.push("", OPEN_MODEL_DEFINITIONS, "");
+      }
       for (const t of load.deployments) if (t.instanceSplit) out.push(`Split over instances (${label(t.deployment)}): ${formatSplit(t.instanceSplit)}`, "");
       const [only] = load.overheads;
       if (load.overheads.length > 1) out.push(...overheadsTable(load, label));
@@ -74,15 +77,9 @@ export function renderMarkdown(results: readonly RunResult[]): string {
     }
     if (result.probes) {
       out.push(`Host probes: ${result.probes.passed} passed, ${result.probes.failed} failed${result.probes.view === "wire" ? " (graded on the wire alone)" : ""}.`, "");
-      const failed = result.probes.results.filter((r) => !r.pass);
-      if (failed.length > 0) {
-        out.push("| probe | target | observed | why |", "| --- | --- | --- | --- |");
-        for (const r of failed) {
-          const seen = r.observed.map((o) => `${o.status} (${o.answeredBy})`).join(", ") || observedStatuses(r);
-          out.push(`| \`${r.probe}\` | ${probeTargetLabel(r, label)} | ${seen} | ${cell(r.explanation)} |`);
-        }
-        out.push("");
-      }
+      for (const r of result.probes.results.filter((r) => r.observation)) out.push(`- \`${r.probe}\` on ${probeTargetLabel(r, label)}: ${cell(r.observation!)}`);
+      if (result.probes.results.some((r) => r.observation)) out.push("");
+      out.push(...markdownProbes(result));
     }
     if (result.thresholds.length > 0) {
       out.push("| threshold | measured | |", "| --- | ---: | --- |");

@@ -7,7 +7,6 @@ import {
   formatRate,
   formatRatio,
   formatSignedDuration,
-  observedAnswers,
   observedStatuses,
   probeMatrix,
   probeTargetLabel,
@@ -18,11 +17,15 @@ import {
   wrap,
   type DeploymentLabel,
 } from "./format.js";
+import { categoryLines, causesSection } from "./terminal-causes.js";
+import { OPEN_MODEL_DEFINITIONS, OPEN_MODEL_HEADER, openModelRows } from "./open-model.js";
 
 export interface TerminalOptions {
   color: boolean;
   /** Terminal width; wide tables are narrowed to fit (default 80). */
   width?: number;
+  /** Every probe's row and every failure's explanation, not one line per category and the causes. */
+  verbose?: boolean;
 }
 
 const METRIC_LABEL: Record<Overhead["metric"], string> = { p50: "p50", p90: "p90", p99: "p99", p999: "p99.9", rps: "req/s" };
@@ -147,9 +150,10 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
     for (const t of load.deployments) {
       if (t.instanceSplit) out.push(...wrap(`split over instances (${label(t.deployment)}): ${formatSplit(t.instanceSplit)}`, width - 2, "  ").map((line) => `  ${line}`));
     }
-    if (s.model === "open") {
-      const late = load.deployments.map((t) => `${label(t.deployment)} ${t.rounds.reduce((sum, r) => sum + (r.late ?? 0), 0)}`).join(", ");
-      out.push(c.dim(`  open model: latency from each planned send; requests that started over one interval late: ${late}`));
+    const openRows = openModelRows(load, label);
+    if (openRows.length > 0) {
+      out.push(...table([OPEN_MODEL_HEADER.map((h) => c.dim(h)), ...openRows], new Set([1, 2, 3, 4, 5])).map((line) => `  ${line}`));
+      out.push(...wrap(OPEN_MODEL_DEFINITIONS, width - 2, "  ").map((line) => c.dim(`  ${line}`)));
     }
     const [only] = load.overheads;
     if (load.overheads.length === 1 && only) {
@@ -170,15 +174,17 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
     out.push("");
     if (probes.view === "wire") out.push(c.yellow("Graded on the wire alone: what the app believed cannot be seen from outside, so 2xx answers are taken as served."));
     out.push(c.bold("Host probes") + c.dim(` · ${probes.passed} passed, ${probes.failed} failed${probes.skipped.length ? `, ${probes.skipped.length} not applicable to this policy` : ""}`));
-    // Several proxies: a column per deployment's entry, and only the probes whose verdicts differ or fail.
+    // Several proxies: a column per deployment's entry, and the probes whose verdicts differ between them too.
     const several = proxiesInRun(result).length > 1;
-    const matrix = probeMatrix(several ? probes.results.filter((r) => r.via === "entry") : probes.results, label);
-    const { columns, cell } = matrix;
-    const ids = several ? matrix.ids.filter((id) => new Set(columns.map((col) => cell(id, col)?.pass ?? true)).size > 1 || columns.some((col) => cell(id, col)?.pass === false)) : matrix.ids;
+    const { ids, columns, cell } = probeMatrix(several ? probes.results.filter((r) => r.via === "entry") : probes.results, label);
+    if (!options.verbose) out.push(...categoryLines(probes.results, c, label));
+    const differs = (id: string): boolean => several && new Set(columns.map((col) => cell(id, col)?.pass ?? true)).size > 1;
+    // Without --verbose only the failed probes get rows: a passing run reads in one line per category.
+    const shown = options.verbose ? ids : ids.filter((id) => columns.some((column) => cell(id, column)?.pass === false) || differs(id));
     const cellWidth = Math.max(...columns.map((col) => col.length), 6);
     const idWidth = Math.max(10, width - 2 - columns.length * (cellWidth + 2));
     const rows = [["", ...columns].map((h) => c.dim(h))];
-    for (const id of ids) {
+    for (const id of shown) {
       const label = id.length > idWidth ? `${id.slice(0, idWidth - 1)}…` : id;
       rows.push([
         label,
@@ -189,22 +195,19 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
         }),
       ]);
     }
-    if (ids.length > 0) out.push(...table(rows).map((line) => `  ${line}`));
+    if (shown.length > 0) out.push(...(options.verbose ? [] : [""]), ...table(rows).map((line) => `  ${line}`));
     if (several) {
       const bypassFailed = probes.results.filter((r) => r.via === "bypass" && !r.pass).length;
-      const note = `${matrix.ids.length - ids.length} other probes pass on every deployment; sent straight to the apps behind the proxies, ${bypassFailed} failed`;
+      const note = `${ids.length - shown.length} other probes pass on every deployment; sent straight to the apps behind the proxies, ${bypassFailed} failed`;
       out.push(...wrap(note, width - 2, "  ").map((line) => c.dim(`  ${line}`)));
     }
-    const failures = probes.results.filter((r) => !r.pass);
-    if (failures.length > 0) {
+    const observed = probes.results.filter((r) => r.observation);
+    if (observed.length > 0) {
       out.push("");
-      out.push(c.bold("Why they failed"));
-      for (const r of failures) {
-        const [first, ...rest] = wrap(`${r.probe} on ${probeTargetLabel(r, label)} (${r.reference}; ${observedAnswers(r)})`, width - 4, "  ");
-        out.push(`  ${c.red("✗")} ${first}`, ...rest.map((line) => `  ${c.dim(line)}`));
-        out.push(...wrap(r.explanation, width - 4).map((line) => `    ${line}`));
-      }
+      out.push(c.bold("Timed probes"));
+      for (const r of observed) out.push(...wrap(`${r.probe} on ${probeTargetLabel(r, label)}: ${r.observation}`, width - 2).map((line) => `  ${line}`));
     }
+    out.push(...causesSection(result, { c, width, verbose: options.verbose ?? false }));
   }
 
   if (result.thresholds?.length) {

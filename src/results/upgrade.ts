@@ -67,6 +67,7 @@ export function upgradeFromV1(old: RunResultV1): RunResult {
     warnings,
     load,
     probes,
+    ...(old.causes ? { causes: old.causes } : {}),
     thresholds,
     verdict,
   };

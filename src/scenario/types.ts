@@ -41,6 +41,10 @@ export interface AppConfig {
   port: number | null;
   /** Endpoints not meant for the internet, served like any other path (the surface probes aim at them). */
   internalPaths: string[];
+  /** KestrelServerLimits.RequestHeadersTimeout. */
+  requestHeadersTimeoutMs: number;
+  /** KestrelServerLimits.MinRequestBodyDataRate, bytes/s (0: off). */
+  minRequestBodyDataRate: number;
 }
 
 export interface ProxyConfig {
@@ -55,6 +59,8 @@ export interface ProxyConfig {
   /** Null: no proxy-side allowlist. */
   allowedHosts: string[] | null;
   upstreamTimeoutMs: number;
+  /** Builtin proxy: the most a client's request head may take. */
+  headerTimeoutMs: number;
   balancing: Balancing;
   forwarded: boolean;
   maxRequestBodyBytes: number;
@@ -103,6 +109,7 @@ export interface Scenario {
   policy: PolicyConfig;
   tls: TlsMode;
   network: { clientAddress: string; clientHop: HopShape | null; appHop: HopShape | null };
-  probes: { enabled: boolean; timeoutMs: number };
+  /** slowHoldMs: how long the slow-headers probe holds its trickling connections. */
+  probes: { enabled: boolean; timeoutMs: number; slowHoldMs: number };
   thresholds: Threshold[];
 }
