@@ -52,9 +52,13 @@ export function causesHeadline(causes: readonly Cause[], failed: number): string
 }
 
 /** A cause's probes, those failing on the same targets together: `xfh-override, xff-spoof on edge, proxied→app`. */
-export function probeSets(cause: Cause): Array<{ probes: string[]; targets: string[] }> {
+export function probeSets(
+  cause: Cause,
+  label: (target: string) => string = (target) => target,
+): Array<{ probes: string[]; targets: string[] }> {
   const sets = new Map<string, { probes: string[]; targets: string[] }>();
-  for (const { probe, targets } of cause.probes) {
+  for (const { probe, targets: named } of cause.probes) {
+    const targets = named.map(label);
     const key = targets.join(",");
     const set = sets.get(key) ?? { probes: [], targets };
     set.probes.push(probe);

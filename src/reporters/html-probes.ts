@@ -58,7 +58,7 @@ function causesList(result: RunResult): string {
           `<details${ENGINE_NAMES.has(block.where) ? "" : " open"}><summary>${escapeHtml(block.where)}</summary>` +
           `<pre>${escapeHtml(block.lines.join("\n"))}</pre></details>`,
       );
-      const probes = probeSets(cause)
+      const probes = probeSets(cause, targetLabel(deploymentLabels(result.deployments)))
         .map((set) => escapeHtml(describeProbeSet(set)))
         .join("<br>");
       const count = `${cause.failures} failure${cause.failures === 1 ? "" : "s"}`;

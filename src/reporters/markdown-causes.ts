@@ -44,6 +44,7 @@ export function markdownProbes(result: RunResult): string[] {
       out.push(
         `${index + 1}. **${cause.fact}** (${cause.failures} failure${cause.failures === 1 ? "" : "s"}: ${probeSets(
           cause,
+          targetLabel(label),
         )
           .map((set) => describeProbeSet(set))
           .join("; ")})`,

@@ -68,7 +68,7 @@ export function causesSection(result: RunResult, style: CausesStyle): string[] {
         " ".repeat(number.length),
       );
       out.push(`  ${number}${c.bold(first!)}`, ...rest.map((line) => `  ${line}`));
-      for (const set of probeSets(cause))
+      for (const set of probeSets(cause, targetLabel(deploymentLabels(result.deployments))))
         out.push(...wrap(describeProbeSet(set), width - 5, "  ").map((line) => `     ${c.dim(line)}`));
       for (const block of changeBlocks(
         cause.change,
