@@ -1,4 +1,5 @@
 /** The shared body of run, probe and bench: load every scenario, run each, report, and choose the exit code. */
+import { setMaxListeners } from "node:events";
 import { allowedHostsFromAppSettings, probeTarget, TargetError } from "../../probe-target.js";
 import { MACHINE_READABLE, parseReporterSpecs } from "../../reporters/index.js";
 import { parseThreshold } from "../../results/thresholds.js";
@@ -92,6 +93,8 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
     : [];
 
   const controller = new AbortController();
+  // Every deployment's child processes, senders and probes listen for the stop: many more than Node's default of 10.
+  setMaxListeners(200, controller.signal);
   const onStdout = reporters.filter((reporter) => !reporter.path && !options.out);
   const showProgress = !options.quiet && process.stderr.isTTY === true && !onStdout.some((reporter) => MACHINE_READABLE[reporter.name]);
   const progress = createProgress(showProgress);
