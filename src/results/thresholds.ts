@@ -24,11 +24,18 @@ const LATENCY_FIELD: Record<Latency, "p50Us" | "p90Us" | "p99Us" | "p999Us" | "m
   mean: "meanUs",
 };
 
+/** `proxied` (and `overhead`) name the run's first proxied deployment: the scenario's own unless --engine chose. */
+function firstProxied(result: Omit<RunResult, "thresholds" | "verdict">): string | undefined {
+  return result.deployments.find((d) => d.topology === "proxied")?.name;
+}
+
 function measured(metric: string, result: Omit<RunResult, "thresholds" | "verdict">): number | null {
   const [scope, name] = metric.split(".") as [string, string];
   if (scope === "probes") return result.probes ? (name === "failed" ? result.probes.failed : result.probes.passed) : null;
-  if (scope === "overhead") return result.load?.overhead?.find((o) => o.metric === name)?.median ?? null;
-  const topology = result.load?.topologies.find((t) => t.topology === scope);
+  const proxied = firstProxied(result);
+  if (scope === "overhead") return result.load?.overheads.find((o) => o.deployment === proxied)?.figures.find((o) => o.metric === name)?.median ?? null;
+  const deployment = scope === "proxied" ? proxied : scope;
+  const topology = result.load?.deployments.find((t) => t.deployment === deployment);
   if (!topology) return null;
   if (name === "rps") return topology.medianRps;
   if (name === "errors") return failedRequests(topology);

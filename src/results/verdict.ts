@@ -1,6 +1,6 @@
 /** Pass or fail of a run, with one line per failure: thresholds, failed probes, load that did not get answers. */
 import type { ThresholdResult } from "./thresholds.js";
-import type { LoadResult, ProbeResult, ProbesResult, RunResult, TopologyLoad, Verdict } from "./types.js";
+import type { LoadResult, ProbeResult, ProbesResult, RunResult, DeploymentLoad, Verdict } from "./types.js";
 import { failedRequests } from "./failed-requests.js";
 
 /** Above this share of failed requests the load numbers describe errors, not the deployment. */
@@ -10,16 +10,16 @@ export const MAX_FAILED_SHARE = 0.01;
 export type VerdictFailure =
   | { kind: "threshold"; threshold: ThresholdResult }
   | { kind: "probe"; probe: ProbeResult }
-  | { kind: "load"; topology: TopologyLoad; failed: number; attempted: number };
+  | { kind: "load"; deployment: DeploymentLoad; failed: number; attempted: number };
 
 export function verdictFailures(load: LoadResult | null, probes: ProbesResult | null, thresholds: readonly ThresholdResult[] = []): VerdictFailure[] {
   const failures: VerdictFailure[] = [];
   for (const threshold of thresholds) if (!threshold.passed) failures.push({ kind: "threshold", threshold });
   for (const probe of probes?.results ?? []) if (!probe.pass) failures.push({ kind: "probe", probe });
-  for (const topology of load?.topologies ?? []) {
-    const failed = failedRequests(topology);
-    const attempted = topology.responses + topology.errors + topology.timeouts;
-    if (attempted > 0 && failed / attempted > MAX_FAILED_SHARE) failures.push({ kind: "load", topology, failed, attempted });
+  for (const deployment of load?.deployments ?? []) {
+    const failed = failedRequests(deployment);
+    const attempted = deployment.responses + deployment.errors + deployment.timeouts;
+    if (attempted > 0 && failed / attempted > MAX_FAILED_SHARE) failures.push({ kind: "load", deployment, failed, attempted });
   }
   return failures;
 }
@@ -32,12 +32,12 @@ export function describeFailure(failure: VerdictFailure): string {
       return `threshold ${expression}: ${actual === null ? "not measured by this run" : `measured ${actual}`}`;
     }
     case "probe": {
-      const { probe, topology, via, explanation } = failure.probe;
-      return `probe ${probe} on ${topology}${via === "bypass" ? " (bypassing the proxy)" : ""}: ${explanation}`;
+      const { probe, deployment, via, explanation } = failure.probe;
+      return `probe ${probe} on ${deployment}${via === "bypass" ? " (bypassing the proxy)" : ""}: ${explanation}`;
     }
     case "load": {
-      const { topology, failed, attempted } = failure;
-      return `load on ${topology.topology}: ${failed} of ${attempted} requests failed (${topology.non2xx} non-2xx, ${topology.errors} errors, ${topology.timeouts} timeouts)`;
+      const { deployment, failed, attempted } = failure;
+      return `load on ${deployment.deployment}: ${failed} of ${attempted} requests failed (${deployment.non2xx} non-2xx, ${deployment.errors} errors, ${deployment.timeouts} timeouts)`;
     }
   }
 }
