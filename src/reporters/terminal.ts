@@ -1,6 +1,6 @@
 /** The human report: load table, proxy overhead with its interval, probe matrix, failures and a one-line verdict. */
-import { Chalk } from "chalk";
-import type { DeploymentLoad, LoadResult, Overhead, RunResult } from "../results/types.js";
+import { Chalk, type ChalkInstance } from "chalk";
+import type { DeploymentLoad, LoadResult, Overhead, ProbesResult, RunResult } from "../results/types.js";
 import {
   deploymentLabels,
   formatDuration,
@@ -96,11 +96,27 @@ function overheadsTable(load: LoadResult, label: DeploymentLabel, width: number,
 export function renderTerminal(result: RunResult, options: TerminalOptions): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const width = options.width ?? 80;
+  const ctx: Context = { c, width, label: deploymentLabels(result.deployments) };
+  const out = headerLines(result, ctx);
+  if (result.load) out.push(...loadLines(result.load, ctx));
+  if (result.probes) out.push(...probeLines(result, result.probes, ctx, options.verbose ?? false));
+  out.push(...thresholdLines(result, ctx), ...verdictLines(result, ctx));
+  return `${out.join("\n")}\n`;
+}
+
+/** What every section needs: colours, the width to wrap at, and how deployments are named. */
+interface Context {
+  c: ChalkInstance;
+  width: number;
+  label: DeploymentLabel;
+}
+
+/** The scenario, its deployments, the rules it is graded by, and any warning. */
+function headerLines(result: RunResult, { c, width }: Context): string[] {
   const out: string[] = [];
   const { scenario } = result;
   out.push(c.bold(`edgebench ${result.tool.version} · scenario ${scenario.name}`) + (scenario.file ? c.dim(` (${scenario.file})`) : ""));
   if (scenario.description) out.push(...wrap(scenario.description, width).map((line) => c.dim(line)));
-  const label = deploymentLabels(result.deployments);
   const proxies = proxiesInRun(result);
   const hostsAndProxies = `policy hosts: ${scenario.policyHosts.join(", ")} · ${proxies.length > 1 ? "proxies" : "proxy"}: ${proxies.join(", ")}`;
   out.push(...wrap(hostsAndProxies, width, "  ").map((line) => c.dim(line)));
@@ -115,104 +131,118 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
   }
   if (result.interrupted) out.push(c.yellow("Interrupted: the report holds what was measured before the stop."));
   for (const warning of result.warnings ?? []) out.push(c.yellow(`Warning: ${warning}`));
+  return out;
+}
 
-  const load = result.load;
-  if (load) {
-    const s = load.settings;
-    out.push("");
-    out.push(
-      ...heading(
-        c,
-        "Load",
-        `${s.model === "open" ? `open model at ${formatRate(s.rate ?? 0)} req/s${s.rateSource === "auto" ? " (a fraction of the slower capacity)" : ""}, at most ${s.connections} in flight` : `closed model, ${s.connections} connection${s.connections === 1 ? "" : "s"}${s.pipelining > 1 ? ` ×${s.pipelining} pipelined` : ""}`}, ` +
-            `${load.order.length}/${s.rounds} rounds × ${formatDuration(s.durationMs * 1000)} (warm-up ${formatDuration(s.warmupMs * 1000)}), ${s.method} ${s.path} Host: ${s.host}`,
-        width,
-      ),
-    );
-    const rows = [["", "req/s", "p50", "p90", "p99", "p99.9", "max", "failed"].map((h) => c.dim(h))];
-    for (const t of load.deployments) {
-      const failed = failedRequests(t);
-      rows.push([
-        label(t.deployment),
-        formatRate(t.medianRps),
-        formatDuration(t.latency.p50Us),
-        formatDuration(t.latency.p90Us),
-        formatDuration(t.latency.p99Us),
-        formatDuration(t.latency.p999Us),
-        formatDuration(t.latency.maxUs),
-        failed > 0 ? c.red(String(failed)) : "0",
-      ]);
-    }
-    if (load.deployments.length > 2) {
-      const shared = `one warm-up and ${load.order.length} rounds shared by all ${load.deployments.length} deployments, each round in a shuffled order`;
-      out.push(...wrap(shared, width - 2, "  ").map((line) => c.dim(`  ${line}`)));
-    }
-    out.push(...table(rows, new Set([1, 2, 3, 4, 5, 6, 7])).map((line) => `  ${line}`));
-    out.push(c.dim("  req/s: median of rounds; percentiles: all rounds' responses, µs resolution"));
-    out.push(...latencySketch(load.deployments, label, Math.min(width, 100), c));
-    for (const t of load.deployments) {
-      if (t.instanceSplit) out.push(...wrap(`split over instances (${label(t.deployment)}): ${formatSplit(t.instanceSplit)}`, width - 2, "  ").map((line) => `  ${line}`));
-    }
-    const openRows = openModelRows(load, label);
-    if (openRows.length > 0) {
-      out.push(...table([OPEN_MODEL_HEADER.map((h) => c.dim(h)), ...openRows], new Set([1, 2, 3, 4, 5])).map((line) => `  ${line}`));
-      out.push(...wrap(OPEN_MODEL_DEFINITIONS, width - 2, "  ").map((line) => c.dim(`  ${line}`)));
-    }
-    const [only] = load.overheads;
-    if (load.overheads.length === 1 && only) {
-      out.push("");
-      out.push(...heading(c, "Proxy overhead", `${label(only.deployment)} − ${only.reference}, median of ${only.figures[0]?.perRound.length ?? 0} paired rounds [95% bootstrap interval] (min … max)`, width));
-      const overheadRows = only.figures.map((o) => {
-        const fmt = o.unit === "ratio" ? formatRatio : formatSignedDuration;
-        const marker = o.significant ? " " : c.yellow("~");
-        return [METRIC_LABEL[o.metric], `${marker}${fmt(o.median)}`, c.dim(`[${fmt(o.ci95[0])} … ${fmt(o.ci95[1])}]`), c.dim(`(${fmt(o.min)} … ${fmt(o.max)})`)];
-      });
-      out.push(...table(overheadRows, new Set([1])).map((line) => `  ${line}`));
-      if (only.figures.some((o) => !o.significant)) out.push(c.dim("  ~: the interval includes no difference; more rounds would tell"));
-    } else if (load.overheads.length > 1) out.push(...overheadsTable(load, label, width, c));
+function loadLines(load: LoadResult, ctx: Context): string[] {
+  const { c, width, label } = ctx;
+  const out: string[] = [];
+  const s = load.settings;
+  out.push("");
+  out.push(
+    ...heading(
+      c,
+      "Load",
+      `${s.model === "open" ? `open model at ${formatRate(s.rate ?? 0)} req/s${s.rateSource === "auto" ? " (a fraction of the slower capacity)" : ""}, at most ${s.connections} in flight` : `closed model, ${s.connections} connection${s.connections === 1 ? "" : "s"}${s.pipelining > 1 ? ` ×${s.pipelining} pipelined` : ""}`}, ` +
+          `${load.order.length}/${s.rounds} rounds × ${formatDuration(s.durationMs * 1000)} (warm-up ${formatDuration(s.warmupMs * 1000)}), ${s.method} ${s.path} Host: ${s.host}`,
+      width,
+    ),
+  );
+  const rows = [["", "req/s", "p50", "p90", "p99", "p99.9", "max", "failed"].map((h) => c.dim(h))];
+  for (const t of load.deployments) {
+    const failed = failedRequests(t);
+    rows.push([
+      label(t.deployment),
+      formatRate(t.medianRps),
+      formatDuration(t.latency.p50Us),
+      formatDuration(t.latency.p90Us),
+      formatDuration(t.latency.p99Us),
+      formatDuration(t.latency.p999Us),
+      formatDuration(t.latency.maxUs),
+      failed > 0 ? c.red(String(failed)) : "0",
+    ]);
   }
-
-  const probes = result.probes;
-  if (probes) {
-    out.push("");
-    if (probes.view === "wire") out.push(c.yellow("Graded on the wire alone: what the app believed cannot be seen from outside, so 2xx answers are taken as served."));
-    out.push(c.bold("Host probes") + c.dim(` · ${probes.passed} passed, ${probes.failed} failed${probes.skipped.length ? `, ${probes.skipped.length} not applicable to this policy` : ""}`));
-    // Several proxies: a column per deployment's entry, and the probes whose verdicts differ between them too.
-    const several = proxiesInRun(result).length > 1;
-    const { ids, columns, cell } = probeMatrix(several ? probes.results.filter((r) => r.via === "entry") : probes.results, label);
-    if (!options.verbose) out.push(...categoryLines(probes.results, c, label));
-    const differs = (id: string): boolean => several && new Set(columns.map((col) => cell(id, col)?.pass ?? true)).size > 1;
-    // Without --verbose only the failed probes get rows: a passing run reads in one line per category.
-    const shown = options.verbose ? ids : ids.filter((id) => columns.some((column) => cell(id, column)?.pass === false) || differs(id));
-    const cellWidth = Math.max(...columns.map((col) => col.length), 6);
-    const idWidth = Math.max(10, width - 2 - columns.length * (cellWidth + 2));
-    const rows = [["", ...columns].map((h) => c.dim(h))];
-    for (const id of shown) {
-      const label = id.length > idWidth ? `${id.slice(0, idWidth - 1)}…` : id;
-      rows.push([
-        label,
-        ...columns.map((column) => {
-          const r = cell(id, column);
-          if (!r) return c.dim("·");
-          return r.pass ? c.green(`✓ ${observedStatuses(r)}`) : c.red(`✗ ${observedStatuses(r)}`);
-        }),
-      ]);
-    }
-    if (shown.length > 0) out.push(...(options.verbose ? [] : [""]), ...table(rows).map((line) => `  ${line}`));
-    if (several) {
-      const bypassFailed = probes.results.filter((r) => r.via === "bypass" && !r.pass).length;
-      const note = `${ids.length - shown.length} other probes pass on every deployment; sent straight to the apps behind the proxies, ${bypassFailed} failed`;
-      out.push(...wrap(note, width - 2, "  ").map((line) => c.dim(`  ${line}`)));
-    }
-    const observed = probes.results.filter((r) => r.observation);
-    if (observed.length > 0) {
-      out.push("");
-      out.push(c.bold("Timed probes"));
-      for (const r of observed) out.push(...wrap(`${r.probe} on ${probeTargetLabel(r, label)}: ${r.observation}`, width - 2).map((line) => `  ${line}`));
-    }
-    out.push(...causesSection(result, { c, width, verbose: options.verbose ?? false }));
+  if (load.deployments.length > 2) {
+    const shared = `one warm-up and ${load.order.length} rounds shared by all ${load.deployments.length} deployments, each round in a shuffled order`;
+    out.push(...wrap(shared, width - 2, "  ").map((line) => c.dim(`  ${line}`)));
   }
+  out.push(...table(rows, new Set([1, 2, 3, 4, 5, 6, 7])).map((line) => `  ${line}`));
+  out.push(c.dim("  req/s: median of rounds; percentiles: all rounds' responses, µs resolution"));
+  out.push(...latencySketch(load.deployments, label, Math.min(width, 100), c));
+  for (const t of load.deployments) {
+    if (t.instanceSplit) out.push(...wrap(`split over instances (${label(t.deployment)}): ${formatSplit(t.instanceSplit)}`, width - 2, "  ").map((line) => `  ${line}`));
+  }
+  const openRows = openModelRows(load, label);
+  if (openRows.length > 0) {
+    out.push(...table([OPEN_MODEL_HEADER.map((h) => c.dim(h)), ...openRows], new Set([1, 2, 3, 4, 5])).map((line) => `  ${line}`));
+    out.push(...wrap(OPEN_MODEL_DEFINITIONS, width - 2, "  ").map((line) => c.dim(`  ${line}`)));
+  }
+  out.push(...overheadLines(load, ctx));
+  return out;
+}
 
+/** One proxy: its figures against the reference; several: the table of every deployment's overhead. */
+function overheadLines(load: LoadResult, { c, width, label }: Context): string[] {
+  const out: string[] = [];
+  const [only] = load.overheads;
+  if (load.overheads.length === 1 && only) {
+    out.push("");
+    out.push(...heading(c, "Proxy overhead", `${label(only.deployment)} − ${only.reference}, median of ${only.figures[0]?.perRound.length ?? 0} paired rounds [95% bootstrap interval] (min … max)`, width));
+    const overheadRows = only.figures.map((o) => {
+      const fmt = o.unit === "ratio" ? formatRatio : formatSignedDuration;
+      const marker = o.significant ? " " : c.yellow("~");
+      return [METRIC_LABEL[o.metric], `${marker}${fmt(o.median)}`, c.dim(`[${fmt(o.ci95[0])} … ${fmt(o.ci95[1])}]`), c.dim(`(${fmt(o.min)} … ${fmt(o.max)})`)];
+    });
+    out.push(...table(overheadRows, new Set([1])).map((line) => `  ${line}`));
+    if (only.figures.some((o) => !o.significant)) out.push(c.dim("  ~: the interval includes no difference; more rounds would tell"));
+  } else if (load.overheads.length > 1) out.push(...overheadsTable(load, label, width, c));
+  return out;
+}
+
+function probeLines(result: RunResult, probes: ProbesResult, { c, width, label }: Context, verbose: boolean): string[] {
+  const out: string[] = [];
+  out.push("");
+  if (probes.view === "wire") out.push(c.yellow("Graded on the wire alone: what the app believed cannot be seen from outside, so 2xx answers are taken as served."));
+  out.push(c.bold("Host probes") + c.dim(` · ${probes.passed} passed, ${probes.failed} failed${probes.skipped.length ? `, ${probes.skipped.length} not applicable to this policy` : ""}`));
+  // Several proxies: a column per deployment's entry, and the probes whose verdicts differ between them too.
+  const several = proxiesInRun(result).length > 1;
+  const { ids, columns, cell } = probeMatrix(several ? probes.results.filter((r) => r.via === "entry") : probes.results, label);
+  if (!verbose) out.push(...categoryLines(probes.results, c, label));
+  const differs = (id: string): boolean => several && new Set(columns.map((col) => cell(id, col)?.pass ?? true)).size > 1;
+  // Without --verbose only the failed probes get rows: a passing run reads in one line per category.
+  const shown = verbose ? ids : ids.filter((id) => columns.some((column) => cell(id, column)?.pass === false) || differs(id));
+  const cellWidth = Math.max(...columns.map((col) => col.length), 6);
+  const idWidth = Math.max(10, width - 2 - columns.length * (cellWidth + 2));
+  const rows = [["", ...columns].map((h) => c.dim(h))];
+  for (const id of shown) {
+    const label = id.length > idWidth ? `${id.slice(0, idWidth - 1)}…` : id;
+    rows.push([
+      label,
+      ...columns.map((column) => {
+        const r = cell(id, column);
+        if (!r) return c.dim("·");
+        return r.pass ? c.green(`✓ ${observedStatuses(r)}`) : c.red(`✗ ${observedStatuses(r)}`);
+      }),
+    ]);
+  }
+  if (shown.length > 0) out.push(...(verbose ? [] : [""]), ...table(rows).map((line) => `  ${line}`));
+  if (several) {
+    const bypassFailed = probes.results.filter((r) => r.via === "bypass" && !r.pass).length;
+    const note = `${ids.length - shown.length} other probes pass on every deployment; sent straight to the apps behind the proxies, ${bypassFailed} failed`;
+    out.push(...wrap(note, width - 2, "  ").map((line) => c.dim(`  ${line}`)));
+  }
+  const observed = probes.results.filter((r) => r.observation);
+  if (observed.length > 0) {
+    out.push("");
+    out.push(c.bold("Timed probes"));
+    for (const r of observed) out.push(...wrap(`${r.probe} on ${probeTargetLabel(r, label)}: ${r.observation}`, width - 2).map((line) => `  ${line}`));
+  }
+  out.push(...causesSection(result, { c, width, verbose: verbose }));
+  return out;
+}
+
+function thresholdLines(result: RunResult, { c }: Context): string[] {
+  const out: string[] = [];
   if (result.thresholds?.length) {
     out.push("");
     out.push(c.bold("Thresholds"));
@@ -221,7 +251,11 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
       out.push(`  ${t.passed ? c.green("✓") : c.red("✗")} ${t.expression} ${c.dim(`(measured ${shown})`)}`);
     }
   }
+  return out;
+}
 
+function verdictLines(result: RunResult, { c }: Context): string[] {
+  const out: string[] = [];
   out.push("");
   if (result.verdict.passed) {
     const what = [result.probes ? "every probe met the policy" : null, result.load ? "the load was answered" : null].filter(Boolean).join(" and ");
@@ -231,5 +265,5 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
     const otherFailures = loadFailures(result);
     for (const failure of otherFailures) out.push(`  ${c.red("✗")} ${failure}`);
   }
-  return `${out.join("\n")}\n`;
+  return out;
 }
