@@ -73,87 +73,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   try {
     options.onEvent?.({ type: "started", entries: topology.running.map((t) => ({ deployment: t.name, url: t.entry.url })) });
     if (options.probes ?? scenario.probes.enabled) {
-      const app = scenario.apps[appForHost(scenario.apps, probeNames(scenario.policy.hosts).allowed)]!;
-      const hints = (proxied: boolean, proxy: Scenario["proxy"]): DeploymentHints => ({
-        allowsAnyHost: app.allowedHosts.includes("*"),
-        allowsEmptyHost: app.allowEmptyHosts,
-        trustsAnyPeer: app.forwardedHeaders !== null && app.forwardedHeaders.knownProxies?.length === 0 && app.forwardedHeaders.knownNetworks?.length === 0,
-        proxyPassesClientForwarding: proxied && !scenario.proxy.stripClientForwarded,
-        proxyForwardsAnyHost: proxied && !scenario.proxy.allowedHosts?.length,
-        proxyEngine: proxy.engine,
-        exposedPaths: scenario.proxy.exposedPaths,
-        userEngineConfig: proxied && proxy.engineConfig !== null,
-      });
-      const targets: ProbeTarget[] = [];
-      // Probes are built for the policy's first exact host: at the edge they go to the app that serves it.
-      const probedApp = appForHost(scenario.apps, probeNames(scenario.policy.hosts).allowed);
-      for (const running of topology.running) {
-        const proxied = running.kind === "proxied";
-        const entry = !proxied && probedApp !== appForHost(scenario.apps, scenario.load.host) ? running.apps[probedApp]!.endpoint : running.entry;
-        const tlsTo = (url: string) => (url.startsWith("https:") && running.ca ? { ca: running.ca } : {});
-        const { proxy } = planned(running).scenario;
-        targets.push({
-          deployment: running.name,
-          via: "entry",
-          host: entry.host,
-          port: entry.port,
-          proxyInPath: proxied,
-          hints: hints(proxied, proxy),
-          appRecord: running.appRecord,
-          ...tlsTo(entry.url),
-        });
-        if (proxied) {
-          const direct = running.apps[probedApp]!;
-          targets.push({
-            deployment: running.name,
-            via: "bypass",
-            host: direct.endpoint.host,
-            port: direct.endpoint.port,
-            proxyInPath: false,
-            hints: hints(false, proxy),
-            appRecord: running.appRecord,
-            ...tlsTo(direct.endpoint.url),
-            ...(running.clientSourceAddress ? { localAddress: running.clientSourceAddress } : {}),
-          });
-        }
-      }
-      const catalog = options.catalog ?? PROBE_CATALOG;
-      options.onEvent?.({ type: "probes", count: catalog.length });
-      if (!signal?.aborted) {
-        probes = await runProbes(targets, catalog, {
-          policyHosts: scenario.policy.hosts,
-          knobs: scenario.policy.knobs,
-          timeoutMs: scenario.probes.timeoutMs,
-          surface: { internalPaths: app.internalPaths, exposedPaths: scenario.proxy.exposedPaths, atEdge: scenario.policy.internalPathsAtEdge },
-          slowHeaders: { connections: 4, intervalMs: 250, holdMs: scenario.probes.slowHoldMs },
-          signal,
-        });
-        causes = await findCauses(scenario, probedApp, probes.results);
-      }
+      const probed = await probeDeployments(scenario, topology.running, planned, options);
+      if (probed) ({ probes, causes } = probed);
     }
-    if (withLoad && !signal?.aborted) {
-      // The load generator is loaded only when there is load to run (it is most of a probe-only start-up).
-      const { runRounds } = await import("./runners/load/rounds.js");
-      // A proxied connection holds four descriptors in this process: client, proxy in, proxy out, app.
-      const capped = capConnections(scenario.load.connections, scenario.topologies.includes("proxied") ? 4 : 2);
-      if (capped.warning) warnings.push(capped.warning);
-      const rounds = await runRounds(
-        topology.running.map((t) => ({ deployment: t.name, url: t.entry.url, counts: t.counts, ca: t.ca })),
-        { ...scenario.load, connections: capped.connections },
-        { signal, onEvent: options.onEvent },
-      );
-      const proxies = plan.filter((d) => d.topology === "proxied").map((d) => d.name);
-      load = {
-        ...rounds,
-        overheads: computeOverheads(rounds.deployments, "edge"),
-        ratios: reference ? computeRatios(rounds.deployments, "edge", proxies, reference) : [],
-      };
-      for (const saturated of rounds.deployments.filter((t) => t.generatorSaturated)) {
-        warnings.push(
-          `the load generator was saturated while loading ${saturated.deployment} (${saturated.sendLateness ? `it fell behind its own schedule: p99 send lateness ${saturated.sendLateness.p99Us} µs against a response-time p99 of ${saturated.latency.p99Us} µs` : "event loop busy over 90 %"}): its figures measure the generator, not the deployment, and are not trustworthy; ${scenario.load.model === "open" ? "use a lower rate" : "use fewer connections or a fixed rate"}`,
-        );
-      }
-    }
+    if (withLoad && !signal?.aborted) load = await loadDeployments(scenario, topology.running, plan, reference, warnings, options);
   } finally {
     options.onEvent?.({ type: "stopping" });
     await topology.close();
@@ -164,19 +87,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     startedAt,
     finishedAt: new Date().toISOString(),
     interrupted: signal?.aborted ?? false,
-    scenario: {
-      name: scenario.name,
-      file: scenario.file,
-      description: scenario.description,
-      topologies: scenario.topologies,
-      policyHosts: scenario.policy.hosts,
-      policyProfile: scenario.policy.profile,
-      knobs: scenario.policy.knobs,
-      proxyEngine: plan.find((d) => d.topology === "proxied")?.scenario.proxy.engine ?? scenario.proxy.engine,
-      ...(scenario.apps.some((app) => app.runtime === "kestrel") ? { appRuntime: `real Kestrel, ${kestrelVersion() ?? "dotnet missing"}` } : {}),
-      tls: scenario.tls,
-      hops: { client: scenario.network.clientHop, app: scenario.network.appHop },
-    },
+    scenario: scenarioSummary(scenario, plan),
     environment: environment(),
     deployments: topology.running.map((running) => deploymentOf(running, planned(running))),
     referenceProxy: reference,
@@ -186,4 +97,131 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     ...(probes ? { causes } : {}),
   };
   return finishRun(measured, [...scenario.thresholds, ...(options.thresholds ?? [])]);
+}
+
+/** What the result says of its scenario. */
+function scenarioSummary(scenario: Scenario, plan: readonly PlannedDeployment[]): RunResult["scenario"] {
+  return {
+    name: scenario.name,
+    file: scenario.file,
+    description: scenario.description,
+    topologies: scenario.topologies,
+    policyHosts: scenario.policy.hosts,
+    policyProfile: scenario.policy.profile,
+    knobs: scenario.policy.knobs,
+    proxyEngine: plan.find((d) => d.topology === "proxied")?.scenario.proxy.engine ?? scenario.proxy.engine,
+    ...(scenario.apps.some((app) => app.runtime === "kestrel") ? { appRuntime: `real Kestrel, ${kestrelVersion() ?? "dotnet missing"}` } : {}),
+    tls: scenario.tls,
+    hops: { client: scenario.network.clientHop, app: scenario.network.appHop },
+  };
+}
+
+/** The probe catalog at every deployment's entry (and around each proxy, straight to its app); then the causes. */
+async function probeDeployments(
+  scenario: Scenario,
+  running: readonly RunningTopology[],
+  planned: (running: RunningTopology) => PlannedDeployment,
+  options: RunOptions,
+): Promise<{ probes: ProbesResult; causes: Cause[] } | null> {
+  const app = scenario.apps[appForHost(scenario.apps, probeNames(scenario.policy.hosts).allowed)]!;
+  // Probes are built for the policy's first exact host: at the edge they go to the app that serves it.
+  const probedApp = appForHost(scenario.apps, probeNames(scenario.policy.hosts).allowed);
+  const targets = probeTargets(scenario, app, probedApp, running, planned);
+  const catalog = options.catalog ?? PROBE_CATALOG;
+  options.onEvent?.({ type: "probes", count: catalog.length });
+  if (options.signal?.aborted) return null;
+  const probes = await runProbes(targets, catalog, {
+    policyHosts: scenario.policy.hosts,
+    knobs: scenario.policy.knobs,
+    timeoutMs: scenario.probes.timeoutMs,
+    surface: { internalPaths: app.internalPaths, exposedPaths: scenario.proxy.exposedPaths, atEdge: scenario.policy.internalPathsAtEdge },
+    slowHeaders: { connections: 4, intervalMs: 250, holdMs: scenario.probes.slowHoldMs },
+    signal: options.signal,
+  });
+  return { probes, causes: await findCauses(scenario, probedApp, probes.results) };
+}
+
+function probeTargets(
+  scenario: Scenario,
+  app: Scenario["apps"][number],
+  probedApp: number,
+  running: readonly RunningTopology[],
+  planned: (running: RunningTopology) => PlannedDeployment,
+): ProbeTarget[] {
+  const hints = (proxied: boolean, proxy: Scenario["proxy"]): DeploymentHints => ({
+    allowsAnyHost: app.allowedHosts.includes("*"),
+    allowsEmptyHost: app.allowEmptyHosts,
+    trustsAnyPeer: app.forwardedHeaders !== null && app.forwardedHeaders.knownProxies?.length === 0 && app.forwardedHeaders.knownNetworks?.length === 0,
+    proxyPassesClientForwarding: proxied && !scenario.proxy.stripClientForwarded,
+    proxyForwardsAnyHost: proxied && !scenario.proxy.allowedHosts?.length,
+    proxyEngine: proxy.engine,
+    exposedPaths: scenario.proxy.exposedPaths,
+    userEngineConfig: proxied && proxy.engineConfig !== null,
+  });
+  const targets: ProbeTarget[] = [];
+  for (const deployment of running) {
+    const proxied = deployment.kind === "proxied";
+    const entry = !proxied && probedApp !== appForHost(scenario.apps, scenario.load.host) ? deployment.apps[probedApp]!.endpoint : deployment.entry;
+    const tlsTo = (url: string) => (url.startsWith("https:") && deployment.ca ? { ca: deployment.ca } : {});
+    const { proxy } = planned(deployment).scenario;
+    targets.push({
+      deployment: deployment.name,
+      via: "entry",
+      host: entry.host,
+      port: entry.port,
+      proxyInPath: proxied,
+      hints: hints(proxied, proxy),
+      appRecord: deployment.appRecord,
+      ...tlsTo(entry.url),
+    });
+    if (proxied) {
+      const direct = deployment.apps[probedApp]!;
+      targets.push({
+        deployment: deployment.name,
+        via: "bypass",
+        host: direct.endpoint.host,
+        port: direct.endpoint.port,
+        proxyInPath: false,
+        hints: hints(false, proxy),
+        appRecord: deployment.appRecord,
+        ...tlsTo(direct.endpoint.url),
+        ...(deployment.clientSourceAddress ? { localAddress: deployment.clientSourceAddress } : {}),
+      });
+    }
+  }
+  return targets;
+}
+
+/** One set of shuffled rounds over every deployment, then each one's overheads and ratios. */
+async function loadDeployments(
+  scenario: Scenario,
+  running: readonly RunningTopology[],
+  plan: readonly PlannedDeployment[],
+  reference: string | null,
+  warnings: string[],
+  options: RunOptions,
+): Promise<LoadResult> {
+  const { signal } = options;
+  // The load generator is loaded only when there is load to run (it is most of a probe-only start-up).
+  const { runRounds } = await import("./runners/load/rounds.js");
+  // A proxied connection holds four descriptors in this process: client, proxy in, proxy out, app.
+  const capped = capConnections(scenario.load.connections, scenario.topologies.includes("proxied") ? 4 : 2);
+  if (capped.warning) warnings.push(capped.warning);
+  const rounds = await runRounds(
+    running.map((t) => ({ deployment: t.name, url: t.entry.url, counts: t.counts, ca: t.ca })),
+    { ...scenario.load, connections: capped.connections },
+    { signal, onEvent: options.onEvent },
+  );
+  const proxies = plan.filter((d) => d.topology === "proxied").map((d) => d.name);
+  const load: LoadResult = {
+    ...rounds,
+    overheads: computeOverheads(rounds.deployments, "edge"),
+    ratios: reference ? computeRatios(rounds.deployments, "edge", proxies, reference) : [],
+  };
+  for (const saturated of rounds.deployments.filter((t) => t.generatorSaturated)) {
+    warnings.push(
+      `the load generator was saturated while loading ${saturated.deployment} (${saturated.sendLateness ? `it fell behind its own schedule: p99 send lateness ${saturated.sendLateness.p99Us} µs against a response-time p99 of ${saturated.latency.p99Us} µs` : "event loop busy over 90 %"}): its figures measure the generator, not the deployment, and are not trustworthy; ${scenario.load.model === "open" ? "use a lower rate" : "use fewer connections or a fixed rate"}`,
+    );
+  }
+  return load;
 }
