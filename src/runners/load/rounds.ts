@@ -6,7 +6,7 @@ import { performance } from "node:perf_hooks";
 import type { DeploymentLoad, LoadResult, RoundSample } from "../../results/types.js";
 import type { LoadConfig } from "../../scenario/types.js";
 import type { RunEventListener } from "../events.js";
-import { createLatencyHistogram, percentileSeries, summarize } from "../../results/histogram.js";
+import { createLatencyHistogram, percentileSeries, summarize, type LatencyHistogram } from "../../results/histogram.js";
 import { runOpenGenerator } from "./open-generator.js";
 import { OpenModelTotals } from "./open-totals.js";
 import { runLoad, type LoadRun } from "./run-load.js";
@@ -45,104 +45,13 @@ export function withInstanceSplit(serverCounts: Record<string, Record<string, nu
 }
 
 export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig, options: RoundsOptions = {}): Promise<Omit<LoadResult, "overheads" | "ratios">> {
-  const random = seededRandom(options.seed ?? Date.now());
   for (const target of targets) if (target.url.startsWith("https:") && target.ca) await verifyTlsEndpoint(target.url, target.ca);
-  const settings = (target: LoadTarget, durationMs: number) => ({
-    url: target.url,
-    host: load.host,
-    method: load.method,
-    path: load.path,
-    body: load.body,
-    connections: load.connections,
-    pipelining: load.pipelining,
-    durationMs,
-    signal: options.signal,
-  });
-  if (load.warmupMs > 0) {
-    for (const target of targets) {
-      if (options.signal?.aborted) break;
-      options.onEvent?.({ type: "warmup", deployment: target.deployment, durationMs: load.warmupMs });
-      await runLoad(settings(target, load.warmupMs));
-    }
-  }
-  // Open model without a rate: a short closed run finds the slowest deployment's capacity; run at a fraction of it.
-  let rate = load.rate;
-  const rateSource = load.model === "open" ? (rate === null ? "auto" : "scenario") : null;
-  if (load.model === "open" && rate === null) {
-    const capacities: number[] = [];
-    for (const target of targets) {
-      if (options.signal?.aborted) break;
-      const probe = await runLoad(settings(target, 1000));
-      capacities.push((probe.ok2xx * 1000) / Math.max(1, probe.durationMs));
-    }
-    rate = Math.max(1, Math.floor(Math.min(...capacities, Infinity) * load.rateFraction));
-  }
-  const measure = (target: LoadTarget): Promise<LoadRun> => {
-    if (load.model === "closed" || rate === null) return runLoad(settings(target, load.durationMs));
-    const { url, host, method, path, body, connections, durationMs } = settings(target, load.durationMs);
-    const open = { url, host, method, path, body, connections, durationMs, rate, timeoutMs: OPEN_MODEL_TIMEOUT_MS, ca: target.ca ?? null };
-    return runOpenGenerator(open, options.signal);
-  };
-  const openTotals = new OpenModelTotals();
-  const samples = new Map<string, RoundSample[]>(targets.map((t) => [t.deployment, []]));
-  const merged = new Map(targets.map((t) => [t.deployment, createLatencyHistogram()]));
-  const order: string[][] = [];
-  for (let round = 1; round <= load.rounds && !options.signal?.aborted; round++) {
-    const sequence = shuffled(targets, random);
-    const ran: string[] = [];
-    for (const [position, target] of sequence.entries()) {
-      if (options.signal?.aborted) break;
-      options.onEvent?.({ type: "round", round, rounds: load.rounds, deployment: target.deployment, durationMs: load.durationMs });
-      const busyBefore = performance.eventLoopUtilization();
-      const run = await measure(target);
-      const generatorUtilization = performance.eventLoopUtilization(busyBefore).utilization;
-      // A round cut short by Ctrl-C is not a sample of the same length as the others.
-      if (options.signal?.aborted) break;
-      ran.push(target.deployment);
-      merged.get(target.deployment)!.add(run.histogram);
-      const latency = summarize(run.histogram);
-      const rps = run.durationMs > 0 ? (run.ok2xx * 1000) / run.durationMs : 0;
-      samples.get(target.deployment)!.push({
-        round,
-        position,
-        durationMs: Math.round(run.durationMs),
-        requests: run.requests,
-        responses: run.responses,
-        ok2xx: run.ok2xx,
-        non2xx: run.non2xx,
-        errors: run.errors,
-        timeouts: run.timeouts,
-        rps: Math.round(rps * 10) / 10,
-        latency,
-        generatorUtilization: Math.round(generatorUtilization * 1000) / 1000,
-        ...openTotals.round(target.deployment, run),
-      });
-      options.onEvent?.({ type: "round-done", round, deployment: target.deployment, rps, p50Us: latency.p50Us });
-    }
-    if (ran.length > 0) order.push(ran);
-  }
+  const rounds = new Rounds(targets, load, options);
+  await rounds.warmUp();
+  const rate = await rounds.openModelRate();
+  const order = await rounds.measure(rate);
   const deployments: DeploymentLoad[] = [];
-  for (const target of targets) {
-    const rounds = samples.get(target.deployment)!;
-    const latency = summarize(merged.get(target.deployment)!);
-    deployments.push({
-      deployment: target.deployment,
-      url: target.url,
-      rounds,
-      latency,
-      percentiles: percentileSeries(merged.get(target.deployment)!),
-      medianRps: Math.round(median(rounds.map((r) => r.rps)) * 10) / 10 || 0,
-      medianP50Us: median(rounds.map((r) => r.latency.p50Us)) || 0,
-      responses: rounds.reduce((sum, r) => sum + r.responses, 0),
-      non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
-      errors: rounds.reduce((sum, r) => sum + r.errors, 0),
-      timeouts: rounds.reduce((sum, r) => sum + r.timeouts, 0),
-      ...withInstanceSplit(await target.counts()),
-      generatorSaturated: rounds.length > 0 && median(rounds.map((r) => r.generatorUtilization)) > GENERATOR_SATURATION,
-      // The open model's generator is a thread of its own: there, its send lateness tells.
-      ...openTotals.topology(target.deployment, latency, rounds),
-    });
-  }
+  for (const target of targets) deployments.push(await rounds.summarize(target));
   return {
     settings: {
       connections: load.connections,
@@ -155,9 +64,139 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
       host: load.host,
       model: load.model,
       rate: load.model === "open" ? rate : null,
-      rateSource,
+      rateSource: load.model === "open" ? (load.rate === null ? "auto" : "scenario") : null,
     },
     order,
     deployments,
   };
+}
+
+/** The rounds of one load run: warm-up, the open model's rate, shuffled measured rounds, and each deployment's figures. */
+class Rounds {
+  private readonly random: () => number;
+  private readonly openTotals = new OpenModelTotals();
+  private readonly samples: Map<string, RoundSample[]>;
+  private readonly merged: Map<string, LatencyHistogram>;
+
+  constructor(
+    private readonly targets: readonly LoadTarget[],
+    private readonly load: LoadConfig,
+    private readonly options: RoundsOptions,
+  ) {
+    this.random = seededRandom(options.seed ?? Date.now());
+    this.samples = new Map(targets.map((t) => [t.deployment, []]));
+    this.merged = new Map(targets.map((t) => [t.deployment, createLatencyHistogram()]));
+  }
+
+  private settings(target: LoadTarget, durationMs: number) {
+    const load = this.load;
+    return {
+      url: target.url,
+      host: load.host,
+      method: load.method,
+      path: load.path,
+      body: load.body,
+      connections: load.connections,
+      pipelining: load.pipelining,
+      durationMs,
+      signal: this.options.signal,
+    };
+  }
+
+  async warmUp(): Promise<void> {
+    if (this.load.warmupMs <= 0) return;
+    for (const target of this.targets) {
+      if (this.options.signal?.aborted) break;
+      this.options.onEvent?.({ type: "warmup", deployment: target.deployment, durationMs: this.load.warmupMs });
+      await runLoad(this.settings(target, this.load.warmupMs));
+    }
+  }
+
+  /** Open model without a rate: a short closed run finds the slowest deployment's capacity; run at a fraction of it. */
+  async openModelRate(): Promise<number | null> {
+    if (!(this.load.model === "open" && this.load.rate === null)) return this.load.rate;
+    const capacities: number[] = [];
+    for (const target of this.targets) {
+      if (this.options.signal?.aborted) break;
+      const probe = await runLoad(this.settings(target, 1000));
+      capacities.push((probe.ok2xx * 1000) / Math.max(1, probe.durationMs));
+    }
+    return Math.max(1, Math.floor(Math.min(...capacities, Infinity) * this.load.rateFraction));
+  }
+
+  private run(target: LoadTarget, rate: number | null): Promise<LoadRun> {
+    if (this.load.model === "closed" || rate === null) return runLoad(this.settings(target, this.load.durationMs));
+    const { url, host, method, path, body, connections, durationMs } = this.settings(target, this.load.durationMs);
+    const open = { url, host, method, path, body, connections, durationMs, rate, timeoutMs: OPEN_MODEL_TIMEOUT_MS, ca: target.ca ?? null };
+    return runOpenGenerator(open, this.options.signal);
+  }
+
+  /** Every round, each in a shuffled order of the deployments; returns the order each round ran in. */
+  async measure(rate: number | null): Promise<string[][]> {
+    const { load, options } = this;
+    const order: string[][] = [];
+    for (let round = 1; round <= load.rounds && !options.signal?.aborted; round++) {
+      const sequence = shuffled(this.targets, this.random);
+      const ran: string[] = [];
+      for (const [position, target] of sequence.entries()) {
+        if (options.signal?.aborted) break;
+        options.onEvent?.({ type: "round", round, rounds: load.rounds, deployment: target.deployment, durationMs: load.durationMs });
+        const busyBefore = performance.eventLoopUtilization();
+        const run = await this.run(target, rate);
+        const generatorUtilization = performance.eventLoopUtilization(busyBefore).utilization;
+        // A round cut short by Ctrl-C is not a sample of the same length as the others.
+        if (options.signal?.aborted) break;
+        ran.push(target.deployment);
+        this.record(target, run, round, position, generatorUtilization);
+      }
+      if (ran.length > 0) order.push(ran);
+    }
+    return order;
+  }
+
+  private record(target: LoadTarget, run: LoadRun, round: number, position: number, generatorUtilization: number): void {
+    this.merged.get(target.deployment)!.add(run.histogram);
+    const latency = summarize(run.histogram);
+    const rps = run.durationMs > 0 ? (run.ok2xx * 1000) / run.durationMs : 0;
+    this.samples.get(target.deployment)!.push({
+      round,
+      position,
+      durationMs: Math.round(run.durationMs),
+      requests: run.requests,
+      responses: run.responses,
+      ok2xx: run.ok2xx,
+      non2xx: run.non2xx,
+      errors: run.errors,
+      timeouts: run.timeouts,
+      rps: Math.round(rps * 10) / 10,
+      latency,
+      generatorUtilization: Math.round(generatorUtilization * 1000) / 1000,
+      ...this.openTotals.round(target.deployment, run),
+    });
+    this.options.onEvent?.({ type: "round-done", round, deployment: target.deployment, rps, p50Us: latency.p50Us });
+  }
+
+  /** A deployment's figures over all its rounds. */
+  async summarize(target: LoadTarget): Promise<DeploymentLoad> {
+    const rounds = this.samples.get(target.deployment)!;
+    const histogram = this.merged.get(target.deployment)!;
+    const latency = summarize(histogram);
+    return {
+      deployment: target.deployment,
+      url: target.url,
+      rounds,
+      latency,
+      percentiles: percentileSeries(histogram),
+      medianRps: Math.round(median(rounds.map((r) => r.rps)) * 10) / 10 || 0,
+      medianP50Us: median(rounds.map((r) => r.latency.p50Us)) || 0,
+      responses: rounds.reduce((sum, r) => sum + r.responses, 0),
+      non2xx: rounds.reduce((sum, r) => sum + r.non2xx, 0),
+      errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+      timeouts: rounds.reduce((sum, r) => sum + r.timeouts, 0),
+      ...withInstanceSplit(await target.counts()),
+      generatorSaturated: rounds.length > 0 && median(rounds.map((r) => r.generatorUtilization)) > GENERATOR_SATURATION,
+      // The open model's generator is a thread of its own: there, its send lateness tells.
+      ...this.openTotals.topology(target.deployment, latency, rounds),
+    };
+  }
 }
