@@ -12,6 +12,7 @@ import { createLatencyHistogram, recordMs } from "../src/results/histogram.js";
 import { startTopology } from "../src/topology/start.js";
 import { median } from "../src/results/stats.js";
 import { loadScenario } from "../src/scenario/load.js";
+import type { Scenario } from "../src/scenario/types.js";
 import { PIN, startServer, type Started } from "./start-server.js";
 import { compareProxies } from "./proxies.js";
 import { benchKestrel } from "./kestrel.js";
@@ -112,6 +113,18 @@ async function main(): Promise<void> {
   if (only === "proxies") return finishOnly("proxies");
   // The same with the real ASP.NET Core app (`--only kestrel` runs just this), before the bench pins itself.
   figures.kestrel = await benchKestrel({ rounds: KESTREL_ROUNDS, roundMs: ROUND_MS, rate: KESTREL_RATE }, compareThroughput, line);
+  await benchAppThroughput(figures, line);
+  await benchProbeCatalog(figures, line);
+  await benchGeneratorVsWrk(figures, line);
+  const scenario = await loadScenario(new URL("scenarios/default.yaml", ROOT).pathname);
+  await benchOverheadSpread(figures, line, scenario);
+  await benchResolutionAndMemory(figures, line, scenario);
+  benchHelpStartup(figures, line);
+  writeResults(figures, line);
+}
+
+/** The app with host filtering and forwarded headers against a bare node:http handler, servers pinned. */
+async function benchAppThroughput(figures: Record<string, unknown>, line: (text: string) => void): Promise<void> {
   if (PIN) spawnSync("taskset", ["-pc", `0-${CORES - 2}`, String(process.pid)], { stdio: "ignore" });
   line(`edgebench bench · ${ROUNDS} alternating rounds × ${ROUND_MS} ms, 10 connections, Node ${process.version}${PIN ? ", servers pinned to their own core" : ""}`);
   const forwarded = { forwardedHeaders: ["XForwardedFor", "XForwardedProto", "XForwardedHost"] as Array<"XForwardedFor" | "XForwardedProto" | "XForwardedHost"> };
@@ -148,8 +161,10 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all(Object.values(servers).map((s) => s.close()));
   }
+}
 
-  // As `edgebench probe scenarios/*.yaml` does: every bundled scenario side by side, servers started and stopped.
+/** As `edgebench probe scenarios/*.yaml` does: every bundled scenario side by side, servers started and stopped. */
+async function benchProbeCatalog(figures: Record<string, unknown>, line: (text: string) => void): Promise<void> {
   const scenarios = ["default", "allowed-hosts-star", "xfh-spoofing", "appsettings"];
   const probeStarted = process.hrtime.bigint();
   let firstProbe = Infinity;
@@ -173,8 +188,10 @@ async function main(): Promise<void> {
       `(of which sending and grading ${exchangeMs.toFixed(0)} ms; the rest starts and stops ${scenarios.length * 3} servers; goal ≤ 1000 ms)`,
   );
   figures.probeCatalog = { scenarios, exchanges: probeCount, wallMs: Math.round(probeMs), exchangeMs: Math.round(exchangeMs) };
+}
 
-  // 1. The load generator against wrk, same server, alternating rounds.
+/** The load generator against wrk, same server, alternating rounds. */
+async function benchGeneratorVsWrk(figures: Record<string, unknown>, line: (text: string) => void): Promise<void> {
   const target = await startServer({ kind: "app", options: { allowedHosts: ["app.example.com"], allowEmptyHosts: false } });
   try {
     if (spawnSync("wrk", ["--version"], { stdio: "ignore" }).error) {
@@ -197,10 +214,11 @@ async function main(): Promise<void> {
   } finally {
     await target.close();
   }
+}
 
-  // 2. The same scenario three times: how far apart are the p50 overhead estimates?
+/** The same scenario three times: how far apart are the p50 overhead estimates? */
+async function benchOverheadSpread(figures: Record<string, unknown>, line: (text: string) => void, scenario: Scenario): Promise<void> {
   const estimates: number[] = [];
-  const scenario = await loadScenario(new URL("scenarios/default.yaml", ROOT).pathname);
   for (let invocation = 0; invocation < 3; invocation++) {
     const result = await runScenario({ ...scenario, load: { ...scenario.load, rounds: 3, durationMs: ROUND_MS, warmupMs: 500 } }, { probes: false });
     estimates.push(result.load?.overheads[0]?.figures.find((o) => o.metric === "p50")?.median ?? NaN);
@@ -208,8 +226,10 @@ async function main(): Promise<void> {
   const spread = Math.max(...estimates) / Math.min(...estimates);
   line(`p50 overhead over 3 invocations of the default scenario: ${estimates.map((e) => `${e} µs`).join(", ")}; max/min ×${spread.toFixed(2)} (goal ≤ 1.25)`);
   figures.overheadSpread = { p50OverheadUs: estimates, maxOverMin: Math.round(spread * 1000) / 1000, goal: 1.25 };
+}
 
-  // 3. Resolution, and memory over a minute of load.
+/** Resolution, and memory over a minute of load. */
+async function benchResolutionAndMemory(figures: Record<string, unknown>, line: (text: string) => void, scenario: Scenario): Promise<void> {
   const resolution = createLatencyHistogram();
   for (const ms of [0.101, 0.102]) recordMs(resolution, ms);
   const resolutionUs = resolution.maxValue - resolution.minNonZeroValue;
@@ -226,12 +246,16 @@ async function main(): Promise<void> {
   } finally {
     await topology.close();
   }
+}
 
+function benchHelpStartup(figures: Record<string, unknown>, line: (text: string) => void): void {
   const help = wallMs(process.execPath, ["bin/edgebench.js", "--help"]);
   const bareNode = wallMs(process.execPath, ["-e", ""]);
   line(`edgebench --help wall time: ${help.toFixed(0)} ms vs node -e "": ${bareNode.toFixed(0)} ms, ×${(help / bareNode).toFixed(2)} (goal ≤ 2)`);
   figures.helpStartup = { helpMs: Math.round(help), nodeMs: Math.round(bareNode), ratio: Math.round((help / bareNode) * 100) / 100, goal: 2 };
+}
 
+function writeResults(figures: Record<string, unknown>, line: (text: string) => void): void {
   const commit = (() => {
     try {
       return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
