@@ -118,84 +118,64 @@ export function startTopology(scenario: Scenario, options: TopologyOptions = {})
 
 /** Starts every deployment of a plan side by side; they share the run's certificates. */
 export async function startDeployments(deployments: readonly PlannedDeployment[], options: TopologyOptions = {}): Promise<Topology> {
-  const start = (spec: ServerSpec): Promise<IsolatedServer> => (options.isolation === "inline" ? startInline(spec) : startIsolated(spec));
-  const started: IsolatedServer[] = [];
-  const running: RunningTopology[] = [];
-  const track = async (promise: Promise<IsolatedServer>): Promise<IsolatedServer> => {
-    const server = await promise;
-    started.push(server);
-    return server;
-  };
-  // The real app is a process of its own already: no thread needed, whatever the isolation.
-  const startAppOfRuntime = (app: AppConfig, appOptions: AppOptions): Promise<IsolatedServer> =>
-    app.runtime === "kestrel" ? startKestrelApp(appOptions) : start({ kind: "app", options: appOptions });
   const base = deployments[0]?.scenario;
-  if (!base) return { running, close: async () => {} };
-  const primary = appForHost(base.apps, base.load.host);
-  const { clientAddress, clientHop, appHop } = base.network;
+  if (!base) return { running: [], close: async () => {} };
   const certificates = base.tls === "off" ? null : await createRunCertificates([...base.policy.hosts, ...base.apps.flatMap((app) => app.allowedHosts)]);
   // The echo contract's records of this run's apps, one file per deployment (see http1/echo-contract.ts).
   const recordDir = await mkdtemp(join(tmpdir(), "edgebench-record-"));
-  const close = async (): Promise<void> => {
-    await Promise.all(started.map((server) => server.close()));
-    await rm(recordDir, { recursive: true, force: true });
-  };
-  /** A shaped hop in front of `server`; its connections to the server come from `sourceAddress`. */
-  const shaped = (server: IsolatedServer, shape: HopShape, sourceAddress: string, seed: number): Promise<IsolatedServer> =>
-    track(start({ kind: "shaper", options: { target: { host: LOOPBACK, port: server.port }, shape, scheme: schemeOf(server.url), sourceAddress, seed, host: LOOPBACK } }));
+  const starter = new DeploymentStarter(base, options, certificates, recordDir);
+  try {
+    // The deployments start side by side: worker start-up dominates a short run.
+    const running = await Promise.all(deployments.map((deployment) => starter.startOne(deployment)));
+    return { running, close: () => starter.close() };
+  } catch (error) {
+    await starter.close();
+    throw error;
+  }
+}
 
-  // The deployments start side by side: worker start-up dominates a short run.
-  const startOne = async ({ name, topology: kind, scenario }: PlannedDeployment): Promise<RunningTopology> => {
+type Certificates = Awaited<ReturnType<typeof createRunCertificates>>;
+
+/** Starts the parts of deployments that share one run's certificates and record folder; stops all it started. */
+class DeploymentStarter {
+  private readonly started: IsolatedServer[] = [];
+  private readonly primary: number;
+
+  constructor(
+    private readonly base: Scenario,
+    private readonly options: TopologyOptions,
+    private readonly certificates: Certificates | null,
+    private readonly recordDir: string,
+  ) {
+    this.primary = appForHost(base.apps, base.load.host);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.started.map((server) => server.close()));
+    await rm(this.recordDir, { recursive: true, force: true });
+  }
+
+  async startOne({ name, topology: kind, scenario }: PlannedDeployment): Promise<RunningTopology> {
     const driver = scenario.proxy.engine === "builtin" ? null : ENGINE_DRIVERS[scenario.proxy.engine];
     // A proxy that cannot choose its source address (Caddy 2.6) connects from 127.0.0.1: its apps trust that instead.
     const proxySource = driver && !driver.bindsSourceAddress ? LOOPBACK : PROXY_SOURCE_ADDRESS;
     const behindProxy = kind === "proxied";
-    const appRecord = join(recordDir, `${name.replaceAll("/", "-")}.jsonl`);
-    const appTls = certificates && (!behindProxy || scenario.tls === "reencrypt") ? certificates.server : undefined;
-    const instances = await Promise.all(
-      scenario.apps.map((app) =>
-        Promise.all(
-          Array.from({ length: behindProxy ? app.instances : 1 }, () =>
-            track(startAppOfRuntime(app, appOptions(app, clientAddress, behindProxy ? [proxySource] : [], appTls, behindProxy ? 0 : (app.port ?? 0), appRecord))),
-          ),
-        ),
-      ),
-    );
+    const appRecord = join(this.recordDir, `${name.replaceAll("/", "-")}.jsonl`);
+    const instances = await this.startApps(scenario, behindProxy, proxySource, appRecord);
     const labelled = instances.flatMap((copies, i) =>
       copies.map((server, copy) => ({ label: copies.length > 1 ? `app:${scenario.apps[i]!.name}#${copy + 1}` : `app:${scenario.apps[i]!.name}`, server })),
     );
-    let entryServer: IsolatedServer = instances[primary]![0]!;
+    let entryServer: IsolatedServer = instances[this.primary]![0]!;
     let engine: RunningTopology["engine"] = null;
     if (behindProxy) {
-      // With a shaped app hop, the proxy reaches each instance through its own relay, which connects as the proxy.
-      const upstreams = await Promise.all(
-        instances.map((copies, i) =>
-          Promise.all(copies.map(async (server, copy) => (appHop ? (await shaped(server, appHop, proxySource, 1000 + i * 100 + copy)).url : server.url))),
-        ),
-      );
-      const proxy = await track(
-        driver
-          ? startEngineProxy(driver, scenario, upstreams, certificates)
-          : start({
-              kind: "proxy",
-              options: {
-                routes: scenario.apps.map((app, i) => ({ hosts: app.allowedHosts, upstreams: upstreams[i]! })),
-                ...proxyBehaviour(scenario),
-                maxResponseBodyBytes: scenario.proxy.maxResponseBodyBytes,
-                headerTimeoutMs: scenario.proxy.headerTimeoutMs,
-                ...(certificates ? { tls: certificates.server, upstreamCa: certificates.ca } : {}),
-                sourceAddress: PROXY_SOURCE_ADDRESS,
-                host: LOOPBACK,
-                port: scenario.proxy.port ?? 0,
-              },
-            }),
-      );
+      const proxy = await this.startProxy(scenario, driver, instances, proxySource);
       engine = proxy.engine ?? { name: "builtin", version: VERSION };
       labelled.unshift({ label: "proxy", server: proxy });
       entryServer = proxy;
     }
+    const { clientHop } = this.base.network;
     if (clientHop) {
-      entryServer = await shaped(entryServer, clientHop, LOOPBACK, behindProxy ? 2 : 1);
+      entryServer = await this.shaped(entryServer, clientHop, LOOPBACK, behindProxy ? 2 : 1);
       labelled.push({ label: "hop:client", server: entryServer });
     }
     return {
@@ -203,18 +183,69 @@ export async function startDeployments(deployments: readonly PlannedDeployment[]
       kind,
       entry: endpoint(entryServer),
       apps: instances.map((copies, i) => ({ name: scenario.apps[i]!.name, endpoint: endpoint(copies[0]!) })),
-      ca: certificates?.ca ?? null,
+      ca: this.certificates?.ca ?? null,
       engine,
       clientSourceAddress: behindProxy && proxySource === LOOPBACK ? CLIENT_SOURCE_ADDRESS : null,
       appRecord,
       counts: async () => Object.fromEntries(await Promise.all(labelled.map(async ({ label, server }) => [label, await server.counts()] as const))),
     };
-  };
-  try {
-    running.push(...(await Promise.all(deployments.map(startOne))));
-  } catch (error) {
-    await close();
-    throw error;
   }
-  return { running, close };
+
+  private start(spec: ServerSpec): Promise<IsolatedServer> {
+    return this.track(this.options.isolation === "inline" ? startInline(spec) : startIsolated(spec));
+  }
+
+  private async track(promise: Promise<IsolatedServer>): Promise<IsolatedServer> {
+    const server = await promise;
+    this.started.push(server);
+    return server;
+  }
+
+  /** Every app's instances (one at the edge); the real app is a process of its own already, whatever the isolation. */
+  private startApps(scenario: Scenario, behindProxy: boolean, proxySource: string, appRecord: string): Promise<IsolatedServer[][]> {
+    const certificates = this.certificates;
+    const appTls = certificates && (!behindProxy || scenario.tls === "reencrypt") ? certificates.server : undefined;
+    const { clientAddress } = this.base.network;
+    const startApp = (app: AppConfig): Promise<IsolatedServer> => {
+      const options = appOptions(app, clientAddress, behindProxy ? [proxySource] : [], appTls, behindProxy ? 0 : (app.port ?? 0), appRecord);
+      return app.runtime === "kestrel" ? this.track(startKestrelApp(options)) : this.start({ kind: "app", options });
+    };
+    return Promise.all(scenario.apps.map((app) => Promise.all(Array.from({ length: behindProxy ? app.instances : 1 }, () => startApp(app)))));
+  }
+
+  /** The builtin proxy or an engine in front of the instances, each reached through its own shaped hop if any. */
+  private async startProxy(
+    scenario: Scenario,
+    driver: (typeof ENGINE_DRIVERS)[keyof typeof ENGINE_DRIVERS] | null,
+    instances: IsolatedServer[][],
+    proxySource: string,
+  ): Promise<IsolatedServer> {
+    const { appHop } = this.base.network;
+    const certificates = this.certificates;
+    // With a shaped app hop, the proxy reaches each instance through its own relay, which connects as the proxy.
+    const upstreams = await Promise.all(
+      instances.map((copies, i) =>
+        Promise.all(copies.map(async (server, copy) => (appHop ? (await this.shaped(server, appHop, proxySource, 1000 + i * 100 + copy)).url : server.url))),
+      ),
+    );
+    if (driver) return this.track(startEngineProxy(driver, scenario, upstreams, certificates));
+    return this.start({
+      kind: "proxy",
+      options: {
+        routes: scenario.apps.map((app, i) => ({ hosts: app.allowedHosts, upstreams: upstreams[i]! })),
+        ...proxyBehaviour(scenario),
+        maxResponseBodyBytes: scenario.proxy.maxResponseBodyBytes,
+        headerTimeoutMs: scenario.proxy.headerTimeoutMs,
+        ...(certificates ? { tls: certificates.server, upstreamCa: certificates.ca } : {}),
+        sourceAddress: PROXY_SOURCE_ADDRESS,
+        host: LOOPBACK,
+        port: scenario.proxy.port ?? 0,
+      },
+    });
+  }
+
+  /** A shaped hop in front of `server`; its connections to the server come from `sourceAddress`. */
+  private shaped(server: IsolatedServer, shape: HopShape, sourceAddress: string, seed: number): Promise<IsolatedServer> {
+    return this.start({ kind: "shaper", options: { target: { host: LOOPBACK, port: server.port }, shape, scheme: schemeOf(server.url), sourceAddress, seed, host: LOOPBACK } });
+  }
 }
