@@ -16,7 +16,7 @@ import { scenarioPaths } from "../scenarios.js";
 import { parseEngineList, parseProfileList, selectEngines } from "../../engines/per-engine.js";
 import { planDeployments, referenceProxy, type PlanChoices } from "../../plan/deployments.js";
 import { writeReports } from "../write-reports.js";
-import type { CliIo, StopSignal } from "../io.js";
+import type { CliIo } from "../io.js";
 import { missingAppRuntime, withAppRuntime } from "../../apps/runtime.js";
 import type { AppRuntime } from "../../scenario/types.js";
 import { EdgebenchError } from "../../support/errors.js";
@@ -80,35 +80,9 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
   const thresholds = (options.threshold ?? []).map(parseThreshold);
   const catalog = selectProbes(PROBE_CATALOG, { only: options.probe, skip: options.skipProbe, categories: options.category });
   if (options.target && files.length > 0) throw new TargetError("give either scenario files or --target, not both");
-  // Every file is validated before anything starts, so a typo in the third file does not waste two runs.
-  const scenarios: Scenario[] = [];
-  const selections = new Map<Scenario, { choices: PlanChoices; skipped: string[] }>();
-  const engines = options.engine ? parseEngineList(options.engine) : null;
-  const profiles = options.engineProfile ? parseProfileList(options.engineProfile) : null;
-  if (!options.target) {
-    for (const path of scenarioPaths(files)) {
-      const loaded = withAppRuntime(applyOverrides(await loadScenario(path), options), options.appRuntime);
-      const missing = missingAppRuntime(loaded);
-      if (missing) {
-        io.stderr.write(`edgebench: ${missing}\n`);
-        continue;
-      }
-      const selection = selectEngines(loaded, engines, options.engineConfig ?? null);
-      // A plan that cannot run (a fixed proxy port for several proxies, an unknown reference) stops before anything starts.
-      const choices = { engines: selection.engines, ...(profiles ? { profiles } : {}) };
-      referenceProxy(planDeployments(selection.scenario, choices), options.reference ?? null);
-      selections.set(selection.scenario, { ...selection, choices });
-      scenarios.push(selection.scenario);
-    }
-  }
-  if (!options.target && scenarios.length === 0) throw new AppRuntimeError("nothing to run: every scenario needs an app runtime that is not installed");
-  const policyHosts = options.target
-    ? options.allowedHosts
-      ? options.allowedHosts.split(/[,;]/).map((host) => host.trim()).filter(Boolean)
-      : options.appsettings
-        ? await allowedHostsFromAppSettings(options.appsettings)
-        : []
-    : [];
+  const selections = options.target ? new Map<Scenario, Selection>() : await selectScenarios(files, options, io);
+  if (!options.target && selections.size === 0) throw new AppRuntimeError("nothing to run: every scenario needs an app runtime that is not installed");
+  const policyHosts = options.target ? await targetPolicyHosts(options) : [];
 
   const controller = new AbortController();
   // Every deployment's child processes, senders and probes listen for the stop: many more than Node's default of 10.
@@ -116,18 +90,7 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
   const onStdout = reporters.filter((reporter) => !reporter.path && !options.out);
   const showProgress = !options.quiet && io.stderr.isTTY === true && !onStdout.some((reporter) => MACHINE_READABLE[reporter.name]);
   const progress = createProgress(showProgress);
-  let signals = 0;
-  const onSignal = (signal: StopSignal): void => {
-    signals++;
-    if (signals > 1) {
-      progress.stop();
-      io.exit(EXIT.interrupted);
-    }
-    progress.note(`${signal}: stopping and writing what was measured (again to quit at once)`);
-    if (!showProgress) io.stderr.write(`edgebench: ${signal}, stopping and writing what was measured (again to quit at once)\n`);
-    controller.abort();
-  };
-  const stopListening = io.onStopSignal(onSignal);
+  const stopListening = stopOnSignals(io, progress, showProgress, controller);
   const results: RunResult[] = [];
   try {
     if (options.target) {
@@ -146,9 +109,8 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
         }),
       );
     }
-    const run = (scenario: Scenario): Promise<RunResult> => {
-      const selection = selections.get(scenario)!;
-      return runScenario(scenario, {
+    const run = (scenario: Scenario, selection: Selection): Promise<RunResult> =>
+      runScenario(scenario, {
         load: mode.load,
         probes: mode.probes,
         catalog,
@@ -159,18 +121,7 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
         onEvent: progress.listener,
         warnings: selection.skipped,
       });
-    };
-    // Real .NET apps start and compile for a second or more each: those scenarios go one at a time.
-    const sideBySide = !scenarios.some((scenario) => scenario.apps.some((app) => app.runtime === "kestrel"));
-    if (!mode.load && sideBySide) {
-      // Without load nothing is measured against the clock: scenarios are probed side by side.
-      results.push(...(await Promise.all(scenarios.map(run))));
-    } else {
-      for (const scenario of scenarios) {
-        if (controller.signal.aborted) break;
-        results.push(await run(scenario));
-      }
-    }
+    results.push(...(await runEach(selections, mode, controller.signal, run)));
   } finally {
     progress.stop();
     stopListening();
@@ -178,4 +129,73 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
   const reportsWritten = await writeReports(results, reporters, options.out, io, options.verbose);
   if (controller.signal.aborted) return EXIT.interrupted;
   return results.every((result) => result.verdict.passed) && reportsWritten ? EXIT.passed : EXIT.failed;
+}
+
+interface Selection {
+  choices: PlanChoices;
+  skipped: string[];
+}
+
+/**
+ * Every file loaded, its engines chosen and its plan checked before anything starts, so a typo in the third file
+ * does not waste two runs. A scenario whose app runtime is missing is left out, saying so.
+ */
+async function selectScenarios(files: readonly string[], options: ExecuteOptions, io: CliIo): Promise<Map<Scenario, Selection>> {
+  const selections = new Map<Scenario, Selection>();
+  const engines = options.engine ? parseEngineList(options.engine) : null;
+  const profiles = options.engineProfile ? parseProfileList(options.engineProfile) : null;
+  for (const path of scenarioPaths(files)) {
+    const loaded = withAppRuntime(applyOverrides(await loadScenario(path), options), options.appRuntime);
+    const missing = missingAppRuntime(loaded);
+    if (missing) {
+      io.stderr.write(`edgebench: ${missing}\n`);
+      continue;
+    }
+    const selection = selectEngines(loaded, engines, options.engineConfig ?? null);
+    // A plan that cannot run (a fixed proxy port for several proxies, an unknown reference) stops before anything starts.
+    const choices = { engines: selection.engines, ...(profiles ? { profiles } : {}) };
+    referenceProxy(planDeployments(selection.scenario, choices), options.reference ?? null);
+    selections.set(selection.scenario, { ...selection, choices });
+  }
+  return selections;
+}
+
+/** The public hosts a --target must serve: from --allowed-hosts, or its appsettings.json. */
+async function targetPolicyHosts(options: ExecuteOptions): Promise<string[]> {
+  if (options.allowedHosts) return options.allowedHosts.split(/[,;]/).map((host) => host.trim()).filter(Boolean);
+  return options.appsettings ? await allowedHostsFromAppSettings(options.appsettings) : [];
+}
+
+/** The first Ctrl-C or SIGTERM stops the run and keeps what was measured; a second quits at once. */
+function stopOnSignals(io: CliIo, progress: ReturnType<typeof createProgress>, showProgress: boolean, controller: AbortController): () => void {
+  let signals = 0;
+  return io.onStopSignal((signal) => {
+    signals++;
+    if (signals > 1) {
+      progress.stop();
+      io.exit(EXIT.interrupted);
+    }
+    progress.note(`${signal}: stopping and writing what was measured (again to quit at once)`);
+    if (!showProgress) io.stderr.write(`edgebench: ${signal}, stopping and writing what was measured (again to quit at once)\n`);
+    controller.abort();
+  });
+}
+
+/** Without load, scenarios are probed side by side (nothing is measured against the clock); with it, one at a time. */
+async function runEach(
+  selections: ReadonlyMap<Scenario, Selection>,
+  mode: Mode,
+  signal: AbortSignal,
+  run: (scenario: Scenario, selection: Selection) => Promise<RunResult>,
+): Promise<RunResult[]> {
+  const scenarios = [...selections.entries()];
+  // Real .NET apps start and compile for a second or more each: those scenarios go one at a time.
+  const sideBySide = !scenarios.some(([scenario]) => scenario.apps.some((app) => app.runtime === "kestrel"));
+  if (!mode.load && sideBySide) return Promise.all(scenarios.map(([scenario, selection]) => run(scenario, selection)));
+  const results: RunResult[] = [];
+  for (const [scenario, selection] of scenarios) {
+    if (signal.aborted) break;
+    results.push(await run(scenario, selection));
+  }
+  return results;
 }
