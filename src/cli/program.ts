@@ -76,47 +76,6 @@ function integerOption(value: string): number {
   return number;
 }
 
-/** export, import, merge: the scenario on another load engine, its results back, results of many runners as one. */
-function addDistributedCommands(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
-  program
-    .command("export")
-    .description("write the scenario's load for Artillery or k6, aimed at named deployments, rounds shuffled and paired")
-    .argument("[scenario]", "scenario file; default scenarios/default.yaml")
-    .addOption(new Option("--to <engine>", "the load engine").choices(["artillery", "k6"]).makeOptionMandatory())
-    .option("--deployment <name=url>", "a deployment to load, repeatable: edge=http://127.0.0.1:8080 (edge and proxied give a paired overhead)", (value: string, previous: string[]) => [...previous, value], [])
-    .option("--allow-remote", "allow deployments that are not on loopback (only deployments you own)")
-    .option("--out-dir <dir>", "where to write the files", ".")
-    .option("--seed <n>", "seed of the per-round order (default: from the scenario's name)", integerOption)
-    .option("-d, --duration <time>", "each measured phase (overrides the scenario)", durationOption(ROUND_DURATION_LIMITS))
-    .option("-w, --warmup <time>", "warm-up phase per deployment", durationOption(WARMUP_LIMITS))
-    .option("--rounds <n>", "measured rounds", positiveInteger)
-    .option("-c, --connections <n>", "virtual users (closed model) or connections (open model)", positiveInteger)
-    .option("--rate <n>", "open model at this many requests per second per generator", positiveInteger)
-    .addHelpText("after", "\nExamples:\n  $ edgebench export --to artillery --deployment edge=http://127.0.0.1:5000 --deployment proxied=http://127.0.0.1:8080 --rate 500\n  $ artillery run --output report.json default.artillery.yml && edgebench import report.json")
-    .action(async (file: string | undefined, options: import("./commands/export.js").ExportOptions) =>
-      done(await (await import("./commands/export.js")).exportCommand(file, options, io)),
-    );
-
-  program
-    .command("import")
-    .description("read Artillery's JSON report or k6's --out json output of an exported scenario as an edgebench result")
-    .argument("<file>", "artillery run --output FILE, or k6 run --out json=FILE")
-    .option("-s, --scenario <file>", "the scenario it was exported from (name, policy, thresholds); default scenarios/default.yaml")
-    .option("-r, --reporter <names>", `one or more of ${REPORTER_NAMES.join(", ")}, each as name or name:path`, "terminal")
-    .option("-o, --out <file>", "write reporters without a path here (atomically) instead of stdout")
-    .addHelpText("after", "\nExamples:\n  $ edgebench import report.json --scenario my.yaml -r terminal,json:imported.json")
-    .action(async (file: string, options: { scenario?: string; reporter: string; out?: string }) =>
-      done(await (await import("./commands/import.js")).importCommand(file, options, io)),
-    );
-
-  program
-    .command("merge")
-    .description("merge saved JSON results of several runners (sharded probe runs, load from several generators) into one per scenario")
-    .argument("<result...>", "saved JSON reports (--reporter json:FILE)")
-    .option("-o, --out <file>", "write the merged JSON here (atomically) instead of stdout")
-    .addHelpText("after", "\nExamples:\n  $ edgebench merge shard-*.json -o probes.json && edgebench report probes.json -r junit:probes.xml")
-    .action(async (files: string[], options: { out?: string }) => done(await (await import("./commands/merge.js")).mergeCommand(files, options, io)));
-}
 
 /** Builds the program; `done` receives each command's exit code. */
 export function buildProgram(done: (code: ExitCode) => void, io: CliIo): Command {
@@ -139,15 +98,68 @@ Examples:
   $ edgebench validate scenarios/*.yaml`,
     );
 
-  addMeasuringCommands(program, done, io);
-  addResultCommands(program, done, io);
-  addDistributedCommands(program, done, io);
-  addScenarioCommands(program, done, io);
+  addRunCommand(program, done, io);
+  addProbeCommand(program, done, io);
+  addBenchCommand(program, done, io);
+  addFixCommand(program, done, io);
+  addCompareCommand(program, done, io);
+  addReportCommand(program, done, io);
+  addExportCommand(program, done, io);
+  addImportCommand(program, done, io);
+  addMergeCommand(program, done, io);
+  addInitCommand(program, done, io);
+  addValidateCommand(program, done, io);
+  addConformanceCommand(program, done, io);
+  addListProbesCommand(program, done, io);
   return program;
 }
 
-/** run, probe, bench: start the deployments of scenario files and measure them. */
-function addMeasuringCommands(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
+function addExportCommand(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
+  program
+    .command("export")
+    .description("write the scenario's load for Artillery or k6, aimed at named deployments, rounds shuffled and paired")
+    .argument("[scenario]", "scenario file; default scenarios/default.yaml")
+    .addOption(new Option("--to <engine>", "the load engine").choices(["artillery", "k6"]).makeOptionMandatory())
+    .option("--deployment <name=url>", "a deployment to load, repeatable: edge=http://127.0.0.1:8080 (edge and proxied give a paired overhead)", (value: string, previous: string[]) => [...previous, value], [])
+    .option("--allow-remote", "allow deployments that are not on loopback (only deployments you own)")
+    .option("--out-dir <dir>", "where to write the files", ".")
+    .option("--seed <n>", "seed of the per-round order (default: from the scenario's name)", integerOption)
+    .option("-d, --duration <time>", "each measured phase (overrides the scenario)", durationOption(ROUND_DURATION_LIMITS))
+    .option("-w, --warmup <time>", "warm-up phase per deployment", durationOption(WARMUP_LIMITS))
+    .option("--rounds <n>", "measured rounds", positiveInteger)
+    .option("-c, --connections <n>", "virtual users (closed model) or connections (open model)", positiveInteger)
+    .option("--rate <n>", "open model at this many requests per second per generator", positiveInteger)
+    .addHelpText("after", "\nExamples:\n  $ edgebench export --to artillery --deployment edge=http://127.0.0.1:5000 --deployment proxied=http://127.0.0.1:8080 --rate 500\n  $ artillery run --output report.json default.artillery.yml && edgebench import report.json")
+    .action(async (file: string | undefined, options: import("./commands/export.js").ExportOptions) =>
+      done(await (await import("./commands/export.js")).exportCommand(file, options, io)),
+    );
+}
+
+function addImportCommand(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
+  program
+    .command("import")
+    .description("read Artillery's JSON report or k6's --out json output of an exported scenario as an edgebench result")
+    .argument("<file>", "artillery run --output FILE, or k6 run --out json=FILE")
+    .option("-s, --scenario <file>", "the scenario it was exported from (name, policy, thresholds); default scenarios/default.yaml")
+    .option("-r, --reporter <names>", `one or more of ${REPORTER_NAMES.join(", ")}, each as name or name:path`, "terminal")
+    .option("-o, --out <file>", "write reporters without a path here (atomically) instead of stdout")
+    .addHelpText("after", "\nExamples:\n  $ edgebench import report.json --scenario my.yaml -r terminal,json:imported.json")
+    .action(async (file: string, options: { scenario?: string; reporter: string; out?: string }) =>
+      done(await (await import("./commands/import.js")).importCommand(file, options, io)),
+    );
+}
+
+function addMergeCommand(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
+  program
+    .command("merge")
+    .description("merge saved JSON results of several runners (sharded probe runs, load from several generators) into one per scenario")
+    .argument("<result...>", "saved JSON reports (--reporter json:FILE)")
+    .option("-o, --out <file>", "write the merged JSON here (atomically) instead of stdout")
+    .addHelpText("after", "\nExamples:\n  $ edgebench merge shard-*.json -o probes.json && edgebench report probes.json -r junit:probes.xml")
+    .action(async (files: string[], options: { out?: string }) => done(await (await import("./commands/merge.js")).mergeCommand(files, options, io)));
+}
+
+function addRunCommand(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
   addRunOptions(
     program
       .command("run")
@@ -161,7 +173,9 @@ function addMeasuringCommands(program: Command, done: (code: ExitCode) => void, 
         "  $ edgebench run --threshold 'overhead.p99 < 5ms' --threshold 'probes.failed == 0'",
     )
     .action(async (files: string[], options: CommandOptions) => done(await execute(files, { load: true, probes: true }, options, io)));
+}
 
+function addProbeCommand(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
   addRunOptions(
     program
       .command("probe")
@@ -182,7 +196,9 @@ function addMeasuringCommands(program: Command, done: (code: ExitCode) => void, 
         "  $ edgebench probe --target http://127.0.0.1:5000 --appsettings appsettings.Production.json",
     )
     .action(async (files: string[], options: CommandOptions) => done(await execute(files, { load: false, probes: true }, options, io)));
+}
 
+function addBenchCommand(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
   addRunOptions(
     program
       .command("bench")
@@ -194,8 +210,7 @@ function addMeasuringCommands(program: Command, done: (code: ExitCode) => void, 
     .action(async (files: string[], options: CommandOptions) => done(await execute(files, { load: true, probes: false }, options, io)));
 }
 
-/** fix, compare, report: what a run found, fixed, compared or shown again. */
-function addResultCommands(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
+function addFixCommand(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
   program
     .command("fix")
     .description("apply the change for each cause of failure to a copy, probe the copy again and show before → after")
@@ -212,7 +227,9 @@ function addResultCommands(program: Command, done: (code: ExitCode) => void, io:
     .option("--category <names>", "only these probe categories", collect, [])
     .addHelpText("after", "\nExamples:\n  $ edgebench fix scenarios/allowed-hosts-star.yaml\n  $ edgebench fix my.yaml --write fixed/\n  $ edgebench fix my.yaml --in-place")
     .action(async (file: string, options: import("./commands/fix.js").FixCommandOptions) => done(await (await import("./commands/fix.js")).fixCommand(file, options, io)));
+}
 
+function addCompareCommand(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
   program
     .command("compare")
     .description("compare two saved JSON runs (--reporter json:FILE) of the same scenario: exit 1 on a regression")
@@ -224,7 +241,9 @@ function addResultCommands(program: Command, done: (code: ExitCode) => void, io:
     .action(async (baseline: string, current: string, options: { reporter: string; tolerance: number }) =>
       done(await (await import("./commands/compare.js")).compareCommand(baseline, current, options, io)),
     );
+}
 
+function addReportCommand(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
   program
     .command("report")
     .description("render saved JSON results (--reporter json:FILE) again, in any form: terminal, markdown, junit, html")
@@ -236,8 +255,7 @@ function addResultCommands(program: Command, done: (code: ExitCode) => void, io:
     .action(async (files: string[], options: { reporter: string; out?: string; verbose?: boolean }) => done(await (await import("./commands/report.js")).reportCommand(files, options, io)));
 }
 
-/** init, validate, conformance, list-probes: scenario files, the simulation and the catalog. */
-function addScenarioCommands(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
+function addInitCommand(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
   program
     .command("init")
     .description("write a commented starter scenario")
@@ -249,14 +267,18 @@ function addScenarioCommands(program: Command, done: (code: ExitCode) => void, i
     .action(async (file: string, options: { allowedHosts: string; forwardedHeaders?: boolean; force?: boolean }) =>
       done(await (await import("./commands/init.js")).initCommand(file, options, io)),
     );
+}
 
+function addValidateCommand(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
   program
     .command("validate")
     .description("check scenario files and report every problem with file, line and field")
     .argument("[scenario...]", "scenario files; default scenarios/default.yaml")
     .addHelpText("after", "\nExamples:\n  $ edgebench validate scenarios/*.yaml")
     .action(async (files: string[]) => done(await (await import("./commands/validate.js")).validateCommand(files, io)));
+}
 
+function addConformanceCommand(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
   program
     .command("conformance")
     .description("send the probe catalog and a corpus of raw requests to the simulated app and to real Kestrel (needs dotnet): every difference")
@@ -264,7 +286,9 @@ function addScenarioCommands(program: Command, done: (code: ExitCode) => void, i
     .option("--only <prefix>", "only the cases whose id starts with this (an option set: filtered/, xf-limit0/, …)")
     .addHelpText("after", "\nExamples:\n  $ edgebench conformance\n  $ edgebench conformance --only xf- --json")
     .action(async (options: { json?: boolean; only?: string }) => done(await (await import("./commands/conformance.js")).conformanceCommand(options, io)));
+}
 
+function addListProbesCommand(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
   program
     .command("list-probes")
     .description("print the Host-header probe catalog")
