@@ -44,30 +44,47 @@ function positiveInteger(value: string): number {
 type CommandOptions = ExecuteOptions;
 
 function addRunOptions(command: Command, withLoad: boolean): Command {
+  addReportOptions(command);
+  addProbeSelectionOptions(command);
+  addDeploymentOptions(command);
+  if (withLoad) addLoadOptions(command);
+  return command;
+}
+
+function addReportOptions(command: Command): void {
   command
     .option("-r, --reporter <names>", `report formats, comma-separated, each optionally name:file (${REPORTER_NAMES.join(", ")})`, "terminal")
     .option("-o, --out <file>", "write the report to a file (atomically) instead of stdout")
     .option("-q, --quiet", "no progress on stderr")
     .option("-v, --verbose", "terminal: every probe's row and every failure's explanation (default: one line per category, failures by cause)")
-    .option("-t, --threshold <expression>", "a condition the run must meet, repeatable: 'overhead.p99 < 2ms', 'proxied.rps > 10k', 'probes.failed == 0'", (value: string, previous: string[]) => [...previous, value], [])
+    .option("-t, --threshold <expression>", "a condition the run must meet, repeatable: 'overhead.p99 < 2ms', 'proxied.rps > 10k', 'probes.failed == 0'", (value: string, previous: string[]) => [...previous, value], []);
+}
+
+function addProbeSelectionOptions(command: Command): void {
+  command
     .option("--probe <ids>", "only these probes, comma-separated or repeated (see list-probes)", collect, [])
     .option("--skip-probe <ids>", "not these probes", collect, [])
     .option("--category <names>", "only these probe categories: rfc-conformance, allowlist, spoofing, smuggling-adjacent, robustness", collect, [])
-    .addOption(new Option("--profile <name>", "rules where the RFCs leave a choice (replaces the scenario's)").choices(["aspnetcore", "strict"]))
+    .addOption(new Option("--profile <name>", "rules where the RFCs leave a choice (replaces the scenario's)").choices(["aspnetcore", "strict"]));
+}
+
+/** Which deployments a scenario becomes: engines, their profiles and configuration, the reference, the app runtime. */
+function addDeploymentOptions(command: Command): void {
+  command
     .option("--engine <names>", "a proxied deployment per engine, all in one set of rounds: builtin, nginx, haproxy, caddy (comma-separated)")
     .option("--engine-profile <names>", "generated engine configurations, each a deployment: typical, hardened (see README)")
     .option("--reference <deployment>", "the proxy the others are given as ratios to (engine or deployment name; default nginx when present)")
     .option("--engine-config <file>", "your own nginx/HAProxy/Caddy configuration, with {{LISTEN}} and {{UPSTREAM_0}} placeholders (see README)")
     .addOption(new Option("--app-runtime <name>", "which server answers for every app: the simulation or the bundled real ASP.NET Core app (needs dotnet)").choices(["simulated", "kestrel"]));
-  if (withLoad) {
-    command
-      .option("-d, --duration <time>", "length of each measured round per topology (overrides the scenario)", durationOption(ROUND_DURATION_LIMITS))
-      .option("-w, --warmup <time>", "unmeasured load per topology first", durationOption(WARMUP_LIMITS))
-      .option("--rounds <n>", "measured rounds", positiveInteger)
-      .option("-c, --connections <n>", "concurrent connections", positiveInteger)
-      .option("--rate <n>", "open model at this many requests per second (latency measured from each planned send)", positiveInteger);
-  }
-  return command;
+}
+
+function addLoadOptions(command: Command): void {
+  command
+    .option("-d, --duration <time>", "length of each measured round per topology (overrides the scenario)", durationOption(ROUND_DURATION_LIMITS))
+    .option("-w, --warmup <time>", "unmeasured load per topology first", durationOption(WARMUP_LIMITS))
+    .option("--rounds <n>", "measured rounds", positiveInteger)
+    .option("-c, --connections <n>", "concurrent connections", positiveInteger)
+    .option("--rate <n>", "open model at this many requests per second (latency measured from each planned send)", positiveInteger);
 }
 
 function integerOption(value: string): number {

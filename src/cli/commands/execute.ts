@@ -2,7 +2,8 @@
 import { setMaxListeners } from "node:events";
 import { allowedHostsFromAppSettings, probeTarget, TargetError } from "../../probe-target.js";
 import { MACHINE_READABLE, parseReporterSpecs } from "../../reporters/index.js";
-import { parseThreshold } from "../../results/thresholds.js";
+import { parseThreshold, type Threshold } from "../../results/thresholds.js";
+import type { ProbeDefinition } from "../../runners/probes/types.js";
 import type { RunResult } from "../../results/types.js";
 import { runScenario } from "../../run.js";
 import { PROBE_CATALOG } from "../../runners/probes/catalog/index.js";
@@ -93,22 +94,7 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
   const stopListening = stopOnSignals(io, progress, showProgress, controller);
   const results: RunResult[] = [];
   try {
-    if (options.target) {
-      const profile = options.profile ?? "aspnetcore";
-      results.push(
-        await probeTarget({
-          url: options.target,
-          policyHosts,
-          profile,
-          knobs: resolveKnobs(profile).knobs,
-          catalog,
-          thresholds,
-          allowRemote: options.allowRemote ?? false,
-          ...(options.appRecord ? { appRecord: resolve(options.appRecord) } : {}),
-          signal: controller.signal,
-        }),
-      );
-    }
+    if (options.target) results.push(await probeTheTarget(options.target, options, policyHosts, catalog, thresholds, controller.signal));
     const run = (scenario: Scenario, selection: Selection): Promise<RunResult> =>
       runScenario(scenario, {
         load: mode.load,
@@ -129,6 +115,29 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
   const reportsWritten = await writeReports(results, reporters, options.out, io, options.verbose);
   if (controller.signal.aborted) return EXIT.interrupted;
   return results.every((result) => result.verdict.passed) && reportsWritten ? EXIT.passed : EXIT.failed;
+}
+
+/** --target: probes graded on the wire alone, against the hosts given. */
+function probeTheTarget(
+  url: string,
+  options: ExecuteOptions,
+  policyHosts: string[],
+  catalog: readonly ProbeDefinition[],
+  thresholds: readonly Threshold[],
+  signal: AbortSignal,
+): Promise<RunResult> {
+  const profile = options.profile ?? "aspnetcore";
+  return probeTarget({
+    url,
+    policyHosts,
+    profile,
+    knobs: resolveKnobs(profile).knobs,
+    catalog,
+    thresholds,
+    allowRemote: options.allowRemote ?? false,
+    ...(options.appRecord ? { appRecord: resolve(options.appRecord) } : {}),
+    signal,
+  });
 }
 
 interface Selection {
