@@ -151,71 +151,76 @@ function planJobs(
   return { jobs, skipped };
 }
 
+/** One probe at one target: sent (after its slow connections, if timed), then graded on the answers and the app's record. */
+async function runJob(job: ProbeJob, newTokenPrefix: () => string, options: ProbeRunOptions): Promise<ProbeResult | null> {
+  const { probe, id, built, target } = job;
+  if (options.signal?.aborted) return null;
+  const slow = built.slow ? startSlow(built.slow.head, options.slowHeaders ?? DEFAULT_SLOW_HEADERS, target, options.signal) : null;
+  if (slow) await slow.settled;
+  // One token per request, so the app's record tells which of them reached it.
+  const prefix = newTokenPrefix();
+  const tokens = built.expect.map((_, i) => `${prefix}-${i + 1}`);
+  const [bytes, ...then] = tagRequests([built.bytes, ...(built.then ?? [])], tokens);
+  const exchange = await sendRaw(bytes!, {
+    maxReceivedBytes: MAX_ANSWER_BYTES,
+    host: target.host,
+    port: target.port,
+    timeoutMs: options.timeoutMs,
+    expectResponses: built.expect.length,
+    ...(then.length > 0 ? { then } : {}),
+    ...(target.ca ? { ca: target.ca } : {}),
+    ...(target.localAddress ? { localAddress: target.localAddress } : {}),
+  });
+  const graded = grade(
+    built.expect,
+    exchange.responses,
+    {
+      closedByServer: exchange.closedByServer,
+      timedOut: exchange.timedOut,
+      error: exchange.error,
+      timeoutMs: options.timeoutMs,
+      reset: exchange.reset,
+      unparsed: exchange.truncated ? `an answer longer than ${MAX_ANSWER_BYTES} bytes, cut there` : describeUnparsed(exchange.unparsed),
+    },
+    {
+      policyHosts: options.policyHosts,
+      proxyInPath: target.proxyInPath,
+      wireOnly: options.wireOnly ?? false,
+      internalPathsAtEdge: options.surface?.atEdge ?? "exposed",
+      ...(target.hints ? { hints: target.hints } : {}),
+      ...(target.appRecord ? { appRecord: await recordedRequests(target.appRecord, tokens) } : {}),
+    },
+  );
+  const result: ProbeResult = {
+    probe: id,
+    title: probe.title,
+    category: probe.category,
+    reference: probe.reference,
+    deployment: target.deployment,
+    via: target.via,
+    expected: built.expect,
+    observed: graded.observed,
+    closedByServer: exchange.closedByServer,
+    timedOut: exchange.timedOut,
+    ...(exchange.error ? { error: exchange.error } : {}),
+    elapsedMs: Math.round(exchange.elapsedMs * 1000) / 1000,
+    pass: graded.pass,
+    explanation: graded.explanation,
+    ...(graded.cause ? { cause: graded.cause } : {}),
+  };
+  if (slow) Object.assign(result, slowVerdict(result, await slow.done, options.slowHeaders ?? DEFAULT_SLOW_HEADERS));
+  options.onResult?.(result);
+  return result;
+}
+
 export async function runProbes(targets: readonly ProbeTarget[], catalog: readonly ProbeDefinition[], options: ProbeRunOptions): Promise<ProbesResult> {
   const { jobs, skipped } = planJobs(targets, catalog, options);
   const run = randomBytes(4).toString("hex");
   let sequence = 0;
   // Timed probes start first, so the rest of the catalog runs while they hold their connections.
   const order = [...jobs.keys()].sort((a, b) => Number(Boolean(jobs[b]!.built.slow)) - Number(Boolean(jobs[a]!.built.slow)));
-  const inOrder = await mapBounded(order, options.concurrency ?? 16, async (index): Promise<ProbeResult | null> => {
-    const { probe, id, built, target } = jobs[index]!;
-    if (options.signal?.aborted) return null;
-    const slow = built.slow ? startSlow(built.slow.head, options.slowHeaders ?? DEFAULT_SLOW_HEADERS, target, options.signal) : null;
-    if (slow) await slow.settled;
-    // One token per request, so the app's record tells which of them reached it.
-    const tokens = built.expect.map((_, i) => `${run}-${++sequence}-${i + 1}`);
-    const [bytes, ...then] = tagRequests([built.bytes, ...(built.then ?? [])], tokens);
-    const exchange = await sendRaw(bytes!, {
-      maxReceivedBytes: MAX_ANSWER_BYTES,
-      host: target.host,
-      port: target.port,
-      timeoutMs: options.timeoutMs,
-      expectResponses: built.expect.length,
-      ...(then.length > 0 ? { then } : {}),
-      ...(target.ca ? { ca: target.ca } : {}),
-      ...(target.localAddress ? { localAddress: target.localAddress } : {}),
-    });
-    const graded = grade(
-      built.expect,
-      exchange.responses,
-      {
-        closedByServer: exchange.closedByServer,
-        timedOut: exchange.timedOut,
-        error: exchange.error,
-        timeoutMs: options.timeoutMs,
-        reset: exchange.reset,
-        unparsed: exchange.truncated ? `an answer longer than ${MAX_ANSWER_BYTES} bytes, cut there` : describeUnparsed(exchange.unparsed),
-      },
-      {
-        policyHosts: options.policyHosts,
-        proxyInPath: target.proxyInPath,
-        wireOnly: options.wireOnly ?? false,
-        internalPathsAtEdge: options.surface?.atEdge ?? "exposed",
-        ...(target.hints ? { hints: target.hints } : {}),
-        ...(target.appRecord ? { appRecord: await recordedRequests(target.appRecord, tokens) } : {}),
-      },
-    );
-    const result: ProbeResult = {
-      probe: id,
-      title: probe.title,
-      category: probe.category,
-      reference: probe.reference,
-      deployment: target.deployment,
-      via: target.via,
-      expected: built.expect,
-      observed: graded.observed,
-      closedByServer: exchange.closedByServer,
-      timedOut: exchange.timedOut,
-      ...(exchange.error ? { error: exchange.error } : {}),
-      elapsedMs: Math.round(exchange.elapsedMs * 1000) / 1000,
-      pass: graded.pass,
-      explanation: graded.explanation,
-      ...(graded.cause ? { cause: graded.cause } : {}),
-    };
-    if (slow) Object.assign(result, slowVerdict(result, await slow.done, options.slowHeaders ?? DEFAULT_SLOW_HEADERS));
-    options.onResult?.(result);
-    return result;
-  });
+  const newTokenPrefix = (): string => `${run}-${++sequence}`;
+  const inOrder = await mapBounded(order, options.concurrency ?? 16, (index) => runJob(jobs[index]!, newTokenPrefix, options));
   const results: Array<ProbeResult | null> = new Array(jobs.length);
   order.forEach((jobIndex, position) => (results[jobIndex] = inOrder[position]!));
   const done = results.filter((result): result is ProbeResult => result !== null);
