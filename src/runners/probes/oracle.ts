@@ -216,41 +216,52 @@ export function grade(
     const response = responses[index];
     const label = expectations.length > 1 ? `request ${index + 1}: ` : "";
     if (!response) {
-      const unparsed = index === responses.length ? exchange.unparsed : null;
-      const how = exchange.reset ? "reset" : "closed";
-      if (exchange.error) problems.push({ text: `${label}no answer: ${exchange.error}` });
-      else if (unparsed) problems.push({ text: `${label}${unparsed}; expected ${describe(expect.outcomes)}` });
-      else if (exchange.timedOut) problems.push({ text: `${label}no answer within ${exchange.timeoutMs} ms: a hang` });
-      else if (!expect.outcomes.includes("reject")) problems.push({ text: `${label}the connection was ${how} without an answer; expected ${describe(expect.outcomes)}` });
+      const problem = missingAnswerProblem(expect, exchange, index === responses.length ? exchange.unparsed : null);
+      if (problem) problems.push({ text: label + problem });
       return;
     }
-    const app = appView(response);
-    const outcome = classifyOutcome(response.status);
-    const surface = outcome === "accept" && !context.wireOnly ? surfaceProblem(expect, app, context) : null;
-    const record = context.appRecord ? (context.appRecord[index] ?? null) : undefined;
-    observed.push({
-      status: response.status,
-      answeredBy: answeredBy(response.status, app, record, context.proxyInPath || context.wireOnly === true),
-      ...(record ? { appReceived: { status: record.status, host: record.host } } : {}),
-      outcome: surface?.reached ? "exposed" : outcome,
-      ...(app ? { app: { host: app.host, scheme: app.scheme, remoteIp: app.remoteIp, headerHost: app.headers.host, endpoint: app.endpoint } } : {}),
-    });
-    if (surface?.problem) {
-      problems.push({ text: label + surface.problem });
-      return;
-    }
-    const fits = outcome === "400" ? expect.outcomes.includes("400") || expect.outcomes.includes("reject") : outcome !== "other" && expect.outcomes.includes(outcome);
-    if (!fits) {
-      const reached = outcome === "accept" && app ? ` (the app served it as Host '${app.host}')` : "";
-      const text = `${label}expected ${describe(expect.outcomes)}, got ${response.status}${reached}`;
-      problems.push({ text, cause: outcome === "accept" && app ? hostCause(app.host, context) : undefined });
-      return;
-    }
-    if (outcome === "accept" && !context.wireOnly) {
-      const problem = beliefProblem(expect, app, context);
-      if (problem) problems.push({ ...problem, text: label + problem.text });
-    }
+    const graded = gradeAnswer(expect, response, context, context.appRecord ? (context.appRecord[index] ?? null) : undefined);
+    observed.push(graded.observed);
+    if (graded.problem) problems.push({ ...graded.problem, text: label + graded.problem.text });
   });
   const cause = problems.find((problem) => problem.cause)?.cause;
   return { observed, pass: problems.length === 0, explanation: problems.map((problem) => problem.text).join("; "), ...(cause ? { cause } : {}) };
+}
+
+/** No answer to this request: a problem unless a refusal was acceptable and the connection was simply closed. */
+function missingAnswerProblem(expect: ResponseExpectation, exchange: ExchangeSummary, unparsed: string | null | undefined): string | null {
+  const how = exchange.reset ? "reset" : "closed";
+  if (exchange.error) return `no answer: ${exchange.error}`;
+  if (unparsed) return `${unparsed}; expected ${describe(expect.outcomes)}`;
+  if (exchange.timedOut) return `no answer within ${exchange.timeoutMs} ms: a hang`;
+  if (!expect.outcomes.includes("reject")) return `the connection was ${how} without an answer; expected ${describe(expect.outcomes)}`;
+  return null;
+}
+
+/** One answer: what was observed, and the problem with it (the surface, the outcome, then what the app believed). */
+function gradeAnswer(
+  expect: ResponseExpectation,
+  response: RawResponse,
+  context: GradeContext,
+  record: AppRecordEntry | null | undefined,
+): { observed: ObservedResponse; problem: Problem | null } {
+  const app = appView(response);
+  const outcome = classifyOutcome(response.status);
+  const surface = outcome === "accept" && !context.wireOnly ? surfaceProblem(expect, app, context) : null;
+  const observed: ObservedResponse = {
+    status: response.status,
+    answeredBy: answeredBy(response.status, app, record, context.proxyInPath || context.wireOnly === true),
+    ...(record ? { appReceived: { status: record.status, host: record.host } } : {}),
+    outcome: surface?.reached ? "exposed" : outcome,
+    ...(app ? { app: { host: app.host, scheme: app.scheme, remoteIp: app.remoteIp, headerHost: app.headers.host, endpoint: app.endpoint } } : {}),
+  };
+  if (surface?.problem) return { observed, problem: { text: surface.problem } };
+  const fits = outcome === "400" ? expect.outcomes.includes("400") || expect.outcomes.includes("reject") : outcome !== "other" && expect.outcomes.includes(outcome);
+  if (!fits) {
+    const reached = outcome === "accept" && app ? ` (the app served it as Host '${app.host}')` : "";
+    const text = `expected ${describe(expect.outcomes)}, got ${response.status}${reached}`;
+    return { observed, problem: { text, cause: outcome === "accept" && app ? hostCause(app.host, context) : undefined } };
+  }
+  if (outcome === "accept" && !context.wireOnly) return { observed, problem: beliefProblem(expect, app, context) ?? null };
+  return { observed, problem: null };
 }
