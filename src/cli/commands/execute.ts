@@ -175,10 +175,14 @@ async function targetPolicyHosts(options: ExecuteOptions): Promise<string[]> {
   return options.appsettings ? await allowedHostsFromAppSettings(options.appsettings) : [];
 }
 
-/** The first Ctrl-C or SIGTERM stops the run and keeps what was measured; a second quits at once. */
+/**
+ * The first Ctrl-C or SIGTERM stops the run and keeps what was measured; a second quits at once. The returned function
+ * stops listening, unless interrupted: then the handler stays while the reports are written, so another Ctrl-C still
+ * exits 130.
+ */
 function stopOnSignals(io: CliIo, progress: ReturnType<typeof createProgress>, showProgress: boolean, controller: AbortController): () => void {
   let signals = 0;
-  return io.onStopSignal((signal) => {
+  const stopListening = io.onStopSignal((signal) => {
     signals++;
     if (signals > 1) {
       progress.stop();
@@ -188,6 +192,9 @@ function stopOnSignals(io: CliIo, progress: ReturnType<typeof createProgress>, s
     if (!showProgress) io.stderr.write(`edgebench: ${signal}, stopping and writing what was measured (again to quit at once)\n`);
     controller.abort();
   });
+  return () => {
+    if (signals === 0) stopListening();
+  };
 }
 
 /** Without load, scenarios are probed side by side (nothing is measured against the clock); with it, one at a time. */
