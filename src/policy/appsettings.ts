@@ -72,6 +72,28 @@ function parseStringList(value: unknown, key: string): string[] {
   throw new AppSettingsError(key, "expected a list of strings");
 }
 
+/** The ForwardedHeaders section over what ForwardedHeaders_Enabled set up (or nothing): each key it gives replaces. */
+function readForwardedHeadersSection(section: unknown, options: ForwardedHeadersOptions): ForwardedHeadersOptions {
+  if (typeof section !== "object" || Array.isArray(section)) throw new AppSettingsError("ForwardedHeaders", "expected a section (an object)");
+  const flags = lookup(section, "ForwardedHeaders");
+  if (flags !== undefined) options.forwardedHeaders = parseFlags(flags, "ForwardedHeaders:ForwardedHeaders");
+  const limit = lookup(section, "ForwardLimit");
+  if (limit !== undefined) {
+    if (limit === null || limit === "") options.forwardLimit = null;
+    else if (/^\d+$/.test(String(limit))) options.forwardLimit = Number(limit);
+    else throw new AppSettingsError("ForwardedHeaders:ForwardLimit", `expected a whole number or null, found ${JSON.stringify(limit)}`);
+  }
+  const proxies = lookup(section, "KnownProxies");
+  if (proxies !== undefined) options.knownProxies = parseStringList(proxies, "ForwardedHeaders:KnownProxies");
+  const networks = lookup(section, "KnownNetworks") ?? lookup(section, "KnownIPNetworks");
+  if (networks !== undefined) options.knownNetworks = parseStringList(networks, "ForwardedHeaders:KnownNetworks");
+  const hosts = lookup(section, "AllowedHosts");
+  if (hosts !== undefined) options.allowedHosts = parseStringList(hosts, "ForwardedHeaders:AllowedHosts");
+  const symmetry = lookup(section, "RequireHeaderSymmetry");
+  if (symmetry !== undefined) options.requireHeaderSymmetry = parseBoolean(symmetry, "ForwardedHeaders:RequireHeaderSymmetry");
+  return options;
+}
+
 /** Reads host filtering and forwarded-headers settings from a parsed appsettings document. */
 export function readAspNetCoreSettings(settings: unknown): AspNetCoreHostSettings {
   if (typeof settings !== "object" || settings === null || Array.isArray(settings)) {
@@ -91,27 +113,7 @@ export function readAspNetCoreSettings(settings: unknown): AspNetCoreHostSetting
     forwarded = { forwardedHeaders: ["XForwardedFor", "XForwardedProto"], knownProxies: [], knownNetworks: [] };
   }
   const section = lookup(settings, "ForwardedHeaders");
-  if (section !== undefined && section !== null) {
-    if (typeof section !== "object" || Array.isArray(section)) throw new AppSettingsError("ForwardedHeaders", "expected a section (an object)");
-    const options: ForwardedHeadersOptions = forwarded ?? { forwardedHeaders: [] };
-    const flags = lookup(section, "ForwardedHeaders");
-    if (flags !== undefined) options.forwardedHeaders = parseFlags(flags, "ForwardedHeaders:ForwardedHeaders");
-    const limit = lookup(section, "ForwardLimit");
-    if (limit !== undefined) {
-      if (limit === null || limit === "") options.forwardLimit = null;
-      else if (/^\d+$/.test(String(limit))) options.forwardLimit = Number(limit);
-      else throw new AppSettingsError("ForwardedHeaders:ForwardLimit", `expected a whole number or null, found ${JSON.stringify(limit)}`);
-    }
-    const proxies = lookup(section, "KnownProxies");
-    if (proxies !== undefined) options.knownProxies = parseStringList(proxies, "ForwardedHeaders:KnownProxies");
-    const networks = lookup(section, "KnownNetworks") ?? lookup(section, "KnownIPNetworks");
-    if (networks !== undefined) options.knownNetworks = parseStringList(networks, "ForwardedHeaders:KnownNetworks");
-    const hosts = lookup(section, "AllowedHosts");
-    if (hosts !== undefined) options.allowedHosts = parseStringList(hosts, "ForwardedHeaders:AllowedHosts");
-    const symmetry = lookup(section, "RequireHeaderSymmetry");
-    if (symmetry !== undefined) options.requireHeaderSymmetry = parseBoolean(symmetry, "ForwardedHeaders:RequireHeaderSymmetry");
-    forwarded = options;
-  }
+  if (section !== undefined && section !== null) forwarded = readForwardedHeadersSection(section, forwarded ?? { forwardedHeaders: [] });
   return { allowedHosts, forwardedHeaders: forwarded && forwarded.forwardedHeaders.length > 0 ? forwarded : null };
 }
 
