@@ -1,5 +1,5 @@
 /** A Markdown summary for a pull-request comment or GitHub's step summary: load, overhead, thresholds, failures. */
-import type { LoadResult, Overhead, RunResult } from "../results/types.js";
+import type { LoadResult, Overhead, ProbesResult, RunResult } from "../results/types.js";
 import {
   deploymentLabels,
   describeDeployment,
@@ -48,45 +48,56 @@ export function renderMarkdown(results: readonly RunResult[]): string {
     for (const line of describeDeployment(result.scenario)) out.push(`> ${line}`, "");
     if (result.interrupted) out.push("> Interrupted: what was measured before the stop.", "");
     for (const warning of result.warnings) out.push(`> Warning: ${warning}`, "");
-    const load = result.load;
-    if (load) {
-      out.push("| deployment | req/s | p50 | p90 | p99 | p99.9 | failed |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
-      for (const t of load.deployments) {
-        out.push(
-          `| ${label(t.deployment)} | ${formatRate(t.medianRps)} | ${formatDuration(t.latency.p50Us)} | ${formatDuration(t.latency.p90Us)} | ${formatDuration(t.latency.p99Us)} | ${formatDuration(t.latency.p999Us)} | ${failedRequests(t)} |`,
-        );
-      }
-      out.push("");
-      const openRows = openModelRows(load, label);
-      if (openRows.length > 0) {
-        out.push(`| ${OPEN_MODEL_HEADER.join(" | ")} |`, `| --- |${" ---: |".repeat(OPEN_MODEL_HEADER.length - 1)}`);
-        for (const row of openRows) out.push(`| ${row.map(cell).join(" | ")} |`);
-        out.push("", OPEN_MODEL_DEFINITIONS, "");
-      }
-      for (const t of load.deployments) if (t.instanceSplit) out.push(`Split over instances (${label(t.deployment)}): ${formatSplit(t.instanceSplit)}`, "");
-      const [only] = load.overheads;
-      if (load.overheads.length > 1) out.push(...overheadsTable(load, label));
-      else if (only) {
-        out.push(`Proxy overhead (${label(only.deployment)} − ${only.reference}, median of ${only.figures[0]?.perRound.length ?? 0} paired rounds, 95% interval):`, "");
-        out.push("| | overhead | interval |", "| --- | ---: | --- |");
-        for (const o of only.figures) {
-          const fmt = o.unit === "ratio" ? formatRatio : formatSignedDuration;
-          out.push(`| ${o.metric === "rps" ? "req/s" : o.metric} | ${o.significant ? "" : "~"}${fmt(o.median)} | ${fmt(o.ci95[0])} … ${fmt(o.ci95[1])} |`);
-        }
-        out.push("");
-      }
-    }
-    if (result.probes) {
-      out.push(`Host probes: ${result.probes.passed} passed, ${result.probes.failed} failed${result.probes.view === "wire" ? " (graded on the wire alone)" : ""}.`, "");
-      for (const r of result.probes.results.filter((r) => r.observation)) out.push(`- \`${r.probe}\` on ${probeTargetLabel(r, label)}: ${cell(r.observation!)}`);
-      if (result.probes.results.some((r) => r.observation)) out.push("");
-      out.push(...markdownProbes(result));
-    }
-    if (result.thresholds.length > 0) {
-      out.push("| threshold | measured | |", "| --- | ---: | --- |");
-      for (const t of result.thresholds) out.push(`| \`${cell(t.expression)}\` | ${t.actual ?? "not measured"} | ${t.passed ? "✅" : "❌"} |`);
-      out.push("");
-    }
+    if (result.load) out.push(...loadSection(result.load, label));
+    if (result.probes) out.push(...probeSection(result, result.probes, label));
+    if (result.thresholds.length > 0) out.push(...thresholdSection(result));
   }
   return `${out.join("\n")}\n`;
+}
+
+function loadSection(load: LoadResult, label: DeploymentLabel): string[] {
+  const out: string[] = [];
+  out.push("| deployment | req/s | p50 | p90 | p99 | p99.9 | failed |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const t of load.deployments) {
+    out.push(
+      `| ${label(t.deployment)} | ${formatRate(t.medianRps)} | ${formatDuration(t.latency.p50Us)} | ${formatDuration(t.latency.p90Us)} | ${formatDuration(t.latency.p99Us)} | ${formatDuration(t.latency.p999Us)} | ${failedRequests(t)} |`,
+    );
+  }
+  out.push("");
+  const openRows = openModelRows(load, label);
+  if (openRows.length > 0) {
+    out.push(`| ${OPEN_MODEL_HEADER.join(" | ")} |`, `| --- |${" ---: |".repeat(OPEN_MODEL_HEADER.length - 1)}`);
+    for (const row of openRows) out.push(`| ${row.map(cell).join(" | ")} |`);
+    out.push("", OPEN_MODEL_DEFINITIONS, "");
+  }
+  for (const t of load.deployments) if (t.instanceSplit) out.push(`Split over instances (${label(t.deployment)}): ${formatSplit(t.instanceSplit)}`, "");
+  const [only] = load.overheads;
+  if (load.overheads.length > 1) out.push(...overheadsTable(load, label));
+  else if (only) {
+    out.push(`Proxy overhead (${label(only.deployment)} − ${only.reference}, median of ${only.figures[0]?.perRound.length ?? 0} paired rounds, 95% interval):`, "");
+    out.push("| | overhead | interval |", "| --- | ---: | --- |");
+    for (const o of only.figures) {
+      const fmt = o.unit === "ratio" ? formatRatio : formatSignedDuration;
+      out.push(`| ${o.metric === "rps" ? "req/s" : o.metric} | ${o.significant ? "" : "~"}${fmt(o.median)} | ${fmt(o.ci95[0])} … ${fmt(o.ci95[1])} |`);
+    }
+    out.push("");
+  }
+  return out;
+}
+
+function probeSection(result: RunResult, probes: ProbesResult, label: DeploymentLabel): string[] {
+  const out: string[] = [];
+  out.push(`Host probes: ${probes.passed} passed, ${probes.failed} failed${probes.view === "wire" ? " (graded on the wire alone)" : ""}.`, "");
+  for (const r of probes.results.filter((r) => r.observation)) out.push(`- \`${r.probe}\` on ${probeTargetLabel(r, label)}: ${cell(r.observation!)}`);
+  if (probes.results.some((r) => r.observation)) out.push("");
+  out.push(...markdownProbes(result));
+  return out;
+}
+
+function thresholdSection(result: RunResult): string[] {
+  const out: string[] = [];
+  out.push("| threshold | measured | |", "| --- | ---: | --- |");
+  for (const t of result.thresholds) out.push(`| \`${cell(t.expression)}\` | ${t.actual ?? "not measured"} | ${t.passed ? "✅" : "❌"} |`);
+  out.push("");
+  return out;
 }
