@@ -199,18 +199,14 @@ function overheadLines(load: LoadResult, { c, width, label }: Context): string[]
   return out;
 }
 
-function probeLines(result: RunResult, probes: ProbesResult, { c, width, label }: Context, verbose: boolean): string[] {
-  const out: string[] = [];
-  out.push("");
-  if (probes.view === "wire") out.push(c.yellow("Graded on the wire alone: what the app believed cannot be seen from outside, so 2xx answers are taken as served."));
-  out.push(c.bold("Host probes") + c.dim(` · ${probes.passed} passed, ${probes.failed} failed${probes.skipped.length ? `, ${probes.skipped.length} not applicable to this policy` : ""}`));
-  // Several proxies: a column per deployment's entry, and the probes whose verdicts differ between them too.
-  const several = proxiesInRun(result).length > 1;
-  const { ids, columns, cell } = probeMatrix(several ? probes.results.filter((r) => r.via === "entry") : probes.results, label);
-  if (!verbose) out.push(...categoryLines(probes.results, c, label));
-  const differs = (id: string): boolean => several && new Set(columns.map((col) => cell(id, col)?.pass ?? true)).size > 1;
-  // Without --verbose only the failed probes get rows: a passing run reads in one line per category.
-  const shown = verbose ? ids : ids.filter((id) => columns.some((column) => cell(id, column)?.pass === false) || differs(id));
+/** A row per shown probe, a column per target: ✓ or ✗ and the statuses observed. */
+function matrixRows(
+  shown: readonly string[],
+  columns: readonly string[],
+  cell: ReturnType<typeof probeMatrix>["cell"],
+  width: number,
+  c: ChalkInstance,
+): string[][] {
   const cellWidth = Math.max(...columns.map((col) => col.length), 6);
   const idWidth = Math.max(10, width - 2 - columns.length * (cellWidth + 2));
   const rows = [["", ...columns].map((h) => c.dim(h))];
@@ -225,6 +221,22 @@ function probeLines(result: RunResult, probes: ProbesResult, { c, width, label }
       }),
     ]);
   }
+  return rows;
+}
+
+function probeLines(result: RunResult, probes: ProbesResult, { c, width, label }: Context, verbose: boolean): string[] {
+  const out: string[] = [];
+  out.push("");
+  if (probes.view === "wire") out.push(c.yellow("Graded on the wire alone: what the app believed cannot be seen from outside, so 2xx answers are taken as served."));
+  out.push(c.bold("Host probes") + c.dim(` · ${probes.passed} passed, ${probes.failed} failed${probes.skipped.length ? `, ${probes.skipped.length} not applicable to this policy` : ""}`));
+  // Several proxies: a column per deployment's entry, and the probes whose verdicts differ between them too.
+  const several = proxiesInRun(result).length > 1;
+  const { ids, columns, cell } = probeMatrix(several ? probes.results.filter((r) => r.via === "entry") : probes.results, label);
+  if (!verbose) out.push(...categoryLines(probes.results, c, label));
+  const differs = (id: string): boolean => several && new Set(columns.map((col) => cell(id, col)?.pass ?? true)).size > 1;
+  // Without --verbose only the failed probes get rows: a passing run reads in one line per category.
+  const shown = verbose ? ids : ids.filter((id) => columns.some((column) => cell(id, column)?.pass === false) || differs(id));
+  const rows = matrixRows(shown, columns, cell, width, c);
   if (shown.length > 0) out.push(...(verbose ? [] : [""]), ...table(rows).map((line) => `  ${line}`));
   if (several) {
     const bypassFailed = probes.results.filter((r) => r.via === "bypass" && !r.pass).length;
