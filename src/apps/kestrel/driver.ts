@@ -10,7 +10,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createInterface } from "node:readline";
+import { createInterface, type Interface } from "node:readline";
 import type { AppOptions } from "../../servers/app.js";
 import type { IsolatedServer } from "../../servers/isolated.js";
 import { buildDotnetProject, dotnetEnv, dotnetVersion, type DotnetProject } from "../../dotnet/build-cache.js";
@@ -71,9 +71,8 @@ export interface RunningKestrelApp extends IsolatedServer {
   log: string;
 }
 
-/** Builds (or reuses) the app and starts one instance; resolves once Kestrel listens. */
-export async function startKestrelApp(options: AppOptions, readyTimeoutMs = 20_000): Promise<RunningKestrelApp> {
-  const dll = await buildDotnetProject(KESTREL_APP_PROJECT);
+/** A folder of the app's own: its appsettings.json, its certificate when it serves TLS, and where its log goes. */
+async function writeAppFolder(options: AppOptions): Promise<{ dir: string; settings: string; log: string }> {
   const dir = await mkdtemp(join(tmpdir(), "edgebench-kestrel-"));
   const files = options.tls ? { certFile: join(dir, "cert.pem"), keyFile: join(dir, "key.pem") } : null;
   if (files && options.tls) {
@@ -83,27 +82,45 @@ export async function startKestrelApp(options: AppOptions, readyTimeoutMs = 20_0
   const settings = join(dir, "appsettings.json");
   await writeFile(settings, JSON.stringify(kestrelSettings(options, files), null, 2));
   const log = join(dir, "app.log");
+  return { dir, settings, log };
+}
+
+/** The URL the app prints once it listens; meanwhile it may answer count requests, which go to their waiters. */
+function listeningUrl(
+  child: ChildProcess,
+  lines: Interface,
+  log: string,
+  readyTimeoutMs: number,
+  countWaiters: Array<(counts: Record<string, number>) => void>,
+): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+  const fail = (why: string): void => {
+    child.kill("SIGKILL");
+    reject(new KestrelStartError(`the Kestrel app ${why}; its log is ${log}${logTail(log)}`, log));
+  };
+  const timer = setTimeout(() => fail(`did not listen within ${readyTimeoutMs} ms`), readyTimeoutMs);
+  child.once("exit", (code, signal) => fail(`exited (${signal ?? `code ${code}`}) before listening`));
+  lines.on("line", (line) => {
+    const listening = /^edgebench-listening (\S+)/.exec(line);
+    const counts = /^edgebench-counts (.*)$/.exec(line);
+    if (listening) {
+      clearTimeout(timer);
+      resolve(listening[1]!);
+    } else if (counts) countWaiters.shift()?.(JSON.parse(counts[1]!) as Record<string, number>);
+  });
+});
+}
+
+/** Builds (or reuses) the app and starts one instance; resolves once Kestrel listens. */
+export async function startKestrelApp(options: AppOptions, readyTimeoutMs = 20_000): Promise<RunningKestrelApp> {
+  const dll = await buildDotnetProject(KESTREL_APP_PROJECT);
+  const { dir, settings, log } = await writeAppFolder(options);
   const record = options.recordFile ? { [APP_RECORD_ENV]: options.recordFile } : {};
   const child = launchChild("dotnet", [dll, "--settings", settings, "--contentRoot", dir], dir, log, record);
   const lines = createInterface({ input: child.stdout! });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const countWaiters: Array<(counts: Record<string, number>) => void> = [];
-  const url = await new Promise<string>((resolve, reject) => {
-    const fail = (why: string): void => {
-      child.kill("SIGKILL");
-      reject(new KestrelStartError(`the Kestrel app ${why}; its log is ${log}${logTail(log)}`, log));
-    };
-    const timer = setTimeout(() => fail(`did not listen within ${readyTimeoutMs} ms`), readyTimeoutMs);
-    child.once("exit", (code, signal) => fail(`exited (${signal ?? `code ${code}`}) before listening`));
-    lines.on("line", (line) => {
-      const listening = /^edgebench-listening (\S+)/.exec(line);
-      const counts = /^edgebench-counts (.*)$/.exec(line);
-      if (listening) {
-        clearTimeout(timer);
-        resolve(listening[1]!);
-      } else if (counts) countWaiters.shift()?.(JSON.parse(counts[1]!) as Record<string, number>);
-    });
-  });
+  const url = await listeningUrl(child, lines, log, readyTimeoutMs, countWaiters);
   void exited.then(() => countWaiters.splice(0).forEach((done) => done({})));
   const warmup = options.tls ? null : await warmUp(Number(new URL(url).port), options.allowedHosts ?? ["*"]);
   let closing: Promise<void> | null = null;
