@@ -11,31 +11,48 @@ import type { createAppPipeline } from "../app.js";
 
 type Pipeline = ReturnType<typeof createAppPipeline>;
 
+/** The regular fields (repeated ones joined with ", ", as Kestrel lists them) and every Host field sent. */
+function requestFields(rawHeaders: string[]): { fields: Record<string, string>; hosts: string[] } {
+  const fields: Record<string, string> = {};
+  const hosts: string[] = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    const value = rawHeaders[i + 1]!;
+    if (name === "host") hosts.push(value);
+    if (name.startsWith(":")) continue;
+    fields[name] = fields[name] === undefined ? value : `${fields[name]}, ${value}`;
+  }
+  return { fields, hosts };
+}
+
+const INVALID_HOST = Symbol("invalid host");
+
+/** :authority first, else the one Host field; several Host fields or an invalid host reset the stream. */
+function streamHost(headers: IncomingHttpHeaders, hosts: readonly string[]): string | undefined | typeof INVALID_HOST {
+  const authority = headers[":authority"];
+  let host: string | undefined;
+  if (typeof authority === "string" && authority.length > 0) host = authority;
+  else if (hosts.length > 1) return INVALID_HOST;
+  else host = hosts[0];
+  return host !== undefined && !isHostHeaderValid(host) ? INVALID_HOST : host;
+}
+
+function respond(stream: ServerHttp2Stream, result: { status: number; contentType?: string | null; body: string | Buffer }, addServerHeader: boolean): void {
+  const responseHeaders: Record<string, string | number> = { ":status": result.status, date: httpDate() };
+  if (addServerHeader) responseHeaders.server = "Kestrel";
+  if (result.contentType) responseHeaders["content-type"] = result.contentType;
+  stream.respond(responseHeaders);
+  stream.end(result.body);
+}
+
 export function createHttp2Frontend(pipeline: Pipeline, options: { addServerHeader: boolean }): Http2Server {
   const server = createServer();
   server.on("stream", (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => {
     // Resetting a stream with an error code reports that code as the stream's error: it is the intended answer.
     stream.on("error", () => stream.destroy());
-    const fields: Record<string, string> = {};
-    const hosts: string[] = [];
-    for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-      const name = rawHeaders[i]!.toLowerCase();
-      const value = rawHeaders[i + 1]!;
-      if (name === "host") hosts.push(value);
-      if (name.startsWith(":")) continue;
-      fields[name] = fields[name] === undefined ? value : `${fields[name]}, ${value}`;
-    }
-    const authority = headers[":authority"];
-    let host: string | undefined;
-    if (typeof authority === "string" && authority.length > 0) {
-      host = authority;
-    } else if (hosts.length > 1) {
-      stream.close(constants.NGHTTP2_PROTOCOL_ERROR);
-      return;
-    } else {
-      host = hosts[0];
-    }
-    if (host !== undefined && !isHostHeaderValid(host)) {
+    const { fields, hosts } = requestFields(rawHeaders);
+    const host = streamHost(headers, hosts);
+    if (host === INVALID_HOST) {
       stream.close(constants.NGHTTP2_PROTOCOL_ERROR);
       return;
     }
@@ -67,11 +84,7 @@ export function createHttp2Frontend(pipeline: Pipeline, options: { addServerHead
         secure: false,
         bodyLength,
       });
-      const responseHeaders: Record<string, string | number> = { ":status": result.status, date: httpDate() };
-      if (options.addServerHeader) responseHeaders.server = "Kestrel";
-      if (result.contentType) responseHeaders["content-type"] = result.contentType;
-      stream.respond(responseHeaders);
-      stream.end(result.body);
+      respond(stream, result, options.addServerHeader);
     });
   });
   server.on("sessionError", () => {});
