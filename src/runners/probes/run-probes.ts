@@ -3,10 +3,10 @@ import { splitExposedPaths } from "../../policy/exposed-paths.js";
 import type { ProbeResult, ProbesResult } from "../../results/types.js";
 
 import { grade, type DeploymentHints } from "./oracle.js";
-import { sendRaw } from "./raw-request.js";
+import { sendRaw, type RawExchange } from "./raw-request.js";
 import { describeUnparsed } from "./raw-response.js";
 import { describeSlow, sendSlowly, type SlowConnection, type SlowSend } from "./slow-send.js";
-import { ASPNETCORE_KNOBS, PROBE_CATEGORIES, type PolicyKnobs, type ProbeCategory, type ProbeDefinition, type ProbeNames, type ProbeRequest } from "./types.js";
+import { ASPNETCORE_KNOBS, PROBE_CATEGORIES, type PolicyKnobs, type ProbeCategory, type ProbeDefinition, type ProbeNames, type ProbeRequest, type ResponseExpectation } from "./types.js";
 import { suggest } from "../../support/suggest.js";
 import { parseRecord, tagRequests, type AppRecordEntry } from "../../http1/echo-contract.js";
 import { readFile } from "node:fs/promises";
@@ -151,6 +151,36 @@ function planJobs(
   return { jobs, skipped };
 }
 
+/** The answers graded against what the probe expects, with the app's record of the requests when there is one. */
+async function gradeExchange(
+  expect: ResponseExpectation[],
+  exchange: RawExchange,
+  target: ProbeTarget,
+  tokens: string[],
+  options: ProbeRunOptions,
+): Promise<ReturnType<typeof grade>> {
+  return grade(
+    expect,
+    exchange.responses,
+    {
+      closedByServer: exchange.closedByServer,
+      timedOut: exchange.timedOut,
+      error: exchange.error,
+      timeoutMs: options.timeoutMs,
+      reset: exchange.reset,
+      unparsed: exchange.truncated ? `an answer longer than ${MAX_ANSWER_BYTES} bytes, cut there` : describeUnparsed(exchange.unparsed),
+    },
+    {
+      policyHosts: options.policyHosts,
+      proxyInPath: target.proxyInPath,
+      wireOnly: options.wireOnly ?? false,
+      internalPathsAtEdge: options.surface?.atEdge ?? "exposed",
+      ...(target.hints ? { hints: target.hints } : {}),
+      ...(target.appRecord ? { appRecord: await recordedRequests(target.appRecord, tokens) } : {}),
+    },
+  );
+}
+
 /** One probe at one target: sent (after its slow connections, if timed), then graded on the answers and the app's record. */
 async function runJob(job: ProbeJob, newTokenPrefix: () => string, options: ProbeRunOptions): Promise<ProbeResult | null> {
   const { probe, id, built, target } = job;
@@ -171,26 +201,7 @@ async function runJob(job: ProbeJob, newTokenPrefix: () => string, options: Prob
     ...(target.ca ? { ca: target.ca } : {}),
     ...(target.localAddress ? { localAddress: target.localAddress } : {}),
   });
-  const graded = grade(
-    built.expect,
-    exchange.responses,
-    {
-      closedByServer: exchange.closedByServer,
-      timedOut: exchange.timedOut,
-      error: exchange.error,
-      timeoutMs: options.timeoutMs,
-      reset: exchange.reset,
-      unparsed: exchange.truncated ? `an answer longer than ${MAX_ANSWER_BYTES} bytes, cut there` : describeUnparsed(exchange.unparsed),
-    },
-    {
-      policyHosts: options.policyHosts,
-      proxyInPath: target.proxyInPath,
-      wireOnly: options.wireOnly ?? false,
-      internalPathsAtEdge: options.surface?.atEdge ?? "exposed",
-      ...(target.hints ? { hints: target.hints } : {}),
-      ...(target.appRecord ? { appRecord: await recordedRequests(target.appRecord, tokens) } : {}),
-    },
-  );
+  const graded = await gradeExchange(built.expect, exchange, target, tokens, options);
   const result: ProbeResult = {
     probe: id,
     title: probe.title,
