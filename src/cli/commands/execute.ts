@@ -1,7 +1,7 @@
 /** The shared body of run, probe and bench: load every scenario, run each, report, and choose the exit code. */
 import { setMaxListeners } from "node:events";
 import { allowedHostsFromAppSettings, probeTarget, TargetError } from "../../probe-target.js";
-import { MACHINE_READABLE, parseReporterSpecs } from "../../reporters/index.js";
+import { MACHINE_READABLE, parseReporterSpecs, type ReporterSpec } from "../../reporters/index.js";
 import { parseThreshold, type Threshold } from "../../results/thresholds.js";
 import type { ProbeDefinition } from "../../runners/probes/types.js";
 import type { RunResult } from "../../results/types.js";
@@ -88,8 +88,7 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
   const controller = new AbortController();
   // Every deployment's child processes, senders and probes listen for the stop: many more than Node's default of 10.
   setMaxListeners(200, controller.signal);
-  const onStdout = reporters.filter((reporter) => !reporter.path && !options.out);
-  const showProgress = !options.quiet && io.stderr.isTTY === true && !onStdout.some((reporter) => MACHINE_READABLE[reporter.name]);
+  const showProgress = wantsProgress(options, reporters, io);
   const progress = createProgress(showProgress);
   const stopListening = stopOnSignals(io, progress, showProgress, controller);
   const results: RunResult[] = [];
@@ -138,6 +137,12 @@ function probeTheTarget(
     ...(options.appRecord ? { appRecord: resolve(options.appRecord) } : {}),
     signal,
   });
+}
+
+/** A spinner on stderr only for a person at a terminal, and not when a machine-readable report goes to stdout. */
+function wantsProgress(options: ExecuteOptions, reporters: readonly ReporterSpec[], io: CliIo): boolean {
+  const onStdout = reporters.filter((reporter) => !reporter.path && !options.out);
+  return !options.quiet && io.stderr.isTTY === true && !onStdout.some((reporter) => MACHINE_READABLE[reporter.name]);
 }
 
 interface Selection {
