@@ -7,7 +7,9 @@ import { createTypeScriptImportResolver } from "eslint-import-resolver-typescrip
 import layers from "./eslint/rules/layers.js";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", ".cache/", "**/bin/", "**/obj/", "docs/", "test/snapshots/", "test/fixtures/"] },
+  {
+    ignores: ["dist/", "node_modules/", ".cache/", "**/bin/", "**/obj/", "docs/", "test/snapshots/", "test/fixtures/"],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

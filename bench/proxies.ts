@@ -72,13 +72,27 @@ export async function compareProxies(
   given?: { url: string; close(): Promise<void> },
 ): Promise<ProxyFigures> {
   // Every server a process of its own, as nginx, HAProxy and Caddy are, none pinned: the same footing for all.
-  const app = given ?? (await startServer({ kind: "app", options: { name: "web", allowedHosts: [HOST], proxyAddresses: [PROXY_SOURCE_ADDRESS, "127.0.0.1"] } }, false));
+  const app =
+    given ??
+    (await startServer(
+      {
+        kind: "app",
+        options: { name: "web", allowedHosts: [HOST], proxyAddresses: [PROXY_SOURCE_ADDRESS, "127.0.0.1"] },
+      },
+      false,
+    ));
   const appPort = Number(new URL(app.url).port);
   const targets: Target[] = [{ name: "edge", url: app.url, close: async () => {} }];
   const versions: Record<string, string> = {};
   const skipped: string[] = [];
   try {
-    const builtin = await startServer({ kind: "proxy", options: { routes: [{ hosts: ["*"], upstreams: [app.url] }], sourceAddress: PROXY_SOURCE_ADDRESS } }, false);
+    const builtin = await startServer(
+      {
+        kind: "proxy",
+        options: { routes: [{ hosts: ["*"], upstreams: [app.url] }], sourceAddress: PROXY_SOURCE_ADDRESS },
+      },
+      false,
+    );
     targets.push({ name: "builtin", url: builtin.url, close: () => builtin.close() });
     versions.builtin = "edgebench";
     const floor = await startServer({ kind: "relay", target: { host: "127.0.0.1", port: appPort } }, false);
@@ -98,12 +112,38 @@ export async function compareProxies(
     const random = seededRandom(42);
     const closed = new Map<string, number[]>(targets.map((t) => [t.name, []]));
     const p50 = new Map<string, number[]>(targets.map((t) => [t.name, []]));
-    for (const target of targets) await runLoad({ url: target.url, host: HOST, method: "GET", path: "/", body: null, connections: 10, pipelining: 1, durationMs: 500 });
+    for (const target of targets)
+      await runLoad({
+        url: target.url,
+        host: HOST,
+        method: "GET",
+        path: "/",
+        body: null,
+        connections: 10,
+        pipelining: 1,
+        durationMs: 500,
+      });
     for (let round = 0; round < rounds; round++) {
       for (const target of shuffled(targets, random)) {
-        const run = await runLoad({ url: target.url, host: HOST, method: "GET", path: "/", body: null, connections: 10, pipelining: 1, durationMs: roundMs });
+        const run = await runLoad({
+          url: target.url,
+          host: HOST,
+          method: "GET",
+          path: "/",
+          body: null,
+          connections: 10,
+          pipelining: 1,
+          durationMs: roundMs,
+        });
         closed.get(target.name)!.push((run.ok2xx * 1000) / run.durationMs);
-        const sender = httpSender({ url: target.url, host: HOST, method: "GET", path: "/", body: null, connections: 32 });
+        const sender = httpSender({
+          url: target.url,
+          host: HOST,
+          method: "GET",
+          path: "/",
+          body: null,
+          connections: 32,
+        });
         try {
           const open = await runOpenLoad({ rate, durationMs: roundMs, connections: 32 }, sender.send);
           p50.get(target.name)!.push(summarize(open.histogram).p50Us);
@@ -133,12 +173,17 @@ export async function compareProxies(
       if (!nginx || !nginxAdded) break;
       figures.rpsVsNginx = Math.round((figures.rps / nginx.rps) * 1000) / 1000;
       // Paired by round, like the overhead itself: each round's added p50 over nginx's in the same round.
-      const ratios = p50.get(name)!.map((value, i) => (value - edgeP50[i]!) / nginxAdded[i]!).filter(Number.isFinite);
+      const ratios = p50
+        .get(name)!
+        .map((value, i) => (value - edgeP50[i]!) / nginxAdded[i]!)
+        .filter(Number.isFinite);
       const round3 = (value: number): number => Math.round(value * 1000) / 1000;
       figures.addedP50VsNginx = round3(median(ratios));
       figures.addedP50VsNginxRange = [round3(Math.min(...ratios)), round3(Math.max(...ratios))];
     }
-    line(`proxies in front of the same app: ${rounds} shuffled rounds × ${roundMs} ms, closed (10 connections) and open (${rate} req/s); edge ${Math.round(median(closed.get("edge")!))} req/s, p50 ${median(edgeP50)} µs`);
+    line(
+      `proxies in front of the same app: ${rounds} shuffled rounds × ${roundMs} ms, closed (10 connections) and open (${rate} req/s); edge ${Math.round(median(closed.get("edge")!))} req/s, p50 ${median(edgeP50)} µs`,
+    );
     for (const [name, f] of Object.entries(engines)) {
       line(
         `  ${name.padEnd(8)} ${f.version.padEnd(18)} ${String(f.rps).padStart(6)} req/s${f.rpsVsNginx !== null ? ` ×${f.rpsVsNginx.toFixed(2)} of nginx` : ""}` +
@@ -147,9 +192,14 @@ export async function compareProxies(
     }
     for (const reason of skipped) line(`  skipped ${reason}`);
     if (nginx && engines.builtin) {
-      line(`builtin proxy vs nginx: throughput ×${engines.builtin.rpsVsNginx!.toFixed(2)} (goal ≥ 0.60), added p50 ×${engines.builtin.addedP50VsNginx!.toFixed(2)}, median of rounds (goal ≤ 1.50)`);
+      line(
+        `builtin proxy vs nginx: throughput ×${engines.builtin.rpsVsNginx!.toFixed(2)} (goal ≥ 0.60), added p50 ×${engines.builtin.addedP50VsNginx!.toFixed(2)}, median of rounds (goal ≤ 1.50)`,
+      );
       const floor = engines["node-relay"];
-      if (floor) line(`  for scale: a Node relay that only pipes bytes adds ×${floor.addedP50VsNginx!.toFixed(2)} of nginx's p50, the floor of any Node proxy on this machine`);
+      if (floor)
+        line(
+          `  for scale: a Node relay that only pipes bytes adds ×${floor.addedP50VsNginx!.toFixed(2)} of nginx's p50, the floor of any Node proxy on this machine`,
+        );
     }
     return { rate, engines, skipped, goals: { builtinThroughputVsNginx: 0.6, builtinAddedP50VsNginx: 1.5 } };
   } finally {

@@ -51,7 +51,16 @@ async function compareThroughput(servers: Record<string, Started>): Promise<Reco
   const names = Object.keys(servers);
   const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   const costs: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
-  const settings = (url: string, durationMs: number) => ({ url, host: "app.example.com", method: "GET", path: "/", body: null, connections: 10, pipelining: 1, durationMs });
+  const settings = (url: string, durationMs: number) => ({
+    url,
+    host: "app.example.com",
+    method: "GET",
+    path: "/",
+    body: null,
+    connections: 10,
+    pipelining: 1,
+    durationMs,
+  });
   for (const name of names) await runLoad(settings(servers[name]!.url, 1500));
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? names : [...names].reverse();
@@ -87,7 +96,12 @@ function wallMs(command: string, args: string[], runs = 7): number {
 }
 
 async function main(): Promise<void> {
-  const figures: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, rounds: ROUNDS, roundMs: ROUND_MS };
+  const figures: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    node: process.version,
+    rounds: ROUNDS,
+    roundMs: ROUND_MS,
+  };
   const line = (text: string): void => void process.stdout.write(`${text}\n`);
 
   // `--only proxies`, `--only openmodel` or `--only deployments` runs just that part and writes bench/<part>-results.json.
@@ -97,22 +111,39 @@ async function main(): Promise<void> {
     line(`wrote bench/${part}-results.json`);
   };
   if (only === "kestrel") {
-    figures.kestrel = await benchKestrel({ rounds: KESTREL_ROUNDS, roundMs: ROUND_MS, rate: KESTREL_RATE }, compareThroughput, line);
+    figures.kestrel = await benchKestrel(
+      { rounds: KESTREL_ROUNDS, roundMs: ROUND_MS, rate: KESTREL_RATE },
+      compareThroughput,
+      line,
+    );
     return finishOnly("kestrel");
   }
   // Every engine as a deployment of the default scenario in one set of rounds.
   if (only === null || only === "deployments") {
-    figures.deployments = await compareDeployments(new URL("scenarios/default.yaml", ROOT).pathname, PROXY_ROUNDS, ROUND_MS, DEPLOYMENT_RATE, line);
+    figures.deployments = await compareDeployments(
+      new URL("scenarios/default.yaml", ROOT).pathname,
+      PROXY_ROUNDS,
+      ROUND_MS,
+      DEPLOYMENT_RATE,
+      line,
+    );
   }
   if (only === "deployments") return finishOnly("deployments");
   // The open-model generator first, before anything is pinned, as a user's run would be.
-  figures.openModel = only === "proxies" ? undefined : await compareOpenModel(new URL("scenarios/default.yaml", ROOT).pathname, OPEN_MODEL_MS, line);
+  figures.openModel =
+    only === "proxies"
+      ? undefined
+      : await compareOpenModel(new URL("scenarios/default.yaml", ROOT).pathname, OPEN_MODEL_MS, line);
   if (only === "openmodel") return finishOnly("openmodel");
   // Then the builtin proxy and the real ones in front of the same app.
   figures.proxies = await compareProxies(PROXY_ROUNDS, ROUND_MS, PROXY_RATE, line);
   if (only === "proxies") return finishOnly("proxies");
   // The same with the real ASP.NET Core app (`--only kestrel` runs just this), before the bench pins itself.
-  figures.kestrel = await benchKestrel({ rounds: KESTREL_ROUNDS, roundMs: ROUND_MS, rate: KESTREL_RATE }, compareThroughput, line);
+  figures.kestrel = await benchKestrel(
+    { rounds: KESTREL_ROUNDS, roundMs: ROUND_MS, rate: KESTREL_RATE },
+    compareThroughput,
+    line,
+  );
   await benchAppThroughput(figures, line);
   await benchProbeCatalog(figures, line);
   await benchGeneratorVsWrk(figures, line);
@@ -126,14 +157,24 @@ async function main(): Promise<void> {
 /** The app with host filtering and forwarded headers against a bare node:http handler, servers pinned. */
 async function benchAppThroughput(figures: Record<string, unknown>, line: (text: string) => void): Promise<void> {
   if (PIN) spawnSync("taskset", ["-pc", `0-${CORES - 2}`, String(process.pid)], { stdio: "ignore" });
-  line(`edgebench bench · ${ROUNDS} alternating rounds × ${ROUND_MS} ms, 10 connections, Node ${process.version}${PIN ? ", servers pinned to their own core" : ""}`);
-  const forwarded = { forwardedHeaders: ["XForwardedFor", "XForwardedProto", "XForwardedHost"] as Array<"XForwardedFor" | "XForwardedProto" | "XForwardedHost"> };
+  line(
+    `edgebench bench · ${ROUNDS} alternating rounds × ${ROUND_MS} ms, 10 connections, Node ${process.version}${PIN ? ", servers pinned to their own core" : ""}`,
+  );
+  const forwarded = {
+    forwardedHeaders: ["XForwardedFor", "XForwardedProto", "XForwardedHost"] as Array<
+      "XForwardedFor" | "XForwardedProto" | "XForwardedHost"
+    >,
+  };
   const servers = {
     "bare node:http": await startServer({ kind: "bare-node" }),
     "app, no filtering": await startServer({ kind: "app", options: {} }),
     "app, AllowedHosts + ForwardedHeaders": await startServer({
       kind: "app",
-      options: { allowedHosts: ["app.example.com", "*.tenant.example.com"], allowEmptyHosts: false, forwardedHeaders: forwarded },
+      options: {
+        allowedHosts: ["app.example.com", "*.tenant.example.com"],
+        allowEmptyHosts: false,
+        forwardedHeaders: forwarded,
+      },
     }),
   };
   try {
@@ -187,12 +228,20 @@ async function benchProbeCatalog(figures: Record<string, unknown>, line: (text: 
     `probe catalog on every topology of the bundled scenarios: ${probeCount} exchanges in ${probeMs.toFixed(0)} ms wall ` +
       `(of which sending and grading ${exchangeMs.toFixed(0)} ms; the rest starts and stops ${scenarios.length * 3} servers; goal ≤ 1000 ms)`,
   );
-  figures.probeCatalog = { scenarios, exchanges: probeCount, wallMs: Math.round(probeMs), exchangeMs: Math.round(exchangeMs) };
+  figures.probeCatalog = {
+    scenarios,
+    exchanges: probeCount,
+    wallMs: Math.round(probeMs),
+    exchangeMs: Math.round(exchangeMs),
+  };
 }
 
 /** The load generator against wrk, same server, alternating rounds. */
 async function benchGeneratorVsWrk(figures: Record<string, unknown>, line: (text: string) => void): Promise<void> {
-  const target = await startServer({ kind: "app", options: { allowedHosts: ["app.example.com"], allowEmptyHosts: false } });
+  const target = await startServer({
+    kind: "app",
+    options: { allowedHosts: ["app.example.com"], allowEmptyHosts: false },
+  });
   try {
     if (spawnSync("wrk", ["--version"], { stdio: "ignore" }).error) {
       line("edgebench vs wrk: skipped, wrk is not installed (apt-get install wrk)");
@@ -201,15 +250,44 @@ async function benchGeneratorVsWrk(figures: Record<string, unknown>, line: (text
       const theirs: number[] = [];
       const pin = PIN ? ["taskset", "-c", `0-${CORES - 2}`] : [];
       for (let round = 0; round < ROUNDS; round++) {
-        const run = await runLoad({ url: target.url, host: "app.example.com", method: "GET", path: "/", body: null, connections: 10, pipelining: 1, durationMs: ROUND_MS });
+        const run = await runLoad({
+          url: target.url,
+          host: "app.example.com",
+          method: "GET",
+          path: "/",
+          body: null,
+          connections: 10,
+          pipelining: 1,
+          durationMs: ROUND_MS,
+        });
         ours.push((run.ok2xx * 1000) / run.durationMs);
-        const wrk = spawnSync(pin[0] ?? "wrk", [...pin.slice(1), ...(PIN ? ["wrk"] : []), "-t1", "-c10", `-d${Math.max(1, Math.round(ROUND_MS / 1000))}s`, "-H", "Host: app.example.com", `${target.url}/`], { encoding: "utf8" });
+        const wrk = spawnSync(
+          pin[0] ?? "wrk",
+          [
+            ...pin.slice(1),
+            ...(PIN ? ["wrk"] : []),
+            "-t1",
+            "-c10",
+            `-d${Math.max(1, Math.round(ROUND_MS / 1000))}s`,
+            "-H",
+            "Host: app.example.com",
+            `${target.url}/`,
+          ],
+          { encoding: "utf8" },
+        );
         const match = /Requests\/sec:\s+([\d.]+)/.exec(wrk.stdout ?? "");
         if (match) theirs.push(Number(match[1]));
       }
       const ratio = median(ours) / median(theirs);
-      line(`edgebench (autocannon + µs histogram) vs wrk on the same app, edge: ${Math.round(median(ours))} vs ${Math.round(median(theirs))} req/s, ×${ratio.toFixed(2)} (goal ≥ 0.95)`);
-      figures.generatorVsWrk = { edgebenchRps: Math.round(median(ours)), wrkRps: Math.round(median(theirs)), ratio: Math.round(ratio * 1000) / 1000, goal: 0.95 };
+      line(
+        `edgebench (autocannon + µs histogram) vs wrk on the same app, edge: ${Math.round(median(ours))} vs ${Math.round(median(theirs))} req/s, ×${ratio.toFixed(2)} (goal ≥ 0.95)`,
+      );
+      figures.generatorVsWrk = {
+        edgebenchRps: Math.round(median(ours)),
+        wrkRps: Math.round(median(theirs)),
+        ratio: Math.round(ratio * 1000) / 1000,
+        goal: 0.95,
+      };
     }
   } finally {
     await target.close();
@@ -217,31 +295,56 @@ async function benchGeneratorVsWrk(figures: Record<string, unknown>, line: (text
 }
 
 /** The same scenario three times: how far apart are the p50 overhead estimates? */
-async function benchOverheadSpread(figures: Record<string, unknown>, line: (text: string) => void, scenario: Scenario): Promise<void> {
+async function benchOverheadSpread(
+  figures: Record<string, unknown>,
+  line: (text: string) => void,
+  scenario: Scenario,
+): Promise<void> {
   const estimates: number[] = [];
   for (let invocation = 0; invocation < 3; invocation++) {
-    const result = await runScenario({ ...scenario, load: { ...scenario.load, rounds: 3, durationMs: ROUND_MS, warmupMs: 500 } }, { probes: false });
+    const result = await runScenario(
+      { ...scenario, load: { ...scenario.load, rounds: 3, durationMs: ROUND_MS, warmupMs: 500 } },
+      { probes: false },
+    );
     estimates.push(result.load?.overheads[0]?.figures.find((o) => o.metric === "p50")?.median ?? NaN);
   }
   const spread = Math.max(...estimates) / Math.min(...estimates);
-  line(`p50 overhead over 3 invocations of the default scenario: ${estimates.map((e) => `${e} µs`).join(", ")}; max/min ×${spread.toFixed(2)} (goal ≤ 1.25)`);
+  line(
+    `p50 overhead over 3 invocations of the default scenario: ${estimates.map((e) => `${e} µs`).join(", ")}; max/min ×${spread.toFixed(2)} (goal ≤ 1.25)`,
+  );
   figures.overheadSpread = { p50OverheadUs: estimates, maxOverMin: Math.round(spread * 1000) / 1000, goal: 1.25 };
 }
 
 /** Resolution, and memory over a minute of load. */
-async function benchResolutionAndMemory(figures: Record<string, unknown>, line: (text: string) => void, scenario: Scenario): Promise<void> {
+async function benchResolutionAndMemory(
+  figures: Record<string, unknown>,
+  line: (text: string) => void,
+  scenario: Scenario,
+): Promise<void> {
   const resolution = createLatencyHistogram();
   for (const ms of [0.101, 0.102]) recordMs(resolution, ms);
   const resolutionUs = resolution.maxValue - resolution.minNonZeroValue;
   const topology = await startTopology(scenario);
   try {
     const edge = topology.running.find((t) => t.kind === "edge")!;
-    const load = (durationMs: number) => runLoad({ url: edge.entry.url, host: scenario.load.host, method: "GET", path: "/", body: null, connections: 10, pipelining: 1, durationMs });
+    const load = (durationMs: number) =>
+      runLoad({
+        url: edge.entry.url,
+        host: scenario.load.host,
+        method: "GET",
+        path: "/",
+        body: null,
+        connections: 10,
+        pipelining: 1,
+        durationMs,
+      });
     await load(5000);
     const before = process.memoryUsage().rss;
     await load(RSS_MS);
     const growth = process.memoryUsage().rss / before - 1;
-    line(`latency resolution ${resolutionUs} µs (goal ≤ 1 µs); RSS during ${RSS_MS / 1000} s of load: ${(before / 2 ** 20).toFixed(0)} → ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, ${(growth * 100).toFixed(1)} % (goal ≤ 10 %)`);
+    line(
+      `latency resolution ${resolutionUs} µs (goal ≤ 1 µs); RSS during ${RSS_MS / 1000} s of load: ${(before / 2 ** 20).toFixed(0)} → ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, ${(growth * 100).toFixed(1)} % (goal ≤ 10 %)`,
+    );
     figures.resolutionAndMemory = { resolutionUs, rssGrowth: Math.round(growth * 1000) / 1000, seconds: RSS_MS / 1000 };
   } finally {
     await topology.close();
@@ -251,8 +354,15 @@ async function benchResolutionAndMemory(figures: Record<string, unknown>, line: 
 function benchHelpStartup(figures: Record<string, unknown>, line: (text: string) => void): void {
   const help = wallMs(process.execPath, ["bin/edgebench.js", "--help"]);
   const bareNode = wallMs(process.execPath, ["-e", ""]);
-  line(`edgebench --help wall time: ${help.toFixed(0)} ms vs node -e "": ${bareNode.toFixed(0)} ms, ×${(help / bareNode).toFixed(2)} (goal ≤ 2)`);
-  figures.helpStartup = { helpMs: Math.round(help), nodeMs: Math.round(bareNode), ratio: Math.round((help / bareNode) * 100) / 100, goal: 2 };
+  line(
+    `edgebench --help wall time: ${help.toFixed(0)} ms vs node -e "": ${bareNode.toFixed(0)} ms, ×${(help / bareNode).toFixed(2)} (goal ≤ 2)`,
+  );
+  figures.helpStartup = {
+    helpMs: Math.round(help),
+    nodeMs: Math.round(bareNode),
+    ratio: Math.round((help / bareNode) * 100) / 100,
+    goal: 2,
+  };
 }
 
 function writeResults(figures: Record<string, unknown>, line: (text: string) => void): void {
@@ -273,7 +383,10 @@ if (soakIndex >= 0 || process.env.npm_config_soak) {
   const { soak } = await import("./soak.js");
   const minutes = Number(soakIndex >= 0 ? process.argv[soakIndex + 1] : process.env.npm_config_soak) || 10;
   const figures = await soak(minutes, new URL("scenarios/default.yaml", ROOT).pathname);
-  writeFileSync(new URL("bench/soak-results.json", ROOT), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, ...figures }, null, 2)}\n`);
+  writeFileSync(
+    new URL("bench/soak-results.json", ROOT),
+    `${JSON.stringify({ date: new Date().toISOString(), node: process.version, ...figures }, null, 2)}\n`,
+  );
 } else {
   await main();
 }

@@ -27,7 +27,9 @@ function relay(target: { host: string; port: number }): Promise<string> {
     client.on("error", () => upstream.destroy());
     upstream.on("error", () => client.destroy());
   });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)),
+  );
 }
 
 const spec = JSON.parse(process.argv[2] ?? "{}") as BenchServerSpec;
@@ -52,10 +54,16 @@ function bareNode(): Promise<string> {
       headers: req.headers,
       bodyLength: 0,
     });
-    res.writeHead(200, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(body), Server: "Kestrel" });
+    res.writeHead(200, {
+      "Content-Type": "application/json; charset=utf-8",
+      "Content-Length": Buffer.byteLength(body),
+      Server: "Kestrel",
+    });
     res.end(body);
   });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as { port: number }).port}`)),
+  );
 }
 
 const url =

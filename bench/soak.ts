@@ -34,12 +34,18 @@ export async function soak(minutes: number, scenarioPath: string): Promise<Recor
       await runLoad({ ...settings(scenario), url: target.entry.url, durationMs: 10_000 });
     }
     samples.push(sample(0, 0));
-    line(`soak · ${minutes} min on ${topology.running.map((t) => t.kind).join(" and ")}: start RSS ${samples[0]!.rssMiB} MiB, ${samples[0]!.handles} active handles`);
+    line(
+      `soak · ${minutes} min on ${topology.running.map((t) => t.kind).join(" and ")}: start RSS ${samples[0]!.rssMiB} MiB, ${samples[0]!.handles} active handles`,
+    );
     const end = Date.now() + minutes * 60_000;
     let nextSample = Date.now() + 60_000;
     for (let i = 0; Date.now() < end; i++) {
       const target = topology.running[i % topology.running.length]!;
-      const run = await runLoad({ ...settings(scenario), url: target.entry.url, durationMs: Math.min(10_000, Math.max(100, end - Date.now())) });
+      const run = await runLoad({
+        ...settings(scenario),
+        url: target.entry.url,
+        durationMs: Math.min(10_000, Math.max(100, end - Date.now())),
+      });
       requests += run.responses;
       if (Date.now() >= nextSample) {
         const s = sample(samples.length, requests);
@@ -58,10 +64,23 @@ export async function soak(minutes: number, scenarioPath: string): Promise<Recor
     `soak done: ${requests} responses; RSS ${first.rssMiB} → ${last.rssMiB} MiB (${(growth * 100).toFixed(1)} %, goal ≤ 10 %), ` +
       `handles ${first.handles} → ${last.handles} (goal: no growth)`,
   );
-  return { minutes, responses: requests, samples, rssGrowth: Math.round(growth * 1000) / 1000, handleGrowth: last.handles - first.handles };
+  return {
+    minutes,
+    responses: requests,
+    samples,
+    rssGrowth: Math.round(growth * 1000) / 1000,
+    handleGrowth: last.handles - first.handles,
+  };
 }
 
 function settings(scenario: Awaited<ReturnType<typeof loadScenario>>) {
   const { load } = scenario;
-  return { host: load.host, method: load.method, path: load.path, body: load.body, connections: load.connections, pipelining: load.pipelining };
+  return {
+    host: load.host,
+    method: load.method,
+    path: load.path,
+    body: load.body,
+    connections: load.connections,
+    pipelining: load.pipelining,
+  };
 }

@@ -19,7 +19,9 @@ export interface Started {
  * so the two do not preempt each other mid-request.
  */
 export function startServer(spec: BenchServerSpec, pin = PIN): Promise<Started> {
-  const child: ChildProcess = fork(new URL("./server-process.js", import.meta.url), [JSON.stringify(spec)], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child: ChildProcess = fork(new URL("./server-process.js", import.meta.url), [JSON.stringify(spec)], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   if (pin && child.pid) spawnSync("taskset", ["-pc", String(CORES - 1), String(child.pid)], { stdio: "ignore" });
   const ask = <T>(message: string, key: string): Promise<T> =>
     new Promise((resolve) => {
@@ -49,4 +51,3 @@ export function startServer(spec: BenchServerSpec, pin = PIN): Promise<Started> 
     child.on("message", onReady);
   });
 }
-

@@ -9,7 +9,10 @@ const result = await runScenario(await loadScenario("scenarios/xfh-spoofing.yaml
 writeFileSync(new URL("sample-report.json", docs), `${JSON.stringify(result, null, 2)}\n`);
 writeFileSync(new URL("sample-report.html", docs), renderHtml([result]));
 
-const browser = await chromium.launch({ executablePath: process.env.EDGEBENCH_CHROMIUM ?? "/usr/bin/chromium", args: ["--no-sandbox"] });
+const browser = await chromium.launch({
+  executablePath: process.env.EDGEBENCH_CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox"],
+});
 const page = await browser.newPage({ viewport: { width: 1200, height: 1500 } });
 await page.goto(new URL("sample-report.html", docs).href);
 await page.screenshot({ path: new URL("sample-report.png", docs).pathname });

@@ -11,9 +11,20 @@ export { scenarioJsonSchema } from "./scenario/json-schema.js";
 export type { Scenario, AppConfig, ProxyConfig, LoadConfig, PolicyConfig, TopologyKind } from "./scenario/types.js";
 
 // ASP.NET Core host rules (docs/kestrel-rules.md), as pure functions.
-export { hostMatchesAny, HostFormatError, splitHostAndPort, hostToUriComponent, hostFromUriComponent } from "./policy/host-string.js";
+export {
+  hostMatchesAny,
+  HostFormatError,
+  splitHostAndPort,
+  hostToUriComponent,
+  hostFromUriComponent,
+} from "./policy/host-string.js";
 export { parseAllowedHostsConfig, prepareAllowedHosts } from "./policy/allowed-hosts.js";
-export { createHostFilter, INVALID_HOSTNAME_BODY, type HostFilterOptions, type HostFilterDecision } from "./policy/host-filter.js";
+export {
+  createHostFilter,
+  INVALID_HOSTNAME_BODY,
+  type HostFilterOptions,
+  type HostFilterDecision,
+} from "./policy/host-filter.js";
 export {
   applyForwardedHeaders,
   createForwardedHeadersApplier,
@@ -23,13 +34,31 @@ export {
   type ForwardedHeaderFlag,
 } from "./policy/forwarded-headers.js";
 export { isHostHeaderValid, isForwardedHostValid } from "./policy/host-syntax.js";
-export { readAspNetCoreSettings, parseJsonWithComments, AppSettingsError, type AspNetCoreHostSettings } from "./policy/appsettings.js";
+export {
+  readAspNetCoreSettings,
+  parseJsonWithComments,
+  AppSettingsError,
+  type AspNetCoreHostSettings,
+} from "./policy/appsettings.js";
 
 // External targets.
-export { probeTarget, parseTargetUrl, allowedHostsFromAppSettings, TargetError, type TargetProbeOptions } from "./probe-target.js";
+export {
+  probeTarget,
+  parseTargetUrl,
+  allowedHostsFromAppSettings,
+  TargetError,
+  type TargetProbeOptions,
+} from "./probe-target.js";
 
 // Thresholds.
-export { parseThreshold, evaluateThresholds, ThresholdError, THRESHOLD_METRICS, type Threshold, type ThresholdResult } from "./results/thresholds.js";
+export {
+  parseThreshold,
+  evaluateThresholds,
+  ThresholdError,
+  THRESHOLD_METRICS,
+  type Threshold,
+  type ThresholdResult,
+} from "./results/thresholds.js";
 
 // Comparing saved runs.
 export { compareRuns, asRunResult, CompareError, type Comparison, type ComparisonRow } from "./results/regression.js";
@@ -37,9 +66,27 @@ export { renderComparison } from "./reporters/comparison.js";
 
 // Servers and topologies.
 export { startApp, createAppHandler, type AppOptions, type AppAnswer, type RunningApp } from "./servers/app.js";
-export { startProxy, createProxyHandler, type ProxyOptions, type ProxyRoute, type RunningProxy } from "./servers/proxy.js";
-export { startTopology, startDeployments, PROXY_SOURCE_ADDRESS, type Topology, type RunningTopology } from "./topology/start.js";
-export { planDeployments, referenceProxy, PlanError, type PlannedDeployment, type PlanChoices } from "./plan/deployments.js";
+export {
+  startProxy,
+  createProxyHandler,
+  type ProxyOptions,
+  type ProxyRoute,
+  type RunningProxy,
+} from "./servers/proxy.js";
+export {
+  startTopology,
+  startDeployments,
+  PROXY_SOURCE_ADDRESS,
+  type Topology,
+  type RunningTopology,
+} from "./topology/start.js";
+export {
+  planDeployments,
+  referenceProxy,
+  PlanError,
+  type PlannedDeployment,
+  type PlanChoices,
+} from "./plan/deployments.js";
 export { startShaper, type ShaperOptions, type RunningShaper } from "./network/shaper.js";
 export { createRunCertificates, type RunCertificates } from "./tls/certificates.js";
 
@@ -49,7 +96,14 @@ export { createRunFolder, sweepStaleFolders, type RunFolder } from "./processes/
 export type { Readiness } from "./processes/readiness.js";
 
 // Real proxies.
-export { startEngine, engineVersion, ENGINE_DRIVERS, EngineStartError, EngineMissingError, type RunningEngine } from "./engines/start-engine.js";
+export {
+  startEngine,
+  engineVersion,
+  ENGINE_DRIVERS,
+  EngineStartError,
+  EngineMissingError,
+  type RunningEngine,
+} from "./engines/start-engine.js";
 export { selectEngines, parseEngineList } from "./engines/per-engine.js";
 export { fillEngineConfig, EngineConfigError } from "./engines/user-config.js";
 export { ENGINE_NAMES, type EngineName, type EngineSpec, type EngineDriver } from "./engines/types.js";
@@ -57,12 +111,24 @@ export { ENGINE_NAMES, type EngineName, type EngineSpec, type EngineDriver } fro
 // Runners.
 export { runLoad, type LoadRunSettings, type LoadRun } from "./runners/load/run-load.js";
 export { runRounds } from "./runners/load/rounds.js";
-export { runProbes, probeNames, selectProbes, ProbeSelectionError, type ProbeTarget } from "./runners/probes/run-probes.js";
+export {
+  runProbes,
+  probeNames,
+  selectProbes,
+  ProbeSelectionError,
+  type ProbeTarget,
+} from "./runners/probes/run-probes.js";
 export { PROBE_CATALOG } from "./runners/probes/catalog/index.js";
 export { grade } from "./runners/probes/oracle.js";
 export { sendRaw, type RawExchange } from "./runners/probes/raw-request.js";
 export { ASPNETCORE_KNOBS, STRICT_KNOBS } from "./runners/probes/types.js";
-export type { ProbeDefinition, ResponseExpectation, Outcome, ProbeCategory, PolicyKnobs } from "./runners/probes/types.js";
+export type {
+  ProbeDefinition,
+  ResponseExpectation,
+  Outcome,
+  ProbeCategory,
+  PolicyKnobs,
+} from "./runners/probes/types.js";
 
 // Results and reports.
 export {

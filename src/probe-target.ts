@@ -55,7 +55,9 @@ export function parseTargetUrl(text: string, allowRemote = false): { host: strin
   }
   if (url.protocol !== "http:") throw new TargetError(`only http:// targets can be probed, not '${url.protocol}//'`);
   if (!allowRemote && !isLoopbackHostname(url.hostname)) {
-    throw new TargetError(`'${url.hostname}' is not a loopback address: edgebench sends probes only to 127.0.0.0/8, [::1] or localhost unless --allow-remote is given`);
+    throw new TargetError(
+      `'${url.hostname}' is not a loopback address: edgebench sends probes only to 127.0.0.0/8, [::1] or localhost unless --allow-remote is given`,
+    );
   }
   const host = url.hostname === "localhost" ? "127.0.0.1" : url.hostname.replace(/^\[|\]$/g, "");
   return { host, port: url.port ? Number(url.port) : 80, url: url.origin };
@@ -76,7 +78,9 @@ export async function allowedHostsFromAppSettings(path: string): Promise<string[
 export async function probeTarget(options: TargetProbeOptions): Promise<RunResult> {
   const target = parseTargetUrl(options.url, options.allowRemote ?? false);
   if (options.policyHosts.length === 0 || options.policyHosts.includes("*")) {
-    throw new TargetError("the policy needs the public hosts the target must serve (not '*'): give --allowed-hosts or an --appsettings with AllowedHosts");
+    throw new TargetError(
+      "the policy needs the public hosts the target must serve (not '*'): give --allowed-hosts or an --appsettings with AllowedHosts",
+    );
   }
   const startedAt = new Date().toISOString();
   const knobs = options.knobs ?? ASPNETCORE_KNOBS;
@@ -92,7 +96,13 @@ export async function probeTarget(options: TargetProbeOptions): Promise<RunResul
       },
     ],
     options.catalog ?? PROBE_CATALOG,
-    { policyHosts: options.policyHosts, knobs, timeoutMs: options.timeoutMs ?? 2000, wireOnly: true, signal: options.signal },
+    {
+      policyHosts: options.policyHosts,
+      knobs,
+      timeoutMs: options.timeoutMs ?? 2000,
+      wireOnly: true,
+      signal: options.signal,
+    },
   );
   const measured: MeasuredRun = {
     schemaVersion: SCHEMA_VERSION,

@@ -7,7 +7,13 @@ import { cpus } from "node:os";
 import { computeOverheads, computeRatios } from "./results/compare.js";
 import { planDeployments, referenceProxy, type PlanChoices, type PlannedDeployment } from "./plan/deployments.js";
 import { capConnections } from "./runners/load/fd-limit.js";
-import { SCHEMA_VERSION, type Deployment, type LoadResult, type ProbesResult, type RunResult } from "./results/types.js";
+import {
+  SCHEMA_VERSION,
+  type Deployment,
+  type LoadResult,
+  type ProbesResult,
+  type RunResult,
+} from "./results/types.js";
 import { finishRun, type MeasuredRun } from "./results/finish.js";
 import type { Threshold } from "./results/thresholds.js";
 import type { RunEventListener } from "./runners/events.js";
@@ -44,7 +50,13 @@ export interface RunOptions {
 
 export function environment(): RunResult["environment"] {
   const cpuList = cpus();
-  return { node: process.version, platform: process.platform, arch: process.arch, cpus: cpuList.length, cpuModel: cpuList[0]?.model ?? "unknown" };
+  return {
+    node: process.version,
+    platform: process.platform,
+    arch: process.arch,
+    cpus: cpuList.length,
+    cpuModel: cpuList[0]?.model ?? "unknown",
+  };
 }
 
 /** An external engine running a configuration edgebench wrote (so its profile applies). */
@@ -53,7 +65,12 @@ const generatedEngineConfig = (scenario: Scenario): boolean =>
 
 function deploymentOf(running: RunningTopology, planned: PlannedDeployment): Deployment {
   const generated = running.kind === "proxied" && generatedEngineConfig(planned.scenario);
-  return { name: running.name, topology: running.kind, engine: running.engine, ...(generated ? { profile: planned.scenario.proxy.profile } : {}) };
+  return {
+    name: running.name,
+    topology: running.kind,
+    engine: running.engine,
+    ...(generated ? { profile: planned.scenario.proxy.profile } : {}),
+  };
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
@@ -71,12 +88,16 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const topology = await startDeployments(plan, { isolation: withLoad ? "worker" : "inline" });
   const planned = (running: RunningTopology): PlannedDeployment => plan.find((d) => d.name === running.name)!;
   try {
-    options.onEvent?.({ type: "started", entries: topology.running.map((t) => ({ deployment: t.name, url: t.entry.url })) });
+    options.onEvent?.({
+      type: "started",
+      entries: topology.running.map((t) => ({ deployment: t.name, url: t.entry.url })),
+    });
     if (options.probes ?? scenario.probes.enabled) {
       const probed = await probeDeployments(scenario, topology.running, planned, options);
       if (probed) ({ probes, causes } = probed);
     }
-    if (withLoad && !signal?.aborted) load = await loadDeployments(scenario, topology.running, plan, reference, warnings, options);
+    if (withLoad && !signal?.aborted)
+      load = await loadDeployments(scenario, topology.running, plan, reference, warnings, options);
   } finally {
     options.onEvent?.({ type: "stopping" });
     await topology.close();
@@ -110,7 +131,9 @@ function scenarioSummary(scenario: Scenario, plan: readonly PlannedDeployment[])
     policyProfile: scenario.policy.profile,
     knobs: scenario.policy.knobs,
     proxyEngine: plan.find((d) => d.topology === "proxied")?.scenario.proxy.engine ?? scenario.proxy.engine,
-    ...(scenario.apps.some((app) => app.runtime === "kestrel") ? { appRuntime: `real Kestrel, ${kestrelVersion() ?? "dotnet missing"}` } : {}),
+    ...(scenario.apps.some((app) => app.runtime === "kestrel")
+      ? { appRuntime: `real Kestrel, ${kestrelVersion() ?? "dotnet missing"}` }
+      : {}),
     tls: scenario.tls,
     hops: { client: scenario.network.clientHop, app: scenario.network.appHop },
   };
@@ -134,7 +157,11 @@ async function probeDeployments(
     policyHosts: scenario.policy.hosts,
     knobs: scenario.policy.knobs,
     timeoutMs: scenario.probes.timeoutMs,
-    surface: { internalPaths: app.internalPaths, exposedPaths: scenario.proxy.exposedPaths, atEdge: scenario.policy.internalPathsAtEdge },
+    surface: {
+      internalPaths: app.internalPaths,
+      exposedPaths: scenario.proxy.exposedPaths,
+      atEdge: scenario.policy.internalPathsAtEdge,
+    },
     slowHeaders: { connections: 4, intervalMs: 250, holdMs: scenario.probes.slowHoldMs },
     signal: options.signal,
   });
@@ -151,7 +178,10 @@ function probeTargets(
   const hints = (proxied: boolean, proxy: Scenario["proxy"]): DeploymentHints => ({
     allowsAnyHost: app.allowedHosts.includes("*"),
     allowsEmptyHost: app.allowEmptyHosts,
-    trustsAnyPeer: app.forwardedHeaders !== null && app.forwardedHeaders.knownProxies?.length === 0 && app.forwardedHeaders.knownNetworks?.length === 0,
+    trustsAnyPeer:
+      app.forwardedHeaders !== null &&
+      app.forwardedHeaders.knownProxies?.length === 0 &&
+      app.forwardedHeaders.knownNetworks?.length === 0,
     proxyPassesClientForwarding: proxied && !scenario.proxy.stripClientForwarded,
     proxyForwardsAnyHost: proxied && !scenario.proxy.allowedHosts?.length,
     proxyEngine: proxy.engine,
@@ -161,7 +191,10 @@ function probeTargets(
   const targets: ProbeTarget[] = [];
   for (const deployment of running) {
     const proxied = deployment.kind === "proxied";
-    const entry = !proxied && probedApp !== appForHost(scenario.apps, scenario.load.host) ? deployment.apps[probedApp]!.endpoint : deployment.entry;
+    const entry =
+      !proxied && probedApp !== appForHost(scenario.apps, scenario.load.host)
+        ? deployment.apps[probedApp]!.endpoint
+        : deployment.entry;
     const tlsTo = (url: string) => (url.startsWith("https:") && deployment.ca ? { ca: deployment.ca } : {});
     const { proxy } = planned(deployment).scenario;
     targets.push({

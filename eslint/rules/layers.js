@@ -44,6 +44,11 @@ export default {
       const relation = toRow === fromRow ? "in the same row as" : "above";
       context.report({ node: node.source, messageId: "upward", data: { from, to, relation } });
     };
-    return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check, ImportExpression: check };
+    return {
+      ImportDeclaration: check,
+      ExportNamedDeclaration: check,
+      ExportAllDeclaration: check,
+      ImportExpression: check,
+    };
   },
 };

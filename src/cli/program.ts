@@ -9,8 +9,9 @@ import type { ExitCode } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 
 // Commands load their modules when they run, so `--help` and `--version` start as fast as Node itself allows.
-const execute = async (...args: Parameters<typeof import("./commands/execute.js").executeScenarios>): Promise<ExitCode> =>
-  (await import("./commands/execute.js")).executeScenarios(...args);
+const execute = async (
+  ...args: Parameters<typeof import("./commands/execute.js").executeScenarios>
+): Promise<ExitCode> => (await import("./commands/execute.js")).executeScenarios(...args);
 
 /** A duration flag with the limits the scenario file's field has. */
 function durationOption(limits: { minimumMs: number; maximumMs: number }): (value: string) => number {
@@ -18,7 +19,9 @@ function durationOption(limits: { minimumMs: number; maximumMs: number }): (valu
     const ms = parseDuration(value);
     if (ms === null) throw new InvalidArgumentError("expected a duration such as 500ms, 2s or 1m");
     if (ms < limits.minimumMs || ms > limits.maximumMs) {
-      throw new InvalidArgumentError(`expected a duration from ${limits.minimumMs} ms to ${limits.maximumMs} ms, found ${ms} ms`);
+      throw new InvalidArgumentError(
+        `expected a duration from ${limits.minimumMs} ms to ${limits.maximumMs} ms, found ${ms} ms`,
+      );
     }
     return ms;
   };
@@ -26,7 +29,13 @@ function durationOption(limits: { minimumMs: number; maximumMs: number }): (valu
 
 /** A repeatable, comma-separated list option (variadic options would swallow the scenario files after them). */
 function collect(value: string, previous: string[]): string[] {
-  return [...previous, ...value.split(",").map((item) => item.trim()).filter(Boolean)];
+  return [
+    ...previous,
+    ...value
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean),
+  ];
 }
 
 function percentOption(value: string): number {
@@ -53,38 +62,85 @@ function addRunOptions(command: Command, withLoad: boolean): Command {
 
 function addReportOptions(command: Command): void {
   command
-    .option("-r, --reporter <names>", `report formats, comma-separated, each optionally name:file (${REPORTER_NAMES.join(", ")})`, "terminal")
+    .option(
+      "-r, --reporter <names>",
+      `report formats, comma-separated, each optionally name:file (${REPORTER_NAMES.join(", ")})`,
+      "terminal",
+    )
     .option("-o, --out <file>", "write the report to a file (atomically) instead of stdout")
     .option("-q, --quiet", "no progress on stderr")
-    .option("-v, --verbose", "terminal: every probe's row and every failure's explanation (default: one line per category, failures by cause)")
-    .option("-t, --threshold <expression>", "a condition the run must meet, repeatable: 'overhead.p99 < 2ms', 'proxied.rps > 10k', 'probes.failed == 0'", (value: string, previous: string[]) => [...previous, value], []);
+    .option(
+      "-v, --verbose",
+      "terminal: every probe's row and every failure's explanation (default: one line per category, failures by cause)",
+    )
+    .option(
+      "-t, --threshold <expression>",
+      "a condition the run must meet, repeatable: 'overhead.p99 < 2ms', 'proxied.rps > 10k', 'probes.failed == 0'",
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    );
 }
 
 function addProbeSelectionOptions(command: Command): void {
   command
     .option("--probe <ids>", "only these probes, comma-separated or repeated (see list-probes)", collect, [])
     .option("--skip-probe <ids>", "not these probes", collect, [])
-    .option("--category <names>", "only these probe categories: rfc-conformance, allowlist, spoofing, smuggling-adjacent, robustness", collect, [])
-    .addOption(new Option("--profile <name>", "rules where the RFCs leave a choice (replaces the scenario's)").choices(["aspnetcore", "strict"]));
+    .option(
+      "--category <names>",
+      "only these probe categories: rfc-conformance, allowlist, spoofing, smuggling-adjacent, robustness",
+      collect,
+      [],
+    )
+    .addOption(
+      new Option("--profile <name>", "rules where the RFCs leave a choice (replaces the scenario's)").choices([
+        "aspnetcore",
+        "strict",
+      ]),
+    );
 }
 
 /** Which deployments a scenario becomes: engines, their profiles and configuration, the reference, the app runtime. */
 function addDeploymentOptions(command: Command): void {
   command
-    .option("--engine <names>", "a proxied deployment per engine, all in one set of rounds: builtin, nginx, haproxy, caddy (comma-separated)")
-    .option("--engine-profile <names>", "generated engine configurations, each a deployment: typical, hardened (see README)")
-    .option("--reference <deployment>", "the proxy the others are given as ratios to (engine or deployment name; default nginx when present)")
-    .option("--engine-config <file>", "your own nginx/HAProxy/Caddy configuration, with {{LISTEN}} and {{UPSTREAM_0}} placeholders (see README)")
-    .addOption(new Option("--app-runtime <name>", "which server answers for every app: the simulation or the bundled real ASP.NET Core app (needs dotnet)").choices(["simulated", "kestrel"]));
+    .option(
+      "--engine <names>",
+      "a proxied deployment per engine, all in one set of rounds: builtin, nginx, haproxy, caddy (comma-separated)",
+    )
+    .option(
+      "--engine-profile <names>",
+      "generated engine configurations, each a deployment: typical, hardened (see README)",
+    )
+    .option(
+      "--reference <deployment>",
+      "the proxy the others are given as ratios to (engine or deployment name; default nginx when present)",
+    )
+    .option(
+      "--engine-config <file>",
+      "your own nginx/HAProxy/Caddy configuration, with {{LISTEN}} and {{UPSTREAM_0}} placeholders (see README)",
+    )
+    .addOption(
+      new Option(
+        "--app-runtime <name>",
+        "which server answers for every app: the simulation or the bundled real ASP.NET Core app (needs dotnet)",
+      ).choices(["simulated", "kestrel"]),
+    );
 }
 
 function addLoadOptions(command: Command): void {
   command
-    .option("-d, --duration <time>", "length of each measured round per topology (overrides the scenario)", durationOption(ROUND_DURATION_LIMITS))
+    .option(
+      "-d, --duration <time>",
+      "length of each measured round per topology (overrides the scenario)",
+      durationOption(ROUND_DURATION_LIMITS),
+    )
     .option("-w, --warmup <time>", "unmeasured load per topology first", durationOption(WARMUP_LIMITS))
     .option("--rounds <n>", "measured rounds", positiveInteger)
     .option("-c, --connections <n>", "concurrent connections", positiveInteger)
-    .option("--rate <n>", "open model at this many requests per second (latency measured from each planned send)", positiveInteger);
+    .option(
+      "--rate <n>",
+      "open model at this many requests per second (latency measured from each planned send)",
+      positiveInteger,
+    );
 }
 
 function integerOption(value: string): number {
@@ -93,13 +149,14 @@ function integerOption(value: string): number {
   return number;
 }
 
-
 /** Builds the program; `done` receives each command's exit code. */
 export function buildProgram(done: (code: ExitCode) => void, io: CliIo): Command {
   const program = new Command("edgebench")
     // Set first: subcommands copy it when they are created.
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
-    .description("What does a reverse proxy cost, and is Host filtering right? Edge vs proxied load and Host-header probes from scenario files.")
+    .description(
+      "What does a reverse proxy cost, and is Host filtering right? Edge vs proxied load and Host-header probes from scenario files.",
+    )
     .version(VERSION, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .addHelpText(
@@ -134,19 +191,33 @@ Examples:
 function addExportCommand(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
   program
     .command("export")
-    .description("write the scenario's load for Artillery or k6, aimed at named deployments, rounds shuffled and paired")
+    .description(
+      "write the scenario's load for Artillery or k6, aimed at named deployments, rounds shuffled and paired",
+    )
     .argument("[scenario]", "scenario file; default scenarios/default.yaml")
     .addOption(new Option("--to <engine>", "the load engine").choices(["artillery", "k6"]).makeOptionMandatory())
-    .option("--deployment <name=url>", "a deployment to load, repeatable: edge=http://127.0.0.1:8080 (edge and proxied give a paired overhead)", (value: string, previous: string[]) => [...previous, value], [])
+    .option(
+      "--deployment <name=url>",
+      "a deployment to load, repeatable: edge=http://127.0.0.1:8080 (edge and proxied give a paired overhead)",
+      (value: string, previous: string[]) => [...previous, value],
+      [],
+    )
     .option("--allow-remote", "allow deployments that are not on loopback (only deployments you own)")
     .option("--out-dir <dir>", "where to write the files", ".")
     .option("--seed <n>", "seed of the per-round order (default: from the scenario's name)", integerOption)
-    .option("-d, --duration <time>", "each measured phase (overrides the scenario)", durationOption(ROUND_DURATION_LIMITS))
+    .option(
+      "-d, --duration <time>",
+      "each measured phase (overrides the scenario)",
+      durationOption(ROUND_DURATION_LIMITS),
+    )
     .option("-w, --warmup <time>", "warm-up phase per deployment", durationOption(WARMUP_LIMITS))
     .option("--rounds <n>", "measured rounds", positiveInteger)
     .option("-c, --connections <n>", "virtual users (closed model) or connections (open model)", positiveInteger)
     .option("--rate <n>", "open model at this many requests per second per generator", positiveInteger)
-    .addHelpText("after", "\nExamples:\n  $ edgebench export --to artillery --deployment edge=http://127.0.0.1:5000 --deployment proxied=http://127.0.0.1:8080 --rate 500\n  $ artillery run --output report.json default.artillery.yml && edgebench import report.json")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ edgebench export --to artillery --deployment edge=http://127.0.0.1:5000 --deployment proxied=http://127.0.0.1:8080 --rate 500\n  $ artillery run --output report.json default.artillery.yml && edgebench import report.json",
+    )
     .action(async (file: string | undefined, options: import("./commands/export.js").ExportOptions) =>
       done(await (await import("./commands/export.js")).exportCommand(file, options, io)),
     );
@@ -155,12 +226,24 @@ function addExportCommand(program: Command, done: (code: ExitCode) => void, io: 
 function addImportCommand(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
   program
     .command("import")
-    .description("read Artillery's JSON report or k6's --out json output of an exported scenario as an edgebench result")
+    .description(
+      "read Artillery's JSON report or k6's --out json output of an exported scenario as an edgebench result",
+    )
     .argument("<file>", "artillery run --output FILE, or k6 run --out json=FILE")
-    .option("-s, --scenario <file>", "the scenario it was exported from (name, policy, thresholds); default scenarios/default.yaml")
-    .option("-r, --reporter <names>", `one or more of ${REPORTER_NAMES.join(", ")}, each as name or name:path`, "terminal")
+    .option(
+      "-s, --scenario <file>",
+      "the scenario it was exported from (name, policy, thresholds); default scenarios/default.yaml",
+    )
+    .option(
+      "-r, --reporter <names>",
+      `one or more of ${REPORTER_NAMES.join(", ")}, each as name or name:path`,
+      "terminal",
+    )
     .option("-o, --out <file>", "write reporters without a path here (atomically) instead of stdout")
-    .addHelpText("after", "\nExamples:\n  $ edgebench import report.json --scenario my.yaml -r terminal,json:imported.json")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ edgebench import report.json --scenario my.yaml -r terminal,json:imported.json",
+    )
     .action(async (file: string, options: { scenario?: string; reporter: string; out?: string }) =>
       done(await (await import("./commands/import.js")).importCommand(file, options, io)),
     );
@@ -169,18 +252,27 @@ function addImportCommand(program: Command, done: (code: ExitCode) => void, io: 
 function addMergeCommand(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
   program
     .command("merge")
-    .description("merge saved JSON results of several runners (sharded probe runs, load from several generators) into one per scenario")
+    .description(
+      "merge saved JSON results of several runners (sharded probe runs, load from several generators) into one per scenario",
+    )
     .argument("<result...>", "saved JSON reports (--reporter json:FILE)")
     .option("-o, --out <file>", "write the merged JSON here (atomically) instead of stdout")
-    .addHelpText("after", "\nExamples:\n  $ edgebench merge shard-*.json -o probes.json && edgebench report probes.json -r junit:probes.xml")
-    .action(async (files: string[], options: { out?: string }) => done(await (await import("./commands/merge.js")).mergeCommand(files, options, io)));
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ edgebench merge shard-*.json -o probes.json && edgebench report probes.json -r junit:probes.xml",
+    )
+    .action(async (files: string[], options: { out?: string }) =>
+      done(await (await import("./commands/merge.js")).mergeCommand(files, options, io)),
+    );
 }
 
 function addRunCommand(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
   addRunOptions(
     program
       .command("run")
-      .description("start edge and proxied topologies, run load and Host probes against both, print a comparative report")
+      .description(
+        "start edge and proxied topologies, run load and Host probes against both, print a comparative report",
+      )
       .argument("[scenario...]", "scenario files (YAML or JSON); default scenarios/default.yaml"),
     true,
   )
@@ -189,7 +281,9 @@ function addRunCommand(program: Command, done: (code: ExitCode) => void, io: Cli
       "\nExamples:\n  $ edgebench run\n  $ edgebench run scenarios/default.yaml --rounds 5 --duration 3s\n  $ edgebench run my.yaml -r json -o result.json\n" +
         "  $ edgebench run --threshold 'overhead.p99 < 5ms' --threshold 'probes.failed == 0'",
     )
-    .action(async (files: string[], options: CommandOptions) => done(await execute(files, { load: true, probes: true }, options, io)));
+    .action(async (files: string[], options: CommandOptions) =>
+      done(await execute(files, { load: true, probes: true }, options, io)),
+    );
 }
 
 function addProbeCommand(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
@@ -202,7 +296,10 @@ function addProbeCommand(program: Command, done: (code: ExitCode) => void, io: C
   )
     .option("--target <url>", "probe an app or proxy already running on loopback (graded on the wire alone)")
     .option("--allowed-hosts <hosts>", "with --target: the public hosts it must serve, comma-separated")
-    .option("--appsettings <file>", "with --target: read the public hosts from an ASP.NET Core appsettings.json (AllowedHosts)")
+    .option(
+      "--appsettings <file>",
+      "with --target: read the public hosts from an ASP.NET Core appsettings.json (AllowedHosts)",
+    )
     .option("--app-record <file>", "with --target: the file its app records probe requests in (EDGEBENCH_APP_RECORD)")
     .option("--allow-remote", "with --target: allow a target that is not on loopback (only a deployment you own)")
     .addHelpText(
@@ -212,7 +309,9 @@ function addProbeCommand(program: Command, done: (code: ExitCode) => void, io: C
         "  $ edgebench probe --target http://127.0.0.1:5000 --allowed-hosts app.example.com,*.tenant.example.com\n" +
         "  $ edgebench probe --target http://127.0.0.1:5000 --appsettings appsettings.Production.json",
     )
-    .action(async (files: string[], options: CommandOptions) => done(await execute(files, { load: false, probes: true }, options, io)));
+    .action(async (files: string[], options: CommandOptions) =>
+      done(await execute(files, { load: false, probes: true }, options, io)),
+    );
 }
 
 function addBenchCommand(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
@@ -223,8 +322,13 @@ function addBenchCommand(program: Command, done: (code: ExitCode) => void, io: C
       .argument("[scenario...]", "scenario files; default scenarios/default.yaml"),
     true,
   )
-    .addHelpText("after", "\nExamples:\n  $ edgebench bench\n  $ edgebench bench scenarios/default.yaml --rounds 7 --connections 50")
-    .action(async (files: string[], options: CommandOptions) => done(await execute(files, { load: true, probes: false }, options, io)));
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ edgebench bench\n  $ edgebench bench scenarios/default.yaml --rounds 7 --connections 50",
+    )
+    .action(async (files: string[], options: CommandOptions) =>
+      done(await execute(files, { load: true, probes: false }, options, io)),
+    );
 }
 
 function addFixCommand(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
@@ -242,8 +346,13 @@ function addFixCommand(program: Command, done: (code: ExitCode) => void, io: Cli
     .option("--probe <ids>", "only these probes", collect, [])
     .option("--skip-probe <ids>", "not these probes", collect, [])
     .option("--category <names>", "only these probe categories", collect, [])
-    .addHelpText("after", "\nExamples:\n  $ edgebench fix scenarios/allowed-hosts-star.yaml\n  $ edgebench fix my.yaml --write fixed/\n  $ edgebench fix my.yaml --in-place")
-    .action(async (file: string, options: import("./commands/fix.js").FixCommandOptions) => done(await (await import("./commands/fix.js")).fixCommand(file, options, io)));
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ edgebench fix scenarios/allowed-hosts-star.yaml\n  $ edgebench fix my.yaml --write fixed/\n  $ edgebench fix my.yaml --in-place",
+    )
+    .action(async (file: string, options: import("./commands/fix.js").FixCommandOptions) =>
+      done(await (await import("./commands/fix.js")).fixCommand(file, options, io)),
+    );
 }
 
 function addCompareCommand(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
@@ -254,7 +363,10 @@ function addCompareCommand(program: Command, done: (code: ExitCode) => void, io:
     .argument("<current>", "the later run's JSON report")
     .addOption(new Option("-r, --reporter <name>", "output format").choices(["terminal", "json"]).default("terminal"))
     .option("--tolerance <percent>", "changes within this are not regressions (default 10%)", percentOption, 0.1)
-    .addHelpText("after", "\nExamples:\n  $ edgebench bench -r json:baseline.json\n  $ edgebench bench -r json:current.json\n  $ edgebench compare baseline.json current.json --tolerance 5%")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ edgebench bench -r json:baseline.json\n  $ edgebench bench -r json:current.json\n  $ edgebench compare baseline.json current.json --tolerance 5%",
+    )
     .action(async (baseline: string, current: string, options: { reporter: string; tolerance: number }) =>
       done(await (await import("./commands/compare.js")).compareCommand(baseline, current, options, io)),
     );
@@ -265,11 +377,20 @@ function addReportCommand(program: Command, done: (code: ExitCode) => void, io: 
     .command("report")
     .description("render saved JSON results (--reporter json:FILE) again, in any form: terminal, markdown, junit, html")
     .argument("<result...>", "saved JSON reports")
-    .option("-r, --reporter <names>", `one or more of ${REPORTER_NAMES.join(", ")}, each as name or name:path`, "terminal")
+    .option(
+      "-r, --reporter <names>",
+      `one or more of ${REPORTER_NAMES.join(", ")}, each as name or name:path`,
+      "terminal",
+    )
     .option("-o, --out <file>", "write reporters without a path here (atomically) instead of stdout")
     .option("-v, --verbose", "terminal: every probe's row and every failure's explanation")
-    .addHelpText("after", "\nExamples:\n  $ edgebench run -r json:run.json\n  $ edgebench report run.json -r html:report.html,junit:probes.xml")
-    .action(async (files: string[], options: { reporter: string; out?: string; verbose?: boolean }) => done(await (await import("./commands/report.js")).reportCommand(files, options, io)));
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ edgebench run -r json:run.json\n  $ edgebench report run.json -r html:report.html,junit:probes.xml",
+    )
+    .action(async (files: string[], options: { reporter: string; out?: string; verbose?: boolean }) =>
+      done(await (await import("./commands/report.js")).reportCommand(files, options, io)),
+    );
 }
 
 function addInitCommand(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
@@ -277,10 +398,17 @@ function addInitCommand(program: Command, done: (code: ExitCode) => void, io: Cl
     .command("init")
     .description("write a commented starter scenario")
     .argument("[file]", "where to write it", "edgebench.yaml")
-    .option("--allowed-hosts <hosts>", "the app's public hosts, comma-separated", "app.example.com,*.tenant.example.com")
+    .option(
+      "--allowed-hosts <hosts>",
+      "the app's public hosts, comma-separated",
+      "app.example.com,*.tenant.example.com",
+    )
     .option("--no-forwarded-headers", "the app does not take X-Forwarded-For/-Proto from its proxy")
     .option("--force", "replace an existing file")
-    .addHelpText("after", "\nExamples:\n  $ edgebench init\n  $ edgebench init shop.yaml --allowed-hosts shop.example.com,www.shop.example.com")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ edgebench init\n  $ edgebench init shop.yaml --allowed-hosts shop.example.com,www.shop.example.com",
+    )
     .action(async (file: string, options: { allowedHosts: string; forwardedHeaders?: boolean; force?: boolean }) =>
       done(await (await import("./commands/init.js")).initCommand(file, options, io)),
     );
@@ -298,11 +426,15 @@ function addValidateCommand(program: Command, done: (code: ExitCode) => void, io
 function addConformanceCommand(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
   program
     .command("conformance")
-    .description("send the probe catalog and a corpus of raw requests to the simulated app and to real Kestrel (needs dotnet): every difference")
+    .description(
+      "send the probe catalog and a corpus of raw requests to the simulated app and to real Kestrel (needs dotnet): every difference",
+    )
     .option("--json", "as JSON")
     .option("--only <prefix>", "only the cases whose id starts with this (an option set: filtered/, xf-limit0/, …)")
     .addHelpText("after", "\nExamples:\n  $ edgebench conformance\n  $ edgebench conformance --only xf- --json")
-    .action(async (options: { json?: boolean; only?: string }) => done(await (await import("./commands/conformance.js")).conformanceCommand(options, io)));
+    .action(async (options: { json?: boolean; only?: string }) =>
+      done(await (await import("./commands/conformance.js")).conformanceCommand(options, io)),
+    );
 }
 
 function addListProbesCommand(program: Command, done: (code: ExitCode) => void, io: CliIo): void {
@@ -311,5 +443,7 @@ function addListProbesCommand(program: Command, done: (code: ExitCode) => void, 
     .description("print the Host-header probe catalog")
     .option("--json", "as JSON")
     .addHelpText("after", "\nExamples:\n  $ edgebench list-probes\n  $ edgebench list-probes --json")
-    .action(async (options: { json?: boolean }) => done((await import("./commands/list-probes.js")).listProbesCommand(options, io)));
+    .action(async (options: { json?: boolean }) =>
+      done((await import("./commands/list-probes.js")).listProbesCommand(options, io)),
+    );
 }

@@ -8,7 +8,9 @@ export async function readSavedResults(path: string, needLoad: boolean): Promise
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new CompareError(`${path}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
+    throw new CompareError(
+      `${path}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`,
+    );
   }
   let value: unknown;
   try {

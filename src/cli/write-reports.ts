@@ -7,18 +7,28 @@ import { emit } from "./output.js";
 import type { CliIo } from "./io.js";
 
 /** True when every reporter wrote; a failure is told on stderr. */
-export async function writeReports(results: RunResult[], reporters: readonly ReporterSpec[], out: string | undefined, io: CliIo, verbose = false): Promise<boolean> {
+export async function writeReports(
+  results: RunResult[],
+  reporters: readonly ReporterSpec[],
+  out: string | undefined,
+  io: CliIo,
+  verbose = false,
+): Promise<boolean> {
   let allWritten = true;
   for (const reporter of reporters) {
     const destination = reporter.path ?? out;
-    const color = !destination && !MACHINE_READABLE[reporter.name] && supportsColor !== false && io.stdout.isTTY === true;
+    const color =
+      !destination && !MACHINE_READABLE[reporter.name] && supportsColor !== false && io.stdout.isTTY === true;
     try {
       const text = REPORTERS[reporter.name](results, { color, width: io.stdout.columns ?? 80, verbose });
       await emit(text, destination, io.stdout);
-      if (reporter.name === "markdown" && io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, text);
+      if (reporter.name === "markdown" && io.env.GITHUB_STEP_SUMMARY)
+        await appendFile(io.env.GITHUB_STEP_SUMMARY, text);
     } catch (error) {
       allWritten = false;
-      io.stderr.write(`edgebench: the ${reporter.name} reporter could not write${destination ? ` ${destination}` : ""}: ${(error as Error).message}\n`);
+      io.stderr.write(
+        `edgebench: the ${reporter.name} reporter could not write${destination ? ` ${destination}` : ""}: ${(error as Error).message}\n`,
+      );
     }
   }
   return allWritten;

@@ -30,7 +30,8 @@ function hardenedHeaders(spec: EngineSpec): string[] {
     const setByCaddy = ["X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host"];
     for (const field of CLIENT_FORWARDING_FIELDS) if (!setByCaddy.includes(field)) lines.push(`header_up -${field}`);
     // Caddy passes underscore names on; some frameworks read X_Forwarded_Host as the dashed name.
-    for (const field of CLIENT_FORWARDING_FIELDS) if (field.includes("-")) lines.push(`header_up -${field.replace(/-/g, "_")}`);
+    for (const field of CLIENT_FORWARDING_FIELDS)
+      if (field.includes("-")) lines.push(`header_up -${field.replace(/-/g, "_")}`);
   }
   if (spec.forwardedFor === "append") {
     // Caddy keeps a client's X-Forwarded-* only from a trusted peer, and then keeps its Proto and Host as well.
@@ -59,7 +60,10 @@ function reverseProxy(spec: EngineSpec, index: number): string {
   if (!spec.preserveHost) lines.push("header_up Host {upstream_hostport}");
   // The typical profile is a bare `reverse_proxy` (Caddy's documented defaults set X-Forwarded-For/Proto/Host).
   if (spec.profile === "hardened") lines.push(...hardenedHeaders(spec));
-  if (spec.forwarded) lines.push('header_up Forwarded "for={http.request.remote.host};proto={http.request.scheme};host=\\"{http.request.host}\\""');
+  if (spec.forwarded)
+    lines.push(
+      'header_up Forwarded "for={http.request.remote.host};proto={http.request.scheme};host=\\"{http.request.host}\\""',
+    );
   const transport = [`response_header_timeout ${spec.upstreamTimeoutMs}ms`, "keepalive 60s"];
   if (spec.tls?.reencrypt) transport.push(`tls_trusted_ca_certs ${spec.tls.caFile}`, "tls_server_name localhost");
   lines.push(`transport http {\n${transport.map((line) => `        ${line}`).join("\n")}\n      }`);
@@ -79,11 +83,16 @@ export const caddy: EngineDriver = {
     const handles: string[] = exposedPathsHandle(spec.exposedPaths);
     spec.routes.forEach((route, i) => {
       const matcher = hostMatcher(route.hosts, spec);
-      if (i > 0 && matcher) handles.push(`  @app_${i} ${matcher}\n  handle @app_${i} {\n    ${reverseProxy(spec, i)}\n  }`);
+      if (i > 0 && matcher)
+        handles.push(`  @app_${i} ${matcher}\n  handle @app_${i} {\n    ${reverseProxy(spec, i)}\n  }`);
     });
     if (spec.allowedHosts) {
       const matcher = hostMatcher(spec.allowedHosts, spec);
-      if (matcher) handles.push(`  @allowed ${matcher}\n  handle @allowed {\n    ${reverseProxy(spec, 0)}\n  }`, '  handle {\n    respond "Misdirected Request" 421\n  }');
+      if (matcher)
+        handles.push(
+          `  @allowed ${matcher}\n  handle @allowed {\n    ${reverseProxy(spec, 0)}\n  }`,
+          '  handle {\n    respond "Misdirected Request" 421\n  }',
+        );
       else handles.push(`  handle {\n    ${reverseProxy(spec, 0)}\n  }`);
     } else handles.push(`  handle {\n    ${reverseProxy(spec, 0)}\n  }`);
     const text = [
@@ -107,5 +116,9 @@ export const caddy: EngineDriver = {
     return { file: "Caddyfile", text };
   },
   runArgs: (_spec, configFile) => ["run", "--adapter", "caddyfile", "--config", configFile],
-  env: (spec) => ({ XDG_DATA_HOME: join(spec.dir, "caddy-data"), XDG_CONFIG_HOME: join(spec.dir, "caddy-config"), HOME: spec.dir }),
+  env: (spec) => ({
+    XDG_DATA_HOME: join(spec.dir, "caddy-data"),
+    XDG_CONFIG_HOME: join(spec.dir, "caddy-config"),
+    HOME: spec.dir,
+  }),
 };

@@ -5,7 +5,13 @@
  */
 import { join } from "node:path";
 import { splitExposedPaths } from "../policy/exposed-paths.js";
-import { CLIENT_FORWARDING_FIELDS, oneLabelPattern, splitHostPatterns, type EngineDriver, type EngineSpec } from "./types.js";
+import {
+  CLIENT_FORWARDING_FIELDS,
+  oneLabelPattern,
+  splitHostPatterns,
+  type EngineDriver,
+  type EngineSpec,
+} from "./types.js";
 
 /** 253 characters of DNS name, a colon and five digits of port. */
 const MAX_HOST_LENGTH = 259;
@@ -37,12 +43,17 @@ function hardenedRules(spec: EngineSpec): string[] {
   if (spec.stripClientForwarded) {
     // Underscore variants (X_Forwarded_Host) too: some frameworks read them as the dashed names.
     lines.push("  http-request del-header _ -m sub");
-    for (const field of CLIENT_FORWARDING_FIELDS) if (field !== "X-Forwarded-For" || spec.forwardedFor === "replace") lines.push(`  http-request del-header ${field}`);
+    for (const field of CLIENT_FORWARDING_FIELDS)
+      if (field !== "X-Forwarded-For" || spec.forwardedFor === "replace")
+        lines.push(`  http-request del-header ${field}`);
   } else if (spec.forwardedFor === "replace") lines.push("  http-request del-header X-Forwarded-For");
   // option forwardfor adds the peer; with the client's field kept, HAProxy adds its own line after it.
   lines.push("  option forwardfor");
   if (spec.stripClientForwarded) {
-    lines.push("  http-request set-header X-Forwarded-Proto https if { ssl_fc }", "  http-request set-header X-Forwarded-Proto http unless { ssl_fc }");
+    lines.push(
+      "  http-request set-header X-Forwarded-Proto https if { ssl_fc }",
+      "  http-request set-header X-Forwarded-Proto http unless { ssl_fc }",
+    );
     lines.push("  http-request set-header X-Forwarded-Host %[req.fhdr(host)] if { req.fhdr(host) -m found }");
   }
   return lines;
@@ -69,7 +80,8 @@ function backend(spec: EngineSpec, index: number): string {
     `  source ${spec.sourceAddress}`,
     "  http-reuse always",
   ];
-  if (!spec.preserveHost) lines.push(`  http-request set-header Host ${route.upstreams[0]!.host}:${route.upstreams[0]!.port}`);
+  if (!spec.preserveHost)
+    lines.push(`  http-request set-header Host ${route.upstreams[0]!.host}:${route.upstreams[0]!.port}`);
   route.upstreams.forEach((u, i) => lines.push(`  server s${i} ${u.host}:${u.port}${ssl}`));
   return lines.join("\n");
 }
@@ -91,14 +103,21 @@ export const haproxy: EngineDriver = {
     }
     if (spec.allowedHosts) {
       frontend.push(...hostAcl("allowed_host", spec.allowedHosts, spec));
-      frontend.push('  http-request return status 421 content-type text/plain string "Misdirected Request" unless allowed_host');
+      frontend.push(
+        '  http-request return status 421 content-type text/plain string "Misdirected Request" unless allowed_host',
+      );
     }
     frontend.push(...exposedPathRules(spec.exposedPaths));
     // The typical profile is HAProxy's documented `option forwardfor` and nothing else.
     frontend.push(...(spec.profile === "typical" ? ["  option forwardfor"] : hardenedRules(spec)));
     // HAProxy 2.6 has no `option forwarded` (2.7 added it): the field is written by hand.
-    if (spec.forwarded) frontend.push('  http-request set-header Forwarded "for=%[src];proto=%[ssl_fc,iif(https,http)];host=\\"%[req.fhdr(host)]\\""');
-    frontend.push(`  http-request deny deny_status 413 if { req.hdr_val(content-length) gt ${spec.maxRequestBodyBytes} }`);
+    if (spec.forwarded)
+      frontend.push(
+        '  http-request set-header Forwarded "for=%[src];proto=%[ssl_fc,iif(https,http)];host=\\"%[req.fhdr(host)]\\""',
+      );
+    frontend.push(
+      `  http-request deny deny_status 413 if { req.hdr_val(content-length) gt ${spec.maxRequestBodyBytes} }`,
+    );
     spec.routes.forEach((route, i) => {
       if (i === 0) return;
       frontend.push(...hostAcl(`route_${i}`, route.hosts, spec), `  use_backend app_${i} if route_${i}`);

@@ -5,7 +5,13 @@
  */
 import { join } from "node:path";
 import { splitExposedPaths } from "../policy/exposed-paths.js";
-import { CLIENT_FORWARDING_FIELDS, oneLabelPattern, splitHostPatterns, type EngineDriver, type EngineSpec } from "./types.js";
+import {
+  CLIENT_FORWARDING_FIELDS,
+  oneLabelPattern,
+  splitHostPatterns,
+  type EngineDriver,
+  type EngineSpec,
+} from "./types.js";
 
 const quote = (text: string): string => `"${text.replace(/["\\]/g, "\\$&")}"`;
 
@@ -19,11 +25,14 @@ function serverNames(hosts: readonly string[], spec: EngineSpec): string[] {
 /** What the hardened profile forwards: the client's Host as sent, every client forwarding field replaced or emptied. */
 function hardenedHeaders(spec: EngineSpec, upstream: string): string[] {
   const lines = [`proxy_set_header Host ${spec.preserveHost ? "$http_host" : upstream};`];
-  lines.push(`proxy_set_header X-Forwarded-For ${spec.forwardedFor === "append" ? "$proxy_add_x_forwarded_for" : "$remote_addr"};`);
+  lines.push(
+    `proxy_set_header X-Forwarded-For ${spec.forwardedFor === "append" ? "$proxy_add_x_forwarded_for" : "$remote_addr"};`,
+  );
   if (spec.stripClientForwarded) {
     lines.push("proxy_set_header X-Forwarded-Proto $scheme;", "proxy_set_header X-Forwarded-Host $host;");
     const setAbove = ["X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded"];
-    for (const field of CLIENT_FORWARDING_FIELDS) if (!setAbove.includes(field)) lines.push(`proxy_set_header ${field} "";`);
+    for (const field of CLIENT_FORWARDING_FIELDS)
+      if (!setAbove.includes(field)) lines.push(`proxy_set_header ${field} "";`);
   }
   if (!spec.forwarded && spec.stripClientForwarded) lines.push(`proxy_set_header Forwarded "";`);
   return lines;
@@ -66,7 +75,12 @@ function location(spec: EngineSpec, index: number): string {
   lines.push(...(spec.profile === "typical" ? typicalHeaders(spec, upstream) : hardenedHeaders(spec, upstream)));
   if (spec.forwarded) lines.push(`proxy_set_header Forwarded "for=$remote_addr;proto=$scheme;host=\\"$host\\"";`);
   if (spec.tls?.reencrypt) {
-    lines.push(`proxy_ssl_trusted_certificate ${spec.tls.caFile};`, "proxy_ssl_verify on;", "proxy_ssl_name localhost;", "proxy_ssl_server_name on;");
+    lines.push(
+      `proxy_ssl_trusted_certificate ${spec.tls.caFile};`,
+      "proxy_ssl_verify on;",
+      "proxy_ssl_name localhost;",
+      "proxy_ssl_server_name on;",
+    );
   }
   return exposedLocations(spec.exposedPaths, lines);
 }
@@ -79,7 +93,9 @@ export const nginx: EngineDriver = {
   bindsSourceAddress: true,
   configure(spec) {
     const listen = `${spec.listen.host}:${spec.listen.port}${spec.tls?.terminate ? " ssl" : ""}`;
-    const tls = spec.tls?.terminate ? [`    ssl_certificate ${spec.tls.certFile};`, `    ssl_certificate_key ${spec.tls.keyFile};`] : [];
+    const tls = spec.tls?.terminate
+      ? [`    ssl_certificate ${spec.tls.certFile};`, `    ssl_certificate_key ${spec.tls.keyFile};`]
+      : [];
     const upstreams = spec.routes.map(
       (route, i) =>
         `  upstream app_${i} {\n${spec.balancing === "least-pending" ? "    least_conn;\n" : ""}${route.upstreams.map((u) => `    server ${u.host}:${u.port};`).join("\n")}\n    keepalive 64;\n  }`,
@@ -101,8 +117,27 @@ export const nginx: EngineDriver = {
       // Allowed hosts no app lists go to the first app; everything else meets the catch-all 421.
       const listed = new Set(spec.routes.flatMap((route) => serverNames(route.hosts, spec)));
       const extra = serverNames(spec.allowedHosts, spec).filter((name) => !listed.has(name));
-      if (extra.length > 0) servers.push(["  server {", `    listen ${listen};`, `    server_name ${extra.join(" ")};`, ...tls, location(spec, 0), "  }"].join("\n"));
-      servers.push(["  server {", `    listen ${listen} default_server;`, '    server_name "";', ...tls, "    return 421;", "  }"].join("\n"));
+      if (extra.length > 0)
+        servers.push(
+          [
+            "  server {",
+            `    listen ${listen};`,
+            `    server_name ${extra.join(" ")};`,
+            ...tls,
+            location(spec, 0),
+            "  }",
+          ].join("\n"),
+        );
+      servers.push(
+        [
+          "  server {",
+          `    listen ${listen} default_server;`,
+          '    server_name "";',
+          ...tls,
+          "    return 421;",
+          "  }",
+        ].join("\n"),
+      );
     }
     const temp = (name: string): string => `  ${name}_temp_path ${quote(join(spec.dir, `${name}-temp`))};`;
     const text = [

@@ -19,16 +19,23 @@ export class EngineSelectionError extends EdgebenchError {
 }
 
 export function parseEngineList(text: string): EngineName[] {
-  const names = text.split(",").map((name) => name.trim().toLowerCase()).filter(Boolean);
+  const names = text
+    .split(",")
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
   if (names.length === 0) throw new EngineSelectionError(`--engine needs one or more of ${ENGINE_NAMES.join(", ")}`);
   for (const name of names) {
-    if (!(ENGINE_NAMES as readonly string[]).includes(name)) throw new EngineSelectionError(`unknown engine '${name}'; choose from ${ENGINE_NAMES.join(", ")}`);
+    if (!(ENGINE_NAMES as readonly string[]).includes(name))
+      throw new EngineSelectionError(`unknown engine '${name}'; choose from ${ENGINE_NAMES.join(", ")}`);
   }
   return [...new Set(names)] as EngineName[];
 }
 
 export function parseProfileList(text: string): EngineProfile[] {
-  const names = text.split(",").map((name) => name.trim().toLowerCase()).filter(Boolean);
+  const names = text
+    .split(",")
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
   const choices = ENGINE_PROFILES.join(", ");
   if (names.length === 0) throw new EngineSelectionError(`--engine-profile needs one or more of ${choices}`);
   for (const name of names) {
@@ -56,7 +63,9 @@ export function selectEngines(
   const chosen = engines ?? [scenario.proxy.engine];
   const external = chosen.filter((name) => name !== "builtin");
   if (engineConfig && external.length !== 1) {
-    throw new EngineSelectionError(`--engine-config is one engine's configuration: choose exactly one of nginx, haproxy, caddy (found ${external.length ? external.join(", ") : "none"})`);
+    throw new EngineSelectionError(
+      `--engine-config is one engine's configuration: choose exactly one of nginx, haproxy, caddy (found ${external.length ? external.join(", ") : "none"})`,
+    );
   }
   const selected: EngineName[] = [];
   const skipped: string[] = [];
@@ -64,7 +73,8 @@ export function selectEngines(
     if (name !== "builtin" && engineVersion(ENGINE_DRIVERS[name]) === null) {
       const line = `${name} is not installed (${ENGINE_DRIVERS[name].install})`;
       // The scenario itself asks for it: nothing it describes can run.
-      if (!engines) throw new EngineSelectionError(`${scenario.file ?? scenario.name}: proxy.engine is ${name}, but ${line}`);
+      if (!engines)
+        throw new EngineSelectionError(`${scenario.file ?? scenario.name}: proxy.engine is ${name}, but ${line}`);
       skipped.push(`engine ${name} skipped: ${line}`);
       continue;
     }

@@ -29,7 +29,10 @@ export class EngineStartError extends EdgebenchError {
 
 /** An engine that is not installed; runs go on without it. */
 export class EngineMissingError extends EdgebenchError {
-  constructor(readonly engine: string, readonly install: string) {
+  constructor(
+    readonly engine: string,
+    readonly install: string,
+  ) {
     super("ERR_ENGINE_MISSING", `${engine} is not installed (${install})`);
   }
 }
@@ -83,10 +86,15 @@ export interface EngineStartOptions {
 }
 
 /** Writes the configuration into `spec.dir` and starts the engine; resolves once its port accepts connections. */
-export async function startEngine(driver: EngineDriver, spec: EngineSpec, options: EngineStartOptions = {}): Promise<RunningEngine> {
+export async function startEngine(
+  driver: EngineDriver,
+  spec: EngineSpec,
+  options: EngineStartOptions = {},
+): Promise<RunningEngine> {
   const version = engineVersion(driver);
   if (version === null) throw new EngineMissingError(driver.name, driver.install);
-  for (const [name, text] of Object.entries(options.files ?? {})) await writeFile(join(spec.dir, name), text, { mode: 0o600 });
+  for (const [name, text] of Object.entries(options.files ?? {}))
+    await writeFile(join(spec.dir, name), text, { mode: 0o600 });
   const generated = driver.configure(spec);
   const configFile = join(spec.dir, generated.file);
   await writeFile(configFile, options.configText ?? generated.text);
@@ -119,4 +127,3 @@ export async function startEngine(driver: EngineDriver, spec: EngineSpec, option
     close: () => child.stop(),
   };
 }
-

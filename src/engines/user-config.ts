@@ -27,9 +27,17 @@ export function fillEngineConfig(text: string, spec: EngineSpec, file: string): 
     values[`UPSTREAM_${i}`] = `${route.upstreams[0]!.host}:${route.upstreams[0]!.port}`;
     route.upstreams.forEach((u, j) => (values[`UPSTREAM_${i}_${j + 1}`] = `${u.host}:${u.port}`));
   });
-  if (spec.tls) Object.assign(values, { CERT: spec.tls.certFile, KEY: spec.tls.keyFile, CA: spec.tls.caFile, PEM: `${spec.dir}/server.pem` });
+  if (spec.tls)
+    Object.assign(values, {
+      CERT: spec.tls.certFile,
+      KEY: spec.tls.keyFile,
+      CA: spec.tls.caFile,
+      PEM: `${spec.dir}/server.pem`,
+    });
   if (!/\{\{LISTEN(_PORT)?\}\}/.test(text)) {
-    throw new EngineConfigError(`${file}: has no {{LISTEN}} or {{LISTEN_PORT}}: edgebench must choose the port the proxy listens on (see README, "Real proxies")`);
+    throw new EngineConfigError(
+      `${file}: has no {{LISTEN}} or {{LISTEN_PORT}}: edgebench must choose the port the proxy listens on (see README, "Real proxies")`,
+    );
   }
   const unknown = new Set<string>();
   const filled = text.replace(/\{\{([A-Z0-9_]+)\}\}/g, (whole, name: string) => {
@@ -37,6 +45,13 @@ export function fillEngineConfig(text: string, spec: EngineSpec, file: string): 
     unknown.add(name);
     return whole;
   });
-  if (unknown.size > 0) throw new EngineConfigError(`${file}: unknown placeholder${unknown.size > 1 ? "s" : ""} ${[...unknown].map((n) => `{{${n}}}`).join(", ")}; this scenario offers ${Object.keys(values).map((n) => `{{${n}}}`).join(", ")}`);
+  if (unknown.size > 0)
+    throw new EngineConfigError(
+      `${file}: unknown placeholder${unknown.size > 1 ? "s" : ""} ${[...unknown].map((n) => `{{${n}}}`).join(", ")}; this scenario offers ${Object.keys(
+        values,
+      )
+        .map((n) => `{{${n}}}`)
+        .join(", ")}`,
+    );
   return filled;
 }

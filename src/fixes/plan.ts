@@ -115,7 +115,10 @@ export function changeFor(id: CauseId, scenario: Scenario, source: ScenarioSourc
         ...NO_CHANGE,
         scenario: [{ path: [...app, "allowEmptyHosts"], value: false }],
         // The default host builder binds only AllowedHosts from configuration.
-        programCs: ["builder.Services.Configure<HostFilteringOptions>(options =>", "    options.AllowEmptyHosts = false);"],
+        programCs: [
+          "builder.Services.Configure<HostFilteringOptions>(options =>",
+          "    options.AllowEmptyHosts = false);",
+        ],
       };
     case "app-trusts-any-peer": {
       const address = proxyAddress(scenario);

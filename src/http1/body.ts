@@ -28,7 +28,9 @@ export class BodyDecoder {
   }
 
   get done(): boolean {
-    return this.framing.kind === "none" || (this.framing.kind === "length" && this.remaining === 0) || this.finishedChunked;
+    return (
+      this.framing.kind === "none" || (this.framing.kind === "length" && this.remaining === 0) || this.finishedChunked
+    );
   }
 
   private finishedChunked = false;
@@ -59,18 +61,21 @@ export class BodyDecoder {
       }
       const lf = buf.indexOf(10, position);
       if (lf < 0 || lf >= end) {
-        if (end - position > MAX_CHUNK_LINE) throw new HttpRequestError(400, "Bad chunked request body: line too long.");
+        if (end - position > MAX_CHUNK_LINE)
+          throw new HttpRequestError(400, "Bad chunked request body: line too long.");
         break;
       }
       const lineEnd = lf > position && buf[lf - 1] === 13 ? lf - 1 : lf;
       const line = buf.toString("latin1", position, lineEnd);
       position = lf + 1;
       if (this.chunkState === "data-end") {
-        if (line.length !== 0) throw new HttpRequestError(400, "Bad chunked request body: chunk data not followed by CRLF.");
+        if (line.length !== 0)
+          throw new HttpRequestError(400, "Bad chunked request body: chunk data not followed by CRLF.");
         this.chunkState = "size";
       } else if (this.chunkState === "size") {
         const match = /^([0-9A-Fa-f]{1,15})[ \t]*(;.*)?$/.exec(line);
-        if (!match) throw new HttpRequestError(400, `Bad chunked request body: invalid chunk size '${line.slice(0, 32)}'.`);
+        if (!match)
+          throw new HttpRequestError(400, `Bad chunked request body: invalid chunk size '${line.slice(0, 32)}'.`);
         this.remaining = parseInt(match[1]!, 16);
         this.chunkState = this.remaining === 0 ? "trailer" : "data";
       } else if (line.length === 0) {
@@ -84,7 +89,11 @@ export class BodyDecoder {
 /** Chooses the framing of a request body from its Transfer-Encoding and Content-Length values. */
 export function requestBodyFraming(transferEncoding: readonly string[], contentLength: readonly string[]): BodyFraming {
   if (transferEncoding.length > 0) {
-    const codings = transferEncoding.join(",").split(",").map((coding) => coding.trim().toLowerCase()).filter(Boolean);
+    const codings = transferEncoding
+      .join(",")
+      .split(",")
+      .map((coding) => coding.trim().toLowerCase())
+      .filter(Boolean);
     if (codings[codings.length - 1] !== "chunked") {
       throw new HttpRequestError(400, "The final transfer coding of a request must be chunked.");
     }

@@ -9,7 +9,17 @@ import { createServer as createTlsServer } from "node:tls";
 import { BodyDecoder, requestBodyFraming, type BodyFraming } from "./body.js";
 import { createRequestTimers } from "./request-timers.js";
 import { HttpRequestError, reasonPhrase } from "./errors.js";
-import { connectionTokens, headerValues, KESTREL_LIMITS, parseHeaderFields, parseRequestLine, type HeaderField, type ParserLimits, type RequestHead, type RequestLine } from "./parser.js";
+import {
+  connectionTokens,
+  headerValues,
+  KESTREL_LIMITS,
+  parseHeaderFields,
+  parseRequestLine,
+  type HeaderField,
+  type ParserLimits,
+  type RequestHead,
+  type RequestLine,
+} from "./parser.js";
 
 export interface Http1Exchange {
   head: RequestHead;
@@ -101,7 +111,11 @@ export interface TlsIdentity {
 
 /** A TCP (or, with `tls`, TLS) server whose connections speak HTTP/1.x through {@link handleHttp1Connection}. */
 export function createHttp1Server(options: Http1ConnectionOptions, tls?: TlsIdentity): Server {
-  if (tls) return createTlsServer({ key: tls.key, cert: tls.cert, allowHalfOpen: true, ALPNProtocols: ["http/1.1"] }, (socket) => handleHttp1Connection(socket, options));
+  if (tls)
+    return createTlsServer(
+      { key: tls.key, cert: tls.cert, allowHalfOpen: true, ALPNProtocols: ["http/1.1"] },
+      (socket) => handleHttp1Connection(socket, options),
+    );
   return createServer({ allowHalfOpen: true }, (socket) => handleHttp1Connection(socket, options));
 }
 
@@ -137,7 +151,8 @@ class Http1Connection implements ResponseSink {
     this.secure = "encrypted" in socket;
     this.timers = createRequestTimers(options, {
       headersTooSlow: () => {
-        if (this.state === "head" && this.buffer.length > 0) this.refuse(new HttpRequestError(408, "Request headers timeout."));
+        if (this.state === "head" && this.buffer.length > 0)
+          this.refuse(new HttpRequestError(408, "Request headers timeout."));
         else if (this.state === "head") this.endIfIdle();
       },
       bodyTooSlow: () => {
@@ -154,7 +169,8 @@ class Http1Connection implements ResponseSink {
     socket.setNoDelay(true);
     socket.setTimeout(this.options.idleTimeoutMs ?? 130_000);
     socket.on("timeout", () => {
-      if (this.state === "head" && this.buffer.length > 0) this.refuse(new HttpRequestError(408, "Request headers timeout."));
+      if (this.state === "head" && this.buffer.length > 0)
+        this.refuse(new HttpRequestError(408, "Request headers timeout."));
       else socket.destroy();
     });
     socket.on("error", () => socket.destroy());
@@ -222,12 +238,15 @@ class Http1Connection implements ResponseSink {
     // Most requests carry neither field: no body, nothing to look up.
     const hasFraming = head.names.includes("content-length") || head.names.includes("transfer-encoding");
     const contentLength = hasFraming ? headerValues(head, "content-length") : NO_VALUES;
-    const framing: BodyFraming = hasFraming ? requestBodyFraming(headerValues(head, "transfer-encoding"), contentLength) : NONE;
+    const framing: BodyFraming = hasFraming
+      ? requestBodyFraming(headerValues(head, "transfer-encoding"), contentLength)
+      : NONE;
     this.decoder = framing.kind === "none" ? NO_BODY : new BodyDecoder(framing);
     const keepAlive = wantsKeepAlive(head);
     // Both framings at once is ambiguous (RFC 9112 §6.3): chunked wins, and the connection is not reused.
     this.closeAfterResponse = !keepAlive || (framing.kind === "chunked" && contentLength.length > 0);
-    this.expectsContinue = framing.kind !== "none" && head.version === "1.1" && head.names.includes("expect") && asksContinue(head);
+    this.expectsContinue =
+      framing.kind !== "none" && head.version === "1.1" && head.names.includes("expect") && asksContinue(head);
     const read = (): void => {
       this.sendContinue();
       this.socket.resume();
@@ -343,7 +362,12 @@ class Http1Connection implements ResponseSink {
     this.expectsContinue = false;
   }
 
-  send(status: number, headers: readonly HeaderField[], body: Buffer | string = EMPTY, sendOptions: { close?: boolean } = {}): void {
+  send(
+    status: number,
+    headers: readonly HeaderField[],
+    body: Buffer | string = EMPTY,
+    sendOptions: { close?: boolean } = {},
+  ): void {
     this.claim();
     if (this.state === "closed") return;
     const close = sendOptions.close ?? false;
@@ -361,9 +385,18 @@ class Http1Connection implements ResponseSink {
     // An HTTP/1.0 client cannot read chunked framing: a body of unknown length ends when the connection does.
     const untilClose = contentLength === null && this.exchange?.head.version === "1.0";
     const chunked = contentLength === null && !untilClose;
-    const framing = chunked ? "Transfer-Encoding: chunked\r\n" : untilClose ? "" : `Content-Length: ${contentLength}\r\n`;
+    const framing = chunked
+      ? "Transfer-Encoding: chunked\r\n"
+      : untilClose
+        ? ""
+        : `Content-Length: ${contentLength}\r\n`;
     this.socket.write(`${serializeHead(status, headers)}${framing}${this.connectionLine(untilClose)}\r\n`, "latin1");
-    return new StreamedBody(this.socket, chunked, () => this.state === "closed", () => this.finishResponse(untilClose));
+    return new StreamedBody(
+      this.socket,
+      chunked,
+      () => this.state === "closed",
+      () => this.finishResponse(untilClose),
+    );
   }
 
   sendVerbatim(bytes: Buffer): boolean {

@@ -40,7 +40,8 @@ export interface RequestHead extends RequestLine {
 }
 
 const TOKEN = new Uint8Array(128);
-for (const ch of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") TOKEN[ch.charCodeAt(0)] = 1;
+for (const ch of "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+  TOKEN[ch.charCodeAt(0)] = 1;
 
 const CR = 13;
 const LF = 10;
@@ -80,7 +81,12 @@ export interface RequestLineResult {
 }
 
 /** Parses the request line if it is complete; null when more bytes are needed. */
-export function parseRequestLine(buf: Buffer, start: number, end: number, limits: ParserLimits): RequestLineResult | null {
+export function parseRequestLine(
+  buf: Buffer,
+  start: number,
+  end: number,
+  limits: ParserLimits,
+): RequestLineResult | null {
   const lf = findLineEnd(buf, start, end);
   if (lf < 0) {
     if (end - start > limits.maxRequestLineBytes) throw new HttpRequestError(414, "Request line too long.");
@@ -90,10 +96,12 @@ export function parseRequestLine(buf: Buffer, start: number, end: number, limits
   const stop = contentEnd(buf, start, lf);
   rejectBareCr(buf, start, stop, "request line");
   const firstSpace = buf.indexOf(SP, start);
-  if (firstSpace < 0 || firstSpace >= stop || !isToken(buf, start, firstSpace)) throw new HttpRequestError(400, "Invalid request line.");
+  if (firstSpace < 0 || firstSpace >= stop || !isToken(buf, start, firstSpace))
+    throw new HttpRequestError(400, "Invalid request line.");
   const targetStart = firstSpace + 1;
   const secondSpace = buf.indexOf(SP, targetStart);
-  if (secondSpace < 0 || secondSpace >= stop || secondSpace === targetStart) throw new HttpRequestError(400, "Invalid request line.");
+  if (secondSpace < 0 || secondSpace >= stop || secondSpace === targetStart)
+    throw new HttpRequestError(400, "Invalid request line.");
   for (let i = targetStart; i < secondSpace; i++) {
     const code = buf[i]!;
     if (code < 0x21 || code === 0x7f) throw new HttpRequestError(400, "Invalid request target.");
@@ -105,7 +113,11 @@ export function parseRequestLine(buf: Buffer, start: number, end: number, limits
   else if (/^HTTP\/\d\.\d$/.test(version)) throw new HttpRequestError(505, `Unrecognized HTTP version: '${version}'.`);
   else throw new HttpRequestError(400, "Invalid request line.");
   return {
-    line: { method: buf.toString("latin1", start, firstSpace), target: buf.toString("latin1", targetStart, secondSpace), version: parsedVersion },
+    line: {
+      method: buf.toString("latin1", start, firstSpace),
+      target: buf.toString("latin1", targetStart, secondSpace),
+      version: parsedVersion,
+    },
     next: lf + 1,
     bareLineFeed: stop === lf,
   };
@@ -119,7 +131,12 @@ export interface HeaderFieldsResult {
 }
 
 /** Parses header fields up to and including the empty line; null when more bytes are needed. */
-export function parseHeaderFields(buf: Buffer, start: number, end: number, limits: ParserLimits): HeaderFieldsResult | null {
+export function parseHeaderFields(
+  buf: Buffer,
+  start: number,
+  end: number,
+  limits: ParserLimits,
+): HeaderFieldsResult | null {
   const fields: HeaderField[] = [];
   const names: string[] = [];
   let bareLineFeed = false;
@@ -137,11 +154,15 @@ export function parseHeaderFields(buf: Buffer, start: number, end: number, limit
     rejectBareCr(buf, position, stop, "header section");
     const first = buf[position]!;
     // Whitespace at the start of a line is obs-fold (or whitespace before the first field): Kestrel answers 400.
-    if (first === SP || first === HTAB) throw new HttpRequestError(400, "Invalid request header: line folding is not supported.");
+    if (first === SP || first === HTAB)
+      throw new HttpRequestError(400, "Invalid request header: line folding is not supported.");
     const colon = buf.indexOf(58, position);
     if (colon < 0 || colon >= stop) throw new HttpRequestError(400, "Invalid request header: no colon.");
     if (!isToken(buf, position, colon)) {
-      throw new HttpRequestError(400, "Invalid request header: the field name is not a token (whitespace before the colon?).");
+      throw new HttpRequestError(
+        400,
+        "Invalid request header: the field name is not a token (whitespace before the colon?).",
+      );
     }
     let valueStart = colon + 1;
     let valueEnd = stop;
@@ -149,7 +170,8 @@ export function parseHeaderFields(buf: Buffer, start: number, end: number, limit
     while (valueEnd > valueStart && (buf[valueEnd - 1] === SP || buf[valueEnd - 1] === HTAB)) valueEnd--;
     for (let i = valueStart; i < valueEnd; i++) {
       const code = buf[i]!;
-      if ((code < 0x20 && code !== HTAB) || code === 0x7f) throw new HttpRequestError(400, "Invalid request header: a control character in a field value.");
+      if ((code < 0x20 && code !== HTAB) || code === 0x7f)
+        throw new HttpRequestError(400, "Invalid request header: a control character in a field value.");
     }
     const name = buf.toString("latin1", position, colon);
     fields.push([name, buf.toString("latin1", valueStart, valueEnd)]);

@@ -42,17 +42,27 @@ export function parseResponseHead(buf: Buffer, start: number, end: number): Resp
     throw error;
   }
   if (!fields) return null;
-  return { version: match[1] === "1" ? "1.1" : "1.0", status: Number(match[2]), fields: fields.fields, names: fields.names, length: fields.next - start };
+  return {
+    version: match[1] === "1" ? "1.1" : "1.0",
+    status: Number(match[2]),
+    fields: fields.fields,
+    names: fields.names,
+    length: fields.next - start,
+  };
 }
 
 /** How a response body ends: no body, a length, chunked, or the upstream closing the connection. */
 export type ResponseFraming = BodyFraming | { kind: "close" };
 
 export function responseFraming(requestMethod: string, head: ResponseHead): ResponseFraming {
-  if (requestMethod === "HEAD" || head.status < 200 || head.status === 204 || head.status === 304) return { kind: "none" };
+  if (requestMethod === "HEAD" || head.status < 200 || head.status === 204 || head.status === 304)
+    return { kind: "none" };
   const transferEncoding = headerValues(head, "transfer-encoding");
   if (transferEncoding.length > 0) {
-    const codings = transferEncoding.join(",").split(",").map((coding) => coding.trim().toLowerCase());
+    const codings = transferEncoding
+      .join(",")
+      .split(",")
+      .map((coding) => coding.trim().toLowerCase());
     return codings[codings.length - 1] === "chunked" ? { kind: "chunked" } : { kind: "close" };
   }
   const contentLength = headerValues(head, "content-length");
@@ -64,7 +74,8 @@ export function responseFraming(requestMethod: string, head: ResponseHead): Resp
   }
   const distinct = new Set(contentLength.flatMap((value) => value.split(",").map((v) => v.trim())));
   const [text] = distinct;
-  if (distinct.size !== 1 || !/^[0-9]{1,15}$/.test(text!)) throw new UpstreamProtocolError(`invalid Content-Length '${contentLength.join(", ")}'`);
+  if (distinct.size !== 1 || !/^[0-9]{1,15}$/.test(text!))
+    throw new UpstreamProtocolError(`invalid Content-Length '${contentLength.join(", ")}'`);
   const length = Number(text);
   return length === 0 ? { kind: "none" } : { kind: "length", length };
 }

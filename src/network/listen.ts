@@ -17,7 +17,12 @@ export class ListenError extends EdgebenchError {
 }
 
 /** Starts `server` on host:port (0 = ephemeral) and tracks sockets so close() does not wait for idle clients. */
-export function listen(server: Server, host: string, port: number, scheme: "http" | "https" = "http"): Promise<ListeningServer> {
+export function listen(
+  server: Server,
+  host: string,
+  port: number,
+  scheme: "http" | "https" = "http",
+): Promise<ListeningServer> {
   const sockets = new Set<Socket>();
   server.on("connection", (socket: Socket) => {
     sockets.add(socket);

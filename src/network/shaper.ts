@@ -52,7 +52,13 @@ export function createDeliveryClock(shape: DirectionShape, random: () => number)
 }
 
 /** One direction of a relayed connection. */
-function pipe(from: Socket, to: Socket, shape: DirectionShape, random: () => number, onFault: (kind: "reset" | "stall") => void): void {
+function pipe(
+  from: Socket,
+  to: Socket,
+  shape: DirectionShape,
+  random: () => number,
+  onFault: (kind: "reset" | "stall") => void,
+): void {
   const clock = createDeliveryClock(shape, random);
   const queue: Pending[] = [];
   let queued = 0;
@@ -136,7 +142,12 @@ export async function startShaper(options: ShaperOptions): Promise<RunningShaper
   // Counted per connection: how many were reset or stalled by the hop (by pseudo-status 0 = fault).
   const counts = new Map<number, number>();
   const server = createServer({ allowHalfOpen: true }, (client) => {
-    const upstream = connect({ host: options.target.host, port: options.target.port, allowHalfOpen: true, ...(options.sourceAddress ? { localAddress: options.sourceAddress } : {}) });
+    const upstream = connect({
+      host: options.target.host,
+      port: options.target.port,
+      allowHalfOpen: true,
+      ...(options.sourceAddress ? { localAddress: options.sourceAddress } : {}),
+    });
     client.setNoDelay(true);
     upstream.setNoDelay(true);
     const onFault = (): void => {

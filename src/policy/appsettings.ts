@@ -22,7 +22,12 @@ export class AppSettingsError extends EdgebenchError {
   }
 }
 
-const FLAG_BITS: Record<ForwardedHeaderFlag, number> = { XForwardedFor: 1, XForwardedHost: 2, XForwardedProto: 4, XForwardedPrefix: 8 };
+const FLAG_BITS: Record<ForwardedHeaderFlag, number> = {
+  XForwardedFor: 1,
+  XForwardedHost: 2,
+  XForwardedProto: 4,
+  XForwardedPrefix: 8,
+};
 
 function lookup(section: unknown, key: string): unknown {
   if (typeof section !== "object" || section === null || Array.isArray(section)) return undefined;
@@ -36,9 +41,13 @@ function parseFlags(value: unknown, key: string): ForwardedHeaderFlag[] {
   let bits = 0;
   if (typeof value === "number" || (typeof value === "string" && /^\s*\d+\s*$/.test(value))) {
     bits = Number(value);
-    if (bits < 0 || bits > 15) throw new AppSettingsError(key, `expected a ForwardedHeaders value from 0 to 15, found ${bits}`);
+    if (bits < 0 || bits > 15)
+      throw new AppSettingsError(key, `expected a ForwardedHeaders value from 0 to 15, found ${bits}`);
   } else if (typeof value === "string") {
-    for (const part of value.split(",").map((p) => p.trim()).filter(Boolean)) {
+    for (const part of value
+      .split(",")
+      .map((p) => p.trim())
+      .filter(Boolean)) {
       const lower = part.toLowerCase();
       if (lower === "none") continue;
       if (lower === "all") {
@@ -46,11 +55,15 @@ function parseFlags(value: unknown, key: string): ForwardedHeaderFlag[] {
         continue;
       }
       const flag = FORWARDED_HEADER_FLAGS.find((f) => f.toLowerCase() === lower);
-      if (!flag) throw new AppSettingsError(key, `expected ${[...FORWARDED_HEADER_FLAGS, "All", "None"].join(", ")}; found '${part}'`);
+      if (!flag)
+        throw new AppSettingsError(
+          key,
+          `expected ${[...FORWARDED_HEADER_FLAGS, "All", "None"].join(", ")}; found '${part}'`,
+        );
       bits |= FLAG_BITS[flag];
     }
   } else {
-    throw new AppSettingsError(key, "expected a string such as \"XForwardedFor, XForwardedProto\"");
+    throw new AppSettingsError(key, 'expected a string such as "XForwardedFor, XForwardedProto"');
   }
   return FORWARDED_HEADER_FLAGS.filter((flag) => (bits & FLAG_BITS[flag]) !== 0);
 }
@@ -74,14 +87,19 @@ function parseStringList(value: unknown, key: string): string[] {
 
 /** The ForwardedHeaders section over what ForwardedHeaders_Enabled set up (or nothing): each key it gives replaces. */
 function readForwardedHeadersSection(section: unknown, options: ForwardedHeadersOptions): ForwardedHeadersOptions {
-  if (typeof section !== "object" || Array.isArray(section)) throw new AppSettingsError("ForwardedHeaders", "expected a section (an object)");
+  if (typeof section !== "object" || Array.isArray(section))
+    throw new AppSettingsError("ForwardedHeaders", "expected a section (an object)");
   const flags = lookup(section, "ForwardedHeaders");
   if (flags !== undefined) options.forwardedHeaders = parseFlags(flags, "ForwardedHeaders:ForwardedHeaders");
   const limit = lookup(section, "ForwardLimit");
   if (limit !== undefined) {
     if (limit === null || limit === "") options.forwardLimit = null;
     else if (/^\d+$/.test(String(limit))) options.forwardLimit = Number(limit);
-    else throw new AppSettingsError("ForwardedHeaders:ForwardLimit", `expected a whole number or null, found ${JSON.stringify(limit)}`);
+    else
+      throw new AppSettingsError(
+        "ForwardedHeaders:ForwardLimit",
+        `expected a whole number or null, found ${JSON.stringify(limit)}`,
+      );
   }
   const proxies = lookup(section, "KnownProxies");
   if (proxies !== undefined) options.knownProxies = parseStringList(proxies, "ForwardedHeaders:KnownProxies");
@@ -90,7 +108,8 @@ function readForwardedHeadersSection(section: unknown, options: ForwardedHeaders
   const hosts = lookup(section, "AllowedHosts");
   if (hosts !== undefined) options.allowedHosts = parseStringList(hosts, "ForwardedHeaders:AllowedHosts");
   const symmetry = lookup(section, "RequireHeaderSymmetry");
-  if (symmetry !== undefined) options.requireHeaderSymmetry = parseBoolean(symmetry, "ForwardedHeaders:RequireHeaderSymmetry");
+  if (symmetry !== undefined)
+    options.requireHeaderSymmetry = parseBoolean(symmetry, "ForwardedHeaders:RequireHeaderSymmetry");
   return options;
 }
 
@@ -113,7 +132,8 @@ export function readAspNetCoreSettings(settings: unknown): AspNetCoreHostSetting
     forwarded = { forwardedHeaders: ["XForwardedFor", "XForwardedProto"], knownProxies: [], knownNetworks: [] };
   }
   const section = lookup(settings, "ForwardedHeaders");
-  if (section !== undefined && section !== null) forwarded = readForwardedHeadersSection(section, forwarded ?? { forwardedHeaders: [] });
+  if (section !== undefined && section !== null)
+    forwarded = readForwardedHeadersSection(section, forwarded ?? { forwardedHeaders: [] });
   return { allowedHosts, forwardedHeaders: forwarded && forwarded.forwardedHeaders.length > 0 ? forwarded : null };
 }
 
@@ -147,7 +167,10 @@ export function blankJsonComments(text: string): string {
  * not JSON is refused by position only: the file may be something else entirely, and its contents are not echoed.
  */
 export function parseJsonWithComments(text: string): unknown {
-  const json = blankJsonComments(text).replace(/("(?:[^"\\]|\\.)*")|,(?=\s*[}\]])/g, (_match, string?: string) => string ?? "");
+  const json = blankJsonComments(text).replace(
+    /("(?:[^"\\]|\\.)*")|,(?=\s*[}\]])/g,
+    (_match, string?: string) => string ?? "",
+  );
   try {
     return JSON.parse(json);
   } catch (error) {

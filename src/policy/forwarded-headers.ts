@@ -4,7 +4,14 @@
  * are ignored silently. Consumed values are removed and the originals saved in X-Original-*.
  */
 import { prepareAllowedHosts } from "./allowed-hosts.js";
-import { caseInsensitiveHeaders, findHeaderKey, getHeader, setHeader, splitCommaSeparated, type HeaderRecord } from "./header-map.js";
+import {
+  caseInsensitiveHeaders,
+  findHeaderKey,
+  getHeader,
+  setHeader,
+  splitCommaSeparated,
+  type HeaderRecord,
+} from "./header-map.js";
 import { isForwardedHostValid } from "./host-syntax.js";
 import { hostFromUriComponent, hostMatchesAny } from "./host-string.js";
 import {
@@ -20,7 +27,12 @@ import {
   type IpEndPoint,
 } from "./ip-address.js";
 
-export const FORWARDED_HEADER_FLAGS = ["XForwardedFor", "XForwardedHost", "XForwardedProto", "XForwardedPrefix"] as const;
+export const FORWARDED_HEADER_FLAGS = [
+  "XForwardedFor",
+  "XForwardedHost",
+  "XForwardedProto",
+  "XForwardedPrefix",
+] as const;
 export type ForwardedHeaderFlag = (typeof FORWARDED_HEADER_FLAGS)[number];
 
 export interface ForwardedHeadersOptions {
@@ -64,7 +76,9 @@ const HEADER = {
   originalPrefix: "X-Original-Prefix",
 } as const;
 
-export function enabledForwardedHeaders(options: Pick<ForwardedHeadersOptions, "forwardedHeaders">): Set<ForwardedHeaderFlag> {
+export function enabledForwardedHeaders(
+  options: Pick<ForwardedHeadersOptions, "forwardedHeaders">,
+): Set<ForwardedHeaderFlag> {
   const flags = new Set<ForwardedHeaderFlag>();
   for (const flag of options.forwardedHeaders) {
     if (flag === "All") FORWARDED_HEADER_FLAGS.forEach((f) => flags.add(f));
@@ -87,7 +101,9 @@ export function createProxyTrust(options: Pick<ForwardedHeadersOptions, "knownPr
   const isKnown = (address: IpAddress): boolean => {
     const v4 = mappedIpv4(address);
     if (v4 && isKnown(v4)) return true;
-    return proxies.some((proxy) => ipEquals(proxy, address)) || networks.some((network) => networkContains(network, address));
+    return (
+      proxies.some((proxy) => ipEquals(proxy, address)) || networks.some((network) => networkContains(network, address))
+    );
   };
   return { enabled: proxies.length > 0 || networks.length > 0, isKnown };
 }
@@ -164,7 +180,8 @@ class ForwardedHeadersApplier {
     this.checkProto = flags.has("XForwardedProto");
     this.checkHost = flags.has("XForwardedHost");
     this.checkPrefix = flags.has("XForwardedPrefix");
-    this.forwardLimit = options.forwardLimit === undefined ? FORWARDED_HEADER_DEFAULTS.forwardLimit : options.forwardLimit;
+    this.forwardLimit =
+      options.forwardLimit === undefined ? FORWARDED_HEADER_DEFAULTS.forwardLimit : options.forwardLimit;
     this.symmetry = options.requireHeaderSymmetry ?? false;
     this.trust = createProxyTrust(options);
     this.allowedHosts = prepareAllowedHosts(options.allowedHosts ?? []);
@@ -178,12 +195,16 @@ class ForwardedHeadersApplier {
   apply(request: ForwardedRequest): ForwardedRequest {
     // Most requests carry none of the enabled fields: nothing to walk, nothing to copy.
     if (!this.names.some((name) => findHeaderKey(request.headers, name) !== undefined)) {
-      return this.caseInsensitiveView ? { ...request, headers: caseInsensitiveHeaders({ ...request.headers }) } : request;
+      return this.caseInsensitiveView
+        ? { ...request, headers: caseInsensitiveHeaders({ ...request.headers }) }
+        : request;
     }
     const headers: HeaderRecord = { ...request.headers };
     const values = this.readValues(headers);
     const connectionAddress = request.remoteIp === null ? null : this.parsePeer(request.remoteIp);
-    const accepted = this.isAsymmetric(values) ? null : this.walk(this.entrySets(values), connectionAddress, request.remotePort);
+    const accepted = this.isAsymmetric(values)
+      ? null
+      : this.walk(this.entrySets(values), connectionAddress, request.remotePort);
     if (!accepted) return { ...request, headers: this.view(headers) };
     return this.applyAccepted(request, headers, values, accepted, connectionAddress);
   }
@@ -227,17 +248,29 @@ class ForwardedHeadersApplier {
   private entrySets(values: ForwardedValues): EntrySet[] {
     let entryCount = Math.max(values.for.length, values.proto.length, values.host.length, values.prefix.length);
     if (this.forwardLimit !== null && entryCount > this.forwardLimit) entryCount = this.forwardLimit;
-    const fromRight = (list: string[], i: number): string | undefined => (i < list.length ? list[list.length - i - 1] : undefined);
+    const fromRight = (list: string[], i: number): string | undefined =>
+      i < list.length ? list[list.length - i - 1] : undefined;
     const sets: EntrySet[] = [];
     for (let i = 0; i < entryCount; i++) {
-      sets.push({ forText: fromRight(values.for, i), scheme: fromRight(values.proto, i), host: fromRight(values.host, i), prefix: fromRight(values.prefix, i) });
+      sets.push({
+        forText: fromRight(values.for, i),
+        scheme: fromRight(values.proto, i),
+        host: fromRight(values.host, i),
+        prefix: fromRight(values.prefix, i),
+      });
     }
     return sets;
   }
 
   /** Walks the entries while the hop they came through is trusted; null: nothing to apply (or symmetry broken). */
   private walk(sets: EntrySet[], connectionAddress: IpAddress | null, remotePort: number): Accepted | null {
-    const accepted: Accepted = { current: connectionAddress ? { address: connectionAddress, port: remotePort } : null, scheme: undefined, host: undefined, prefix: undefined, consumed: 0 };
+    const accepted: Accepted = {
+      current: connectionAddress ? { address: connectionAddress, port: remotePort } : null,
+      scheme: undefined,
+      host: undefined,
+      prefix: undefined,
+      consumed: 0,
+    };
     let applyChanges = false;
     for (; accepted.consumed < sets.length; accepted.consumed++) {
       const set = sets[accepted.consumed]!;
@@ -272,7 +305,11 @@ class ForwardedHeadersApplier {
       }
     }
     if (this.checkHost) {
-      if (set.host !== undefined && isForwardedHostValid(set.host) && (this.allowAllHosts || hostMatchesAny(set.host, this.allowedHosts.hosts))) {
+      if (
+        set.host !== undefined &&
+        isForwardedHostValid(set.host) &&
+        (this.allowAllHosts || hostMatchesAny(set.host, this.allowedHosts.hosts))
+      ) {
         changed = true;
         accepted.host = set.host;
       } else if (this.symmetry) {
@@ -291,7 +328,13 @@ class ForwardedHeadersApplier {
   }
 
   /** The new request: each applied field's original kept in X-Original-*, the consumed values cut off the field. */
-  private applyAccepted(request: ForwardedRequest, headers: HeaderRecord, values: ForwardedValues, accepted: Accepted, connectionAddress: IpAddress | null): ForwardedRequest {
+  private applyAccepted(
+    request: ForwardedRequest,
+    headers: HeaderRecord,
+    values: ForwardedValues,
+    accepted: Accepted,
+    connectionAddress: IpAddress | null,
+  ): ForwardedRequest {
     const result: ForwardedRequest = { ...request, headers };
     const { current, scheme, host, prefix, consumed } = accepted;
     const truncate = (name: string, list: string[]): void => {
@@ -299,7 +342,12 @@ class ForwardedHeadersApplier {
       setHeader(headers, name, list.length > consumed ? list.slice(0, list.length - consumed).join(", ") : undefined);
     };
     if (this.checkFor && current !== null) {
-      if (connectionAddress) setHeader(headers, HEADER.originalFor, formatIpEndPoint({ address: connectionAddress, port: request.remotePort }));
+      if (connectionAddress)
+        setHeader(
+          headers,
+          HEADER.originalFor,
+          formatIpEndPoint({ address: connectionAddress, port: request.remotePort }),
+        );
       truncate(HEADER.forwardedFor, values.for);
       result.remoteIp = formatIpAddress(current.address);
       result.remotePort = current.port;

@@ -37,7 +37,9 @@ export function caseInsensitiveHeaders(headers: HeaderRecord): HeaderRecord {
       return key === undefined ? undefined : target[key];
     },
     has(target, property) {
-      return typeof property === "string" ? findHeaderKey(target, property) !== undefined : Reflect.has(target, property);
+      return typeof property === "string"
+        ? findHeaderKey(target, property) !== undefined
+        : Reflect.has(target, property);
     },
   });
 }

@@ -163,7 +163,7 @@ export function formatIpAddress(address: IpAddress): string {
   if (v4) return `::ffff:${formatIpAddress(v4)}`;
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;

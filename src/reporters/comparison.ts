@@ -21,7 +21,9 @@ export function renderComparison(comparison: Comparison, options: { color: boole
   }
   const verdict =
     comparison.regressions.length === 0
-      ? c.green.bold("PASS") + c.dim(` · no change worse than ±${(comparison.tolerance * 100).toFixed(0)} % beyond its interval`)
-      : c.red.bold("FAIL") + ` · ${comparison.regressions.length} regression${comparison.regressions.length === 1 ? "" : "s"}`;
+      ? c.green.bold("PASS") +
+        c.dim(` · no change worse than ±${(comparison.tolerance * 100).toFixed(0)} % beyond its interval`)
+      : c.red.bold("FAIL") +
+        ` · ${comparison.regressions.length} regression${comparison.regressions.length === 1 ? "" : "s"}`;
   return `${table(rows, new Set([2, 3, 4])).join("\n")}\n\n${verdict}\n`;
 }

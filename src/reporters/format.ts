@@ -4,7 +4,13 @@ import { THRESHOLD_METRICS } from "../scenario/thresholds.js";
 import type { DirectionShape } from "../scenario/types.js";
 
 /** How every reporter names an overhead figure. */
-export const METRIC_LABEL: Readonly<Record<Overhead["metric"], string>> = { p50: "p50", p90: "p90", p99: "p99", p999: "p99.9", rps: "req/s" };
+export const METRIC_LABEL: Readonly<Record<Overhead["metric"], string>> = {
+  p50: "p50",
+  p90: "p90",
+  p99: "p99",
+  p999: "p99.9",
+  rps: "req/s",
+};
 
 /** A threshold's measured value in its metric's unit, from the table that parses thresholds. */
 export function formatThresholdValue(metric: string, value: number): string {
@@ -52,7 +58,9 @@ export function table(rows: string[][], right: ReadonlySet<number> = new Set(), 
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visibleLength(cell))));
   return rows.map((row) =>
     row
-      .map((cell, i) => (right.has(i) ? padStart(cell, widths[i]!) : i === row.length - 1 ? cell : padEnd(cell, widths[i]!)))
+      .map((cell, i) =>
+        right.has(i) ? padStart(cell, widths[i]!) : i === row.length - 1 ? cell : padEnd(cell, widths[i]!),
+      )
       .join(" ".repeat(gap))
       .trimEnd(),
   );
@@ -87,12 +95,19 @@ export function targetLabel(label: DeploymentLabel): (target: string) => string 
 
 /** Where a probe went, as a column label: the deployment, `proxied→app` for the bypass, `target` for a URL. */
 export function probeTargetLabel(result: ProbeResult, label: DeploymentLabel = (name) => name): string {
-  return result.via === "bypass" ? `${label(result.deployment)}→app` : result.deployment === "external" ? "target" : label(result.deployment);
+  return result.via === "bypass"
+    ? `${label(result.deployment)}→app`
+    : result.deployment === "external"
+      ? "target"
+      : label(result.deployment);
 }
 
 /** The answers a probe got, short: `400+200`, or `hang` / `closed` when there was none. */
 export function observedStatuses(result: ProbeResult): string {
-  return result.observed.map((o) => (o.outcome === "exposed" ? `${o.status} exposed` : o.status)).join("+") || (result.timedOut ? "hang" : "closed");
+  return (
+    result.observed.map((o) => (o.outcome === "exposed" ? `${o.status} exposed` : o.status)).join("+") ||
+    (result.timedOut ? "hang" : "closed")
+  );
 }
 
 /** One answer with who gave it: `400 from the proxy`, or `400 (who answered is unknown)` without an app record. */
@@ -103,7 +118,10 @@ export function answerWithSource(observed: ProbeResult["observed"][number]): str
 
 /** The answers a probe got, with who answered each. */
 export function observedAnswers(result: ProbeResult): string {
-  return result.observed.map(answerWithSource).join(", then ") || (result.timedOut ? "no answer (hang)" : "closed without an answer");
+  return (
+    result.observed.map(answerWithSource).join(", then ") ||
+    (result.timedOut ? "no answer (hang)" : "closed without an answer")
+  );
 }
 
 /** Rows and columns of the probe matrix: probe ids in catalog order, targets in first-seen order. */
@@ -146,7 +164,9 @@ const TLS_PLACEMENT = {
 } as const;
 
 function describeDirection(d: DirectionShape): string {
-  const parts = [`${formatDuration(d.latencyMs * 1000)}${d.jitterMs > 0 ? ` ±${formatDuration(d.jitterMs * 1000)}` : ""}`];
+  const parts = [
+    `${formatDuration(d.latencyMs * 1000)}${d.jitterMs > 0 ? ` ±${formatDuration(d.jitterMs * 1000)}` : ""}`,
+  ];
   if (d.bandwidthMbps !== null) parts.push(`${d.bandwidthMbps} Mbit/s`);
   if (d.resetProbability > 0) parts.push(`resets ${(d.resetProbability * 100).toFixed(0)} %`);
   if (d.stallProbability > 0) parts.push(`stalls ${(d.stallProbability * 100).toFixed(0)} %`);
@@ -159,11 +179,16 @@ export function describeDeployment(scenario: RunResult["scenario"]): string[] {
   if (scenario.appRuntime) lines.push(`app runtime: ${scenario.appRuntime}`);
   const tls = TLS_PLACEMENT[scenario.tls ?? "off"];
   if (tls) lines.push(tls);
-  for (const [name, hop] of [["client hop", scenario.hops?.client], ["app hop", scenario.hops?.app]] as const) {
+  for (const [name, hop] of [
+    ["client hop", scenario.hops?.client],
+    ["app hop", scenario.hops?.app],
+  ] as const) {
     if (!hop) continue;
     const toServer = describeDirection(hop.toServer);
     const toClient = describeDirection(hop.toClient);
-    lines.push(`${name}: ${toServer === toClient ? `${toServer} each way` : `${toServer} toward the server, ${toClient} back`}`);
+    lines.push(
+      `${name}: ${toServer === toClient ? `${toServer} each way` : `${toServer} toward the server, ${toClient} back`}`,
+    );
   }
   return lines;
 }

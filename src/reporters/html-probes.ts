@@ -12,7 +12,14 @@ import {
   probeSets,
   unexplainedFailures,
 } from "./causes.js";
-import { deploymentLabels, observedAnswers, observedStatuses, probeMatrix, probeTargetLabel, targetLabel } from "./format.js";
+import {
+  deploymentLabels,
+  observedAnswers,
+  observedStatuses,
+  probeMatrix,
+  probeTargetLabel,
+  targetLabel,
+} from "./format.js";
 import { escapeXml as escapeHtml } from "./svg.js";
 
 const ENGINE_NAMES = new Set(["nginx", "HAProxy", "Caddy"]);

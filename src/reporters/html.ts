@@ -36,7 +36,8 @@ const percentileX = (percentile: number, count: number): number =>
 /** `99.9%` for x = 3. */
 function percentileLabel(x: number): string {
   const percentile = 100 * (1 - 10 ** -x);
-  const shown = percentile >= 99 ? Number(percentile.toPrecision(Math.max(2, Math.round(x) + 2))) : Math.round(percentile);
+  const shown =
+    percentile >= 99 ? Number(percentile.toPrecision(Math.max(2, Math.round(x) + 2))) : Math.round(percentile);
   return `${shown}%`;
 }
 
@@ -75,14 +76,15 @@ function percentileCurves(load: LoadResult, label: DeploymentLabel): string {
   );
 }
 
-
 function overheadCharts(overhead: Overhead[], name: string): string {
   return overhead
     .map((o) => {
       const ratio = o.unit === "ratio";
       return intervalChart(
         {
-          title: ratio ? `req/s, ${name} ÷ edge, per round` : `Overhead${name === "proxied" ? "" : ` of ${name}`} at ${METRIC_LABEL[o.metric]} per round`,
+          title: ratio
+            ? `req/s, ${name} ÷ edge, per round`
+            : `Overhead${name === "proxied" ? "" : ` of ${name}`} at ${METRIC_LABEL[o.metric]} per round`,
           width: 360,
           height: 220,
           x: { label: "round" },
@@ -101,7 +103,11 @@ function throughputChart(load: LoadResult, label: DeploymentLabel): string {
   return groupedBarChart(
     { title: "Throughput per round", x: { label: "round" }, y: { label: "req/s" }, formatY: formatRate },
     groups,
-    load.deployments.map((t, i) => ({ name: label(t.deployment), color: colorOf(label(t.deployment), i), values: groups.map((_, r) => t.rounds.find((x) => x.round === r + 1)?.rps ?? 0) })),
+    load.deployments.map((t, i) => ({
+      name: label(t.deployment),
+      color: colorOf(label(t.deployment), i),
+      values: groups.map((_, r) => t.rounds.find((x) => x.round === r + 1)?.rps ?? 0),
+    })),
   );
 }
 
@@ -110,7 +116,9 @@ function keyValueTable(rows: Array<[string, string]>): string {
 }
 
 const intervalCells = (o: Overhead | undefined, fmt: (value: number) => string): string =>
-  o ? `<td>${o.significant ? "" : "~"}${escapeHtml(fmt(o.median))}</td><td class="dim">${escapeHtml(`${fmt(o.ci95[0])} … ${fmt(o.ci95[1])}`)}</td>` : "<td>–</td><td></td>";
+  o
+    ? `<td>${o.significant ? "" : "~"}${escapeHtml(fmt(o.median))}</td><td class="dim">${escapeHtml(`${fmt(o.ci95[0])} … ${fmt(o.ci95[1])}`)}</td>`
+    : "<td>–</td><td></td>";
 
 /** Several deployments: a row each against edge, a row each against the reference proxy, p50 per round each. */
 function overheadsSection(load: LoadResult, label: DeploymentLabel): string {
@@ -121,8 +129,20 @@ function overheadsSection(load: LoadResult, label: DeploymentLabel): string {
     })
     .join("");
   const reference = load.ratios[0]?.reference;
-  const ratioRows = load.ratios.map((r) => `<tr><th>${escapeHtml(label(r.deployment))}</th>${intervalCells(r.rps, formatRatio)}${intervalCells(r.addedP50, formatRatio)}</tr>`).join("");
-  const charts = load.overheads.map(({ deployment, figures }) => overheadCharts(figures.filter((o) => o.metric === "p50"), label(deployment))).join("");
+  const ratioRows = load.ratios
+    .map(
+      (r) =>
+        `<tr><th>${escapeHtml(label(r.deployment))}</th>${intervalCells(r.rps, formatRatio)}${intervalCells(r.addedP50, formatRatio)}</tr>`,
+    )
+    .join("");
+  const charts = load.overheads
+    .map(({ deployment, figures }) =>
+      overheadCharts(
+        figures.filter((o) => o.metric === "p50"),
+        label(deployment),
+      ),
+    )
+    .join("");
   return (
     `<h3>Proxy overhead</h3><p class="dim">each deployment − edge, median of ${load.overheads[0]?.figures[0]?.perRound.length ?? 0} paired rounds, 95% bootstrap interval; ~ marks a difference the interval cannot tell from none.</p>` +
     `<table class="numbers"><tr><th></th><th>p50</th><th></th><th>p99</th><th></th><th>req/s ×edge</th><th></th></tr>${rows}</table>` +
@@ -139,7 +159,12 @@ function openModelTable(load: LoadResult, label: DeploymentLabel): string[] {
   const rows = openModelRows(load, label);
   if (rows.length === 0) return [];
   const header = `<tr>${OPEN_MODEL_HEADER.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr>`;
-  const body = rows.map(([name, ...cells]) => `<tr><th>${escapeHtml(name!)}</th>${cells.map((v) => `<td>${escapeHtml(v)}</td>`).join("")}</tr>`).join("");
+  const body = rows
+    .map(
+      ([name, ...cells]) =>
+        `<tr><th>${escapeHtml(name!)}</th>${cells.map((v) => `<td>${escapeHtml(v)}</td>`).join("")}</tr>`,
+    )
+    .join("");
   return [`<table class="numbers">${header}${body}</table><p class="dim">${escapeHtml(OPEN_MODEL_DEFINITIONS)}</p>`];
 }
 
@@ -152,7 +177,13 @@ function loadSection(load: LoadResult, label: DeploymentLabel): string {
   const rows = load.deployments
     .map(
       (t) =>
-        `<tr><th>${escapeHtml(label(t.deployment))}</th><td>${formatRate(t.medianRps)}</td>${[t.latency.p50Us, t.latency.p90Us, t.latency.p99Us, t.latency.p999Us, t.latency.maxUs]
+        `<tr><th>${escapeHtml(label(t.deployment))}</th><td>${formatRate(t.medianRps)}</td>${[
+          t.latency.p50Us,
+          t.latency.p90Us,
+          t.latency.p99Us,
+          t.latency.p999Us,
+          t.latency.maxUs,
+        ]
           .map((v) => `<td>${formatDuration(v)}</td>`)
           .join("")}<td class="${failedRequests(t) > 0 ? "bad" : ""}">${failedRequests(t)}</td></tr>`,
     )
@@ -169,15 +200,20 @@ function loadSection(load: LoadResult, label: DeploymentLabel): string {
     `<p class="dim">${escapeHtml(`${model}; ${load.order.length}/${s.rounds} rounds × ${formatDuration(s.durationMs * 1000)} (warm-up ${formatDuration(s.warmupMs * 1000)}); ${s.method} ${s.path}, Host: ${s.host}; order per round: ${load.order.map((o) => o.map(label).join(" → ")).join(" · ")}`)}</p>`,
     `<table class="numbers"><tr><th></th><th>req/s</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th><th>failed</th></tr>${rows}</table>`,
     ...openModelTable(load, label),
-    ...load.deployments.filter((t) => t.instanceSplit).map((t) => `<p>Split over instances (${escapeHtml(label(t.deployment))}): ${escapeHtml(formatSplit(t.instanceSplit!))}</p>`),
+    ...load.deployments
+      .filter((t) => t.instanceSplit)
+      .map(
+        (t) =>
+          `<p>Split over instances (${escapeHtml(label(t.deployment))}): ${escapeHtml(formatSplit(t.instanceSplit!))}</p>`,
+      ),
     `<div class="charts">${percentileCurves(load, label)}${throughputChart(load, label)}</div>`,
     load.overheads.length > 1
       ? overheadsSection(load, label)
       : only
-      ? `<h3>Proxy overhead</h3><p class="dim">${escapeHtml(label(only.deployment))} − ${escapeHtml(only.reference)}, median of ${only.figures[0]?.perRound.length ?? 0} paired rounds, 95% bootstrap interval; ~ marks a difference the interval cannot tell from none.</p>` +
-        `<table class="numbers"><tr><th></th><th>median</th><th>95% interval</th><th>min … max</th></tr>${overheadRows}</table>` +
-        `<div class="charts">${overheadCharts(only.figures, label(only.deployment))}</div>`
-      : "",
+        ? `<h3>Proxy overhead</h3><p class="dim">${escapeHtml(label(only.deployment))} − ${escapeHtml(only.reference)}, median of ${only.figures[0]?.perRound.length ?? 0} paired rounds, 95% bootstrap interval; ~ marks a difference the interval cannot tell from none.</p>` +
+          `<table class="numbers"><tr><th></th><th>median</th><th>95% interval</th><th>min … max</th></tr>${overheadRows}</table>` +
+          `<div class="charts">${overheadCharts(only.figures, label(only.deployment))}</div>`
+        : "",
   ].join("\n");
 }
 
@@ -187,7 +223,9 @@ function resultSection(result: RunResult): string {
   const proxies = proxiesInRun(result);
   // Probe and threshold failures are shown in their sections; the rest (a load that failed, say) only here.
   const otherFailures = loadFailures(result);
-  const verdict = result.verdict.passed ? `<span class="badge pass">PASS</span>` : `<span class="badge fail">FAIL · ${result.verdict.failures.length}</span>`;
+  const verdict = result.verdict.passed
+    ? `<span class="badge pass">PASS</span>`
+    : `<span class="badge fail">FAIL · ${result.verdict.failures.length}</span>`;
   const parts = [
     `<section><h2>${escapeHtml(scenario.name)}${proxies.length === 1 && proxies[0] === "builtin" ? "" : ` · ${escapeHtml(proxies.join(", "))}`} ${verdict}</h2>`,
     scenario.description ? `<p>${escapeHtml(scenario.description)}</p>` : "",
@@ -214,10 +252,15 @@ function resultSection(result: RunResult): string {
     result.probes ? probesSection(result) : "",
     result.thresholds.length
       ? `<h3>Thresholds</h3><ul>${result.thresholds
-          .map((t) => `<li class="${t.passed ? "pass" : "fail"}">${t.passed ? "✓" : "✗"} <code>${escapeHtml(t.expression)}</code> <span class="dim">(measured ${t.actual ?? "nothing"})</span></li>`)
+          .map(
+            (t) =>
+              `<li class="${t.passed ? "pass" : "fail"}">${t.passed ? "✓" : "✗"} <code>${escapeHtml(t.expression)}</code> <span class="dim">(measured ${t.actual ?? "nothing"})</span></li>`,
+          )
           .join("")}</ul>`
       : "",
-    otherFailures.length ? `<h3>Also failed</h3><ul>${otherFailures.map((f) => `<li class="fail">${escapeHtml(f)}</li>`).join("")}</ul>` : "",
+    otherFailures.length
+      ? `<h3>Also failed</h3><ul>${otherFailures.map((f) => `<li class="fail">${escapeHtml(f)}</li>`).join("")}</ul>`
+      : "",
     `</section>`,
   ];
   return parts.filter(Boolean).join("\n");

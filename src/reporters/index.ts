@@ -27,7 +27,13 @@ export const REPORTERS = {
 } satisfies Record<ReporterName, (results: RunResult[], options: RenderOptions) => string>;
 
 /** Whether a reporter's output is for machines (no progress on a shared stdout, no colour). */
-export const MACHINE_READABLE = { terminal: false, json: true, markdown: true, junit: true, html: true } satisfies Record<ReporterName, boolean>;
+export const MACHINE_READABLE = {
+  terminal: false,
+  json: true,
+  markdown: true,
+  junit: true,
+  html: true,
+} satisfies Record<ReporterName, boolean>;
 
 export interface ReporterSpec {
   name: ReporterName;
@@ -38,7 +44,10 @@ export interface ReporterSpec {
 /** A reporter name that does not exist. */
 export class ReporterError extends EdgebenchError {
   constructor(name: string) {
-    super("ERR_REPORTER", `unknown reporter '${name}'; choose from ${REPORTER_NAMES.join(", ")} (as name or name:path, comma-separated)`);
+    super(
+      "ERR_REPORTER",
+      `unknown reporter '${name}'; choose from ${REPORTER_NAMES.join(", ")} (as name or name:path, comma-separated)`,
+    );
   }
 }
 

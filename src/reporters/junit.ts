@@ -6,7 +6,10 @@ import { causeOf } from "./causes.js";
 function escape(text: string): string {
   // XML 1.0 cannot carry most control characters at all, even escaped: they are shown as \xNN.
   return text
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`)
+    .replace(
+      /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g,
+      (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`,
+    )
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
@@ -36,7 +39,8 @@ function suite(name: string, cases: Case[]): string {
   const body = cases
     .map((c) => {
       const open = `    <testcase classname="${escape(c.classname)}" name="${escape(c.name)}" time="${c.seconds.toFixed(3)}"`;
-      if (c.failure) return `${open}>\n      <failure message="${escape(c.failure.message)}" type="edgebench">${escape(c.failure.details)}</failure>\n    </testcase>`;
+      if (c.failure)
+        return `${open}>\n      <failure message="${escape(c.failure.message)}" type="edgebench">${escape(c.failure.details)}</failure>\n    </testcase>`;
       if (c.skipped) return `${open}>\n      <skipped message="${escape(c.skipped)}"/>\n    </testcase>`;
       return `${open}/>`;
     })
@@ -71,7 +75,8 @@ export function renderJunit(results: readonly RunResult[]): string {
               },
             }),
       }));
-      for (const skipped of result.probes?.skipped ?? []) cases.push({ classname, name: skipped, seconds: 0, skipped: "not applicable to this policy" });
+      for (const skipped of result.probes?.skipped ?? [])
+        cases.push({ classname, name: skipped, seconds: 0, skipped: "not applicable to this policy" });
       tests += cases.length;
       failures += cases.filter((c) => c.failure).length;
       suites.push(suite(`${scenario} · probes · ${label}`, cases));
@@ -81,7 +86,14 @@ export function renderJunit(results: readonly RunResult[]): string {
         classname: `edgebench.${scenario}.thresholds`,
         name: t.expression,
         seconds: 0,
-        ...(t.passed ? {} : { failure: { message: `${t.expression}: ${t.actual === null ? "not measured" : `measured ${t.actual}`}`, details: t.expression } }),
+        ...(t.passed
+          ? {}
+          : {
+              failure: {
+                message: `${t.expression}: ${t.actual === null ? "not measured" : `measured ${t.actual}`}`,
+                details: t.expression,
+              },
+            }),
       }));
       tests += cases.length;
       failures += cases.filter((c) => c.failure).length;

@@ -75,7 +75,10 @@ export function markdownProbes(result: RunResult): string[] {
       "| --- | --- | --- | --- |",
     );
     for (const r of unexplained) {
-      const seen = r.observed.map((o) => `${o.status} (${o.answeredBy === "unknown" ? "who answered is unknown" : o.answeredBy})`).join(", ") || observedStatuses(r);
+      const seen =
+        r.observed
+          .map((o) => `${o.status} (${o.answeredBy === "unknown" ? "who answered is unknown" : o.answeredBy})`)
+          .join(", ") || observedStatuses(r);
       out.push(`| \`${r.probe}\` | ${probeTargetLabel(r, label)} | ${seen} | ${cell(r.explanation)} |`);
     }
     out.push("");

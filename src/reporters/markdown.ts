@@ -16,21 +16,32 @@ import { cell, markdownProbes } from "./markdown-causes.js";
 import { OPEN_MODEL_DEFINITIONS, OPEN_MODEL_HEADER, openModelRows } from "./open-model.js";
 import { failedRequests } from "../results/failed-requests.js";
 
-const median = (o: Overhead | undefined, fmt: (value: number) => string): string => (o ? `${o.significant ? "" : "~"}${fmt(o.median)} (${fmt(o.ci95[0])} … ${fmt(o.ci95[1])})` : "–");
+const median = (o: Overhead | undefined, fmt: (value: number) => string): string =>
+  o ? `${o.significant ? "" : "~"}${fmt(o.median)} (${fmt(o.ci95[0])} … ${fmt(o.ci95[1])})` : "–";
 
 /** Several deployments: one row each against edge, then against the reference proxy. */
 function overheadsTable(load: LoadResult, label: DeploymentLabel): string[] {
-  const out = [`Proxy overhead (each − edge, median of ${load.overheads[0]?.figures[0]?.perRound.length ?? 0} paired rounds, 95% interval):`, ""];
+  const out = [
+    `Proxy overhead (each − edge, median of ${load.overheads[0]?.figures[0]?.perRound.length ?? 0} paired rounds, 95% interval):`,
+    "",
+  ];
   out.push("| deployment | p50 | p99 | req/s ×edge |", "| --- | ---: | ---: | ---: |");
   for (const { deployment, figures } of load.overheads) {
     const pick = (metric: Overhead["metric"]) => figures.find((o) => o.metric === metric);
-    out.push(`| ${label(deployment)} | ${median(pick("p50"), formatSignedDuration)} | ${median(pick("p99"), formatSignedDuration)} | ${median(pick("rps"), formatRatio)} |`);
+    out.push(
+      `| ${label(deployment)} | ${median(pick("p50"), formatSignedDuration)} | ${median(pick("p99"), formatSignedDuration)} | ${median(pick("rps"), formatRatio)} |`,
+    );
   }
   const reference = load.ratios[0]?.reference;
   if (reference) {
-    out.push("", `Against ${label(reference)} (ratio per round to ${label(reference)} in the same round, 95% interval):`, "");
+    out.push(
+      "",
+      `Against ${label(reference)} (ratio per round to ${label(reference)} in the same round, 95% interval):`,
+      "",
+    );
     out.push(`| deployment | req/s | added p50 |`, "| --- | ---: | ---: |", `| ${label(reference)} | ×1.00 | ×1.00 |`);
-    for (const r of load.ratios) out.push(`| ${label(r.deployment)} | ${median(r.rps, formatRatio)} | ${median(r.addedP50, formatRatio)} |`);
+    for (const r of load.ratios)
+      out.push(`| ${label(r.deployment)} | ${median(r.rps, formatRatio)} | ${median(r.addedP50, formatRatio)} |`);
   }
   out.push("");
   return out;
@@ -57,7 +68,10 @@ export function renderMarkdown(results: readonly RunResult[]): string {
 
 function loadSection(load: LoadResult, label: DeploymentLabel): string[] {
   const out: string[] = [];
-  out.push("| deployment | req/s | p50 | p90 | p99 | p99.9 | failed |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+  out.push(
+    "| deployment | req/s | p50 | p90 | p99 | p99.9 | failed |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+  );
   for (const t of load.deployments) {
     out.push(
       `| ${label(t.deployment)} | ${formatRate(t.medianRps)} | ${formatDuration(t.latency.p50Us)} | ${formatDuration(t.latency.p90Us)} | ${formatDuration(t.latency.p99Us)} | ${formatDuration(t.latency.p999Us)} | ${failedRequests(t)} |`,
@@ -70,15 +84,21 @@ function loadSection(load: LoadResult, label: DeploymentLabel): string[] {
     for (const row of openRows) out.push(`| ${row.map(cell).join(" | ")} |`);
     out.push("", OPEN_MODEL_DEFINITIONS, "");
   }
-  for (const t of load.deployments) if (t.instanceSplit) out.push(`Split over instances (${label(t.deployment)}): ${formatSplit(t.instanceSplit)}`, "");
+  for (const t of load.deployments)
+    if (t.instanceSplit) out.push(`Split over instances (${label(t.deployment)}): ${formatSplit(t.instanceSplit)}`, "");
   const [only] = load.overheads;
   if (load.overheads.length > 1) out.push(...overheadsTable(load, label));
   else if (only) {
-    out.push(`Proxy overhead (${label(only.deployment)} − ${only.reference}, median of ${only.figures[0]?.perRound.length ?? 0} paired rounds, 95% interval):`, "");
+    out.push(
+      `Proxy overhead (${label(only.deployment)} − ${only.reference}, median of ${only.figures[0]?.perRound.length ?? 0} paired rounds, 95% interval):`,
+      "",
+    );
     out.push("| | overhead | interval |", "| --- | ---: | --- |");
     for (const o of only.figures) {
       const fmt = o.unit === "ratio" ? formatRatio : formatSignedDuration;
-      out.push(`| ${o.metric === "rps" ? "req/s" : o.metric} | ${o.significant ? "" : "~"}${fmt(o.median)} | ${fmt(o.ci95[0])} … ${fmt(o.ci95[1])} |`);
+      out.push(
+        `| ${o.metric === "rps" ? "req/s" : o.metric} | ${o.significant ? "" : "~"}${fmt(o.median)} | ${fmt(o.ci95[0])} … ${fmt(o.ci95[1])} |`,
+      );
     }
     out.push("");
   }
@@ -87,8 +107,12 @@ function loadSection(load: LoadResult, label: DeploymentLabel): string[] {
 
 function probeSection(result: RunResult, probes: ProbesResult, label: DeploymentLabel): string[] {
   const out: string[] = [];
-  out.push(`Host probes: ${probes.passed} passed, ${probes.failed} failed${probes.view === "wire" ? " (graded on the wire alone)" : ""}.`, "");
-  for (const r of probes.results.filter((r) => r.observation)) out.push(`- \`${r.probe}\` on ${probeTargetLabel(r, label)}: ${cell(r.observation!)}`);
+  out.push(
+    `Host probes: ${probes.passed} passed, ${probes.failed} failed${probes.view === "wire" ? " (graded on the wire alone)" : ""}.`,
+    "",
+  );
+  for (const r of probes.results.filter((r) => r.observation))
+    out.push(`- \`${r.probe}\` on ${probeTargetLabel(r, label)}: ${cell(r.observation!)}`);
   if (probes.results.some((r) => r.observation)) out.push("");
   out.push(...markdownProbes(result));
   return out;
@@ -97,7 +121,8 @@ function probeSection(result: RunResult, probes: ProbesResult, label: Deployment
 function thresholdSection(result: RunResult): string[] {
   const out: string[] = [];
   out.push("| threshold | measured | |", "| --- | ---: | --- |");
-  for (const t of result.thresholds) out.push(`| \`${cell(t.expression)}\` | ${t.actual ?? "not measured"} | ${t.passed ? "✅" : "❌"} |`);
+  for (const t of result.thresholds)
+    out.push(`| \`${cell(t.expression)}\` | ${t.actual ?? "not measured"} | ${t.passed ? "✅" : "❌"} |`);
   out.push("");
   return out;
 }

@@ -2,7 +2,13 @@
  * The probe catalog as a Markdown reference (docs/probes.md): each probe's category, source, reasoning, the exact
  * bytes it sends for an example policy and what a correct deployment answers. Generated, so it cannot drift.
  */
-import type { Outcome, PolicyKnobs, ProbeDefinition, ProbeNames, ResponseExpectation } from "../runners/probes/types.js";
+import type {
+  Outcome,
+  PolicyKnobs,
+  ProbeDefinition,
+  ProbeNames,
+  ResponseExpectation,
+} from "../runners/probes/types.js";
 
 /** The example policy the bytes are shown for: one exact host, one wildcard, two internal paths. */
 export const EXAMPLE_NAMES: Readonly<ProbeNames> = Object.freeze({
@@ -40,20 +46,40 @@ function describeExpectation(expect: ResponseExpectation): string {
   if (not?.host) parts.push(`it must not believe host \`${not.host}\``);
   if (not?.remoteIp) parts.push(`nor client address \`${not.remoteIp}\``);
   if (not?.scheme) parts.push(`nor scheme \`${not.scheme}\``);
-  for (const [name, value] of expect.forbiddenHeaders ?? []) parts.push(`behind a proxy \`${name}: ${value}\` must not reach it`);
+  for (const [name, value] of expect.forbiddenHeaders ?? [])
+    parts.push(`behind a proxy \`${name}: ${value}\` must not reach it`);
   if (expect.hiddenEndpoint) parts.push(`routing must not reach \`${expect.hiddenEndpoint.path}\` through a proxy`);
   return parts.join("; ");
 }
 
 function probeSection(probe: ProbeDefinition, knobs: Readonly<PolicyKnobs>): string[] {
   const out = [`### \`${probe.id}\`: ${probe.title}`, ""];
-  out.push(`*${probe.category}* · ${probe.reference}${probe.bypass ? " · also sent straight to the app behind a proxy" : ""}`, "");
+  out.push(
+    `*${probe.category}* · ${probe.reference}${probe.bypass ? " · also sent straight to the app behind a proxy" : ""}`,
+    "",
+  );
   out.push(probe.why, "");
   const built = probe.build(EXAMPLE_NAMES, knobs);
   if (!built) return [...out, "Not applicable to the example policy.", ""];
-  if (built.slow) out.push("While slow connections trickle this head and never finish it:", "", "```", escapeBytes(built.slow.head), "```", "");
-  out.push("```", escapeBytes(built.bytes), ...(built.then ?? []).flatMap((next) => ["", "(then, on the same connection)", escapeBytes(next)]), "```", "");
-  built.expect.forEach((expect, i) => out.push(`${built.expect.length > 1 ? `Answer ${i + 1}: ` : "Expected: "}${describeExpectation(expect)}.`));
+  if (built.slow)
+    out.push(
+      "While slow connections trickle this head and never finish it:",
+      "",
+      "```",
+      escapeBytes(built.slow.head),
+      "```",
+      "",
+    );
+  out.push(
+    "```",
+    escapeBytes(built.bytes),
+    ...(built.then ?? []).flatMap((next) => ["", "(then, on the same connection)", escapeBytes(next)]),
+    "```",
+    "",
+  );
+  built.expect.forEach((expect, i) =>
+    out.push(`${built.expect.length > 1 ? `Answer ${i + 1}: ` : "Expected: "}${describeExpectation(expect)}.`),
+  );
   return [...out, ""];
 }
 

@@ -58,7 +58,12 @@ function scale(values: number[], axis: Axis, from: number, to: number, format: (
   if (axis.log) {
     const lowExp = Math.floor(Math.log10(low));
     const highExp = Math.max(lowExp + 1, Math.ceil(Math.log10(high)));
-    const ticks = axis.ticks ?? Array.from({ length: highExp - lowExp + 1 }, (_, i) => ({ value: 10 ** (lowExp + i), label: format(10 ** (lowExp + i)) }));
+    const ticks =
+      axis.ticks ??
+      Array.from({ length: highExp - lowExp + 1 }, (_, i) => ({
+        value: 10 ** (lowExp + i),
+        label: format(10 ** (lowExp + i)),
+      }));
     const [a, b] = axis.ticks ? [Math.log10(low), Math.log10(high)] : [lowExp, highExp];
     return { at: (v) => from + ((Math.log10(Math.max(v, 10 ** a)) - a) / (b - a || 1)) * (to - from), ticks };
   }
@@ -67,7 +72,12 @@ function scale(values: number[], axis: Axis, from: number, to: number, format: (
   const step = niceStep(high - low);
   const start = Math.floor(low / step) * step;
   const end = Math.ceil(high / step) * step;
-  const ticks = axis.ticks ?? Array.from({ length: Math.round((end - start) / step) + 1 }, (_, i) => ({ value: start + i * step, label: format(start + i * step) }));
+  const ticks =
+    axis.ticks ??
+    Array.from({ length: Math.round((end - start) / step) + 1 }, (_, i) => ({
+      value: start + i * step,
+      label: format(start + i * step),
+    }));
   const [a, b] = axis.ticks ? [low, high] : [start, end];
   return { at: (v) => from + ((v - a) / (b - a || 1)) * (to - from), ticks };
 }
@@ -84,7 +94,8 @@ function frame(chart: ChartFrame, xs: number[], ys: number[], formatX: (value: n
         `<text class="tick" x="${MARGIN.left - 6}" y="${(y.at(t.value) + 4).toFixed(1)}" text-anchor="end">${escapeXml(t.label)}</text>`,
     ),
     ...x.ticks.map(
-      (t) => `<text class="tick" x="${x.at(t.value).toFixed(1)}" y="${height - MARGIN.bottom + 16}" text-anchor="middle">${escapeXml(t.label)}</text>`,
+      (t) =>
+        `<text class="tick" x="${x.at(t.value).toFixed(1)}" y="${height - MARGIN.bottom + 16}" text-anchor="middle">${escapeXml(t.label)}</text>`,
     ),
     `<line class="axis" x1="${MARGIN.left}" x2="${width - MARGIN.right}" y1="${height - MARGIN.bottom}" y2="${height - MARGIN.bottom}"/>`,
     `<line class="axis" x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${height - MARGIN.bottom}"/>`,
@@ -111,9 +122,14 @@ export function lineChart(chart: ChartFrame, series: Series[], formatX: (value: 
   const ys = series.flatMap((s) => s.points.map((p) => p.y));
   const f = frame(chart, xs, ys, formatX);
   const lines = series.map((s) => {
-    const path = s.points.map((p, i) => `${i === 0 ? "M" : "L"}${f.x.at(p.x).toFixed(1)} ${f.y.at(p.y).toFixed(1)}`).join(" ");
+    const path = s.points
+      .map((p, i) => `${i === 0 ? "M" : "L"}${f.x.at(p.x).toFixed(1)} ${f.y.at(p.y).toFixed(1)}`)
+      .join(" ");
     const dots = s.points
-      .map((p) => `<circle cx="${f.x.at(p.x).toFixed(1)}" cy="${f.y.at(p.y).toFixed(1)}" r="3" fill="${s.color}"><title>${escapeXml(`${s.name} ${formatX(p.x)}: ${chart.formatY(p.y)}`)}</title></circle>`)
+      .map(
+        (p) =>
+          `<circle cx="${f.x.at(p.x).toFixed(1)}" cy="${f.y.at(p.y).toFixed(1)}" r="3" fill="${s.color}"><title>${escapeXml(`${s.name} ${formatX(p.x)}: ${chart.formatY(p.y)}`)}</title></circle>`,
+      )
       .join("");
     return `<path class="series" d="${path}" stroke="${s.color}" fill="none" stroke-width="2"/>${dots}`;
   });
@@ -143,15 +159,26 @@ export function intervalChart(chart: ChartFrame, data: IntervalChartData): strin
   const band = `<rect class="band" x="${left}" y="${Math.min(lowY, highY).toFixed(1)}" width="${right - left}" height="${Math.max(1, Math.abs(lowY - highY)).toFixed(1)}" fill="${data.color}" fill-opacity="0.18"><title>${escapeXml(`95% interval ${chart.formatY(data.interval[0])} … ${chart.formatY(data.interval[1])}`)}</title></rect>`;
   const median = `<line class="median" x1="${left}" x2="${right}" y1="${f.y.at(data.median).toFixed(1)}" y2="${f.y.at(data.median).toFixed(1)}" stroke="${data.color}" stroke-width="2"><title>${escapeXml(`median ${chart.formatY(data.median)}`)}</title></line>`;
   const dots = data.values
-    .map((v, i) => `<circle cx="${f.x.at(i + 1).toFixed(1)}" cy="${f.y.at(v).toFixed(1)}" r="4" fill="${data.color}"><title>${escapeXml(`round ${i + 1}: ${chart.formatY(v)}`)}</title></circle>`)
+    .map(
+      (v, i) =>
+        `<circle cx="${f.x.at(i + 1).toFixed(1)}" cy="${f.y.at(v).toFixed(1)}" r="4" fill="${data.color}"><title>${escapeXml(`round ${i + 1}: ${chart.formatY(v)}`)}</title></circle>`,
+    )
     .join("");
   return `${f.open}${f.grid}${band}${median}${dots}</svg>`;
 }
 
 /** Bars grouped by x (a round), one bar per series. */
-export function groupedBarChart(chart: ChartFrame, groups: string[], series: Array<{ name: string; color: string; values: number[] }>): string {
+export function groupedBarChart(
+  chart: ChartFrame,
+  groups: string[],
+  series: Array<{ name: string; color: string; values: number[] }>,
+): string {
   const f = frame(
-    { ...chart, x: { ...chart.x, ticks: groups.map((g, i) => ({ value: i + 1, label: g })) }, y: { ...chart.y, fromZero: true } },
+    {
+      ...chart,
+      x: { ...chart.x, ticks: groups.map((g, i) => ({ value: i + 1, label: g })) },
+      y: { ...chart.y, fromZero: true },
+    },
     [0.5, groups.length + 0.5],
     [0, ...series.flatMap((s) => s.values)],
     String,

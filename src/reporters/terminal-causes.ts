@@ -10,7 +10,15 @@ import {
   runEngines,
   unexplainedFailures,
 } from "./causes.js";
-import { deploymentLabels, observedAnswers, probeTargetLabel, table, targetLabel, wrap, type DeploymentLabel } from "./format.js";
+import {
+  deploymentLabels,
+  observedAnswers,
+  probeTargetLabel,
+  table,
+  targetLabel,
+  wrap,
+  type DeploymentLabel,
+} from "./format.js";
 
 type Colors = InstanceType<typeof Chalk>;
 

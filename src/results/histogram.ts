@@ -6,7 +6,12 @@ export type LatencyHistogram = hdr.Histogram;
 
 /** 1 µs to 60 s, 3 significant digits: constant memory whatever the request count. */
 export function createLatencyHistogram(): LatencyHistogram {
-  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+  return hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 60_000_000,
+    numberOfSignificantValueDigits: 3,
+    useWebAssembly: false,
+  });
 }
 
 /** Records a response time given in (fractional) milliseconds. */

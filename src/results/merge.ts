@@ -103,7 +103,10 @@ function mergeGroup(parts: readonly LabelledResult[]): RunResult {
   const merged: MeasuredRun = {
     ...first,
     startedAt: parts.map((p) => p.result.startedAt).sort()[0]!,
-    finishedAt: parts.map((p) => p.result.finishedAt).sort().at(-1)!,
+    finishedAt: parts
+      .map((p) => p.result.finishedAt)
+      .sort()
+      .at(-1)!,
     interrupted: parts.some((p) => p.result.interrupted),
     scenario: { ...first.scenario, topologies: [...new Set(parts.flatMap((p) => p.result.scenario.topologies))] },
     warnings,

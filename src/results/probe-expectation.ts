@@ -1,6 +1,13 @@
 /** The vocabulary of a probe's grade: its category and what a correct deployment must answer. */
 
-export const PROBE_CATEGORIES = ["rfc-conformance", "allowlist", "spoofing", "smuggling-adjacent", "robustness", "surface"] as const;
+export const PROBE_CATEGORIES = [
+  "rfc-conformance",
+  "allowlist",
+  "spoofing",
+  "smuggling-adjacent",
+  "robustness",
+  "surface",
+] as const;
 export type ProbeCategory = (typeof PROBE_CATEGORIES)[number];
 
 /** "400": exactly 400 (an RFC MUST); "reject": refused before the app (421, 400, 403, 404); "accept": the app answers 2xx. */

@@ -58,12 +58,17 @@ function relativeChangeInterval(baseline: number[], current: number[], resamples
 export function asRunResult(value: unknown, label: string, needLoad = true): RunResult {
   const candidate = value as { schemaVersion?: unknown; load?: unknown } | null;
   if (typeof candidate !== "object" || candidate === null || candidate.schemaVersion === undefined) {
-    throw new CompareError(`${label}: not an edgebench JSON report (no schemaVersion); write one with --reporter json:FILE`);
+    throw new CompareError(
+      `${label}: not an edgebench JSON report (no schemaVersion); write one with --reporter json:FILE`,
+    );
   }
   if (candidate.schemaVersion !== SCHEMA_VERSION && candidate.schemaVersion !== 1) {
-    throw new CompareError(`${label}: schemaVersion ${String(candidate.schemaVersion)}, this edgebench reads 1 and ${SCHEMA_VERSION}`);
+    throw new CompareError(
+      `${label}: schemaVersion ${String(candidate.schemaVersion)}, this edgebench reads 1 and ${SCHEMA_VERSION}`,
+    );
   }
-  if (needLoad && !candidate.load) throw new CompareError(`${label}: has no load results (made by 'probe'?); compare runs of 'run' or 'bench'`);
+  if (needLoad && !candidate.load)
+    throw new CompareError(`${label}: has no load results (made by 'probe'?); compare runs of 'run' or 'bench'`);
   return candidate.schemaVersion === 1 ? upgradeFromV1(candidate as RunResultV1) : (candidate as RunResult);
 }
 
@@ -79,12 +84,23 @@ export function compareRuns(baseline: RunResult, current: RunResult, tolerance =
       const ci95 = relativeChangeInterval(a, b);
       // Latency is worse when it grows, throughput when it falls.
       const regression = metric === "rps" ? change < -tolerance && ci95[1] < 0 : change > tolerance && ci95[0] > 0;
-      rows.push({ deployment: before.deployment, metric, baseline: median(a), current: median(b), change, ci95, regression });
+      rows.push({
+        deployment: before.deployment,
+        metric,
+        baseline: median(a),
+        current: median(b),
+        change,
+        ci95,
+        regression,
+      });
     }
   }
   if (rows.length === 0) throw new CompareError("the two runs have no deployment with measured rounds in common");
   const regressions = rows
     .filter((row) => row.regression)
-    .map((row) => `${row.deployment} ${row.metric}: ${(row.change * 100).toFixed(1)} % (interval ${(row.ci95[0] * 100).toFixed(1)} … ${(row.ci95[1] * 100).toFixed(1)} %), beyond ±${(tolerance * 100).toFixed(0)} %`);
+    .map(
+      (row) =>
+        `${row.deployment} ${row.metric}: ${(row.change * 100).toFixed(1)} % (interval ${(row.ci95[0] * 100).toFixed(1)} … ${(row.ci95[1] * 100).toFixed(1)} %), beyond ±${(tolerance * 100).toFixed(0)} %`,
+    );
   return { tolerance, rows, regressions };
 }

@@ -20,7 +20,12 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** Percentile bootstrap interval of the median (resampling with replacement). */
-export function bootstrapMedianInterval(values: readonly number[], confidence = 0.95, resamples = 2000, seed = 1): [number, number] {
+export function bootstrapMedianInterval(
+  values: readonly number[],
+  confidence = 0.95,
+  resamples = 2000,
+  seed = 1,
+): [number, number] {
   if (values.length === 0) return [NaN, NaN];
   if (values.length === 1) return [values[0]!, values[0]!];
   const random = seededRandom(seed);

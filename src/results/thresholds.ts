@@ -31,9 +31,14 @@ function firstProxied(result: Omit<RunResult, "thresholds" | "verdict">): string
 
 function measured(metric: string, result: Omit<RunResult, "thresholds" | "verdict">): number | null {
   const [scope, name] = metric.split(".") as [string, string];
-  if (scope === "probes") return result.probes ? (name === "failed" ? result.probes.failed : result.probes.passed) : null;
+  if (scope === "probes")
+    return result.probes ? (name === "failed" ? result.probes.failed : result.probes.passed) : null;
   const proxied = firstProxied(result);
-  if (scope === "overhead") return result.load?.overheads.find((o) => o.deployment === proxied)?.figures.find((o) => o.metric === name)?.median ?? null;
+  if (scope === "overhead")
+    return (
+      result.load?.overheads.find((o) => o.deployment === proxied)?.figures.find((o) => o.metric === name)?.median ??
+      null
+    );
   const deployment = scope === "proxied" ? proxied : scope;
   const topology = result.load?.deployments.find((t) => t.deployment === deployment);
   if (!topology) return null;
@@ -60,7 +65,10 @@ function holds(actual: number, operator: ThresholdOperator, value: number): bool
 }
 
 /** Evaluates thresholds; one whose metric the run did not measure fails (a gate must not pass by omission). */
-export function evaluateThresholds(thresholds: readonly Threshold[], result: Omit<RunResult, "thresholds" | "verdict">): ThresholdResult[] {
+export function evaluateThresholds(
+  thresholds: readonly Threshold[],
+  result: Omit<RunResult, "thresholds" | "verdict">,
+): ThresholdResult[] {
   return thresholds.map((threshold) => {
     const actual = measured(threshold.metric, result);
     return { ...threshold, actual, passed: actual !== null && holds(actual, threshold.operator, threshold.value) };

@@ -180,7 +180,13 @@ export interface ObservedResponse {
   /** The app's record of this request (echo contract): the status it answered and the Host field it received. */
   appReceived?: { status: number; host: string | null };
   /** What the app believed, when the answer came from the app with its JSON. */
-  app?: { host: string; scheme: string; remoteIp: string | null; headerHost: string | undefined; endpoint?: string | null };
+  app?: {
+    host: string;
+    scheme: string;
+    remoteIp: string | null;
+    headerHost: string | undefined;
+    endpoint?: string | null;
+  };
   /** `exposed`: an internal endpoint answered (see ResponseExpectation.hiddenEndpoint). */
   outcome: Outcome | "other" | "exposed";
 }

@@ -12,14 +12,19 @@ export type VerdictFailure =
   | { kind: "probe"; probe: ProbeResult }
   | { kind: "load"; deployment: DeploymentLoad; failed: number; attempted: number };
 
-export function verdictFailures(load: LoadResult | null, probes: ProbesResult | null, thresholds: readonly ThresholdResult[] = []): VerdictFailure[] {
+export function verdictFailures(
+  load: LoadResult | null,
+  probes: ProbesResult | null,
+  thresholds: readonly ThresholdResult[] = [],
+): VerdictFailure[] {
   const failures: VerdictFailure[] = [];
   for (const threshold of thresholds) if (!threshold.passed) failures.push({ kind: "threshold", threshold });
   for (const probe of probes?.results ?? []) if (!probe.pass) failures.push({ kind: "probe", probe });
   for (const deployment of load?.deployments ?? []) {
     const failed = failedRequests(deployment);
     const attempted = deployment.responses + deployment.errors + deployment.timeouts;
-    if (attempted > 0 && failed / attempted > MAX_FAILED_SHARE) failures.push({ kind: "load", deployment, failed, attempted });
+    if (attempted > 0 && failed / attempted > MAX_FAILED_SHARE)
+      failures.push({ kind: "load", deployment, failed, attempted });
   }
   return failures;
 }
@@ -49,7 +54,11 @@ export function loadFailures(result: Pick<RunResult, "load" | "probes" | "thresh
     .map(describeFailure);
 }
 
-export function decideVerdict(load: LoadResult | null, probes: ProbesResult | null, thresholds: readonly ThresholdResult[] = []): Verdict {
+export function decideVerdict(
+  load: LoadResult | null,
+  probes: ProbesResult | null,
+  thresholds: readonly ThresholdResult[] = [],
+): Verdict {
   const failures = verdictFailures(load, probes, thresholds).map(describeFailure);
   return { passed: failures.length === 0, failures };
 }

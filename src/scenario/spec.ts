@@ -58,7 +58,9 @@ export function toJsonSchema(spec: FieldSpec): Record<string, unknown> {
         type: spec.type,
         ...(spec.minimum !== undefined ? { minimum: spec.minimum } : {}),
         ...(spec.maximum !== undefined ? { maximum: spec.maximum } : {}),
-        ...("exclusiveMinimum" in spec && spec.exclusiveMinimum !== undefined ? { exclusiveMinimum: spec.exclusiveMinimum } : {}),
+        ...("exclusiveMinimum" in spec && spec.exclusiveMinimum !== undefined
+          ? { exclusiveMinimum: spec.exclusiveMinimum }
+          : {}),
       });
     case "boolean":
       return nullable({ type: "boolean" });
@@ -70,7 +72,11 @@ export function toJsonSchema(spec: FieldSpec): Record<string, unknown> {
         ],
       });
     case "array":
-      return nullable({ type: "array", items: toJsonSchema(spec.items), ...(spec.minItems ? { minItems: spec.minItems } : {}) });
+      return nullable({
+        type: "array",
+        items: toJsonSchema(spec.items),
+        ...(spec.minItems ? { minItems: spec.minItems } : {}),
+      });
     case "stringOrList":
       return nullable({ anyOf: [{ type: "string" }, { type: "array", items: toJsonSchema(spec.items) }] });
     case "object": {

@@ -20,7 +20,13 @@ export const LATENCIES = ["p50", "p90", "p99", "p999", "max", "mean"] as const;
 export type Latency = (typeof LATENCIES)[number];
 /** Every metric a threshold can name, with its unit kind. */
 export const THRESHOLD_METRICS: Readonly<Record<string, "duration" | "rate" | "ratio" | "count">> = Object.freeze({
-  ...Object.fromEntries(["edge", "proxied"].flatMap((t) => [...LATENCIES.map((l) => [`${t}.${l}`, "duration"]), [`${t}.rps`, "rate"], [`${t}.errors`, "count"]])),
+  ...Object.fromEntries(
+    ["edge", "proxied"].flatMap((t) => [
+      ...LATENCIES.map((l) => [`${t}.${l}`, "duration"]),
+      [`${t}.rps`, "rate"],
+      [`${t}.errors`, "count"],
+    ]),
+  ),
   ...Object.fromEntries(["p50", "p90", "p99", "p999"].map((l) => [`overhead.${l}`, "duration"])),
   "overhead.rps": "ratio",
   "probes.failed": "count",
@@ -37,19 +43,31 @@ const UNIT_US: Record<string, number> = { us: 1, µs: 1, ms: 1000, s: 1_000_000 
 
 export function parseThreshold(expression: string): Threshold {
   const match = /^\s*([a-z0-9.]+)\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*([a-zµ%]*)\s*$/i.exec(expression);
-  if (!match) throw new ThresholdError(expression, "expected METRIC OPERATOR VALUE, such as 'overhead.p99 < 2ms' or 'probes.failed == 0'");
+  if (!match)
+    throw new ThresholdError(
+      expression,
+      "expected METRIC OPERATOR VALUE, such as 'overhead.p99 < 2ms' or 'probes.failed == 0'",
+    );
   const [, metric, operator, number, unit] = match as unknown as [string, string, ThresholdOperator, string, string];
   const kind = THRESHOLD_METRICS[metric];
-  if (!kind) throw new ThresholdError(expression, `unknown metric '${metric}'; known: ${Object.keys(THRESHOLD_METRICS).join(", ")}`);
+  if (!kind)
+    throw new ThresholdError(
+      expression,
+      `unknown metric '${metric}'; known: ${Object.keys(THRESHOLD_METRICS).join(", ")}`,
+    );
   let value = Number(number);
   if (kind === "duration") {
     const factor = UNIT_US[unit.toLowerCase() || "ms"];
-    if (factor === undefined) throw new ThresholdError(expression, `expected a time unit (us, ms, s) for ${metric}, found '${unit}'`);
+    if (factor === undefined)
+      throw new ThresholdError(expression, `expected a time unit (us, ms, s) for ${metric}, found '${unit}'`);
     value *= factor;
   } else if (unit === "%" && kind === "ratio") {
     value /= 100;
   } else if (unit !== "" && !(kind === "rate" && unit.toLowerCase() === "k")) {
-    throw new ThresholdError(expression, `${metric} takes no unit${kind === "rate" ? " (or k for thousands)" : ""}, found '${unit}'`);
+    throw new ThresholdError(
+      expression,
+      `${metric} takes no unit${kind === "rate" ? " (or k for thousands)" : ""}, found '${unit}'`,
+    );
   } else if (unit.toLowerCase() === "k") {
     value *= 1000;
   }

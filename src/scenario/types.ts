@@ -2,7 +2,15 @@
 import type { ForwardedHeadersOptions } from "../policy/forwarded-headers.js";
 import type { PolicyKnobs } from "../policy/knobs.js";
 import type { Threshold } from "./thresholds.js";
-import type { APP_RUNTIMES, BALANCING, ENGINE_PROFILES, FORWARDED_FOR_MODES, PROXY_ENGINES, TLS_MODES, TOPOLOGY_KINDS } from "./schema.js";
+import type {
+  APP_RUNTIMES,
+  BALANCING,
+  ENGINE_PROFILES,
+  FORWARDED_FOR_MODES,
+  PROXY_ENGINES,
+  TLS_MODES,
+  TOPOLOGY_KINDS,
+} from "./schema.js";
 
 export type TopologyKind = (typeof TOPOLOGY_KINDS)[number];
 export type ProxyEngine = (typeof PROXY_ENGINES)[number];

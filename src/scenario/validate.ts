@@ -46,7 +46,13 @@ function scalarValue(node: Node): unknown {
 }
 
 /** Validates `node` against `spec`; returns the converted value or INVALID (issues are recorded). */
-export function validateNode(context: ValidationContext, spec: FieldSpec, node: Node | null | undefined, path: string, fallback: Located): Result {
+export function validateNode(
+  context: ValidationContext,
+  spec: FieldSpec,
+  node: Node | null | undefined,
+  path: string,
+  fallback: Located,
+): Result {
   const where = node ? positionOf(context, node) : fallback;
   context.positions.set(path, where);
   if (node && isAlias(node)) {
@@ -60,7 +66,12 @@ export function validateNode(context: ValidationContext, spec: FieldSpec, node: 
     return INVALID;
   }
   const fail = (found: unknown, detail?: string): typeof INVALID => {
-    addIssue(context, where, path, `expected ${expectation(spec)}, found ${describeFound(found)}${detail ? ` (${detail})` : ""}`);
+    addIssue(
+      context,
+      where,
+      path,
+      `expected ${expectation(spec)}, found ${describeFound(found)}${detail ? ` (${detail})` : ""}`,
+    );
     return INVALID;
   };
 
@@ -79,7 +90,14 @@ export function validateNode(context: ValidationContext, spec: FieldSpec, node: 
 type Fail = (found: unknown, detail?: string) => typeof INVALID;
 type SpecOf<T extends FieldSpec["type"]> = Extract<FieldSpec, { type: T }>;
 
-function validateObject(context: ValidationContext, spec: SpecOf<"object">, node: Node, path: string, where: Located, fail: Fail): Result {
+function validateObject(
+  context: ValidationContext,
+  spec: SpecOf<"object">,
+  node: Node,
+  path: string,
+  where: Located,
+  fail: Fail,
+): Result {
   if (!isMap(node)) return fail(isSeq(node) ? [] : scalarValue(node));
   const value: Record<string, unknown> = {};
   const seen = new Set<string>();
@@ -102,7 +120,9 @@ function validateObject(context: ValidationContext, spec: SpecOf<"object">, node
         context,
         keyWhere,
         childPath,
-        `unknown field${hint ? ` (did you mean '${hint}'?)` : ""}; allowed: ${Object.keys(spec.fields).filter((f) => f !== "$schema").join(", ")}`,
+        `unknown field${hint ? ` (did you mean '${hint}'?)` : ""}; allowed: ${Object.keys(spec.fields)
+          .filter((f) => f !== "$schema")
+          .join(", ")}`,
       );
       ok = false;
       continue;
@@ -114,14 +134,26 @@ function validateObject(context: ValidationContext, spec: SpecOf<"object">, node
   }
   for (const required of spec.required ?? []) {
     if (!seen.has(required)) {
-      addIssue(context, where, path ? `${path}.${required}` : required, `required field is missing (${spec.fields[required]!.description})`);
+      addIssue(
+        context,
+        where,
+        path ? `${path}.${required}` : required,
+        `required field is missing (${spec.fields[required]!.description})`,
+      );
       ok = false;
     }
   }
   return ok ? value : INVALID;
 }
 
-function validateArray(context: ValidationContext, spec: SpecOf<"array">, node: Node, path: string, where: Located, fail: Fail): Result {
+function validateArray(
+  context: ValidationContext,
+  spec: SpecOf<"array">,
+  node: Node,
+  path: string,
+  where: Located,
+  fail: Fail,
+): Result {
   if (!isSeq(node)) return fail(isMap(node) ? {} : scalarValue(node));
   const values: unknown[] = [];
   let ok = true;
@@ -142,10 +174,21 @@ function validateArray(context: ValidationContext, spec: SpecOf<"array">, node: 
 }
 
 /** A list written as a YAML sequence or as one separated string: each item checked where it stands. */
-function validateStringOrList(context: ValidationContext, spec: SpecOf<"stringOrList">, node: Node, path: string, where: Located, fail: Fail): Result {
+function validateStringOrList(
+  context: ValidationContext,
+  spec: SpecOf<"stringOrList">,
+  node: Node,
+  path: string,
+  where: Located,
+  fail: Fail,
+): Result {
   let items: Array<{ value: unknown; where: Located; path: string }>;
   if (isSeq(node)) {
-    items = node.items.map((item, index) => ({ value: scalarValue(item as Node), where: positionOf(context, item as Node), path: `${path}[${index}]` }));
+    items = node.items.map((item, index) => ({
+      value: scalarValue(item as Node),
+      where: positionOf(context, item as Node),
+      path: `${path}[${index}]`,
+    }));
   } else if (isScalar(node) && typeof node.value === "string") {
     items = node.value
       .split(spec.separator)
@@ -156,13 +199,23 @@ function validateStringOrList(context: ValidationContext, spec: SpecOf<"stringOr
   const values: string[] = [];
   for (const item of items) {
     const problem = stringProblem(spec.items, item.value);
-    if (problem) addIssue(context, item.where, item.path, `expected ${expectation(spec.items)}, found ${describeFound(item.value)}${problem === true ? "" : ` (${problem})`}`);
+    if (problem)
+      addIssue(
+        context,
+        item.where,
+        item.path,
+        `expected ${expectation(spec.items)}, found ${describeFound(item.value)}${problem === true ? "" : ` (${problem})`}`,
+      );
     else values.push(item.value as string);
   }
   return values.length === items.length ? values : INVALID;
 }
 
-function validateScalar(spec: SpecOf<"string" | "integer" | "number" | "boolean" | "duration">, node: Node, fail: Fail): Result {
+function validateScalar(
+  spec: SpecOf<"string" | "integer" | "number" | "boolean" | "duration">,
+  node: Node,
+  fail: Fail,
+): Result {
   switch (spec.type) {
     case "string": {
       const value = scalarValue(node);
@@ -173,12 +226,17 @@ function validateScalar(spec: SpecOf<"string" | "integer" | "number" | "boolean"
     case "integer":
     case "number": {
       const value = scalarValue(node);
-      if (typeof value !== "number" || !Number.isFinite(value) || (spec.type === "integer" && !Number.isInteger(value))) {
+      if (
+        typeof value !== "number" ||
+        !Number.isFinite(value) ||
+        (spec.type === "integer" && !Number.isInteger(value))
+      ) {
         return fail(isMap(node) ? {} : isSeq(node) ? [] : value);
       }
       if (spec.minimum !== undefined && value < spec.minimum) return fail(value, `below ${spec.minimum}`);
       if (spec.maximum !== undefined && value > spec.maximum) return fail(value, `above ${spec.maximum}`);
-      if ("exclusiveMinimum" in spec && spec.exclusiveMinimum !== undefined && value <= spec.exclusiveMinimum) return fail(value);
+      if ("exclusiveMinimum" in spec && spec.exclusiveMinimum !== undefined && value <= spec.exclusiveMinimum)
+        return fail(value);
       return value;
     }
     case "boolean": {
@@ -217,7 +275,12 @@ export function expectation(spec: FieldSpec): string {
     case "integer":
       return `a whole number${spec.minimum !== undefined ? ` >= ${spec.minimum}` : ""}${spec.maximum !== undefined ? ` <= ${spec.maximum}` : ""}${orNull}`;
     case "number": {
-      const above = spec.exclusiveMinimum !== undefined ? ` > ${spec.exclusiveMinimum}` : spec.minimum !== undefined ? ` >= ${spec.minimum}` : "";
+      const above =
+        spec.exclusiveMinimum !== undefined
+          ? ` > ${spec.exclusiveMinimum}`
+          : spec.minimum !== undefined
+            ? ` >= ${spec.minimum}`
+            : "";
       const below = spec.maximum !== undefined ? `${above ? " and" : ""} <= ${spec.maximum}` : "";
       return `a number${above}${below}${orNull}`;
     }

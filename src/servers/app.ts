@@ -6,7 +6,11 @@
 import { createHttp1Server, type Http1Exchange, type ResponseSink, type TlsIdentity } from "../http1/connection.js";
 import { HttpRequestError, reasonPhrase } from "../http1/errors.js";
 import type { HeaderField, RequestHead } from "../http1/parser.js";
-import { createForwardedHeadersApplier, type ForwardedHeadersOptions, type ForwardedRequest } from "../policy/forwarded-headers.js";
+import {
+  createForwardedHeadersApplier,
+  type ForwardedHeadersOptions,
+  type ForwardedRequest,
+} from "../policy/forwarded-headers.js";
 import { createHostFilter, INVALID_HOSTNAME_BODY } from "../policy/host-filter.js";
 import { checkHeaderValuesAscii, checkHost } from "./kestrel/host-rules.js";
 import { classifyTarget } from "./kestrel/request-target.js";
@@ -91,7 +95,8 @@ export interface RunningApp extends ListeningServer {
 
 /** Sets an own property even for a client-chosen name such as `__proto__`, which plain assignment would not. */
 function setField(record: Record<string, string>, key: string, value: string): void {
-  if (key === "__proto__") Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === "__proto__")
+    Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
   else record[key] = value;
 }
 
@@ -149,7 +154,9 @@ export function createAppPipeline(options: AppOptions = {}) {
     allowEmptyHosts: options.allowEmptyHosts,
     includeFailureMessage: options.includeFailureMessage,
   });
-  const applyForwarded = options.forwardedHeaders ? createForwardedHeadersApplier(options.forwardedHeaders, { caseInsensitiveView: false }) : null;
+  const applyForwarded = options.forwardedHeaders
+    ? createForwardedHeadersApplier(options.forwardedHeaders, { caseInsensitiveView: false })
+    : null;
   const includeFailureMessage = options.includeFailureMessage ?? true;
   const proxyAddresses = new Set(options.proxyAddresses ?? []);
   const name = options.name ?? "app";
@@ -164,7 +171,11 @@ export function createAppPipeline(options: AppOptions = {}) {
     if (!decision.allowed) {
       count(decision.status);
       const withPage = decision.status === 400 && includeFailureMessage;
-      return { status: decision.status, contentType: withPage ? "text/html" : null, body: withPage ? INVALID_HOSTNAME_BODY : "" };
+      return {
+        status: decision.status,
+        contentType: withPage ? "text/html" : null,
+        body: withPage ? INVALID_HOSTNAME_BODY : "",
+      };
     }
     const peer = plainPeerAddress(request.remoteAddress);
     const remoteIp = options.clientAddress && !proxyAddresses.has(peer) ? options.clientAddress : peer;
@@ -313,14 +324,25 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     };
   }
   const handler = createAppHandler(options);
-  const server = createHttp1Server({
-    bodyMode: "discard",
-    headersTimeoutMs: options.requestHeadersTimeoutMs ?? KESTREL_REQUEST_HEADERS_TIMEOUT_MS,
-    minBodyDataRate: { bytesPerSecond: options.minRequestBodyDataRate ?? KESTREL_MIN_BODY_RATE, graceMs: options.minRequestBodyDataRateGraceMs ?? KESTREL_BODY_RATE_GRACE_MS },
-    checkRequestLine: handler.checkRequestLine,
-    onRequest: handler.onRequest,
-    formatRejection: handler.formatRejection,
-  }, options.tls);
-  const listening = await listen(server, options.host ?? "127.0.0.1", options.port ?? 0, options.tls ? "https" : "http");
+  const server = createHttp1Server(
+    {
+      bodyMode: "discard",
+      headersTimeoutMs: options.requestHeadersTimeoutMs ?? KESTREL_REQUEST_HEADERS_TIMEOUT_MS,
+      minBodyDataRate: {
+        bytesPerSecond: options.minRequestBodyDataRate ?? KESTREL_MIN_BODY_RATE,
+        graceMs: options.minRequestBodyDataRateGraceMs ?? KESTREL_BODY_RATE_GRACE_MS,
+      },
+      checkRequestLine: handler.checkRequestLine,
+      onRequest: handler.onRequest,
+      formatRejection: handler.formatRejection,
+    },
+    options.tls,
+  );
+  const listening = await listen(
+    server,
+    options.host ?? "127.0.0.1",
+    options.port ?? 0,
+    options.tls ? "https" : "http",
+  );
   return { ...listening, counts: handler.counts };
 }

@@ -5,7 +5,10 @@ import type { ProxyOptions } from "./proxy.js";
 import type { ShaperOptions } from "../network/shaper.js";
 import { EdgebenchError } from "../support/errors.js";
 
-export type ServerSpec = { kind: "app"; options: AppOptions } | { kind: "proxy"; options: ProxyOptions } | { kind: "shaper"; options: ShaperOptions };
+export type ServerSpec =
+  | { kind: "app"; options: AppOptions }
+  | { kind: "proxy"; options: ProxyOptions }
+  | { kind: "shaper"; options: ShaperOptions };
 
 export type WorkerRequest = { type: "counts"; id: number } | { type: "close" };
 export type WorkerResponse =
@@ -46,9 +49,14 @@ export function startIsolated(spec: ServerSpec): Promise<IsolatedServer> {
   });
 
   return new Promise((resolve, reject) => {
-    const onStartupExit = (code: number): void => reject(new ServerStartError(`the ${spec.kind} worker exited with code ${code} before listening`, "ERR_WORKER_EXIT"));
+    const onStartupExit = (code: number): void =>
+      reject(
+        new ServerStartError(`the ${spec.kind} worker exited with code ${code} before listening`, "ERR_WORKER_EXIT"),
+      );
     worker.once("exit", onStartupExit);
-    worker.once("error", (error) => reject(new ServerStartError(`the ${spec.kind} worker failed: ${error.message}`, "ERR_WORKER")));
+    worker.once("error", (error) =>
+      reject(new ServerStartError(`the ${spec.kind} worker failed: ${error.message}`, "ERR_WORKER")),
+    );
     worker.on("message", (message: WorkerResponse) => {
       if (message.type === "error") {
         void worker.terminate();

@@ -6,7 +6,13 @@
  * reached or fails, 504 when it is too slow.
  */
 import type { Readable } from "node:stream";
-import { createHttp1Server, type Http1Exchange, type ResponseSink, type StreamedResponse, type TlsIdentity } from "../http1/connection.js";
+import {
+  createHttp1Server,
+  type Http1Exchange,
+  type ResponseSink,
+  type StreamedResponse,
+  type TlsIdentity,
+} from "../http1/connection.js";
 import { HttpRequestError, reasonPhrase } from "../http1/errors.js";
 import { headerValues, type HeaderField } from "../http1/parser.js";
 import type { ResponseFraming, ResponseHead } from "../http1/response-head.js";
@@ -16,7 +22,13 @@ import { plainPeerAddress } from "../policy/ip-address.js";
 import { listen, type ListeningServer } from "../network/listen.js";
 import { createBalancer, type BalancingStrategy } from "./proxy/balancer.js";
 import { createExposedPathFilter } from "./proxy/exposed-paths.js";
-import { forwardedRequestFields, forwardedResponseFields, HOP_BY_HOP, resolveTarget, type ForwardingPolicy } from "./proxy/forwarding.js";
+import {
+  forwardedRequestFields,
+  forwardedResponseFields,
+  HOP_BY_HOP,
+  resolveTarget,
+  type ForwardingPolicy,
+} from "./proxy/forwarding.js";
 import { UpstreamPool, type ExchangeListener, type UpstreamConnection } from "./proxy/upstream-pool.js";
 
 export interface ProxyRoute {
@@ -77,7 +89,8 @@ interface Instance {
 function createInstance(origin: string, options: ProxyOptions, timeoutMs: number): Instance {
   const url = new URL(origin);
   const secure = url.protocol === "https:";
-  if (secure && !options.upstreamCa) throw new Error(`upstream ${origin} is https but the proxy was given no CA to trust`);
+  if (secure && !options.upstreamCa)
+    throw new Error(`upstream ${origin} is https but the proxy was given no CA to trust`);
   const pool = new UpstreamPool({
     target: {
       host: url.hostname.replace(/^\[|\]$/g, ""),
@@ -124,7 +137,8 @@ export class ProxyHandler {
   private readonly routes: Route[];
 
   constructor(options: ProxyOptions) {
-    if (options.routes.length === 0 || options.routes.some((route) => route.upstreams.length === 0)) throw new Error("a proxy needs at least one route, each with an upstream");
+    if (options.routes.length === 0 || options.routes.some((route) => route.upstreams.length === 0))
+      throw new Error("a proxy needs at least one route, each with an upstream");
     this.policy = {
       preserveHost: options.preserveHost ?? true,
       appendForwardedFor: options.forwardedFor === "append",
@@ -159,7 +173,15 @@ export class ProxyHandler {
   /** An answer of the proxy's own (421, 404, 413, 502, 504). */
   answer(response: ResponseSink, status: number, message: string): void {
     this.count(status);
-    response.send(status, [["Content-Type", "text/plain"], ["Server", "edgebench-proxy"]], `${message}\n`, { close: status >= 500 || status === 413 });
+    response.send(
+      status,
+      [
+        ["Content-Type", "text/plain"],
+        ["Server", "edgebench-proxy"],
+      ],
+      `${message}\n`,
+      { close: status >= 500 || status === 413 },
+    );
   }
 
   readonly onRequest = (exchange: Http1Exchange, response: ResponseSink): void => {
@@ -173,17 +195,25 @@ export class ProxyHandler {
     if (this.allowedHosts && (target.host.length === 0 || !hostMatchesAny(target.host, this.allowedHosts))) {
       return this.answer(response, 421, "Misdirected Request: this proxy does not serve that host.");
     }
-    if (!this.isExposed(target.path)) return this.answer(response, 404, "Not Found: this proxy does not publish that path.");
+    if (!this.isExposed(target.path))
+      return this.answer(response, 404, "Not Found: this proxy does not publish that path.");
     const instance = this.routeFor(target.host).pick();
     const fields = forwardedRequestFields(
       exchange.head,
-      { peer: plainPeerAddress(exchange.remoteAddress), secure: exchange.secure, host: target.host, upstreamAuthority: instance.authority },
+      {
+        peer: plainPeerAddress(exchange.remoteAddress),
+        secure: exchange.secure,
+        host: target.host,
+        upstreamAuthority: instance.authority,
+      },
       this.policy,
     );
     const start = `${exchange.head.method} ${target.path} HTTP/1.1\r\n${fields}`;
     const body = exchange.body;
     if (!body) return this.forward(exchange, response, instance, { start, body: EMPTY, rest: null });
-    this.readBodyStart(body, exchange, response, (held, complete) => this.forward(exchange, response, instance, { start, body: held, rest: complete ? null : body }));
+    this.readBodyStart(body, exchange, response, (held, complete) =>
+      this.forward(exchange, response, instance, { start, body: held, rest: complete ? null : body }),
+    );
   };
 
   async close(): Promise<void> {
@@ -195,7 +225,8 @@ export class ProxyHandler {
     const connection = attempt === 0 ? instance.pool.acquire() : instance.pool.fresh();
     const listener = new ForwardedAnswer(this, exchange, response, instance, outgoing, attempt, connection);
     connection.send(exchange.head.method, requestBytes(exchange, outgoing), listener);
-    if (outgoing.rest) this.streamRest(outgoing.rest, connection, exchange.framing.kind === "chunked", outgoing.body.length);
+    if (outgoing.rest)
+      this.streamRest(outgoing.rest, connection, exchange.framing.kind === "chunked", outgoing.body.length);
   }
 
   private routeFor(host: string): Route {
@@ -216,19 +247,26 @@ export class ProxyHandler {
     const { head } = exchange;
     const hosts = headerValues(head, "host");
     if (hosts.length > 1) throw new HttpRequestError(400, "Multiple Host headers.");
-    if (hosts.length === 0 && head.version === "1.1") throw new HttpRequestError(400, "Request is missing Host header.");
+    if (hosts.length === 0 && head.version === "1.1")
+      throw new HttpRequestError(400, "Request is missing Host header.");
     const clientHost = hosts[0] ?? "";
     if (!isHostHeaderValid(clientHost)) throw new HttpRequestError(400, "Invalid Host header.");
     // RFC 9112 §6.1: a proxy must not forward a message with both; it is how requests are smuggled past one hop.
     if (head.names.includes("transfer-encoding") && head.names.includes("content-length")) {
       throw new HttpRequestError(400, "Both Transfer-Encoding and Content-Length: ambiguous framing is refused.");
     }
-    if (exchange.framing.kind === "length" && exchange.framing.length > this.maxRequestBody) throw new HttpRequestError(413, `Request body over ${this.maxRequestBody} bytes.`);
+    if (exchange.framing.kind === "length" && exchange.framing.length > this.maxRequestBody)
+      throw new HttpRequestError(413, `Request body over ${this.maxRequestBody} bytes.`);
     return resolveTarget(head, clientHost);
   }
 
   /** Reads the body until it ends or BODY_BUFFER_BYTES are in hand; a parse error in that stretch forwards nothing. */
-  private readBodyStart(body: Readable, exchange: Http1Exchange, response: ResponseSink, then: (body: Buffer, complete: boolean) => void): void {
+  private readBodyStart(
+    body: Readable,
+    exchange: Http1Exchange,
+    response: ResponseSink,
+    then: (body: Buffer, complete: boolean) => void,
+  ): void {
     const chunks: Buffer[] = [];
     let size = 0;
     const cleanup = (): void => {
@@ -243,7 +281,10 @@ export class ProxyHandler {
         cleanup();
         body.destroy();
         this.answer(response, 413, `Payload Too Large: request body over ${this.maxRequestBody} bytes.`);
-      } else if (size >= BODY_BUFFER_BYTES && !(exchange.framing.kind === "length" && size >= exchange.framing.length)) {
+      } else if (
+        size >= BODY_BUFFER_BYTES &&
+        !(exchange.framing.kind === "length" && size >= exchange.framing.length)
+      ) {
         // More than it holds and more to come: forward what is in hand and stream the rest.
         cleanup();
         body.pause();
@@ -272,7 +313,11 @@ export class ProxyHandler {
         rest.destroy();
         return;
       }
-      const ok = chunked ? socket.write(Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`, "latin1"), chunk, Buffer.from("\r\n")])) : socket.write(chunk);
+      const ok = chunked
+        ? socket.write(
+            Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`, "latin1"), chunk, Buffer.from("\r\n")]),
+          )
+        : socket.write(chunk);
       if (!ok) {
         rest.pause();
         socket.once("drain", () => rest.resume());
@@ -295,13 +340,25 @@ export class ProxyHandler {
 
 function requestBytes(exchange: Http1Exchange, outgoing: Outgoing): Buffer | string {
   if (!outgoing.rest) {
-    const framing = outgoing.body.length > 0 || exchange.framing.kind !== "none" ? `Content-Length: ${outgoing.body.length}\r\n` : "";
+    const framing =
+      outgoing.body.length > 0 || exchange.framing.kind !== "none" ? `Content-Length: ${outgoing.body.length}\r\n` : "";
     const head = `${outgoing.start}${framing}\r\n`;
     return outgoing.body.length === 0 ? head : Buffer.concat([Buffer.from(head, "latin1"), outgoing.body]);
   }
   // A body too large to hold: a known length is kept, a chunked one is re-chunked from decoded data.
-  if (exchange.framing.kind === "length") return Buffer.concat([Buffer.from(`${outgoing.start}Content-Length: ${exchange.framing.length}\r\n\r\n`, "latin1"), outgoing.body]);
-  return Buffer.concat([Buffer.from(`${outgoing.start}Transfer-Encoding: chunked\r\n\r\n${outgoing.body.length.toString(16)}\r\n`, "latin1"), outgoing.body, Buffer.from("\r\n")]);
+  if (exchange.framing.kind === "length")
+    return Buffer.concat([
+      Buffer.from(`${outgoing.start}Content-Length: ${exchange.framing.length}\r\n\r\n`, "latin1"),
+      outgoing.body,
+    ]);
+  return Buffer.concat([
+    Buffer.from(
+      `${outgoing.start}Transfer-Encoding: chunked\r\n\r\n${outgoing.body.length.toString(16)}\r\n`,
+      "latin1",
+    ),
+    outgoing.body,
+    Buffer.from("\r\n"),
+  ]);
 }
 
 /** One upstream answer on its way back to the client: passed on whole, held until complete, or streamed. */
@@ -338,7 +395,11 @@ class ForwardedAnswer implements ExchangeListener {
     if (framing.kind === "none") {
       // HEAD keeps the app's Content-Length (the size a GET would have had); no body follows either way.
       const declared = headerValues(head, "content-length")[0];
-      this.writer = this.startStream(head.status, fields, this.exchange.head.method === "HEAD" && declared !== undefined ? Number(declared) : 0);
+      this.writer = this.startStream(
+        head.status,
+        fields,
+        this.exchange.head.method === "HEAD" && declared !== undefined ? Number(declared) : 0,
+      );
     } else if (framing.kind === "length" && framing.length <= BODY_BUFFER_BYTES) {
       this.held = { status: head.status, fields, length: framing.length, chunks: [], size: 0 };
     } else if (framing.kind === "length") {
@@ -369,7 +430,11 @@ class ForwardedAnswer implements ExchangeListener {
     const held = this.held;
     if (held) {
       this.proxy.count(held.status);
-      this.response.send(held.status, held.fields, held.chunks.length === 1 ? held.chunks[0]! : Buffer.concat(held.chunks));
+      this.response.send(
+        held.status,
+        held.fields,
+        held.chunks.length === 1 ? held.chunks[0]! : Buffer.concat(held.chunks),
+      );
       return;
     }
     this.writer!.end();
@@ -416,10 +481,20 @@ class ForwardedAnswer implements ExchangeListener {
 export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const handler = createProxyHandler(options);
   const server = createHttp1Server(
-    { bodyMode: "stream", headersTimeoutMs: options.headerTimeoutMs ?? 60_000, onRequest: handler.onRequest, formatRejection: handler.formatRejection },
+    {
+      bodyMode: "stream",
+      headersTimeoutMs: options.headerTimeoutMs ?? 60_000,
+      onRequest: handler.onRequest,
+      formatRejection: handler.formatRejection,
+    },
     options.tls,
   );
-  const listening = await listen(server, options.host ?? "127.0.0.1", options.port ?? 0, options.tls ? "https" : "http");
+  const listening = await listen(
+    server,
+    options.host ?? "127.0.0.1",
+    options.port ?? 0,
+    options.tls ? "https" : "http",
+  );
   return {
     ...listening,
     counts: handler.counts,

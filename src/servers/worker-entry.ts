@@ -23,5 +23,9 @@ try {
   });
   post({ type: "ready", url: server.url, port: server.port });
 } catch (error) {
-  post({ type: "error", message: (error as Error).message, code: (error as NodeJS.ErrnoException).code ?? "ERR_SERVER_START" });
+  post({
+    type: "error",
+    message: (error as Error).message,
+    code: (error as NodeJS.ErrnoException).code ?? "ERR_SERVER_START",
+  });
 }

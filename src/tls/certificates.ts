@@ -48,8 +48,13 @@ export async function createRunCertificates(hosts: readonly string[]): Promise<R
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
     ],
   });
-  const names = [...new Set(["localhost", "127.0.0.1", "::1", ...hosts.filter((host) => host !== "*" && host.length > 0)])];
-  const serverKeys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
+  const names = [
+    ...new Set(["localhost", "127.0.0.1", "::1", ...hosts.filter((host) => host !== "*" && host.length > 0)]),
+  ];
+  const serverKeys = (await webcrypto.subtle.generateKey(ALGORITHM, true, [
+    "sign",
+    "verify",
+  ])) as webcrypto.CryptoKeyPair;
   const server = await x509.X509CertificateGenerator.create({
     serialNumber: serial(),
     subject: "CN=localhost",
@@ -60,7 +65,11 @@ export async function createRunCertificates(hosts: readonly string[]): Promise<R
     publicKey: serverKeys.publicKey,
     signingAlgorithm: ALGORITHM,
     extensions: [
-      new x509.SubjectAlternativeNameExtension(names.map((name) => (IPV4.test(name) || name.includes(":") ? { type: "ip", value: name } : { type: "dns", value: name }))),
+      new x509.SubjectAlternativeNameExtension(
+        names.map((name) =>
+          IPV4.test(name) || name.includes(":") ? { type: "ip", value: name } : { type: "dns", value: name },
+        ),
+      ),
       new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
     ],

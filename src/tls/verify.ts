@@ -15,10 +15,13 @@ export class TlsVerificationError extends EdgebenchError {
 export function verifyTlsEndpoint(url: string, ca: string, timeoutMs = 5000): Promise<void> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: hostname.replace(/^\[|\]$/g, ""), port: Number(port || 443), ca, timeout: timeoutMs }, () => {
-      socket.end();
-      resolve();
-    });
+    const socket = connect(
+      { host: hostname.replace(/^\[|\]$/g, ""), port: Number(port || 443), ca, timeout: timeoutMs },
+      () => {
+        socket.end();
+        resolve();
+      },
+    );
     socket.once("error", (error) => reject(new TlsVerificationError(url, error.message)));
     socket.once("timeout", () => {
       socket.destroy();

@@ -23,12 +23,36 @@ function hostPort(url: string): { host: string; port: number } {
 
 /** What every proxy engine is told of the scenario's proxy, the builtin one included. */
 export function proxyBehaviour(scenario: Scenario) {
-  const { preserveHost, forwardedFor, forwarded, stripClientForwarded, allowedHosts, upstreamTimeoutMs, balancing, maxRequestBodyBytes, exposedPaths } =
-    scenario.proxy;
-  return { preserveHost, forwardedFor, forwarded, stripClientForwarded, allowedHosts, upstreamTimeoutMs, balancing, maxRequestBodyBytes, exposedPaths };
+  const {
+    preserveHost,
+    forwardedFor,
+    forwarded,
+    stripClientForwarded,
+    allowedHosts,
+    upstreamTimeoutMs,
+    balancing,
+    maxRequestBodyBytes,
+    exposedPaths,
+  } = scenario.proxy;
+  return {
+    preserveHost,
+    forwardedFor,
+    forwarded,
+    stripClientForwarded,
+    allowedHosts,
+    upstreamTimeoutMs,
+    balancing,
+    maxRequestBodyBytes,
+    exposedPaths,
+  };
 }
 
-export async function startEngineProxy(driver: EngineDriver, scenario: Scenario, upstreams: string[][], certificates: RunCertificates | null): Promise<IsolatedServer> {
+export async function startEngineProxy(
+  driver: EngineDriver,
+  scenario: Scenario,
+  upstreams: string[][],
+  certificates: RunCertificates | null,
+): Promise<IsolatedServer> {
   const folder = await createRunFolder(driver.name);
   const files: Record<string, string> = certificates
     ? {
@@ -60,7 +84,10 @@ export async function startEngineProxy(driver: EngineDriver, scenario: Scenario,
       dir: folder.dir,
     };
     try {
-      const engine = await startEngine(driver, spec, { files, ...(userText !== null ? { configText: fillEngineConfig(userText, spec, userConfig!) } : {}) });
+      const engine = await startEngine(driver, spec, {
+        files,
+        ...(userText !== null ? { configText: fillEngineConfig(userText, spec, userConfig!) } : {}),
+      });
       return {
         kind: "proxy",
         engine: { name: engine.name, version: engine.version },
@@ -75,7 +102,9 @@ export async function startEngineProxy(driver: EngineDriver, scenario: Scenario,
       };
     } catch (error) {
       // The port chosen for it may have been taken in between: try another, unless the scenario fixed it.
-      const clash = error instanceof Error && /address already in use|cannot bind socket|bind\(\) to .* failed/i.test(error.message);
+      const clash =
+        error instanceof Error &&
+        /address already in use|cannot bind socket|bind\(\) to .* failed/i.test(error.message);
       if (!clash || scenario.proxy.port !== null || attempt >= PORT_ATTEMPTS) throw error;
     }
   }

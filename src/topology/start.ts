@@ -117,10 +117,16 @@ export function startTopology(scenario: Scenario, options: TopologyOptions = {})
 }
 
 /** Starts every deployment of a plan side by side; they share the run's certificates. */
-export async function startDeployments(deployments: readonly PlannedDeployment[], options: TopologyOptions = {}): Promise<Topology> {
+export async function startDeployments(
+  deployments: readonly PlannedDeployment[],
+  options: TopologyOptions = {},
+): Promise<Topology> {
   const base = deployments[0]?.scenario;
   if (!base) return { running: [], close: async () => {} };
-  const certificates = base.tls === "off" ? null : await createRunCertificates([...base.policy.hosts, ...base.apps.flatMap((app) => app.allowedHosts)]);
+  const certificates =
+    base.tls === "off"
+      ? null
+      : await createRunCertificates([...base.policy.hosts, ...base.apps.flatMap((app) => app.allowedHosts)]);
   // The echo contract's records of this run's apps, one file per deployment (see http1/echo-contract.ts).
   const recordDir = await mkdtemp(join(tmpdir(), "edgebench-record-"));
   const starter = new DeploymentStarter(base, options, certificates, recordDir);
@@ -163,7 +169,10 @@ class DeploymentStarter {
     const appRecord = join(this.recordDir, `${name.replaceAll("/", "-")}.jsonl`);
     const instances = await this.startApps(scenario, behindProxy, proxySource, appRecord);
     const labelled = instances.flatMap((copies, i) =>
-      copies.map((server, copy) => ({ label: copies.length > 1 ? `app:${scenario.apps[i]!.name}#${copy + 1}` : `app:${scenario.apps[i]!.name}`, server })),
+      copies.map((server, copy) => ({
+        label: copies.length > 1 ? `app:${scenario.apps[i]!.name}#${copy + 1}` : `app:${scenario.apps[i]!.name}`,
+        server,
+      })),
     );
     let entryServer: IsolatedServer = instances[this.primary]![0]!;
     let engine: RunningTopology["engine"] = null;
@@ -187,7 +196,10 @@ class DeploymentStarter {
       engine,
       clientSourceAddress: behindProxy && proxySource === LOOPBACK ? CLIENT_SOURCE_ADDRESS : null,
       appRecord,
-      counts: async () => Object.fromEntries(await Promise.all(labelled.map(async ({ label, server }) => [label, await server.counts()] as const))),
+      counts: async () =>
+        Object.fromEntries(
+          await Promise.all(labelled.map(async ({ label, server }) => [label, await server.counts()] as const)),
+        ),
     };
   }
 
@@ -202,15 +214,31 @@ class DeploymentStarter {
   }
 
   /** Every app's instances (one at the edge); the real app is a process of its own already, whatever the isolation. */
-  private startApps(scenario: Scenario, behindProxy: boolean, proxySource: string, appRecord: string): Promise<IsolatedServer[][]> {
+  private startApps(
+    scenario: Scenario,
+    behindProxy: boolean,
+    proxySource: string,
+    appRecord: string,
+  ): Promise<IsolatedServer[][]> {
     const certificates = this.certificates;
     const appTls = certificates && (!behindProxy || scenario.tls === "reencrypt") ? certificates.server : undefined;
     const { clientAddress } = this.base.network;
     const startApp = (app: AppConfig): Promise<IsolatedServer> => {
-      const options = appOptions(app, clientAddress, behindProxy ? [proxySource] : [], appTls, behindProxy ? 0 : (app.port ?? 0), appRecord);
+      const options = appOptions(
+        app,
+        clientAddress,
+        behindProxy ? [proxySource] : [],
+        appTls,
+        behindProxy ? 0 : (app.port ?? 0),
+        appRecord,
+      );
       return app.runtime === "kestrel" ? this.track(startKestrelApp(options)) : this.start({ kind: "app", options });
     };
-    return Promise.all(scenario.apps.map((app) => Promise.all(Array.from({ length: behindProxy ? app.instances : 1 }, () => startApp(app)))));
+    return Promise.all(
+      scenario.apps.map((app) =>
+        Promise.all(Array.from({ length: behindProxy ? app.instances : 1 }, () => startApp(app))),
+      ),
+    );
   }
 
   /** The builtin proxy or an engine in front of the instances, each reached through its own shaped hop if any. */
@@ -225,7 +253,11 @@ class DeploymentStarter {
     // With a shaped app hop, the proxy reaches each instance through its own relay, which connects as the proxy.
     const upstreams = await Promise.all(
       instances.map((copies, i) =>
-        Promise.all(copies.map(async (server, copy) => (appHop ? (await this.shaped(server, appHop, proxySource, 1000 + i * 100 + copy)).url : server.url))),
+        Promise.all(
+          copies.map(async (server, copy) =>
+            appHop ? (await this.shaped(server, appHop, proxySource, 1000 + i * 100 + copy)).url : server.url,
+          ),
+        ),
       ),
     );
     if (driver) return this.track(startEngineProxy(driver, scenario, upstreams, certificates));
@@ -245,7 +277,22 @@ class DeploymentStarter {
   }
 
   /** A shaped hop in front of `server`; its connections to the server come from `sourceAddress`. */
-  private shaped(server: IsolatedServer, shape: HopShape, sourceAddress: string, seed: number): Promise<IsolatedServer> {
-    return this.start({ kind: "shaper", options: { target: { host: LOOPBACK, port: server.port }, shape, scheme: schemeOf(server.url), sourceAddress, seed, host: LOOPBACK } });
+  private shaped(
+    server: IsolatedServer,
+    shape: HopShape,
+    sourceAddress: string,
+    seed: number,
+  ): Promise<IsolatedServer> {
+    return this.start({
+      kind: "shaper",
+      options: {
+        target: { host: LOOPBACK, port: server.port },
+        shape,
+        scheme: schemeOf(server.url),
+        sourceAddress,
+        seed,
+        host: LOOPBACK,
+      },
+    });
   }
 }

@@ -36,7 +36,10 @@ export function createProgress(enabled: boolean, stream: NodeJS.WriteStream = pr
       if (event.type === "round-done") {
         // One line per finished round stays on screen, so drift between rounds is seen while it runs.
         const current = spinner.text;
-        spinner.stopAndPersist({ symbol: "·", text: `round ${event.round} ${event.deployment}: ${formatRate(event.rps)} req/s, p50 ${formatDuration(event.p50Us)}` });
+        spinner.stopAndPersist({
+          symbol: "·",
+          text: `round ${event.round} ${event.deployment}: ${formatRate(event.rps)} req/s, p50 ${formatDuration(event.p50Us)}`,
+        });
         spinner.start(current);
         return;
       }

@@ -22,7 +22,6 @@ const MISSING = existsSync(ARTILLERY)
   ? false
   : `Artillery is not installed at ${ARTILLERY}: npm install --prefix .cache/artillery --ignore-scripts artillery@2.0.21 (as .ci/run does)`;
 
-
 describe("export to Artillery, run against loopback, import", { skip: MISSING }, () => {
   let folder: string;
   let topology: Topology;
@@ -41,26 +40,67 @@ describe("export to Artillery, run against loopback, import", { skip: MISSING },
 
   it("gives paired rounds and the proxy's overhead from Artillery's own report", { timeout: 150_000 }, async () => {
     const deployments = topology.running.flatMap((t) => ["--deployment", `${t.kind}=${t.entry.url}`]);
-    const exported = await edgebench(["export", "--to", "artillery", scenarioFile, ...deployments, "--rate", String(rate), "--duration", "1s", "--warmup", "500ms", "--rounds", String(rounds), "-c", "4", "--out-dir", folder]);
+    const exported = await edgebench([
+      "export",
+      "--to",
+      "artillery",
+      scenarioFile,
+      ...deployments,
+      "--rate",
+      String(rate),
+      "--duration",
+      "1s",
+      "--warmup",
+      "500ms",
+      "--rounds",
+      String(rounds),
+      "-c",
+      "4",
+      "--out-dir",
+      folder,
+    ]);
     assert.equal(exported.code, 0, exported.stderr);
     const report = join(folder, "report.json");
     // Bounded: the schedule is under ten seconds; Artillery's start-up on a busy machine takes most of the rest.
-    await execFileAsync(ARTILLERY, ["run", "--output", report, join(folder, "default.artillery.yml")], { cwd: folder, timeout: 120_000, env: { ...process.env, ARTILLERY_DISABLE_TELEMETRY: "true" } });
+    await execFileAsync(ARTILLERY, ["run", "--output", report, join(folder, "default.artillery.yml")], {
+      cwd: folder,
+      timeout: 120_000,
+      env: { ...process.env, ARTILLERY_DISABLE_TELEMETRY: "true" },
+    });
 
-    const imported = await edgebench(["import", report, "--scenario", scenarioFile, "-r", `terminal,json:${join(folder, "imported.json")}`]);
+    const imported = await edgebench([
+      "import",
+      report,
+      "--scenario",
+      scenarioFile,
+      "-r",
+      `terminal,json:${join(folder, "imported.json")}`,
+    ]);
     assert.equal(imported.code, 0, imported.stdout + imported.stderr);
     assert.match(imported.stdout, /Proxy overhead · proxied − edge, median of 3 paired rounds/);
     assert.match(imported.stdout, /DDSketch, 1 % relative accuracy/);
     const result = JSON.parse(await readFile(join(folder, "imported.json"), "utf8")) as RunResult;
     assertValidRunResult(result);
     const load = result.load!;
-    assert.deepEqual(load.deployments.map((t) => t.deployment), ["edge", "proxied"]);
+    assert.deepEqual(
+      load.deployments.map((t) => t.deployment),
+      ["edge", "proxied"],
+    );
     for (const deployment of load.deployments) {
-      assert.deepEqual(deployment.rounds.map((r) => r.round), [1, 2, 3]);
+      assert.deepEqual(
+        deployment.rounds.map((r) => r.round),
+        [1, 2, 3],
+      );
       for (const round of deployment.rounds) {
         // About rate × 1 s each (a busy machine can shift an arrival across a phase boundary), every one answered.
-        assert.ok(Math.abs(round.requests - rate) <= rate * 0.2, `${deployment.deployment} round ${round.round}: ${round.requests} requests`);
-        assert.deepEqual([round.responses, round.ok2xx, round.latency.count, round.errors], [round.requests, round.requests, round.requests, 0]);
+        assert.ok(
+          Math.abs(round.requests - rate) <= rate * 0.2,
+          `${deployment.deployment} round ${round.round}: ${round.requests} requests`,
+        );
+        assert.deepEqual(
+          [round.responses, round.ok2xx, round.latency.count, round.errors],
+          [round.requests, round.requests, round.requests, 0],
+        );
         assert.ok(round.latency.p50Us > 0 && round.latency.p50Us <= round.latency.p99Us);
       }
     }
@@ -69,7 +109,8 @@ describe("export to Artillery, run against loopback, import", { skip: MISSING },
     const p50 = load.overheads[0]!.figures.find((o) => o.metric === "p50")!;
     assert.equal(p50.perRound.length, rounds);
     // The servers' own counts: every request the processor sent to a deployment (warm-up included) reached it.
-    const counters = (JSON.parse(await readFile(report, "utf8")) as { aggregate: { counters: Record<string, number> } }).aggregate.counters;
+    const counters = (JSON.parse(await readFile(report, "utf8")) as { aggregate: { counters: Record<string, number> } })
+      .aggregate.counters;
     for (const running of topology.running) {
       const sent = Object.entries(counters)
         .filter(([name]) => new RegExp(`^edgebench\\.${running.kind}\\.r\\d+\\.requests$`).test(name))

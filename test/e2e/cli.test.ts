@@ -43,7 +43,10 @@ function cli(args: string[], options: CliOptions = {}): Promise<Outcome & { sign
     const command = [join(ROOT, "bin/edgebench.js"), ...args];
     const env = { ...process.env, NO_COLOR: "1", ...options.env };
     const child = options.openFiles
-      ? spawn("bash", ["-c", `ulimit -n ${options.openFiles} && exec "$0" "$@"`, process.execPath, ...command], { cwd: ROOT, env })
+      ? spawn("bash", ["-c", `ulimit -n ${options.openFiles} && exec "$0" "$@"`, process.execPath, ...command], {
+          cwd: ROOT,
+          env,
+        })
       : spawn(process.execPath, command, { cwd: ROOT, env });
     let signalledAt: number | undefined;
     let stdout = "";
@@ -127,7 +130,11 @@ describe("edgebench CLI", () => {
     const ok = await cli(["validate", `${SCENARIOS}default.yaml`, `${SCENARIOS}allowed-hosts-star.yaml`]);
     assert.equal(ok.code, 0);
     assert.match(ok.stdout, /^ok .*default\.yaml/m);
-    const bad = await cli(["validate", `${FIXTURES}scenarios/unknown-field.yaml`, `${FIXTURES}scenarios/several-problems.yaml`]);
+    const bad = await cli([
+      "validate",
+      `${FIXTURES}scenarios/unknown-field.yaml`,
+      `${FIXTURES}scenarios/several-problems.yaml`,
+    ]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /unknown-field\.yaml:3:5: apps\[0\]\.alowedHosts: unknown field/);
     assert.match(bad.stderr, /several-problems\.yaml:\d+:\d+: load\.connections: expected a whole number >= 1/);
@@ -156,7 +163,8 @@ describe("edgebench CLI", () => {
     const result = await cli(["validate", ...files]);
     assert.ok(result.code === 0 || result.code === 2, `exit ${result.code}`);
     assertNoStackTrace(result.stderr);
-    for (const line of result.stderr.trim().split("\n").filter(Boolean)) assert.match(line, /^.+mutant-\d+\.yaml:\d+:\d+: .+: /s);
+    for (const line of result.stderr.trim().split("\n").filter(Boolean))
+      assert.match(line, /^.+mutant-\d+\.yaml:\d+:\d+: .+: /s);
   });
 
   it("exits 0 when every probe passes and 1 when one fails", async () => {
@@ -172,7 +180,16 @@ describe("edgebench CLI", () => {
 
   it("writes a JSON report of a full run to a file", async () => {
     const out = join(work, "run.json");
-    const result = await cli(["run", `${FIXTURES}scenarios/valid-tiny-load.yaml`, "--reporter", "json", "--out", out, "--rounds", "1"]);
+    const result = await cli([
+      "run",
+      `${FIXTURES}scenarios/valid-tiny-load.yaml`,
+      "--reporter",
+      "json",
+      "--out",
+      out,
+      "--rounds",
+      "1",
+    ]);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, "");
     const report = JSON.parse(await readFile(out, "utf8"));
@@ -180,7 +197,10 @@ describe("edgebench CLI", () => {
     assert.equal(report.schemaVersion, 2);
     assert.equal(report.scenario.name, "tiny");
     assert.equal(report.load.settings.rounds, 1);
-    assert.deepEqual(report.load.deployments.map((d: { deployment: string }) => d.deployment), ["edge", "proxied/builtin"]);
+    assert.deepEqual(
+      report.load.deployments.map((d: { deployment: string }) => d.deployment),
+      ["edge", "proxied/builtin"],
+    );
     assert.equal(report.probes.failed, 0);
     assert.equal(report.verdict.passed, true);
   });
@@ -196,7 +216,10 @@ describe("edgebench CLI", () => {
     assert.equal(report.scenario.policyProfile, "aspnetcore");
     assert.equal(report.scenario.knobs.wildcardDepth, "any");
     assert.ok(report.probes.results.every((r: { category: string }) => r.category === "spoofing"));
-    const xfh = report.probes.results.find((r: { probe: string; deployment: string; via: string }) => r.probe === "xfh-override" && r.deployment === "proxied/builtin" && r.via === "entry");
+    const xfh = report.probes.results.find(
+      (r: { probe: string; deployment: string; via: string }) =>
+        r.probe === "xfh-override" && r.deployment === "proxied/builtin" && r.via === "entry",
+    );
     assert.equal(xfh.pass, false);
     assert.deepEqual(xfh.expected[0].outcomes, ["accept"]);
     assert.equal(xfh.observed[0].status, 200);
@@ -205,7 +228,10 @@ describe("edgebench CLI", () => {
     assert.equal(xfh.cause, "proxy-passes-client-forwarding");
     assert.deepEqual(
       report.causes.map((c: { id: string; failures: number }) => [c.id, c.failures]),
-      [["app-trusts-any-peer", 6], ["proxy-passes-client-forwarding", 6]],
+      [
+        ["app-trusts-any-peer", 6],
+        ["proxy-passes-client-forwarding", 6],
+      ],
     );
     assert.equal(report.verdict.passed, false);
     assert.ok(report.verdict.failures.some((f: string) => f.startsWith("probe xfh-override on proxied/builtin")));
@@ -214,12 +240,28 @@ describe("edgebench CLI", () => {
   it("probes a running target on the wire, with hosts from --allowed-hosts or --appsettings", async () => {
     const app = await startApp({ allowedHosts: ["app.example.com", "*.tenant.example.com"], allowEmptyHosts: false });
     try {
-      const pass = await cli(["probe", "-q", "-r", "json", "--target", app.url, "--allowed-hosts", "app.example.com,*.tenant.example.com"]);
+      const pass = await cli([
+        "probe",
+        "-q",
+        "-r",
+        "json",
+        "--target",
+        app.url,
+        "--allowed-hosts",
+        "app.example.com,*.tenant.example.com",
+      ]);
       assert.equal(pass.code, 0, pass.stdout);
       const report = JSON.parse(pass.stdout);
       assert.equal(report.probes.view, "wire");
       assert.deepEqual(report.scenario.topologies, ["external"]);
-      const fromSettings = await cli(["probe", "-q", "--target", app.url, "--appsettings", `${SCENARIOS}appsettings.Production.json`]);
+      const fromSettings = await cli([
+        "probe",
+        "-q",
+        "--target",
+        app.url,
+        "--appsettings",
+        `${SCENARIOS}appsettings.Production.json`,
+      ]);
       assert.equal(fromSettings.code, 0);
       assert.match(fromSettings.stdout, /Graded on the wire alone/);
       const wrongPolicy = await cli(["probe", "-q", "--target", app.url, "--allowed-hosts", "other.example"]);
@@ -249,16 +291,24 @@ describe("edgebench CLI", () => {
     const xml = join(work, "probes.xml");
     const md = join(work, "summary.md");
     const summary = join(work, "step-summary.md");
-    const result = await cli(["probe", "-q", `${SCENARIOS}allowed-hosts-star.yaml`, "--reporter", `terminal,junit:${xml},markdown:${md}`], {
-      env: { GITHUB_STEP_SUMMARY: summary },
-    });
+    const result = await cli(
+      ["probe", "-q", `${SCENARIOS}allowed-hosts-star.yaml`, "--reporter", `terminal,junit:${xml},markdown:${md}`],
+      {
+        env: { GITHUB_STEP_SUMMARY: summary },
+      },
+    );
     assert.equal(result.code, 1);
     assert.match(result.stdout, /FAIL · 30 problems/);
     assert.match(await readFile(xml, "utf8"), /<testsuites name="edgebench" tests="150" failures="30"/);
     assert.match(await readFile(md, "utf8"), /^### edgebench · allowed-hosts-star · ❌ FAIL \(30\)/);
     assert.equal(await readFile(summary, "utf8"), await readFile(md, "utf8"));
     const json = join(work, "still-written.json");
-    const partial = await cli(["probe", "-q", "--reporter", `junit:${join(work, "missing-dir", "x.xml")},json:${json}`]);
+    const partial = await cli([
+      "probe",
+      "-q",
+      "--reporter",
+      `junit:${join(work, "missing-dir", "x.xml")},json:${json}`,
+    ]);
     assert.equal(partial.code, 1);
     assert.match(partial.stderr, /the junit reporter could not write/);
     assert.equal(JSON.parse(await readFile(json, "utf8")).verdict.passed, true);
@@ -304,7 +354,18 @@ describe("edgebench CLI", () => {
     { name: "report-terminal", args: ["report", "test/fixtures/results/run-result.json"], code: 1 },
     { name: "report-terminal-v1", args: ["report", "test/fixtures/results/run-result-v1.json"], code: 1 },
     { name: "report-markdown", args: ["report", "test/fixtures/results/probe-only.json", "-r", "markdown"], code: 1 },
-    { name: "probe-spoofing", args: ["probe", "-q", "--category", "spoofing", "scenarios/allowed-hosts-star.yaml", "scenarios/xfh-spoofing.yaml"], code: 1 },
+    {
+      name: "probe-spoofing",
+      args: [
+        "probe",
+        "-q",
+        "--category",
+        "spoofing",
+        "scenarios/allowed-hosts-star.yaml",
+        "scenarios/xfh-spoofing.yaml",
+      ],
+      code: 1,
+    },
     { name: "validate-several-problems", args: ["validate", "test/fixtures/scenarios/several-problems.yaml"], code: 2 },
     { name: "list-probes", args: ["list-probes"], code: 0 },
     { name: "probe-pass", args: ["probe", "-q", "scenarios/default.yaml"], code: 0 },
@@ -315,7 +376,10 @@ describe("edgebench CLI", () => {
     it(`prints what its snapshot holds: edgebench ${args.join(" ")}`, async () => {
       const result = await cli(args);
       assert.equal(result.code, code, result.stderr);
-      assertSnapshot(`cli.${name}.txt`, `$ edgebench ${args.join(" ")}\nexit ${result.code}\n--- stdout\n${result.stdout}--- stderr\n${result.stderr}`);
+      assertSnapshot(
+        `cli.${name}.txt`,
+        `$ edgebench ${args.join(" ")}\nexit ${result.code}\n--- stdout\n${result.stdout}--- stderr\n${result.stderr}`,
+      );
     });
   }
 
@@ -324,7 +388,10 @@ describe("edgebench CLI", () => {
     const written = await cli(["fix", `${SCENARIOS}allowed-hosts-star.yaml`, "--write", fixed]);
     assert.equal(written.code, 0, written.stderr);
     assert.match(written.stdout, /\d+ failed → 0 failed/);
-    assert.match(await readFile(join(fixed, "allowed-hosts-star.yaml"), "utf8"), /allowedHosts: "?app\.example\.com;\*\.tenant\.example\.com"?/);
+    assert.match(
+      await readFile(join(fixed, "allowed-hosts-star.yaml"), "utf8"),
+      /allowedHosts: "?app\.example\.com;\*\.tenant\.example\.com"?/,
+    );
     assert.equal((await cli(["probe", "-q", join(fixed, "allowed-hosts-star.yaml")])).code, 0);
     const again = await cli(["fix", `${SCENARIOS}allowed-hosts-star.yaml`, "--write", fixed]);
     assert.equal(again.code, 2);
@@ -342,7 +409,13 @@ describe("edgebench CLI", () => {
 
   it("renders a saved JSON result again in every form, the verdict as its exit code", async () => {
     const html = join(work, "again.html");
-    const result = await cli(["report", `${FIXTURES}results/run-result.json`, `${FIXTURES}results/probe-only.json`, "-r", `html:${html},junit`]);
+    const result = await cli([
+      "report",
+      `${FIXTURES}results/run-result.json`,
+      `${FIXTURES}results/probe-only.json`,
+      "-r",
+      `html:${html},junit`,
+    ]);
     assert.equal(result.code, 1);
     assert.match(result.stdout, /<testsuites name="edgebench"/);
     assert.match(await readFile(html, "utf8"), /<svg[^>]*class="chart"/);
@@ -351,31 +424,66 @@ describe("edgebench CLI", () => {
     assert.match(missing.stderr, /nope\.json: no such file/);
   });
 
-  it("puts proxy engines side by side, and stops every engine process on Ctrl-C", { skip: engineVersion(ENGINE_DRIVERS.nginx) === null ? "nginx is not installed (apt-get install nginx)" : false }, async () => {
-    const sideBySide = await cli(["probe", "-q", "--engine", "builtin,nginx", "scenarios/default.yaml"]);
-    assert.equal(sideBySide.code, 1, sideBySide.stderr);
-    assert.match(sideBySide.stdout, /proxies: builtin, nginx\s+(hardened\s+)?\d/);
-    assert.match(sideBySide.stdout, /\s+edge\s+builtin\s+nginx\n\s+absolute-form-target-disallowed\s+✓ 400\s+✓ 400\s+✗ 200/);
-    assert.match(sideBySide.stdout, /FAIL · 1 problem/);
-    const noReference = await cli(["probe", "-q", "--engine", "builtin,nginx", "--reference", "caddy", "scenarios/default.yaml"]);
-    assert.equal(noReference.code, 2);
-    assert.match(noReference.stderr, /--reference caddy: no such proxied deployment; this run has proxied\/builtin, proxied\/nginx/);
-    assertNoStackTrace(noReference.stderr);
-    const broken = join(work, "broken-nginx.conf");
-    await writeFile(broken, "daemon off; error_log {{DIR}}/error.log; pid {{DIR}}/nginx.pid; events {} http { server { listen {{LISTEN}}; bogus_directive; } }\n");
-    const failed = await cli(["probe", "-q", "--engine", "nginx", "--engine-config", broken, "scenarios/default.yaml"]);
-    assert.equal(failed.code, 2);
-    assert.match(failed.stderr, /^edgebench: nginx did not start \(exit code \d+\); its log is \/\S+\/engine\.log:\n.*unknown directive "bogus_directive"/ms);
-    assertNoStackTrace(failed.stderr);
-    await rm(/its log is (\S+)\/engine\.log/.exec(failed.stderr)![1]!, { recursive: true, force: true });
-    const unknown = await cli(["probe", "--engine", "apache"]);
-    assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr, /unknown engine 'apache'; choose from builtin, nginx, haproxy, caddy/);
-    const interrupted = await cli(["bench", "-q", "--engine", "nginx", "--rounds", "200", `${FIXTURES}scenarios/valid-tiny-load.yaml`], { signals: [{ afterMs: 2500, signal: "SIGINT" }] });
-    assert.equal(interrupted.code, 130, interrupted.stderr);
-    assert.ok(interrupted.exitedAt - interrupted.signalledAt! < 2000);
-    // What is left of the engines it started is checked by its own PIDs in chaos.test.ts (not by name: others run nginx).
-  });
+  it(
+    "puts proxy engines side by side, and stops every engine process on Ctrl-C",
+    { skip: engineVersion(ENGINE_DRIVERS.nginx) === null ? "nginx is not installed (apt-get install nginx)" : false },
+    async () => {
+      const sideBySide = await cli(["probe", "-q", "--engine", "builtin,nginx", "scenarios/default.yaml"]);
+      assert.equal(sideBySide.code, 1, sideBySide.stderr);
+      assert.match(sideBySide.stdout, /proxies: builtin, nginx\s+(hardened\s+)?\d/);
+      assert.match(
+        sideBySide.stdout,
+        /\s+edge\s+builtin\s+nginx\n\s+absolute-form-target-disallowed\s+✓ 400\s+✓ 400\s+✗ 200/,
+      );
+      assert.match(sideBySide.stdout, /FAIL · 1 problem/);
+      const noReference = await cli([
+        "probe",
+        "-q",
+        "--engine",
+        "builtin,nginx",
+        "--reference",
+        "caddy",
+        "scenarios/default.yaml",
+      ]);
+      assert.equal(noReference.code, 2);
+      assert.match(
+        noReference.stderr,
+        /--reference caddy: no such proxied deployment; this run has proxied\/builtin, proxied\/nginx/,
+      );
+      assertNoStackTrace(noReference.stderr);
+      const broken = join(work, "broken-nginx.conf");
+      await writeFile(
+        broken,
+        "daemon off; error_log {{DIR}}/error.log; pid {{DIR}}/nginx.pid; events {} http { server { listen {{LISTEN}}; bogus_directive; } }\n",
+      );
+      const failed = await cli([
+        "probe",
+        "-q",
+        "--engine",
+        "nginx",
+        "--engine-config",
+        broken,
+        "scenarios/default.yaml",
+      ]);
+      assert.equal(failed.code, 2);
+      assert.match(
+        failed.stderr,
+        /^edgebench: nginx did not start \(exit code \d+\); its log is \/\S+\/engine\.log:\n.*unknown directive "bogus_directive"/ms,
+      );
+      assertNoStackTrace(failed.stderr);
+      await rm(/its log is (\S+)\/engine\.log/.exec(failed.stderr)![1]!, { recursive: true, force: true });
+      const unknown = await cli(["probe", "--engine", "apache"]);
+      assert.equal(unknown.code, 2);
+      assert.match(unknown.stderr, /unknown engine 'apache'; choose from builtin, nginx, haproxy, caddy/);
+      const interrupted = await cli(
+        ["bench", "-q", "--engine", "nginx", "--rounds", "200", `${FIXTURES}scenarios/valid-tiny-load.yaml`],
+        { signals: [{ afterMs: 2500, signal: "SIGINT" }] },
+      );
+      assert.equal(interrupted.code, 130, interrupted.stderr);
+      assert.ok(interrupted.exitedAt - interrupted.signalledAt! < 2000);
+      // What is left of the engines it started is checked by its own PIDs in chaos.test.ts (not by name: others run nginx).
+    },
+  );
 
   it("exits 70 on a bug in edgebench, in one line naming the file that holds the stack", async () => {
     // A stream that breaks in a way no EdgebenchError describes stands in for any defect of the program itself.
@@ -401,17 +509,29 @@ describe("edgebench CLI", () => {
     assert.match(await readFile(match[1]!, "utf8"), /^TypeError: the stream broke\n\s+at /);
     const usage = await cli(["run", "--reporter", "nope"]);
     assert.equal(usage.code, 2);
-    assert.equal(usage.stderr, "edgebench: unknown reporter 'nope'; choose from terminal, json, markdown, junit, html (as name or name:path, comma-separated)\n");
+    assert.equal(
+      usage.stderr,
+      "edgebench: unknown reporter 'nope'; choose from terminal, json, markdown, junit, html (as name or name:path, comma-separated)\n",
+    );
   });
 
   it("without dotnet, leaves out what needs real Kestrel with the install hint and runs the rest", async () => {
     // Spawned: the PATH without dotnet must be the process's own.
     const env = { PATH: work };
-    const both = await cli(["probe", join(FIXTURES, "scenarios/kestrel-runtime.yaml"), join(SCENARIOS, "default.yaml"), "-r", "json"], { env, spawned: true });
+    const both = await cli(
+      ["probe", join(FIXTURES, "scenarios/kestrel-runtime.yaml"), join(SCENARIOS, "default.yaml"), "-r", "json"],
+      { env, spawned: true },
+    );
     assert.equal(both.code, 0, both.stderr);
-    assert.match(both.stderr, /kestrel-runtime\.yaml skipped: app runtime kestrel needs dotnet, which is not installed \(install the \.NET 10 SDK/);
+    assert.match(
+      both.stderr,
+      /kestrel-runtime\.yaml skipped: app runtime kestrel needs dotnet, which is not installed \(install the \.NET 10 SDK/,
+    );
     assert.equal((JSON.parse(both.stdout) as { scenario: { name: string } }).scenario.name, "default");
-    const none = await cli(["probe", join(SCENARIOS, "default.yaml"), "--app-runtime", "kestrel"], { env, spawned: true });
+    const none = await cli(["probe", join(SCENARIOS, "default.yaml"), "--app-runtime", "kestrel"], {
+      env,
+      spawned: true,
+    });
     assert.equal(none.code, 2);
     assert.match(none.stderr, /nothing to run/);
     const conformance = await cli(["conformance"], { env, spawned: true });
@@ -431,12 +551,19 @@ describe("edgebench CLI", () => {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     it(`stops on ${signal} within 2 s, still writes what was measured, leaves no port open, and exits 130`, async () => {
       const out = join(work, `interrupted-${signal}.json`);
-      const result = await cli(["bench", `${FIXTURES}scenarios/valid-tiny-load.yaml`, "--rounds", "200", "-r", "json", "-o", out], { signals: [{ afterMs: 2500, signal }] });
+      const result = await cli(
+        ["bench", `${FIXTURES}scenarios/valid-tiny-load.yaml`, "--rounds", "200", "-r", "json", "-o", out],
+        { signals: [{ afterMs: 2500, signal }] },
+      );
       assert.equal(result.code, 130, result.stderr);
-      assert.ok(result.exitedAt - result.signalledAt! < 2000, `took ${result.exitedAt - result.signalledAt!} ms to stop`);
+      assert.ok(
+        result.exitedAt - result.signalledAt! < 2000,
+        `took ${result.exitedAt - result.signalledAt!} ms to stop`,
+      );
       const report = JSON.parse(await readFile(out, "utf8"));
       assert.equal(report.interrupted, true);
-      for (const deployment of report.load.deployments) assert.equal(await isListening(Number(new URL(deployment.url).port)), false);
+      for (const deployment of report.load.deployments)
+        assert.equal(await isListening(Number(new URL(deployment.url).port)), false);
     });
   }
 
@@ -452,7 +579,22 @@ describe("edgebench CLI", () => {
   });
 
   it("caps connections to the open-file limit with a warning instead of failing with EMFILE", async () => {
-    const result = await cli(["bench", "-q", "-c", "500", "--rounds", "1", "-d", "300ms", "-w", "0s", `${FIXTURES}scenarios/valid-tiny-load.yaml`], { openFiles: 256 });
+    const result = await cli(
+      [
+        "bench",
+        "-q",
+        "-c",
+        "500",
+        "--rounds",
+        "1",
+        "-d",
+        "300ms",
+        "-w",
+        "0s",
+        `${FIXTURES}scenarios/valid-tiny-load.yaml`,
+      ],
+      { openFiles: 256 },
+    );
     assert.equal(result.code, 0, result.stderr + result.stdout);
     assert.match(result.stdout, /Warning: load capped at \d+ connections instead of 500: the open-file limit is 256/);
     assert.doesNotMatch(result.stdout + result.stderr, /EMFILE/);

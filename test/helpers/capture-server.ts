@@ -66,7 +66,12 @@ export function startBroken(kind: BrokenKind): Promise<{ port: number; close(): 
       for (let end = buffer.search(/\r?\n\r?\n/); end >= 0; end = buffer.search(/\r?\n\r?\n/)) {
         const head = buffer.slice(0, end);
         buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, "");
-        socket.write(kind === "refuse-all" ? "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n" : naiveAnswer(head, socket, kind === "naive-first"), "latin1");
+        socket.write(
+          kind === "refuse-all"
+            ? "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
+            : naiveAnswer(head, socket, kind === "naive-first"),
+          "latin1",
+        );
       }
     });
     socket.on("end", () => socket.end());

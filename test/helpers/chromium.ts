@@ -5,7 +5,9 @@ import { chromium, type Browser } from "playwright-core";
 export const CHROMIUM_PATH = process.env.EDGEBENCH_CHROMIUM ?? "/usr/bin/chromium";
 
 export function chromiumMissing(): string | false {
-  return existsSync(CHROMIUM_PATH) ? false : `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set EDGEBENCH_CHROMIUM)`;
+  return existsSync(CHROMIUM_PATH)
+    ? false
+    : `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium, or set EDGEBENCH_CHROMIUM)`;
 }
 
 export function launchChromium(): Promise<Browser> {

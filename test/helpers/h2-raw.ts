@@ -17,7 +17,12 @@ function frame(type: number, flags: number, stream: number, payload: Buffer): Bu
 
 /** Literal header field without indexing, new name (RFC 7541 §6.2.2); strings under 127 bytes. */
 function literal(name: string, value: string): Buffer {
-  return Buffer.concat([Buffer.from([0x00, name.length]), Buffer.from(name, "latin1"), Buffer.from([value.length]), Buffer.from(value, "latin1")]);
+  return Buffer.concat([
+    Buffer.from([0x00, name.length]),
+    Buffer.from(name, "latin1"),
+    Buffer.from([value.length]),
+    Buffer.from(value, "latin1"),
+  ]);
 }
 
 export interface H2Reply {
@@ -27,7 +32,15 @@ export interface H2Reply {
   status?: number;
 }
 
-const STATIC_STATUS: Record<number, number> = { 0x88: 200, 0x89: 204, 0x8a: 206, 0x8b: 304, 0x8c: 400, 0x8d: 404, 0x8e: 500 };
+const STATIC_STATUS: Record<number, number> = {
+  0x88: 200,
+  0x89: 204,
+  0x8a: 206,
+  0x8b: 304,
+  0x8c: 400,
+  0x8d: 404,
+  0x8e: 500,
+};
 
 export async function h2Request(port: number, headers: Array<[string, string]>): Promise<H2Reply> {
   const block = Buffer.concat(headers.map(([n, v]) => literal(n, v)));
@@ -35,7 +48,7 @@ export async function h2Request(port: number, headers: Array<[string, string]>):
   const exchange = await sendRaw(bytes, { host: "127.0.0.1", port, timeoutMs: 1500, expectHttp1: false });
   const data = exchange.received;
   const reply: H2Reply = {};
-  for (let at = 0; at + 9 <= data.length; ) {
+  for (let at = 0; at + 9 <= data.length;) {
     const length = data.readUIntBE(at, 3);
     const type = data.readUInt8(at + 3);
     const stream = data.readUInt32BE(at + 5) & 0x7fffffff;

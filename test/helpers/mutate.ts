@@ -1,5 +1,28 @@
 /** Seeded mutations of scenario text for fuzz tests: wrong types, unknown keys, broken YAML, garbage bytes. */
-const JUNK = ["-5s", "1e309", "99999999999999999999999", "[]", "{}", "null", "yes", '""', "💥", "~", "-1", "0", "1.5", "[a, [b]]", "{ a: 1 }", "*", "&anchor x", "*anchor", "!!binary AAAA", "'unterminated", "0x10", "2s2"];
+const JUNK = [
+  "-5s",
+  "1e309",
+  "99999999999999999999999",
+  "[]",
+  "{}",
+  "null",
+  "yes",
+  '""',
+  "💥",
+  "~",
+  "-1",
+  "0",
+  "1.5",
+  "[a, [b]]",
+  "{ a: 1 }",
+  "*",
+  "&anchor x",
+  "*anchor",
+  "!!binary AAAA",
+  "'unterminated",
+  "0x10",
+  "2s2",
+];
 const KEYS = ["bogus", "allowedhost", "rounds", "apps", "load", "policy", "knownProxies", "__proto__", "constructor"];
 
 export type Random = () => number;
@@ -9,7 +32,9 @@ export const MUTATIONS: Array<(lines: string[], random: Random) => string[]> = [
   (lines, random) => lines.filter((_, i) => i !== Math.floor(random() * lines.length)),
   (lines, random) => {
     const i = Math.floor(random() * lines.length);
-    return lines.map((line, j) => (j === i && line.includes(":") ? `${line.slice(0, line.indexOf(":") + 1)} ${pick(random, JUNK)}` : line));
+    return lines.map((line, j) =>
+      j === i && line.includes(":") ? `${line.slice(0, line.indexOf(":") + 1)} ${pick(random, JUNK)}` : line,
+    );
   },
   (lines, random) => {
     const i = Math.floor(random() * lines.length);
@@ -20,10 +45,16 @@ export const MUTATIONS: Array<(lines: string[], random: Random) => string[]> = [
     const i = Math.floor(random() * lines.length);
     return [...lines.slice(0, i + 1), lines[i] ?? "", ...lines.slice(i + 1)];
   },
-  (lines, random) => lines.join("\n").slice(0, Math.floor(random() * lines.join("\n").length)).split("\n"),
+  (lines, random) =>
+    lines
+      .join("\n")
+      .slice(0, Math.floor(random() * lines.join("\n").length))
+      .split("\n"),
   (lines, random) => {
     const i = Math.floor(random() * lines.length);
-    const garbage = Array.from({ length: 1 + Math.floor(random() * 8) }, () => String.fromCharCode(Math.floor(random() * 256))).join("");
+    const garbage = Array.from({ length: 1 + Math.floor(random() * 8) }, () =>
+      String.fromCharCode(Math.floor(random() * 256)),
+    ).join("");
     return lines.map((line, j) => (j === i ? line + garbage : line));
   },
   (lines, random) => {
@@ -32,7 +63,6 @@ export const MUTATIONS: Array<(lines: string[], random: Random) => string[]> = [
   },
   () => [""],
 ];
-
 
 /** One mutated scenario: 1 to 3 mutations of `text`. */
 export function mutate(text: string, random: Random): string {

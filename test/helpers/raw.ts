@@ -4,7 +4,13 @@ import type { RawResponse } from "../../src/runners/probes/raw-response.js";
 /** Sends raw bytes to 127.0.0.1:port, half-closing after them, and returns the exchange (bounded: 3 s). */
 export function raw(port: number, text: string | Buffer, expectResponses?: number): Promise<RawExchange> {
   const bytes = typeof text === "string" ? Buffer.from(text, "latin1") : text;
-  return sendRaw(bytes, { host: "127.0.0.1", port, timeoutMs: 3000, halfClose: true, ...(expectResponses ? { expectResponses } : {}) });
+  return sendRaw(bytes, {
+    host: "127.0.0.1",
+    port,
+    timeoutMs: 3000,
+    halfClose: true,
+    ...(expectResponses ? { expectResponses } : {}),
+  });
 }
 
 /** The JSON an app answered with. */

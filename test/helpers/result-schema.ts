@@ -8,5 +8,8 @@ const ajv = new Ajv({ allErrors: true, strict: false });
 const validate = ajv.compile(JSON.parse(readFileSync(`${ROOT}schema/run-result.schema.json`, "utf8")));
 
 export function assertValidRunResult(report: unknown): void {
-  assert.ok(validate(report), `not valid against schema/run-result.schema.json:\n${ajv.errorsText(validate.errors, { separator: "\n" })}`);
+  assert.ok(
+    validate(report),
+    `not valid against schema/run-result.schema.json:\n${ajv.errorsText(validate.errors, { separator: "\n" })}`,
+  );
 }

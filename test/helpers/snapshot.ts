@@ -13,5 +13,9 @@ export function assertSnapshot(name: string, actual: string): void {
     return;
   }
   assert.ok(existsSync(path), `no snapshot ${name}; run the tests with UPDATE_SNAPSHOTS=1 to write it`);
-  assert.equal(actual, readFileSync(path, "utf8"), `output differs from test/snapshots/${name} (UPDATE_SNAPSHOTS=1 refreshes it)`);
+  assert.equal(
+    actual,
+    readFileSync(path, "utf8"),
+    `output differs from test/snapshots/${name} (UPDATE_SNAPSHOTS=1 refreshes it)`,
+  );
 }

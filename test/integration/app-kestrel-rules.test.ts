@@ -29,8 +29,14 @@ describe("Kestrel request rules (docs/kestrel-rules.md §2, §6 rules 1–9)", (
   });
 
   it("what the app believes is real Kestrel's (found by conformance): dot segments removed, punycode Host in Unicode", async () => {
-    assert.equal(appJson((await raw(app.port, "GET /a/../b/./c/. HTTP/1.1\r\nHost: x\r\n\r\n")).responses[0]).path, "/b/c/");
-    assert.equal(appJson((await raw(app.port, "GET /%2E%2E/a%2F.. HTTP/1.1\r\nHost: x\r\n\r\n")).responses[0]).path, "/a%2F..");
+    assert.equal(
+      appJson((await raw(app.port, "GET /a/../b/./c/. HTTP/1.1\r\nHost: x\r\n\r\n")).responses[0]).path,
+      "/b/c/",
+    );
+    assert.equal(
+      appJson((await raw(app.port, "GET /%2E%2E/a%2F.. HTTP/1.1\r\nHost: x\r\n\r\n")).responses[0]).path,
+      "/a%2F..",
+    );
     const idn = appJson((await raw(app.port, "GET / HTTP/1.1\r\nHost: xn--bcher-kva.example\r\n\r\n")).responses[0]);
     assert.equal(idn.host, "b\u00fccher.example");
     assert.equal(idn.headers.host, "xn--bcher-kva.example");
@@ -58,7 +64,20 @@ describe("Kestrel request rules (docs/kestrel-rules.md §2, §6 rules 1–9)", (
     for (const host of ["a.b", "a_b!$&'()-.~", "x:1", "[::1]", "[::1]:80", "900.900.900.900:9523547852"]) {
       assert.equal(await statusOf(app, `GET / HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`), 200, host);
     }
-    for (const host of ["::1", ":80", "a:b", "a:", "[::]", "[]", "a b", "a,b", "a/b", "a@b", "a%2eb", "\xd0\xb0pp.example.com"]) {
+    for (const host of [
+      "::1",
+      ":80",
+      "a:b",
+      "a:",
+      "[::]",
+      "[]",
+      "a b",
+      "a,b",
+      "a/b",
+      "a@b",
+      "a%2eb",
+      "\xd0\xb0pp.example.com",
+    ]) {
       assert.equal(await statusOf(app, `GET / HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`), 400, host);
     }
   });
@@ -67,7 +86,8 @@ describe("Kestrel request rules (docs/kestrel-rules.md §2, §6 rules 1–9)", (
     const asterisk = (await raw(app.port, "GET * HTTP/1.1\r\nHost: a\r\n\r\n")).responses[0]!;
     assert.equal(asterisk.status, 405);
     assert.equal(headerValue(asterisk, "allow"), "OPTIONS");
-    const authority = (await raw(app.port, "GET app.example.com:80 HTTP/1.1\r\nHost: app.example.com\r\n\r\n")).responses[0]!;
+    const authority = (await raw(app.port, "GET app.example.com:80 HTTP/1.1\r\nHost: app.example.com\r\n\r\n"))
+      .responses[0]!;
     assert.equal(authority.status, 405);
     assert.equal(headerValue(authority, "allow"), "CONNECT");
     // Decided on the request line: a broken header after it does not turn the 405 into a 400.
@@ -76,29 +96,69 @@ describe("Kestrel request rules (docs/kestrel-rules.md §2, §6 rules 1–9)", (
   });
 
   it("rule 6: CONNECT needs Host byte-identical to the target", async () => {
-    assert.equal(await statusOf(app, "CONNECT api.nuget.org:443 HTTP/1.1\r\nHost: api.nuget.org:443\r\nConnection: close\r\n\r\n"), 200);
+    assert.equal(
+      await statusOf(app, "CONNECT api.nuget.org:443 HTTP/1.1\r\nHost: api.nuget.org:443\r\nConnection: close\r\n\r\n"),
+      200,
+    );
     assert.equal(await statusOf(app, "CONNECT api.nuget.org:443 HTTP/1.1\r\nHost: api.nuget.org\r\n\r\n"), 400);
     assert.equal(await statusOf(app, "CONNECT api.nuget.org:443 HTTP/1.1\r\nHost: API.nuget.org:443\r\n\r\n"), 400);
   });
 
   it("rule 7: absolute-form Host must equal the authority (default port optional), or is overridden when allowed", async () => {
-    assert.equal(await statusOf(app, "GET http://localhost:80/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), 200);
-    assert.equal(await statusOf(app, "GET http://localhost:80/ HTTP/1.1\r\nHost: localhost:80\r\nConnection: close\r\n\r\n"), 200);
-    assert.equal(await statusOf(app, "GET https://localhost:22/ HTTP/1.1\r\nHost: localhost:22\r\nConnection: close\r\n\r\n"), 200);
+    assert.equal(
+      await statusOf(app, "GET http://localhost:80/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
+      200,
+    );
+    assert.equal(
+      await statusOf(app, "GET http://localhost:80/ HTTP/1.1\r\nHost: localhost:80\r\nConnection: close\r\n\r\n"),
+      200,
+    );
+    assert.equal(
+      await statusOf(app, "GET https://localhost:22/ HTTP/1.1\r\nHost: localhost:22\r\nConnection: close\r\n\r\n"),
+      200,
+    );
     assert.equal(await statusOf(app, "GET https://localhost:22/ HTTP/1.1\r\nHost: localhost\r\n\r\n"), 400);
-    assert.equal(await statusOf(app, "GET http://root@contoso.com/path HTTP/1.1\r\nHost: contoso.com\r\nConnection: close\r\n\r\n"), 200);
-    assert.equal(await statusOf(app, "GET http://root@contoso.com/path HTTP/1.1\r\nHost: contoso.com:80\r\nConnection: close\r\n\r\n"), 200);
+    assert.equal(
+      await statusOf(
+        app,
+        "GET http://root@contoso.com/path HTTP/1.1\r\nHost: contoso.com\r\nConnection: close\r\n\r\n",
+      ),
+      200,
+    );
+    assert.equal(
+      await statusOf(
+        app,
+        "GET http://root@contoso.com/path HTTP/1.1\r\nHost: contoso.com:80\r\nConnection: close\r\n\r\n",
+      ),
+      200,
+    );
     assert.equal(await statusOf(app, "GET http://LOCALHOST/ HTTP/1.1\r\nHost: LOCALHOST\r\n\r\n"), 400);
     assert.equal(await statusOf(app, "GET http://app.example.com/ HTTP/1.1\r\nHost: evil.example\r\n\r\n"), 400);
-    const overridden = await raw(override.port, "GET http://www.foo.com:80/ HTTP/1.1\r\nHost: garbled\r\nConnection: close\r\n\r\n");
+    const overridden = await raw(
+      override.port,
+      "GET http://www.foo.com:80/ HTTP/1.1\r\nHost: garbled\r\nConnection: close\r\n\r\n",
+    );
     assert.equal(appJson(overridden.responses[0]).host, "www.foo.com");
-    const port = await raw(override.port, "GET http://www.foo.com:5129/ HTTP/1.1\r\nHost: garbled\r\nConnection: close\r\n\r\n");
+    const port = await raw(
+      override.port,
+      "GET http://www.foo.com:5129/ HTTP/1.1\r\nHost: garbled\r\nConnection: close\r\n\r\n",
+    );
     assert.equal(appJson(port.responses[0]).host, "www.foo.com:5129");
   });
 
   it("rule 8: only http:// and https:// targets; the scheme is not checked against the connection", async () => {
-    assert.equal(await statusOf(app, "GET https://localhost/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"), 200);
-    for (const target of ["ws://localhost/", "otherscheme://a/", "http://", "http://:80", "http://user@", "http://abc%20xyz/abc"]) {
+    assert.equal(
+      await statusOf(app, "GET https://localhost/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
+      200,
+    );
+    for (const target of [
+      "ws://localhost/",
+      "otherscheme://a/",
+      "http://",
+      "http://:80",
+      "http://user@",
+      "http://abc%20xyz/abc",
+    ]) {
       assert.equal(await statusOf(app, `GET ${target} HTTP/1.1\r\nHost: localhost\r\n\r\n`), 400, target);
     }
   });
@@ -126,7 +186,11 @@ describe("Kestrel request rules (docs/kestrel-rules.md §2, §6 rules 1–9)", (
     );
     assert.deepEqual(
       exchange.responses.slice(0, 3).map((r) => [appJson(r).path, appJson(r).host, appJson(r).bodyLength]),
-      [["/1", "a", 0], ["/2", "b", 5], ["/3", "c", 3]],
+      [
+        ["/1", "a", 0],
+        ["/2", "b", 5],
+        ["/3", "c", 3],
+      ],
     );
   });
 
@@ -165,14 +229,27 @@ describe("HostFiltering (docs/kestrel-rules.md §3, §6 rules 11–18)", () => {
       ["evil.example", 400],
     ];
     for (const [host, status] of cases) {
-      assert.equal(await statusOf(filtered, `GET / HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`), status, host);
+      assert.equal(
+        await statusOf(filtered, `GET / HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`),
+        status,
+        host,
+      );
     }
   });
 
   it("rule 11: the filter checks the Host that arrived, before forwarded headers", async () => {
-    const behindProxy = await start({ allowedHosts: ["app.example.com"], forwardedHeaders: { forwardedHeaders: ["XForwardedHost"] } });
-    assert.equal(await statusOf(behindProxy, "GET / HTTP/1.1\r\nHost: evil.example\r\nX-Forwarded-Host: app.example.com\r\n\r\n"), 400);
-    const passed = await raw(behindProxy.port, "GET / HTTP/1.1\r\nHost: app.example.com\r\nX-Forwarded-Host: other.example\r\nConnection: close\r\n\r\n");
+    const behindProxy = await start({
+      allowedHosts: ["app.example.com"],
+      forwardedHeaders: { forwardedHeaders: ["XForwardedHost"] },
+    });
+    assert.equal(
+      await statusOf(behindProxy, "GET / HTTP/1.1\r\nHost: evil.example\r\nX-Forwarded-Host: app.example.com\r\n\r\n"),
+      400,
+    );
+    const passed = await raw(
+      behindProxy.port,
+      "GET / HTTP/1.1\r\nHost: app.example.com\r\nX-Forwarded-Host: other.example\r\nConnection: close\r\n\r\n",
+    );
     assert.equal(appJson(passed.responses[0]).host, "other.example");
   });
 
@@ -183,7 +260,10 @@ describe("HostFiltering (docs/kestrel-rules.md §3, §6 rules 11–18)", () => {
 
   it("rule 17: the 400 carries the 334-byte page and keeps the connection open; without the message it is empty", async () => {
     const filtered = await start({ allowedHosts: ALLOWED });
-    const exchange = await raw(filtered.port, "GET / HTTP/1.1\r\nHost: evil.example\r\n\r\nGET / HTTP/1.1\r\nHost: app.example.com\r\nConnection: close\r\n\r\n");
+    const exchange = await raw(
+      filtered.port,
+      "GET / HTTP/1.1\r\nHost: evil.example\r\n\r\nGET / HTTP/1.1\r\nHost: app.example.com\r\nConnection: close\r\n\r\n",
+    );
     const [rejected, accepted] = exchange.responses;
     assert.equal(rejected?.status, 400);
     assert.equal(headerValue(rejected!, "content-length"), "334");
@@ -191,14 +271,18 @@ describe("HostFiltering (docs/kestrel-rules.md §3, §6 rules 11–18)", () => {
     assert.equal(headerValue(rejected!, "connection"), undefined);
     assert.equal(accepted?.status, 200);
     const quiet = await start({ allowedHosts: ALLOWED, includeFailureMessage: false });
-    const empty = (await raw(quiet.port, "GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")).responses[0]!;
+    const empty = (await raw(quiet.port, "GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n"))
+      .responses[0]!;
     assert.equal(empty.status, 400);
     assert.equal(empty.body.length, 0);
   });
 
   it("rule 18: no configured hosts is a 500 on every request", async () => {
     const misconfigured = await start({ allowedHosts: [] });
-    assert.equal(await statusOf(misconfigured, "GET / HTTP/1.1\r\nHost: app.example.com\r\nConnection: close\r\n\r\n"), 500);
+    assert.equal(
+      await statusOf(misconfigured, "GET / HTTP/1.1\r\nHost: app.example.com\r\nConnection: close\r\n\r\n"),
+      500,
+    );
   });
 
   it("rule 13: *, [::] or 0.0.0.0 anywhere in the list lets every non-empty host through", async () => {
@@ -214,23 +298,37 @@ describe("ForwardedHeaders in the app (docs/kestrel-rules.md §4, §6 rules 19�
   it("rule 19: a loopback peer is a known proxy by default; a simulated internet client is not", async () => {
     const forwarded = { forwardedHeaders: ["XForwardedFor", "XForwardedProto", "XForwardedHost"] as const };
     const local = await startApp({ forwardedHeaders: { forwardedHeaders: [...forwarded.forwardedHeaders] } });
-    const edge = await startApp({ forwardedHeaders: { forwardedHeaders: [...forwarded.forwardedHeaders] }, clientAddress: "203.0.113.10" });
+    const edge = await startApp({
+      forwardedHeaders: { forwardedHeaders: [...forwarded.forwardedHeaders] },
+      clientAddress: "203.0.113.10",
+    });
     apps.push(local, edge);
-    const spoof = "GET / HTTP/1.1\r\nHost: app.example.com\r\nX-Forwarded-For: 1.2.3.4\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Host: evil.example\r\nConnection: close\r\n\r\n";
+    const spoof =
+      "GET / HTTP/1.1\r\nHost: app.example.com\r\nX-Forwarded-For: 1.2.3.4\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Host: evil.example\r\nConnection: close\r\n\r\n";
     const trusted = appJson((await raw(local.port, spoof)).responses[0]);
     assert.deepEqual([trusted.remoteIp, trusted.scheme, trusted.host], ["1.2.3.4", "https", "evil.example"]);
     assert.equal(trusted.headers["x-original-host"], "app.example.com");
     assert.equal(trusted.headers["x-original-proto"], "http");
     assert.match(trusted.headers["x-original-for"], /^127\.0\.0\.1:\d+$/);
     const untrusted = appJson((await raw(edge.port, spoof)).responses[0]);
-    assert.deepEqual([untrusted.remoteIp, untrusted.scheme, untrusted.host], ["203.0.113.10", "http", "app.example.com"]);
+    assert.deepEqual(
+      [untrusted.remoteIp, untrusted.scheme, untrusted.host],
+      ["203.0.113.10", "http", "app.example.com"],
+    );
     assert.equal(untrusted.headers["x-forwarded-host"], "evil.example");
   });
 
   it("rule 22: an X-Forwarded-Host outside ForwardedHeaders' AllowedHosts is ignored, never an error", async () => {
-    const app = await startApp({ forwardedHeaders: { forwardedHeaders: ["XForwardedHost"], allowedHosts: ["app.example.com"] } });
+    const app = await startApp({
+      forwardedHeaders: { forwardedHeaders: ["XForwardedHost"], allowedHosts: ["app.example.com"] },
+    });
     apps.push(app);
-    const answer = (await raw(app.port, "GET / HTTP/1.1\r\nHost: internal:5000\r\nX-Forwarded-Host: evil.example\r\nConnection: close\r\n\r\n")).responses[0]!;
+    const answer = (
+      await raw(
+        app.port,
+        "GET / HTTP/1.1\r\nHost: internal:5000\r\nX-Forwarded-Host: evil.example\r\nConnection: close\r\n\r\n",
+      )
+    ).responses[0]!;
     assert.equal(answer.status, 200);
     assert.equal(appJson(answer).host, "internal:5000");
   });
@@ -250,13 +348,22 @@ describe("HTTP/2 (docs/kestrel-rules.md §2.6, §6 rule 10)", () => {
   ];
 
   it(":authority replaces Host: the filter and the app see the authority", async () => {
-    assert.equal((await h2Request(app.port, [...base, [":authority", "app.example.com"], ["host", "evil.example"]])).status, 200);
-    assert.equal((await h2Request(app.port, [...base, [":authority", "evil.example"], ["host", "app.example.com"]])).status, 400);
+    assert.equal(
+      (await h2Request(app.port, [...base, [":authority", "app.example.com"], ["host", "evil.example"]])).status,
+      200,
+    );
+    assert.equal(
+      (await h2Request(app.port, [...base, [":authority", "evil.example"], ["host", "app.example.com"]])).status,
+      400,
+    );
     assert.equal((await h2Request(app.port, [...base, ["host", "app.example.com"]])).status, 200);
   });
 
   it("several Host fields, or an invalid one, reset the stream with PROTOCOL_ERROR instead of a 400", async () => {
-    assert.equal((await h2Request(app.port, [...base, ["host", "app.example.com"], ["host", "app.example.com"]])).resetCode, 1);
+    assert.equal(
+      (await h2Request(app.port, [...base, ["host", "app.example.com"], ["host", "app.example.com"]])).resetCode,
+      1,
+    );
     assert.equal((await h2Request(app.port, [...base, ["host", "app.example.com:evil"]])).resetCode, 1);
   });
 
@@ -273,7 +380,10 @@ describe("HTTP/2 (docs/kestrel-rules.md §2.6, §6 rule 10)", () => {
         request.end();
       });
       const answer = JSON.parse(body);
-      assert.deepEqual([answer.protocol, answer.host, answer.path, answer.query], ["HTTP/2", "a.tenant.example.com", "/x", "?y=1"]);
+      assert.deepEqual(
+        [answer.protocol, answer.host, answer.path, answer.query],
+        ["HTTP/2", "a.tenant.example.com", "/x", "?y=1"],
+      );
     } finally {
       session.close();
     }
@@ -301,14 +411,27 @@ describe("issue-driven cases (docs/kestrel-rules.md §7)", () => {
   });
 
   it("#61449: X-Forwarded-Proto alone is not taken from a peer that is not a known proxy", async () => {
-    const app = await start({ forwardedHeaders: { forwardedHeaders: ["XForwardedProto"] }, clientAddress: "203.0.113.10" });
-    const seen = appJson((await raw(app.port, "GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-Proto: https\r\nConnection: close\r\n\r\n")).responses[0]);
+    const app = await start({
+      forwardedHeaders: { forwardedHeaders: ["XForwardedProto"] },
+      clientAddress: "203.0.113.10",
+    });
+    const seen = appJson(
+      (await raw(app.port, "GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-Proto: https\r\nConnection: close\r\n\r\n"))
+        .responses[0],
+    );
     assert.equal(seen.scheme, "http");
   });
 
   it("#8471 / #38940: the right-most X-Forwarded-For entry is taken, one hop with the default ForwardLimit", async () => {
     const app = await start({ forwardedHeaders: { forwardedHeaders: ["XForwardedFor"] } });
-    const seen = appJson((await raw(app.port, "GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 1.1.1.1, 10.0.0.5\r\nConnection: close\r\n\r\n")).responses[0]);
+    const seen = appJson(
+      (
+        await raw(
+          app.port,
+          "GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 1.1.1.1, 10.0.0.5\r\nConnection: close\r\n\r\n",
+        )
+      ).responses[0],
+    );
     assert.equal(seen.remoteIp, "10.0.0.5");
     assert.equal(seen.headers["x-forwarded-for"], "1.1.1.1");
   });
@@ -318,7 +441,10 @@ describe("issue-driven cases (docs/kestrel-rules.md §7)", () => {
       forwardedHeaders: { forwardedHeaders: ["XForwardedHost"], knownProxies: [], knownNetworks: [] },
       clientAddress: "203.0.113.10",
     });
-    const seen = appJson((await raw(app.port, "GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-Host: evil.example\r\nConnection: close\r\n\r\n")).responses[0]);
+    const seen = appJson(
+      (await raw(app.port, "GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-Host: evil.example\r\nConnection: close\r\n\r\n"))
+        .responses[0],
+    );
     assert.equal(seen.host, "evil.example");
   });
 });

@@ -23,7 +23,10 @@ describe("simulated app: the record", () => {
       const send = (fields: string) => ask(app.port, `GET / HTTP/1.1\r\n${fields}Connection: close\r\n\r\n`);
       assert.equal((await send("Host: app.example.com\r\nX-Edgebench-Probe: served\r\n")).responses[0]!.status, 200);
       assert.equal((await send("Host: evil.example\r\nX-Edgebench-Probe: filtered\r\n")).responses[0]!.status, 400);
-      assert.equal((await send("Host: app.example.com\r\n evil.example\r\nX-Edgebench-Probe: folded\r\n")).responses[0]!.status, 400);
+      assert.equal(
+        (await send("Host: app.example.com\r\n evil.example\r\nX-Edgebench-Probe: folded\r\n")).responses[0]!.status,
+        400,
+      );
       assert.equal((await send("Host: app.example.com\r\n")).responses[0]!.status, 200);
       const record = parseRecord(await readFile(recordFile, "utf8"));
       assert.deepEqual(Object.fromEntries([...record].map(([token, entry]) => [token, [entry.status, entry.host]])), {
@@ -43,7 +46,11 @@ describe("simulated app: the record", () => {
     const app = await startApp({ allowedHosts: ["app.example.com"], allowEmptyHosts: false, recordFile });
     try {
       const probe = (appRecord?: string) =>
-        probeTarget({ url: `http://127.0.0.1:${app.port}`, policyHosts: ["app.example.com"], ...(appRecord ? { appRecord } : {}) });
+        probeTarget({
+          url: `http://127.0.0.1:${app.port}`,
+          policyHosts: ["app.example.com"],
+          ...(appRecord ? { appRecord } : {}),
+        });
       const withRecord = (await probe(recordFile)).probes!.results.flatMap((r) => r.observed);
       assert.ok(withRecord.length > 40);
       assert.deepEqual([...new Set(withRecord.map((o) => o.answeredBy))], ["app"]);
@@ -60,7 +67,10 @@ describe("simulated app: the record", () => {
     const topology = await startTopology(await loadScenario(`${SCENARIOS}default.yaml`), { isolation: "inline" });
     const [edge, proxied] = topology.running;
     assert.notEqual(edge!.appRecord, proxied!.appRecord);
-    await ask(edge!.entry.port, "GET / HTTP/1.1\r\nHost: app.example.com\r\nX-Edgebench-Probe: t\r\nConnection: close\r\n\r\n");
+    await ask(
+      edge!.entry.port,
+      "GET / HTTP/1.1\r\nHost: app.example.com\r\nX-Edgebench-Probe: t\r\nConnection: close\r\n\r\n",
+    );
     assert.equal(parseRecord(await readFile(edge!.appRecord, "utf8")).get("t")?.status, 200);
     await topology.close();
     assert.equal(existsSync(dirname(edge!.appRecord)), false);

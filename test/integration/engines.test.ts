@@ -26,30 +26,47 @@ import { appJson, ask } from "../helpers/raw.js";
 
 const ENGINES: ExternalEngineName[] = ["nginx", "haproxy", "caddy"];
 const missing = (engine: ExternalEngineName): string | false =>
-  engineVersion(ENGINE_DRIVERS[engine]) === null ? `${engine} is not installed here (${ENGINE_DRIVERS[engine].install}); CI installs it` : false;
-
+  engineVersion(ENGINE_DRIVERS[engine]) === null
+    ? `${engine} is not installed here (${ENGINE_DRIVERS[engine].install}); CI installs it`
+    : false;
 
 async function bundled(name: string, engine: ExternalEngineName): Promise<Scenario> {
   const scenario = await loadScenario(`${SCENARIOS}${name}.yaml`);
-  return { ...scenario, proxy: { ...scenario.proxy, engine }, load: { ...scenario.load, durationMs: 300, warmupMs: 0, rounds: 1, connections: 4 } };
+  return {
+    ...scenario,
+    proxy: { ...scenario.proxy, engine },
+    load: { ...scenario.load, durationMs: 300, warmupMs: 0, rounds: 1, connections: 4 },
+  };
 }
 
 for (const engine of ENGINES) {
   describe(`${engine} as the proxy`, { skip: missing(engine) }, () => {
     it("forwards to the app with the scenario's forwarding headers, from the proxy's address, and stops by PID", async () => {
-      const topology = await startTopology({ ...(await bundled("default", engine)), topologies: ["proxied"] }, { isolation: "inline" });
+      const topology = await startTopology(
+        { ...(await bundled("default", engine)), topologies: ["proxied"] },
+        { isolation: "inline" },
+      );
       const running = topology.running[0]!;
       let pid: number | null = null;
       try {
         assert.equal(running.engine?.name, engine);
         assert.match(running.engine!.version, /^\d+\.\d+/);
-        const exchange = await ask(running.entry.port, "GET /hello HTTP/1.1\r\nHost: app.example.com\r\nX-Forwarded-Host: evil.example\r\n\r\n");
+        const exchange = await ask(
+          running.entry.port,
+          "GET /hello HTTP/1.1\r\nHost: app.example.com\r\nX-Forwarded-Host: evil.example\r\n\r\n",
+        );
         const seen = appJson(exchange.responses[0]);
         assert.equal(exchange.responses[0]!.status, 200);
-        assert.equal(seen.host, "app.example.com", "the app believed the client's Host, not the forged X-Forwarded-Host");
+        assert.equal(
+          seen.host,
+          "app.example.com",
+          "the app believed the client's Host, not the forged X-Forwarded-Host",
+        );
         assert.equal(seen.path, "/hello");
         assert.equal(seen.remoteIp, "127.0.0.1", "the app took the client's address from the proxy's X-Forwarded-For");
-        const dirs = (await import("node:fs")).readdirSync(tmpdir()).filter((d) => d.startsWith(`edgebench-${engine}-`));
+        const dirs = (await import("node:fs"))
+          .readdirSync(tmpdir())
+          .filter((d) => d.startsWith(`edgebench-${engine}-`));
         for (const dir of dirs) {
           const pidFile = join(tmpdir(), dir, "nginx.pid");
           if (engine === "nginx" && existsSync(pidFile)) pid = Number(readFileSync(pidFile, "utf8"));
@@ -67,12 +84,21 @@ for (const engine of ENGINES) {
       assert.match(result.deployments.find((d) => d.name === `proxied/${engine}`)?.engine?.version ?? "", /^\d+\.\d+/);
       const proxied = result.probes!.results.filter((r) => r.deployment === `proxied/${engine}` && r.via === "entry");
       assert.ok(proxied.length >= 45);
-      assert.ok(proxied.filter((r) => r.pass).length >= 40, `${engine} failed ${proxied.filter((r) => !r.pass).map((r) => r.probe).join(", ")}`);
+      assert.ok(
+        proxied.filter((r) => r.pass).length >= 40,
+        `${engine} failed ${proxied
+          .filter((r) => !r.pass)
+          .map((r) => r.probe)
+          .join(", ")}`,
+      );
     });
 
     it("publishes only proxy.exposedPaths: a public path is served, an internal one gets 404", async () => {
       const scenario = { ...(await bundled("exposed-surface", engine)), topologies: ["proxied" as const] };
-      const result = await runScenario(scenario, { load: false, catalog: selectProbes(PROBE_CATALOG, { categories: ["surface"] }) });
+      const result = await runScenario(scenario, {
+        load: false,
+        catalog: selectProbes(PROBE_CATALOG, { categories: ["surface"] }),
+      });
       const status = (id: string) => result.probes!.results.find((r) => r.probe === id)?.observed[0]?.status;
       assert.equal(result.probes!.results.length, 25);
       assert.equal(status("surface-public-control"), 200);
@@ -110,27 +136,48 @@ describe("several engines in one run", { skip: missing("nginx") || missing("hapr
       onEvent: (event) => events.push(event),
     });
     const names = ["edge", "proxied/builtin", "proxied/nginx", "proxied/haproxy"];
-    assert.deepEqual(result.deployments.map((d) => d.name), names);
-    assert.deepEqual(result.deployments.map((d) => d.engine?.name ?? null), [null, "builtin", "nginx", "haproxy"]);
+    assert.deepEqual(
+      result.deployments.map((d) => d.name),
+      names,
+    );
+    assert.deepEqual(
+      result.deployments.map((d) => d.engine?.name ?? null),
+      [null, "builtin", "nginx", "haproxy"],
+    );
     assert.equal(result.referenceProxy, "proxied/nginx");
     const load = result.load!;
     assert.equal(load.order.length, 2);
     for (const order of load.order) assert.deepEqual([...order].sort(), [...names].sort());
     for (const deployment of load.deployments) {
-      assert.deepEqual(deployment.rounds.map((r) => r.round), [1, 2]);
+      assert.deepEqual(
+        deployment.rounds.map((r) => r.round),
+        [1, 2],
+      );
       assert.ok(deployment.responses > 0 && deployment.non2xx === 0, deployment.deployment);
     }
     // Each deployment has apps of its own: every answer its client counted, its own app counted too.
-    for (const d of load.deployments) assert.ok((d.serverCounts["app:web"]?.["200"] ?? 0) >= d.rounds.reduce((sum, r) => sum + r.ok2xx, 0), d.deployment);
-    assert.deepEqual(load.overheads.map((o) => o.deployment), names.slice(1));
+    for (const d of load.deployments)
+      assert.ok(
+        (d.serverCounts["app:web"]?.["200"] ?? 0) >= d.rounds.reduce((sum, r) => sum + r.ok2xx, 0),
+        d.deployment,
+      );
+    assert.deepEqual(
+      load.overheads.map((o) => o.deployment),
+      names.slice(1),
+    );
     assert.ok(load.ratios.every((r) => r.reference === "proxied/nginx"));
     assert.deepEqual(load.ratios.map((r) => r.deployment).sort(), ["proxied/builtin", "proxied/haproxy"]);
     // Every deployment was probed at its entry, and behind each proxy its app straight.
-    for (const name of names) assert.ok(result.probes!.results.some((r) => r.deployment === name && r.via === "entry"), name);
+    for (const name of names)
+      assert.ok(
+        result.probes!.results.some((r) => r.deployment === name && r.via === "entry"),
+        name,
+      );
     assert.equal(result.probes!.results.filter((r) => r.via === "bypass").length, 3);
     assert.equal(result.verdict.passed, true, result.verdict.failures.join("\n"));
     const started = events.find((e): e is Extract<RunEvent, { type: "started" }> => e.type === "started")!;
-    for (const entry of started.entries) assert.equal(await isListening(Number(new URL(entry.url).port)), false, `${entry.deployment} still listening`);
+    for (const entry of started.entries)
+      assert.equal(await isListening(Number(new URL(entry.url).port)), false, `${entry.deployment} still listening`);
   });
 });
 
@@ -143,7 +190,11 @@ describe("engine configuration and failures", { skip: missing("nginx") }, () => 
     await rm(dir, { recursive: true, force: true });
   });
   const scenarioWith = (engineConfig: string): Scenario => {
-    const scenario = scenarioFromObject({ apps: [{ name: "web", allowedHosts: "app.example.com" }], topologies: ["proxied"], proxy: { engine: "nginx" } });
+    const scenario = scenarioFromObject({
+      apps: [{ name: "web", allowedHosts: "app.example.com" }],
+      topologies: ["proxied"],
+      proxy: { engine: "nginx" },
+    });
     return { ...scenario, proxy: { ...scenario.proxy, engineConfig } };
   };
 
@@ -175,15 +226,24 @@ describe("engine configuration and failures", { skip: missing("nginx") }, () => 
   it("refuses a configuration without {{LISTEN}}, and one with an unknown placeholder", async () => {
     const noListen = join(dir, "no-listen.conf");
     await writeFile(noListen, "events {}\n");
-    await assert.rejects(startTopology(scenarioWith(noListen), { isolation: "inline" }), /has no \{\{LISTEN\}\} or \{\{LISTEN_PORT\}\}/);
+    await assert.rejects(
+      startTopology(scenarioWith(noListen), { isolation: "inline" }),
+      /has no \{\{LISTEN\}\} or \{\{LISTEN_PORT\}\}/,
+    );
     const unknown = join(dir, "unknown.conf");
     await writeFile(unknown, "listen {{LISTEN}}; {{UPSTREAM_7}}\n");
-    await assert.rejects(startTopology(scenarioWith(unknown), { isolation: "inline" }), /unknown placeholder \{\{UPSTREAM_7\}\}; this scenario offers/);
+    await assert.rejects(
+      startTopology(scenarioWith(unknown), { isolation: "inline" }),
+      /unknown placeholder \{\{UPSTREAM_7\}\}; this scenario offers/,
+    );
   });
 
   it("an engine that fails to start is a clear error naming its log, which is kept", async () => {
     const broken = join(dir, "broken.conf");
-    await writeFile(broken, "daemon off; error_log {{DIR}}/error.log; pid {{DIR}}/nginx.pid; events {} http { server { listen {{LISTEN}}; no_such_directive on; } }\n");
+    await writeFile(
+      broken,
+      "daemon off; error_log {{DIR}}/error.log; pid {{DIR}}/nginx.pid; events {} http { server { listen {{LISTEN}}; no_such_directive on; } }\n",
+    );
     await assert.rejects(startTopology(scenarioWith(broken), { isolation: "inline" }), (error: EngineStartError) => {
       assert.equal(error.code, "ERR_ENGINE_START");
       assert.match(error.message, /^nginx did not start \(exit code \d+\); its log is \/.*engine\.log/);
@@ -195,14 +255,20 @@ describe("engine configuration and failures", { skip: missing("nginx") }, () => 
   });
 
   it("leaves out an engine that is not installed, saying how to install it; fails a scenario that needs it", async () => {
-    const scenario = scenarioFromObject({ apps: [{ name: "web", allowedHosts: "app.example.com" }], proxy: { engine: "nginx" } });
+    const scenario = scenarioFromObject({
+      apps: [{ name: "web", allowedHosts: "app.example.com" }],
+      proxy: { engine: "nginx" },
+    });
     const path = process.env.PATH;
     process.env.PATH = "/nonexistent";
     try {
       const selection = selectEngines(scenario, ["builtin", "nginx"], null);
       assert.deepEqual(selection.engines, ["builtin"]);
       assert.deepEqual(selection.skipped, ["engine nginx skipped: nginx is not installed (apt-get install nginx)"]);
-      assert.throws(() => selectEngines(scenario, null, null), /proxy\.engine is nginx, but nginx is not installed \(apt-get install nginx\)/);
+      assert.throws(
+        () => selectEngines(scenario, null, null),
+        /proxy\.engine is nginx, but nginx is not installed \(apt-get install nginx\)/,
+      );
       assert.throws(() => selectEngines(scenario, ["nginx"], null), /none of the engines asked for is installed/);
     } finally {
       process.env.PATH = path;

@@ -25,31 +25,52 @@ describe("HTML report in headless Chromium", { skip: chromiumMissing() }, () => 
       const charts = await page.$$eval("svg.chart", (svgs) =>
         svgs.map((svg) => {
           const box = svg.getBoundingClientRect();
-          const drawn = [...svg.querySelectorAll("path.series, circle, rect.bar, rect.band, line.median")].map((shape) => {
-            const b = (shape as unknown as { getBBox(): { width: number; height: number } }).getBBox();
-            return b.width + b.height;
-          });
-          return { label: svg.getAttribute("aria-label"), width: box.width, height: box.height, shapes: drawn.length, nonEmpty: drawn.filter((size) => size > 0).length };
+          const drawn = [...svg.querySelectorAll("path.series, circle, rect.bar, rect.band, line.median")].map(
+            (shape) => {
+              const b = (shape as unknown as { getBBox(): { width: number; height: number } }).getBBox();
+              return b.width + b.height;
+            },
+          );
+          return {
+            label: svg.getAttribute("aria-label"),
+            width: box.width,
+            height: box.height,
+            shapes: drawn.length,
+            nonEmpty: drawn.filter((size) => size > 0).length,
+          };
         }),
       );
       // Percentile curves, throughput per round, and one overhead chart per metric.
       assert.equal(charts.length, 2 + result.load!.overheads[0]!.figures.length, JSON.stringify(charts));
       for (const chart of charts) {
         assert.ok(chart.width > 200 && chart.height > 150, `${chart.label} has no size`);
-        assert.ok(chart.shapes > 0 && chart.nonEmpty === chart.shapes, `${chart.label}: ${chart.nonEmpty} of ${chart.shapes} shapes drawn`);
+        assert.ok(
+          chart.shapes > 0 && chart.nonEmpty === chart.shapes,
+          `${chart.label}: ${chart.nonEmpty} of ${chart.shapes} shapes drawn`,
+        );
       }
-      const curves = await page.$$eval("svg.chart path.series", (paths) => paths.map((p) => (p as unknown as { getTotalLength(): number }).getTotalLength()));
+      const curves = await page.$$eval("svg.chart path.series", (paths) =>
+        paths.map((p) => (p as unknown as { getTotalLength(): number }).getTotalLength()),
+      );
       assert.equal(curves.length, result.load!.deployments.length);
-      assert.ok(curves.every((length) => length > 100), `curves too short: ${curves}`);
-      const bars = await page.$$eval("svg.chart rect.bar", (rects) => rects.map((r) => Number(r.getAttribute("height"))));
+      assert.ok(
+        curves.every((length) => length > 100),
+        `curves too short: ${curves}`,
+      );
+      const bars = await page.$$eval("svg.chart rect.bar", (rects) =>
+        rects.map((r) => Number(r.getAttribute("height"))),
+      );
       assert.equal(bars.length, result.load!.deployments.length * result.load!.settings.rounds);
       assert.ok(bars.every((height) => height > 0));
 
       const matrix = await page.$$eval("table.matrix tr.probe", (rows) => rows.map((row) => row.textContent ?? ""));
       assert.equal(matrix.length, new Set(result.probes!.results.map((r) => r.probe)).size);
       assert.ok(matrix.some((row) => row.includes("arbitrary-host") && row.includes("✗ 200")));
-      assert.match(await page.textContent("h2") ?? "", /FAIL/);
-      assert.ok(requests.every((url) => url.startsWith("file:")), `fetched ${requests.join(", ")}`);
+      assert.match((await page.textContent("h2")) ?? "", /FAIL/);
+      assert.ok(
+        requests.every((url) => url.startsWith("file:")),
+        `fetched ${requests.join(", ")}`,
+      );
 
       const screenshot = await page.screenshot({ fullPage: true });
       assert.deepEqual([...screenshot.subarray(1, 4)], [0x50, 0x4e, 0x47]);

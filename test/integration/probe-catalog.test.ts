@@ -10,10 +10,14 @@ import { startBroken } from "../helpers/capture-server.js";
 const POLICY = ["app.example.com", "*.tenant.example.com"];
 
 async function probe(port: number): Promise<Map<string, boolean>> {
-  const result: ProbesResult = await runProbes([{ deployment: "edge", via: "entry", host: "127.0.0.1", port, proxyInPath: false }], PROBE_CATALOG, {
-    policyHosts: POLICY,
-    timeoutMs: 2000,
-  });
+  const result: ProbesResult = await runProbes(
+    [{ deployment: "edge", via: "entry", host: "127.0.0.1", port, proxyInPath: false }],
+    PROBE_CATALOG,
+    {
+      policyHosts: POLICY,
+      timeoutMs: 2000,
+    },
+  );
   return new Map(result.results.map((r) => [r.probe, r.pass]));
 }
 
@@ -36,7 +40,12 @@ describe("probe catalog against correct and broken servers", () => {
     const naiveFirstServer = await startBroken("naive-first");
     const refusing = await startBroken("refuse-all");
     closers.push(() => app.close(), naiveServer.close, naiveFirstServer.close, refusing.close);
-    [correct, naive, naiveFirst, refuseAll] = await Promise.all([probe(app.port), probe(naiveServer.port), probe(naiveFirstServer.port), probe(refusing.port)]);
+    [correct, naive, naiveFirst, refuseAll] = await Promise.all([
+      probe(app.port),
+      probe(naiveServer.port),
+      probe(naiveFirstServer.port),
+      probe(refusing.port),
+    ]);
   });
   after(async () => Promise.all(closers.map((close) => close())));
 
@@ -49,7 +58,10 @@ describe("probe catalog against correct and broken servers", () => {
   for (const definition of PROBE_CATALOG.filter((probe) => probe.category !== "surface")) {
     it(`${definition.id}: passes on the correct app, fails on a broken server`, () => {
       assert.equal(correct.get(definition.id), true, "correct app");
-      assert.ok([naive, naiveFirst, refuseAll].some((broken) => broken.get(definition.id) === false), "no broken server failed it");
+      assert.ok(
+        [naive, naiveFirst, refuseAll].some((broken) => broken.get(definition.id) === false),
+        "no broken server failed it",
+      );
     });
   }
 

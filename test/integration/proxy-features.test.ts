@@ -31,12 +31,27 @@ describe("builtin proxy: framing, limits, keep-alive", () => {
   });
 
   const SMUGGLING: Array<[string, string]> = [
-    ["Content-Length with Transfer-Encoding", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n"],
-    ["two different Content-Lengths", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nContent-Length: 40\r\n\r\nabcd"],
+    [
+      "Content-Length with Transfer-Encoding",
+      "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n",
+    ],
+    [
+      "two different Content-Lengths",
+      "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nContent-Length: 40\r\n\r\nabcd",
+    ],
     ["obs-fold", "GET / HTTP/1.1\r\nHost: a\r\nX-Folded: one\r\n two\r\n\r\n"],
-    ["an invalid chunk size", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabcd\r\n0\r\n\r\n"],
-    ["a chunk size with a sign", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n-4\r\nabcd\r\n0\r\n\r\n"],
-    ["a non-chunked final transfer coding", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n"],
+    [
+      "an invalid chunk size",
+      "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nabcd\r\n0\r\n\r\n",
+    ],
+    [
+      "a chunk size with a sign",
+      "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n-4\r\nabcd\r\n0\r\n\r\n",
+    ],
+    [
+      "a non-chunked final transfer coding",
+      "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n",
+    ],
   ];
   for (const [name, bytes] of SMUGGLING) {
     it(`refuses ${name} with 400 and closes, forwarding nothing`, async () => {
@@ -53,7 +68,10 @@ describe("builtin proxy: framing, limits, keep-alive", () => {
   it("forwards a small chunked body with a Content-Length, byte for byte", async () => {
     const proxy = await proxyTo();
     const connectionsBefore = recorder.connections();
-    await raw(proxy.port, "PUT /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n4\r\nabcd\r\n2\r\nef\r\n0\r\n\r\n");
+    await raw(
+      proxy.port,
+      "PUT /x HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n4\r\nabcd\r\n2\r\nef\r\n0\r\n\r\n",
+    );
     const seen = recorder.received().slice(connectionsBefore).join("");
     assert.match(seen, /^PUT \/x HTTP\/1\.1\r\n/);
     assert.match(seen, /\r\nContent-Length: 6\r\n\r\nabcdef$/);
@@ -65,9 +83,20 @@ describe("builtin proxy: framing, limits, keep-alive", () => {
     const proxy = await proxyTo({ routes: [{ hosts: ["*"], upstreams: [app.url] }] });
     try {
       const piece = Buffer.alloc(50_000, "x");
-      const chunked = Buffer.concat([...Array.from({ length: 6 }, () => Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from("\r\n")])), Buffer.from("0\r\n\r\n")]);
-      const head = Buffer.from("POST /big HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
-      const exchange = await sendRaw(Buffer.concat([head, chunked]), { host: "127.0.0.1", port: proxy.port, timeoutMs: 5000 });
+      const chunked = Buffer.concat([
+        ...Array.from({ length: 6 }, () =>
+          Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from("\r\n")]),
+        ),
+        Buffer.from("0\r\n\r\n"),
+      ]);
+      const head = Buffer.from(
+        "POST /big HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+      );
+      const exchange = await sendRaw(Buffer.concat([head, chunked]), {
+        host: "127.0.0.1",
+        port: proxy.port,
+        timeoutMs: 5000,
+      });
       assert.equal(exchange.responses[0]?.status, 200);
       assert.equal(appJson(exchange.responses[0]).bodyLength, 300_000);
     } finally {
@@ -80,7 +109,10 @@ describe("builtin proxy: framing, limits, keep-alive", () => {
     const before = recorder.received().join("").length;
     const declared = await raw(proxy.port, "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\nhello world");
     assert.equal(declared.responses[0]?.status, 413);
-    const chunked = await raw(proxy.port, "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nb\r\nhello world\r\n0\r\n\r\n");
+    const chunked = await raw(
+      proxy.port,
+      "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nb\r\nhello world\r\n0\r\n\r\n",
+    );
     assert.equal(chunked.responses[0]?.status, 413);
     assert.equal(recorder.received().join("").length, before);
   });
@@ -98,8 +130,13 @@ describe("builtin proxy: framing, limits, keep-alive", () => {
   it("passes a plain answer on byte for byte, and takes hop-by-hop fields out of one that has them", async () => {
     const plain = await proxyTo();
     const exchange = await raw(plain.port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
-    assert.equal(exchange.received.toString("latin1"), "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nServer: recorder\r\n\r\nok");
-    const hopByHop = await startRecordingServer("HTTP/1.1 200 OK\r\nConnection: X-Private\r\nX-Private: 1\r\nKeep-Alive: timeout=5\r\nX-Kept: yes\r\nContent-Length: 2\r\n\r\nok");
+    assert.equal(
+      exchange.received.toString("latin1"),
+      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nServer: recorder\r\n\r\nok",
+    );
+    const hopByHop = await startRecordingServer(
+      "HTTP/1.1 200 OK\r\nConnection: X-Private\r\nX-Private: 1\r\nKeep-Alive: timeout=5\r\nX-Kept: yes\r\nContent-Length: 2\r\n\r\nok",
+    );
     try {
       const proxy = await proxyTo({ routes: [{ hosts: ["*"], upstreams: [hopByHop.url] }] });
       const answer = await raw(proxy.port, "GET / HTTP/1.1\r\nHost: a\r\n\r\n");
@@ -114,7 +151,9 @@ describe("builtin proxy: framing, limits, keep-alive", () => {
   });
 
   it("answers an HTTP/1.0 client a chunked upstream answer without chunk framing, ending it by closing", async () => {
-    const chunkedApp = await startRecordingServer("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+    const chunkedApp = await startRecordingServer(
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
+    );
     try {
       const proxy = await proxyTo({ routes: [{ hosts: ["*"], upstreams: [chunkedApp.url] }] });
       const old = await raw(proxy.port, "GET / HTTP/1.0\r\nHost: a\r\n\r\n");
@@ -133,14 +172,23 @@ describe("builtin proxy: framing, limits, keep-alive", () => {
   it("sends RFC 7239 Forwarded when asked, IPv6 quoted, appending to a kept client value", async () => {
     const proxy = await proxyTo({ forwarded: true });
     const start = recorder.connections();
-    await raw(proxy.port, "GET / HTTP/1.1\r\nHost: app.example.com\r\nForwarded: for=203.0.113.7\r\nConnection: close\r\n\r\n");
+    await raw(
+      proxy.port,
+      "GET / HTTP/1.1\r\nHost: app.example.com\r\nForwarded: for=203.0.113.7\r\nConnection: close\r\n\r\n",
+    );
     const stripped = recorder.received().slice(start).join("");
     assert.match(stripped, /\r\nForwarded: for=127\.0\.0\.1;proto=http;host="app\.example\.com"\r\n/);
     assert.doesNotMatch(stripped, /203\.0\.113\.7/);
     const keeping = await proxyTo({ forwarded: true, stripClientForwarded: false, forwardedFor: "append" });
     const next = recorder.connections();
-    await raw(keeping.port, "GET / HTTP/1.1\r\nHost: app.example.com\r\nForwarded: for=203.0.113.7\r\nConnection: close\r\n\r\n");
-    assert.match(recorder.received().slice(next).join(""), /\r\nForwarded: for=203\.0\.113\.7, for=127\.0\.0\.1;proto=http;host="app\.example\.com"\r\n/);
+    await raw(
+      keeping.port,
+      "GET / HTTP/1.1\r\nHost: app.example.com\r\nForwarded: for=203.0.113.7\r\nConnection: close\r\n\r\n",
+    );
+    assert.match(
+      recorder.received().slice(next).join(""),
+      /\r\nForwarded: for=203\.0\.113\.7, for=127\.0\.0\.1;proto=http;host="app\.example\.com"\r\n/,
+    );
   });
 });
 
@@ -182,13 +230,26 @@ describe("TLS in its three placements, with certificates made at run time", () =
     const app = await startApp({ tls: certificates.server });
     closers.push(() => app.close());
     const other = await createRunCertificates([]);
-    await assert.rejects(getHttps(app.port, other.ca, "app.example.com"), /self[- ]signed|unable to verify|certificate/i);
+    await assert.rejects(
+      getHttps(app.port, other.ca, "app.example.com"),
+      /self[- ]signed|unable to verify|certificate/i,
+    );
   });
 
   it("terminated at the proxy: plain HTTP to the app, X-Forwarded-Proto https believed from the proxy", async () => {
-    const app = await startApp({ proxyAddresses: [PROXY_SOURCE_ADDRESS], forwardedHeaders: { forwardedHeaders: [...forwardedHeaders.forwardedHeaders] } });
-    const proxy = await startProxy({ routes: [{ hosts: ["*"], upstreams: [app.url] }], tls: certificates.server, sourceAddress: PROXY_SOURCE_ADDRESS });
-    closers.push(() => proxy.close(), () => app.close());
+    const app = await startApp({
+      proxyAddresses: [PROXY_SOURCE_ADDRESS],
+      forwardedHeaders: { forwardedHeaders: [...forwardedHeaders.forwardedHeaders] },
+    });
+    const proxy = await startProxy({
+      routes: [{ hosts: ["*"], upstreams: [app.url] }],
+      tls: certificates.server,
+      sourceAddress: PROXY_SOURCE_ADDRESS,
+    });
+    closers.push(
+      () => proxy.close(),
+      () => app.close(),
+    );
     assert.match(app.url, /^http:/);
     const { status, json } = await getHttps(proxy.port, certificates.ca, "app.example.com");
     assert.equal(status, 200);
@@ -199,8 +260,15 @@ describe("TLS in its three placements, with certificates made at run time", () =
 
   it("re-encrypted: TLS at the proxy and again to an HTTPS app, which sees a secure connection", async () => {
     const app = await startApp({ tls: certificates.server });
-    const proxy = await startProxy({ routes: [{ hosts: ["*"], upstreams: [app.url] }], tls: certificates.server, upstreamCa: certificates.ca });
-    closers.push(() => proxy.close(), () => app.close());
+    const proxy = await startProxy({
+      routes: [{ hosts: ["*"], upstreams: [app.url] }],
+      tls: certificates.server,
+      upstreamCa: certificates.ca,
+    });
+    closers.push(
+      () => proxy.close(),
+      () => app.close(),
+    );
     const { status, json } = await getHttps(proxy.port, certificates.ca, "app.example.com");
     assert.equal(status, 200);
     assert.equal(json.scheme, "https", "the app's own connection is TLS");
@@ -211,7 +279,10 @@ describe("TLS in its three placements, with certificates made at run time", () =
     const stranger = await createRunCertificates([]);
     const app = await startApp({ tls: stranger.server });
     const proxy = await startProxy({ routes: [{ hosts: ["*"], upstreams: [app.url] }], upstreamCa: certificates.ca });
-    closers.push(() => proxy.close(), () => app.close());
+    closers.push(
+      () => proxy.close(),
+      () => app.close(),
+    );
     const exchange = await raw(proxy.port, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
     assert.equal(exchange.responses[0]?.status, 502);
   });
@@ -229,10 +300,16 @@ describe("balancing over app instances", () => {
   });
 
   it("round robin sends every instance its turn", async () => {
-    const proxy = await startProxy({ routes: [{ hosts: ["*"], upstreams: apps.map((a) => a.url) }], balancing: "round-robin" });
+    const proxy = await startProxy({
+      routes: [{ hosts: ["*"], upstreams: apps.map((a) => a.url) }],
+      balancing: "round-robin",
+    });
     proxies.push(proxy);
     const seen: string[] = [];
-    for (let i = 0; i < 30; i++) seen.push(appJson((await raw(proxy.port, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")).responses[0]).app);
+    for (let i = 0; i < 30; i++)
+      seen.push(
+        appJson((await raw(proxy.port, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")).responses[0]).app,
+      );
     assert.deepEqual(seen.slice(0, 3).sort(), ["web1", "web2", "web3"]);
     for (const name of ["web1", "web2", "web3"]) assert.equal(seen.filter((s) => s === name).length, 10, name);
   });
@@ -250,13 +327,21 @@ describe("balancing over app instances", () => {
           silentServer.close(() => done());
         }),
     };
-    const proxy = await startProxy({ routes: [{ hosts: ["*"], upstreams: [silent.url, apps[0]!.url] }], balancing: "least-pending", upstreamTimeoutMs: 1500 });
+    const proxy = await startProxy({
+      routes: [{ hosts: ["*"], upstreams: [silent.url, apps[0]!.url] }],
+      balancing: "least-pending",
+      upstreamTimeoutMs: 1500,
+    });
     proxies.push(proxy);
     try {
       // The first request goes to the silent instance and stays pending; every later one goes to the other.
       const hanging = raw(proxy.port, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
       await new Promise((resolve) => setTimeout(resolve, 100));
-      for (let i = 0; i < 5; i++) assert.equal(appJson((await raw(proxy.port, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")).responses[0]).app, "web1");
+      for (let i = 0; i < 5; i++)
+        assert.equal(
+          appJson((await raw(proxy.port, "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")).responses[0]).app,
+          "web1",
+        );
       assert.equal((await hanging).responses[0]?.status ?? 0, 504);
     } finally {
       await silent.close();

@@ -13,7 +13,11 @@ describe("builtin proxy", () => {
   let app: RunningApp;
   const proxies: RunningProxy[] = [];
   const proxyTo = async (options: Partial<ProxyOptions> = {}, upstream?: string): Promise<RunningProxy> => {
-    const proxy = await startProxy({ routes: [{ hosts: ["*"], upstreams: [upstream ?? app.url] }], sourceAddress: PROXY_SOURCE_ADDRESS, ...options });
+    const proxy = await startProxy({
+      routes: [{ hosts: ["*"], upstreams: [upstream ?? app.url] }],
+      sourceAddress: PROXY_SOURCE_ADDRESS,
+      ...options,
+    });
     proxies.push(proxy);
     return proxy;
   };
@@ -27,10 +31,16 @@ describe("builtin proxy", () => {
 
   it("forwards method, path, body and Host, and sets X-Forwarded-For/-Proto/-Host", async () => {
     const proxy = await proxyTo();
-    const exchange = await raw(proxy.port, "POST /submit?x=1 HTTP/1.1\r\nHost: app.example.com\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
+    const exchange = await raw(
+      proxy.port,
+      "POST /submit?x=1 HTTP/1.1\r\nHost: app.example.com\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello",
+    );
     const seen = appJson(exchange.responses[0]);
     assert.equal(exchange.responses[0]?.status, 200);
-    assert.deepEqual([seen.method, seen.path, seen.query, seen.bodyLength, seen.host], ["POST", "/submit", "?x=1", 5, "app.example.com"]);
+    assert.deepEqual(
+      [seen.method, seen.path, seen.query, seen.bodyLength, seen.host],
+      ["POST", "/submit", "?x=1", 5, "app.example.com"],
+    );
     assert.equal(seen.headers["x-forwarded-for"], "127.0.0.1");
     assert.equal(seen.headers["x-forwarded-proto"], "http");
     assert.equal(seen.headers["x-forwarded-host"], "app.example.com");
@@ -39,7 +49,10 @@ describe("builtin proxy", () => {
 
   it("streams a chunked request body upstream", async () => {
     const proxy = await proxyTo();
-    const exchange = await raw(proxy.port, "PUT / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n4\r\nabcd\r\n2\r\nef\r\n0\r\n\r\n");
+    const exchange = await raw(
+      proxy.port,
+      "PUT / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n4\r\nabcd\r\n2\r\nef\r\n0\r\n\r\n",
+    );
     assert.equal(appJson(exchange.responses[0]).bodyLength, 6);
   });
 
@@ -50,7 +63,8 @@ describe("builtin proxy", () => {
       "GET / HTTP/1.1\r\nHost: a\r\nConnection: close, X-Secret\r\nX-Secret: 1\r\nKeep-Alive: 5\r\nTE: trailers\r\nUpgrade: h2c\r\nProxy-Connection: x\r\nX-Kept: yes\r\n\r\n",
     );
     const headers = appJson(exchange.responses[0]).headers as Record<string, string>;
-    for (const name of ["x-secret", "keep-alive", "te", "upgrade", "proxy-connection"]) assert.equal(headers[name], undefined, name);
+    for (const name of ["x-secret", "keep-alive", "te", "upgrade", "proxy-connection"])
+      assert.equal(headers[name], undefined, name);
     assert.equal(headers["x-kept"], "yes");
   });
 
@@ -63,14 +77,24 @@ describe("builtin proxy", () => {
     const headers = appJson(exchange.responses[0]).headers as Record<string, string>;
     assert.equal(headers["x-forwarded-for"], "127.0.0.1");
     assert.equal(headers["x-forwarded-host"], "a");
-    for (const name of ["forwarded", "x-host", "x-original-host", "x-http-host-override", "x-forwarded-server", "x_forwarded_host"]) {
+    for (const name of [
+      "forwarded",
+      "x-host",
+      "x-original-host",
+      "x-http-host-override",
+      "x-forwarded-server",
+      "x_forwarded_host",
+    ]) {
       assert.equal(headers[name], undefined, name);
     }
   });
 
   it("keeps client chains and appends its own when stripping is off", async () => {
     const proxy = await proxyTo({ stripClientForwarded: false, forwardedFor: "append" });
-    const exchange = await raw(proxy.port, "GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 6.6.6.6\r\nX-Forwarded-Host: evil.example\r\nX-Host: evil\r\nConnection: close\r\n\r\n");
+    const exchange = await raw(
+      proxy.port,
+      "GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 6.6.6.6\r\nX-Forwarded-Host: evil.example\r\nX-Host: evil\r\nConnection: close\r\n\r\n",
+    );
     const headers = appJson(exchange.responses[0]).headers as Record<string, string>;
     assert.equal(headers["x-forwarded-for"], "6.6.6.6, 127.0.0.1");
     assert.equal(headers["x-forwarded-host"], "evil.example, a");
@@ -79,14 +103,23 @@ describe("builtin proxy", () => {
 
   it("sends the upstream's address as Host when preserveHost is false", async () => {
     const proxy = await proxyTo({ preserveHost: false });
-    const seen = appJson((await raw(proxy.port, "GET / HTTP/1.1\r\nHost: app.example.com\r\nConnection: close\r\n\r\n")).responses[0]);
+    const seen = appJson(
+      (await raw(proxy.port, "GET / HTTP/1.1\r\nHost: app.example.com\r\nConnection: close\r\n\r\n")).responses[0],
+    );
     assert.equal(seen.host, new URL(app.url).host);
     assert.equal(seen.headers["x-forwarded-host"], "app.example.com");
   });
 
   it("takes Host from an absolute-form target (RFC 9112 §3.2.2)", async () => {
     const proxy = await proxyTo();
-    const seen = appJson((await raw(proxy.port, "GET http://app.example.com/p HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")).responses[0]);
+    const seen = appJson(
+      (
+        await raw(
+          proxy.port,
+          "GET http://app.example.com/p HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+        )
+      ).responses[0],
+    );
     assert.deepEqual([seen.host, seen.path], ["app.example.com", "/p"]);
   });
 
@@ -106,8 +139,15 @@ describe("builtin proxy", () => {
 
   it("answers 421 for hosts outside its own allowlist", async () => {
     const proxy = await proxyTo({ allowedHosts: ["app.example.com"] });
-    assert.equal((await raw(proxy.port, "GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")).responses[0]?.status, 421);
-    assert.equal((await raw(proxy.port, "GET / HTTP/1.1\r\nHost: app.example.com\r\nConnection: close\r\n\r\n")).responses[0]?.status, 200);
+    assert.equal(
+      (await raw(proxy.port, "GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")).responses[0]?.status,
+      421,
+    );
+    assert.equal(
+      (await raw(proxy.port, "GET / HTTP/1.1\r\nHost: app.example.com\r\nConnection: close\r\n\r\n")).responses[0]
+        ?.status,
+      200,
+    );
   });
 
   it("routes by Host to the app that serves it", async () => {
@@ -120,8 +160,13 @@ describe("builtin proxy", () => {
         ],
       });
       proxies.push(proxy);
-      const first = appJson((await raw(proxy.port, "GET / HTTP/1.1\r\nHost: app.example.com\r\nConnection: close\r\n\r\n")).responses[0]);
-      const second = appJson((await raw(proxy.port, "GET / HTTP/1.1\r\nHost: a.tenant.example.com\r\nConnection: close\r\n\r\n")).responses[0]);
+      const first = appJson(
+        (await raw(proxy.port, "GET / HTTP/1.1\r\nHost: app.example.com\r\nConnection: close\r\n\r\n")).responses[0],
+      );
+      const second = appJson(
+        (await raw(proxy.port, "GET / HTTP/1.1\r\nHost: a.tenant.example.com\r\nConnection: close\r\n\r\n"))
+          .responses[0],
+      );
       assert.deepEqual([first.app, second.app], ["app", "other"]);
     } finally {
       await other.close();
@@ -161,7 +206,12 @@ describe("faults", () => {
     try {
       await assert.rejects(startApp({ port: first.port }), (error: Error & { code?: string }) => {
         assert.equal(error.code, "EADDRINUSE");
-        assert.match(error.message, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${first.port}: port ${first.port} on 127\\.0\\.0\\.1 is already in use`));
+        assert.match(
+          error.message,
+          new RegExp(
+            `cannot listen on 127\\.0\\.0\\.1:${first.port}: port ${first.port} on 127\\.0\\.0\\.1 is already in use`,
+          ),
+        );
         return true;
       });
     } finally {
@@ -174,7 +224,16 @@ describe("faults", () => {
     const proxy = await startProxy({ routes: [{ hosts: ["*"], upstreams: [app.url] }] });
     try {
       const killer = setTimeout(() => void app.close(), 300);
-      const run = await runLoad({ url: proxy.url, host: "a", method: "GET", path: "/", body: null, connections: 4, pipelining: 1, durationMs: 800 });
+      const run = await runLoad({
+        url: proxy.url,
+        host: "a",
+        method: "GET",
+        path: "/",
+        body: null,
+        connections: 4,
+        pipelining: 1,
+        durationMs: 800,
+      });
       clearTimeout(killer);
       assert.ok(run.ok2xx > 0, "answers before the app died");
       assert.ok(run.non2xx + run.errors > 0, "failures after it died");

@@ -18,7 +18,10 @@ describe("runScenario", () => {
     const events: RunEvent[] = [];
     const result = await runScenario(scenario, { onEvent: (e) => events.push(e) });
     assert.equal(result.schemaVersion, 2);
-    assert.deepEqual(result.deployments.map((d) => d.name), ["edge", "proxied/builtin"]);
+    assert.deepEqual(
+      result.deployments.map((d) => d.name),
+      ["edge", "proxied/builtin"],
+    );
     assert.equal(result.interrupted, false);
     assert.equal(result.probes?.failed, 0, result.verdict.failures.join("\n"));
     assert.ok((result.probes?.passed ?? 0) >= 50);
@@ -28,14 +31,23 @@ describe("runScenario", () => {
       assert.equal(topology.rounds.length, 2);
       assert.ok(topology.responses > 0);
       assert.equal(topology.non2xx, 0);
-      assert.equal(topology.latency.count, topology.rounds.reduce((sum, r) => sum + r.ok2xx, 0));
+      assert.equal(
+        topology.latency.count,
+        topology.rounds.reduce((sum, r) => sum + r.ok2xx, 0),
+      );
       assert.ok(topology.rounds.every((r) => r.generatorUtilization > 0 && r.generatorUtilization <= 1));
-      assert.equal(topology.generatorSaturated, result.warnings.some((w) => w.includes(`while loading ${topology.deployment}`)));
+      assert.equal(
+        topology.generatorSaturated,
+        result.warnings.some((w) => w.includes(`while loading ${topology.deployment}`)),
+      );
     }
     const proxied = load.deployments.find((t) => t.deployment === "proxied/builtin")!;
     // Every 2xx the client counted passed through the proxy and was answered by the app.
     assert.ok((proxied.serverCounts.proxy?.["200"] ?? 0) >= proxied.rounds.reduce((s, r) => s + r.ok2xx, 0));
-    assert.deepEqual(load.overheads.map((o) => [o.deployment, o.reference]), [["proxied/builtin", "edge"]]);
+    assert.deepEqual(
+      load.overheads.map((o) => [o.deployment, o.reference]),
+      [["proxied/builtin", "edge"]],
+    );
     assert.equal(load.overheads[0]?.figures.find((o) => o.metric === "p50")?.perRound.length, 2);
     assert.deepEqual(load.ratios, []);
     assert.equal(load.order.length, 2);
@@ -45,7 +57,10 @@ describe("runScenario", () => {
 
   it("runs the open model at a planned rate: the planned number of requests, each answered", async () => {
     const scenario = await loadScenario(`${FIXTURES}scenarios/valid-tiny-load.yaml`);
-    const result = await runScenario({ ...scenario, load: { ...scenario.load, model: "open", rate: 200, durationMs: 300 } }, { probes: false });
+    const result = await runScenario(
+      { ...scenario, load: { ...scenario.load, model: "open", rate: 200, durationMs: 300 } },
+      { probes: false },
+    );
     const load = result.load!;
     assert.deepEqual([load.settings.model, load.settings.rate, load.settings.rateSource], ["open", 200, "scenario"]);
     for (const topology of load.deployments) {
@@ -63,11 +78,18 @@ describe("runScenario", () => {
 
   it("finds the rate itself from the slower topology's capacity when none is given", async () => {
     const scenario = await loadScenario(`${FIXTURES}scenarios/valid-tiny-load.yaml`);
-    const result = await runScenario({ ...scenario, load: { ...scenario.load, model: "open", rate: null, rateFraction: 0.1, rounds: 1, durationMs: 200 } }, { probes: false });
+    const result = await runScenario(
+      {
+        ...scenario,
+        load: { ...scenario.load, model: "open", rate: null, rateFraction: 0.1, rounds: 1, durationMs: 200 },
+      },
+      { probes: false },
+    );
     const settings = result.load!.settings;
     assert.equal(settings.rateSource, "auto");
     assert.ok(settings.rate !== null && settings.rate >= 1);
-    for (const topology of result.load!.deployments) assert.equal(topology.rounds[0]!.requests, Math.floor((settings.rate! * 200) / 1000));
+    for (const topology of result.load!.deployments)
+      assert.equal(topology.rounds[0]!.requests, Math.floor((settings.rate! * 200) / 1000));
   });
 
   it("fails the bundled AllowedHosts '*' scenario on forged hosts", async () => {
@@ -76,7 +98,12 @@ describe("runScenario", () => {
     assert.equal(result.load, null);
     assert.equal(result.verdict.passed, false);
     const failed = new Set(result.probes!.results.filter((r) => !r.pass).map((r) => `${r.probe}@${r.deployment}`));
-    for (const expected of ["arbitrary-host@edge", "arbitrary-host@proxied/builtin", "wildcard-apex@edge", "connection-state-reuse@edge"]) {
+    for (const expected of [
+      "arbitrary-host@edge",
+      "arbitrary-host@proxied/builtin",
+      "wildcard-apex@edge",
+      "connection-state-reuse@edge",
+    ]) {
       assert.ok(failed.has(expected), expected);
     }
     const arbitrary = result.probes!.results.find((r) => r.probe === "arbitrary-host" && r.deployment === "edge")!;

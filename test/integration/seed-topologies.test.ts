@@ -25,14 +25,23 @@ describe("seed topologies", () => {
     try {
       const edge = topology.running.find((t) => t.kind === "edge")!;
       const proxied = topology.running.find((t) => t.kind === "proxied")!;
-      const ask = async (port: number, host: string) => (await raw(port, `GET / HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`)).responses[0]!;
+      const ask = async (port: number, host: string) =>
+        (await raw(port, `GET / HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`)).responses[0]!;
       assert.equal(appJson(await ask(proxied.entry.port, "www.example.com")).app, "site");
       assert.equal(appJson(await ask(proxied.entry.port, "api.example.com")).app, "api");
-      assert.equal((await ask(proxied.entry.port, "evil.example")).status, 421, "the proxy's allowlist answers other hosts");
+      assert.equal(
+        (await ask(proxied.entry.port, "evil.example")).status,
+        421,
+        "the proxy's allowlist answers other hosts",
+      );
       const [site, api] = edge.apps;
       assert.notEqual(site!.endpoint.port, api!.endpoint.port);
       assert.equal(appJson(await ask(site!.endpoint.port, "www.example.com")).app, "site");
-      assert.equal((await ask(site!.endpoint.port, "api.example.com")).status, 400, "at the edge, the site's port does not serve the API's host");
+      assert.equal(
+        (await ask(site!.endpoint.port, "api.example.com")).status,
+        400,
+        "at the edge, the site's port does not serve the API's host",
+      );
     } finally {
       await topology.close();
     }
@@ -41,8 +50,12 @@ describe("seed topologies", () => {
   it("load balancing: the report shows how the proxy spread the answers over three instances", async () => {
     const result = await runScenario(await bundled("load-balancing"), { probes: false });
     const proxied = result.load!.deployments.find((t) => t.deployment === "proxied/builtin")!;
-    assert.deepEqual(proxied.instanceSplit?.map((s) => s.instance), ["web#1", "web#2", "web#3"]);
-    for (const share of proxied.instanceSplit!) assert.ok(share.answers > 0 && share.share > 0.1, JSON.stringify(proxied.instanceSplit));
+    assert.deepEqual(
+      proxied.instanceSplit?.map((s) => s.instance),
+      ["web#1", "web#2", "web#3"],
+    );
+    for (const share of proxied.instanceSplit!)
+      assert.ok(share.answers > 0 && share.share > 0.1, JSON.stringify(proxied.instanceSplit));
     assert.equal(result.load!.deployments.find((t) => t.deployment === "edge")!.instanceSplit, undefined);
     assert.equal(result.verdict.passed, true, result.verdict.failures.join("\n"));
   });
@@ -62,17 +75,24 @@ describe("seed topologies", () => {
   it("exposed surface: /admin and /metrics are exposed at the edge and hidden behind the builtin proxy", async () => {
     const result = await runScenario(await bundled("exposed-surface"), { load: false });
     assert.equal(result.verdict.passed, true, result.verdict.failures.join("\n"));
-    const outcome = (topology: string, id: string) => result.probes!.results.find((r) => r.deployment === topology && r.probe === id)?.observed[0]?.outcome;
+    const outcome = (topology: string, id: string) =>
+      result.probes!.results.find((r) => r.deployment === topology && r.probe === id)?.observed[0]?.outcome;
     for (const path of ["/admin", "/metrics"]) {
       assert.equal(outcome("edge", `surface-internal:${path}`), "exposed");
       assert.equal(outcome("proxied/builtin", `surface-internal:${path}`), "reject");
     }
-    assert.ok(result.probes!.results.filter((r) => r.category === "surface" && r.deployment === "proxied/builtin").length >= 12);
+    assert.ok(
+      result.probes!.results.filter((r) => r.category === "surface" && r.deployment === "proxied/builtin").length >= 12,
+    );
   });
 
   it("internet client: a shaped client hop puts its latency under both topologies", async () => {
     const result = await runScenario(await bundled("internet-client"), { probes: false });
-    for (const t of result.load!.deployments) assert.ok(t.latency.p50Us >= 40_000, `${t.deployment} p50 ${t.latency.p50Us} µs, expected over 40 ms (20 ms each way)`);
+    for (const t of result.load!.deployments)
+      assert.ok(
+        t.latency.p50Us >= 40_000,
+        `${t.deployment} p50 ${t.latency.p50Us} µs, expected over 40 ms (20 ms each way)`,
+      );
     assert.equal(result.verdict.passed, true, result.verdict.failures.join("\n"));
   });
 });

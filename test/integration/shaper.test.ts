@@ -10,8 +10,17 @@ import { startProxy, type RunningProxy } from "../../src/servers/proxy.js";
 import type { DirectionShape, HopShape } from "../../src/scenario/types.js";
 import { raw } from "../helpers/raw.js";
 
-const NONE: DirectionShape = { latencyMs: 0, jitterMs: 0, bandwidthMbps: null, resetProbability: 0, stallProbability: 0 };
-const both = (shape: Partial<DirectionShape>): HopShape => ({ toServer: { ...NONE, ...shape }, toClient: { ...NONE, ...shape } });
+const NONE: DirectionShape = {
+  latencyMs: 0,
+  jitterMs: 0,
+  bandwidthMbps: null,
+  resetProbability: 0,
+  stallProbability: 0,
+};
+const both = (shape: Partial<DirectionShape>): HopShape => ({
+  toServer: { ...NONE, ...shape },
+  toClient: { ...NONE, ...shape },
+});
 const GET = "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
 
 /**
@@ -21,7 +30,10 @@ const GET = "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
 async function addedByHop(direct: number, through: number, times = 15): Promise<number> {
   const elapsed = { direct: Infinity, through: Infinity };
   for (let i = 0; i < times; i++) {
-    for (const [which, port] of [["direct", direct], ["through", through]] as const) {
+    for (const [which, port] of [
+      ["direct", direct],
+      ["through", through],
+    ] as const) {
       const exchange = await raw(port, GET);
       assert.equal(exchange.responses[0]?.status, 200);
       elapsed[which] = Math.min(elapsed[which], exchange.elapsedMs);
@@ -64,7 +76,13 @@ describe("shaped hop", () => {
   it("limits bandwidth: 200 kB upstream at 8 Mbit/s take at least 200 ms", async () => {
     const shaped = await shaper({ toServer: { ...NONE, bandwidthMbps: 8 }, toClient: NONE });
     const body = Buffer.alloc(200_000, "b");
-    const exchange = await raw(shaped.port, Buffer.concat([Buffer.from(`POST / HTTP/1.1\r\nHost: a\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`), body]));
+    const exchange = await raw(
+      shaped.port,
+      Buffer.concat([
+        Buffer.from(`POST / HTTP/1.1\r\nHost: a\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`),
+        body,
+      ]),
+    );
     assert.equal(exchange.responses[0]?.status, 200);
     assert.ok(exchange.elapsedMs >= 195, `took ${exchange.elapsedMs.toFixed(1)} ms`);
     assert.ok(exchange.elapsedMs < 2500, `took ${exchange.elapsedMs.toFixed(1)} ms`);

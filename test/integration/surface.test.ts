@@ -26,14 +26,27 @@ const KESTREL_ROUTES_TO_ADMIN = [
   "surface-absolute-form",
 ];
 
-async function probe(port: number, proxyInPath: boolean, surface: Partial<SurfaceOptions> = {}, engine = "builtin"): Promise<ProbesResult> {
+async function probe(
+  port: number,
+  proxyInPath: boolean,
+  surface: Partial<SurfaceOptions> = {},
+  engine = "builtin",
+): Promise<ProbesResult> {
   const target: ProbeTarget = {
     deployment: proxyInPath ? "proxied" : "edge",
     via: "entry",
     host: "127.0.0.1",
     port,
     proxyInPath,
-    hints: { allowsAnyHost: false, allowsEmptyHost: false, trustsAnyPeer: false, proxyPassesClientForwarding: false, proxyForwardsAnyHost: false, proxyEngine: engine, exposedPaths: surface.exposedPaths ?? null },
+    hints: {
+      allowsAnyHost: false,
+      allowsEmptyHost: false,
+      trustsAnyPeer: false,
+      proxyPassesClientForwarding: false,
+      proxyForwardsAnyHost: false,
+      proxyEngine: engine,
+      exposedPaths: surface.exposedPaths ?? null,
+    },
   };
   return runProbes([target], SURFACE, {
     policyHosts: HOSTS,
@@ -49,7 +62,12 @@ describe("surface probes", () => {
   let guarded: RunningProxy;
   let open: RunningProxy;
   before(async () => {
-    app = await startApp({ allowedHosts: HOSTS, internalPaths: INTERNAL, clientAddress: "203.0.113.10", proxyAddresses: [PROXY_SOURCE_ADDRESS] });
+    app = await startApp({
+      allowedHosts: HOSTS,
+      internalPaths: INTERNAL,
+      clientAddress: "203.0.113.10",
+      proxyAddresses: [PROXY_SOURCE_ADDRESS],
+    });
     const routes = [{ hosts: HOSTS, upstreams: [app.url] }];
     guarded = await startProxy({ routes, exposedPaths: ["/public/*"], sourceAddress: PROXY_SOURCE_ADDRESS });
     open = await startProxy({ routes, sourceAddress: PROXY_SOURCE_ADDRESS });
@@ -67,7 +85,14 @@ describe("surface probes", () => {
 
   it("pass behind a proxy that publishes only /public, whose control is still served", async () => {
     const result = await probe(guarded.port, true, { exposedPaths: ["/public/*"] });
-    assert.equal(result.failed, 0, result.results.filter((r) => !r.pass).map((r) => `${r.probe}: ${r.explanation}`).join("\n"));
+    assert.equal(
+      result.failed,
+      0,
+      result.results
+        .filter((r) => !r.pass)
+        .map((r) => `${r.probe}: ${r.explanation}`)
+        .join("\n"),
+    );
     assert.equal(byId(result).get("surface-public-control")!.observed[0]!.status, 200);
     assert.equal(byId(result).get("surface-internal:/admin")!.observed[0]!.status, 404);
   });
@@ -82,7 +107,9 @@ describe("surface probes", () => {
 
   it("report at the edge what the app routed to its internal endpoint as exposed, and fail it when the policy hides it", async () => {
     const exposed = byId(await probe(app.port, false));
-    const reached = [...exposed.values()].filter((r) => r.probe.endsWith(":/admin") && r.observed[0]?.outcome === "exposed").map((r) => r.probe.split(":")[0]);
+    const reached = [...exposed.values()]
+      .filter((r) => r.probe.endsWith(":/admin") && r.observed[0]?.outcome === "exposed")
+      .map((r) => r.probe.split(":")[0]);
     assert.deepEqual(reached.sort(), [...KESTREL_ROUTES_TO_ADMIN].sort());
     assert.ok([...exposed.values()].every((r) => r.pass));
     assert.equal(exposed.get("surface-nul:/admin")!.observed[0]!.status, 400);

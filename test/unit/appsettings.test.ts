@@ -7,7 +7,10 @@ import { FIXTURES, SCENARIOS } from "../helpers/paths.js";
 
 describe("appsettings.json", () => {
   it("reads AllowedHosts as the default builder does", () => {
-    assert.deepEqual(readAspNetCoreSettings({ AllowedHosts: "a.example;*.b.example" }).allowedHosts, ["a.example", "*.b.example"]);
+    assert.deepEqual(readAspNetCoreSettings({ AllowedHosts: "a.example;*.b.example" }).allowedHosts, [
+      "a.example",
+      "*.b.example",
+    ]);
     assert.deepEqual(readAspNetCoreSettings({ allowedhosts: "" }).allowedHosts, ["*"]);
     assert.deepEqual(readAspNetCoreSettings({}).allowedHosts, ["*"]);
     assert.equal(readAspNetCoreSettings({}).forwardedHeaders, null);
@@ -32,8 +35,15 @@ describe("appsettings.json", () => {
       allowedHosts: ["app.example.com"],
       requireHeaderSymmetry: true,
     });
-    assert.deepEqual(readAspNetCoreSettings({ ForwardedHeaders: { ForwardedHeaders: 5 } }).forwardedHeaders?.forwardedHeaders, ["XForwardedFor", "XForwardedProto"]);
-    assert.deepEqual(readAspNetCoreSettings({ ForwardedHeaders: { ForwardedHeaders: "All", ForwardLimit: null } }).forwardedHeaders?.forwardLimit, null);
+    assert.deepEqual(
+      readAspNetCoreSettings({ ForwardedHeaders: { ForwardedHeaders: 5 } }).forwardedHeaders?.forwardedHeaders,
+      ["XForwardedFor", "XForwardedProto"],
+    );
+    assert.deepEqual(
+      readAspNetCoreSettings({ ForwardedHeaders: { ForwardedHeaders: "All", ForwardLimit: null } }).forwardedHeaders
+        ?.forwardLimit,
+      null,
+    );
   });
 
   it("maps ForwardedHeaders_Enabled to For and Proto from any source", () => {
@@ -45,16 +55,22 @@ describe("appsettings.json", () => {
   });
 
   it("names the key of a value it cannot use", () => {
-    assert.throws(() => readAspNetCoreSettings({ ForwardedHeaders: { ForwardedHeaders: "XForwardedEverything" } }), (error: unknown) => {
-      assert.ok(error instanceof AppSettingsError);
-      assert.equal(error.key, "ForwardedHeaders:ForwardedHeaders");
-      return true;
-    });
+    assert.throws(
+      () => readAspNetCoreSettings({ ForwardedHeaders: { ForwardedHeaders: "XForwardedEverything" } }),
+      (error: unknown) => {
+        assert.ok(error instanceof AppSettingsError);
+        assert.equal(error.key, "ForwardedHeaders:ForwardedHeaders");
+        return true;
+      },
+    );
     assert.throws(() => readAspNetCoreSettings({ AllowedHosts: ["a"] }), /AllowedHosts/);
   });
 
   it("accepts comments and trailing commas but leaves strings alone", () => {
-    assert.deepEqual(parseJsonWithComments('{ // note\n "a": "x,}//y", /* b */ "b": [1, 2,], }'), { a: "x,}//y", b: [1, 2] });
+    assert.deepEqual(parseJsonWithComments('{ // note\n "a": "x,}//y", /* b */ "b": [1, 2,], }'), {
+      a: "x,}//y",
+      b: [1, 2],
+    });
   });
 
   it("feeds a scenario's app, the scenario's own fields winning", async () => {

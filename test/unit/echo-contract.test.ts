@@ -15,7 +15,9 @@ describe("echo contract: the token field", () => {
     assert.deepEqual(text(tagRequests([folded], ["t1"])), [
       "GET / HTTP/1.1\r\n Host: evil.example\r\nHost: app.example.com\r\nX-Edgebench-Probe: t1\r\n\r\n",
     ]);
-    assert.deepEqual(text(tagRequests([Buffer.from("GET / HTTP/1.0\r\n\r\n")], ["t"])), ["GET / HTTP/1.0\r\nX-Edgebench-Probe: t\r\n\r\n"]);
+    assert.deepEqual(text(tagRequests([Buffer.from("GET / HTTP/1.0\r\n\r\n")], ["t"])), [
+      "GET / HTTP/1.0\r\nX-Edgebench-Probe: t\r\n\r\n",
+    ]);
   });
 
   it("tags pipelined heads and later parts in order, with the line ending the head uses", () => {
@@ -28,30 +30,53 @@ describe("echo contract: the token field", () => {
   });
 
   it("leaves a head that never ends untouched", () => {
-    assert.deepEqual(text(tagRequests([Buffer.from("GET / HTTP/1.1\r\nHost: a\r\n")], ["1"])), ["GET / HTTP/1.1\r\nHost: a\r\n"]);
+    assert.deepEqual(text(tagRequests([Buffer.from("GET / HTTP/1.1\r\nHost: a\r\n")], ["1"])), [
+      "GET / HTTP/1.1\r\nHost: a\r\n",
+    ]);
   });
 
   it("is found in a head the server could not parse, and only a token-shaped value counts", () => {
-    assert.equal(probeTokenInRawHead(Buffer.from("GET / HTTP/1.1\r\nHost: a\nHost: b\r\nx-edgebench-probe: ab-1-2\r\n\r\n")), "ab-1-2");
-    assert.equal(probeTokenInRawHead(Buffer.from("GET / HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nX-Edgebench-Probe: next\r\n\r\n")), null);
+    assert.equal(
+      probeTokenInRawHead(Buffer.from("GET / HTTP/1.1\r\nHost: a\nHost: b\r\nx-edgebench-probe: ab-1-2\r\n\r\n")),
+      "ab-1-2",
+    );
+    assert.equal(
+      probeTokenInRawHead(
+        Buffer.from("GET / HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nX-Edgebench-Probe: next\r\n\r\n"),
+      ),
+      null,
+    );
     assert.equal(probeToken(" ab-1 "), "ab-1");
     assert.equal(probeToken("a b"), null);
   });
 
   it("reads the record by token, the last entry winning, skipping lines that are not entries", () => {
-    const record = parseRecord('{"token":"a","status":400,"host":null}\nnot json\n{"token":"a","status":200,"host":"x"}\n{"status":1}\n');
+    const record = parseRecord(
+      '{"token":"a","status":400,"host":null}\nnot json\n{"token":"a","status":200,"host":"x"}\n{"status":1}\n',
+    );
     assert.deepEqual([...record.values()], [{ token: "a", status: 200, host: "x" }]);
   });
 });
 
 describe("echo contract: who answered", () => {
-  const refusal = parseResponses(Buffer.from("HTTP/1.1 400 Bad Request\r\nServer: nginx\r\nContent-Length: 0\r\n\r\n", "latin1")).responses;
+  const refusal = parseResponses(
+    Buffer.from("HTTP/1.1 400 Bad Request\r\nServer: nginx\r\nContent-Length: 0\r\n\r\n", "latin1"),
+  ).responses;
   const exchange = { closedByServer: true, timedOut: false, timeoutMs: 1000 };
   const answeredBy = (appRecord?: Parameters<typeof grade>[3]["appRecord"], proxyInPath = true) =>
-    grade([{ outcomes: ["400"] }], refusal, exchange, { policyHosts: ["app.example.com"], proxyInPath, ...(appRecord ? { appRecord } : {}) }).observed[0];
+    grade([{ outcomes: ["400"] }], refusal, exchange, {
+      policyHosts: ["app.example.com"],
+      proxyInPath,
+      ...(appRecord ? { appRecord } : {}),
+    }).observed[0];
 
   it("is the app when its record holds the request with the status on the wire, whatever Server says", () => {
-    assert.deepEqual(answeredBy([{ token: "t", status: 400, host: "a:" }]), { status: 400, answeredBy: "app", outcome: "400", appReceived: { status: 400, host: "a:" } });
+    assert.deepEqual(answeredBy([{ token: "t", status: 400, host: "a:" }]), {
+      status: 400,
+      answeredBy: "app",
+      outcome: "400",
+      appReceived: { status: 400, host: "a:" },
+    });
   });
 
   it("is the proxy when the app never had it or answered something else", () => {
@@ -67,7 +92,10 @@ describe("echo contract: who answered", () => {
 
 describe("engine profiles on the command line", () => {
   it("expands engines × profiles, the builtin proxy and a user's configuration once", () => {
-    const scenario = scenarioFromObject({ apps: [{ name: "web", allowedHosts: "app.example.com" }], topologies: ["proxied"] });
+    const scenario = scenarioFromObject({
+      apps: [{ name: "web", allowedHosts: "app.example.com" }],
+      topologies: ["proxied"],
+    });
     const plan = planDeployments(scenario, { engines: ["builtin", "nginx"], profiles: ["typical", "hardened"] });
     assert.deepEqual(
       plan.map((d) => [d.name, d.scenario.proxy.engine, d.scenario.proxy.profile]),
@@ -78,12 +106,21 @@ describe("engine profiles on the command line", () => {
       ],
     );
     const own = { ...scenario, proxy: { ...scenario.proxy, engine: "nginx" as const, engineConfig: "/etc/site.conf" } };
-    assert.deepEqual(planDeployments(own, { profiles: ["typical", "hardened"] }).map((d) => d.name), ["proxied/nginx"]);
-    assert.deepEqual(planDeployments(scenario, { engines: ["nginx"], profiles: ["hardened"] }).map((d) => d.name), ["proxied/nginx"]);
+    assert.deepEqual(
+      planDeployments(own, { profiles: ["typical", "hardened"] }).map((d) => d.name),
+      ["proxied/nginx"],
+    );
+    assert.deepEqual(
+      planDeployments(scenario, { engines: ["nginx"], profiles: ["hardened"] }).map((d) => d.name),
+      ["proxied/nginx"],
+    );
   });
 
   it("refuses an unknown profile, naming the choices", () => {
     assert.deepEqual(parseProfileList("Typical, hardened,typical"), ["typical", "hardened"]);
-    assert.throws(() => parseProfileList("strict"), (error: unknown) => error instanceof EngineSelectionError && /typical, hardened/.test(error.message));
+    assert.throws(
+      () => parseProfileList("strict"),
+      (error: unknown) => error instanceof EngineSelectionError && /typical, hardened/.test(error.message),
+    );
   });
 });

@@ -23,4 +23,3 @@ describe("EdgebenchError", () => {
     assert.ok(!isSystemError(Object.assign(new Error("bad"), { code: "ERR_INVALID_ARG_TYPE" })));
   });
 });
-

@@ -41,7 +41,10 @@ function assertParsesAsModule(text: string, extension: "mjs" | "cjs"): void {
 
 describe("--deployment NAME=URL", () => {
   it("takes loopback http(s) origins and refuses the rest unless remote is allowed", () => {
-    assert.deepEqual(parseDeployment("edge=http://127.0.0.1:5000/ignored"), { name: "edge", url: "http://127.0.0.1:5000" });
+    assert.deepEqual(parseDeployment("edge=http://127.0.0.1:5000/ignored"), {
+      name: "edge",
+      url: "http://127.0.0.1:5000",
+    });
     assert.deepEqual(parseDeployment("v6=https://[::1]:8443"), { name: "v6", url: "https://[::1]:8443" });
     assert.throws(() => parseDeployment("edge=http://192.0.2.1:80"), /not a loopback address.*--allow-remote/);
     assert.equal(parseDeployment("edge=http://192.0.2.1:80", true).url, "http://192.0.2.1");
@@ -56,16 +59,31 @@ describe("--deployment NAME=URL", () => {
 describe("export plan", () => {
   it("runs every deployment once per round, in an order that the seed decides", async () => {
     const plan = planExport(await scenario(), DEPLOYMENTS, { seed: 42 });
-    assert.deepEqual(plan.phases.slice(0, 2).map((p) => [p.deployment.name, p.round]), [["edge", 0], ["proxied", 0]]);
+    assert.deepEqual(
+      plan.phases.slice(0, 2).map((p) => [p.deployment.name, p.round]),
+      [
+        ["edge", 0],
+        ["proxied", 0],
+      ],
+    );
     for (let round = 1; round <= 3; round++) {
-      assert.deepEqual(plan.phases.filter((p) => p.round === round).map((p) => p.deployment.name).sort(), ["edge", "proxied"]);
+      assert.deepEqual(
+        plan.phases
+          .filter((p) => p.round === round)
+          .map((p) => p.deployment.name)
+          .sort(),
+        ["edge", "proxied"],
+      );
     }
     for (const [i, phase] of plan.phases.entries()) {
       if (i > 0) assert.equal(phase.startMs, plan.phases[i - 1]!.startMs + plan.phases[i - 1]!.durationMs + plan.gapMs);
     }
     assert.deepEqual(planExport(await scenario(), DEPLOYMENTS, { seed: 42 }), plan);
     const base = await scenario();
-    const orderOf = (seed: number): string => planExport(base, DEPLOYMENTS, { seed }).phases.map((p) => p.deployment.name).join();
+    const orderOf = (seed: number): string =>
+      planExport(base, DEPLOYMENTS, { seed })
+        .phases.map((p) => p.deployment.name)
+        .join();
     assert.ok(new Set([1, 2, 3, 4, 5, 6, 7, 8].map(orderOf)).size > 1, "the order depends on the seed");
   });
 
@@ -79,7 +97,9 @@ describe("export --to artillery", () => {
   it("writes phases with arrival rates, a keep-alive pool, ensure conditions, and a processor that parses", async () => {
     const base = await scenario();
     const { files, notes } = exportArtillery(planExport(base, DEPLOYMENTS, { seed: 42 }), base.thresholds);
-    const script = parse(files[0]!.text) as { config: { phases: Array<Record<string, unknown>>; http: { pool: number }; ensure: unknown; processor: string } };
+    const script = parse(files[0]!.text) as {
+      config: { phases: Array<Record<string, unknown>>; http: { pool: number }; ensure: unknown; processor: string };
+    };
     const measured = script.config.phases.filter((p) => p.arrivalRate !== undefined);
     assert.equal(measured.length, 8);
     assert.deepEqual(measured[0], { name: "warm-up · edge", duration: "500ms", arrivalRate: 200 });
@@ -98,8 +118,15 @@ describe("export --to artillery", () => {
       scenarios: Array<{ flow: Array<Record<string, unknown>> }>;
     };
     const first = script.config.phases.findIndex((p) => String(p.name).startsWith("round 1 ·"));
-    assert.deepEqual(script.config.phases[first], { name: script.config.phases[first]!.name, duration: "100ms", arrivalCount: 8 });
-    assert.deepEqual(script.config.phases[first + 1], { name: `${String(script.config.phases[first]!.name)} (running)`, pause: "1900ms" });
+    assert.deepEqual(script.config.phases[first], {
+      name: script.config.phases[first]!.name,
+      duration: "100ms",
+      arrivalCount: 8,
+    });
+    assert.deepEqual(script.config.phases[first + 1], {
+      name: `${String(script.config.phases[first]!.name)} (running)`,
+      pause: "1900ms",
+    });
     assert.equal(script.config.http.pool, undefined);
     assert.equal(script.scenarios[0]!.flow[1]!.whileTrue, "edgebenchPhaseRunning");
   });

@@ -1,8 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { applyForwardedHeaders, type ForwardedHeadersOptions, type ForwardedRequest } from "../../src/policy/forwarded-headers.js";
+import {
+  applyForwardedHeaders,
+  type ForwardedHeadersOptions,
+  type ForwardedRequest,
+} from "../../src/policy/forwarded-headers.js";
 
-function request(headers: Record<string, string>, remoteIp: string | null = "127.0.0.1", remotePort = 99): ForwardedRequest {
+function request(
+  headers: Record<string, string>,
+  remoteIp: string | null = "127.0.0.1",
+  remotePort = 99,
+): ForwardedRequest {
   return { remoteIp, remotePort, scheme: "http", host: "localhost", pathBase: "", headers };
 }
 
@@ -28,7 +36,10 @@ describe("applyForwardedHeaders", () => {
   });
 
   it("walks right to left up to ForwardLimit and keeps the unconsumed left part", () => {
-    const result = apply({ forwardedHeaders: ["XForwardedFor"] }, request({ "X-Forwarded-For": "11.111.111.11, 22.222.222.22" }));
+    const result = apply(
+      { forwardedHeaders: ["XForwardedFor"] },
+      request({ "X-Forwarded-For": "11.111.111.11, 22.222.222.22" }),
+    );
     assert.equal(result.remoteIp, "22.222.222.22");
     assert.equal(result.headers["X-Forwarded-For"], "11.111.111.11");
   });
@@ -45,7 +56,10 @@ describe("applyForwardedHeaders", () => {
   it("ignores everything from a peer that is not a known proxy", () => {
     const result = apply(
       { forwardedHeaders: ["XForwardedFor", "XForwardedHost", "XForwardedProto"] },
-      request({ "X-Forwarded-For": "1.2.3.4", "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https" }, "11.111.111.11"),
+      request(
+        { "X-Forwarded-For": "1.2.3.4", "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https" },
+        "11.111.111.11",
+      ),
     );
     assert.equal(result.remoteIp, "11.111.111.11");
     assert.equal(result.host, "localhost");
@@ -54,13 +68,21 @@ describe("applyForwardedHeaders", () => {
   });
 
   it("checks trust even when X-Forwarded-For is not processed (8.0.17/9.0.6 hardening)", () => {
-    const result = apply({ forwardedHeaders: ["XForwardedProto"] }, request({ "X-Forwarded-Proto": "https" }, "11.111.111.11"));
+    const result = apply(
+      { forwardedHeaders: ["XForwardedProto"] },
+      request({ "X-Forwarded-Proto": "https" }, "11.111.111.11"),
+    );
     assert.equal(result.scheme, "http");
   });
 
   it("trusts every hop that is known, as far as ForwardLimit allows", () => {
     const result = apply(
-      { forwardedHeaders: ["XForwardedFor"], forwardLimit: 2, knownProxies: ["10.0.0.1", "11.111.111.11"], knownNetworks: [] },
+      {
+        forwardedHeaders: ["XForwardedFor"],
+        forwardLimit: 2,
+        knownProxies: ["10.0.0.1", "11.111.111.11"],
+        knownNetworks: [],
+      },
       request({ "X-Forwarded-For": "12.112.112.12:23456, 11.111.111.11:12345" }, "10.0.0.1"),
     );
     assert.equal(result.remoteIp, "12.112.112.12");
@@ -77,24 +99,42 @@ describe("applyForwardedHeaders", () => {
   });
 
   it("accepts ::1 (default KnownProxies) and rejects :: ", () => {
-    assert.equal(apply({ forwardedHeaders: ["XForwardedFor"] }, request({ "X-Forwarded-For": "1.2.3.4" }, "::1")).remoteIp, "1.2.3.4");
-    assert.equal(apply({ forwardedHeaders: ["XForwardedFor"] }, request({ "X-Forwarded-For": "1.2.3.4" }, "::")).remoteIp, "::");
-    assert.equal(apply({ forwardedHeaders: ["XForwardedFor"] }, request({ "X-Forwarded-For": "1.2.3.4" }, "127.0.1.1")).remoteIp, "1.2.3.4");
+    assert.equal(
+      apply({ forwardedHeaders: ["XForwardedFor"] }, request({ "X-Forwarded-For": "1.2.3.4" }, "::1")).remoteIp,
+      "1.2.3.4",
+    );
+    assert.equal(
+      apply({ forwardedHeaders: ["XForwardedFor"] }, request({ "X-Forwarded-For": "1.2.3.4" }, "::")).remoteIp,
+      "::",
+    );
+    assert.equal(
+      apply({ forwardedHeaders: ["XForwardedFor"] }, request({ "X-Forwarded-For": "1.2.3.4" }, "127.0.1.1")).remoteIp,
+      "1.2.3.4",
+    );
   });
 
   it("trusts anyone when both lists are cleared", () => {
-    const result = apply({ forwardedHeaders: ["XForwardedFor"], knownProxies: [], knownNetworks: [] }, request({ "X-Forwarded-For": "1.2.3.4" }, "8.8.8.8"));
+    const result = apply(
+      { forwardedHeaders: ["XForwardedFor"], knownProxies: [], knownNetworks: [] },
+      request({ "X-Forwarded-For": "1.2.3.4" }, "8.8.8.8"),
+    );
     assert.equal(result.remoteIp, "1.2.3.4");
   });
 
   it("stops at an unparsable X-Forwarded-For value", () => {
-    const result = apply({ forwardedHeaders: ["XForwardedFor"], forwardLimit: null }, request({ "X-Forwarded-For": "1.2.3.4, garbage" }));
+    const result = apply(
+      { forwardedHeaders: ["XForwardedFor"], forwardLimit: null },
+      request({ "X-Forwarded-For": "1.2.3.4, garbage" }),
+    );
     assert.equal(result.remoteIp, "127.0.0.1");
     assert.equal(result.headers["X-Forwarded-For"], "1.2.3.4, garbage");
   });
 
   it("applies X-Forwarded-Host only when valid and allowed, silently otherwise", () => {
-    const options: ForwardedHeadersOptions = { forwardedHeaders: ["XForwardedHost"], allowedHosts: ["app.example.com"] };
+    const options: ForwardedHeadersOptions = {
+      forwardedHeaders: ["XForwardedHost"],
+      allowedHosts: ["app.example.com"],
+    };
     const allowed = apply(options, request({ "X-Forwarded-Host": "app.example.com" }));
     assert.equal(allowed.host, "app.example.com");
     assert.equal(allowed.headers["X-Original-Host"], "localhost");
@@ -106,17 +146,26 @@ describe("applyForwardedHeaders", () => {
   });
 
   it("rewrites the Host field with the forwarded host and lists values left as a multi-valued field (as real Kestrel)", () => {
-    const applied = apply({ forwardedHeaders: ["XForwardedHost", "XForwardedFor"] }, request({ Host: "localhost", "X-Forwarded-Host": "a.example", "X-Forwarded-For": "1.1.1.1, 2.2.2.2, 3.3.3.3" }));
+    const applied = apply(
+      { forwardedHeaders: ["XForwardedHost", "XForwardedFor"] },
+      request({ Host: "localhost", "X-Forwarded-Host": "a.example", "X-Forwarded-For": "1.1.1.1, 2.2.2.2, 3.3.3.3" }),
+    );
     assert.equal(applied.headers.Host, "a.example");
     assert.equal(applied.headers["X-Forwarded-For"], "1.1.1.1, 2.2.2.2");
   });
 
   it("decodes a punycode X-Forwarded-Host to Unicode", () => {
-    assert.equal(apply({ forwardedHeaders: ["XForwardedHost"] }, request({ "X-Forwarded-Host": "xn--c1yn36f" })).host, "點看");
+    assert.equal(
+      apply({ forwardedHeaders: ["XForwardedHost"] }, request({ "X-Forwarded-Host": "xn--c1yn36f" })).host,
+      "點看",
+    );
   });
 
   it("takes a scheme made of ALPHA, DIGIT, + - . only", () => {
-    assert.equal(apply({ forwardedHeaders: ["XForwardedProto"] }, request({ "X-Forwarded-Proto": "https" })).scheme, "https");
+    assert.equal(
+      apply({ forwardedHeaders: ["XForwardedProto"] }, request({ "X-Forwarded-Proto": "https" })).scheme,
+      "https",
+    );
     assert.equal(apply({ forwardedHeaders: ["XForwardedProto"] }, request({ "X-Forwarded-Proto": "1" })).scheme, "1");
     const bad = apply({ forwardedHeaders: ["XForwardedProto"] }, request({ "X-Forwarded-Proto": "ht tp" }));
     assert.equal(bad.scheme, "http");
@@ -124,7 +173,10 @@ describe("applyForwardedHeaders", () => {
   });
 
   it("writes X-Original-For even when only another header was applied (the source quirk)", () => {
-    const result = apply({ forwardedHeaders: ["XForwardedFor", "XForwardedProto"] }, request({ "X-Forwarded-Proto": "https" }));
+    const result = apply(
+      { forwardedHeaders: ["XForwardedFor", "XForwardedProto"] },
+      request({ "X-Forwarded-Proto": "https" }),
+    );
     assert.equal(result.scheme, "https");
     assert.equal(result.remoteIp, "127.0.0.1");
     assert.equal(result.headers["X-Original-For"], "127.0.0.1:99");
@@ -141,16 +193,26 @@ describe("applyForwardedHeaders", () => {
   });
 
   it("processes nothing with ForwardLimit 0", () => {
-    assert.equal(apply({ forwardedHeaders: ["XForwardedFor"], forwardLimit: 0 }, request({ "X-Forwarded-For": "1.2.3.4" })).remoteIp, "127.0.0.1");
+    assert.equal(
+      apply({ forwardedHeaders: ["XForwardedFor"], forwardLimit: 0 }, request({ "X-Forwarded-For": "1.2.3.4" }))
+        .remoteIp,
+      "127.0.0.1",
+    );
   });
 
   it("sets PathBase from X-Forwarded-Prefix, recording the old one only when there was one", () => {
     const first = apply({ forwardedHeaders: ["XForwardedPrefix"] }, request({ "X-Forwarded-Prefix": "/base%20path" }));
     assert.equal(first.pathBase, "/base path");
     assert.equal(first.headers["X-Original-Prefix"], undefined);
-    const second = apply({ forwardedHeaders: ["XForwardedPrefix"] }, { ...request({ "X-Forwarded-Prefix": "/b" }), pathBase: "/a" });
+    const second = apply(
+      { forwardedHeaders: ["XForwardedPrefix"] },
+      { ...request({ "X-Forwarded-Prefix": "/b" }), pathBase: "/a" },
+    );
     assert.equal(second.headers["X-Original-Prefix"], "/a");
-    assert.equal(apply({ forwardedHeaders: ["XForwardedPrefix"] }, request({ "X-Forwarded-Prefix": "b" })).pathBase, "");
+    assert.equal(
+      apply({ forwardedHeaders: ["XForwardedPrefix"] }, request({ "X-Forwarded-Prefix": "b" })).pathBase,
+      "",
+    );
   });
 
   it("reads header names case-insensitively and splits quoted, comma-separated values", () => {

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { hostFromUriComponent, hostMatchesAny, hostToUriComponent, HostFormatError, splitHostAndPort } from "../../src/policy/host-string.js";
+import {
+  hostFromUriComponent,
+  hostMatchesAny,
+  hostToUriComponent,
+  HostFormatError,
+  splitHostAndPort,
+} from "../../src/policy/host-string.js";
 
 describe("HostString.GetParts", () => {
   it("splits host and port, IPv6-aware", () => {
@@ -41,7 +47,8 @@ describe("hostMatchesAny (HostString.MatchesAny)", () => {
     ["evilapp.example.com", ["app.example.com"], false],
   ];
   for (const [host, patterns, expected] of cases) {
-    it(`${JSON.stringify(host)} against ${JSON.stringify(patterns)} is ${expected}`, () => assert.equal(hostMatchesAny(host, patterns), expected));
+    it(`${JSON.stringify(host)} against ${JSON.stringify(patterns)} is ${expected}`, () =>
+      assert.equal(hostMatchesAny(host, patterns), expected));
   }
   it("throws on a port that is not all digits", () => {
     assert.throws(() => hostMatchesAny("example.com:1abc", ["example.com"]), HostFormatError);

@@ -50,7 +50,8 @@ const INVALID = [
 
 describe("Kestrel Host syntax (IsHostHeaderValid)", () => {
   for (const value of VALID) it(`accepts ${JSON.stringify(value)}`, () => assert.equal(isHostHeaderValid(value), true));
-  for (const value of INVALID) it(`refuses ${JSON.stringify(value)}`, () => assert.equal(isHostHeaderValid(value), false));
+  for (const value of INVALID)
+    it(`refuses ${JSON.stringify(value)}`, () => assert.equal(isHostHeaderValid(value), false));
   it("refuses an empty forwarded host, which the request check allows", () => {
     assert.equal(isHostHeaderValid(""), true);
     assert.equal(isForwardedHostValid(""), false);

@@ -9,7 +9,9 @@ function head(text: string) {
   const line = parseRequestLine(buf, 0, buf.length, KESTREL_LIMITS);
   if (!line) return null;
   const fields = parseHeaderFields(buf, line.next, buf.length, KESTREL_LIMITS);
-  return fields ? { ...line.line, fields: fields.fields, bareLineFeed: line.bareLineFeed || fields.bareLineFeed } : null;
+  return fields
+    ? { ...line.line, fields: fields.fields, bareLineFeed: line.bareLineFeed || fields.bareLineFeed }
+    : null;
 }
 
 function status(text: string): number {
@@ -25,7 +27,10 @@ function status(text: string): number {
 describe("HTTP/1 request-head parser", () => {
   it("parses a request and keeps duplicate fields apart", () => {
     const parsed = head("GET /a?b HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n");
-    assert.deepEqual(parsed?.fields, [["Host", "a"], ["Host", "b"]]);
+    assert.deepEqual(parsed?.fields, [
+      ["Host", "a"],
+      ["Host", "b"],
+    ]);
     assert.equal(parsed?.target, "/a?b");
     assert.equal(parsed?.version, "1.1");
   });
@@ -33,14 +38,19 @@ describe("HTTP/1 request-head parser", () => {
   it("accepts a bare LF as a line end (Kestrel since .NET 7)", () => {
     const parsed = head("GET / HTTP/1.1\nHost: a\nX: y\n\n");
     assert.equal(parsed?.bareLineFeed, true);
-    assert.deepEqual(parsed?.fields, [["Host", "a"], ["X", "y"]]);
+    assert.deepEqual(parsed?.fields, [
+      ["Host", "a"],
+      ["X", "y"],
+    ]);
   });
-  it("trims whitespace around field values", () => assert.deepEqual(head("GET / HTTP/1.1\r\nHost: \t a \t\r\n\r\n")?.fields, [["Host", "a"]]));
+  it("trims whitespace around field values", () =>
+    assert.deepEqual(head("GET / HTTP/1.1\r\nHost: \t a \t\r\n\r\n")?.fields, [["Host", "a"]]));
   it("refuses obs-fold and whitespace before the first field", () => {
     assert.equal(status("GET / HTTP/1.1\r\nHost: a\r\n b\r\n\r\n"), 400);
     assert.equal(status("GET / HTTP/1.1\r\n Host: a\r\n\r\n"), 400);
   });
-  it("refuses whitespace between the name and the colon", () => assert.equal(status("GET / HTTP/1.1\r\nHost : a\r\n\r\n"), 400));
+  it("refuses whitespace between the name and the colon", () =>
+    assert.equal(status("GET / HTTP/1.1\r\nHost : a\r\n\r\n"), 400));
   it("refuses control characters and a bare CR in values", () => {
     assert.equal(status("GET / HTTP/1.1\r\nHost: a\u0000b\r\n\r\n"), 400);
     assert.equal(status("GET / HTTP/1.1\r\nHost: a\rb\r\n\r\n"), 400);

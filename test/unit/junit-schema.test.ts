@@ -10,7 +10,9 @@ import type { RunResult } from "../../src/results/types.js";
 import { FIXTURES } from "../helpers/paths.js";
 
 const XSD = `${FIXTURES}junit/junit-10.xsd`;
-const noXmllint = spawnSync("xmllint", ["--version"]).error ? "xmllint is not installed (apt-get install libxml2-utils)" : false;
+const noXmllint = spawnSync("xmllint", ["--version"]).error
+  ? "xmllint is not installed (apt-get install libxml2-utils)"
+  : false;
 
 async function validates(xml: string): Promise<{ ok: boolean; output: string }> {
   const dir = await mkdtemp(join(tmpdir(), "edgebench-junit-"));
@@ -26,7 +28,11 @@ async function validates(xml: string): Promise<{ ok: boolean; output: string }> 
 
 describe("JUnit XML schema", { skip: noXmllint }, () => {
   it("accepts what the reporter writes, failures, skipped probes and thresholds included", async () => {
-    const results = await Promise.all(["run-result", "probe-only"].map(async (name) => JSON.parse(await readFile(`${FIXTURES}results/${name}.json`, "utf8")) as RunResult));
+    const results = await Promise.all(
+      ["run-result", "probe-only"].map(
+        async (name) => JSON.parse(await readFile(`${FIXTURES}results/${name}.json`, "utf8")) as RunResult,
+      ),
+    );
     const xml = renderJunit(results);
     assert.match(xml, /<failure /);
     const { ok, output } = await validates(xml);
@@ -34,7 +40,9 @@ describe("JUnit XML schema", { skip: noXmllint }, () => {
   });
 
   it("refuses a document the schema does not allow (a test case without a name)", async () => {
-    const { ok } = await validates('<?xml version="1.0"?>\n<testsuites><testsuite name="s" tests="1"><testcase classname="c"/></testsuite></testsuites>\n');
+    const { ok } = await validates(
+      '<?xml version="1.0"?>\n<testsuites><testsuite name="s" tests="1"><testcase classname="c"/></testsuite></testsuites>\n',
+    );
     assert.equal(ok, false);
   });
 });

@@ -14,10 +14,17 @@ describe("merge of load results", () => {
   it("numbers the second generator's rounds after the first's and pairs within each", () => {
     const a = fixture();
     const b = { ...fixture(), probes: null };
-    const [merged] = mergeResults([{ label: "a.json", result: a }, { label: "b.json", result: b }]);
+    const [merged] = mergeResults([
+      { label: "a.json", result: a },
+      { label: "b.json", result: b },
+    ]);
     assertValidRunResult(merged);
     const load = merged!.load!;
-    for (const topology of load.deployments) assert.deepEqual(topology.rounds.map((r) => r.round), [1, 2, 3, 4]);
+    for (const topology of load.deployments)
+      assert.deepEqual(
+        topology.rounds.map((r) => r.round),
+        [1, 2, 3, 4],
+      );
     assert.equal(load.settings.rounds, 4);
     const p50 = load.overheads[0]!.figures.find((o) => o.metric === "p50")!;
     const [edge, proxied] = a.load!.deployments;
@@ -31,6 +38,13 @@ describe("merge of load results", () => {
     const b = fixture();
     b.load!.settings.connections += 1;
     b.probes = null;
-    assert.throws(() => mergeResults([{ label: "a.json", result: { ...fixture(), probes: null } }, { label: "b.json", result: b }]), MergeError);
+    assert.throws(
+      () =>
+        mergeResults([
+          { label: "a.json", result: { ...fixture(), probes: null } },
+          { label: "b.json", result: b },
+        ]),
+      MergeError,
+    );
   });
 });

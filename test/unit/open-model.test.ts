@@ -63,7 +63,10 @@ describe("open-model scheduler", () => {
   it("counts failures and non-2xx answers apart", async () => {
     const clock = new FakeClock();
     let n = 0;
-    const send = (): Promise<number> => clock.sleepUntil(clock.now() + 1).then(() => (++n % 3 === 0 ? Promise.reject(new Error("reset")) : n % 3 === 1 ? 200 : 503));
+    const send = (): Promise<number> =>
+      clock
+        .sleepUntil(clock.now() + 1)
+        .then(() => (++n % 3 === 0 ? Promise.reject(new Error("reset")) : n % 3 === 1 ? 200 : 503));
     const run = await clock.drive(runOpenLoad({ rate: 1000, durationMs: 9, connections: 4 }, send, clock));
     assert.deepEqual([run.requests, run.ok2xx, run.non2xx, run.errors], [9, 3, 3, 3]);
   });

@@ -5,7 +5,15 @@ import * as edgebench from "edgebench";
 
 describe("package root API", () => {
   it("exports the host-rule functions and startApp", async () => {
-    for (const name of ["hostMatchesAny", "parseAllowedHostsConfig", "createHostFilter", "applyForwardedHeaders", "startApp", "runScenario", "loadScenario"]) {
+    for (const name of [
+      "hostMatchesAny",
+      "parseAllowedHostsConfig",
+      "createHostFilter",
+      "applyForwardedHeaders",
+      "startApp",
+      "runScenario",
+      "loadScenario",
+    ]) {
       assert.equal(typeof (edgebench as Record<string, unknown>)[name], "function", name);
     }
     assert.equal(edgebench.hostMatchesAny("a.example.com:80", ["*.example.com"]), true);

@@ -60,10 +60,16 @@ describe("junit and markdown reporters", () => {
     const result = await fixture();
     result.probes!.results[1]!.explanation = `got 200 <"evil" & more>\u0001`;
     const xml = renderJunit([result]);
-    assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="edgebench" tests="3" failures="1" errors="0">/);
+    assert.match(
+      xml,
+      /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="edgebench" tests="3" failures="1" errors="0">/,
+    );
     assert.match(xml, /<testsuite name="fixture · probes · edge" tests="1" failures="0"/);
     assert.match(xml, /<testsuite name="fixture · probes · proxied \(builtin\)" tests="1" failures="1"/);
-    assert.match(xml, /<testsuite name="fixture · probes · proxied \(bypassing the builtin proxy\)" tests="1" failures="0"/);
+    assert.match(
+      xml,
+      /<testsuite name="fixture · probes · proxied \(bypassing the builtin proxy\)" tests="1" failures="0"/,
+    );
     assert.match(xml, /<failure message="got 200 &lt;&quot;evil&quot; &amp; more&gt;\\x01" type="edgebench">/);
     assert.equal((xml.match(/<testcase /g) ?? []).length, 3);
     assert.doesNotMatch(xml, /[\u0000-\u0008]/);
@@ -71,8 +77,13 @@ describe("junit and markdown reporters", () => {
 
   it("adds a thresholds suite", async () => {
     const result = await fixture();
-    result.thresholds = [{ expression: "probes.failed == 0", metric: "probes.failed", operator: "==", value: 0, actual: 1, passed: false }];
-    assert.match(renderJunit([result]), /<testsuite name="fixture · thresholds" tests="1" failures="1"[\s\S]*name="probes\.failed == 0"[\s\S]*measured 1/);
+    result.thresholds = [
+      { expression: "probes.failed == 0", metric: "probes.failed", operator: "==", value: 0, actual: 1, passed: false },
+    ];
+    assert.match(
+      renderJunit([result]),
+      /<testsuite name="fixture · thresholds" tests="1" failures="1"[\s\S]*name="probes\.failed == 0"[\s\S]*measured 1/,
+    );
   });
 
   it("write a Markdown summary with the load, overhead and failures", async () => {

@@ -21,7 +21,11 @@ const CHUNKED =
 describe("open-model response reader", () => {
   it("frames Content-Length and chunked answers, whatever the chunk boundaries", () => {
     for (const size of [1, 2, 3, 7, 1000]) {
-      const expected = [[200, true], [201, true], [200, true]];
+      const expected = [
+        [200, true],
+        [201, true],
+        [200, true],
+      ];
       assert.deepEqual(read(LENGTH + CHUNKED + LENGTH, size), expected, `pieces of ${size}`);
     }
   });
@@ -35,7 +39,10 @@ describe("open-model response reader", () => {
   it("ends a body without framing at the close, and bodiless answers at their head", () => {
     assert.deepEqual(read("HTTP/1.1 200 OK\r\n\r\nuntil the end", 4), [[200, false]]);
     const bodiless = "HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 304 Not Modified\r\nContent-Length: 9\r\n\r\n";
-    assert.deepEqual(read(bodiless), [[204, true], [304, true]]);
+    assert.deepEqual(read(bodiless), [
+      [204, true],
+      [304, true],
+    ]);
     assert.deepEqual(read("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n", 5, true), [[200, true]]);
   });
 

@@ -103,7 +103,10 @@ describe("scenario loading", () => {
 
   it("explains why two edge apps cannot share one port, at the second app's port", async () => {
     await assert.rejects(loadScenario(`${FIXTURES}scenarios/edge-port-conflict.yaml`), (error: ScenarioError) => {
-      assert.match(error.message, /edge-port-conflict\.yaml:7:11: apps\[1\]\.port: port 18080 is also apps\[0\] \(site\)'s: at the edge each app must listen on a port of its own/);
+      assert.match(
+        error.message,
+        /edge-port-conflict\.yaml:7:11: apps\[1\]\.port: port 18080 is also apps\[0\] \(site\)'s: at the edge each app must listen on a port of its own/,
+      );
       assert.match(error.message, /put them behind the proxy \(topology proxied\)/);
       return true;
     });
@@ -114,7 +117,10 @@ describe("scenario loading", () => {
       apps: [{ name: "web", allowedHosts: "app.example.com", instances: 3 }],
       tls: "reencrypt",
       proxy: { balancing: "least-pending", forwarded: true },
-      network: { clientHop: { latency: "20ms", jitter: "2ms", bandwidthMbps: 100, toClient: { latency: "25ms" } }, appHop: { latency: "200us" } },
+      network: {
+        clientHop: { latency: "20ms", jitter: "2ms", bandwidthMbps: 100, toClient: { latency: "25ms" } },
+        appHop: { latency: "200us" },
+      },
     });
     assert.equal(scenario.tls, "reencrypt");
     assert.equal(scenario.apps[0]!.instances, 3);
@@ -128,7 +134,11 @@ describe("scenario loading", () => {
   });
 
   it("accepts the starter scenario with each optional line uncommented (TLS, instances, allowlist, shaped hops)", () => {
-    const starter = starterScenario({ hosts: ["app.example.com", "*.tenant.example.com"], forwardedHeaders: true, schemaPath: null });
+    const starter = starterScenario({
+      hosts: ["app.example.com", "*.tenant.example.com"],
+      forwardedHeaders: true,
+      schemaPath: null,
+    });
     const lines: Array<[string, string]> = [
       ["# instances: 3", "instances: 3"],
       ["# tls: terminate", "tls: terminate"],

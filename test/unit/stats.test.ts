@@ -8,12 +8,47 @@ import { createDeliveryClock } from "../../src/network/shaper.js";
 import { createBalancer } from "../../src/servers/proxy/balancer.js";
 
 function sample(round: number, p50Us: number, rps: number): RoundSample {
-  const latency = { count: 100, minUs: 1, meanUs: p50Us, p50Us, p90Us: p50Us * 2, p99Us: p50Us * 3, p999Us: p50Us * 4, maxUs: p50Us * 5 };
-  return { round, position: 0, generatorUtilization: 0.5, durationMs: 1000, requests: 100, responses: 100, ok2xx: 100, non2xx: 0, errors: 0, timeouts: 0, rps, latency };
+  const latency = {
+    count: 100,
+    minUs: 1,
+    meanUs: p50Us,
+    p50Us,
+    p90Us: p50Us * 2,
+    p99Us: p50Us * 3,
+    p999Us: p50Us * 4,
+    maxUs: p50Us * 5,
+  };
+  return {
+    round,
+    position: 0,
+    generatorUtilization: 0.5,
+    durationMs: 1000,
+    requests: 100,
+    responses: 100,
+    ok2xx: 100,
+    non2xx: 0,
+    errors: 0,
+    timeouts: 0,
+    rps,
+    latency,
+  };
 }
 
 function topology(kind: "edge" | "proxied", rounds: RoundSample[]): DeploymentLoad {
-  return { deployment: kind, url: "", rounds, latency: rounds[0]!.latency, medianRps: 0, medianP50Us: 0, responses: 0, non2xx: 0, errors: 0, timeouts: 0, serverCounts: {}, generatorSaturated: false };
+  return {
+    deployment: kind,
+    url: "",
+    rounds,
+    latency: rounds[0]!.latency,
+    medianRps: 0,
+    medianP50Us: 0,
+    responses: 0,
+    non2xx: 0,
+    errors: 0,
+    timeouts: 0,
+    serverCounts: {},
+    generatorSaturated: false,
+  };
 }
 
 describe("statistics", () => {
@@ -51,9 +86,15 @@ describe("statistics", () => {
     assert.equal(p50.significant, true);
     const rps = overhead.find((o) => o.metric === "rps")!;
     assert.equal(rps.median, 0.5);
-    const tiny = computeOverhead(edge, topology("proxied", [sample(1, 102, 1000), sample(2, 112, 1000), sample(3, 92, 1000)]))!;
+    const tiny = computeOverhead(
+      edge,
+      topology("proxied", [sample(1, 102, 1000), sample(2, 112, 1000), sample(3, 92, 1000)]),
+    )!;
     assert.equal(tiny.find((o) => o.metric === "p50")!.significant, false, "2 µs is under the noise floor");
-    const noisy = computeOverhead(edge, topology("proxied", [sample(1, 90, 1000), sample(2, 120, 1000), sample(3, 95, 1000)]))!;
+    const noisy = computeOverhead(
+      edge,
+      topology("proxied", [sample(1, 90, 1000), sample(2, 120, 1000), sample(3, 95, 1000)]),
+    )!;
     assert.equal(noisy.find((o) => o.metric === "p50")!.significant, false);
   });
 });
@@ -83,7 +124,10 @@ describe("balancer", () => {
   it("round robin cycles; least pending picks the idlest, ties in turn", () => {
     const instances = [{ pending: 0 }, { pending: 0 }, { pending: 0 }];
     const roundRobin = createBalancer(instances, "round-robin");
-    assert.deepEqual([roundRobin(), roundRobin(), roundRobin(), roundRobin()], [instances[0], instances[1], instances[2], instances[0]]);
+    assert.deepEqual(
+      [roundRobin(), roundRobin(), roundRobin(), roundRobin()],
+      [instances[0], instances[1], instances[2], instances[0]],
+    );
     const least = createBalancer(instances, "least-pending");
     instances[0]!.pending = 3;
     instances[1]!.pending = 1;

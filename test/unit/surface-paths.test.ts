@@ -34,7 +34,10 @@ describe("Kestrel's request path", () => {
   });
 
   it("refuses a decoded NUL with 400", () => {
-    assert.throws(() => kestrelRequestPath("/admin%00"), (error: HttpRequestError) => error.status === 400);
+    assert.throws(
+      () => kestrelRequestPath("/admin%00"),
+      (error: HttpRequestError) => error.status === 400,
+    );
   });
 
   it("removes dot segments as RFC 3986 §5.2.4", () => {
@@ -47,7 +50,8 @@ describe("Kestrel's request path", () => {
     assert.equal(routeEndpoint("/ADMIN", endpoints), "/admin");
     assert.equal(routeEndpoint("/admin/", endpoints), "/admin");
     assert.equal(routeEndpoint("/Health/Ready", endpoints), "/health/ready");
-    for (const path of ["//admin", "/admin;x=1", "/admin%2f", "/admin/x", "/", "/admi"]) assert.equal(routeEndpoint(path, endpoints), null, path);
+    for (const path of ["//admin", "/admin;x=1", "/admin%2f", "/admin/x", "/", "/admi"])
+      assert.equal(routeEndpoint(path, endpoints), null, path);
   });
 });
 
@@ -55,7 +59,8 @@ describe("published paths", () => {
   it("are exact paths, or prefixes on a segment boundary written /x/*, compared case-insensitively", () => {
     const exposed = splitExposedPaths(["/", "/about", "/public/*"]);
     assert.deepEqual(exposed, { exact: ["/", "/about"], prefixes: ["/public"], all: false });
-    for (const path of ["/", "/About", "/public", "/public/", "/Public/x/y"]) assert.ok(isPublished(path, exposed), path);
+    for (const path of ["/", "/About", "/public", "/public/", "/Public/x/y"])
+      assert.ok(isPublished(path, exposed), path);
     for (const path of ["/admin", "/about/x", "/publicity", "//public/x"]) assert.ok(!isPublished(path, exposed), path);
     assert.ok(isPublished("/anything", splitExposedPaths(["/*"])));
   });
@@ -72,13 +77,19 @@ describe("published paths", () => {
 
   it("become one rule set per engine, and nothing without a list", () => {
     const nginx = exposedLocations(["/", "/public/*"], ["proxy_pass http://app_0;"]);
-    assert.match(nginx, /location = \/ \{[^]*location = \/public \{[^]*location \^~ \/public\/ \{[^]*location \/ \{\s*return 404;/);
+    assert.match(
+      nginx,
+      /location = \/ \{[^]*location = \/public \{[^]*location \^~ \/public\/ \{[^]*location \/ \{\s*return 404;/,
+    );
     assert.match(exposedLocations(null, ["proxy_pass http://app_0;"]), /^ {4}location \/ \{\n {6}proxy_pass/);
     assert.deepEqual(exposedPathRules(["/", "/api/*", "/public/*"]).slice(0, 2), [
       "  acl exposed_path path / /api /public",
       "  acl exposed_path path_beg /api/ /public/",
     ]);
-    assert.match(exposedPathsHandle(["/", "/api/*"])[0]!, /@hidden_path not path \/ \/api \/api\/\*\n {2}handle @hidden_path \{\n {4}respond "Not Found" 404/);
+    assert.match(
+      exposedPathsHandle(["/", "/api/*"])[0]!,
+      /@hidden_path not path \/ \/api \/api\/\*\n {2}handle @hidden_path \{\n {4}respond "Not Found" 404/,
+    );
     for (const none of [null, ["/*"]]) {
       assert.deepEqual(exposedPathRules(none), []);
       assert.deepEqual(exposedPathsHandle(none), []);
@@ -89,13 +100,19 @@ describe("published paths", () => {
 describe("scenario paths", () => {
   it("read internalPaths, exposedPaths and internalPathsAtEdge, with defaults", () => {
     const plain = scenarioFromObject({ apps: [{ name: "web", allowedHosts: "app.example.com" }] });
-    assert.deepEqual([plain.apps[0]!.internalPaths, plain.proxy.exposedPaths, plain.policy.internalPathsAtEdge], [[], null, "exposed"]);
+    assert.deepEqual(
+      [plain.apps[0]!.internalPaths, plain.proxy.exposedPaths, plain.policy.internalPathsAtEdge],
+      [[], null, "exposed"],
+    );
     const given = scenarioFromObject({
       apps: [{ name: "web", allowedHosts: "app.example.com", internalPaths: ["/admin"] }],
       proxy: { exposedPaths: ["/api/*"] },
       policy: { internalPathsAtEdge: "hidden" },
     });
-    assert.deepEqual([given.apps[0]!.internalPaths, given.proxy.exposedPaths, given.policy.internalPathsAtEdge], [["/admin"], ["/api/*"], "hidden"]);
+    assert.deepEqual(
+      [given.apps[0]!.internalPaths, given.proxy.exposedPaths, given.policy.internalPathsAtEdge],
+      [["/admin"], ["/api/*"], "hidden"],
+    );
   });
 
   it("refuse paths whose meaning depends on who decodes them, at their line", async () => {

@@ -9,7 +9,12 @@ import { FIXTURES } from "../helpers/paths.js";
 
 describe("thresholds", () => {
   it("parse metrics, operators and units into µs, req/s, ratios and counts", () => {
-    assert.deepEqual(parseThreshold("overhead.p99 < 2ms"), { expression: "overhead.p99 < 2ms", metric: "overhead.p99", operator: "<", value: 2000 });
+    assert.deepEqual(parseThreshold("overhead.p99 < 2ms"), {
+      expression: "overhead.p99 < 2ms",
+      metric: "overhead.p99",
+      operator: "<",
+      value: 2000,
+    });
     assert.equal(parseThreshold("edge.p50<=250us").value, 250);
     assert.equal(parseThreshold("proxied.p999 < 1.5s").value, 1_500_000);
     assert.equal(parseThreshold("proxied.p90 < 3").value, 3000, "latency without a unit is ms");
@@ -28,7 +33,9 @@ describe("thresholds", () => {
   it("evaluate on a result, failing a metric the run did not measure", async () => {
     const result = JSON.parse(await readFile(`${FIXTURES}results/run-result.json`, "utf8")) as RunResult;
     const evaluated = evaluateThresholds(
-      ["overhead.p50 < 1ms", "overhead.p50 < 900us", "edge.rps > 16k", "probes.failed == 0", "overhead.rps >= 40%"].map(parseThreshold),
+      ["overhead.p50 < 1ms", "overhead.p50 < 900us", "edge.rps > 16k", "probes.failed == 0", "overhead.rps >= 40%"].map(
+        parseThreshold,
+      ),
       result,
     );
     assert.deepEqual(
@@ -46,11 +53,22 @@ describe("thresholds", () => {
   });
 
   it("are read from scenarios, a bad one reported at its line", () => {
-    const scenario = parseScenario("apps: [{ name: a, allowedHosts: x.example }]\nthresholds: ['overhead.p99 < 2ms']\n", "t.yaml");
+    const scenario = parseScenario(
+      "apps: [{ name: a, allowedHosts: x.example }]\nthresholds: ['overhead.p99 < 2ms']\n",
+      "t.yaml",
+    );
     assert.equal(scenario.thresholds[0]?.value, 2000);
     assert.throws(
-      () => parseScenario("apps: [{ name: a, allowedHosts: x.example }]\nthresholds:\n  - 'overhead.p99 < 2ms'\n  - 'latency < 1'\n", "t.yaml"),
-      (error: unknown) => error instanceof ScenarioError && error.issues[0]!.path === "thresholds[1]" && error.issues[0]!.line === 4 && /unknown metric/.test(error.issues[0]!.message),
+      () =>
+        parseScenario(
+          "apps: [{ name: a, allowedHosts: x.example }]\nthresholds:\n  - 'overhead.p99 < 2ms'\n  - 'latency < 1'\n",
+          "t.yaml",
+        ),
+      (error: unknown) =>
+        error instanceof ScenarioError &&
+        error.issues[0]!.path === "thresholds[1]" &&
+        error.issues[0]!.line === 4 &&
+        /unknown metric/.test(error.issues[0]!.message),
     );
   });
 });

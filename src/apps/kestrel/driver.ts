@@ -94,21 +94,21 @@ function listeningUrl(
   countWaiters: Array<(counts: Record<string, number>) => void>,
 ): Promise<string> {
   return new Promise<string>((resolve, reject) => {
-  const fail = (why: string): void => {
-    child.kill("SIGKILL");
-    reject(new KestrelStartError(`the Kestrel app ${why}; its log is ${log}${logTail(log)}`, log));
-  };
-  const timer = setTimeout(() => fail(`did not listen within ${readyTimeoutMs} ms`), readyTimeoutMs);
-  child.once("exit", (code, signal) => fail(`exited (${signal ?? `code ${code}`}) before listening`));
-  lines.on("line", (line) => {
-    const listening = /^edgebench-listening (\S+)/.exec(line);
-    const counts = /^edgebench-counts (.*)$/.exec(line);
-    if (listening) {
-      clearTimeout(timer);
-      resolve(listening[1]!);
-    } else if (counts) countWaiters.shift()?.(JSON.parse(counts[1]!) as Record<string, number>);
+    const fail = (why: string): void => {
+      child.kill("SIGKILL");
+      reject(new KestrelStartError(`the Kestrel app ${why}; its log is ${log}${logTail(log)}`, log));
+    };
+    const timer = setTimeout(() => fail(`did not listen within ${readyTimeoutMs} ms`), readyTimeoutMs);
+    child.once("exit", (code, signal) => fail(`exited (${signal ?? `code ${code}`}) before listening`));
+    lines.on("line", (line) => {
+      const listening = /^edgebench-listening (\S+)/.exec(line);
+      const counts = /^edgebench-counts (.*)$/.exec(line);
+      if (listening) {
+        clearTimeout(timer);
+        resolve(listening[1]!);
+      } else if (counts) countWaiters.shift()?.(JSON.parse(counts[1]!) as Record<string, number>);
+    });
   });
-});
 }
 
 /** Builds (or reuses) the app and starts one instance; resolves once Kestrel listens. */

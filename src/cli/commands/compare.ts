@@ -8,11 +8,17 @@ import type { CliIo } from "../io.js";
 
 async function readRun(path: string) {
   const results = await readSavedResults(path, true);
-  if (results.length !== 1) throw new CompareError(`${path}: holds ${results.length} runs; compare one scenario's runs`);
+  if (results.length !== 1)
+    throw new CompareError(`${path}: holds ${results.length} runs; compare one scenario's runs`);
   return results[0]!;
 }
 
-export async function compareCommand(baselinePath: string, currentPath: string, options: { reporter: string; tolerance: number }, io: CliIo): Promise<ExitCode> {
+export async function compareCommand(
+  baselinePath: string,
+  currentPath: string,
+  options: { reporter: string; tolerance: number },
+  io: CliIo,
+): Promise<ExitCode> {
   const comparison = compareRuns(await readRun(baselinePath), await readRun(currentPath), options.tolerance);
   if (options.reporter === "json") io.stdout.write(`${JSON.stringify(comparison, null, 2)}\n`);
   else io.stdout.write(renderComparison(comparison, { color: supportsColor !== false && io.stdout.isTTY === true }));

@@ -76,13 +76,23 @@ function applyOverrides(scenario: Scenario, options: ExecuteOptions): Scenario {
   };
 }
 
-export async function executeScenarios(files: readonly string[], mode: Mode, options: ExecuteOptions, io: CliIo): Promise<ExitCode> {
+export async function executeScenarios(
+  files: readonly string[],
+  mode: Mode,
+  options: ExecuteOptions,
+  io: CliIo,
+): Promise<ExitCode> {
   const reporters = parseReporterSpecs(options.reporter);
   const thresholds = (options.threshold ?? []).map(parseThreshold);
-  const catalog = selectProbes(PROBE_CATALOG, { only: options.probe, skip: options.skipProbe, categories: options.category });
+  const catalog = selectProbes(PROBE_CATALOG, {
+    only: options.probe,
+    skip: options.skipProbe,
+    categories: options.category,
+  });
   if (options.target && files.length > 0) throw new TargetError("give either scenario files or --target, not both");
   const selections = options.target ? new Map<Scenario, Selection>() : await selectScenarios(files, options, io);
-  if (!options.target && selections.size === 0) throw new AppRuntimeError("nothing to run: every scenario needs an app runtime that is not installed");
+  if (!options.target && selections.size === 0)
+    throw new AppRuntimeError("nothing to run: every scenario needs an app runtime that is not installed");
   const policyHosts = options.target ? await targetPolicyHosts(options) : [];
 
   const controller = new AbortController();
@@ -93,7 +103,8 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
   const stopListening = stopOnSignals(io, progress, showProgress, controller);
   const results: RunResult[] = [];
   try {
-    if (options.target) results.push(await probeTheTarget(options.target, options, policyHosts, catalog, thresholds, controller.signal));
+    if (options.target)
+      results.push(await probeTheTarget(options.target, options, policyHosts, catalog, thresholds, controller.signal));
     const run = (scenario: Scenario, selection: Selection): Promise<RunResult> =>
       runScenario(scenario, {
         load: mode.load,
@@ -154,7 +165,11 @@ interface Selection {
  * Every file loaded, its engines chosen and its plan checked before anything starts, so a typo in the third file
  * does not waste two runs. A scenario whose app runtime is missing is left out, saying so.
  */
-async function selectScenarios(files: readonly string[], options: ExecuteOptions, io: CliIo): Promise<Map<Scenario, Selection>> {
+async function selectScenarios(
+  files: readonly string[],
+  options: ExecuteOptions,
+  io: CliIo,
+): Promise<Map<Scenario, Selection>> {
   const selections = new Map<Scenario, Selection>();
   const engines = options.engine ? parseEngineList(options.engine) : null;
   const profiles = options.engineProfile ? parseProfileList(options.engineProfile) : null;
@@ -176,7 +191,11 @@ async function selectScenarios(files: readonly string[], options: ExecuteOptions
 
 /** The public hosts a --target must serve: from --allowed-hosts, or its appsettings.json. */
 async function targetPolicyHosts(options: ExecuteOptions): Promise<string[]> {
-  if (options.allowedHosts) return options.allowedHosts.split(/[,;]/).map((host) => host.trim()).filter(Boolean);
+  if (options.allowedHosts)
+    return options.allowedHosts
+      .split(/[,;]/)
+      .map((host) => host.trim())
+      .filter(Boolean);
   return options.appsettings ? await allowedHostsFromAppSettings(options.appsettings) : [];
 }
 
@@ -185,7 +204,12 @@ async function targetPolicyHosts(options: ExecuteOptions): Promise<string[]> {
  * stops listening, unless interrupted: then the handler stays while the reports are written, so another Ctrl-C still
  * exits 130.
  */
-function stopOnSignals(io: CliIo, progress: ReturnType<typeof createProgress>, showProgress: boolean, controller: AbortController): () => void {
+function stopOnSignals(
+  io: CliIo,
+  progress: ReturnType<typeof createProgress>,
+  showProgress: boolean,
+  controller: AbortController,
+): () => void {
   let signals = 0;
   const stopListening = io.onStopSignal((signal) => {
     signals++;
@@ -194,7 +218,8 @@ function stopOnSignals(io: CliIo, progress: ReturnType<typeof createProgress>, s
       io.exit(EXIT.interrupted);
     }
     progress.note(`${signal}: stopping and writing what was measured (again to quit at once)`);
-    if (!showProgress) io.stderr.write(`edgebench: ${signal}, stopping and writing what was measured (again to quit at once)\n`);
+    if (!showProgress)
+      io.stderr.write(`edgebench: ${signal}, stopping and writing what was measured (again to quit at once)\n`);
     controller.abort();
   });
   return () => {

@@ -70,7 +70,10 @@ function adjuster(options: FixCommandOptions): (scenario: Scenario) => Scenario 
     const selection = selectEngines(scenario, engines, options.engineConfig ?? null);
     const engine = selection.engines[0]!;
     const own = selection.scenario.proxy;
-    const chosen = { ...selection.scenario, proxy: { ...own, engine, engineConfig: engine === own.engine ? own.engineConfig : null } };
+    const chosen = {
+      ...selection.scenario,
+      proxy: { ...own, engine, engineConfig: engine === own.engine ? own.engineConfig : null },
+    };
     return options.profile ? { ...chosen, policy: { ...chosen.policy, ...resolveKnobs(options.profile) } } : chosen;
   };
 }

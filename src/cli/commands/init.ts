@@ -14,13 +14,27 @@ export class InitError extends EdgebenchError {
   }
 }
 
-export async function initCommand(file: string, options: { allowedHosts: string; forwardedHeaders?: boolean; force?: boolean }, io: CliIo): Promise<ExitCode> {
+export async function initCommand(
+  file: string,
+  options: { allowedHosts: string; forwardedHeaders?: boolean; force?: boolean },
+  io: CliIo,
+): Promise<ExitCode> {
   const path = resolve(file);
   if (existsSync(path) && !options.force) throw new InitError(`${file} exists; use --force to replace it`);
-  const hosts = options.allowedHosts.split(/[,;]/).map((host) => host.trim()).filter(Boolean);
+  const hosts = options.allowedHosts
+    .split(/[,;]/)
+    .map((host) => host.trim())
+    .filter(Boolean);
   if (hosts.length === 0) throw new InitError("--allowed-hosts needs at least one host");
   const schema = resolve(BUNDLED_SCENARIOS, "../schema/scenario.schema.json");
-  await writeAtomically(path, starterScenario({ hosts, forwardedHeaders: options.forwardedHeaders ?? true, schemaPath: relative(dirname(path), schema) }));
+  await writeAtomically(
+    path,
+    starterScenario({
+      hosts,
+      forwardedHeaders: options.forwardedHeaders ?? true,
+      schemaPath: relative(dirname(path), schema),
+    }),
+  );
   io.stdout.write(`wrote ${file}; run it with: edgebench run ${file}\n`);
   return EXIT.passed;
 }

@@ -5,7 +5,11 @@ import { readSavedResults } from "../saved-results.js";
 import { writeReports } from "../write-reports.js";
 import type { CliIo } from "../io.js";
 
-export async function reportCommand(files: readonly string[], options: { reporter: string; out?: string; verbose?: boolean }, io: CliIo): Promise<ExitCode> {
+export async function reportCommand(
+  files: readonly string[],
+  options: { reporter: string; out?: string; verbose?: boolean },
+  io: CliIo,
+): Promise<ExitCode> {
   const reporters = parseReporterSpecs(options.reporter);
   const results = (await Promise.all(files.map((file) => readSavedResults(file, false)))).flat();
   const written = await writeReports(results, reporters, options.out, io, options.verbose);

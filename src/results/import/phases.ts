@@ -90,7 +90,9 @@ export function loadResultFromPhases(input: PhasesInput, source: string): LoadRe
   const unknown = names.filter((name) => !known(name));
   if (unknown.length > 0) {
     const listed = unknown.join(", ");
-    throw new ImportError(`${source}: deployment ${listed}: this edgebench reads the deployments edge and proxied (or proxied/ENGINE)`);
+    throw new ImportError(
+      `${source}: deployment ${listed}: this edgebench reads the deployments edge and proxied (or proxied/ENGINE)`,
+    );
   }
   if (measured.length === 0) {
     throw new ImportError(`${source}: no measured round (only a warm-up, or not a run of an edgebench export)`);
@@ -100,7 +102,10 @@ export function loadResultFromPhases(input: PhasesInput, source: string): LoadRe
     topologyLoad(
       t,
       input.urls?.[t] ?? "",
-      measured.filter((p) => p.deployment === t).sort((a, b) => a.round - b.round).map(sample),
+      measured
+        .filter((p) => p.deployment === t)
+        .sort((a, b) => a.round - b.round)
+        .map(sample),
       input.totals?.[t],
     ),
   );
@@ -111,5 +116,11 @@ export function loadResultFromPhases(input: PhasesInput, source: string): LoadRe
       .sort((a, b) => a.position - b.position)
       .map((p) => p.deployment),
   );
-  return { settings: input.settings, order, deployments: topologies, overheads: computeOverheads(topologies, "edge"), ratios: [] };
+  return {
+    settings: input.settings,
+    order,
+    deployments: topologies,
+    overheads: computeOverheads(topologies, "edge"),
+    ratios: [],
+  };
 }

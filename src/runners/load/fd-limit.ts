@@ -19,7 +19,11 @@ export function openFileLimit(): number | null {
 }
 
 /** The connection count that fits, and a warning when it had to be lowered. */
-export function capConnections(connections: number, socketsPerConnection: number, limit = openFileLimit()): { connections: number; warning: string | null } {
+export function capConnections(
+  connections: number,
+  socketsPerConnection: number,
+  limit = openFileLimit(),
+): { connections: number; warning: string | null } {
   if (limit === null) return { connections, warning: null };
   const fitting = Math.max(1, Math.floor((limit - RESERVED) / socketsPerConnection));
   if (connections <= fitting) return { connections, warning: null };

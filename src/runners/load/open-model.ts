@@ -51,7 +51,12 @@ export interface OpenLoadRun extends LoadRun {
   sends: Array<{ planned: number; actual: number }>;
 }
 
-export async function runOpenLoad(settings: OpenLoadSettings, send: Sender, clock: Clock = realClock, keepSends = false): Promise<OpenLoadRun> {
+export async function runOpenLoad(
+  settings: OpenLoadSettings,
+  send: Sender,
+  clock: Clock = realClock,
+  keepSends = false,
+): Promise<OpenLoadRun> {
   const histogram = createLatencyHistogram();
   const interval = 1000 / settings.rate;
   const total = Math.floor((settings.rate * settings.durationMs) / 1000);
@@ -97,11 +102,32 @@ export async function runOpenLoad(settings: OpenLoadSettings, send: Sender, cloc
     inFlight.add(request);
   }
   await Promise.all(inFlight);
-  return { histogram, durationMs: clock.now() - start, requests, responses, ok2xx, non2xx: responses - ok2xx, errors, timeouts: 0, late, schedulerLate, sends };
+  return {
+    histogram,
+    durationMs: clock.now() - start,
+    requests,
+    responses,
+    ok2xx,
+    non2xx: responses - ok2xx,
+    errors,
+    timeouts: 0,
+    late,
+    schedulerLate,
+    sends,
+  };
 }
 
 /** A sender over an undici keep-alive pool of `connections`, for one URL, Host and method. */
-export function httpSender(options: { url: string; host: string; method: string; path: string; body: string | null; connections: number; timeoutMs?: number; ca?: string | null }): {
+export function httpSender(options: {
+  url: string;
+  host: string;
+  method: string;
+  path: string;
+  body: string | null;
+  connections: number;
+  timeoutMs?: number;
+  ca?: string | null;
+}): {
   send: Sender;
   close(): Promise<void>;
 } {

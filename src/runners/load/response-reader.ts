@@ -188,8 +188,7 @@ export class ResponseReader {
         if (nameIs(buffer, line, colon, CONTENT_LENGTH)) length = readDecimal(buffer, valueStart, lineEnd);
         else if (nameIs(buffer, line, colon, TRANSFER_ENCODING)) {
           chunked = valueHas(buffer, valueStart, lineEnd, "chunked");
-        }
-        else if (nameIs(buffer, line, colon, CONNECTION)) {
+        } else if (nameIs(buffer, line, colon, CONNECTION)) {
           if (valueHas(buffer, valueStart, lineEnd, "close")) keepAlive = false;
           else if (valueHas(buffer, valueStart, lineEnd, "keep-alive")) keepAlive = true;
         }

@@ -36,16 +36,26 @@ const OPEN_MODEL_TIMEOUT_MS = 10_000;
 export const GENERATOR_SATURATION = 0.9;
 
 /** Server counts, and how answers were spread over the copies of an app that has several (`app:web#2`). */
-export function withInstanceSplit(serverCounts: Record<string, Record<string, number>>): Pick<DeploymentLoad, "serverCounts" | "instanceSplit"> {
+export function withInstanceSplit(
+  serverCounts: Record<string, Record<string, number>>,
+): Pick<DeploymentLoad, "serverCounts" | "instanceSplit"> {
   const copies = Object.entries(serverCounts).filter(([label]) => /^app:.+#\d+$/.test(label));
   if (copies.length === 0) return { serverCounts };
-  const answers = copies.map(([label, counts]) => ({ instance: label.slice(4), answers: Object.values(counts).reduce((sum, n) => sum + n, 0) }));
+  const answers = copies.map(([label, counts]) => ({
+    instance: label.slice(4),
+    answers: Object.values(counts).reduce((sum, n) => sum + n, 0),
+  }));
   const total = answers.reduce((sum, a) => sum + a.answers, 0);
   return { serverCounts, instanceSplit: answers.map((a) => ({ ...a, share: total > 0 ? a.answers / total : 0 })) };
 }
 
-export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig, options: RoundsOptions = {}): Promise<Omit<LoadResult, "overheads" | "ratios">> {
-  for (const target of targets) if (target.url.startsWith("https:") && target.ca) await verifyTlsEndpoint(target.url, target.ca);
+export async function runRounds(
+  targets: readonly LoadTarget[],
+  load: LoadConfig,
+  options: RoundsOptions = {},
+): Promise<Omit<LoadResult, "overheads" | "ratios">> {
+  for (const target of targets)
+    if (target.url.startsWith("https:") && target.ca) await verifyTlsEndpoint(target.url, target.ca);
   const rounds = new Rounds(targets, load, options);
   await rounds.warmUp();
   const rate = await rounds.openModelRate();
@@ -127,7 +137,18 @@ class Rounds {
   private run(target: LoadTarget, rate: number | null): Promise<LoadRun> {
     if (this.load.model === "closed" || rate === null) return runLoad(this.settings(target, this.load.durationMs));
     const { url, host, method, path, body, connections, durationMs } = this.settings(target, this.load.durationMs);
-    const open = { url, host, method, path, body, connections, durationMs, rate, timeoutMs: OPEN_MODEL_TIMEOUT_MS, ca: target.ca ?? null };
+    const open = {
+      url,
+      host,
+      method,
+      path,
+      body,
+      connections,
+      durationMs,
+      rate,
+      timeoutMs: OPEN_MODEL_TIMEOUT_MS,
+      ca: target.ca ?? null,
+    };
     return runOpenGenerator(open, this.options.signal);
   }
 
@@ -140,7 +161,13 @@ class Rounds {
       const ran: string[] = [];
       for (const [position, target] of sequence.entries()) {
         if (options.signal?.aborted) break;
-        options.onEvent?.({ type: "round", round, rounds: load.rounds, deployment: target.deployment, durationMs: load.durationMs });
+        options.onEvent?.({
+          type: "round",
+          round,
+          rounds: load.rounds,
+          deployment: target.deployment,
+          durationMs: load.durationMs,
+        });
         const busyBefore = performance.eventLoopUtilization();
         const run = await this.run(target, rate);
         const generatorUtilization = performance.eventLoopUtilization(busyBefore).utilization;
@@ -154,7 +181,13 @@ class Rounds {
     return order;
   }
 
-  private record(target: LoadTarget, run: LoadRun, round: number, position: number, generatorUtilization: number): void {
+  private record(
+    target: LoadTarget,
+    run: LoadRun,
+    round: number,
+    position: number,
+    generatorUtilization: number,
+  ): void {
     this.merged.get(target.deployment)!.add(run.histogram);
     const latency = summarize(run.histogram);
     const rps = run.durationMs > 0 ? (run.ok2xx * 1000) / run.durationMs : 0;

@@ -54,7 +54,8 @@ function hostCause(host: string, context: GradeContext): CauseId | undefined {
   if (host === "" && hints.allowsEmptyHost) return "app-allows-empty-host";
   if (hints.allowsAnyHost) return "app-allows-any-host";
   // An allowlist only helps against a host the policy does not allow.
-  if (context.proxyInPath && hints.proxyForwardsAnyHost && !matchesPolicy(host, context.policyHosts)) return "proxy-forwards-any-host";
+  if (context.proxyInPath && hints.proxyForwardsAnyHost && !matchesPolicy(host, context.policyHosts))
+    return "proxy-forwards-any-host";
   return undefined;
 }
 
@@ -95,9 +96,21 @@ function appView(response: RawResponse): AppView | null {
   if (response.status < 200 || response.status >= 300) return null;
   try {
     const parsed = JSON.parse(response.body.toString("utf8")) as Partial<AppView> & { app?: unknown };
-    if (typeof parsed.host !== "string" || typeof parsed.app !== "string" || typeof parsed.headers !== "object" || parsed.headers === null) return null;
+    if (
+      typeof parsed.host !== "string" ||
+      typeof parsed.app !== "string" ||
+      typeof parsed.headers !== "object" ||
+      parsed.headers === null
+    )
+      return null;
     const endpoint = typeof parsed.endpoint === "string" || parsed.endpoint === null ? parsed.endpoint : undefined;
-    return { host: parsed.host, scheme: String(parsed.scheme), remoteIp: parsed.remoteIp ?? null, headers: parsed.headers, endpoint };
+    return {
+      host: parsed.host,
+      scheme: String(parsed.scheme),
+      remoteIp: parsed.remoteIp ?? null,
+      headers: parsed.headers,
+      endpoint,
+    };
   } catch {
     return null;
   }
@@ -139,22 +152,31 @@ function matchesPolicy(host: string, policyHosts: readonly string[]): boolean {
 }
 
 function describe(outcomes: readonly Outcome[]): string {
-  return outcomes.map((o) => (o === "400" ? "400" : o === "reject" ? "a refusal (421/400/403/404)" : "an answer from the app (2xx)")).join(" or ");
+  return outcomes
+    .map((o) => (o === "400" ? "400" : o === "reject" ? "a refusal (421/400/403/404)" : "an answer from the app (2xx)"))
+    .join(" or ");
 }
 
 /** Why an accepted request is still wrong, from what the app believed; null when it is right. */
 function beliefProblem(expect: ResponseExpectation, app: AppView | null, context: GradeContext): Problem | null {
-  if (!app) return { text: "a 2xx that did not come from the app: the proxy answered for a host it should refuse or route" };
+  if (!app)
+    return { text: "a 2xx that did not come from the app: the proxy answered for a host it should refuse or route" };
   const forged = expect.notBelieved;
   if (forged?.host !== undefined && app.host.toLowerCase() === forged.host.toLowerCase()) {
     const text = `the app believed the forged host '${forged.host}': trust X-Forwarded-Host only from known proxies (KnownProxies/KnownNetworks) and strip it at the edge.`;
     return { text, cause: trustCause(context) };
   }
   if (forged?.remoteIp !== undefined && app.remoteIp === forged.remoteIp) {
-    return { text: `the app believed the forged client address ${forged.remoteIp}: trust X-Forwarded-For only from known proxies.`, cause: trustCause(context) };
+    return {
+      text: `the app believed the forged client address ${forged.remoteIp}: trust X-Forwarded-For only from known proxies.`,
+      cause: trustCause(context),
+    };
   }
   if (forged?.scheme !== undefined && app.scheme === forged.scheme) {
-    return { text: `the app believed the forged scheme '${forged.scheme}': trust X-Forwarded-Proto only from known proxies.`, cause: trustCause(context) };
+    return {
+      text: `the app believed the forged scheme '${forged.scheme}': trust X-Forwarded-Proto only from known proxies.`,
+      cause: trustCause(context),
+    };
   }
   if (!matchesPolicy(app.host, context.policyHosts)) {
     const text = `the app served Host '${app.host}', which the policy does not allow: list only the public hosts in AllowedHosts (or the proxy's allowlist).`;
@@ -167,8 +189,13 @@ function beliefProblem(expect: ResponseExpectation, app: AppView | null, context
     for (const [name, value] of expect.forbiddenHeaders ?? []) {
       const seen = app.headers[name];
       if (seen !== undefined && seen.split(",").some((v) => v.trim() === value)) {
-        const cause = context.hints?.proxyPassesClientForwarding ? ("proxy-passes-client-forwarding" as const) : undefined;
-        return { text: `the client's '${name}: ${value}' reached the app: the proxy must strip or overwrite it`, cause };
+        const cause = context.hints?.proxyPassesClientForwarding
+          ? ("proxy-passes-client-forwarding" as const)
+          : undefined;
+        return {
+          text: `the client's '${name}: ${value}' reached the app: the proxy must strip or overwrite it`,
+          cause,
+        };
       }
     }
   }
@@ -184,7 +211,8 @@ function surfaceProblem(
   const hidden = expect.hiddenEndpoint;
   if (!hidden || !app) return null;
   if (app.endpoint === undefined) {
-    const problem = "the app's answer does not say which endpoint served it (no `endpoint`): cannot tell whether it reached the internal path";
+    const problem =
+      "the app's answer does not say which endpoint served it (no `endpoint`): cannot tell whether it reached the internal path";
     return { reached: false, problem };
   }
   if (app.endpoint === null || app.endpoint.toLowerCase() !== hidden.path.toLowerCase()) return null;
@@ -220,21 +248,36 @@ export function grade(
       if (problem) problems.push({ text: label + problem });
       return;
     }
-    const graded = gradeAnswer(expect, response, context, context.appRecord ? (context.appRecord[index] ?? null) : undefined);
+    const graded = gradeAnswer(
+      expect,
+      response,
+      context,
+      context.appRecord ? (context.appRecord[index] ?? null) : undefined,
+    );
     observed.push(graded.observed);
     if (graded.problem) problems.push({ ...graded.problem, text: label + graded.problem.text });
   });
   const cause = problems.find((problem) => problem.cause)?.cause;
-  return { observed, pass: problems.length === 0, explanation: problems.map((problem) => problem.text).join("; "), ...(cause ? { cause } : {}) };
+  return {
+    observed,
+    pass: problems.length === 0,
+    explanation: problems.map((problem) => problem.text).join("; "),
+    ...(cause ? { cause } : {}),
+  };
 }
 
 /** No answer to this request: a problem unless a refusal was acceptable and the connection was simply closed. */
-function missingAnswerProblem(expect: ResponseExpectation, exchange: ExchangeSummary, unparsed: string | null | undefined): string | null {
+function missingAnswerProblem(
+  expect: ResponseExpectation,
+  exchange: ExchangeSummary,
+  unparsed: string | null | undefined,
+): string | null {
   const how = exchange.reset ? "reset" : "closed";
   if (exchange.error) return `no answer: ${exchange.error}`;
   if (unparsed) return `${unparsed}; expected ${describe(expect.outcomes)}`;
   if (exchange.timedOut) return `no answer within ${exchange.timeoutMs} ms: a hang`;
-  if (!expect.outcomes.includes("reject")) return `the connection was ${how} without an answer; expected ${describe(expect.outcomes)}`;
+  if (!expect.outcomes.includes("reject"))
+    return `the connection was ${how} without an answer; expected ${describe(expect.outcomes)}`;
   return null;
 }
 
@@ -253,15 +296,32 @@ function gradeAnswer(
     answeredBy: answeredBy(response.status, app, record, context.proxyInPath || context.wireOnly === true),
     ...(record ? { appReceived: { status: record.status, host: record.host } } : {}),
     outcome: surface?.reached ? "exposed" : outcome,
-    ...(app ? { app: { host: app.host, scheme: app.scheme, remoteIp: app.remoteIp, headerHost: app.headers.host, endpoint: app.endpoint } } : {}),
+    ...(app
+      ? {
+          app: {
+            host: app.host,
+            scheme: app.scheme,
+            remoteIp: app.remoteIp,
+            headerHost: app.headers.host,
+            endpoint: app.endpoint,
+          },
+        }
+      : {}),
   };
   if (surface?.problem) return { observed, problem: { text: surface.problem } };
-  const fits = outcome === "400" ? expect.outcomes.includes("400") || expect.outcomes.includes("reject") : outcome !== "other" && expect.outcomes.includes(outcome);
+  const fits =
+    outcome === "400"
+      ? expect.outcomes.includes("400") || expect.outcomes.includes("reject")
+      : outcome !== "other" && expect.outcomes.includes(outcome);
   if (!fits) {
     const reached = outcome === "accept" && app ? ` (the app served it as Host '${app.host}')` : "";
     const text = `expected ${describe(expect.outcomes)}, got ${response.status}${reached}`;
-    return { observed, problem: { text, cause: outcome === "accept" && app ? hostCause(app.host, context) : undefined } };
+    return {
+      observed,
+      problem: { text, cause: outcome === "accept" && app ? hostCause(app.host, context) : undefined },
+    };
   }
-  if (outcome === "accept" && !context.wireOnly) return { observed, problem: beliefProblem(expect, app, context) ?? null };
+  if (outcome === "accept" && !context.wireOnly)
+    return { observed, problem: beliefProblem(expect, app, context) ?? null };
   return { observed, problem: null };
 }

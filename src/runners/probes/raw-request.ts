@@ -60,8 +60,14 @@ export function sendRaw(bytes: Buffer, options: RawExchangeOptions): Promise<Raw
     let settled = false;
     let reset = false;
     let error: string | undefined;
-    const address = { host: options.host, port: options.port, ...(options.localAddress ? { localAddress: options.localAddress } : {}) };
-    const socket: Socket = options.ca ? connectTls({ ...address, ca: options.ca, ALPNProtocols: ["http/1.1"] }) : connect(address);
+    const address = {
+      host: options.host,
+      port: options.port,
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+    };
+    const socket: Socket = options.ca
+      ? connectTls({ ...address, ca: options.ca, ALPNProtocols: ["http/1.1"] })
+      : connect(address);
     const finish = (closedByServer: boolean, timedOut: boolean): void => {
       if (settled) return;
       settled = true;
@@ -101,7 +107,8 @@ export function sendRaw(bytes: Buffer, options: RawExchangeOptions): Promise<Raw
       // Garbage (not HTTP) or an answer past the size limit will not become a response by waiting.
       if (truncated || (options.expectHttp1 !== false && !couldBeHttp(rest))) finish(false, false);
       else if (sent < parts.length && parsed.responses.length >= sent) sendNext();
-      else if (options.expectResponses !== undefined && parsed.responses.length >= options.expectResponses) finish(false, false);
+      else if (options.expectResponses !== undefined && parsed.responses.length >= options.expectResponses)
+        finish(false, false);
     });
     socket.on("error", (err: NodeJS.ErrnoException) => {
       if (err.code === "ECONNRESET" || err.code === "EPIPE") reset = true;

@@ -54,9 +54,15 @@ export function parseResponses(data: Buffer, bodiless: (index: number) => boolea
       const colon = line.indexOf(":");
       return colon < 0 ? [line, ""] : [line.slice(0, colon), line.slice(colon + 1).trim()];
     });
-    const response: RawResponse = { status: Number(statusMatch[1]), reason: statusMatch[2] ?? "", headers, body: Buffer.alloc(0) };
+    const response: RawResponse = {
+      status: Number(statusMatch[1]),
+      reason: statusMatch[2] ?? "",
+      headers,
+      body: Buffer.alloc(0),
+    };
     let next = headEnd + 4;
-    const noBody = bodiless(responses.length) || response.status === 204 || response.status === 304 || response.status < 200;
+    const noBody =
+      bodiless(responses.length) || response.status === 204 || response.status === 304 || response.status < 200;
     const contentLength = headerValue(response, "content-length");
     const transferEncoding = headerValue(response, "transfer-encoding");
     if (!noBody) {

@@ -6,7 +6,16 @@ import { grade, type DeploymentHints } from "./oracle.js";
 import { sendRaw, type RawExchange } from "./raw-request.js";
 import { describeUnparsed } from "./raw-response.js";
 import { describeSlow, sendSlowly, type SlowConnection, type SlowSend } from "./slow-send.js";
-import { ASPNETCORE_KNOBS, PROBE_CATEGORIES, type PolicyKnobs, type ProbeCategory, type ProbeDefinition, type ProbeNames, type ProbeRequest, type ResponseExpectation } from "./types.js";
+import {
+  ASPNETCORE_KNOBS,
+  PROBE_CATEGORIES,
+  type PolicyKnobs,
+  type ProbeCategory,
+  type ProbeDefinition,
+  type ProbeNames,
+  type ProbeRequest,
+  type ResponseExpectation,
+} from "./types.js";
 import { suggest } from "../../support/suggest.js";
 import { parseRecord, tagRequests, type AppRecordEntry } from "../../http1/echo-contract.js";
 import { readFile } from "node:fs/promises";
@@ -53,14 +62,23 @@ export interface ProbeRunOptions {
 const DEFAULT_SLOW_HEADERS: SlowSend = { connections: 4, intervalMs: 250, holdMs: 2000 };
 
 /** Starts the trickling connections; `settled` once they have had time to be held, `done` when each is over. */
-function startSlow(head: Buffer, slow: SlowSend, target: ProbeTarget, signal?: AbortSignal): { settled: Promise<void>; done: Promise<SlowConnection[]> } {
+function startSlow(
+  head: Buffer,
+  slow: SlowSend,
+  target: ProbeTarget,
+  signal?: AbortSignal,
+): { settled: Promise<void>; done: Promise<SlowConnection[]> } {
   const done = sendSlowly(head, slow, target, signal);
   const settled = new Promise<void>((resolve) => setTimeout(resolve, Math.min(500, slow.holdMs / 2)));
   return { settled, done };
 }
 
 /** The slow connections' part of a verdict: a trickled head answered as if complete fails; what was seen is noted. */
-function slowVerdict(result: ProbeResult, connections: SlowConnection[], slow: SlowSend): Pick<ProbeResult, "pass" | "explanation" | "observation"> {
+function slowVerdict(
+  result: ProbeResult,
+  connections: SlowConnection[],
+  slow: SlowSend,
+): Pick<ProbeResult, "pass" | "explanation" | "observation"> {
   const observation = describeSlow(connections, slow);
   const answered = connections.filter((connection) => connection.status !== null && connection.status < 400);
   if (answered.length === 0) return { pass: result.pass, explanation: result.explanation, observation };
@@ -115,7 +133,10 @@ interface ProbeJob {
 }
 
 /** A probe's runs: once, or once per internal path (each with the names it aims at). */
-function probeVariants(probe: ProbeDefinition, surface?: SurfaceOptions): Array<{ id: string; internalPath: string | null }> {
+function probeVariants(
+  probe: ProbeDefinition,
+  surface?: SurfaceOptions,
+): Array<{ id: string; internalPath: string | null }> {
   if (!probe.perInternalPath) return [{ id: probe.id, internalPath: surface?.internalPaths[0] ?? null }];
   return (surface?.internalPaths ?? []).map((path) => ({ id: `${probe.id}:${path}`, internalPath: path }));
 }
@@ -168,7 +189,9 @@ async function gradeExchange(
       error: exchange.error,
       timeoutMs: options.timeoutMs,
       reset: exchange.reset,
-      unparsed: exchange.truncated ? `an answer longer than ${MAX_ANSWER_BYTES} bytes, cut there` : describeUnparsed(exchange.unparsed),
+      unparsed: exchange.truncated
+        ? `an answer longer than ${MAX_ANSWER_BYTES} bytes, cut there`
+        : describeUnparsed(exchange.unparsed),
     },
     {
       policyHosts: options.policyHosts,
@@ -182,10 +205,16 @@ async function gradeExchange(
 }
 
 /** One probe at one target: sent (after its slow connections, if timed), then graded on the answers and the app's record. */
-async function runJob(job: ProbeJob, newTokenPrefix: () => string, options: ProbeRunOptions): Promise<ProbeResult | null> {
+async function runJob(
+  job: ProbeJob,
+  newTokenPrefix: () => string,
+  options: ProbeRunOptions,
+): Promise<ProbeResult | null> {
   const { probe, id, built, target } = job;
   if (options.signal?.aborted) return null;
-  const slow = built.slow ? startSlow(built.slow.head, options.slowHeaders ?? DEFAULT_SLOW_HEADERS, target, options.signal) : null;
+  const slow = built.slow
+    ? startSlow(built.slow.head, options.slowHeaders ?? DEFAULT_SLOW_HEADERS, target, options.signal)
+    : null;
   if (slow) await slow.settled;
   // One token per request, so the app's record tells which of them reached it.
   const prefix = newTokenPrefix();
@@ -224,14 +253,22 @@ async function runJob(job: ProbeJob, newTokenPrefix: () => string, options: Prob
   return result;
 }
 
-export async function runProbes(targets: readonly ProbeTarget[], catalog: readonly ProbeDefinition[], options: ProbeRunOptions): Promise<ProbesResult> {
+export async function runProbes(
+  targets: readonly ProbeTarget[],
+  catalog: readonly ProbeDefinition[],
+  options: ProbeRunOptions,
+): Promise<ProbesResult> {
   const { jobs, skipped } = planJobs(targets, catalog, options);
   const run = randomBytes(4).toString("hex");
   let sequence = 0;
   // Timed probes start first, so the rest of the catalog runs while they hold their connections.
-  const order = [...jobs.keys()].sort((a, b) => Number(Boolean(jobs[b]!.built.slow)) - Number(Boolean(jobs[a]!.built.slow)));
+  const order = [...jobs.keys()].sort(
+    (a, b) => Number(Boolean(jobs[b]!.built.slow)) - Number(Boolean(jobs[a]!.built.slow)),
+  );
   const newTokenPrefix = (): string => `${run}-${++sequence}`;
-  const inOrder = await mapBounded(order, options.concurrency ?? 16, (index) => runJob(jobs[index]!, newTokenPrefix, options));
+  const inOrder = await mapBounded(order, options.concurrency ?? 16, (index) =>
+    runJob(jobs[index]!, newTokenPrefix, options),
+  );
   const results: Array<ProbeResult | null> = new Array(jobs.length);
   order.forEach((jobIndex, position) => (results[jobIndex] = inOrder[position]!));
   const done = results.filter((result): result is ProbeResult => result !== null);
@@ -262,7 +299,10 @@ export interface ProbeSelection {
 export class ProbeSelectionError extends EdgebenchError {
   constructor(kind: "probe" | "category", name: string, known: readonly string[]) {
     const hint = suggest(name, known);
-    super("ERR_PROBE_SELECTION", `unknown ${kind} '${name}'${hint ? ` (did you mean '${hint}'?)` : ""}; see edgebench list-probes`);
+    super(
+      "ERR_PROBE_SELECTION",
+      `unknown ${kind} '${name}'${hint ? ` (did you mean '${hint}'?)` : ""}; see edgebench list-probes`,
+    );
   }
 }
 
@@ -273,7 +313,8 @@ export function selectProbes(catalog: readonly ProbeDefinition[], selection: Pro
     if (!ids.includes(id)) throw new ProbeSelectionError("probe", id, ids);
   }
   for (const category of selection.categories ?? []) {
-    if (!(PROBE_CATEGORIES as readonly string[]).includes(category)) throw new ProbeSelectionError("category", category, PROBE_CATEGORIES);
+    if (!(PROBE_CATEGORIES as readonly string[]).includes(category))
+      throw new ProbeSelectionError("category", category, PROBE_CATEGORIES);
   }
   return catalog.filter(
     (probe) =>

@@ -19,7 +19,11 @@ function invalidHost(value: string): HttpRequestError {
   return new HttpRequestError(400, `Invalid Host header: '${value}'`);
 }
 
-export function checkHost(head: RequestHead, target: ClassifiedTarget, allowHostHeaderOverride: boolean): HostCheckResult {
+export function checkHost(
+  head: RequestHead,
+  target: ClassifiedTarget,
+  allowHostHeaderOverride: boolean,
+): HostCheckResult {
   const hosts = headerValues(head, "host");
   if (hosts.length === 0) {
     if (head.version === "1.0") return { host: "", present: false, overridden: false };
@@ -48,7 +52,8 @@ export function checkHost(head: RequestHead, target: ClassifiedTarget, allowHost
 export function checkHeaderValuesAscii(head: RequestHead): void {
   for (const [name, value] of head.fields) {
     for (let i = 0; i < value.length; i++) {
-      if (value.charCodeAt(i) > 0x7f) throw new HttpRequestError(400, `Malformed request: invalid header value in '${name}'.`);
+      if (value.charCodeAt(i) > 0x7f)
+        throw new HttpRequestError(400, `Malformed request: invalid header value in '${name}'.`);
     }
   }
 }

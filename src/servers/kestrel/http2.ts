@@ -3,7 +3,13 @@
  * replaces Host; several Host fields or an invalid one reset the stream with PROTOCOL_ERROR instead of a 400
  * (docs/kestrel-rules.md §2.6, Http2Stream.TryValidateAuthorityAndHost). Then the same middleware pipeline as HTTP/1.1.
  */
-import { constants, createServer, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Stream } from "node:http2";
+import {
+  constants,
+  createServer,
+  type Http2Server,
+  type IncomingHttpHeaders,
+  type ServerHttp2Stream,
+} from "node:http2";
 import { isHostHeaderValid } from "../../policy/host-syntax.js";
 import { httpDate } from "../http-date.js";
 import { kestrelRequestPath } from "./request-path.js";
@@ -37,7 +43,11 @@ function streamHost(headers: IncomingHttpHeaders, hosts: readonly string[]): str
   return host !== undefined && !isHostHeaderValid(host) ? INVALID_HOST : host;
 }
 
-function respond(stream: ServerHttp2Stream, result: { status: number; contentType?: string | null; body: string | Buffer }, addServerHeader: boolean): void {
+function respond(
+  stream: ServerHttp2Stream,
+  result: { status: number; contentType?: string | null; body: string | Buffer },
+  addServerHeader: boolean,
+): void {
   const responseHeaders: Record<string, string | number> = { ":status": result.status, date: httpDate() };
   if (addServerHeader) responseHeaders.server = "Kestrel";
   if (result.contentType) responseHeaders["content-type"] = result.contentType;
@@ -47,46 +57,49 @@ function respond(stream: ServerHttp2Stream, result: { status: number; contentTyp
 
 export function createHttp2Frontend(pipeline: Pipeline, options: { addServerHeader: boolean }): Http2Server {
   const server = createServer();
-  server.on("stream", (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => {
-    // Resetting a stream with an error code reports that code as the stream's error: it is the intended answer.
-    stream.on("error", () => stream.destroy());
-    const { fields, hosts } = requestFields(rawHeaders);
-    const host = streamHost(headers, hosts);
-    if (host === INVALID_HOST) {
-      stream.close(constants.NGHTTP2_PROTOCOL_ERROR);
-      return;
-    }
-    if (host !== undefined) fields.host = host;
-    const target = String(headers[":path"] ?? "");
-    const question = target.indexOf("?");
-    let path: string;
-    try {
-      path = kestrelRequestPath(question < 0 ? target : target.slice(0, question));
-    } catch {
-      stream.close(constants.NGHTTP2_PROTOCOL_ERROR);
-      return;
-    }
-    const socket = stream.session?.socket;
-    let bodyLength = 0;
-    stream.on("data", (chunk: Buffer) => (bodyLength += chunk.length));
-    stream.on("end", () => {
-      const result = pipeline.handle({
-        method: String(headers[":method"] ?? ""),
-        target,
-        path,
-        query: question < 0 ? "" : target.slice(question),
-        protocol: "HTTP/2",
-        host: host ?? "",
-        hostPresent: host !== undefined && host.length > 0,
-        headers: fields,
-        remoteAddress: socket?.remoteAddress ?? "",
-        remotePort: socket?.remotePort ?? 0,
-        secure: false,
-        bodyLength,
+  server.on(
+    "stream",
+    (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => {
+      // Resetting a stream with an error code reports that code as the stream's error: it is the intended answer.
+      stream.on("error", () => stream.destroy());
+      const { fields, hosts } = requestFields(rawHeaders);
+      const host = streamHost(headers, hosts);
+      if (host === INVALID_HOST) {
+        stream.close(constants.NGHTTP2_PROTOCOL_ERROR);
+        return;
+      }
+      if (host !== undefined) fields.host = host;
+      const target = String(headers[":path"] ?? "");
+      const question = target.indexOf("?");
+      let path: string;
+      try {
+        path = kestrelRequestPath(question < 0 ? target : target.slice(0, question));
+      } catch {
+        stream.close(constants.NGHTTP2_PROTOCOL_ERROR);
+        return;
+      }
+      const socket = stream.session?.socket;
+      let bodyLength = 0;
+      stream.on("data", (chunk: Buffer) => (bodyLength += chunk.length));
+      stream.on("end", () => {
+        const result = pipeline.handle({
+          method: String(headers[":method"] ?? ""),
+          target,
+          path,
+          query: question < 0 ? "" : target.slice(question),
+          protocol: "HTTP/2",
+          host: host ?? "",
+          hostPresent: host !== undefined && host.length > 0,
+          headers: fields,
+          remoteAddress: socket?.remoteAddress ?? "",
+          remotePort: socket?.remotePort ?? 0,
+          secure: false,
+          bodyLength,
+        });
+        respond(stream, result, options.addServerHeader);
       });
-      respond(stream, result, options.addServerHeader);
-    });
-  });
+    },
+  );
   server.on("sessionError", () => {});
   return server;
 }

@@ -23,7 +23,9 @@ const AUTHORITY_CHARS = /^[A-Za-z0-9:.\-[\]@]+$/;
 
 function splitPathAndQuery(target: string): { path: string; query: string } {
   const question = target.indexOf("?");
-  return question < 0 ? { path: target, query: "" } : { path: target.slice(0, question), query: target.slice(question) };
+  return question < 0
+    ? { path: target, query: "" }
+    : { path: target.slice(0, question), query: target.slice(question) };
 }
 
 function invalidTarget(): HttpRequestError {

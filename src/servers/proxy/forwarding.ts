@@ -8,7 +8,15 @@ import { connectionTokens, type HeaderField, type RequestHead } from "../../http
 import { CLIENT_FORWARDING_FIELDS } from "../../policy/client-forwarding.js";
 
 /** RFC 9110 §7.6.1 hop-by-hop fields, never forwarded. */
-export const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade"]);
+export const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
 
 /** Client forwarding fields by lower-case name (the one list every engine's configuration strips too). */
 const CLIENT_FORWARDING = new Set(CLIENT_FORWARDING_FIELDS.map((name) => name.toLowerCase()));
@@ -45,7 +53,12 @@ export function resolveTarget(head: RequestHead, host: string): { path: string; 
     return { path: `${url.pathname}${url.search}`, host: url.host };
   }
   if (head.target === "*" && head.method === "OPTIONS") return { path: "*", host };
-  if (head.method === "CONNECT") throw new HttpRequestError(405, "This proxy does not tunnel CONNECT.", "GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS");
+  if (head.method === "CONNECT")
+    throw new HttpRequestError(
+      405,
+      "This proxy does not tunnel CONNECT.",
+      "GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS",
+    );
   throw new HttpRequestError(400, "Invalid request target.");
 }
 
@@ -55,7 +68,11 @@ function forwardedNode(address: string): string {
 }
 
 /** The request fields to send upstream, without framing fields (the caller adds Content-Length or chunked). */
-export function forwardedRequestFields(head: RequestHead, context: ForwardedRequestContext, policy: ForwardingPolicy): string {
+export function forwardedRequestFields(
+  head: RequestHead,
+  context: ForwardedRequestContext,
+  policy: ForwardingPolicy,
+): string {
   const dropped = head.names.includes("connection") ? connectionTokens(head) : null;
   const client: Record<"x-forwarded-for" | "x-forwarded-host" | "x-forwarded-proto" | "forwarded", string[]> = {
     "x-forwarded-for": [],
@@ -83,7 +100,8 @@ export function forwardedRequestFields(head: RequestHead, context: ForwardedRequ
   text += `Host: ${policy.preserveHost ? context.host : context.upstreamAuthority}\r\n`;
   text += `X-Forwarded-For: ${chain("x-forwarded-for", context.peer, policy.appendForwardedFor)}\r\n`;
   text += `X-Forwarded-Proto: ${chain("x-forwarded-proto", proto, !policy.stripClientForwarded)}\r\n`;
-  if (context.host.length > 0) text += `X-Forwarded-Host: ${chain("x-forwarded-host", context.host, !policy.stripClientForwarded)}\r\n`;
+  if (context.host.length > 0)
+    text += `X-Forwarded-Host: ${chain("x-forwarded-host", context.host, !policy.stripClientForwarded)}\r\n`;
   if (policy.forwarded) {
     const own = `for=${forwardedNode(context.peer)};proto=${proto}${context.host ? `;host="${context.host}"` : ""}`;
     text += `Forwarded: ${chain("forwarded", own, policy.appendForwardedFor && !policy.stripClientForwarded)}\r\n`;

@@ -6,7 +6,14 @@
 import { connect as connectTcp, type Socket } from "node:net";
 import { connect as connectTls } from "node:tls";
 import { BodyDecoder } from "../../http1/body.js";
-import { parseResponseHead, responseBodyDecoder, responseFraming, UpstreamProtocolError, type ResponseFraming, type ResponseHead } from "../../http1/response-head.js";
+import {
+  parseResponseHead,
+  responseBodyDecoder,
+  responseFraming,
+  UpstreamProtocolError,
+  type ResponseFraming,
+  type ResponseHead,
+} from "../../http1/response-head.js";
 
 export interface UpstreamTarget {
   host: string;
@@ -63,7 +70,11 @@ export class UpstreamConnection {
     options: UpstreamPoolOptions,
   ) {
     const { target } = options;
-    const common = { host: target.host, port: target.port, ...(options.localAddress ? { localAddress: options.localAddress } : {}) };
+    const common = {
+      host: target.host,
+      port: target.port,
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+    };
     this.socket = target.tls
       ? connectTls({ ...common, ca: target.tls.ca, servername: target.tls.servername, ALPNProtocols: ["http/1.1"] })
       : connectTcp(common);
@@ -74,7 +85,9 @@ export class UpstreamConnection {
     });
     this.socket.on("data", (chunk: Buffer) => this.onData(chunk));
     this.socket.on("timeout", () => this.failExchange("timeout", "the app did not answer in time", false));
-    this.socket.on("error", (error: NodeJS.ErrnoException) => this.failExchange(this.state === "connecting" ? "connect" : "reset", error.message, false));
+    this.socket.on("error", (error: NodeJS.ErrnoException) =>
+      this.failExchange(this.state === "connecting" ? "connect" : "reset", error.message, false),
+    );
     this.socket.on("close", () => this.onClose());
   }
 
@@ -116,17 +129,23 @@ export class UpstreamConnection {
           head = this.buffer.length > 0 ? parseResponseHead(this.buffer, 0, this.buffer.length) : null;
         }
         if (!head) return;
-        if (head.status === 101) throw new UpstreamProtocolError("the app switched protocols, which this proxy does not forward");
+        if (head.status === 101)
+          throw new UpstreamProtocolError("the app switched protocols, which this proxy does not forward");
         const whole = this.buffer;
         const rest = whole.subarray(head.length);
         this.buffer = null;
         this.head = head;
         const framing = responseFraming(this.method, head);
-        if (head.version === "1.0" || head.names.some((name, i) => name === "connection" && /(^|,)\s*close\s*(,|$)/i.test(head.fields[i]![1]))) this.reusable = false;
+        if (
+          head.version === "1.0" ||
+          head.names.some((name, i) => name === "connection" && /(^|,)\s*close\s*(,|$)/i.test(head.fields[i]![1]))
+        )
+          this.reusable = false;
         this.closeDelimited = framing.kind === "close";
         if (this.closeDelimited) this.reusable = false;
         // The common case on a keep-alive hop: the whole answer in one read, nothing after it.
-        if (framing.kind === "length" && rest.length === framing.length && this.listener.whole?.(head, whole)) return this.complete();
+        if (framing.kind === "length" && rest.length === framing.length && this.listener.whole?.(head, whole))
+          return this.complete();
         this.decoder = responseBodyDecoder(framing);
         this.listener.head(head, framing);
         if (this.decoder?.done) return this.finish(rest);
@@ -185,7 +204,11 @@ export class UpstreamConnection {
       return;
     }
     // A reused connection the app closed before answering: the request never reached it.
-    listener.fail("reset", "the app closed the connection before answering", !wasClosed && this.served > 0 && !this.received);
+    listener.fail(
+      "reset",
+      "the app closed the connection before answering",
+      !wasClosed && this.served > 0 && !this.received,
+    );
   }
 
   destroy(): void {

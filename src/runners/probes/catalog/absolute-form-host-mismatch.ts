@@ -8,6 +8,13 @@ export default defineProbe({
   why: "The target's authority wins over Host; the app must never see the forged Host (a strict 400 is tolerated).",
   build: ({ allowed, evil }) => ({
     bytes: request([`GET http://${allowed}/ HTTP/1.1`, `Host: ${evil}`, "Connection: close"]),
-    expect: [{ outcomes: ["accept", "400"], appHost: allowed, forbiddenHeaders: [["host", evil]], notBelieved: { host: evil } }],
+    expect: [
+      {
+        outcomes: ["accept", "400"],
+        appHost: allowed,
+        forbiddenHeaders: [["host", evil]],
+        notBelieved: { host: evil },
+      },
+    ],
   }),
 });

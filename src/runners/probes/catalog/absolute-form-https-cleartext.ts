@@ -12,6 +12,10 @@ export default defineProbe({
       ? null
       : {
           bytes: request([`GET https://${allowed}/ HTTP/1.1`, `Host: ${allowed}`, "Connection: close"]),
-          expect: [knobs.schemeCheck === "reject" ? { outcomes: ["reject", "400"] } : { outcomes: ["accept", "reject", "400"], appHost: allowed, notBelieved: { scheme: "https" } }],
+          expect: [
+            knobs.schemeCheck === "reject"
+              ? { outcomes: ["reject", "400"] }
+              : { outcomes: ["accept", "reject", "400"], appHost: allowed, notBelieved: { scheme: "https" } },
+          ],
         },
 });

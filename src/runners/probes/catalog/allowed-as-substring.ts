@@ -6,5 +6,8 @@ export default defineProbe({
   category: "allowlist",
   reference: "PortSwigger: flawed validation",
   why: "A naive endsWith() accepts evil<allowed>.",
-  build: ({ allowed }) => ({ bytes: request(["GET / HTTP/1.1", `Host: evil${allowed}`, "Connection: close"]), expect: [{ outcomes: ["reject"] }] }),
+  build: ({ allowed }) => ({
+    bytes: request(["GET / HTTP/1.1", `Host: evil${allowed}`, "Connection: close"]),
+    expect: [{ outcomes: ["reject"] }],
+  }),
 });

@@ -6,5 +6,8 @@ export default defineProbe({
   category: "robustness",
   reference: "RFC 9112 §3.2",
   why: "SP is not allowed in uri-host (MUST 400); some matchers split on whitespace and take the first token.",
-  build: ({ allowed, evil }) => ({ bytes: request(["GET / HTTP/1.1", `Host: ${allowed} ${evil}`, "Connection: close"]), expect: [{ outcomes: ["400"] }] }),
+  build: ({ allowed, evil }) => ({
+    bytes: request(["GET / HTTP/1.1", `Host: ${allowed} ${evil}`, "Connection: close"]),
+    expect: [{ outcomes: ["400"] }],
+  }),
 });

@@ -6,5 +6,8 @@ export default defineProbe({
   category: "robustness",
   reference: "RFC 3986 §3.2.2, RFC 9112 §3.2",
   why: "An IPv6 address must be in brackets; '::1' is not a valid Host, so MUST 400.",
-  build: () => ({ bytes: request(["GET / HTTP/1.1", "Host: ::1", "Connection: close"]), expect: [{ outcomes: ["400"] }] }),
+  build: () => ({
+    bytes: request(["GET / HTTP/1.1", "Host: ::1", "Connection: close"]),
+    expect: [{ outcomes: ["400"] }],
+  }),
 });

@@ -6,5 +6,8 @@ export default defineProbe({
   category: "allowlist",
   reference: "PortSwigger: Host header authentication bypass",
   why: "Apps that grant admin to Host: localhost are bypassed if it reaches them; it is not in the allowlist.",
-  build: () => ({ bytes: request(["GET / HTTP/1.1", "Host: localhost", "Connection: close"]), expect: [{ outcomes: ["reject"] }] }),
+  build: () => ({
+    bytes: request(["GET / HTTP/1.1", "Host: localhost", "Connection: close"]),
+    expect: [{ outcomes: ["reject"] }],
+  }),
 });

@@ -9,6 +9,9 @@ export default defineProbe({
   build: ({ allowed }) => {
     const dot = allowed.indexOf(".");
     const host = dot < 0 ? `${allowed}%2e` : `${allowed.slice(0, dot)}%2e${allowed.slice(dot + 1)}`;
-    return { bytes: request(["GET / HTTP/1.1", `Host: ${host}`, "Connection: close"]), expect: [{ outcomes: ["reject", "400"] }] };
+    return {
+      bytes: request(["GET / HTTP/1.1", `Host: ${host}`, "Connection: close"]),
+      expect: [{ outcomes: ["reject", "400"] }],
+    };
   },
 });

@@ -8,6 +8,10 @@ export default defineProbe({
   why: "Policy knob nonDefaultPort: most filters (ASP.NET Core) match the host part only; a port-strict edge answers 421.",
   build: ({ allowed }, knobs) => ({
     bytes: request(["GET / HTTP/1.1", `Host: ${allowed}:8080`, "Connection: close"]),
-    expect: [knobs.nonDefaultPort === "reject" ? { outcomes: ["reject"] } : { outcomes: ["accept"], appHost: `${allowed}:8080` }],
+    expect: [
+      knobs.nonDefaultPort === "reject"
+        ? { outcomes: ["reject"] }
+        : { outcomes: ["accept"], appHost: `${allowed}:8080` },
+    ],
   }),
 });

@@ -6,5 +6,8 @@ export default defineProbe({
   category: "allowlist",
   reference: "PortSwigger: routing-based SSRF",
   why: "Edges that route by Host reach internal addresses; IP literals are not in the allowlist. (Only a header value: nothing is sent there.)",
-  build: () => ({ bytes: request(["GET / HTTP/1.1", "Host: 192.168.0.1", "Connection: close"]), expect: [{ outcomes: ["reject"] }] }),
+  build: () => ({
+    bytes: request(["GET / HTTP/1.1", "Host: 192.168.0.1", "Connection: close"]),
+    expect: [{ outcomes: ["reject"] }],
+  }),
 });

@@ -9,5 +9,8 @@ export default defineProbe({
   build: ({ wildcardRoot }) =>
     wildcardRoot === null
       ? null
-      : { bytes: request(["GET / HTTP/1.1", `Host: evil${wildcardRoot}`, "Connection: close"]), expect: [{ outcomes: ["reject"] }] },
+      : {
+          bytes: request(["GET / HTTP/1.1", `Host: evil${wildcardRoot}`, "Connection: close"]),
+          expect: [{ outcomes: ["reject"] }],
+        },
 });

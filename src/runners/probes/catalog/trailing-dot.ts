@@ -8,6 +8,8 @@ export default defineProbe({
   why: "Policy knob trailingDot: the absolute FQDN names the same host; ASP.NET Core does not strip the dot and refuses it. Either way it must not reach another vhost.",
   build: ({ allowed }, knobs) => ({
     bytes: request(["GET / HTTP/1.1", `Host: ${allowed}.`, "Connection: close"]),
-    expect: [knobs.trailingDot === "accept" ? { outcomes: ["accept"], appHost: `${allowed}.` } : { outcomes: ["reject"] }],
+    expect: [
+      knobs.trailingDot === "accept" ? { outcomes: ["accept"], appHost: `${allowed}.` } : { outcomes: ["reject"] },
+    ],
   }),
 });

@@ -11,6 +11,10 @@ export default defineProbe({
       ? null
       : {
           bytes: request(["GET / HTTP/1.1", `Host: acme_corp.${wildcardRoot}`, "Connection: close"]),
-          expect: [knobs.underscoreLabels === "reject" ? { outcomes: ["400", "reject"] } : { outcomes: ["accept"], appHost: `acme_corp.${wildcardRoot}` }],
+          expect: [
+            knobs.underscoreLabels === "reject"
+              ? { outcomes: ["400", "reject"] }
+              : { outcomes: ["accept"], appHost: `acme_corp.${wildcardRoot}` },
+          ],
         },
 });

@@ -9,6 +9,13 @@ export default defineProbe({
   bypass: true,
   build: ({ allowed, evil }) => ({
     bytes: request(["GET / HTTP/1.1", `Host: ${allowed}`, `X_Forwarded_Host: ${evil}`, "Connection: close"]),
-    expect: [{ outcomes: ["accept"], appHost: allowed, notBelieved: { host: evil }, forbiddenHeaders: [["x_forwarded_host", evil]] }],
+    expect: [
+      {
+        outcomes: ["accept"],
+        appHost: allowed,
+        notBelieved: { host: evil },
+        forbiddenHeaders: [["x_forwarded_host", evil]],
+      },
+    ],
   }),
 });

@@ -6,5 +6,8 @@ export default defineProbe({
   category: "smuggling-adjacent",
   reference: "RFC 9112 §3.2, RFC 9110 §4.2.4",
   why: "'@' cannot appear in uri-host; URL parsers resolve it to evil while string matchers see the allowed host.",
-  build: ({ allowed, evil }) => ({ bytes: request(["GET / HTTP/1.1", `Host: ${allowed}@${evil}`, "Connection: close"]), expect: [{ outcomes: ["400"] }] }),
+  build: ({ allowed, evil }) => ({
+    bytes: request(["GET / HTTP/1.1", `Host: ${allowed}@${evil}`, "Connection: close"]),
+    expect: [{ outcomes: ["400"] }],
+  }),
 });

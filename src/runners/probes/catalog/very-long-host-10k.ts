@@ -10,7 +10,11 @@ export default defineProbe({
     const host = `${"a".repeat(10240)}.${wildcardRoot ?? allowed}`;
     return {
       bytes: request(["GET / HTTP/1.1", `Host: ${host}`, "Connection: close"]),
-      expect: [knobs.dnsLengthLimits || wildcardRoot === null ? { outcomes: ["400", "reject"] } : { outcomes: ["400", "reject", "accept"], appHost: host }],
+      expect: [
+        knobs.dnsLengthLimits || wildcardRoot === null
+          ? { outcomes: ["400", "reject"] }
+          : { outcomes: ["400", "reject", "accept"], appHost: host },
+      ],
     };
   },
 });

@@ -11,6 +11,10 @@ export default defineProbe({
       ? null
       : {
           bytes: request(["GET / HTTP/1.1", `Host: a.b.${wildcardRoot}`, "Connection: close"]),
-          expect: [knobs.wildcardDepth === "one" ? { outcomes: ["reject"] } : { outcomes: ["accept"], appHost: `a.b.${wildcardRoot}` }],
+          expect: [
+            knobs.wildcardDepth === "one"
+              ? { outcomes: ["reject"] }
+              : { outcomes: ["accept"], appHost: `a.b.${wildcardRoot}` },
+          ],
         },
 });

@@ -9,6 +9,12 @@ export default defineProbe({
   bypass: true,
   build: ({ allowed }) => ({
     bytes: request(["GET / HTTP/1.1", `Host: ${allowed}`, "X-Forwarded-For: 203.0.113.7", "Connection: close"]),
-    expect: [{ outcomes: ["accept"], notBelieved: { remoteIp: "203.0.113.7" }, forbiddenHeaders: [["x-forwarded-for", "203.0.113.7"]] }],
+    expect: [
+      {
+        outcomes: ["accept"],
+        notBelieved: { remoteIp: "203.0.113.7" },
+        forbiddenHeaders: [["x-forwarded-for", "203.0.113.7"]],
+      },
+    ],
   }),
 });

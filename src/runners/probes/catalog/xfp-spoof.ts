@@ -11,7 +11,9 @@ export default defineProbe({
     const forged = secure ? "http" : "https";
     return {
       bytes: request(["GET / HTTP/1.1", `Host: ${allowed}`, `X-Forwarded-Proto: ${forged}`, "Connection: close"]),
-      expect: [{ outcomes: ["accept"], notBelieved: { scheme: forged }, forbiddenHeaders: [["x-forwarded-proto", forged]] }],
+      expect: [
+        { outcomes: ["accept"], notBelieved: { scheme: forged }, forbiddenHeaders: [["x-forwarded-proto", forged]] },
+      ],
     };
   },
 });
