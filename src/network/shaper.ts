@@ -59,56 +59,49 @@ function pipe(
   random: () => number,
   onFault: (kind: "reset" | "stall") => void,
 ): void {
-  const clock = createDeliveryClock(shape, random);
-  const queue: Pending[] = [];
-  let queued = 0;
-  let ended = false;
-  let timer: NodeJS.Timeout | null = null;
-  let polling = false;
-  let seenBytes = false;
-  const reset = random() < shape.resetProbability;
-  const stall = !reset && random() < shape.stallProbability;
-  const immediate = shape.latencyMs === 0 && shape.jitterMs === 0 && shape.bandwidthMbps === null;
+  new ShapedDirection(from, to, shape, random, onFault);
+}
 
-  const deliver = (): void => {
-    timer = null;
-    const now = performance.now();
-    while (queue.length > 0 && queue[0]!.dueAt <= now) {
-      const { chunk } = queue.shift()!;
-      queued -= chunk.length;
-      if (!to.destroyed) to.write(chunk);
-    }
-    if (queued < HIGH_WATER && from.isPaused()) from.resume();
-    if (queue.length > 0) schedule();
-    else if (ended && !to.destroyed) to.end();
-  };
+/** One direction of a shaped connection: bytes held until their due time, or a reset or a stall drawn at the start. */
+class ShapedDirection {
+  private readonly clock: ReturnType<typeof createDeliveryClock>;
+  private readonly queue: Pending[] = [];
+  private queued = 0;
+  private ended = false;
+  private timer: NodeJS.Timeout | null = null;
+  private polling = false;
+  private seenBytes = false;
+  private readonly reset: boolean;
+  private readonly stall: boolean;
+  private readonly immediate: boolean;
 
-  const poll = (): void => {
-    polling = false;
-    if (queue.length > 0 && queue[0]!.dueAt > performance.now()) {
-      polling = true;
-      setImmediate(poll);
-      return;
-    }
-    deliver();
-  };
+  constructor(
+    private readonly from: Socket,
+    private readonly to: Socket,
+    shape: DirectionShape,
+    random: () => number,
+    private readonly onFault: (kind: "reset" | "stall") => void,
+  ) {
+    this.clock = createDeliveryClock(shape, random);
+    this.reset = random() < shape.resetProbability;
+    this.stall = !this.reset && random() < shape.stallProbability;
+    this.immediate = shape.latencyMs === 0 && shape.jitterMs === 0 && shape.bandwidthMbps === null;
+    from.on("data", (chunk: Buffer) => this.onData(chunk));
+    if (this.stall) onFault("stall");
+    from.on("end", () => {
+      this.ended = true;
+      if (this.stall) return;
+      if (this.queue.length === 0 && !to.destroyed) to.end();
+    });
+  }
 
-  const schedule = (): void => {
-    if (timer || polling || queue.length === 0) return;
-    const wait = queue[0]!.dueAt - performance.now();
-    if (wait > SPIN_MS) timer = setTimeout(poll, wait - SPIN_MS);
-    else {
-      polling = true;
-      setImmediate(poll);
-    }
-  };
-
-  from.on("data", (chunk: Buffer) => {
-    if (stall) return;
-    if (reset && seenBytes) return;
-    if (reset) {
-      seenBytes = true;
-      onFault("reset");
+  private onData(chunk: Buffer): void {
+    const { from, to } = this;
+    if (this.stall) return;
+    if (this.reset && this.seenBytes) return;
+    if (this.reset) {
+      this.seenBytes = true;
+      this.onFault("reset");
       // The first bytes pass; then the connection is reset both ways, as a middlebox dropping it would.
       to.write(chunk, () => {
         from.resetAndDestroy();
@@ -116,24 +109,52 @@ function pipe(
       });
       return;
     }
-    if (immediate) {
+    if (this.immediate) {
       if (!to.write(chunk)) {
         from.pause();
         to.once("drain", () => from.resume());
       }
       return;
     }
-    queue.push({ chunk, dueAt: clock(performance.now(), chunk.length) });
-    queued += chunk.length;
-    if (queued >= HIGH_WATER) from.pause();
-    schedule();
-  });
-  if (stall) onFault("stall");
-  from.on("end", () => {
-    ended = true;
-    if (stall) return;
-    if (queue.length === 0 && !to.destroyed) to.end();
-  });
+    this.queue.push({ chunk, dueAt: this.clock(performance.now(), chunk.length) });
+    this.queued += chunk.length;
+    if (this.queued >= HIGH_WATER) from.pause();
+    this.schedule();
+  }
+
+  private deliver(): void {
+    this.timer = null;
+    const now = performance.now();
+    const queue = this.queue;
+    while (queue.length > 0 && queue[0]!.dueAt <= now) {
+      const { chunk } = queue.shift()!;
+      this.queued -= chunk.length;
+      if (!this.to.destroyed) this.to.write(chunk);
+    }
+    if (this.queued < HIGH_WATER && this.from.isPaused()) this.from.resume();
+    if (queue.length > 0) this.schedule();
+    else if (this.ended && !this.to.destroyed) this.to.end();
+  }
+
+  private readonly poll = (): void => {
+    this.polling = false;
+    if (this.queue.length > 0 && this.queue[0]!.dueAt > performance.now()) {
+      this.polling = true;
+      setImmediate(this.poll);
+      return;
+    }
+    this.deliver();
+  };
+
+  private schedule(): void {
+    if (this.timer || this.polling || this.queue.length === 0) return;
+    const wait = this.queue[0]!.dueAt - performance.now();
+    if (wait > SPIN_MS) this.timer = setTimeout(this.poll, wait - SPIN_MS);
+    else {
+      this.polling = true;
+      setImmediate(this.poll);
+    }
+  }
 }
 
 /** Starts a shaped hop in front of `target`: clients connect to the returned URL. */

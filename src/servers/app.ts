@@ -212,16 +212,11 @@ export function createAppPipeline(options: AppOptions = {}) {
   return { handle, count, counts };
 }
 
-/** Builds the HTTP/1.1 handler of one app (Kestrel's rules, then the pipeline), separate from any socket. */
-export function createAppHandler(options: AppOptions = {}) {
-  const pipeline = createAppPipeline(options);
-  const addServerHeader = options.addServerHeader ?? true;
-  const allowOverride = options.allowHostHeaderOverride ?? false;
-
-  // The answer's fields change once a second (Date): build them once a second, not per request.
+/** The answer's fields change once a second (Date): built once a second per content type, not per request. */
+function createAnswerFields(addServerHeader: boolean): (contentType: string | null) => HeaderField[] {
   let fieldsDate = "";
   const fieldsByType = new Map<string | null, HeaderField[]>();
-  const answerFields = (contentType: string | null): HeaderField[] => {
+  return (contentType) => {
     const date = httpDate();
     if (date !== fieldsDate) {
       fieldsDate = date;
@@ -236,18 +231,31 @@ export function createAppHandler(options: AppOptions = {}) {
     }
     return fields;
   };
+}
 
+/** The echo contract: what the app answered to a probe request, keyed by its token (nothing without a record file). */
+function createRecorder(recordFile: string | undefined) {
   const tokenField = PROBE_TOKEN_FIELD.toLowerCase();
-  /** The echo contract: what the app answered to a probe request, keyed by its token. */
   const record = (token: string | null, status: number, host: string | null): void => {
-    if (options.recordFile && token) appendRecord(options.recordFile, { token, status, host });
+    if (recordFile && token) appendRecord(recordFile, { token, status, host });
   };
   const recordHead = (head: RequestHead, status: number): void => {
-    if (!options.recordFile) return;
+    if (!recordFile) return;
     const hostIndex = head.names.indexOf("host");
     const token = probeToken(head.fields[head.names.indexOf(tokenField)]?.[1]);
     record(token, status, hostIndex < 0 ? null : head.fields[hostIndex]![1]);
   };
+  return { record, recordHead };
+}
+
+/** Builds the HTTP/1.1 handler of one app (Kestrel's rules, then the pipeline), separate from any socket. */
+export function createAppHandler(options: AppOptions = {}) {
+  const pipeline = createAppPipeline(options);
+  const addServerHeader = options.addServerHeader ?? true;
+  const allowOverride = options.allowHostHeaderOverride ?? false;
+
+  const answerFields = createAnswerFields(addServerHeader);
+  const { record, recordHead } = createRecorder(options.recordFile);
 
   /** Kestrel's own refusal: Content-Length: 0, Connection: close, Date, Server, Allow for 405; empty body. */
   const formatRejection = (error: HttpRequestError, unparsed?: Buffer): Buffer => {
