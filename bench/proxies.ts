@@ -45,6 +45,7 @@ function spec(engine: ExternalEngineName, port: number, appPort: number, dir: st
   return {
     listen: { host: "127.0.0.1", port },
     routes: [{ hosts: [HOST], upstreams: [{ host: "127.0.0.1", port: appPort }] }],
+    frontend: "http1",
     preserveHost: true,
     forwardedFor: "replace",
     forwarded: false,

@@ -72,7 +72,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         const proxied = running.kind === "proxied";
         const entry = !proxied && probedApp !== appForHost(scenario.apps, scenario.load.host) ? running.apps[probedApp]!.endpoint : running.entry;
         const tlsTo = (url: string) => (url.startsWith("https:") && running.ca ? { ca: running.ca } : {});
-        targets.push({ topology: running.kind, via: "entry", host: entry.host, port: entry.port, proxyInPath: proxied, hints: hints(proxied), ...tlsTo(entry.url) });
+        const frontDoor = proxied ? scenario.proxy.frontend : "http1";
+        targets.push({ topology: running.kind, via: "entry", host: entry.host, port: entry.port, proxyInPath: proxied, hints: hints(proxied), frontDoor, ...tlsTo(entry.url) });
         if (proxied) {
           const direct = running.apps[probedApp]!;
           targets.push({
@@ -106,7 +107,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       const capped = capConnections(scenario.load.connections, scenario.topologies.includes("proxied") ? 4 : 2);
       if (capped.warning) warnings.push(capped.warning);
       const rounds = await runRounds(
-        topology.running.map((t) => ({ topology: t.kind, url: t.entry.url, counts: t.counts, ca: t.ca })),
+        topology.running.map((t) => ({
+          topology: t.kind,
+          url: t.entry.url,
+          counts: t.counts,
+          ca: t.ca,
+          protocol: t.kind === "proxied" && scenario.proxy.frontend !== "http1" ? ("h2" as const) : ("http1" as const),
+        })),
         { ...scenario.load, connections: capped.connections },
         { signal, onEvent: options.onEvent },
       );

@@ -26,6 +26,8 @@ export interface EngineSpec {
   upstreamTimeoutMs: number;
   balancing: "round-robin" | "least-pending";
   maxRequestBodyBytes: number;
+  /** What clients speak to it (HTTP/1.1 upstream either way). */
+  frontend: "http1" | "h2" | "both";
   /** Files of the run's certificates, when TLS is on. */
   tls: { certFile: string; keyFile: string; caFile: string; terminate: boolean; reencrypt: boolean } | null;
   /** Local address of connections to the apps (so they can tell their proxy apart). */

@@ -6,6 +6,7 @@ export const TOPOLOGY_KINDS = ["edge", "proxied"] as const;
 export const PROXY_ENGINES = ["builtin", "nginx", "haproxy", "caddy"] as const;
 export const FORWARDED_FOR_MODES = ["append", "replace"] as const;
 export const TLS_MODES = ["off", "terminate", "reencrypt"] as const;
+export const FRONTENDS = ["http1", "h2", "both"] as const;
 export const BALANCING = ["round-robin", "least-pending"] as const;
 
 const port = (description: string): FieldSpec => ({ type: "integer", minimum: 1, maximum: 65535, description });
@@ -104,6 +105,12 @@ export const scenarioSpec: ObjectSpec = {
       description: "The reverse proxy of the proxied topology.",
       fields: {
         port: port("The port the proxy listens on (default: an ephemeral port)."),
+        frontend: {
+          type: "string",
+          enum: FRONTENDS,
+          description:
+            "What clients speak to the proxy: `http1` (default), `h2`, or `both` (ALPN over TLS; on cleartext HTTP/2 with prior knowledge where the engine can). The proxy speaks HTTP/1.1 to the app either way; load goes over HTTP/2 unless http1, and the h2-downgrade probes run against it.",
+        },
         balancing: { type: "string", enum: BALANCING, description: "How requests are spread over an app's instances (default round-robin)." },
         forwarded: { type: "boolean", description: "Also send RFC 7239 `Forwarded: for=…;proto=…;host=…` (default false)." },
         maxRequestBodyBytes: { type: "integer", minimum: 0, maximum: 1e12, description: "Larger request bodies get 413 (default 10 MiB)." },
@@ -141,6 +148,7 @@ export const scenarioSpec: ObjectSpec = {
         rateFraction: { type: "number", exclusiveMinimum: 0, maximum: 1, description: "Open model without a rate: the fraction of the slower topology's capacity to run at (default 0.5)." },
         connections: { type: "integer", minimum: 1, maximum: 10000, description: "Concurrent connections (default 10); in the open model, the most requests in flight." },
         pipelining: { type: "integer", minimum: 1, maximum: 64, description: "Requests in flight per connection (default 1)." },
+        streams: { type: "integer", minimum: 1, maximum: 256, description: "Over an HTTP/2 front door: concurrent streams per connection (default 1)." },
         duration: { type: "duration", minimumMs: 100, maximumMs: 3_600_000, description: "Length of each measured round per topology (default 2s)." },
         warmup: { type: "duration", minimumMs: 0, maximumMs: 600_000, description: "Unmeasured load per topology before the rounds (default 1s)." },
         rounds: { type: "integer", minimum: 1, maximum: 1000, description: "Measured rounds; topologies alternate within each (default 3)." },

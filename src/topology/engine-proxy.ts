@@ -44,6 +44,7 @@ export async function startEngineProxy(driver: EngineDriver, scenario: Scenario,
       listen: { host: LOOPBACK, port: scenario.proxy.port ?? (await freePort(LOOPBACK)) },
       routes: scenario.apps.map((app, i) => ({ hosts: app.allowedHosts, upstreams: upstreams[i]!.map(hostPort) })),
       ...proxyBehaviour(scenario),
+      frontend: scenario.proxy.frontend,
       tls: certificates
         ? {
             certFile: `${folder.dir}/server.crt`,

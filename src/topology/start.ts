@@ -148,6 +148,7 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
               options: {
                 routes: scenario.apps.map((app, i) => ({ hosts: app.allowedHosts, upstreams: upstreams[i]! })),
                 ...proxyBehaviour(scenario),
+                frontDoor: scenario.proxy.frontend,
                 maxResponseBodyBytes: scenario.proxy.maxResponseBodyBytes,
                 ...(certificates ? { tls: certificates.server, upstreamCa: certificates.ca } : {}),
                 sourceAddress: PROXY_SOURCE_ADDRESS,

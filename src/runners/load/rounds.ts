@@ -9,6 +9,7 @@ import type { RunEventListener } from "../events.js";
 import { createLatencyHistogram, summarize } from "./histogram.js";
 import { httpSender, runOpenLoad } from "./open-model.js";
 import { runLoad, type LoadRun } from "./run-load.js";
+import { h2Sender, runLoadH2 } from "./h2-load.js";
 import { median, seededRandom, shuffled } from "./stats.js";
 import { verifyTlsEndpoint } from "../../tls/verify.js";
 
@@ -18,6 +19,8 @@ export interface LoadTarget {
   counts(): Promise<Record<string, Record<string, number>>>;
   /** The CA an https target's certificate must verify against. */
   ca?: string | null;
+  /** What the load speaks to it (default http1): h2 is `load.connections` sessions × `load.streams` streams. */
+  protocol?: "http1" | "h2";
 }
 
 export interface RoundsOptions {
@@ -53,11 +56,19 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
     durationMs,
     signal: options.signal,
   });
+  const closedRun = (target: LoadTarget, durationMs: number): Promise<LoadRun> =>
+    target.protocol === "h2"
+      ? runLoadH2({ ...settings(target, durationMs), streams: load.streams, ca: target.ca ?? null })
+      : runLoad(settings(target, durationMs));
+  const openSender = (target: LoadTarget) => {
+    const request = { url: target.url, host: load.host, method: load.method, path: load.path, body: load.body, connections: load.connections, ca: target.ca ?? null };
+    return target.protocol === "h2" ? h2Sender(request) : httpSender(request);
+  };
   if (load.warmupMs > 0) {
     for (const target of targets) {
       if (options.signal?.aborted) break;
       options.onEvent?.({ type: "warmup", topology: target.topology, durationMs: load.warmupMs });
-      await runLoad(settings(target, load.warmupMs));
+      await closedRun(target, load.warmupMs);
     }
   }
   // Open model without a rate: a short closed run finds the slower topology's capacity; run at a fraction of it.
@@ -67,16 +78,18 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
     const capacities: number[] = [];
     for (const target of targets) {
       if (options.signal?.aborted) break;
-      const probe = await runLoad(settings(target, 1000));
+      const probe = await closedRun(target, 1000);
       capacities.push((probe.ok2xx * 1000) / Math.max(1, probe.durationMs));
     }
     rate = Math.max(1, Math.floor(Math.min(...capacities, Infinity) * load.rateFraction));
   }
   const measure = async (target: LoadTarget): Promise<LoadRun & { late?: number; schedulerLate?: number }> => {
-    if (load.model === "closed" || rate === null) return runLoad(settings(target, load.durationMs));
-    const sender = httpSender({ url: target.url, host: load.host, method: load.method, path: load.path, body: load.body, connections: load.connections, ca: target.ca ?? null });
+    if (load.model === "closed" || rate === null) return closedRun(target, load.durationMs);
+    const sender = openSender(target);
+    // Over HTTP/2 each connection carries `streams` requests at once.
+    const inFlight = load.connections * (target.protocol === "h2" ? load.streams : 1);
     try {
-      return await runOpenLoad({ rate, durationMs: load.durationMs, connections: load.connections, signal: options.signal }, sender.send);
+      return await runOpenLoad({ rate, durationMs: load.durationMs, connections: inFlight, signal: options.signal }, sender.send);
     } finally {
       await sender.close();
     }
@@ -124,6 +137,7 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
     topologies.push({
       topology: target.topology,
       url: target.url,
+      ...(target.protocol === "h2" ? { hops: ["h2", "http/1.1"] } : {}),
       rounds,
       latency: summarize(merged.get(target.topology)!),
       medianRps: Math.round(median(rounds.map((r) => r.rps)) * 10) / 10 || 0,

@@ -84,6 +84,8 @@ interface AppView {
   headers: Record<string, string>;
   /** Routing's decision (null: the catch-all); undefined when the app does not report it. */
   endpoint: string | null | undefined;
+  path: string | undefined;
+  bodyLength: number | undefined;
 }
 
 /** The app's JSON answer, when this response is one. */
@@ -93,7 +95,9 @@ function appView(response: RawResponse): AppView | null {
     const parsed = JSON.parse(response.body.toString("utf8")) as Partial<AppView> & { app?: unknown };
     if (typeof parsed.host !== "string" || typeof parsed.app !== "string" || typeof parsed.headers !== "object" || parsed.headers === null) return null;
     const endpoint = typeof parsed.endpoint === "string" || parsed.endpoint === null ? parsed.endpoint : undefined;
-    return { host: parsed.host, scheme: String(parsed.scheme), remoteIp: parsed.remoteIp ?? null, headers: parsed.headers, endpoint };
+    const path = typeof parsed.path === "string" ? parsed.path : undefined;
+    const bodyLength = typeof parsed.bodyLength === "number" ? parsed.bodyLength : undefined;
+    return { host: parsed.host, scheme: String(parsed.scheme), remoteIp: parsed.remoteIp ?? null, headers: parsed.headers, endpoint, path, bodyLength };
   } catch {
     return null;
   }
@@ -126,9 +130,25 @@ function describe(outcomes: readonly Outcome[]): string {
   return outcomes.map((o) => (o === "400" ? "400" : o === "reject" ? "a refusal (421/400/403/404)" : "an answer from the app (2xx)")).join(" or ");
 }
 
+/** A downgraded request whose framing the app read differently from the client: the smuggling signature. */
+function framingProblem(expect: ResponseExpectation, app: AppView): string | null {
+  if (expect.smuggledPath !== undefined && app.path === expect.smuggledPath) {
+    return `a second request appeared: the app answered '${expect.smuggledPath}', which the client only sent inside a body (request smuggling)`;
+  }
+  if (expect.absentField !== undefined && app.headers[expect.absentField] !== undefined) {
+    return `the malformed field '${expect.absentField}' reached the app as '${app.headers[expect.absentField]}': the front door must refuse the request (RFC 9113 §8.2.1), not downgrade it`;
+  }
+  if (expect.appBodyLength !== undefined && app.bodyLength !== undefined && app.bodyLength !== expect.appBodyLength) {
+    return `the app read a ${app.bodyLength}-byte body where the client's DATA frames carried ${expect.appBodyLength}: the downgrade reframed it`;
+  }
+  return null;
+}
+
 /** Why an accepted request is still wrong, from what the app believed; null when it is right. */
 function beliefProblem(expect: ResponseExpectation, app: AppView | null, context: GradeContext): string | null {
   if (!app) return "a 2xx that did not come from the app: the proxy answered for a host it should refuse or route";
+  const framing = framingProblem(expect, app);
+  if (framing) return framing;
   const forged = expect.notBelieved;
   if (forged?.host !== undefined && app.host.toLowerCase() === forged.host.toLowerCase()) {
     return `the app believed the forged host '${forged.host}': trust X-Forwarded-Host only from known proxies (KnownProxies/KnownNetworks) and strip it at the edge.${trustFix(context)}`;
@@ -176,7 +196,7 @@ function surfaceProblem(
 
 export function grade(
   expectations: readonly ResponseExpectation[],
-  responses: readonly RawResponse[],
+  responses: ReadonlyArray<RawResponse | undefined>,
   exchange: { closedByServer: boolean; timedOut: boolean; error?: string; timeoutMs: number },
   context: GradeContext,
 ): Grade {

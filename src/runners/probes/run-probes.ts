@@ -3,7 +3,7 @@ import { splitExposedPaths } from "../../policy/exposed-paths.js";
 import type { ProbeResult, ProbesResult, ProbeTargetKind } from "../../results/types.js";
 
 import { grade, type DeploymentHints } from "./oracle.js";
-import { sendRaw } from "./raw-request.js";
+import { sendProbe } from "./send-probe.js";
 import { ASPNETCORE_KNOBS, PROBE_CATEGORIES, type PolicyKnobs, type ProbeCategory, type ProbeDefinition, type ProbeNames, type ProbeRequest } from "./types.js";
 import { suggest } from "../../scenario/validate.js";
 
@@ -19,6 +19,14 @@ export interface ProbeTarget {
   ca?: string;
   /** Source address to connect from. */
   localAddress?: string;
+  /** The protocols it speaks (default http1): HTTP/1 probes go where http1 is spoken, HTTP/2 probes where h2 is. */
+  frontDoor?: "http1" | "h2" | "both";
+}
+
+/** Whether a target speaks the protocol a probe was built for. */
+function speaks(target: ProbeTarget, request: ProbeRequest): boolean {
+  const frontDoor = target.frontDoor ?? "http1";
+  return request.protocol === "h2" ? frontDoor !== "http1" : frontDoor !== "h2";
 }
 
 export interface ProbeRunOptions {
@@ -110,7 +118,7 @@ function planJobs(
       if (built.some((request) => request !== null)) applicable = true;
       for (const target of targets) {
         const request = built[target.ca ? 1 : 0];
-        if ((target.via === "bypass" && !probe.bypass) || !request) continue;
+        if ((target.via === "bypass" && !probe.bypass) || !request || !speaks(target, request)) continue;
         jobs.push({ probe, id: variant.id, built: request, target });
       }
     }
@@ -123,12 +131,10 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
   const { jobs, skipped } = planJobs(targets, catalog, options);
   const results = await mapBounded(jobs, options.concurrency ?? 16, async ({ probe, id, built, target }): Promise<ProbeResult | null> => {
     if (options.signal?.aborted) return null;
-    const exchange = await sendRaw(built.bytes, {
+    const exchange = await sendProbe(built, {
       host: target.host,
       port: target.port,
       timeoutMs: options.timeoutMs,
-      expectResponses: built.expect.length,
-      ...(built.then ? { then: built.then } : {}),
       ...(target.ca ? { ca: target.ca } : {}),
       ...(target.localAddress ? { localAddress: target.localAddress } : {}),
     });
@@ -156,6 +162,7 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
       closedByServer: exchange.closedByServer,
       timedOut: exchange.timedOut,
       ...(exchange.error ? { error: exchange.error } : {}),
+      ...(exchange.h2 ? { h2: exchange.h2 } : {}),
       elapsedMs: Math.round(exchange.elapsedMs * 1000) / 1000,
       pass: graded.pass,
       explanation: graded.explanation,

@@ -11,6 +11,7 @@ import type { BodyFraming } from "../../http1/body.js";
 import { handleHttp1Connection, type Http1ConnectionOptions, type Http1Exchange, type ResponseSink, type TlsIdentity } from "../../http1/connection.js";
 import { HttpRequestError } from "../../http1/errors.js";
 import type { HeaderField, RequestHead } from "../../http1/parser.js";
+import { malformedField } from "../../http2/fields.js";
 import { CLIENT_PREFACE } from "../../http2/frames.js";
 
 /** Which protocols the front door speaks: HTTP/1.1 only, HTTP/2 only, or both (ALPN over TLS, preface sniffing on cleartext). */
@@ -25,6 +26,9 @@ export function headFromStream(rawHeaders: readonly string[]): RequestHead {
   const fields: HeaderField[] = [];
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
+    // §8.2.1: bytes HTTP/1.1 cannot carry would become other header lines once downgraded.
+    const malformed = malformedField(name, rawHeaders[i + 1]!);
+    if (malformed) throw new HttpRequestError(400, `Malformed HTTP/2 request: ${malformed}.`);
     if (name.startsWith(":")) pseudo[name] = rawHeaders[i + 1]!;
     else fields.push([name, rawHeaders[i + 1]!]);
   }

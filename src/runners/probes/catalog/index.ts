@@ -52,6 +52,7 @@ import underscoreLabel from "./underscore-label.js";
 import percentEncodedHost from "./percent-encoded-host.js";
 import ipv6Unbracketed from "./ipv6-unbracketed.js";
 import { SURFACE_PROBES } from "./surface.js";
+import { H2_DOWNGRADE_PROBES } from "./h2-downgrade.js";
 
 export const PROBE_CATALOG: readonly ProbeDefinition[] = Object.freeze([
   missingHostHttp11,
@@ -106,4 +107,5 @@ export const PROBE_CATALOG: readonly ProbeDefinition[] = Object.freeze([
   percentEncodedHost,
   ipv6Unbracketed,
   ...SURFACE_PROBES,
+  ...H2_DOWNGRADE_PROBES,
 ]);
