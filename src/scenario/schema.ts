@@ -184,6 +184,11 @@ export const scenarioSpec: ObjectSpec = {
             underscoreLabels: { type: "string", enum: ["accept", "reject"], description: "`acme_corp.…` is served (URI grammar) or refused (RFC 1123)." },
             dnsLengthLimits: { type: "boolean", description: "Hosts longer than DNS allows must be refused (default false: served within server limits)." },
             schemeCheck: { type: "string", enum: ["ignore", "reject"], description: "An https target over cleartext is ignored (Kestrel) or must be rejected (RFC 9110 §7.4)." },
+            h2Malformed: {
+              type: "string",
+              enum: ["reject", "harmless"],
+              description: "A malformed HTTP/2 request must be refused (RFC 9113 §8.1.1) or may be served when nothing malformed reached the app (default harmless; strict: reject).",
+            },
           },
         },
       },

@@ -52,10 +52,12 @@ export function h2Sender(settings: Omit<H2LoadSettings, "streams" | "durationMs"
       stream.on("data", () => {});
       stream.on("end", () => resolve(status));
       stream.on("error", reject);
+      // A session that fails before the stream opens closes it without an error: that is a failed request too.
+      stream.on("close", () => reject(new Error(`stream closed without an answer (code ${stream.rstCode})`)));
       if (settings.body !== null) stream.end(settings.body);
     });
   const close = async (): Promise<void> => {
-    await Promise.all(sessions.map((s) => new Promise<void>((resolve) => (s.closed ? resolve() : s.close(() => resolve())))));
+    await Promise.all(sessions.map((s) => new Promise<void>((resolve) => (s.closed || s.destroyed ? resolve() : s.close(() => resolve())))));
   };
   return { send, close };
 }

@@ -5,7 +5,7 @@
  */
 import { dataFrame, headersFrame } from "../../http2/frames.js";
 import { encodeHeaderBlock, type FieldLine } from "../../http2/hpack.js";
-import type { ProbeNames, ProbeRequest, ResponseExpectation } from "./types.js";
+import type { PolicyKnobs, ProbeNames, ProbeRequest, ResponseExpectation } from "./types.js";
 
 /** The path of the request a smuggling probe hides in its body. */
 export const SMUGGLED_PATH = "/edgebench-smuggled";
@@ -46,15 +46,15 @@ export function h2Probe(
   return request;
 }
 
-/** Refused (RST_STREAM, GOAWAY or a 4xx) or, if served, served without the app believing `forged`. */
-export function refusedOrHarmless(names: ProbeNames, forgedHost?: string): ResponseExpectation {
-  return { outcomes: ["reject"], ...(forgedHost ? { notBelieved: { host: forgedHost } } : {}), appHost: names.allowed, smuggledPath: SMUGGLED_PATH };
+/**
+ * A malformed request: refused (RST_STREAM, GOAWAY or a 4xx), or, where the policy allows it, served harmless: the
+ * app believed the allowed host (not `forged`), read the body the DATA frames carried, and saw no second request.
+ */
+export function refusedOrHarmless(names: ProbeNames, knobs: Readonly<PolicyKnobs>, harmless: Omit<ResponseExpectation, "outcomes"> = {}): ResponseExpectation {
+  return { outcomes: knobs.h2Malformed === "reject" ? ["reject"] : ["reject", "accept"], appHost: names.allowed, smuggledPath: SMUGGLED_PATH, ...harmless };
 }
 
-/**
- * A malformed field (RFC 9113 §8.2.1): refused, or the field dropped before the downgrade (nghttp2 ignores such a
- * field rather than reset the stream); served with the field, or with the Host it smuggles, fails.
- */
-export function refusedOrDropped(names: ProbeNames, field: string, forgedHost?: string): ResponseExpectation {
-  return { ...refusedOrHarmless(names, forgedHost), outcomes: ["reject", "accept"], absentField: field.toLowerCase() };
+/** A malformed field (RFC 9113 §8.2.1): served harmless means the field was dropped (nghttp2 ignores such fields). */
+export function refusedOrDropped(names: ProbeNames, knobs: Readonly<PolicyKnobs>, field: string, forgedHost?: string): ResponseExpectation {
+  return refusedOrHarmless(names, knobs, { absentField: field.toLowerCase(), ...(forgedHost ? { notBelieved: { host: forgedHost } } : {}) });
 }

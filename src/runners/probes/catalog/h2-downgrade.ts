@@ -6,14 +6,14 @@
  */
 import type { FieldLine } from "../../../http2/hpack.js";
 import { h2Probe, pseudoHeaders, refusedOrDropped, refusedOrHarmless, smuggledRequest } from "../h2-request.js";
-import { defineProbe, type ProbeDefinition, type ProbeNames, type ProbeRequest } from "../types.js";
+import { defineProbe, type PolicyKnobs, type ProbeDefinition, type ProbeNames, type ProbeRequest } from "../types.js";
 
 interface Downgrade {
   id: string;
   title: string;
   reference: string;
   why: string;
-  build(names: ProbeNames): ProbeRequest;
+  build(names: ProbeNames, knobs: Readonly<PolicyKnobs>): ProbeRequest;
 }
 
 /** The well-formed pseudo-headers without :authority. */
@@ -40,57 +40,58 @@ const DOWNGRADES: readonly Downgrade[] = [
     title: "Two Host fields (allowed, then forged) and no `:authority`",
     reference: "RFC 9113 §8.3.1; RFC 9110 §7.2",
     why: "Host is a singleton; downgraded as two Host lines it is a 400 at best and the forged host at worst.",
-    build: (names) => h2Probe(names, [...withoutAuthority(names), ["host", names.allowed], ["host", names.evil]], refusedOrHarmless(names, names.evil)),
+    build: (names) =>
+      h2Probe(names, [...withoutAuthority(names), ["host", names.allowed], ["host", names.evil]], { outcomes: ["reject", "accept"], appHost: names.allowed, notBelieved: { host: names.evil } }),
   },
   {
     id: "h2-crlf-in-value",
     title: "CR LF inside a field value (a Host line injected after the downgrade)",
     reference: "RFC 9113 §8.2.1",
     why: "A value with CR or LF MUST be treated as malformed; forwarded as HTTP/1.1 it becomes a header line of its own.",
-    build: (names) => h2Probe(names, [...pseudoHeaders(names), ["x-probe", `a\r\nhost: ${names.evil}`]], refusedOrDropped(names, "x-probe", names.evil)),
+    build: (names, knobs) => h2Probe(names, [...pseudoHeaders(names), ["x-probe", `a\r\nhost: ${names.evil}`]], refusedOrDropped(names, knobs, "x-probe", names.evil)),
   },
   {
     id: "h2-lf-in-value",
     title: "Bare LF inside a field value",
     reference: "RFC 9113 §8.2.1",
     why: "A value with LF MUST be treated as malformed; many HTTP/1.1 parsers end a line at a bare LF.",
-    build: (names) => h2Probe(names, [...pseudoHeaders(names), ["x-probe", `a\nhost: ${names.evil}`]], refusedOrDropped(names, "x-probe", names.evil)),
+    build: (names, knobs) => h2Probe(names, [...pseudoHeaders(names), ["x-probe", `a\nhost: ${names.evil}`]], refusedOrDropped(names, knobs, "x-probe", names.evil)),
   },
   {
     id: "h2-nul-in-value",
     title: "NUL inside a field value",
     reference: "RFC 9113 §8.2.1",
     why: "A value with NUL MUST be treated as malformed; C-string handling after the downgrade cuts or splits it.",
-    build: (names) => h2Probe(names, [...pseudoHeaders(names), ["x-probe", "a\u0000b"]], refusedOrDropped(names, "x-probe")),
+    build: (names, knobs) => h2Probe(names, [...pseudoHeaders(names), ["x-probe", "a\u0000b"]], refusedOrDropped(names, knobs, "x-probe")),
   },
   {
     id: "h2-colon-in-name",
     title: "Colon inside a field name",
     reference: "RFC 9113 §8.2.1",
     why: "A name with a colon MUST be treated as malformed; downgraded, `host:evil` reads as a Host line.",
-    build: (names) => h2Probe(names, [...pseudoHeaders(names), [`host:${names.evil}`, "x"]], refusedOrDropped(names, `host:${names.evil}`, names.evil)),
+    build: (names, knobs) => h2Probe(names, [...pseudoHeaders(names), [`host:${names.evil}`, "x"]], refusedOrDropped(names, knobs, `host:${names.evil}`, names.evil)),
   },
   {
     id: "h2-space-in-name",
     title: "Space inside a field name",
     reference: "RFC 9113 §8.2.1",
     why: "A name with whitespace MUST be treated as malformed; HTTP/1.1 cannot carry it.",
-    build: (names) => h2Probe(names, [...pseudoHeaders(names), ["x probe", "1"]], refusedOrDropped(names, "x probe")),
+    build: (names, knobs) => h2Probe(names, [...pseudoHeaders(names), ["x probe", "1"]], refusedOrDropped(names, knobs, "x probe")),
   },
   {
     id: "h2-uppercase-name",
     title: "Uppercase field name",
     reference: "RFC 9113 §8.2.1",
     why: "Field names MUST be lowercase in HTTP/2; a request with an uppercase name is malformed.",
-    build: (names) => h2Probe(names, [...pseudoHeaders(names), ["X-Probe", "1"]], refusedOrDropped(names, "x-probe")),
+    build: (names, knobs) => h2Probe(names, [...pseudoHeaders(names), ["X-Probe", "1"]], refusedOrDropped(names, knobs, "x-probe")),
   },
   {
     id: "h2-transfer-encoding",
     title: "`transfer-encoding: chunked` in an HTTP/2 request, a request hidden in the body",
     reference: "RFC 9113 §8.2.2",
     why: "Connection-specific fields MUST make the request malformed; forwarded after the downgrade, chunked framing ends the body early and the rest is a second request.",
-    build: (names) =>
-      h2Probe(names, [...pseudoHeaders(names, "POST"), ["transfer-encoding", "chunked"]], refusedOrHarmless(names), {
+    build: (names, knobs) =>
+      h2Probe(names, [...pseudoHeaders(names, "POST"), ["transfer-encoding", "chunked"]], refusedOrHarmless(names, knobs, { absentField: "transfer-encoding" }), {
         body: Buffer.concat([CHUNKED_END, smuggledRequest(names)]),
         followUp: true,
       }),
@@ -100,15 +101,18 @@ const DOWNGRADES: readonly Downgrade[] = [
     title: "`content-length: 0` with a request in the DATA frames",
     reference: "RFC 9113 §8.1.1",
     why: "A content-length that disagrees with the DATA frames MUST make the request malformed; forwarding the declared length leaves the DATA as a second request.",
-    build: (names) => h2Probe(names, [...pseudoHeaders(names, "POST"), ["content-length", "0"]], refusedOrHarmless(names), { body: smuggledRequest(names), followUp: true }),
+    build: (names, knobs) => h2Probe(names, [...pseudoHeaders(names, "POST"), ["content-length", "0"]], refusedOrHarmless(names, knobs, { appBodyLength: smuggledRequest(names).length }), {
+        body: smuggledRequest(names),
+        followUp: true,
+      }),
   },
   {
     id: "h2-content-length-longer",
     title: "`content-length` longer than the DATA frames",
     reference: "RFC 9113 §8.1.1",
     why: "A content-length that disagrees with the DATA frames MUST make the request malformed; forwarded, the app waits for bytes that never come or reads the next request as body.",
-    build: (names) =>
-      h2Probe(names, [...pseudoHeaders(names, "POST"), ["content-length", "64"]], { ...refusedOrHarmless(names), appBodyLength: 5 }, {
+    build: (names, knobs) =>
+      h2Probe(names, [...pseudoHeaders(names, "POST"), ["content-length", "64"]], refusedOrHarmless(names, knobs, { appBodyLength: 5 }), {
         body: Buffer.from("short"),
         followUp: true,
       }),
@@ -118,14 +122,14 @@ const DOWNGRADES: readonly Downgrade[] = [
     title: "`:path` not starting with `/`",
     reference: "RFC 9113 §8.3.1",
     why: "For http and https, :path is an absolute path (or `*` for OPTIONS); anything else is malformed.",
-    build: (names) => h2Probe(names, pseudoHeaders(names, "GET", "index.html"), refusedOrHarmless(names)),
+    build: (names, knobs) => h2Probe(names, pseudoHeaders(names, "GET", "index.html"), refusedOrHarmless(names, knobs)),
   },
   {
     id: "h2-absolute-path",
     title: "An absolute URI naming the attacker in `:path`",
     reference: "RFC 9113 §8.3.1; RFC 9112 §3.2.2",
     why: "An absolute URI is not a valid :path; downgraded as an absolute-form target its authority wins over Host.",
-    build: (names) => h2Probe(names, pseudoHeaders(names, "GET", `http://${names.evil}/`), refusedOrHarmless(names, names.evil)),
+    build: (names, knobs) => h2Probe(names, pseudoHeaders(names, "GET", `http://${names.evil}/`), refusedOrHarmless(names, knobs, { notBelieved: { host: names.evil } })),
   },
   {
     id: "h2-scheme-mismatch",
@@ -143,7 +147,7 @@ const DOWNGRADES: readonly Downgrade[] = [
     title: "A pseudo-header after a regular field",
     reference: "RFC 9113 §8.3",
     why: "All pseudo-headers MUST come before regular fields; a request with one after is malformed.",
-    build: (names) => h2Probe(names, [...pseudoHeaders(names).slice(0, 3), ["x-probe", "1"], ...pseudoHeaders(names).slice(3)], refusedOrHarmless(names)),
+    build: (names, knobs) => h2Probe(names, [...pseudoHeaders(names).slice(0, 3), ["x-probe", "1"], ...pseudoHeaders(names).slice(3)], refusedOrHarmless(names, knobs)),
   },
 ];
 
