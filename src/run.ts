@@ -12,8 +12,8 @@ import type { RunEventListener } from "./runners/events.js";
 import { PROBE_CATALOG } from "./runners/probes/catalog/index.js";
 import { probeNames, runProbes, type ProbeTarget } from "./runners/probes/run-probes.js";
 import type { ProbeDefinition } from "./runners/probes/types.js";
-import type { Scenario } from "./scenario/types.js";
-import { appForHost, startTopology } from "./topology/start.js";
+import type { Scenario, TopologyKind } from "./scenario/types.js";
+import { appForHost, frontDoorOf, startTopology } from "./topology/start.js";
 import type { DeploymentHints } from "./runners/probes/oracle.js";
 import { VERSION } from "./version.js";
 
@@ -39,6 +39,14 @@ export function environment(): RunResult["environment"] {
 function proxyEngineVersion(running: ReadonlyArray<{ engine: { version: string } | null }>): { proxyEngineVersion?: string } {
   const engine = running.find((t) => t.engine)?.engine;
   return engine ? { proxyEngineVersion: engine.version } : {};
+}
+
+/** What the load speaks to a topology, and each hop's protocol when HTTP/2 is anywhere in the scenario. */
+function loadProtocol(scenario: Scenario, kind: TopologyKind): { protocol: "http1" | "h2"; hops?: string[] } {
+  const protocol = frontDoorOf(scenario, kind) === "http1" ? "http1" : "h2";
+  if (scenario.proxy.frontend === "http1") return { protocol };
+  const client = protocol === "h2" ? "h2" : "http/1.1";
+  return { protocol, hops: kind === "proxied" ? [client, "http/1.1"] : [client] };
 }
 
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
@@ -72,7 +80,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         const proxied = running.kind === "proxied";
         const entry = !proxied && probedApp !== appForHost(scenario.apps, scenario.load.host) ? running.apps[probedApp]!.endpoint : running.entry;
         const tlsTo = (url: string) => (url.startsWith("https:") && running.ca ? { ca: running.ca } : {});
-        const frontDoor = proxied ? scenario.proxy.frontend : "http1";
+        const frontDoor = frontDoorOf(scenario, running.kind);
         targets.push({ topology: running.kind, via: "entry", host: entry.host, port: entry.port, proxyInPath: proxied, hints: hints(proxied), frontDoor, ...tlsTo(entry.url) });
         if (proxied) {
           const direct = running.apps[probedApp]!;
@@ -112,7 +120,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
           url: t.entry.url,
           counts: t.counts,
           ca: t.ca,
-          protocol: t.kind === "proxied" && scenario.proxy.frontend !== "http1" ? ("h2" as const) : ("http1" as const),
+          ...loadProtocol(scenario, t.kind),
         })),
         { ...scenario.load, connections: capped.connections },
         { signal, onEvent: options.onEvent },

@@ -91,6 +91,8 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
     }
     out.push(...table(rows, new Set([1, 2, 3, 4, 5, 6, 7])).map((line) => `  ${line}`));
     out.push(c.dim("  req/s: median of rounds; percentiles: all rounds' responses, µs resolution"));
+    const hops = load.topologies.filter((t) => t.hops).map((t) => `${t.topology} ${t.hops!.join(" → ")}`);
+    if (hops.length > 0) out.push(c.dim(`  protocol per hop: ${hops.join(" · ")} (app last)`));
     out.push(...latencySketch(load.topologies, Math.min(width, 100), c));
     for (const t of load.topologies) {
       if (t.instanceSplit) out.push(...wrap(`split over instances (${t.topology}): ${formatSplit(t.instanceSplit)}`, width - 2, "  ").map((line) => `  ${line}`));

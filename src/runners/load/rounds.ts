@@ -21,6 +21,8 @@ export interface LoadTarget {
   ca?: string | null;
   /** What the load speaks to it (default http1): h2 is `load.connections` sessions × `load.streams` streams. */
   protocol?: "http1" | "h2";
+  /** Each hop's protocol, client side first, for the report. */
+  hops?: string[];
 }
 
 export interface RoundsOptions {
@@ -137,7 +139,7 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
     topologies.push({
       topology: target.topology,
       url: target.url,
-      ...(target.protocol === "h2" ? { hops: ["h2", "http/1.1"] } : {}),
+      ...(target.hops ? { hops: target.hops } : {}),
       rounds,
       latency: summarize(merged.get(target.topology)!),
       medianRps: Math.round(median(rounds.map((r) => r.rps)) * 10) / 10 || 0,

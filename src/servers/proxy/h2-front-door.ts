@@ -116,7 +116,7 @@ export function createH2StreamServer(options: Http1ConnectionOptions, rejection:
       framing: framingOf(head, endStream),
       remoteAddress: socket?.remoteAddress ?? "",
       remotePort: socket?.remotePort ?? 0,
-      secure: Boolean(socket && "encrypted" in socket),
+      secure: stream.session?.encrypted ?? false,
       keepAlive: true,
       body: endStream ? null : stream,
       bodyLength: 0,
