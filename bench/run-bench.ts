@@ -14,6 +14,7 @@ import { median } from "../src/runners/load/stats.js";
 import { loadScenario } from "../src/scenario/load.js";
 import { PIN, startServer, type Started } from "./start-server.js";
 import { compareProxies } from "./proxies.js";
+import { compareFrontDoors } from "./h2-front-door.js";
 
 const ROOT = new URL("../../", import.meta.url);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -78,6 +79,17 @@ async function main(): Promise<void> {
   const figures: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, rounds: ROUNDS, roundMs: ROUND_MS };
   const line = (text: string): void => void process.stdout.write(`${text}\n`);
 
+  // The HTTP/2 front door against the HTTP/1.1 one, builtin and nginx (`--only h2` runs just this).
+  const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
+  if (only === null || only === "h2") {
+    line(`HTTP/2 front door vs HTTP/1.1 front door · ${PROXY_ROUNDS} shuffled rounds × ${ROUND_MS} ms, each against the bare app over the same protocol`);
+    figures.h2FrontDoor = await compareFrontDoors(PROXY_ROUNDS, ROUND_MS, PROXY_RATE, line);
+    if (only === "h2") {
+      writeFileSync(new URL("bench/h2-front-door-results.json", ROOT), `${JSON.stringify(figures, null, 2)}\n`);
+      line("wrote bench/h2-front-door-results.json");
+      return;
+    }
+  }
   // Proxies first: the builtin proxy and the real ones in front of the same app (`--only proxies` runs just this).
   figures.proxies = await compareProxies(PROXY_ROUNDS, ROUND_MS, PROXY_RATE, line);
   if (process.argv.includes("--only") && process.argv[process.argv.indexOf("--only") + 1] === "proxies") {
