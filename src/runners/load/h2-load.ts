@@ -4,6 +4,9 @@
  * at µs resolution in the same histogram as the HTTP/1.1 path. The sender also serves the open model.
  */
 import { connect, constants, type ClientHttp2Session } from "node:http2";
+import { connect as connectTcp } from "node:net";
+import type { Duplex } from "node:stream";
+import { connect as connectTls } from "node:tls";
 import { createLatencyHistogram, recordMs } from "./histogram.js";
 import type { Sender } from "./open-model.js";
 import type { LoadRun } from "./run-load.js";
@@ -23,6 +26,15 @@ export interface H2LoadSettings {
   signal?: AbortSignal;
 }
 
+/** The session's socket, Nagle off (HEADERS and DATA are small writes; delayed ACKs would add tens of ms). */
+function openSocket(url: string, ca: string | null): Duplex {
+  const { hostname, port } = new URL(url);
+  const host = hostname.replace(/^\[|\]$/g, "");
+  const socket = ca ? connectTls({ host, port: Number(port), ca, servername: "localhost", ALPNProtocols: ["h2"] }) : connectTcp({ host, port: Number(port) });
+  socket.setNoDelay(true);
+  return socket;
+}
+
 /** A request that got no answer in time. */
 class StreamTimeout extends Error {}
 
@@ -32,7 +44,7 @@ export function h2Sender(settings: Omit<H2LoadSettings, "streams" | "durationMs"
   const session = (index: number): ClientHttp2Session => {
     const existing = sessions[index];
     if (existing && !existing.closed && !existing.destroyed) return existing;
-    const opened = connect(settings.url, settings.ca ? { ca: settings.ca, servername: "localhost" } : {});
+    const opened = connect(settings.url, { createConnection: () => openSocket(settings.url, settings.ca ?? null) });
     // A session's failure is each of its streams' failure; the next request opens a new session.
     opened.on("error", () => {});
     sessions[index] = opened;

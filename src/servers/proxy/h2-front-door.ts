@@ -135,7 +135,10 @@ export function createFrontDoorServer(
   tls?: TlsIdentity,
 ): Server {
   const h2 = createH2StreamServer(options, rejection);
-  const toH2 = (socket: Socket): void => void h2.emit("connection", socket);
+  const toH2 = (socket: Socket): void => {
+    socket.setNoDelay(true);
+    h2.emit("connection", socket);
+  };
   if (tls) {
     const protocols = frontDoor === "h2" ? ["h2"] : frontDoor === "both" ? ["h2", "http/1.1"] : ["http/1.1"];
     return createTlsServer({ key: tls.key, cert: tls.cert, allowHalfOpen: true, ALPNProtocols: protocols }, (socket: TLSSocket) =>
