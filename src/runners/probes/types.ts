@@ -67,8 +67,9 @@ export interface PolicyKnobs {
   /**
    * A malformed HTTP/2 request (RFC 9113 §8.1.1, §8.2): refused, as the RFC requires of an intermediary (reject),
    * or also passed when it reached the app harmless, the malformed part dropped (harmless; nghttp2 drops bad fields).
+   * Optional so that results saved before it read as they were: absent means harmless.
    */
-  h2Malformed: "reject" | "harmless";
+  h2Malformed?: "reject" | "harmless";
 }
 
 export const ASPNETCORE_KNOBS: Readonly<PolicyKnobs> = Object.freeze({
