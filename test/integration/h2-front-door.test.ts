@@ -10,6 +10,7 @@ import { runLoadH2 } from "../../src/runners/load/h2-load.js";
 import { exchangeH2 } from "../../src/http2/raw-exchange.js";
 import { streamFrames } from "../../src/runners/probes/h2-request.js";
 import { createRunCertificates } from "../../src/tls/certificates.js";
+import { startNaiveDowngrader } from "../helpers/naive-downgrader.js";
 
 const HOSTS = ["app.example.com"];
 const GET = [[":method", "GET"], [":scheme", "http"], [":authority", "app.example.com"], [":path", "/x"]] as Array<[string, string]>;
@@ -49,6 +50,24 @@ describe("the builtin proxy's HTTP/2 front door (real sockets)", () => {
       for (const r of result.results) assert.equal(r.pass, true, `${r.probe}: ${r.explanation}`);
     } finally {
       await h2Only.close();
+    }
+  });
+
+  it("fails the framing and field probes on a downgrade that forwards every byte (the smuggling signature)", async () => {
+    const naive = await startNaiveDowngrader(app.port);
+    try {
+      const target = { topology: "proxied" as const, via: "entry" as const, host: "127.0.0.1", port: naive.port, proxyInPath: true, frontDoor: "h2" as const };
+      const result = await runProbes([target], H2_DOWNGRADE_PROBES, { policyHosts: HOSTS, timeoutMs: 2000 });
+      const byId = new Map(result.results.map((r) => [r.probe, r]));
+      assert.match(byId.get("h2-content-length-shorter")!.explanation, /second request appeared/);
+      // The app waits for the 59 bytes the content-length promised: nothing answers.
+      assert.match(byId.get("h2-content-length-longer")!.explanation, /no answer within 2000 ms: a hang/);
+      assert.match(byId.get("h2-uppercase-name")!.explanation, /malformed field 'x-probe' reached the app/);
+      assert.match(byId.get("h2-transfer-encoding")!.explanation, /malformed field 'transfer-encoding' reached the app/);
+      // Fields HTTP/1.1 cannot carry break the downgraded request: the app's own 400 refuses it.
+      assert.equal(byId.get("h2-crlf-in-value")!.h2!.streams[0]!.status, 400);
+    } finally {
+      await naive.close();
     }
   });
 

@@ -28,9 +28,9 @@ export interface H2LoadSettings {
 
 /** The session's socket, Nagle off (HEADERS and DATA are small writes; delayed ACKs would add tens of ms). */
 function openSocket(url: string, ca: string | null): Duplex {
-  const { hostname, port } = new URL(url);
+  const { hostname, port, protocol } = new URL(url);
   const host = hostname.replace(/^\[|\]$/g, "");
-  const socket = ca ? connectTls({ host, port: Number(port), ca, servername: "localhost", ALPNProtocols: ["h2"] }) : connectTcp({ host, port: Number(port) });
+  const socket = protocol === "https:" ? connectTls({ host, port: Number(port), ...(ca ? { ca } : {}), servername: "localhost", ALPNProtocols: ["h2"] }) : connectTcp({ host, port: Number(port) });
   socket.setNoDelay(true);
   return socket;
 }
