@@ -52,9 +52,11 @@ export function h2Sender(settings: Omit<H2LoadSettings, "streams" | "durationMs"
   };
   let next = 0;
   const headers = { ":method": settings.method, ":path": settings.path, ":authority": settings.host };
-  const send: Sender = () =>
+  /** One attempt; `retry` when the server refused the stream unprocessed (a GOAWAY after its request limit). */
+  const attempt = (): Promise<number | "retry"> =>
     new Promise((resolve, reject) => {
-      const stream = session(next++ % settings.connections).request(headers, { endStream: settings.body === null });
+      const current = session(next++ % settings.connections);
+      const stream = current.request(headers, { endStream: settings.body === null });
       stream.setTimeout(settings.timeoutMs ?? 10_000, () => {
         stream.close(constants.NGHTTP2_CANCEL);
         reject(new StreamTimeout("no answer in time"));
@@ -63,11 +65,20 @@ export function h2Sender(settings: Omit<H2LoadSettings, "streams" | "durationMs"
       stream.on("response", (head) => (status = Number(head[":status"])));
       stream.on("data", () => {});
       stream.on("end", () => resolve(status));
-      stream.on("error", reject);
+      // RFC 9113 §8.7: a stream refused, or above a GOAWAY's last stream id, was not processed and may be sent again.
+      const unprocessed = (): boolean => status === 0 && (stream.rstCode === constants.NGHTTP2_REFUSED_STREAM || current.closed);
+      stream.on("error", (error) => (unprocessed() ? resolve("retry") : reject(error)));
       // A session that fails before the stream opens closes it without an error: that is a failed request too.
-      stream.on("close", () => reject(new Error(`stream closed without an answer (code ${stream.rstCode})`)));
+      stream.on("close", () => (unprocessed() ? resolve("retry") : reject(new Error(`stream closed without an answer (code ${stream.rstCode})`))));
       if (settings.body !== null) stream.end(settings.body);
     });
+  const send: Sender = async () => {
+    const first = await attempt();
+    if (first !== "retry") return first;
+    const second = await attempt();
+    if (second === "retry") throw new Error("the server refused the stream twice");
+    return second;
+  };
   const close = async (): Promise<void> => {
     await Promise.all(sessions.map((s) => new Promise<void>((resolve) => (s.closed || s.destroyed ? resolve() : s.close(() => resolve())))));
   };
