@@ -5,7 +5,8 @@
  * throughput as a share of that edge, added p50 at a fixed rate as a difference from it. The ratios h2 / h1 of
  * those are the figures; they say what the HTTP/2 front door costs over the HTTP/1.1 one, generator cancelled.
  */
-import { engineFolder, ENGINE_DRIVERS, engineVersion, freePort, startEngine } from "../src/engines/start-engine.js";
+import { ENGINE_DRIVERS, engineVersion, freePort, startEngine } from "../src/engines/start-engine.js";
+import { createRunFolder } from "../src/processes/run-folder.js";
 import type { EngineSpec } from "../src/engines/types.js";
 import { h2Sender, runLoadH2 } from "../src/runners/load/h2-load.js";
 import { summarize } from "../src/runners/load/histogram.js";
@@ -37,6 +38,8 @@ function nginxSpec(port: number, appPort: number, dir: string, frontend: EngineS
     listen: { host: "127.0.0.1", port },
     routes: [{ hosts: [HOST], upstreams: [{ host: "127.0.0.1", port: appPort }] }],
     frontend,
+    profile: "hardened",
+    wildcardDepth: "any",
     preserveHost: true,
     forwardedFor: "replace",
     forwarded: false,
@@ -69,7 +72,7 @@ async function startTargets(skipped: string[]): Promise<Target[]> {
   }
   // nginx 1.22 cannot sniff the preface: one instance per front door.
   for (const frontend of ["http1", "h2"] as const) {
-    const folder = await engineFolder("nginx");
+    const folder = await createRunFolder("nginx");
     const engine = await startEngine(ENGINE_DRIVERS.nginx, nginxSpec(await freePort("127.0.0.1"), Number(new URL(app.url).port), folder.dir, frontend));
     const close = async (): Promise<void> => (await engine.close(), await folder.remove());
     targets.push({ name: `nginx-${frontend === "http1" ? "h1" : "h2"}`, url: engine.url, protocol: frontend, close });
@@ -94,6 +97,7 @@ async function measure(target: Target, roundMs: number, rate: number): Promise<{
 
 export async function compareFrontDoors(rounds: number, roundMs: number, rate: number, line: (text: string) => void): Promise<FrontDoorFigures> {
   const skipped: string[] = [];
+  line(`HTTP/2 front door vs HTTP/1.1 front door · ${rounds} shuffled rounds × ${roundMs} ms, each against the bare app over the same protocol`);
   const targets = await startTargets(skipped);
   try {
     const random = seededRandom(21);

@@ -5,7 +5,8 @@
  * installed are skipped with the command that installs them. Each server is a process of its own. A Node relay
  * that only pipes bytes runs beside them, as the floor any proxy written for Node starts from.
  */
-import { engineFolder, ENGINE_DRIVERS, engineVersion, freePort, startEngine } from "../src/engines/start-engine.js";
+import { ENGINE_DRIVERS, engineVersion, freePort, startEngine } from "../src/engines/start-engine.js";
+import { createRunFolder } from "../src/processes/run-folder.js";
 import type { EngineSpec, ExternalEngineName } from "../src/engines/types.js";
 import { summarize } from "../src/runners/load/histogram.js";
 import { httpSender, runOpenLoad } from "../src/runners/load/open-model.js";
@@ -45,7 +46,6 @@ function spec(engine: ExternalEngineName, port: number, appPort: number, dir: st
   return {
     listen: { host: "127.0.0.1", port },
     routes: [{ hosts: [HOST], upstreams: [{ host: "127.0.0.1", port: appPort }] }],
-    frontend: "http1",
     preserveHost: true,
     forwardedFor: "replace",
     forwarded: false,
@@ -55,15 +55,24 @@ function spec(engine: ExternalEngineName, port: number, appPort: number, dir: st
     upstreamTimeoutMs: 30_000,
     balancing: "round-robin",
     maxRequestBodyBytes: 10 * 1024 * 1024,
+    profile: "hardened",
+    wildcardDepth: "any",
     tls: null,
     sourceAddress: engine === "caddy" ? "127.0.0.1" : PROXY_SOURCE_ADDRESS,
     dir,
   };
 }
 
-export async function compareProxies(rounds: number, roundMs: number, rate: number, line: (text: string) => void): Promise<ProxyFigures> {
+/** `app`: the app to put the proxies in front of (default: the simulated app, started and stopped here). */
+export async function compareProxies(
+  rounds: number,
+  roundMs: number,
+  rate: number,
+  line: (text: string) => void,
+  given?: { url: string; close(): Promise<void> },
+): Promise<ProxyFigures> {
   // Every server a process of its own, as nginx, HAProxy and Caddy are, none pinned: the same footing for all.
-  const app = await startServer({ kind: "app", options: { name: "web", allowedHosts: [HOST], proxyAddresses: [PROXY_SOURCE_ADDRESS, "127.0.0.1"] } }, false);
+  const app = given ?? (await startServer({ kind: "app", options: { name: "web", allowedHosts: [HOST], proxyAddresses: [PROXY_SOURCE_ADDRESS, "127.0.0.1"] } }, false));
   const appPort = Number(new URL(app.url).port);
   const targets: Target[] = [{ name: "edge", url: app.url, close: async () => {} }];
   const versions: Record<string, string> = {};
@@ -81,7 +90,7 @@ export async function compareProxies(rounds: number, roundMs: number, rate: numb
         skipped.push(`${name}: not installed (${driver.install})`);
         continue;
       }
-      const folder = await engineFolder(name);
+      const folder = await createRunFolder(name);
       const engine = await startEngine(driver, spec(name, await freePort("127.0.0.1"), appPort, folder.dir));
       versions[name] = engine.version;
       targets.push({ name, url: engine.url, close: async () => (await engine.close(), await folder.remove()) });
@@ -145,6 +154,6 @@ export async function compareProxies(rounds: number, roundMs: number, rate: numb
     return { rate, engines, skipped, goals: { builtinThroughputVsNginx: 0.6, builtinAddedP50VsNginx: 1.5 } };
   } finally {
     await Promise.all(targets.map((t) => t.close()));
-    await app.close();
+    if (!given) await app.close();
   }
 }

@@ -43,6 +43,11 @@ export { startTopology, PROXY_SOURCE_ADDRESS, type Topology, type RunningTopolog
 export { startShaper, type ShaperOptions, type RunningShaper } from "./network/shaper.js";
 export { createRunCertificates, type RunCertificates } from "./tls/certificates.js";
 
+// Child processes (engines today; every child edgebench starts).
+export { startChild, ChildStartError, type ChildSpec, type RunningChild } from "./processes/child.js";
+export { createRunFolder, sweepStaleFolders, type RunFolder } from "./processes/run-folder.js";
+export type { Readiness } from "./processes/readiness.js";
+
 // Real proxies.
 export { startEngine, engineVersion, ENGINE_DRIVERS, EngineStartError, EngineMissingError, type RunningEngine } from "./engines/start-engine.js";
 export { scenariosPerEngine, parseEngineList } from "./engines/per-engine.js";
@@ -62,9 +67,21 @@ export type { ProbeDefinition, ResponseExpectation, Outcome, ProbeCategory, Poli
 // Results and reports.
 export { SCHEMA_VERSION, type RunResult, type LoadResult, type ProbesResult, type ProbeResult, type Overhead, type Verdict } from "./results/types.js";
 export { computeOverhead } from "./results/compare.js";
+export { groupCauses, CAUSE_IDS, CAUSE_FACTS, type Cause, type CauseId, type CauseChange } from "./results/causes.js";
+export { fixScenario, type FixOptions, type FixOutcome } from "./fixes/fix-scenario.js";
+export { renderFix } from "./reporters/fix.js";
 export { decideVerdict } from "./results/verdict.js";
 export { renderTerminal } from "./reporters/terminal.js";
 export { renderJson } from "./reporters/json.js";
 export { renderHtml } from "./reporters/html.js";
 export { renderMarkdown } from "./reporters/markdown.js";
 export { renderJunit } from "./reporters/junit.js";
+
+// Beyond one machine: the scenario on Artillery or k6, their output back, results of several runners merged.
+export { parseDeployment, parseDeployments, DeploymentError, type Deployment } from "./deployments.js";
+export { planExport, scenarioSeed, ExportError, type ExportPlan, type PlannedPhase } from "./export/plan.js";
+export { exportArtillery, type ExportedFile } from "./export/artillery.js";
+export { exportK6 } from "./export/k6.js";
+export { importRun, ImportError, type LoadEngine } from "./results/import/index.js";
+export { loadResultFromPhases, type ImportedPhase } from "./results/import/phases.js";
+export { mergeResults, MergeError, type LabelledResult } from "./results/merge.js";

@@ -26,6 +26,8 @@ export interface TargetProbeOptions {
   thresholds?: readonly Threshold[];
   /** Allow a target that is not on loopback (the user's own deployment, on a network they own). */
   allowRemote?: boolean;
+  /** The record file the target's app keeps under the echo contract (EDGEBENCH_APP_RECORD), to tell who answered. */
+  appRecord?: string;
 }
 
 /** A target URL edgebench will not probe; the message says why. */
@@ -39,6 +41,11 @@ export class TargetError extends Error {
 
 const LOOPBACK = /^(127(\.\d{1,3}){3}|\[::1\]|localhost)$/i;
 
+/** 127.0.0.0/8, [::1] or localhost, as URL.hostname spells them. */
+export function isLoopbackHostname(hostname: string): boolean {
+  return LOOPBACK.test(hostname);
+}
+
 /** Parses a target URL: http only, and loopback only unless `allowRemote` (probes stay on this machine by default). */
 export function parseTargetUrl(text: string, allowRemote = false): { host: string; port: number; url: string } {
   let url: URL;
@@ -48,7 +55,7 @@ export function parseTargetUrl(text: string, allowRemote = false): { host: strin
     throw new TargetError(`not a URL: '${text}' (expected http://127.0.0.1:PORT)`);
   }
   if (url.protocol !== "http:") throw new TargetError(`only http:// targets can be probed, not '${url.protocol}//'`);
-  if (!allowRemote && !LOOPBACK.test(url.hostname)) {
+  if (!allowRemote && !isLoopbackHostname(url.hostname)) {
     throw new TargetError(`'${url.hostname}' is not a loopback address: edgebench sends probes only to 127.0.0.0/8, [::1] or localhost unless --allow-remote is given`);
   }
   const host = url.hostname === "localhost" ? "127.0.0.1" : url.hostname.replace(/^\[|\]$/g, "");
@@ -75,7 +82,16 @@ export async function probeTarget(options: TargetProbeOptions): Promise<RunResul
   const startedAt = new Date().toISOString();
   const knobs = options.knobs ?? ASPNETCORE_KNOBS;
   const probes = await runProbes(
-    [{ topology: "external", via: "entry", host: target.host, port: target.port, proxyInPath: false }],
+    [
+      {
+        topology: "external",
+        via: "entry",
+        host: target.host,
+        port: target.port,
+        proxyInPath: false,
+        ...(options.appRecord ? { appRecord: options.appRecord } : {}),
+      },
+    ],
     options.catalog ?? PROBE_CATALOG,
     { policyHosts: options.policyHosts, knobs, timeoutMs: options.timeoutMs ?? 2000, wireOnly: true, signal: options.signal },
   );

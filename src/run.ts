@@ -16,6 +16,9 @@ import type { Scenario, TopologyKind } from "./scenario/types.js";
 import { appForHost, frontDoorOf, startTopology } from "./topology/start.js";
 import type { DeploymentHints } from "./runners/probes/oracle.js";
 import { VERSION } from "./version.js";
+import { kestrelVersion } from "./apps/kestrel/driver.js";
+import { findCauses } from "./fixes/plan.js";
+import type { Cause } from "./results/causes.js";
 
 export interface RunOptions {
   /** Run the load rounds (default true). */
@@ -41,6 +44,10 @@ function proxyEngineVersion(running: ReadonlyArray<{ engine: { version: string }
   return engine ? { proxyEngineVersion: engine.version } : {};
 }
 
+/** An external engine running a configuration edgebench wrote (so its profile applies). */
+const generatedEngineConfig = (scenario: Scenario): boolean =>
+  scenario.proxy.engine !== "builtin" && !scenario.proxy.engineConfig;
+
 /** What the load speaks to a topology, and each hop's protocol when HTTP/2 is anywhere in the scenario. */
 function loadProtocol(scenario: Scenario, kind: TopologyKind): { protocol: "http1" | "h2"; hops?: string[] } {
   const protocol = frontDoorOf(scenario, kind) === "http1" ? "http1" : "h2";
@@ -54,6 +61,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const signal = options.signal;
   let load: LoadResult | null = null;
   let probes: ProbesResult | null = null;
+  let causes: Cause[] = [];
   const warnings: string[] = [];
   options.onEvent?.({ type: "starting", topologies: scenario.topologies });
   const withLoad = options.load ?? true;
@@ -80,8 +88,17 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         const proxied = running.kind === "proxied";
         const entry = !proxied && probedApp !== appForHost(scenario.apps, scenario.load.host) ? running.apps[probedApp]!.endpoint : running.entry;
         const tlsTo = (url: string) => (url.startsWith("https:") && running.ca ? { ca: running.ca } : {});
-        const frontDoor = frontDoorOf(scenario, running.kind);
-        targets.push({ topology: running.kind, via: "entry", host: entry.host, port: entry.port, proxyInPath: proxied, hints: hints(proxied), frontDoor, ...tlsTo(entry.url) });
+        targets.push({
+          topology: running.kind,
+          via: "entry",
+          host: entry.host,
+          port: entry.port,
+          proxyInPath: proxied,
+          hints: hints(proxied),
+          appRecord: running.appRecord,
+          frontDoor: frontDoorOf(scenario, running.kind),
+          ...tlsTo(entry.url),
+        });
         if (proxied) {
           const direct = running.apps[probedApp]!;
           targets.push({
@@ -91,6 +108,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
             port: direct.endpoint.port,
             proxyInPath: false,
             hints: hints(false),
+            appRecord: running.appRecord,
             ...tlsTo(direct.endpoint.url),
             ...(running.clientSourceAddress ? { localAddress: running.clientSourceAddress } : {}),
           });
@@ -104,8 +122,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
           knobs: scenario.policy.knobs,
           timeoutMs: scenario.probes.timeoutMs,
           surface: { internalPaths: app.internalPaths, exposedPaths: scenario.proxy.exposedPaths, atEdge: scenario.policy.internalPathsAtEdge },
+          slowHeaders: { connections: 4, intervalMs: 250, holdMs: scenario.probes.slowHoldMs },
           signal,
         });
+        causes = await findCauses(scenario, probedApp, probes.results);
       }
     }
     if (withLoad && !signal?.aborted) {
@@ -130,7 +150,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       load = { ...rounds, overhead: edge && proxied ? computeOverhead(edge, proxied) : null };
       for (const saturated of rounds.topologies.filter((t) => t.generatorSaturated)) {
         warnings.push(
-          `the load generator was saturated while loading ${saturated.topology} (${scenario.load.model === "open" ? "it fell behind its own schedule" : "event loop busy over 90 %"}): its figures measure the generator, not the deployment, and are not trustworthy; ${scenario.load.model === "open" ? "use a lower rate" : "use fewer connections or a fixed rate"}`,
+          `the load generator was saturated while loading ${saturated.topology} (${saturated.sendLateness ? `it fell behind its own schedule: p99 send lateness ${saturated.sendLateness.p99Us} µs against a response-time p99 of ${saturated.latency.p99Us} µs` : "event loop busy over 90 %"}): its figures measure the generator, not the deployment, and are not trustworthy; ${scenario.load.model === "open" ? "use a lower rate" : "use fewer connections or a fixed rate"}`,
         );
       }
     }
@@ -153,7 +173,9 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       policyProfile: scenario.policy.profile,
       knobs: scenario.policy.knobs,
       proxyEngine: scenario.proxy.engine,
+      ...(generatedEngineConfig(scenario) ? { proxyProfile: scenario.proxy.profile } : {}),
       ...proxyEngineVersion(topology.running),
+      ...(scenario.apps.some((app) => app.runtime === "kestrel") ? { appRuntime: `real Kestrel, ${kestrelVersion() ?? "dotnet missing"}` } : {}),
       tls: scenario.tls,
       hops: { client: scenario.network.clientHop, app: scenario.network.appHop },
     },
@@ -161,6 +183,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     warnings,
     load,
     probes,
+    ...(probes ? { causes } : {}),
     thresholds: [],
     verdict: { passed: true, failures: [] },
   };

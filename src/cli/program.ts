@@ -1,6 +1,7 @@
 /** The command line: parses arguments with commander and calls the library. Nothing else happens here. */
 import { Command, InvalidArgumentError, Option } from "commander";
 import { REPORTER_NAMES } from "../reporters/names.js";
+import { ROUND_DURATION_LIMITS, WARMUP_LIMITS } from "../scenario/schema.js";
 import { parseDuration } from "../scenario/spec.js";
 import { VERSION } from "../version.js";
 import type { ExecuteOptions } from "./commands/execute.js";
@@ -10,10 +11,16 @@ import type { ExitCode } from "./exit-codes.js";
 const execute = async (...args: Parameters<typeof import("./commands/execute.js").executeScenarios>): Promise<ExitCode> =>
   (await import("./commands/execute.js")).executeScenarios(...args);
 
-function durationOption(value: string): number {
-  const ms = parseDuration(value);
-  if (ms === null || ms < 0) throw new InvalidArgumentError("expected a duration such as 500ms, 2s or 1m");
-  return ms;
+/** A duration flag with the limits the scenario file's field has. */
+function durationOption(limits: { minimumMs: number; maximumMs: number }): (value: string) => number {
+  return (value) => {
+    const ms = parseDuration(value);
+    if (ms === null) throw new InvalidArgumentError("expected a duration such as 500ms, 2s or 1m");
+    if (ms < limits.minimumMs || ms > limits.maximumMs) {
+      throw new InvalidArgumentError(`expected a duration from ${limits.minimumMs} ms to ${limits.maximumMs} ms, found ${ms} ms`);
+    }
+    return ms;
+  };
 }
 
 /** A repeatable, comma-separated list option (variadic options would swallow the scenario files after them). */
@@ -40,22 +47,73 @@ function addRunOptions(command: Command, withLoad: boolean): Command {
     .option("-r, --reporter <names>", `report formats, comma-separated, each optionally name:file (${REPORTER_NAMES.join(", ")})`, "terminal")
     .option("-o, --out <file>", "write the report to a file (atomically) instead of stdout")
     .option("-q, --quiet", "no progress on stderr")
+    .option("-v, --verbose", "terminal: every probe's row and every failure's explanation (default: one line per category, failures by cause)")
     .option("-t, --threshold <expression>", "a condition the run must meet, repeatable: 'overhead.p99 < 2ms', 'proxied.rps > 10k', 'probes.failed == 0'", (value: string, previous: string[]) => [...previous, value], [])
     .option("--probe <ids>", "only these probes, comma-separated or repeated (see list-probes)", collect, [])
     .option("--skip-probe <ids>", "not these probes", collect, [])
     .option("--category <names>", "only these probe categories: rfc-conformance, allowlist, spoofing, smuggling-adjacent, robustness", collect, [])
     .addOption(new Option("--profile <name>", "rules where the RFCs leave a choice (replaces the scenario's)").choices(["aspnetcore", "strict"]))
     .option("--engine <names>", "run once per proxy engine and put them side by side: builtin, nginx, haproxy, caddy (comma-separated)")
-    .option("--engine-config <file>", "your own nginx/HAProxy/Caddy configuration, with {{LISTEN}} and {{UPSTREAM_0}} placeholders (see README)");
+    .option("--engine-profile <names>", "generated engine configurations side by side: typical, hardened (see README)")
+    .option("--engine-config <file>", "your own nginx/HAProxy/Caddy configuration, with {{LISTEN}} and {{UPSTREAM_0}} placeholders (see README)")
+    .addOption(new Option("--app-runtime <name>", "which server answers for every app: the simulation or the bundled real ASP.NET Core app (needs dotnet)").choices(["simulated", "kestrel"]));
   if (withLoad) {
     command
-      .option("-d, --duration <time>", "length of each measured round per topology (overrides the scenario)", durationOption)
-      .option("-w, --warmup <time>", "unmeasured load per topology first", durationOption)
+      .option("-d, --duration <time>", "length of each measured round per topology (overrides the scenario)", durationOption(ROUND_DURATION_LIMITS))
+      .option("-w, --warmup <time>", "unmeasured load per topology first", durationOption(WARMUP_LIMITS))
       .option("--rounds <n>", "measured rounds", positiveInteger)
       .option("-c, --connections <n>", "concurrent connections", positiveInteger)
       .option("--rate <n>", "open model at this many requests per second (latency measured from each planned send)", positiveInteger);
   }
   return command;
+}
+
+function integerOption(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError("expected a whole number");
+  return number;
+}
+
+/** export, import, merge: the scenario on another load engine, its results back, results of many runners as one. */
+function addDistributedCommands(program: Command, done: (code: ExitCode) => void): void {
+  program
+    .command("export")
+    .description("write the scenario's load for Artillery or k6, aimed at named deployments, rounds shuffled and paired")
+    .argument("[scenario]", "scenario file; default scenarios/default.yaml")
+    .addOption(new Option("--to <engine>", "the load engine").choices(["artillery", "k6"]).makeOptionMandatory())
+    .option("--deployment <name=url>", "a deployment to load, repeatable: edge=http://127.0.0.1:8080 (edge and proxied give a paired overhead)", (value: string, previous: string[]) => [...previous, value], [])
+    .option("--allow-remote", "allow deployments that are not on loopback (only deployments you own)")
+    .option("--out-dir <dir>", "where to write the files", ".")
+    .option("--seed <n>", "seed of the per-round order (default: from the scenario's name)", integerOption)
+    .option("-d, --duration <time>", "each measured phase (overrides the scenario)", durationOption(ROUND_DURATION_LIMITS))
+    .option("-w, --warmup <time>", "warm-up phase per deployment", durationOption(WARMUP_LIMITS))
+    .option("--rounds <n>", "measured rounds", positiveInteger)
+    .option("-c, --connections <n>", "virtual users (closed model) or connections (open model)", positiveInteger)
+    .option("--rate <n>", "open model at this many requests per second per generator", positiveInteger)
+    .addHelpText("after", "\nExamples:\n  $ edgebench export --to artillery --deployment edge=http://127.0.0.1:5000 --deployment proxied=http://127.0.0.1:8080 --rate 500\n  $ artillery run --output report.json default.artillery.yml && edgebench import report.json")
+    .action(async (file: string | undefined, options: import("./commands/export.js").ExportOptions) =>
+      done(await (await import("./commands/export.js")).exportCommand(file, options)),
+    );
+
+  program
+    .command("import")
+    .description("read Artillery's JSON report or k6's --out json output of an exported scenario as an edgebench result")
+    .argument("<file>", "artillery run --output FILE, or k6 run --out json=FILE")
+    .option("-s, --scenario <file>", "the scenario it was exported from (name, policy, thresholds); default scenarios/default.yaml")
+    .option("-r, --reporter <names>", `one or more of ${REPORTER_NAMES.join(", ")}, each as name or name:path`, "terminal")
+    .option("-o, --out <file>", "write reporters without a path here (atomically) instead of stdout")
+    .addHelpText("after", "\nExamples:\n  $ edgebench import report.json --scenario my.yaml -r terminal,json:imported.json")
+    .action(async (file: string, options: { scenario?: string; reporter: string; out?: string }) =>
+      done(await (await import("./commands/import.js")).importCommand(file, options)),
+    );
+
+  program
+    .command("merge")
+    .description("merge saved JSON results of several runners (sharded probe runs, load from several generators) into one per scenario")
+    .argument("<result...>", "saved JSON reports (--reporter json:FILE)")
+    .option("-o, --out <file>", "write the merged JSON here (atomically) instead of stdout")
+    .addHelpText("after", "\nExamples:\n  $ edgebench merge shard-*.json -o probes.json && edgebench report probes.json -r junit:probes.xml")
+    .action(async (files: string[], options: { out?: string }) => done(await (await import("./commands/merge.js")).mergeCommand(files, options)));
 }
 
 /** Builds the program; `done` receives each command's exit code. */
@@ -101,6 +159,7 @@ Examples:
     .option("--target <url>", "probe an app or proxy already running on loopback (graded on the wire alone)")
     .option("--allowed-hosts <hosts>", "with --target: the public hosts it must serve, comma-separated")
     .option("--appsettings <file>", "with --target: read the public hosts from an ASP.NET Core appsettings.json (AllowedHosts)")
+    .option("--app-record <file>", "with --target: the file its app records probe requests in (EDGEBENCH_APP_RECORD)")
     .option("--allow-remote", "with --target: allow a target that is not on loopback (only a deployment you own)")
     .addHelpText(
       "after",
@@ -122,6 +181,23 @@ Examples:
     .action(async (files: string[], options: CommandOptions) => done(await execute(files, { load: true, probes: false }, options)));
 
   program
+    .command("fix")
+    .description("apply the change for each cause of failure to a copy, probe the copy again and show before → after")
+    .argument("<scenario>", "the scenario file to fix (its appsettings.json and engine configuration come along)")
+    .option("--write <dir>", "write the fixed scenario and appsettings.json into this folder")
+    .option("--in-place", "replace your own files with the fixed ones")
+    .option("--force", "with --write: replace files that already exist in the folder")
+    .option("-v, --verbose", "every failure's explanation and every engine's lines")
+    .option("--engine <name>", "prove the changes behind this proxy engine: builtin, nginx, haproxy, caddy")
+    .option("--engine-config <file>", "your own configuration for that engine (see README)")
+    .addOption(new Option("--profile <name>", "rules where the RFCs leave a choice").choices(["aspnetcore", "strict"]))
+    .option("--probe <ids>", "only these probes", collect, [])
+    .option("--skip-probe <ids>", "not these probes", collect, [])
+    .option("--category <names>", "only these probe categories", collect, [])
+    .addHelpText("after", "\nExamples:\n  $ edgebench fix scenarios/allowed-hosts-star.yaml\n  $ edgebench fix my.yaml --write fixed/\n  $ edgebench fix my.yaml --in-place")
+    .action(async (file: string, options: import("./commands/fix.js").FixCommandOptions) => done(await (await import("./commands/fix.js")).fixCommand(file, options)));
+
+  program
     .command("compare")
     .description("compare two saved JSON runs (--reporter json:FILE) of the same scenario: exit 1 on a regression")
     .argument("<baseline>", "the earlier run's JSON report")
@@ -139,8 +215,11 @@ Examples:
     .argument("<result...>", "saved JSON reports")
     .option("-r, --reporter <names>", `one or more of ${REPORTER_NAMES.join(", ")}, each as name or name:path`, "terminal")
     .option("-o, --out <file>", "write reporters without a path here (atomically) instead of stdout")
+    .option("-v, --verbose", "terminal: every probe's row and every failure's explanation")
     .addHelpText("after", "\nExamples:\n  $ edgebench run -r json:run.json\n  $ edgebench report run.json -r html:report.html,junit:probes.xml")
-    .action(async (files: string[], options: { reporter: string; out?: string }) => done(await (await import("./commands/report.js")).reportCommand(files, options)));
+    .action(async (files: string[], options: { reporter: string; out?: string; verbose?: boolean }) => done(await (await import("./commands/report.js")).reportCommand(files, options)));
+
+  addDistributedCommands(program, done);
 
   program
     .command("init")
@@ -160,6 +239,14 @@ Examples:
     .argument("[scenario...]", "scenario files; default scenarios/default.yaml")
     .addHelpText("after", "\nExamples:\n  $ edgebench validate scenarios/*.yaml")
     .action(async (files: string[]) => done(await (await import("./commands/validate.js")).validateCommand(files)));
+
+  program
+    .command("conformance")
+    .description("send the probe catalog and a corpus of raw requests to the simulated app and to real Kestrel (needs dotnet): every difference")
+    .option("--json", "as JSON")
+    .option("--only <prefix>", "only the cases whose id starts with this (an option set: filtered/, xf-limit0/, …)")
+    .addHelpText("after", "\nExamples:\n  $ edgebench conformance\n  $ edgebench conformance --only xf- --json")
+    .action(async (options: { json?: boolean; only?: string }) => done(await (await import("./commands/conformance.js")).conformanceCommand(options)));
 
   program
     .command("list-probes")

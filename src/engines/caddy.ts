@@ -8,10 +8,38 @@ import { join } from "node:path";
 import { splitExposedPaths } from "../policy/exposed-paths.js";
 import { CLIENT_FORWARDING_FIELDS, splitHostPatterns, type EngineDriver, type EngineSpec } from "./types.js";
 
-function hostMatcher(hosts: readonly string[]): string | null {
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * A matcher for HostFiltering patterns. Caddy's `host` matcher takes `*.suffix` as exactly one label; the hardened
+ * profile matches the Host field with one regular expression instead, as deep as the policy's wildcard depth.
+ */
+function hostMatcher(hosts: readonly string[], spec: EngineSpec): string | null {
   const { exact, suffixes, any } = splitHostPatterns(hosts);
   if (any) return null;
-  return [...exact, ...suffixes.map((s) => `*.${s}`)].join(" ");
+  if (spec.profile === "typical") return `host ${[...exact, ...suffixes.map((s) => `*.${s}`)].join(" ")}`;
+  const labels = spec.wildcardDepth === "one" ? "[^.]+\\." : "([^.]+\\.)+";
+  const names = [...exact.map(escapeRegExp), ...suffixes.map((s) => `${labels}${escapeRegExp(s)}`)];
+  return `header_regexp Host "(?i)^(${names.join("|")})(:[^:]*)?$"`;
+}
+
+/** The hardened profile's header_up rules: client forwarding fields removed, X-Forwarded-For as the scenario says. */
+function hardenedHeaders(spec: EngineSpec): string[] {
+  const lines: string[] = [];
+  if (spec.stripClientForwarded) {
+    const setByCaddy = ["X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host"];
+    for (const field of CLIENT_FORWARDING_FIELDS) if (!setByCaddy.includes(field)) lines.push(`header_up -${field}`);
+    // Caddy passes underscore names on; some frameworks read X_Forwarded_Host as the dashed name.
+    for (const field of CLIENT_FORWARDING_FIELDS) if (field.includes("-")) lines.push(`header_up -${field.replace(/-/g, "_")}`);
+  }
+  if (spec.forwardedFor === "append") {
+    // Caddy keeps a client's X-Forwarded-* only from a trusted peer, and then keeps its Proto and Host as well.
+    lines.push("trusted_proxies 0.0.0.0/0 ::/0");
+    if (spec.stripClientForwarded) {
+      lines.push("header_up X-Forwarded-Proto {http.request.scheme}", "header_up X-Forwarded-Host {http.request.host}");
+    }
+  }
+  return lines;
 }
 
 /**
@@ -29,12 +57,8 @@ function reverseProxy(spec: EngineSpec, index: number): string {
   const route = spec.routes[index]!;
   const lines = [`lb_policy ${spec.balancing === "least-pending" ? "least_conn" : "round_robin"}`];
   if (!spec.preserveHost) lines.push("header_up Host {upstream_hostport}");
-  if (spec.stripClientForwarded) {
-    for (const field of CLIENT_FORWARDING_FIELDS) if (!["X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host"].includes(field)) lines.push(`header_up -${field}`);
-    // Caddy passes underscore names on; some frameworks read X_Forwarded_Host as the dashed name.
-    for (const field of CLIENT_FORWARDING_FIELDS) if (field.includes("-")) lines.push(`header_up -${field.replace(/-/g, "_")}`);
-  }
-  if (spec.forwardedFor === "append") lines.push("header_up X-Forwarded-For {http.request.header.X-Forwarded-For}, {http.request.remote.host}");
+  // The typical profile is a bare `reverse_proxy` (Caddy's documented defaults set X-Forwarded-For/Proto/Host).
+  if (spec.profile === "hardened") lines.push(...hardenedHeaders(spec));
   if (spec.forwarded) lines.push('header_up Forwarded "for={http.request.remote.host};proto={http.request.scheme};host=\\"{http.request.host}\\""');
   const transport = [`response_header_timeout ${spec.upstreamTimeoutMs}ms`, "keepalive 60s"];
   if (spec.tls?.reencrypt) transport.push(`tls_trusted_ca_certs ${spec.tls.caFile}`, "tls_server_name localhost");
@@ -45,7 +69,7 @@ function reverseProxy(spec: EngineSpec, index: number): string {
 
 /** Caddy's server protocols: HTTP/1.1, and h2 over TLS or h2c (prior knowledge, beside HTTP/1.1) on cleartext. */
 function caddyProtocols(spec: EngineSpec): string {
-  if (spec.frontend === "http1") return "h1";
+  if ((spec.frontend ?? "http1") === "http1") return "h1";
   return spec.tls?.terminate ? "h1 h2" : "h1 h2c";
 }
 
@@ -60,12 +84,12 @@ export const caddy: EngineDriver = {
     const scheme = spec.tls?.terminate ? "https" : "http";
     const handles: string[] = exposedPathsHandle(spec.exposedPaths);
     spec.routes.forEach((route, i) => {
-      const matcher = hostMatcher(route.hosts);
-      if (i > 0 && matcher) handles.push(`  @app_${i} host ${matcher}\n  handle @app_${i} {\n    ${reverseProxy(spec, i)}\n  }`);
+      const matcher = hostMatcher(route.hosts, spec);
+      if (i > 0 && matcher) handles.push(`  @app_${i} ${matcher}\n  handle @app_${i} {\n    ${reverseProxy(spec, i)}\n  }`);
     });
     if (spec.allowedHosts) {
-      const matcher = hostMatcher(spec.allowedHosts);
-      if (matcher) handles.push(`  @allowed host ${matcher}\n  handle @allowed {\n    ${reverseProxy(spec, 0)}\n  }`, '  handle {\n    respond "Misdirected Request" 421\n  }');
+      const matcher = hostMatcher(spec.allowedHosts, spec);
+      if (matcher) handles.push(`  @allowed ${matcher}\n  handle @allowed {\n    ${reverseProxy(spec, 0)}\n  }`, '  handle {\n    respond "Misdirected Request" 421\n  }');
       else handles.push(`  handle {\n    ${reverseProxy(spec, 0)}\n  }`);
     } else handles.push(`  handle {\n    ${reverseProxy(spec, 0)}\n  }`);
     const text = [

@@ -5,16 +5,46 @@
  */
 import { join } from "node:path";
 import { splitExposedPaths } from "../policy/exposed-paths.js";
-import { CLIENT_FORWARDING_FIELDS, splitHostPatterns, type EngineDriver, type EngineSpec } from "./types.js";
+import { CLIENT_FORWARDING_FIELDS, oneLabelPattern, splitHostPatterns, type EngineDriver, type EngineSpec } from "./types.js";
 
-/** An ACL condition matching a Host (port removed, lower case) against HostFiltering patterns. */
-function hostAcl(name: string, hosts: readonly string[]): string[] {
+/** 253 characters of DNS name, a colon and five digits of port. */
+const MAX_HOST_LENGTH = 259;
+
+/**
+ * An ACL condition matching a Host (port removed, lower case) against HostFiltering patterns. The hardened profile
+ * fetches the whole field (`req.fhdr`) and honours the policy's wildcard depth; the typical one fetches as tutorials
+ * do (`req.hdr`, which splits on commas, so any one item of `Host: a,b` can match) and matches wildcards at any depth.
+ */
+function hostAcl(name: string, hosts: readonly string[], spec: EngineSpec): string[] {
   const { exact, suffixes, any } = splitHostPatterns(hosts);
   if (any) return [`  acl ${name} always_true`];
+  const host = `${spec.profile === "hardened" ? "req.fhdr" : "req.hdr"}(host),field(1,:),lower`;
   const lines: string[] = [];
-  if (exact.length > 0) lines.push(`  acl ${name} req.hdr(host),field(1,:),lower -m str ${exact.join(" ")}`);
-  if (suffixes.length > 0) lines.push(`  acl ${name} req.hdr(host),field(1,:),lower -m end ${suffixes.map((s) => `.${s}`).join(" ")}`);
+  if (exact.length > 0) lines.push(`  acl ${name} ${host} -m str ${exact.join(" ")}`);
+  if (suffixes.length > 0 && spec.profile === "hardened" && spec.wildcardDepth === "one") {
+    lines.push(`  acl ${name} ${host} -m reg ${suffixes.map((s) => `'${oneLabelPattern(s)}'`).join(" ")}`);
+  } else if (suffixes.length > 0) lines.push(`  acl ${name} ${host} -m end ${suffixes.map((s) => `.${s}`).join(" ")}`);
   if (lines.length === 0) lines.push(`  acl ${name} always_false`);
+  return lines;
+}
+
+/**
+ * The hardened profile's forwarding rules: client forwarding fields removed, the peer as
+ * X-Forwarded-For, Proto and Host set from the connection and the whole Host field.
+ */
+function hardenedRules(spec: EngineSpec): string[] {
+  const lines: string[] = [];
+  if (spec.stripClientForwarded) {
+    // Underscore variants (X_Forwarded_Host) too: some frameworks read them as the dashed names.
+    lines.push("  http-request del-header _ -m sub");
+    for (const field of CLIENT_FORWARDING_FIELDS) if (field !== "X-Forwarded-For" || spec.forwardedFor === "replace") lines.push(`  http-request del-header ${field}`);
+  } else if (spec.forwardedFor === "replace") lines.push("  http-request del-header X-Forwarded-For");
+  // option forwardfor adds the peer; with the client's field kept, HAProxy adds its own line after it.
+  lines.push("  option forwardfor");
+  if (spec.stripClientForwarded) {
+    lines.push("  http-request set-header X-Forwarded-Proto https if { ssl_fc }", "  http-request set-header X-Forwarded-Proto http unless { ssl_fc }");
+    lines.push("  http-request set-header X-Forwarded-Host %[req.fhdr(host)] if { req.fhdr(host) -m found }");
+  }
   return lines;
 }
 
@@ -49,7 +79,7 @@ function backend(spec: EngineSpec, index: number): string {
  * nothing for both (its HTTP/1 side switches to HTTP/2 when a connection opens with the client preface).
  */
 function haproxyAlpn(spec: EngineSpec): string {
-  const alpn = { http1: "http/1.1", h2: "h2", both: "h2,http/1.1" }[spec.frontend];
+  const alpn = { http1: "http/1.1", h2: "h2", both: "h2,http/1.1" }[spec.frontend ?? "http1"];
   if (spec.tls?.terminate) return ` alpn ${alpn}`;
   return spec.frontend === "h2" ? " proto h2" : "";
 }
@@ -63,28 +93,25 @@ export const haproxy: EngineDriver = {
   configure(spec) {
     const bind = `  bind ${spec.listen.host}:${spec.listen.port}${spec.tls?.terminate ? ` ssl crt ${join(spec.dir, "server.pem")}` : ""}${haproxyAlpn(spec)}`;
     const frontend = ["frontend public", bind];
+    if (spec.profile === "hardened") {
+      // A comma-joined Host (`a,b`) is no host; HAProxy's comma-splitting fetches would each see one of its parts.
+      frontend.push("  http-request deny deny_status 400 if { req.fhdr(host) -m sub , }");
+      // Longer than a DNS name and port: refused before X-Forwarded-Host doubles it past HAProxy's buffer (a 500).
+      frontend.push(`  http-request deny deny_status 400 if { req.fhdr(host),length gt ${MAX_HOST_LENGTH} }`);
+    }
     if (spec.allowedHosts) {
-      frontend.push(...hostAcl("allowed_host", spec.allowedHosts));
+      frontend.push(...hostAcl("allowed_host", spec.allowedHosts, spec));
       frontend.push('  http-request return status 421 content-type text/plain string "Misdirected Request" unless allowed_host');
     }
     frontend.push(...exposedPathRules(spec.exposedPaths));
-    if (spec.stripClientForwarded) {
-      // Underscore variants (X_Forwarded_Host) too: some frameworks read them as the dashed names.
-      frontend.push("  http-request del-header _ -m sub");
-      for (const field of CLIENT_FORWARDING_FIELDS) if (field !== "X-Forwarded-For" || spec.forwardedFor === "replace") frontend.push(`  http-request del-header ${field}`);
-    } else if (spec.forwardedFor === "replace") frontend.push("  http-request del-header X-Forwarded-For");
-    // option forwardfor adds the peer; with the client's field kept, HAProxy adds its own line after it.
-    frontend.push("  option forwardfor");
-    if (spec.stripClientForwarded) {
-      frontend.push("  http-request set-header X-Forwarded-Proto https if { ssl_fc }", "  http-request set-header X-Forwarded-Proto http unless { ssl_fc }");
-      frontend.push("  http-request set-header X-Forwarded-Host %[req.hdr(host)] if { req.hdr(host) -m found }");
-    }
+    // The typical profile is HAProxy's documented `option forwardfor` and nothing else.
+    frontend.push(...(spec.profile === "typical" ? ["  option forwardfor"] : hardenedRules(spec)));
     // HAProxy 2.6 has no `option forwarded` (2.7 added it): the field is written by hand.
-    if (spec.forwarded) frontend.push('  http-request set-header Forwarded "for=%[src];proto=%[ssl_fc,iif(https,http)];host=\\"%[req.hdr(host)]\\""');
+    if (spec.forwarded) frontend.push('  http-request set-header Forwarded "for=%[src];proto=%[ssl_fc,iif(https,http)];host=\\"%[req.fhdr(host)]\\""');
     frontend.push(`  http-request deny deny_status 413 if { req.hdr_val(content-length) gt ${spec.maxRequestBodyBytes} }`);
     spec.routes.forEach((route, i) => {
       if (i === 0) return;
-      frontend.push(...hostAcl(`route_${i}`, route.hosts), `  use_backend app_${i} if route_${i}`);
+      frontend.push(...hostAcl(`route_${i}`, route.hosts, spec), `  use_backend app_${i} if route_${i}`);
     });
     frontend.push("  default_backend app_0");
     const text = [

@@ -5,13 +5,41 @@
  */
 import { join } from "node:path";
 import { splitExposedPaths } from "../policy/exposed-paths.js";
-import { CLIENT_FORWARDING_FIELDS, splitHostPatterns, type EngineDriver, type EngineSpec } from "./types.js";
+import { CLIENT_FORWARDING_FIELDS, oneLabelPattern, splitHostPatterns, type EngineDriver, type EngineSpec } from "./types.js";
 
 const quote = (text: string): string => `"${text.replace(/["\\]/g, "\\$&")}"`;
 
-function serverNames(hosts: readonly string[]): string[] {
+function serverNames(hosts: readonly string[], spec: EngineSpec): string[] {
   const { exact, suffixes } = splitHostPatterns(hosts);
-  return [...exact, ...suffixes.map((suffix) => `*.${suffix}`)];
+  // nginx's `*.suffix` matches any depth; one label needs a regular expression.
+  const oneLabel = spec.profile === "hardened" && spec.wildcardDepth === "one";
+  return [...exact, ...suffixes.map((suffix) => (oneLabel ? `"~${oneLabelPattern(suffix)}"` : `*.${suffix}`))];
+}
+
+/** What the hardened profile forwards: the client's Host as sent, every client forwarding field replaced or emptied. */
+function hardenedHeaders(spec: EngineSpec, upstream: string): string[] {
+  const lines = [`proxy_set_header Host ${spec.preserveHost ? "$http_host" : upstream};`];
+  lines.push(`proxy_set_header X-Forwarded-For ${spec.forwardedFor === "append" ? "$proxy_add_x_forwarded_for" : "$remote_addr"};`);
+  if (spec.stripClientForwarded) {
+    lines.push("proxy_set_header X-Forwarded-Proto $scheme;", "proxy_set_header X-Forwarded-Host $host;");
+    const setAbove = ["X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded"];
+    for (const field of CLIENT_FORWARDING_FIELDS) if (!setAbove.includes(field)) lines.push(`proxy_set_header ${field} "";`);
+  }
+  if (!spec.forwarded && spec.stripClientForwarded) lines.push(`proxy_set_header Forwarded "";`);
+  return lines;
+}
+
+/**
+ * What nginx's documentation (ngx_http_proxy_module, the NGINX reverse proxy guide) and the usual tutorials write:
+ * `Host $host`, X-Real-IP, the client's X-Forwarded-For with the peer appended, X-Forwarded-Proto; nothing stripped.
+ */
+function typicalHeaders(spec: EngineSpec, upstream: string): string[] {
+  return [
+    `proxy_set_header Host ${spec.preserveHost ? "$host" : upstream};`,
+    "proxy_set_header X-Real-IP $remote_addr;",
+    "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+    "proxy_set_header X-Forwarded-Proto $scheme;",
+  ];
 }
 
 /** Location blocks that forward (with `forward`'s directives) only the exposed paths; other paths get 404. */
@@ -33,18 +61,10 @@ export function exposedLocations(exposedPaths: readonly string[] | null, forward
 function location(spec: EngineSpec, index: number): string {
   const route = spec.routes[index]!;
   const scheme = spec.tls?.reencrypt ? "https" : "http";
+  const upstream = `${route.upstreams[0]!.host}:${route.upstreams[0]!.port}`;
   const lines = [`proxy_pass ${scheme}://app_${index};`, `proxy_set_header Connection "";`];
-  // preserveHost: the client's Host as sent ($http_host); otherwise the first instance's address.
-  lines.push(`proxy_set_header Host ${spec.preserveHost ? "$http_host" : `${route.upstreams[0]!.host}:${route.upstreams[0]!.port}`};`);
-  lines.push(`proxy_set_header X-Forwarded-For ${spec.forwardedFor === "append" ? "$proxy_add_x_forwarded_for" : "$remote_addr"};`);
-  if (spec.stripClientForwarded) {
-    lines.push("proxy_set_header X-Forwarded-Proto $scheme;", "proxy_set_header X-Forwarded-Host $host;");
-    for (const field of CLIENT_FORWARDING_FIELDS) {
-      if (!["X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "Forwarded"].includes(field)) lines.push(`proxy_set_header ${field} "";`);
-    }
-  }
+  lines.push(...(spec.profile === "typical" ? typicalHeaders(spec, upstream) : hardenedHeaders(spec, upstream)));
   if (spec.forwarded) lines.push(`proxy_set_header Forwarded "for=$remote_addr;proto=$scheme;host=\\"$host\\"";`);
-  else if (spec.stripClientForwarded) lines.push(`proxy_set_header Forwarded "";`);
   if (spec.tls?.reencrypt) {
     lines.push(`proxy_ssl_trusted_certificate ${spec.tls.caFile};`, "proxy_ssl_verify on;", "proxy_ssl_name localhost;", "proxy_ssl_server_name on;");
   }
@@ -56,7 +76,7 @@ function location(spec: EngineSpec, index: number): string {
  * the port speaks HTTP/2 with prior knowledge only, so `both` needs TLS (nginx 1.25.1 added `http2 on`, which sniffs).
  */
 function nginxHttp2(spec: EngineSpec): string {
-  if (spec.frontend === "http1") return "";
+  if ((spec.frontend ?? "http1") === "http1") return "";
   if (spec.frontend === "both" && !spec.tls?.terminate) {
     throw new Error("nginx cannot serve HTTP/1.1 and HTTP/2 on one cleartext port: use tls: terminate or proxy.frontend: h2");
   }
@@ -77,7 +97,7 @@ export const nginx: EngineDriver = {
         `  upstream app_${i} {\n${spec.balancing === "least-pending" ? "    least_conn;\n" : ""}${route.upstreams.map((u) => `    server ${u.host}:${u.port};`).join("\n")}\n    keepalive 64;\n  }`,
     );
     const servers = spec.routes.map((route, i) => {
-      const names = serverNames(route.hosts);
+      const names = serverNames(route.hosts, spec);
       // Without an allowlist the first app takes every unmatched host, as the builtin proxy routes them.
       const isDefault = i === 0 && !spec.allowedHosts;
       return [
@@ -91,8 +111,8 @@ export const nginx: EngineDriver = {
     });
     if (spec.allowedHosts) {
       // Allowed hosts no app lists go to the first app; everything else meets the catch-all 421.
-      const listed = new Set(spec.routes.flatMap((route) => serverNames(route.hosts)));
-      const extra = serverNames(spec.allowedHosts).filter((name) => !listed.has(name));
+      const listed = new Set(spec.routes.flatMap((route) => serverNames(route.hosts, spec)));
+      const extra = serverNames(spec.allowedHosts, spec).filter((name) => !listed.has(name));
       if (extra.length > 0) servers.push(["  server {", `    listen ${listen};`, `    server_name ${extra.join(" ")};`, ...tls, location(spec, 0), "  }"].join("\n"));
       servers.push(["  server {", `    listen ${listen} default_server;`, '    server_name "";', ...tls, "    return 421;", "  }"].join("\n"));
     }

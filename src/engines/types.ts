@@ -1,4 +1,5 @@
 /** What a reverse-proxy engine is given (the scenario's proxy, resolved to addresses) and how it is driven. */
+import type { EngineProfile } from "../scenario/types.js";
 
 export const ENGINE_NAMES = ["builtin", "nginx", "haproxy", "caddy"] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
@@ -26,8 +27,15 @@ export interface EngineSpec {
   upstreamTimeoutMs: number;
   balancing: "round-robin" | "least-pending";
   maxRequestBodyBytes: number;
-  /** What clients speak to it (HTTP/1.1 upstream either way). */
-  frontend: "http1" | "h2" | "both";
+  /**
+   * hardened: every field above applied, duplicate and comma-joined Hosts refused, wildcards as deep as
+   * `wildcardDepth`; typical: the engine's documented reverse-proxy configuration (README, "Engine profiles").
+   */
+  profile: EngineProfile;
+  /** How many labels `*.example.com` matches in the hardened profile (the scenario's policy). */
+  wildcardDepth: "any" | "one";
+  /** What clients speak to it (HTTP/1.1 upstream either way); absent: http1. */
+  frontend?: "http1" | "h2" | "both";
   /** Files of the run's certificates, when TLS is on. */
   tls: { certFile: string; keyFile: string; caFile: string; terminate: boolean; reencrypt: boolean } | null;
   /** Local address of connections to the apps (so they can tell their proxy apart). */
@@ -65,6 +73,11 @@ export function splitHostPatterns(hosts: readonly string[]): { exact: string[]; 
     else exact.push(host.toLowerCase());
   }
   return { exact, suffixes, any };
+}
+
+/** A wildcard's suffix as an anchored regular expression matching exactly one more label (`^[^.]+\.suffix$`). */
+export function oneLabelPattern(suffix: string): string {
+  return `^[^.]+\\.${suffix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`;
 }
 
 /**

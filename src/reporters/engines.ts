@@ -4,7 +4,7 @@
  */
 import { Chalk } from "chalk";
 import type { Overhead, RunResult } from "../results/types.js";
-import { formatDuration, formatRate, formatRatio, formatSignedDuration, observedAnswers, observedStatuses, table, wrap } from "./format.js";
+import { deploymentLabel, formatDuration, formatRate, formatRatio, formatSignedDuration, observedAnswers, observedStatuses, table, wrap } from "./format.js";
 
 /** Results of one scenario that ran with two or more engines, in the order they ran; others stay alone. */
 export function groupByEngine(results: readonly RunResult[]): Array<RunResult[]> {
@@ -13,7 +13,7 @@ export function groupByEngine(results: readonly RunResult[]): Array<RunResult[]>
     const key = `${result.scenario.file ?? ""}\u0000${result.scenario.name}`;
     groups.set(key, [...(groups.get(key) ?? []), result]);
   }
-  return [...groups.values()].flatMap((group) => (new Set(group.map((r) => r.scenario.proxyEngine)).size > 1 ? [group] : group.map((r) => [r])));
+  return [...groups.values()].flatMap((group) => (new Set(group.map((r) => deploymentLabel(r.scenario))).size > 1 ? [group] : group.map((r) => [r])));
 }
 
 const find = (overhead: Overhead[] | null | undefined, metric: Overhead["metric"]) => overhead?.find((o) => o.metric === metric);
@@ -23,7 +23,7 @@ export function renderEngineComparison(group: readonly RunResult[], options: { c
   const width = options.width ?? 80;
   const first = group[0]!;
   const out: string[] = [];
-  out.push(c.bold(`edgebench ${first.tool.version} · scenario ${first.scenario.name} · ${group.length} proxy engines side by side`));
+  out.push(c.bold(`edgebench ${first.tool.version} · scenario ${first.scenario.name} · ${group.length} proxy deployments side by side`));
   out.push(...wrap("Each engine ran the scenario on its own: edge and proxied in alternating rounds, the overhead paired round by round against that run's edge.", width).map((l) => c.dim(l)));
   const warnings = [...new Set(group.flatMap((r) => r.warnings))];
   for (const warning of warnings) out.push(...wrap(`Warning: ${warning}`, width, "  ").map((l) => c.yellow(l)));
@@ -35,7 +35,7 @@ export function renderEngineComparison(group: readonly RunResult[], options: { c
       const proxied = r.load?.topologies.find((t) => t.topology === "proxied");
       const ratio = find(r.load?.overhead, "rps");
       rows.push([
-        r.scenario.proxyEngine,
+        deploymentLabel(r.scenario),
         r.scenario.proxyEngineVersion ?? "",
         proxied ? formatRate(proxied.medianRps) : "–",
         ratio ? formatRatio(ratio.median) : "–",
@@ -52,14 +52,14 @@ export function renderEngineComparison(group: readonly RunResult[], options: { c
         const o = find(r.load?.overhead, metric);
         return o ? [`${o.significant ? "" : "~"}${formatSignedDuration(o.median)}`, c.dim(`[${formatSignedDuration(o.ci95[0])} … ${formatSignedDuration(o.ci95[1])}]`)] : ["–", ""];
       });
-      overheadRows.push([r.scenario.proxyEngine, ...cells]);
+      overheadRows.push([deploymentLabel(r.scenario), ...cells]);
     }
     out.push(...table(overheadRows, new Set([1, 3])).map((line) => `  ${line}`));
   }
 
   if (group.some((r) => r.probes)) {
     // Columns: the edge (the same app without a proxy, from the first run), then each engine's proxied entry.
-    const columns = [{ label: "edge", result: first, topology: "edge" }, ...group.map((r) => ({ label: r.scenario.proxyEngine, result: r, topology: "proxied" }))];
+    const columns = [{ label: "edge", result: first, topology: "edge" }, ...group.map((r) => ({ label: deploymentLabel(r.scenario), result: r, topology: "proxied" }))];
     const cell = (column: (typeof columns)[number], probe: string) =>
       column.result.probes?.results.find((p) => p.probe === probe && p.topology === column.topology && p.via === "entry");
     const ids = [...new Set(group.flatMap((r) => r.probes?.results.map((p) => p.probe) ?? []))];
@@ -68,7 +68,7 @@ export function renderEngineComparison(group: readonly RunResult[], options: { c
     const differing = ids.filter(
       (id) => new Set(columns.map((column) => `${cell(column, id)?.pass}`)).size > 1 || columns.some((column) => cell(column, id)?.pass === false) || exposed(id),
     );
-    out.push("", c.bold("Host probes") + c.dim(` · ${group.map((r) => `${r.scenario.proxyEngine} ${r.probes?.failed ?? 0} failed`).join(", ")}`));
+    out.push("", c.bold("Host probes") + c.dim(` · ${group.map((r) => `${deploymentLabel(r.scenario)} ${r.probes?.failed ?? 0} failed`).join(", ")}`));
     if (differing.length === 0) out.push(c.dim(`  every probe has the same verdict everywhere (${ids.length} probes)`));
     else {
       const rows = [["", ...columns.map((column) => column.label)].map((h) => c.dim(h))];
@@ -97,7 +97,7 @@ export function renderEngineComparison(group: readonly RunResult[], options: { c
 
   out.push("");
   for (const r of group) {
-    out.push(`${r.verdict.passed ? c.green.bold("PASS") : c.red.bold("FAIL")} ${r.scenario.proxyEngine}${r.verdict.passed ? "" : c.dim(` · ${r.verdict.failures.length} problem${r.verdict.failures.length === 1 ? "" : "s"}`)}`);
+    out.push(`${r.verdict.passed ? c.green.bold("PASS") : c.red.bold("FAIL")} ${deploymentLabel(r.scenario)}${r.verdict.passed ? "" : c.dim(` · ${r.verdict.failures.length} problem${r.verdict.failures.length === 1 ? "" : "s"}`)}`);
   }
   return `${out.join("\n")}\n`;
 }

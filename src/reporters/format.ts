@@ -67,13 +67,24 @@ export function observedStatuses(result: ProbeResult): string {
   return result.observed.map((o) => (o.outcome === "exposed" ? `${o.status} exposed` : o.status)).join("+") || (result.timedOut ? "hang" : "closed");
 }
 
+/** The proxy a run went through: its engine, and the profile of a generated configuration (`nginx typical`). */
+export function deploymentLabel(scenario: { proxyEngine: string; proxyProfile?: string }): string {
+  return scenario.proxyProfile ? `${scenario.proxyEngine} ${scenario.proxyProfile}` : scenario.proxyEngine;
+}
+
+/** One answer with who gave it: `400 from the proxy`, or `400 (who answered is unknown)` without an app record. */
+export function answerWithSource(observed: ProbeResult["observed"][number]): string {
+  if (observed.answeredBy === "unknown") return `${observed.status} (who answered is unknown)`;
+  return `${observed.status} from the ${observed.answeredBy}`;
+}
+
 /** The answers a probe got, with who answered each. */
 export function observedAnswers(result: ProbeResult): string {
   if (result.h2) {
     const streams = result.h2.streams.map((s, i) => `stream ${2 * i + 1}: ${s.reset !== null ? `RST_STREAM ${s.reset}` : (s.status ?? "no answer")}`);
     return `${streams.join(", ")}${result.h2.goaway !== null ? `, GOAWAY ${result.h2.goaway}` : ""}`;
   }
-  return result.observed.map((o) => `${o.status} from the ${o.answeredBy}`).join(", then ") || (result.timedOut ? "no answer (hang)" : "closed without an answer");
+  return result.observed.map(answerWithSource).join(", then ") || (result.timedOut ? "no answer (hang)" : "closed without an answer");
 }
 
 /** Rows and columns of the probe matrix: probe ids in catalog order, targets in first-seen order. */
@@ -123,6 +134,7 @@ function describeDirection(d: DirectionShape): string {
 /** The deployment's shape in words: TLS placement and shaped hops, one line each (none for a plain run). */
 export function describeDeployment(scenario: RunResult["scenario"]): string[] {
   const lines: string[] = [];
+  if (scenario.appRuntime) lines.push(`app runtime: ${scenario.appRuntime}`);
   const tls = TLS_PLACEMENT[scenario.tls ?? "off"];
   if (tls) lines.push(tls);
   for (const [name, hop] of [["client hop", scenario.hops?.client], ["app hop", scenario.hops?.app]] as const) {

@@ -1,5 +1,7 @@
 /** JUnit XML for CI systems: one test suite per scenario and topology, one test case per probe and per threshold. */
 import type { ProbeResult, RunResult } from "../results/types.js";
+import { answerWithSource, deploymentLabel } from "./format.js";
+import { causeOf } from "./causes.js";
 
 function escape(text: string): string {
   // XML 1.0 cannot carry most control characters at all, even escaped: they are shown as \xNN.
@@ -48,12 +50,12 @@ export function renderJunit(results: readonly RunResult[]): string {
     const scenario = result.scenario.name;
     const groups = new Map<string, ProbeResult[]>();
     for (const probe of result.probes?.results ?? []) {
-      const key = suiteLabel(probe, result.scenario.proxyEngine);
+      const key = suiteLabel(probe, deploymentLabel(result.scenario).replace(" ", "."));
       groups.set(key, [...(groups.get(key) ?? []), probe]);
     }
     for (const [label, probes] of groups) {
       const first = probes[0]!;
-      const classname = `edgebench.${scenario}.${first.topology}${first.topology === "proxied" ? `.${result.scenario.proxyEngine}` : ""}${first.via === "bypass" ? ".bypass" : ""}`;
+      const classname = `edgebench.${scenario}.${first.topology}${first.topology === "proxied" ? `.${deploymentLabel(result.scenario).replace(" ", ".")}` : ""}${first.via === "bypass" ? ".bypass" : ""}`;
       const cases: Case[] = probes.map((p) => ({
         classname,
         name: p.probe,
@@ -62,8 +64,8 @@ export function renderJunit(results: readonly RunResult[]): string {
           ? {}
           : {
               failure: {
-                message: p.explanation,
-                details: `${p.title} (${p.reference})\nobserved: ${p.observed.map((o) => `${o.status} from the ${o.answeredBy}`).join(", ") || (p.timedOut ? "no answer" : "closed without an answer")}\n${p.explanation}`,
+                message: causeOf(p) ? `cause: ${causeOf(p)} · ${p.explanation}` : p.explanation,
+                details: `${p.title} (${p.reference})\n${causeOf(p) ? `cause (${p.cause}): ${causeOf(p)}\n` : ""}observed: ${p.observed.map(answerWithSource).join(", ") || (p.timedOut ? "no answer" : "closed without an answer")}\n${p.explanation}`,
               },
             }),
       }));

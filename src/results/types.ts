@@ -5,6 +5,7 @@
 import type { Outcome, PolicyKnobs, ProbeCategory, ResponseExpectation } from "../runners/probes/types.js";
 import type { HopShape, TopologyKind } from "../scenario/types.js";
 import type { ThresholdResult } from "./thresholds.js";
+import type { Cause, CauseId } from "./causes.js";
 
 export const SCHEMA_VERSION = 1;
 
@@ -39,6 +40,10 @@ export interface RoundSample extends RequestCounts {
   late?: number;
   /** Open model: of those, the ones that had a free connection (the generator fell behind its own schedule). */
   schedulerLate?: number;
+  /** Open model: service time, from each request's actual send to its whole answer (`latency` is response time). */
+  serviceLatency?: LatencySummary;
+  /** Open model: the generator's lateness, actual − planned send of every request sent (0 when on time). */
+  sendLateness?: LatencySummary;
   /** Event-loop utilisation of the load generator's own thread during the round (0–1). */
   generatorUtilization: number;
   round: number;
@@ -69,9 +74,27 @@ export interface TopologyLoad {
   instanceSplit?: Array<{ instance: string; answers: number; share: number }>;
   /**
    * The load generator was the bottleneck: these figures measure it, not the deployment. Closed model: its median
-   * event-loop utilisation was above 90 %; open model: over 1 % of requests left late with a connection free.
+   * event-loop utilisation was above 90 %; open model: its p99 send lateness (the calibration figure) was over a tenth of
+   * the response-time p99 it measured and over 100 µs, or over 1 % of requests left late with a connection free.
    */
   generatorSaturated: boolean;
+  /**
+   * Open model: service time over all rounds, from each actual send. `latency` is then response time, from each
+   * planned send, which includes any wait for the generator or a connection (coordinated-omission-correct).
+   */
+  serviceLatency?: LatencySummary;
+  /** Open model: the generator's calibration, actual − planned send over all rounds; its p99 is the reported figure. */
+  sendLateness?: LatencySummary;
+  /** Open model: a request that started more than this after its planned time counts as late (one interval). */
+  lateThresholdUs?: number;
+  /** The whole percentile distribution of all rounds' responses, HdrHistogram's series from 0 % up to the max. */
+  percentiles?: PercentilePoint[];
+}
+
+/** One point of a latency distribution: this share of responses (0–100) took at most `us`. */
+export interface PercentilePoint {
+  percentile: number;
+  us: number;
 }
 
 export const OVERHEAD_METRICS = ["p50", "p90", "p99", "p999", "rps"] as const;
@@ -113,11 +136,14 @@ export interface LoadResult {
   overhead: Overhead[] | null;
 }
 
-export type AnsweredBy = "app" | "proxy" | "none";
+/** From the app's record (echo contract); "unknown" when there was no record to ask and no answer of the app's own. */
+export type AnsweredBy = "app" | "proxy" | "none" | "unknown";
 
 export interface ObservedResponse {
   status: number;
   answeredBy: AnsweredBy;
+  /** The app's record of this request (echo contract): the status it answered and the Host field it received. */
+  appReceived?: { status: number; host: string | null };
   /** What the app believed, when the answer came from the app with its JSON. */
   app?: { host: string; scheme: string; remoteIp: string | null; headerHost: string | undefined; endpoint?: string | null };
   /** `exposed`: an internal endpoint answered (see ResponseExpectation.hiddenEndpoint). */
@@ -141,6 +167,10 @@ export interface ProbeResult {
   pass: boolean;
   /** Why it failed (empty when it passed). */
   explanation: string;
+  /** The configuration fact that explains the failure, when edgebench knows it (see `RunResult.causes`). */
+  cause?: CauseId;
+  /** What a timed probe saw, pass or fail (slow-headers: how long slow connections were held, or when they were cut). */
+  observation?: string;
   /** An HTTP/2 probe: what each stream got and whether the connection was sent away. */
   h2?: H2ProbeAnswer;
 }
@@ -186,8 +216,12 @@ export interface RunResult {
     policyProfile: "aspnetcore" | "strict";
     knobs: PolicyKnobs;
     proxyEngine: string;
+    /** Which generated configuration an external engine ran (absent: the builtin proxy or the user's own file). */
+    proxyProfile?: "typical" | "hardened";
     /** The engine's own version line (nginx, HAProxy, Caddy) or edgebench's for the builtin proxy. */
     proxyEngineVersion?: string;
+    /** Set when an app ran on the real ASP.NET Core app rather than the simulation: which, and its SDK. */
+    appRuntime?: string;
     /** Where TLS was: off, terminated (edge app or proxy), or re-encrypted to the app too. */
     tls?: "off" | "terminate" | "reencrypt";
     /** Shaped hops, when the scenario had any (latency in ms, bandwidth in Mbit/s). */
@@ -198,6 +232,11 @@ export interface RunResult {
   warnings: string[];
   load: LoadResult | null;
   probes: ProbesResult | null;
+  /**
+   * The failed probes grouped by the configuration fact that explains them, the change that removes the most
+   * failures first, each with the exact change per target (scenario fields, appsettings.json, Program.cs, engines).
+   */
+  causes?: Cause[];
   /** The scenario's and the command line's thresholds, each with what was measured. */
   thresholds: ThresholdResult[];
   verdict: Verdict;

@@ -7,18 +7,19 @@ import { readFile } from "node:fs/promises";
 import { basename, dirname, extname, resolve as resolvePath } from "node:path";
 import { LineCounter, parseDocument, stringify } from "yaml";
 import { parseIpAddress, parseIpNetwork } from "../policy/ip-address.js";
-import { parseJsonWithComments, readAspNetCoreSettings, type AspNetCoreHostSettings } from "../policy/appsettings.js";
+import { blankJsonComments, parseJsonWithComments, readAspNetCoreSettings, type AspNetCoreHostSettings } from "../policy/appsettings.js";
 import type { ForwardedHeaderFlag, ForwardedHeadersOptions } from "../policy/forwarded-headers.js";
 import { parseThreshold } from "../results/thresholds.js";
 import { ScenarioError, type ScenarioIssue } from "./issues.js";
 import { scenarioSpec } from "./schema.js";
 import { ASPNETCORE_KNOBS, STRICT_KNOBS, type PolicyKnobs } from "../runners/probes/types.js";
-import type { AppConfig, Balancing, Frontend, ProxyEngine, DirectionShape, HopShape, PolicyConfig, Scenario, TlsMode, TopologyKind } from "./types.js";
+import type { AppConfig, AppRuntime, Balancing, EngineProfile, Frontend, ProxyEngine, DirectionShape, HopShape, PolicyConfig, Scenario, TlsMode, TopologyKind } from "./types.js";
 import { addIssue, INVALID, validateNode, type Located, type ValidationContext } from "./validate.js";
 
 /** The document as validated: only the fields given, durations in ms, host strings as lists. */
 interface RawApp {
   name: string;
+  runtime?: AppRuntime;
   appsettings?: string;
   allowedHosts?: string[];
   allowEmptyHosts?: boolean;
@@ -33,6 +34,8 @@ interface RawApp {
   instances?: number;
   port?: number;
   internalPaths?: string[];
+  requestHeadersTimeout?: number;
+  minRequestBodyDataRate?: number;
 }
 
 type RawDirection = Partial<{ latency: number; jitter: number; bandwidthMbps: number; resetProbability: number; stallProbability: number }>;
@@ -46,6 +49,7 @@ interface RawScenario {
   tls?: TlsMode;
   proxy?: Partial<{
     engine: ProxyEngine;
+    profile: EngineProfile;
     engineConfig: string;
     port: number;
     preserveHost: boolean;
@@ -54,6 +58,7 @@ interface RawScenario {
     stripClientForwarded: boolean;
     allowedHosts: string[];
     upstreamTimeout: number;
+    headerTimeout: number;
     balancing: Balancing;
     maxRequestBodyBytes: number;
     maxResponseBodyBytes: number;
@@ -63,7 +68,7 @@ interface RawScenario {
   load?: Partial<{ model: "closed" | "open"; rate: number; rateFraction: number; connections: number; pipelining: number; streams: number; duration: number; warmup: number; rounds: number; path: string; method: string; host: string; body: string }>;
   policy?: { hosts?: string[]; profile?: "aspnetcore" | "strict"; knobs?: Partial<PolicyKnobs>; internalPathsAtEdge?: "exposed" | "hidden" };
   network?: { clientAddress?: string; clientHop?: RawHop; appHop?: RawHop };
-  probes?: { enabled?: boolean; timeout?: number };
+  probes?: { enabled?: boolean; timeout?: number; slowHold?: number };
   thresholds?: string[];
 }
 
@@ -88,6 +93,7 @@ function resolveApp(raw: RawApp, settings: AspNetCoreHostSettings | null): AppCo
   const allowedHosts = raw.allowedHosts && raw.allowedHosts.length > 0 ? raw.allowedHosts : (settings?.allowedHosts ?? ["*"]);
   return {
     name: raw.name,
+    runtime: raw.runtime ?? "simulated",
     allowedHosts,
     allowEmptyHosts: raw.allowEmptyHosts ?? true,
     includeFailureMessage: raw.includeFailureMessage ?? true,
@@ -96,6 +102,8 @@ function resolveApp(raw: RawApp, settings: AspNetCoreHostSettings | null): AppCo
     instances: raw.instances ?? 1,
     port: raw.port ?? null,
     internalPaths: raw.internalPaths ?? [],
+    requestHeadersTimeoutMs: raw.requestHeadersTimeout ?? 30_000,
+    minRequestBodyDataRate: raw.minRequestBodyDataRate ?? 240,
   };
 }
 
@@ -230,6 +238,7 @@ function resolve(raw: RawScenario, file: string, context: ValidationContext): Sc
     topologies: raw.topologies ?? ["edge", "proxied"],
     proxy: {
       engine: raw.proxy?.engine ?? "builtin",
+      profile: raw.proxy?.profile ?? "hardened",
       frontend: raw.proxy?.frontend ?? "http1",
       engineConfig: raw.proxy?.engineConfig !== undefined ? resolvePath(dirname(file), raw.proxy.engineConfig) : null,
       preserveHost: raw.proxy?.preserveHost ?? true,
@@ -237,6 +246,7 @@ function resolve(raw: RawScenario, file: string, context: ValidationContext): Sc
       stripClientForwarded: raw.proxy?.stripClientForwarded ?? true,
       allowedHosts: raw.proxy?.allowedHosts ?? null,
       upstreamTimeoutMs: raw.proxy?.upstreamTimeout ?? 30_000,
+      headerTimeoutMs: raw.proxy?.headerTimeout ?? 60_000,
       balancing: raw.proxy?.balancing ?? "round-robin",
       forwarded: raw.proxy?.forwarded ?? false,
       maxRequestBodyBytes: raw.proxy?.maxRequestBodyBytes ?? 10 * 1024 * 1024,
@@ -266,9 +276,24 @@ function resolve(raw: RawScenario, file: string, context: ValidationContext): Sc
       clientHop: resolveHop(raw.network?.clientHop),
       appHop: resolveHop(raw.network?.appHop),
     },
-    probes: { enabled: raw.probes?.enabled ?? true, timeoutMs: raw.probes?.timeout ?? 2000 },
+    probes: { enabled: raw.probes?.enabled ?? true, timeoutMs: raw.probes?.timeout ?? 2000, slowHoldMs: raw.probes?.slowHold ?? 2000 },
     thresholds: (raw.thresholds ?? []).map(parseThreshold),
   };
+}
+
+const TOO_DEEP = "the document is nested too deeply (a scenario needs a few levels, not thousands)";
+
+function syntaxMessage(message: string): string {
+  return /call stack/i.test(message) ? TOO_DEEP : `YAML syntax: ${message.split("\n")[0]}`;
+}
+
+function parseScenarioDocument(source: string, lineCounter: LineCounter, file: string): ReturnType<typeof parseDocument> {
+  try {
+    return parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  } catch (error) {
+    if (error instanceof RangeError) throw new ScenarioError([{ file, line: 1, column: 1, path: "", message: TOO_DEEP }]);
+    throw error;
+  }
 }
 
 /** Parses and validates scenario text; `file` names it in every error. */
@@ -282,9 +307,11 @@ export function parseScenario(text: string, file: string): Scenario {
   if (text.includes("\u0000")) {
     throw new ScenarioError([{ file, line: 1, column: 1, path: "", message: "expected a YAML or JSON text file, found binary data" }]);
   }
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  // A JSON scenario may carry comments, as appsettings.json does; blanked in place, so positions still hold.
+  const source = extname(file).toLowerCase() === ".json" ? blankJsonComments(text) : text;
+  const document = parseScenarioDocument(source, lineCounter, file);
   if (document.errors.length > 0) {
-    throw new ScenarioError(document.errors.map((error) => issue(error.pos[0], `YAML syntax: ${error.message.split("\n")[0]}`)));
+    throw new ScenarioError(document.errors.map((error) => issue(error.pos[0], syntaxMessage(error.message))));
   }
   if (document.contents === null) {
     throw new ScenarioError([{ file, line: 1, column: 1, path: "", message: "the file is empty: expected a scenario mapping with at least `apps`" }]);

@@ -2,14 +2,16 @@
 import type { ForwardedHeadersOptions } from "../policy/forwarded-headers.js";
 import type { PolicyKnobs } from "../runners/probes/types.js";
 import type { Threshold } from "../results/thresholds.js";
-import type { BALANCING, FORWARDED_FOR_MODES, FRONTENDS, PROXY_ENGINES, TLS_MODES, TOPOLOGY_KINDS } from "./schema.js";
+import type { APP_RUNTIMES, BALANCING, ENGINE_PROFILES, FORWARDED_FOR_MODES, FRONTENDS, PROXY_ENGINES, TLS_MODES, TOPOLOGY_KINDS } from "./schema.js";
 
 export type TopologyKind = (typeof TOPOLOGY_KINDS)[number];
 export type ProxyEngine = (typeof PROXY_ENGINES)[number];
 export type ForwardedForMode = (typeof FORWARDED_FOR_MODES)[number];
+export type EngineProfile = (typeof ENGINE_PROFILES)[number];
 export type TlsMode = (typeof TLS_MODES)[number];
 export type Frontend = (typeof FRONTENDS)[number];
 export type Balancing = (typeof BALANCING)[number];
+export type AppRuntime = (typeof APP_RUNTIMES)[number];
 
 /** One direction of a shaped hop. */
 export interface DirectionShape {
@@ -29,6 +31,8 @@ export interface HopShape {
 
 export interface AppConfig {
   name: string;
+  /** Which server answers: the simulation, or the bundled real ASP.NET Core app. */
+  runtime: AppRuntime;
   allowedHosts: string[];
   allowEmptyHosts: boolean;
   includeFailureMessage: boolean;
@@ -41,10 +45,16 @@ export interface AppConfig {
   port: number | null;
   /** Endpoints not meant for the internet, served like any other path (the surface probes aim at them). */
   internalPaths: string[];
+  /** KestrelServerLimits.RequestHeadersTimeout. */
+  requestHeadersTimeoutMs: number;
+  /** KestrelServerLimits.MinRequestBodyDataRate, bytes/s (0: off). */
+  minRequestBodyDataRate: number;
 }
 
 export interface ProxyConfig {
   engine: ProxyEngine;
+  /** Which generated configuration an external engine runs (see engines/profiles.ts). */
+  profile: EngineProfile;
   /** What clients speak to it; it speaks HTTP/1.1 to the apps. */
   frontend: Frontend;
   /** The user's own engine configuration file (absolute), or null for a generated one. */
@@ -55,6 +65,8 @@ export interface ProxyConfig {
   /** Null: no proxy-side allowlist. */
   allowedHosts: string[] | null;
   upstreamTimeoutMs: number;
+  /** Builtin proxy: the most a client's request head may take. */
+  headerTimeoutMs: number;
   balancing: Balancing;
   forwarded: boolean;
   maxRequestBodyBytes: number;
@@ -105,6 +117,7 @@ export interface Scenario {
   policy: PolicyConfig;
   tls: TlsMode;
   network: { clientAddress: string; clientHop: HopShape | null; appHop: HopShape | null };
-  probes: { enabled: boolean; timeoutMs: number };
+  /** slowHoldMs: how long the slow-headers probe holds its trickling connections. */
+  probes: { enabled: boolean; timeoutMs: number; slowHoldMs: number };
   thresholds: Threshold[];
 }

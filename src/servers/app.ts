@@ -14,8 +14,10 @@ import { kestrelRequestPath, routeEndpoint } from "./kestrel/request-path.js";
 import { httpDate } from "./http-date.js";
 import { createHttp2Frontend } from "./kestrel/http2.js";
 import { plainPeerAddress } from "../policy/ip-address.js";
+import { hostFromUriComponent } from "../policy/host-string.js";
 import { listen, type ListeningServer } from "./listen.js";
 import { createServer } from "node:net";
+import { appendRecord, probeToken, probeTokenInRawHead, PROBE_TOKEN_FIELD } from "../http1/echo-contract.js";
 
 export interface AppOptions {
   /** HostFilteringOptions.AllowedHosts; default ['*'] (what the default builder uses when none are configured). */
@@ -37,6 +39,12 @@ export interface AppOptions {
   protocols?: "Http1" | "Http2" | "Http1AndHttp2";
   /** Name reported in each answer, to tell apps apart behind one proxy. */
   name?: string;
+  /** KestrelServerLimits.RequestHeadersTimeout; default 30 s. */
+  requestHeadersTimeoutMs?: number;
+  /** KestrelServerLimits.MinRequestBodyDataRate in bytes/s; default 240; 0 turns it off. */
+  minRequestBodyDataRate?: number;
+  /** Its grace period; default 5 s. */
+  minRequestBodyDataRateGraceMs?: number;
   /** Address to bind; default 127.0.0.1. */
   host?: string;
   /** Port to bind; default 0 (ephemeral). */
@@ -50,6 +58,8 @@ export interface AppOptions {
   proxyAddresses?: string[];
   /** Serve HTTPS with this certificate (HTTP/1.1 over TLS). */
   tls?: TlsIdentity;
+  /** The echo contract's record file: every HTTP/1.1 request carrying a probe token is recorded there. */
+  recordFile?: string;
   /** Endpoints routed by literal templates (/admin, /metrics); every other path goes to the catch-all. */
   internalPaths?: readonly string[];
 }
@@ -175,7 +185,8 @@ export function createAppPipeline(options: AppOptions = {}) {
       query: request.query,
       target: request.target,
       protocol: request.protocol,
-      host: believed.host,
+      // HttpRequest.Host reads the field with HostString.FromUriComponent: punycode labels come back in Unicode.
+      host: hostFromUriComponent(believed.host),
       scheme: believed.scheme,
       remoteIp: believed.remoteIp,
       remotePort: believed.remotePort,
@@ -215,9 +226,22 @@ export function createAppHandler(options: AppOptions = {}) {
     return fields;
   };
 
+  const tokenField = PROBE_TOKEN_FIELD.toLowerCase();
+  /** The echo contract: what the app answered to a probe request, keyed by its token. */
+  const record = (token: string | null, status: number, host: string | null): void => {
+    if (options.recordFile && token) appendRecord(options.recordFile, { token, status, host });
+  };
+  const recordHead = (head: RequestHead, status: number): void => {
+    if (!options.recordFile) return;
+    const hostIndex = head.names.indexOf("host");
+    const token = probeToken(head.fields[head.names.indexOf(tokenField)]?.[1]);
+    record(token, status, hostIndex < 0 ? null : head.fields[hostIndex]![1]);
+  };
+
   /** Kestrel's own refusal: Content-Length: 0, Connection: close, Date, Server, Allow for 405; empty body. */
-  const formatRejection = (error: HttpRequestError): Buffer => {
+  const formatRejection = (error: HttpRequestError, unparsed?: Buffer): Buffer => {
     pipeline.count(error.status);
+    if (unparsed && options.recordFile) record(probeTokenInRawHead(unparsed), error.status, null);
     let text = `HTTP/1.1 ${error.status} ${reasonPhrase(error.status)}\r\nContent-Length: 0\r\nConnection: close\r\nDate: ${httpDate()}\r\n`;
     if (addServerHeader) text += "Server: Kestrel\r\n";
     if (error.allow) text += `Allow: ${error.allow}\r\n`;
@@ -236,6 +260,7 @@ export function createAppHandler(options: AppOptions = {}) {
       hostCheck = checkHost(head, target, allowOverride);
     } catch (error) {
       if (!(error instanceof HttpRequestError)) throw error;
+      recordHead(head, error.status);
       response.reject(error);
       return;
     }
@@ -255,6 +280,7 @@ export function createAppHandler(options: AppOptions = {}) {
       secure: exchange.secure,
       bodyLength: exchange.bodyLength,
     });
+    recordHead(head, result.status);
     response.send(result.status, answerFields(result.contentType), result.body);
   };
 
@@ -266,6 +292,11 @@ export function createAppHandler(options: AppOptions = {}) {
 }
 
 /** Starts the simulated app on 127.0.0.1 (ephemeral port unless `port` is given). */
+// KestrelServerLimits' defaults.
+const KESTREL_REQUEST_HEADERS_TIMEOUT_MS = 30_000;
+const KESTREL_MIN_BODY_RATE = 240;
+const KESTREL_BODY_RATE_GRACE_MS = 5000;
+
 export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   if (options.protocols === "Http2") {
     const pipeline = createAppPipeline(options);
@@ -284,6 +315,8 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   const handler = createAppHandler(options);
   const server = createHttp1Server({
     bodyMode: "discard",
+    headersTimeoutMs: options.requestHeadersTimeoutMs ?? KESTREL_REQUEST_HEADERS_TIMEOUT_MS,
+    minBodyDataRate: { bytesPerSecond: options.minRequestBodyDataRate ?? KESTREL_MIN_BODY_RATE, graceMs: options.minRequestBodyDataRateGraceMs ?? KESTREL_BODY_RATE_GRACE_MS },
     checkRequestLine: handler.checkRequestLine,
     onRequest: handler.onRequest,
     formatRejection: handler.formatRejection,

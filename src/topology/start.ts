@@ -11,8 +11,12 @@ import { createRunCertificates } from "../tls/certificates.js";
 import { ENGINE_DRIVERS } from "../engines/start-engine.js";
 import { proxyBehaviour, startEngineProxy } from "./engine-proxy.js";
 import { VERSION } from "../version.js";
+import { startKestrelApp } from "../apps/kestrel/driver.js";
 
 import { PROXY_SOURCE_ADDRESS } from "./source-address.js";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 export { PROXY_SOURCE_ADDRESS } from "./source-address.js";
 const LOOPBACK = "127.0.0.1";
@@ -40,6 +44,8 @@ export interface RunningTopology {
    * so its apps trust 127.0.0.1 and a simulated client must come from elsewhere.
    */
   clientSourceAddress: string | null;
+  /** The echo contract's record file its apps append to (see http1/echo-contract.ts). */
+  appRecord: string;
   /** Answers by status, per server (`proxy`, `app:<name>`, `app:<name>#<instance>`, `hop:client`, …). */
   counts(): Promise<Record<string, Record<string, number>>>;
 }
@@ -49,8 +55,16 @@ export interface Topology {
   close(): Promise<void>;
 }
 
-function appOptions(app: AppConfig, clientAddress: string, proxyAddresses: string[], tls: TlsIdentity | undefined, port: number): AppOptions {
+function appOptions(
+  app: AppConfig,
+  clientAddress: string,
+  proxyAddresses: string[],
+  tls: TlsIdentity | undefined,
+  port: number,
+  recordFile: string,
+): AppOptions {
   return {
+    recordFile,
     ...(tls ? { tls } : {}),
     port,
     name: app.name,
@@ -59,6 +73,8 @@ function appOptions(app: AppConfig, clientAddress: string, proxyAddresses: strin
     includeFailureMessage: app.includeFailureMessage,
     allowHostHeaderOverride: app.allowHostHeaderOverride,
     internalPaths: app.internalPaths,
+    requestHeadersTimeoutMs: app.requestHeadersTimeoutMs,
+    minRequestBodyDataRate: app.minRequestBodyDataRate,
     ...(app.forwardedHeaders ? { forwardedHeaders: app.forwardedHeaders } : {}),
     host: LOOPBACK,
     clientAddress,
@@ -110,12 +126,18 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
     started.push(server);
     return server;
   };
-  const close = async (): Promise<void> => {
-    await Promise.all(started.map((server) => server.close()));
-  };
+  // The real app is a process of its own already: no thread needed, whatever the isolation.
+  const startAppOfRuntime = (app: AppConfig, appOptions: AppOptions): Promise<IsolatedServer> =>
+    app.runtime === "kestrel" ? startKestrelApp(appOptions) : start({ kind: "app", options: appOptions });
   const primary = appForHost(scenario.apps, scenario.load.host);
   const { clientAddress, clientHop, appHop } = scenario.network;
   const certificates = scenario.tls === "off" ? null : await createRunCertificates([...scenario.policy.hosts, ...scenario.apps.flatMap((app) => app.allowedHosts)]);
+  // The echo contract's records of this run's apps, one file per topology (see http1/echo-contract.ts).
+  const recordDir = await mkdtemp(join(tmpdir(), "edgebench-record-"));
+  const close = async (): Promise<void> => {
+    await Promise.all(started.map((server) => server.close()));
+    await rm(recordDir, { recursive: true, force: true });
+  };
   /** A shaped hop in front of `server`; its connections to the server come from `sourceAddress`. */
   const shaped = (server: IsolatedServer, shape: HopShape, sourceAddress: string, seed: number): Promise<IsolatedServer> =>
     track(start({ kind: "shaper", options: { target: { host: LOOPBACK, port: server.port }, shape, scheme: schemeOf(server.url), sourceAddress, seed, host: LOOPBACK } }));
@@ -127,18 +149,16 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
   // The topologies start side by side: worker start-up dominates a short run.
   const startOne = async (kind: TopologyKind): Promise<RunningTopology> => {
     const behindProxy = kind === "proxied";
+    const appRecord = join(recordDir, `${kind}.jsonl`);
     const appTls = certificates && (!behindProxy || scenario.tls === "reencrypt") ? certificates.server : undefined;
     const instances = await Promise.all(
       scenario.apps.map((app) =>
         Promise.all(
           Array.from({ length: behindProxy ? app.instances : 1 }, () =>
             track(
-              start({
-                kind: "app",
-                options: {
-                  ...appOptions(app, clientAddress, behindProxy ? [proxySource] : [], appTls, behindProxy ? 0 : (app.port ?? 0)),
-                  ...(frontDoorOf(scenario, kind) === "h2" && !behindProxy ? { protocols: "Http2" as const } : {}),
-                },
+              startAppOfRuntime(app, {
+                ...appOptions(app, clientAddress, behindProxy ? [proxySource] : [], appTls, behindProxy ? 0 : (app.port ?? 0), appRecord),
+                ...(frontDoorOf(scenario, kind) === "h2" && !behindProxy ? { protocols: "Http2" as const } : {}),
               }),
             ),
           ),
@@ -167,6 +187,7 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
                 ...proxyBehaviour(scenario),
                 frontDoor: scenario.proxy.frontend,
                 maxResponseBodyBytes: scenario.proxy.maxResponseBodyBytes,
+                headerTimeoutMs: scenario.proxy.headerTimeoutMs,
                 ...(certificates ? { tls: certificates.server, upstreamCa: certificates.ca } : {}),
                 sourceAddress: PROXY_SOURCE_ADDRESS,
                 host: LOOPBACK,
@@ -189,6 +210,7 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
       ca: certificates?.ca ?? null,
       engine,
       clientSourceAddress: behindProxy && proxySource === LOOPBACK ? CLIENT_SOURCE_ADDRESS : null,
+      appRecord,
       counts: async () => Object.fromEntries(await Promise.all(labelled.map(async ({ label, server }) => [label, await server.counts()] as const))),
     };
   };

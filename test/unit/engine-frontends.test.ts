@@ -10,6 +10,8 @@ function spec(frontend: EngineSpec["frontend"], tls: boolean): EngineSpec {
     listen: { host: "127.0.0.1", port: 8443 },
     routes: [{ hosts: ["app.example.com"], upstreams: [{ host: "127.0.0.1", port: 5000 }] }],
     frontend,
+    profile: "hardened",
+    wildcardDepth: "any",
     preserveHost: true,
     forwardedFor: "replace",
     forwarded: false,

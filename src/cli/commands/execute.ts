@@ -7,12 +7,15 @@ import { runScenario } from "../../run.js";
 import { PROBE_CATALOG } from "../../runners/probes/catalog/index.js";
 import { selectProbes } from "../../runners/probes/run-probes.js";
 import { loadScenario, resolveKnobs } from "../../scenario/load.js";
+import { resolve } from "node:path";
 import type { Scenario } from "../../scenario/types.js";
 import { createProgress } from "../../ui/progress.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { scenarioPaths } from "../scenarios.js";
-import { parseEngineList, scenariosPerEngine } from "../../engines/per-engine.js";
+import { parseEngineList, parseProfileList, scenariosPerEngine } from "../../engines/per-engine.js";
 import { writeReports } from "../write-reports.js";
+import { missingAppRuntime, withAppRuntime } from "../../apps/runtime.js";
+import type { AppRuntime } from "../../scenario/types.js";
 
 export interface ExecuteOptions {
   /** `terminal`, or several: `terminal,junit:probes.xml,markdown:summary.md`. */
@@ -28,6 +31,7 @@ export interface ExecuteOptions {
   threshold?: string[];
   out?: string;
   quiet?: boolean;
+  verbose?: boolean;
   duration?: number;
   warmup?: number;
   rounds?: number;
@@ -35,6 +39,13 @@ export interface ExecuteOptions {
   rate?: number;
   engine?: string;
   engineConfig?: string;
+  engineProfile?: string;
+  appRecord?: string;
+  appRuntime?: AppRuntime;
+}
+
+class AppRuntimeError extends Error {
+  readonly code = "ERR_APP_RUNTIME";
 }
 
 export interface Mode {
@@ -66,13 +77,21 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
   const scenarios: Scenario[] = [];
   const skippedEngines = new Map<Scenario, string[]>();
   const engines = options.engine ? parseEngineList(options.engine) : null;
+  const profiles = options.engineProfile ? parseProfileList(options.engineProfile) : null;
   if (!options.target) {
     for (const path of scenarioPaths(files)) {
-      const perEngine = scenariosPerEngine(applyOverrides(await loadScenario(path), options), engines, options.engineConfig ?? null);
+      const scenario = withAppRuntime(applyOverrides(await loadScenario(path), options), options.appRuntime);
+      const missing = missingAppRuntime(scenario);
+      if (missing) {
+        process.stderr.write(`edgebench: ${missing}\n`);
+        continue;
+      }
+      const perEngine = scenariosPerEngine(scenario, engines, options.engineConfig ?? null, profiles);
       for (const scenario of perEngine.scenarios) skippedEngines.set(scenario, perEngine.skipped);
       scenarios.push(...perEngine.scenarios);
     }
   }
+  if (!options.target && scenarios.length === 0) throw new AppRuntimeError("nothing to run: every scenario needs an app runtime that is not installed");
   const policyHosts = options.target
     ? options.allowedHosts
       ? options.allowedHosts.split(/[,;]/).map((host) => host.trim()).filter(Boolean)
@@ -111,6 +130,7 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
           catalog,
           thresholds,
           allowRemote: options.allowRemote ?? false,
+          ...(options.appRecord ? { appRecord: resolve(options.appRecord) } : {}),
           signal: controller.signal,
         }),
       );
@@ -120,7 +140,9 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
       result.warnings.push(...(skippedEngines.get(scenario) ?? []));
       return result;
     };
-    if (!mode.load) {
+    // Real .NET apps start and compile for a second or more each: those scenarios go one at a time.
+    const sideBySide = !scenarios.some((scenario) => scenario.apps.some((app) => app.runtime === "kestrel"));
+    if (!mode.load && sideBySide) {
       // Without load nothing is measured against the clock: scenarios are probed side by side.
       results.push(...(await Promise.all(scenarios.map(run))));
     } else {
@@ -134,7 +156,7 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
-  const reportsWritten = await writeReports(results, reporters, options.out);
+  const reportsWritten = await writeReports(results, reporters, options.out, options.verbose);
   if (controller.signal.aborted) return EXIT.interrupted;
   return results.every((result) => result.verdict.passed) && reportsWritten ? EXIT.passed : EXIT.failed;
 }

@@ -6,8 +6,10 @@ import { performance } from "node:perf_hooks";
 import type { LoadResult, RoundSample, TopologyLoad } from "../../results/types.js";
 import type { LoadConfig, TopologyKind } from "../../scenario/types.js";
 import type { RunEventListener } from "../events.js";
-import { createLatencyHistogram, summarize } from "./histogram.js";
-import { httpSender, runOpenLoad } from "./open-model.js";
+import { createLatencyHistogram, percentileSeries, summarize } from "./histogram.js";
+import { runOpenGenerator } from "./open-generator.js";
+import { runOpenLoad } from "./open-model.js";
+import { OpenModelTotals } from "./open-totals.js";
 import { runLoad, type LoadRun } from "./run-load.js";
 import { h2Sender, runLoadH2 } from "./h2-load.js";
 import { median, seededRandom, shuffled } from "./stats.js";
@@ -31,6 +33,9 @@ export interface RoundsOptions {
   /** Seed of the per-round order (recorded in the result through `order`). */
   seed?: number;
 }
+
+/** An open-model request unanswered this long counts as a timeout. */
+const OPEN_MODEL_TIMEOUT_MS = 10_000;
 
 /** Above this event-loop utilisation the load generator, not the server, sets the pace. */
 export const GENERATOR_SATURATION = 0.9;
@@ -62,10 +67,6 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
     target.protocol === "h2"
       ? runLoadH2({ ...settings(target, durationMs), streams: load.streams, ca: target.ca ?? null })
       : runLoad(settings(target, durationMs));
-  const openSender = (target: LoadTarget) => {
-    const request = { url: target.url, host: load.host, method: load.method, path: load.path, body: load.body, connections: load.connections, ca: target.ca ?? null };
-    return target.protocol === "h2" ? h2Sender(request) : httpSender(request);
-  };
   if (load.warmupMs > 0) {
     for (const target of targets) {
       if (options.signal?.aborted) break;
@@ -85,17 +86,22 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
     }
     rate = Math.max(1, Math.floor(Math.min(...capacities, Infinity) * load.rateFraction));
   }
-  const measure = async (target: LoadTarget): Promise<LoadRun & { late?: number; schedulerLate?: number }> => {
+  const measure = async (target: LoadTarget): Promise<LoadRun> => {
     if (load.model === "closed" || rate === null) return closedRun(target, load.durationMs);
-    const sender = openSender(target);
-    // Over HTTP/2 each connection carries `streams` requests at once.
-    const inFlight = load.connections * (target.protocol === "h2" ? load.streams : 1);
-    try {
-      return await runOpenLoad({ rate, durationMs: load.durationMs, connections: inFlight, signal: options.signal }, sender.send);
-    } finally {
-      await sender.close();
+    if (target.protocol === "h2") {
+      // Over HTTP/2 each connection carries `streams` requests at once; the sender runs on this thread.
+      const sender = h2Sender({ url: target.url, host: load.host, method: load.method, path: load.path, body: load.body, connections: load.connections, ca: target.ca ?? null });
+      try {
+        return await runOpenLoad({ rate, durationMs: load.durationMs, connections: load.connections * load.streams, signal: options.signal }, sender.send);
+      } finally {
+        await sender.close();
+      }
     }
+    const { url, host, method, path, body, connections, durationMs } = settings(target, load.durationMs);
+    const open = { url, host, method, path, body, connections, durationMs, rate, timeoutMs: OPEN_MODEL_TIMEOUT_MS, ca: target.ca ?? null };
+    return runOpenGenerator(open, options.signal);
   };
+  const openTotals = new OpenModelTotals();
   const samples = new Map<TopologyKind, RoundSample[]>(targets.map((t) => [t.topology, []]));
   const merged = new Map(targets.map((t) => [t.topology, createLatencyHistogram()]));
   const order: TopologyKind[][] = [];
@@ -127,7 +133,7 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
         rps: Math.round(rps * 10) / 10,
         latency,
         generatorUtilization: Math.round(generatorUtilization * 1000) / 1000,
-        ...(run.late !== undefined ? { late: run.late, schedulerLate: run.schedulerLate ?? 0 } : {}),
+        ...openTotals.round(target.topology, run),
       });
       options.onEvent?.({ type: "round-done", round, topology: target.topology, rps, p50Us: latency.p50Us });
     }
@@ -136,12 +142,14 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
   const topologies: TopologyLoad[] = [];
   for (const target of targets) {
     const rounds = samples.get(target.topology)!;
+    const latency = summarize(merged.get(target.topology)!);
     topologies.push({
       topology: target.topology,
       url: target.url,
       ...(target.hops ? { hops: target.hops } : {}),
       rounds,
-      latency: summarize(merged.get(target.topology)!),
+      latency,
+      percentiles: percentileSeries(merged.get(target.topology)!),
       medianRps: Math.round(median(rounds.map((r) => r.rps)) * 10) / 10 || 0,
       medianP50Us: median(rounds.map((r) => r.latency.p50Us)) || 0,
       responses: rounds.reduce((sum, r) => sum + r.responses, 0),
@@ -149,12 +157,9 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
       errors: rounds.reduce((sum, r) => sum + r.errors, 0),
       timeouts: rounds.reduce((sum, r) => sum + r.timeouts, 0),
       ...withInstanceSplit(await target.counts()),
-      // The open model's scheduler waits by yielding, which counts as busy: there, falling behind schedule tells.
-      generatorSaturated:
-        rounds.length > 0 &&
-        (load.model === "open"
-          ? rounds.reduce((sum, r) => sum + (r.schedulerLate ?? 0), 0) > 0.01 * rounds.reduce((sum, r) => sum + r.requests, 0)
-          : median(rounds.map((r) => r.generatorUtilization)) > GENERATOR_SATURATION),
+      generatorSaturated: rounds.length > 0 && median(rounds.map((r) => r.generatorUtilization)) > GENERATOR_SATURATION,
+      // The open model's generator is a thread of its own: there, its send lateness tells.
+      ...openTotals.topology(target.topology, latency, rounds),
     });
   }
   return {
