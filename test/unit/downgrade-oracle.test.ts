@@ -48,6 +48,8 @@ describe("h2-downgrade grading", () => {
     const longer = probe("h2-content-length-longer");
     const reframed = grade(longer.expect, [app({ bodyLength: 64 }), app({})], exchange, context);
     assert.match(reframed.explanation, /64-byte body where the client's DATA frames carried 5/);
+    const gateway = grade(longer.expect, [{ status: 502, reason: "", headers: [], body: Buffer.alloc(0) }, app({})], exchange, context);
+    assert.match(gateway.explanation, /got 502: the proxy forwarded a content-length the DATA frames did not carry/);
     const crlf = probe("h2-nul-in-value");
     assert.equal(grade(crlf.expect, [app({})], exchange, context).pass, true, "dropped field: harmless");
     const kept = grade(crlf.expect, [app({ headers: { "x-probe": "ab" } })], exchange, context);

@@ -160,6 +160,12 @@ function framingProblem(expect: ResponseExpectation, app: AppView): string | nul
   return null;
 }
 
+/** A 502/504 to a request whose body disagreed with its content-length: the proxy forwarded it, the app waited. */
+function gatewayAfterDowngrade(expect: ResponseExpectation, status: number): string {
+  if (expect.appBodyLength === undefined || (status !== 502 && status !== 504)) return "";
+  return ": the proxy forwarded a content-length the DATA frames did not carry, so the app waited for bytes that never came; the front door must reset such a stream (RFC 9113 §8.1.1)";
+}
+
 /** Why an accepted request is still wrong, from what the app believed; null when it is right. */
 function beliefProblem(expect: ResponseExpectation, app: AppView | null, context: GradeContext): Problem | null {
   if (!app) return { text: "a 2xx that did not come from the app: the proxy answered for a host it should refuse or route" };
@@ -261,7 +267,7 @@ export function grade(
     }
     const fits = outcome === "400" ? expect.outcomes.includes("400") || expect.outcomes.includes("reject") : outcome !== "other" && expect.outcomes.includes(outcome);
     if (!fits) {
-      const reached = outcome === "accept" && app ? ` (the app served it as Host '${app.host}')` : "";
+      const reached = outcome === "accept" && app ? ` (the app served it as Host '${app.host}')` : gatewayAfterDowngrade(expect, response.status);
       const text = `${label}expected ${describe(expect.outcomes)}, got ${response.status}${reached}`;
       problems.push({ text, cause: outcome === "accept" && app ? hostCause(app.host, context) : undefined });
       return;
