@@ -14,6 +14,7 @@ import { httpSender, runOpenLoad } from "../src/runners/load/open-model.js";
 import { runLoad } from "../src/runners/load/run-load.js";
 import { median, seededRandom, shuffled } from "../src/runners/load/stats.js";
 import { PROXY_SOURCE_ADDRESS } from "../src/topology/source-address.js";
+import { spec } from "./proxies.js";
 import { startServer } from "./start-server.js";
 
 const HOST = "app.example.com";
@@ -34,25 +35,7 @@ export interface FrontDoorFigures {
 }
 
 function nginxSpec(port: number, appPort: number, dir: string, frontend: EngineSpec["frontend"]): EngineSpec {
-  return {
-    listen: { host: "127.0.0.1", port },
-    routes: [{ hosts: [HOST], upstreams: [{ host: "127.0.0.1", port: appPort }] }],
-    frontend,
-    profile: "hardened",
-    wildcardDepth: "any",
-    preserveHost: true,
-    forwardedFor: "replace",
-    forwarded: false,
-    stripClientForwarded: true,
-    allowedHosts: null,
-    exposedPaths: null,
-    upstreamTimeoutMs: 30_000,
-    balancing: "round-robin",
-    maxRequestBodyBytes: 1024 * 1024,
-    tls: null,
-    sourceAddress: PROXY_SOURCE_ADDRESS,
-    dir,
-  };
+  return { ...spec("nginx", port, appPort, dir), frontend };
 }
 
 async function startTargets(skipped: string[]): Promise<Target[]> {

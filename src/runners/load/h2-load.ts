@@ -9,21 +9,14 @@ import type { Duplex } from "node:stream";
 import { connect as connectTls } from "node:tls";
 import { createLatencyHistogram, recordMs } from "./histogram.js";
 import type { Sender } from "./open-model.js";
-import type { LoadRun } from "./run-load.js";
+import type { LoadRun, LoadRunSettings } from "./run-load.js";
 
-export interface H2LoadSettings {
-  url: string;
-  host: string;
-  method: string;
-  path: string;
-  body: string | null;
-  connections: number;
+/** The HTTP/1.1 run's settings, with streams per connection instead of pipelining. */
+export interface H2LoadSettings extends Omit<LoadRunSettings, "pipelining"> {
   /** Concurrent streams per connection. */
   streams: number;
-  durationMs: number;
   ca?: string | null;
   timeoutMs?: number;
-  signal?: AbortSignal;
 }
 
 /** The session's socket, Nagle off (HEADERS and DATA are small writes; delayed ACKs would add tens of ms). */
