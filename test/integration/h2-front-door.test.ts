@@ -6,7 +6,8 @@ import { runProbes } from "../../src/runners/probes/run-probes.js";
 import { H2_DOWNGRADE_PROBES } from "../../src/runners/probes/catalog/h2-downgrade.js";
 import { PROBE_CATALOG } from "../../src/runners/probes/catalog/index.js";
 import { sendRaw } from "../../src/runners/probes/raw-request.js";
-import { runLoadH2 } from "../../src/runners/load/h2-load.js";
+import { h2Sender, runLoadH2 } from "../../src/runners/load/h2-load.js";
+import { runOpenLoad } from "../../src/runners/load/open-model.js";
 import { exchangeH2 } from "../../src/http2/raw-exchange.js";
 import { streamFrames } from "../../src/runners/probes/h2-request.js";
 import { createRunCertificates } from "../../src/tls/certificates.js";
@@ -83,6 +84,18 @@ describe("the builtin proxy's HTTP/2 front door (real sockets)", () => {
       }
     } finally {
       await tls.close();
+    }
+  });
+
+  it("holds an open-model schedule over HTTP/2 sessions", async () => {
+    const sender = h2Sender({ url: both.url, host: "app.example.com", method: "GET", path: "/", body: null, connections: 2 });
+    try {
+      const run = await runOpenLoad({ rate: 200, durationMs: 500, connections: 8 }, sender.send);
+      assert.equal(run.requests, 100);
+      assert.equal(run.ok2xx, 100);
+      assert.equal(run.histogram.totalCount, 100);
+    } finally {
+      await sender.close();
     }
   });
 
