@@ -23,7 +23,11 @@ export interface H2LoadSettings extends Omit<LoadRunSettings, "pipelining"> {
 function openSocket(url: string, ca: string | null): Duplex {
   const { hostname, port, protocol } = new URL(url);
   const host = hostname.replace(/^\[|\]$/g, "");
-  const socket = protocol === "https:" ? connectTls({ host, port: Number(port), ...(ca ? { ca } : {}), servername: "localhost", ALPNProtocols: ["h2"] }) : connectTcp({ host, port: Number(port) });
+  const address = { host, port: Number(port) };
+  const socket =
+    protocol === "https:"
+      ? connectTls({ ...address, ...(ca ? { ca } : {}), servername: "localhost", ALPNProtocols: ["h2"] })
+      : connectTcp(address);
   socket.setNoDelay(true);
   return socket;
 }
@@ -62,7 +66,10 @@ export function h2Sender(settings: Omit<H2LoadSettings, "streams" | "durationMs"
       const unprocessed = (): boolean => status === 0 && (stream.rstCode === constants.NGHTTP2_REFUSED_STREAM || current.closed);
       stream.on("error", (error) => (unprocessed() ? resolve("retry") : reject(error)));
       // A session that fails before the stream opens closes it without an error: that is a failed request too.
-      stream.on("close", () => (unprocessed() ? resolve("retry") : reject(new Error(`stream closed without an answer (code ${stream.rstCode})`))));
+      stream.on("close", () => {
+        if (unprocessed()) resolve("retry");
+        else reject(new Error(`stream closed without an answer (code ${stream.rstCode})`));
+      });
       if (settings.body !== null) stream.end(settings.body);
     });
   const send: Sender = async () => {
@@ -73,7 +80,8 @@ export function h2Sender(settings: Omit<H2LoadSettings, "streams" | "durationMs"
     return second;
   };
   const close = async (): Promise<void> => {
-    await Promise.all(sessions.map((s) => new Promise<void>((resolve) => (s.closed || s.destroyed ? resolve() : s.close(() => resolve())))));
+    const closing = (s: ClientHttp2Session) => new Promise<void>((resolve) => (s.closed || s.destroyed ? resolve() : s.close(() => resolve())));
+    await Promise.all(sessions.map(closing));
   };
   return { send, close };
 }

@@ -50,11 +50,17 @@ export function h2Probe(
  * A malformed request: refused (RST_STREAM, GOAWAY or a 4xx), or, where the policy allows it, served harmless: the
  * app believed the allowed host (not `forged`), read the body the DATA frames carried, and saw no second request.
  */
-export function refusedOrHarmless(names: ProbeNames, knobs: Readonly<PolicyKnobs>, harmless: Omit<ResponseExpectation, "outcomes"> = {}): ResponseExpectation {
-  return { outcomes: knobs.h2Malformed === "reject" ? ["reject"] : ["reject", "accept"], appHost: names.allowed, smuggledPath: SMUGGLED_PATH, ...harmless };
+export function refusedOrHarmless(
+  names: ProbeNames,
+  knobs: Readonly<PolicyKnobs>,
+  harmless: Omit<ResponseExpectation, "outcomes"> = {},
+): ResponseExpectation {
+  const outcomes: ResponseExpectation["outcomes"] = knobs.h2Malformed === "reject" ? ["reject"] : ["reject", "accept"];
+  return { outcomes, appHost: names.allowed, smuggledPath: SMUGGLED_PATH, ...harmless };
 }
 
 /** A malformed field (RFC 9113 §8.2.1): served harmless means the field was dropped (nghttp2 ignores such fields). */
 export function refusedOrDropped(names: ProbeNames, knobs: Readonly<PolicyKnobs>, field: string, forgedHost?: string): ResponseExpectation {
-  return refusedOrHarmless(names, knobs, { absentField: field.toLowerCase(), ...(forgedHost ? { notBelieved: { host: forgedHost } } : {}) });
+  const forged = forgedHost ? { notBelieved: { host: forgedHost } } : {};
+  return refusedOrHarmless(names, knobs, { absentField: field.toLowerCase(), ...forged });
 }

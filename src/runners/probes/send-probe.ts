@@ -26,8 +26,8 @@ export interface ProbeConnection {
 
 export async function sendH2Probe(built: ProbeRequest, connection: ProbeConnection): Promise<H2ProbeExchange> {
   const exchange = await exchangeH2([built.bytes, ...(built.then ?? [])], connection);
-  const responses = exchange.streams.map((stream): RawResponse | undefined =>
-    stream.status !== null && stream.reset === null ? { status: stream.status, reason: "", headers: stream.headers, body: stream.body } : undefined,
+  const responses = exchange.streams.map(({ status, reset, headers, body }): RawResponse | undefined =>
+    status !== null && reset === null ? { status, reason: "", headers, body } : undefined,
   );
   const unfinished = exchange.streams.some((stream) => !stream.ended && stream.reset === null);
   return {

@@ -8,7 +8,13 @@ import { constants, createServer as createH2Server, type ServerHttp2Stream } fro
 import { createServer, type Server, type Socket } from "node:net";
 import { createServer as createTlsServer, type TLSSocket } from "node:tls";
 import type { BodyFraming } from "../../http1/body.js";
-import { handleHttp1Connection, type Http1ConnectionOptions, type Http1Exchange, type ResponseSink, type TlsIdentity } from "../../http1/connection.js";
+import {
+  handleHttp1Connection,
+  type Http1ConnectionOptions,
+  type Http1Exchange,
+  type ResponseSink,
+  type TlsIdentity,
+} from "../../http1/connection.js";
 import { HttpRequestError } from "../../http1/errors.js";
 import type { HeaderField, RequestHead } from "../../http1/parser.js";
 import { malformedField } from "../../http2/fields.js";
@@ -16,6 +22,9 @@ import { CLIENT_PREFACE } from "../../http2/frames.js";
 
 /** Which protocols the front door speaks: HTTP/1.1 only, HTTP/2 only, or both (ALPN over TLS, preface sniffing on cleartext). */
 export type FrontDoor = "http1" | "h2" | "both";
+
+/** A refusal as HTTP/2 sends it: a status and a body (the proxy counts it). */
+type Rejection = (error: HttpRequestError) => { status: number; body: string };
 
 /** Fields HTTP/2 forbids in an answer (RFC 9113 §8.2.2): dropped from what the app sent. */
 const CONNECTION_SPECIFIC = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"]);
@@ -36,7 +45,9 @@ export function headFromStream(rawHeaders: readonly string[]): RequestHead {
   const hosts = fields.filter(([name]) => name.toLowerCase() === "host");
   if (authority !== undefined) {
     // RFC 9113 §8.3.1: a Host naming another entity than :authority makes the request malformed.
-    if (hosts.some(([, value]) => value.toLowerCase() !== authority.toLowerCase())) throw new HttpRequestError(400, "Host disagrees with :authority.");
+    if (hosts.some(([, value]) => value.toLowerCase() !== authority.toLowerCase())) {
+      throw new HttpRequestError(400, "Host disagrees with :authority.");
+    }
     const others = fields.filter(([name]) => name.toLowerCase() !== "host");
     fields.length = 0;
     fields.push(["Host", authority], ...others);
@@ -63,7 +74,7 @@ function responseFields(status: number, headers: readonly HeaderField[]): Record
   return out;
 }
 
-function streamSink(stream: ServerHttp2Stream, formatRejection: (error: HttpRequestError) => { status: number; body: string }): ResponseSink {
+function streamSink(stream: ServerHttp2Stream, formatRejection: Rejection): ResponseSink {
   const respond = (status: number, headers: readonly HeaderField[]): boolean => {
     if (stream.destroyed || stream.headersSent) return false;
     stream.respond(responseFields(status, headers));
@@ -97,7 +108,7 @@ function framingOf(head: RequestHead, endStream: boolean): BodyFraming {
 }
 
 /** An HTTP/2 session handler that turns each stream into an exchange for `options.onRequest`. */
-export function createH2StreamServer(options: Http1ConnectionOptions, rejection: (error: HttpRequestError) => { status: number; body: string }) {
+export function createH2StreamServer(options: Http1ConnectionOptions, rejection: Rejection) {
   const server = createH2Server({ maxSessionMemory: 64 });
   server.on("stream", (stream: ServerHttp2Stream, _headers: unknown, flags: number, rawHeaders: string[]) => {
     stream.on("error", () => stream.destroy());
@@ -131,7 +142,7 @@ export function createH2StreamServer(options: Http1ConnectionOptions, rejection:
 export function createFrontDoorServer(
   frontDoor: FrontDoor,
   options: Http1ConnectionOptions,
-  rejection: (error: HttpRequestError) => { status: number; body: string },
+  rejection: Rejection,
   tls?: TlsIdentity,
 ): Server {
   const h2 = createH2StreamServer(options, rejection);
