@@ -40,7 +40,7 @@ describe("the builtin proxy's HTTP/2 front door (real sockets)", () => {
   it("grades every downgrade probe on the HTTP/2 side only, and HTTP/1 probes on the HTTP/1 side", async () => {
     const h2Only = await startProxy({ routes: [{ hosts: HOSTS, upstreams: [app.url] }], frontDoor: "h2" });
     try {
-      const target = { topology: "proxied" as const, via: "entry" as const, host: "127.0.0.1", port: h2Only.port, proxyInPath: true, frontDoor: "h2" as const };
+      const target = { deployment: "proxied", topology: "proxied" as const, via: "entry" as const, host: "127.0.0.1", port: h2Only.port, proxyInPath: true, frontDoor: "h2" as const };
       const catalog = [...H2_DOWNGRADE_PROBES, PROBE_CATALOG.find((p) => p.id === "duplicate-host-evil-first")!];
       const result = await runProbes([target], catalog, { policyHosts: HOSTS, timeoutMs: 3000 });
       assert.deepEqual(result.results.map((r) => r.probe), H2_DOWNGRADE_PROBES.map((p) => p.id));
@@ -57,7 +57,7 @@ describe("the builtin proxy's HTTP/2 front door (real sockets)", () => {
   it("fails the framing and field probes on a downgrade that forwards every byte (the smuggling signature)", async () => {
     const naive = await startNaiveDowngrader(app.port);
     try {
-      const target = { topology: "proxied" as const, via: "entry" as const, host: "127.0.0.1", port: naive.port, proxyInPath: true, frontDoor: "h2" as const };
+      const target = { deployment: "proxied", topology: "proxied" as const, via: "entry" as const, host: "127.0.0.1", port: naive.port, proxyInPath: true, frontDoor: "h2" as const };
       const result = await runProbes([target], H2_DOWNGRADE_PROBES, { policyHosts: HOSTS, timeoutMs: 2000 });
       const byId = new Map(result.results.map((r) => [r.probe, r]));
       assert.match(byId.get("h2-content-length-shorter")!.explanation, /second request appeared/);
