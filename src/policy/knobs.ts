@@ -19,6 +19,12 @@ export interface PolicyKnobs {
   dnsLengthLimits: boolean;
   /** An https target over cleartext: Kestrel ignores the scheme (ignore) or RFC 9110 §7.4 rejects it (reject). */
   schemeCheck: "ignore" | "reject";
+  /**
+   * A malformed HTTP/2 request (RFC 9113 §8.1.1, §8.2): refused, as the RFC requires of an intermediary (reject),
+   * or also passed when it reached the app harmless, the malformed part dropped (harmless; nghttp2 drops bad fields).
+   * Optional so that results saved before it read as they were: absent means harmless.
+   */
+  h2Malformed?: "reject" | "harmless";
 }
 
 export const ASPNETCORE_KNOBS: Readonly<PolicyKnobs> = Object.freeze({
@@ -29,6 +35,7 @@ export const ASPNETCORE_KNOBS: Readonly<PolicyKnobs> = Object.freeze({
   underscoreLabels: "accept",
   dnsLengthLimits: false,
   schemeCheck: "ignore",
+  h2Malformed: "harmless",
 });
 
 export const STRICT_KNOBS: Readonly<PolicyKnobs> = Object.freeze({
@@ -39,4 +46,5 @@ export const STRICT_KNOBS: Readonly<PolicyKnobs> = Object.freeze({
   underscoreLabels: "accept",
   dnsLengthLimits: true,
   schemeCheck: "reject",
+  h2Malformed: "reject",
 });

@@ -7,6 +7,7 @@ export const PROBE_CATEGORIES = [
   "smuggling-adjacent",
   "robustness",
   "surface",
+  "h2-downgrade",
 ] as const;
 export type ProbeCategory = (typeof PROBE_CATEGORIES)[number];
 
@@ -28,4 +29,10 @@ export interface ResponseExpectation {
    * Reached through a proxy it is a failure; at the edge it is the outcome `exposed` (see GradeContext).
    */
   hiddenEndpoint?: { path: string; sent: string };
+  /** On accept: the path of a request hidden in the body; the app answering it is the smuggling signature. */
+  smuggledPath?: string;
+  /** On accept: the body length the app must have read (what the client's DATA frames carried). */
+  appBodyLength?: number;
+  /** On accept: a field the app must not have received (a malformed one the front door must refuse or drop). */
+  absentField?: string;
 }

@@ -29,6 +29,7 @@ import {
   resolveTarget,
   type ForwardingPolicy,
 } from "./proxy/forwarding.js";
+import { createFrontDoorServer, type FrontDoor } from "./proxy/h2-front-door.js";
 import { UpstreamPool, type ExchangeListener, type UpstreamConnection } from "./proxy/upstream-pool.js";
 
 export interface ProxyRoute {
@@ -62,6 +63,8 @@ export interface ProxyOptions {
   maxRequestBodyBytes?: number;
   /** Larger response bodies are cut off (502 when nothing was sent yet). Default 100 MiB. */
   maxResponseBodyBytes?: number;
+  /** The protocols clients may speak to it (default http1). */
+  frontDoor?: FrontDoor;
   /** Terminate TLS: serve HTTPS with this certificate. */
   tls?: TlsIdentity;
   /** Re-encrypt: speak TLS to https:// upstreams, trusting this CA (PEM). */
@@ -168,6 +171,12 @@ export class ProxyHandler {
     let text = `HTTP/1.1 ${error.status} ${reasonPhrase(error.status)}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\nServer: edgebench-proxy\r\n`;
     if (error.allow) text += `Allow: ${error.allow}\r\n`;
     return Buffer.from(`${text}\r\n${body}`, "latin1");
+  };
+
+  /** A refusal as HTTP/2 sends it: a status and a body. */
+  readonly rejectionAnswer = (error: HttpRequestError): { status: number; body: string } => {
+    this.count(error.status);
+    return { status: error.status, body: `${error.message}\n` };
   };
 
   /** An answer of the proxy's own (421, 404, 413, 502, 504). */
@@ -480,21 +489,16 @@ class ForwardedAnswer implements ExchangeListener {
 /** Starts the builtin proxy on 127.0.0.1 (ephemeral port unless `port` is given), HTTPS when given a certificate. */
 export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const handler = createProxyHandler(options);
-  const server = createHttp1Server(
-    {
-      bodyMode: "stream",
-      headersTimeoutMs: options.headerTimeoutMs ?? 60_000,
-      onRequest: handler.onRequest,
-      formatRejection: handler.formatRejection,
-    },
-    options.tls,
-  );
-  const listening = await listen(
-    server,
-    options.host ?? "127.0.0.1",
-    options.port ?? 0,
-    options.tls ? "https" : "http",
-  );
+  const connection = {
+    bodyMode: "stream" as const,
+    headersTimeoutMs: options.headerTimeoutMs ?? 60_000,
+    onRequest: handler.onRequest,
+    formatRejection: handler.formatRejection,
+  };
+  const frontDoor = options.frontDoor ?? "http1";
+  const server =
+    frontDoor === "http1" ? createHttp1Server(connection, options.tls) : createFrontDoorServer(frontDoor, connection, handler.rejectionAnswer, options.tls);
+  const listening = await listen(server, options.host ?? "127.0.0.1", options.port ?? 0, options.tls ? "https" : "http");
   return {
     ...listening,
     counts: handler.counts,

@@ -71,6 +71,7 @@ export async function startEngineProxy(
       ...proxyBehaviour(scenario),
       profile: scenario.proxy.profile,
       wildcardDepth: scenario.policy.knobs.wildcardDepth,
+      frontend: scenario.proxy.frontend,
       tls: certificates
         ? {
             certFile: `${folder.dir}/server.crt`,

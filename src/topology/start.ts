@@ -101,6 +101,15 @@ function endpoint(server: IsolatedServer): Endpoint {
   return { host: LOOPBACK, port: server.port, url: server.url };
 }
 
+/**
+ * What clients speak to a topology's entry: the proxy's front door; at the edge, HTTP/2 only where the app serves it
+ * as Kestrel does, an Http2 endpoint with prior knowledge on cleartext (the simulated app has no HTTP/2 over TLS).
+ */
+export function frontDoorOf(scenario: Scenario, kind: TopologyKind): "http1" | "h2" | "both" {
+  if (kind === "proxied") return scenario.proxy.frontend;
+  return scenario.proxy.frontend === "h2" && scenario.tls === "off" ? "h2" : "http1";
+}
+
 const schemeOf = (url: string): "http" | "https" => (url.startsWith("https:") ? "https" : "http");
 
 export interface TopologyOptions {
@@ -167,7 +176,7 @@ class DeploymentStarter {
     const proxySource = driver && !driver.bindsSourceAddress ? LOOPBACK : PROXY_SOURCE_ADDRESS;
     const behindProxy = kind === "proxied";
     const appRecord = join(this.recordDir, `${name.replaceAll("/", "-")}.jsonl`);
-    const instances = await this.startApps(scenario, behindProxy, proxySource, appRecord);
+    const instances = await this.startApps(scenario, kind, proxySource, appRecord);
     const labelled = instances.flatMap((copies, i) =>
       copies.map((server, copy) => ({
         label: copies.length > 1 ? `app:${scenario.apps[i]!.name}#${copy + 1}` : `app:${scenario.apps[i]!.name}`,
@@ -216,22 +225,21 @@ class DeploymentStarter {
   /** Every app's instances (one at the edge); the real app is a process of its own already, whatever the isolation. */
   private startApps(
     scenario: Scenario,
-    behindProxy: boolean,
+    kind: TopologyKind,
     proxySource: string,
     appRecord: string,
   ): Promise<IsolatedServer[][]> {
+    const behindProxy = kind === "proxied";
+    // At the edge with an h2 front door the app itself serves HTTP/2 (prior knowledge on cleartext).
+    const protocols = frontDoorOf(scenario, kind) === "h2" && !behindProxy ? { protocols: "Http2" as const } : {};
     const certificates = this.certificates;
     const appTls = certificates && (!behindProxy || scenario.tls === "reencrypt") ? certificates.server : undefined;
     const { clientAddress } = this.base.network;
     const startApp = (app: AppConfig): Promise<IsolatedServer> => {
-      const options = appOptions(
-        app,
-        clientAddress,
-        behindProxy ? [proxySource] : [],
-        appTls,
-        behindProxy ? 0 : (app.port ?? 0),
-        appRecord,
-      );
+      const options = {
+        ...appOptions(app, clientAddress, behindProxy ? [proxySource] : [], appTls, behindProxy ? 0 : (app.port ?? 0), appRecord),
+        ...protocols,
+      };
       return app.runtime === "kestrel" ? this.track(startKestrelApp(options)) : this.start({ kind: "app", options });
     };
     return Promise.all(
@@ -266,6 +274,7 @@ class DeploymentStarter {
       options: {
         routes: scenario.apps.map((app, i) => ({ hosts: app.allowedHosts, upstreams: upstreams[i]! })),
         ...proxyBehaviour(scenario),
+        frontDoor: scenario.proxy.frontend,
         maxResponseBodyBytes: scenario.proxy.maxResponseBodyBytes,
         headerTimeoutMs: scenario.proxy.headerTimeoutMs,
         ...(certificates ? { tls: certificates.server, upstreamCa: certificates.ca } : {}),

@@ -14,7 +14,7 @@ import type { Scenario } from "../../scenario/types.js";
 import { createProgress } from "../../ui/progress.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { scenarioPaths } from "../scenarios.js";
-import { parseEngineList, parseProfileList, selectEngines } from "../../engines/per-engine.js";
+import { parseEngineList, parseFrontendList, parseProfileList, selectEngines } from "../../engines/per-engine.js";
 import { planDeployments, referenceProxy, type PlanChoices } from "../../plan/deployments.js";
 import { writeReports } from "../write-reports.js";
 import type { CliIo } from "../io.js";
@@ -46,6 +46,7 @@ export interface ExecuteOptions {
   engineConfig?: string;
   reference?: string;
   engineProfile?: string;
+  frontend?: string;
   appRecord?: string;
   appRuntime?: AppRuntime;
 }
@@ -173,6 +174,7 @@ async function selectScenarios(
   const selections = new Map<Scenario, Selection>();
   const engines = options.engine ? parseEngineList(options.engine) : null;
   const profiles = options.engineProfile ? parseProfileList(options.engineProfile) : null;
+  const frontends = options.frontend ? parseFrontendList(options.frontend) : null;
   for (const path of scenarioPaths(files)) {
     const loaded = withAppRuntime(applyOverrides(await loadScenario(path), options), options.appRuntime);
     const missing = missingAppRuntime(loaded);
@@ -182,7 +184,7 @@ async function selectScenarios(
     }
     const selection = selectEngines(loaded, engines, options.engineConfig ?? null);
     // A plan that cannot run (a fixed proxy port for several proxies, an unknown reference) stops before anything starts.
-    const choices = { engines: selection.engines, ...(profiles ? { profiles } : {}) };
+    const choices = { engines: selection.engines, ...(profiles ? { profiles } : {}), ...(frontends ? { frontends } : {}) };
     referenceProxy(planDeployments(selection.scenario, choices), options.reference ?? null);
     selections.set(selection.scenario, { ...selection, choices });
   }

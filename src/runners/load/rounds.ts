@@ -8,8 +8,10 @@ import type { LoadConfig } from "../../scenario/types.js";
 import type { RunEventListener } from "../events.js";
 import { createLatencyHistogram, percentileSeries, summarize, type LatencyHistogram } from "../../results/histogram.js";
 import { runOpenGenerator } from "./open-generator.js";
+import { runOpenLoad } from "./open-model.js";
 import { OpenModelTotals } from "./open-totals.js";
 import { runLoad, type LoadRun } from "./run-load.js";
+import { h2Sender, runLoadH2 } from "./h2-load.js";
 import { median, seededRandom, shuffled } from "../../results/stats.js";
 import { verifyTlsEndpoint } from "../../tls/verify.js";
 
@@ -20,6 +22,10 @@ export interface LoadTarget {
   counts(): Promise<Record<string, Record<string, number>>>;
   /** The CA an https target's certificate must verify against. */
   ca?: string | null;
+  /** What the load speaks to it (default http1): h2 is `load.connections` sessions × `load.streams` streams. */
+  protocol?: "http1" | "h2";
+  /** Each hop's protocol, client side first, for the report. */
+  hops?: string[];
 }
 
 export interface RoundsOptions {
@@ -113,12 +119,18 @@ class Rounds {
     };
   }
 
+  /** A closed-model run: autocannon over HTTP/1, or `load.streams` streams per HTTP/2 session. */
+  private closedRun(target: LoadTarget, durationMs: number): Promise<LoadRun> {
+    if (target.protocol !== "h2") return runLoad(this.settings(target, durationMs));
+    return runLoadH2({ ...this.settings(target, durationMs), streams: this.load.streams, ca: target.ca ?? null });
+  }
+
   async warmUp(): Promise<void> {
     if (this.load.warmupMs <= 0) return;
     for (const target of this.targets) {
       if (this.options.signal?.aborted) break;
       this.options.onEvent?.({ type: "warmup", deployment: target.deployment, durationMs: this.load.warmupMs });
-      await runLoad(this.settings(target, this.load.warmupMs));
+      await this.closedRun(target, this.load.warmupMs);
     }
   }
 
@@ -128,29 +140,32 @@ class Rounds {
     const capacities: number[] = [];
     for (const target of this.targets) {
       if (this.options.signal?.aborted) break;
-      const probe = await runLoad(this.settings(target, 1000));
+      const probe = await this.closedRun(target, 1000);
       capacities.push((probe.ok2xx * 1000) / Math.max(1, probe.durationMs));
     }
     return Math.max(1, Math.floor(Math.min(...capacities, Infinity) * this.load.rateFraction));
   }
 
-  private run(target: LoadTarget, rate: number | null): Promise<LoadRun> {
-    if (this.load.model === "closed" || rate === null) return runLoad(this.settings(target, this.load.durationMs));
-    const { url, host, method, path, body, connections, durationMs } = this.settings(target, this.load.durationMs);
-    const open = {
-      url,
-      host,
-      method,
-      path,
-      body,
-      connections,
-      durationMs,
-      rate,
-      timeoutMs: OPEN_MODEL_TIMEOUT_MS,
-      ca: target.ca ?? null,
-    };
+  private async run(target: LoadTarget, rate: number | null): Promise<LoadRun> {
+    const load = this.load;
+    if (load.model === "closed" || rate === null) return this.closedRun(target, load.durationMs);
+    if (target.protocol === "h2") {
+      // Over HTTP/2 each connection carries `streams` requests at once; the sender runs on this thread.
+      const { url, ca } = target;
+      const { host, method, path, body, connections } = load;
+      const sender = h2Sender({ url, host, method, path, body, connections, ca: ca ?? null });
+      try {
+        const schedule = { rate, durationMs: load.durationMs, connections: connections * load.streams, signal: this.options.signal };
+        return await runOpenLoad(schedule, sender.send);
+      } finally {
+        await sender.close();
+      }
+    }
+    const { url, host, method, path, body, connections, durationMs } = this.settings(target, load.durationMs);
+    const open = { url, host, method, path, body, connections, durationMs, rate, timeoutMs: OPEN_MODEL_TIMEOUT_MS, ca: target.ca ?? null };
     return runOpenGenerator(open, this.options.signal);
   }
+
 
   /** Every round, each in a shuffled order of the deployments; returns the order each round ran in. */
   async measure(rate: number | null): Promise<string[][]> {
@@ -217,6 +232,7 @@ class Rounds {
     return {
       deployment: target.deployment,
       url: target.url,
+      ...(target.hops ? { hops: target.hops } : {}),
       rounds,
       latency,
       percentiles: percentileSeries(histogram),

@@ -4,6 +4,7 @@ import type { ProbeResult, ProbesResult } from "../../results/types.js";
 
 import { grade, type DeploymentHints } from "./oracle.js";
 import { sendRaw, type RawExchange } from "./raw-request.js";
+import { sendH2Probe, type H2ProbeExchange } from "./send-probe.js";
 import { describeUnparsed } from "./raw-response.js";
 import { describeSlow, sendSlowly, type SlowConnection, type SlowSend } from "./slow-send.js";
 import {
@@ -40,6 +41,14 @@ export interface ProbeTarget {
   localAddress?: string;
   /** The record file its apps keep under the echo contract; absent: no record to ask ("answered by" unknown). */
   appRecord?: string;
+  /** The protocols it speaks (default http1): HTTP/1 probes go where http1 is spoken, HTTP/2 probes where h2 is. */
+  frontDoor?: "http1" | "h2" | "both";
+}
+
+/** Whether a target speaks the protocol a probe was built for. */
+function speaks(target: ProbeTarget, request: ProbeRequest): boolean {
+  const frontDoor = target.frontDoor ?? "http1";
+  return request.protocol === "h2" ? frontDoor !== "http1" : frontDoor !== "h2";
 }
 
 export interface ProbeRunOptions {
@@ -163,7 +172,7 @@ function planJobs(
       if (built.some((request) => request !== null)) applicable = true;
       for (const target of targets) {
         const request = built[target.ca ? 1 : 0];
-        if ((target.via === "bypass" && !probe.bypass) || !request) continue;
+        if ((target.via === "bypass" && !probe.bypass) || !request || !speaks(target, request)) continue;
         jobs.push({ probe, id: variant.id, built: request, target });
       }
     }
@@ -175,9 +184,10 @@ function planJobs(
 /** The answers graded against what the probe expects, with the app's record of the requests when there is one. */
 async function gradeExchange(
   expect: ResponseExpectation[],
-  exchange: RawExchange,
+  exchange: RawExchange | H2ProbeExchange,
+  raw: RawExchange | null,
   target: ProbeTarget,
-  tokens: string[],
+  tokens: string[] | null,
   options: ProbeRunOptions,
 ): Promise<ReturnType<typeof grade>> {
   return grade(
@@ -189,9 +199,11 @@ async function gradeExchange(
       error: exchange.error,
       timeoutMs: options.timeoutMs,
       reset: exchange.reset,
-      unparsed: exchange.truncated
-        ? `an answer longer than ${MAX_ANSWER_BYTES} bytes, cut there`
-        : describeUnparsed(exchange.unparsed),
+      unparsed: !raw
+        ? null
+        : raw.truncated
+          ? `an answer longer than ${MAX_ANSWER_BYTES} bytes, cut there`
+          : describeUnparsed(raw.unparsed),
     },
     {
       policyHosts: options.policyHosts,
@@ -199,7 +211,7 @@ async function gradeExchange(
       wireOnly: options.wireOnly ?? false,
       internalPathsAtEdge: options.surface?.atEdge ?? "exposed",
       ...(target.hints ? { hints: target.hints } : {}),
-      ...(target.appRecord ? { appRecord: await recordedRequests(target.appRecord, tokens) } : {}),
+      ...(target.appRecord && tokens ? { appRecord: await recordedRequests(target.appRecord, tokens) } : {}),
     },
   );
 }
@@ -219,18 +231,21 @@ async function runJob(
   // One token per request, so the app's record tells which of them reached it.
   const prefix = newTokenPrefix();
   const tokens = built.expect.map((_, i) => `${prefix}-${i + 1}`);
-  const [bytes, ...then] = tagRequests([built.bytes, ...(built.then ?? [])], tokens);
-  const exchange = await sendRaw(bytes!, {
-    maxReceivedBytes: MAX_ANSWER_BYTES,
+  const connection = {
     host: target.host,
     port: target.port,
     timeoutMs: options.timeoutMs,
-    expectResponses: built.expect.length,
-    ...(then.length > 0 ? { then } : {}),
     ...(target.ca ? { ca: target.ca } : {}),
     ...(target.localAddress ? { localAddress: target.localAddress } : {}),
-  });
-  const graded = await gradeExchange(built.expect, exchange, target, tokens, options);
+  };
+  // HTTP/2 frames carry no token (their bytes are the probe): the app's record is not asked for them.
+  const h2 = built.protocol === "h2" ? await sendH2Probe(built, connection) : null;
+  const [bytes, ...then] = h2 ? [] : tagRequests([built.bytes, ...(built.then ?? [])], tokens);
+  const raw = h2
+    ? null
+    : await sendRaw(bytes!, { ...connection, maxReceivedBytes: MAX_ANSWER_BYTES, expectResponses: built.expect.length, ...(then.length > 0 ? { then } : {}) });
+  const exchange = h2 ?? raw!;
+  const graded = await gradeExchange(built.expect, exchange, raw, target, h2 ? null : tokens, options);
   const result: ProbeResult = {
     probe: id,
     title: probe.title,
@@ -243,6 +258,7 @@ async function runJob(
     closedByServer: exchange.closedByServer,
     timedOut: exchange.timedOut,
     ...(exchange.error ? { error: exchange.error } : {}),
+    ...(h2 ? { h2: h2.h2 } : {}),
     elapsedMs: Math.round(exchange.elapsedMs * 1000) / 1000,
     pass: graded.pass,
     explanation: graded.explanation,

@@ -30,6 +30,11 @@ export interface ProbeNames {
 export { ASPNETCORE_KNOBS, STRICT_KNOBS, type PolicyKnobs } from "../../policy/knobs.js";
 
 export interface ProbeRequest {
+  /**
+   * "h2": `bytes` are the frames of stream 1 (after the connection preface and SETTINGS) and each of `then` those of
+   * the next stream, sent once the one before ended; only front doors speaking HTTP/2 get them. Default HTTP/1.
+   */
+  protocol?: "h2";
   bytes: Buffer;
   /** Sent on the same connection, each after the answers so far arrived (keep-alive, not pipelined). */
   then?: Buffer[];
