@@ -110,7 +110,10 @@ function addDeploymentOptions(command: Command): void {
       "--engine-profile <names>",
       "generated engine configurations, each a deployment: typical, hardened (see README)",
     )
-    .option("--frontend <names>", "what clients speak to each proxy, each a deployment in the same rounds: http1, h2, both")
+    .option(
+      "--frontend <names>",
+      "what clients speak to each proxy, each a deployment in the same rounds: http1, h2, both",
+    )
     .option(
       "--reference <deployment>",
       "the proxy the others are given as ratios to (engine or deployment name; default nginx when present)",

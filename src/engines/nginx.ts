@@ -92,7 +92,9 @@ function location(spec: EngineSpec, index: number): string {
 function nginxHttp2(spec: EngineSpec): string {
   if ((spec.frontend ?? "http1") === "http1") return "";
   if (spec.frontend === "both" && !spec.tls?.terminate) {
-    throw new Error("nginx cannot serve HTTP/1.1 and HTTP/2 on one cleartext port: use tls: terminate or proxy.frontend: h2");
+    throw new Error(
+      "nginx cannot serve HTTP/1.1 and HTTP/2 on one cleartext port: use tls: terminate or proxy.frontend: h2",
+    );
   }
   return " http2";
 }

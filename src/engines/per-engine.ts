@@ -48,7 +48,10 @@ export function parseProfileList(text: string): EngineProfile[] {
 
 /** `--frontend http1,h2`: the front-door protocols, each a deployment. */
 export function parseFrontendList(text: string): Frontend[] {
-  const names = text.split(",").map((name) => name.trim().toLowerCase()).filter(Boolean);
+  const names = text
+    .split(",")
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
   const choices = FRONTENDS.join(", ");
   if (names.length === 0) throw new EngineSelectionError(`--frontend needs one or more of ${choices}`);
   const unknown = names.find((name) => !(FRONTENDS as readonly string[]).includes(name));

@@ -75,7 +75,12 @@ export function windowUpdateFrame(streamId: number, increment: number): Buffer {
 
 /** A complete header block in one HEADERS frame; `endStream` when no DATA follows. */
 export function headersFrame(streamId: number, block: Buffer, endStream: boolean): Buffer {
-  return encodeFrame({ type: FRAME_TYPE.HEADERS, flags: FLAG.END_HEADERS | (endStream ? FLAG.END_STREAM : 0), streamId, payload: block });
+  return encodeFrame({
+    type: FRAME_TYPE.HEADERS,
+    flags: FLAG.END_HEADERS | (endStream ? FLAG.END_STREAM : 0),
+    streamId,
+    payload: block,
+  });
 }
 
 export function dataFrame(streamId: number, data: Buffer, endStream: boolean): Buffer {

@@ -48,7 +48,8 @@ export function createHeaderBlockDecoder(): HeaderBlockDecoder {
       decompressor.write(block);
       decompressor.execute();
       const fields: FieldLine[] = [];
-      for (let field = decompressor.read(); field !== null; field = decompressor.read()) fields.push([field.name, field.value]);
+      for (let field = decompressor.read(); field !== null; field = decompressor.read())
+        fields.push([field.name, field.value]);
       return fields;
     },
   };

@@ -130,8 +130,14 @@ class ServerFrames {
 }
 
 function connectFor(options: H2ExchangeOptions): Socket {
-  const address = { host: options.host, port: options.port, ...(options.localAddress ? { localAddress: options.localAddress } : {}) };
-  const socket = options.ca ? connectTls({ ...address, ca: options.ca, ALPNProtocols: ["h2"], servername: "localhost" }) : connect(address);
+  const address = {
+    host: options.host,
+    port: options.port,
+    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+  };
+  const socket = options.ca
+    ? connectTls({ ...address, ca: options.ca, ALPNProtocols: ["h2"], servername: "localhost" })
+    : connect(address);
   socket.setNoDelay(true);
   return socket;
 }
@@ -148,9 +154,13 @@ export function exchangeH2(streams: readonly Buffer[], options: H2ExchangeOption
       if (sent < streams.length) socket.write(streams[sent++]!);
       else finish(false, false);
     };
-    const server = new ServerFrames(streams.length, (bytes) => socket.write(bytes), (answer) => {
-      if (answer.streamId === 2 * sent - 1) sendNext();
-    });
+    const server = new ServerFrames(
+      streams.length,
+      (bytes) => socket.write(bytes),
+      (answer) => {
+        if (answer.streamId === 2 * sent - 1) sendNext();
+      },
+    );
     const finish = (closedByServer: boolean, timedOut: boolean): void => {
       if (settled) return;
       settled = true;
@@ -163,7 +173,13 @@ export function exchangeH2(streams: readonly Buffer[], options: H2ExchangeOption
     };
     const timer = setTimeout(() => finish(false, true), options.timeoutMs ?? 5000);
     socket.on(options.ca ? "secureConnect" : "connect", () => {
-      socket.write(Buffer.concat([CLIENT_PREFACE, settingsFrame([[SETTINGS_ENABLE_PUSH, 0]]), windowUpdateFrame(0, CONNECTION_WINDOW)]));
+      socket.write(
+        Buffer.concat([
+          CLIENT_PREFACE,
+          settingsFrame([[SETTINGS_ENABLE_PUSH, 0]]),
+          windowUpdateFrame(0, CONNECTION_WINDOW),
+        ]),
+      );
       sendNext();
     });
     socket.on("data", (chunk: Buffer) => {

@@ -104,14 +104,27 @@ export function probeTargetLabel(result: ProbeResult, label: DeploymentLabel = (
 
 /** An HTTP/2 probe's streams, short: `400`, `RST` (RST_STREAM), `GOAWAY`, joined by `+` (`RST+200`). */
 function h2Statuses(h2: H2ProbeAnswer, timedOut: boolean): string {
-  const streams = h2.streams.map((s) => (s.reset !== null ? "RST" : s.status !== null ? String(s.status) : h2.goaway !== null ? "GOAWAY" : timedOut ? "hang" : "closed"));
+  const streams = h2.streams.map((s) =>
+    s.reset !== null
+      ? "RST"
+      : s.status !== null
+        ? String(s.status)
+        : h2.goaway !== null
+          ? "GOAWAY"
+          : timedOut
+            ? "hang"
+            : "closed",
+  );
   return streams.filter((text, i) => i === 0 || text !== "GOAWAY").join("+");
 }
 
 /** The answers a probe got, short: `400+200`, or `hang` / `closed` when there was none. */
 export function observedStatuses(result: ProbeResult): string {
   if (result.h2) return h2Statuses(result.h2, result.timedOut);
-  return result.observed.map((o) => (o.outcome === "exposed" ? `${o.status} exposed` : o.status)).join("+") || (result.timedOut ? "hang" : "closed");
+  return (
+    result.observed.map((o) => (o.outcome === "exposed" ? `${o.status} exposed` : o.status)).join("+") ||
+    (result.timedOut ? "hang" : "closed")
+  );
 }
 
 /** One answer with who gave it: `400 from the proxy`, or `400 (who answered is unknown)` without an app record. */
@@ -123,10 +136,15 @@ export function answerWithSource(observed: ProbeResult["observed"][number]): str
 /** The answers a probe got, with who answered each. */
 export function observedAnswers(result: ProbeResult): string {
   if (result.h2) {
-    const streams = result.h2.streams.map((s, i) => `stream ${2 * i + 1}: ${s.reset !== null ? `RST_STREAM ${s.reset}` : (s.status ?? "no answer")}`);
+    const streams = result.h2.streams.map(
+      (s, i) => `stream ${2 * i + 1}: ${s.reset !== null ? `RST_STREAM ${s.reset}` : (s.status ?? "no answer")}`,
+    );
     return `${streams.join(", ")}${result.h2.goaway !== null ? `, GOAWAY ${result.h2.goaway}` : ""}`;
   }
-  return result.observed.map(answerWithSource).join(", then ") || (result.timedOut ? "no answer (hang)" : "closed without an answer");
+  return (
+    result.observed.map(answerWithSource).join(", then ") ||
+    (result.timedOut ? "no answer (hang)" : "closed without an answer")
+  );
 }
 
 /** Rows and columns of the probe matrix: probe ids in catalog order, targets in first-seen order. */

@@ -3,7 +3,13 @@
  * bytes it sends for an example policy and what a correct deployment answers. Generated, so it cannot drift.
  */
 import { describeFrames } from "../http2/describe.js";
-import type { Outcome, PolicyKnobs, ProbeDefinition, ProbeNames, ResponseExpectation } from "../runners/probes/types.js";
+import type {
+  Outcome,
+  PolicyKnobs,
+  ProbeDefinition,
+  ProbeNames,
+  ResponseExpectation,
+} from "../runners/probes/types.js";
 
 /** The example policy the bytes are shown for: one exact host, one wildcard, two internal paths. */
 export const EXAMPLE_NAMES: Readonly<ProbeNames> = Object.freeze({
@@ -59,12 +65,29 @@ function probeSection(probe: ProbeDefinition, knobs: Readonly<PolicyKnobs>): str
   out.push(probe.why, "");
   const built = probe.build(EXAMPLE_NAMES, knobs);
   if (!built) return [...out, "Not applicable to the example policy.", ""];
-  if (built.slow) out.push("While slow connections trickle this head and never finish it:", "", "```", escapeBytes(built.slow.head), "```", "");
+  if (built.slow)
+    out.push(
+      "While slow connections trickle this head and never finish it:",
+      "",
+      "```",
+      escapeBytes(built.slow.head),
+      "```",
+      "",
+    );
   // HTTP/2 frames are shown decoded: each field line exactly as its bytes go into the HPACK literal.
-  const show = (bytes: Buffer): string => (built.protocol === "h2" ? describeFrames(bytes, escapeBytes) : escapeBytes(bytes));
+  const show = (bytes: Buffer): string =>
+    built.protocol === "h2" ? describeFrames(bytes, escapeBytes) : escapeBytes(bytes);
   if (built.protocol === "h2") out.push("HTTP/2 frames after the connection preface and SETTINGS:", "");
-  out.push("```", show(built.bytes), ...(built.then ?? []).flatMap((next) => ["", "(then, on the same connection)", show(next)]), "```", "");
-  built.expect.forEach((expect, i) => out.push(`${built.expect.length > 1 ? `Answer ${i + 1}: ` : "Expected: "}${describeExpectation(expect)}.`));
+  out.push(
+    "```",
+    show(built.bytes),
+    ...(built.then ?? []).flatMap((next) => ["", "(then, on the same connection)", show(next)]),
+    "```",
+    "",
+  );
+  built.expect.forEach((expect, i) =>
+    out.push(`${built.expect.length > 1 ? `Answer ${i + 1}: ` : "Expected: "}${describeExpectation(expect)}.`),
+  );
   return [...out, ""];
 }
 

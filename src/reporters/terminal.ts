@@ -160,7 +160,9 @@ function headerLines(result: RunResult, { c, width }: Context): string[] {
       `rules (${scenario.policyProfile}): wildcard ${k.wildcardDepth === "one" ? "one label" : "any depth"}, trailing dot ${k.trailingDot}, ` +
       `other port ${k.nonDefaultPort}, empty port ${k.emptyPort}, underscores ${k.underscoreLabels}, ` +
       `DNS length ${k.dnsLengthLimits ? "enforced" : "not enforced"}, https over cleartext ${k.schemeCheck}` +
-      (result.probes.results.some((r) => r.category === "h2-downgrade") ? `, malformed HTTP/2 ${k.h2Malformed ?? "harmless"}` : "");
+      (result.probes.results.some((r) => r.category === "h2-downgrade")
+        ? `, malformed HTTP/2 ${k.h2Malformed ?? "harmless"}`
+        : "");
     out.push(...wrap(rules, width, "  ").map((line) => c.dim(line)));
   }
   if (result.interrupted) out.push(c.yellow("Interrupted: the report holds what was measured before the stop."));

@@ -497,8 +497,15 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   };
   const frontDoor = options.frontDoor ?? "http1";
   const server =
-    frontDoor === "http1" ? createHttp1Server(connection, options.tls) : createFrontDoorServer(frontDoor, connection, handler.rejectionAnswer, options.tls);
-  const listening = await listen(server, options.host ?? "127.0.0.1", options.port ?? 0, options.tls ? "https" : "http");
+    frontDoor === "http1"
+      ? createHttp1Server(connection, options.tls)
+      : createFrontDoorServer(frontDoor, connection, handler.rejectionAnswer, options.tls);
+  const listening = await listen(
+    server,
+    options.host ?? "127.0.0.1",
+    options.port ?? 0,
+    options.tls ? "https" : "http",
+  );
   return {
     ...listening,
     counts: handler.counts,

@@ -237,7 +237,14 @@ class DeploymentStarter {
     const { clientAddress } = this.base.network;
     const startApp = (app: AppConfig): Promise<IsolatedServer> => {
       const options = {
-        ...appOptions(app, clientAddress, behindProxy ? [proxySource] : [], appTls, behindProxy ? 0 : (app.port ?? 0), appRecord),
+        ...appOptions(
+          app,
+          clientAddress,
+          behindProxy ? [proxySource] : [],
+          appTls,
+          behindProxy ? 0 : (app.port ?? 0),
+          appRecord,
+        ),
         ...protocols,
       };
       return app.runtime === "kestrel" ? this.track(startKestrelApp(options)) : this.start({ kind: "app", options });

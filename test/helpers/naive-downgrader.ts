@@ -4,7 +4,17 @@
  * content-length included), answers matched in order. What a careless downgrade does, on real sockets.
  */
 import { createServer, connect, type Server, type Socket } from "node:net";
-import { CLIENT_PREFACE, dataFrame, dataPayload, FLAG, FRAME_TYPE, headerBlockFragment, headersFrame, readFrames, settingsFrame } from "../../src/http2/frames.js";
+import {
+  CLIENT_PREFACE,
+  dataFrame,
+  dataPayload,
+  FLAG,
+  FRAME_TYPE,
+  headerBlockFragment,
+  headersFrame,
+  readFrames,
+  settingsFrame,
+} from "../../src/http2/frames.js";
 import { createHeaderBlockDecoder, encodeHeaderBlock, type FieldLine } from "../../src/http2/hpack.js";
 import { parseResponses } from "../../src/runners/probes/raw-response.js";
 
@@ -56,9 +66,11 @@ function serve(client: Socket, appPort: number): void {
     fromClient = rest;
     for (const frame of frames) {
       if (frame.type === FRAME_TYPE.SETTINGS && !(frame.flags & FLAG.ACK)) client.write(settingsFrame([], true));
-      if (frame.type === FRAME_TYPE.HEADERS) streams.set(frame.streamId, { fields: decoder.decode(headerBlockFragment(frame)), body: [] });
+      if (frame.type === FRAME_TYPE.HEADERS)
+        streams.set(frame.streamId, { fields: decoder.decode(headerBlockFragment(frame)), body: [] });
       if (frame.type === FRAME_TYPE.DATA) streams.get(frame.streamId)?.body.push(dataPayload(frame));
-      if ((frame.type === FRAME_TYPE.HEADERS || frame.type === FRAME_TYPE.DATA) && frame.flags & FLAG.END_STREAM) send(frame.streamId);
+      if ((frame.type === FRAME_TYPE.HEADERS || frame.type === FRAME_TYPE.DATA) && frame.flags & FLAG.END_STREAM)
+        send(frame.streamId);
     }
   });
   client.on("close", () => upstream.destroy());

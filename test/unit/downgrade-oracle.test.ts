@@ -13,7 +13,16 @@ const exchange = { closedByServer: false, timedOut: false, timeoutMs: 1000 };
 const context = { policyHosts: POLICY, proxyInPath: true };
 
 function app(belief: Record<string, unknown>): RawResponse {
-  const body = { app: "web", host: "app.example.com", scheme: "http", remoteIp: "203.0.113.10", headers: {}, path: "/", bodyLength: 0, ...belief };
+  const body = {
+    app: "web",
+    host: "app.example.com",
+    scheme: "http",
+    remoteIp: "203.0.113.10",
+    headers: {},
+    path: "/",
+    bodyLength: 0,
+    ...belief,
+  };
   return { status: 200, reason: "", headers: [["server", "Kestrel"]], body: Buffer.from(JSON.stringify(body)) };
 }
 
@@ -48,7 +57,12 @@ describe("h2-downgrade grading", () => {
     const longer = probe("h2-content-length-longer");
     const reframed = grade(longer.expect, [app({ bodyLength: 64 }), app({})], exchange, context);
     assert.match(reframed.explanation, /64-byte body where the client's DATA frames carried 5/);
-    const gateway = grade(longer.expect, [{ status: 502, reason: "", headers: [], body: Buffer.alloc(0) }, app({})], exchange, context);
+    const gateway = grade(
+      longer.expect,
+      [{ status: 502, reason: "", headers: [], body: Buffer.alloc(0) }, app({})],
+      exchange,
+      context,
+    );
     assert.match(gateway.explanation, /got 502: the proxy forwarded a content-length the DATA frames did not carry/);
     const crlf = probe("h2-nul-in-value");
     assert.equal(grade(crlf.expect, [app({})], exchange, context).pass, true, "dropped field: harmless");
@@ -65,6 +79,9 @@ describe("h2-downgrade grading", () => {
   it("fails :authority against Host when the app believed the Host field", () => {
     const built = probe("h2-authority-host-mismatch");
     assert.equal(grade(built.expect, [app({ host: "evil.example" })], exchange, context).pass, false);
-    assert.equal(grade(built.expect, [{ status: 400, reason: "", headers: [], body: Buffer.alloc(0) }], exchange, context).pass, true);
+    assert.equal(
+      grade(built.expect, [{ status: 400, reason: "", headers: [], body: Buffer.alloc(0) }], exchange, context).pass,
+      true,
+    );
   });
 });

@@ -21,7 +21,9 @@ function spec(frontend: EngineSpec["frontend"], tls: boolean): EngineSpec {
     upstreamTimeoutMs: 1000,
     balancing: "round-robin",
     maxRequestBodyBytes: 1024,
-    tls: tls ? { certFile: "/d/server.crt", keyFile: "/d/server.key", caFile: "/d/ca.crt", terminate: true, reencrypt: false } : null,
+    tls: tls
+      ? { certFile: "/d/server.crt", keyFile: "/d/server.key", caFile: "/d/ca.crt", terminate: true, reencrypt: false }
+      : null,
     sourceAddress: "127.0.0.2",
     dir: "/d",
   };
@@ -32,7 +34,10 @@ describe("front-door protocols in the generated engine configurations", () => {
     assert.match(nginx.configure(spec("both", true)).text, /listen 127\.0\.0\.1:8443 ssl http2/);
     assert.match(nginx.configure(spec("h2", false)).text, /listen 127\.0\.0\.1:8443 http2/);
     assert.doesNotMatch(nginx.configure(spec("http1", true)).text, /http2/);
-    assert.throws(() => nginx.configure(spec("both", false)), /cannot serve HTTP\/1\.1 and HTTP\/2 on one cleartext port/);
+    assert.throws(
+      () => nginx.configure(spec("both", false)),
+      /cannot serve HTTP\/1\.1 and HTTP\/2 on one cleartext port/,
+    );
   });
 
   it("HAProxy: ALPN over TLS, proto h2 for HTTP/2 only on cleartext", () => {

@@ -22,7 +22,10 @@ describe("front door in the deployment plan", () => {
         ["proxied/nginx/h2", "h2"],
       ],
     );
-    assert.deepEqual(planDeployments(scenario({ proxy: { frontend: "h2" } })).map((d) => d.name), ["edge", "proxied/builtin"]);
+    assert.deepEqual(
+      planDeployments(scenario({ proxy: { frontend: "h2" } })).map((d) => d.name),
+      ["edge", "proxied/builtin"],
+    );
   });
 
   it("serves HTTP/2 at the edge only where the app can: an Http2 endpoint on cleartext", () => {

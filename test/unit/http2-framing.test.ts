@@ -2,7 +2,14 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { HttpRequestError } from "../../src/http1/errors.js";
 import { malformedField } from "../../src/http2/fields.js";
-import { dataFrame, encodeFrame, FRAME_TYPE, headerBlockFragment, headersFrame, readFrames } from "../../src/http2/frames.js";
+import {
+  dataFrame,
+  encodeFrame,
+  FRAME_TYPE,
+  headerBlockFragment,
+  headersFrame,
+  readFrames,
+} from "../../src/http2/frames.js";
 import { createHeaderBlockDecoder, encodeHeaderBlock, encodeInteger, literalField } from "../../src/http2/hpack.js";
 import { headFromStream } from "../../src/servers/proxy/h2-front-door.js";
 
@@ -20,13 +27,25 @@ describe("HTTP/2 framing for raw probes", () => {
   });
 
   it("reads back what it encodes, and decodes the block with the field order kept", () => {
-    const block = encodeHeaderBlock([[":method", "GET"], ["x-a", "1"], [":path", "/"]]);
-    const bytes = Buffer.concat([headersFrame(1, block, false), dataFrame(1, Buffer.from("hi"), true), Buffer.from([0, 0])]);
+    const block = encodeHeaderBlock([
+      [":method", "GET"],
+      ["x-a", "1"],
+      [":path", "/"],
+    ]);
+    const bytes = Buffer.concat([
+      headersFrame(1, block, false),
+      dataFrame(1, Buffer.from("hi"), true),
+      Buffer.from([0, 0]),
+    ]);
     const { frames, rest } = readFrames(bytes);
     assert.equal(frames.length, 2);
     assert.equal(rest.length, 2);
     assert.equal(frames[0]!.type, FRAME_TYPE.HEADERS);
-    assert.deepEqual(createHeaderBlockDecoder().decode(headerBlockFragment(frames[0]!)), [[":method", "GET"], ["x-a", "1"], [":path", "/"]]);
+    assert.deepEqual(createHeaderBlockDecoder().decode(headerBlockFragment(frames[0]!)), [
+      [":method", "GET"],
+      ["x-a", "1"],
+      [":path", "/"],
+    ]);
     assert.equal(frames[1]!.payload.toString(), "hi");
   });
 
@@ -51,9 +70,19 @@ describe("RFC 9113 field checks of the builtin front door", () => {
 
   it("turns :authority into Host and refuses a Host that disagrees", () => {
     const head = headFromStream([":method", "GET", ":authority", "app.example.com", ":path", "/a", "accept", "*/*"]);
-    assert.deepEqual(head.fields, [["Host", "app.example.com"], ["accept", "*/*"]]);
+    assert.deepEqual(head.fields, [
+      ["Host", "app.example.com"],
+      ["accept", "*/*"],
+    ]);
     assert.equal(head.target, "/a");
-    assert.deepEqual(headFromStream([":method", "GET", ":authority", "App.example.com", ":path", "/", "host", "app.example.com"]).names, ["host"]);
-    assert.throws(() => headFromStream([":method", "GET", ":authority", "app.example.com", ":path", "/", "host", "evil.example"]), HttpRequestError);
+    assert.deepEqual(
+      headFromStream([":method", "GET", ":authority", "App.example.com", ":path", "/", "host", "app.example.com"])
+        .names,
+      ["host"],
+    );
+    assert.throws(
+      () => headFromStream([":method", "GET", ":authority", "app.example.com", ":path", "/", "host", "evil.example"]),
+      HttpRequestError,
+    );
   });
 });

@@ -184,7 +184,11 @@ async function selectScenarios(
     }
     const selection = selectEngines(loaded, engines, options.engineConfig ?? null);
     // A plan that cannot run (a fixed proxy port for several proxies, an unknown reference) stops before anything starts.
-    const choices = { engines: selection.engines, ...(profiles ? { profiles } : {}), ...(frontends ? { frontends } : {}) };
+    const choices = {
+      engines: selection.engines,
+      ...(profiles ? { profiles } : {}),
+      ...(frontends ? { frontends } : {}),
+    };
     referenceProxy(planDeployments(selection.scenario, choices), options.reference ?? null);
     selections.set(selection.scenario, { ...selection, choices });
   }

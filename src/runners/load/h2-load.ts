@@ -41,7 +41,10 @@ class StreamTimeout extends EdgebenchError {
 }
 
 /** Senders over `connections` HTTP/2 sessions, requests spread over them in turn. */
-export function h2Sender(settings: Omit<H2LoadSettings, "streams" | "durationMs" | "signal">): { send: Sender; close(): Promise<void> } {
+export function h2Sender(settings: Omit<H2LoadSettings, "streams" | "durationMs" | "signal">): {
+  send: Sender;
+  close(): Promise<void>;
+} {
   const sessions: ClientHttp2Session[] = [];
   const session = (index: number): ClientHttp2Session => {
     const existing = sessions[index];
@@ -68,7 +71,8 @@ export function h2Sender(settings: Omit<H2LoadSettings, "streams" | "durationMs"
       stream.on("data", () => {});
       stream.on("end", () => resolve(status));
       // RFC 9113 §8.7: a stream refused, or above a GOAWAY's last stream id, was not processed and may be sent again.
-      const unprocessed = (): boolean => status === 0 && (stream.rstCode === constants.NGHTTP2_REFUSED_STREAM || current.closed);
+      const unprocessed = (): boolean =>
+        status === 0 && (stream.rstCode === constants.NGHTTP2_REFUSED_STREAM || current.closed);
       stream.on("error", (error) => (unprocessed() ? resolve("retry") : reject(error)));
       // A session that fails before the stream opens closes it without an error: that is a failed request too.
       stream.on("close", () => {
@@ -85,7 +89,8 @@ export function h2Sender(settings: Omit<H2LoadSettings, "streams" | "durationMs"
     return second;
   };
   const close = async (): Promise<void> => {
-    const closing = (s: ClientHttp2Session) => new Promise<void>((resolve) => (s.closed || s.destroyed ? resolve() : s.close(() => resolve())));
+    const closing = (s: ClientHttp2Session) =>
+      new Promise<void>((resolve) => (s.closed || s.destroyed ? resolve() : s.close(() => resolve())));
     await Promise.all(sessions.map(closing));
   };
   return { send, close };

@@ -155,17 +155,32 @@ class Rounds {
       const { host, method, path, body, connections } = load;
       const sender = h2Sender({ url, host, method, path, body, connections, ca: ca ?? null });
       try {
-        const schedule = { rate, durationMs: load.durationMs, connections: connections * load.streams, signal: this.options.signal };
+        const schedule = {
+          rate,
+          durationMs: load.durationMs,
+          connections: connections * load.streams,
+          signal: this.options.signal,
+        };
         return await runOpenLoad(schedule, sender.send);
       } finally {
         await sender.close();
       }
     }
     const { url, host, method, path, body, connections, durationMs } = this.settings(target, load.durationMs);
-    const open = { url, host, method, path, body, connections, durationMs, rate, timeoutMs: OPEN_MODEL_TIMEOUT_MS, ca: target.ca ?? null };
+    const open = {
+      url,
+      host,
+      method,
+      path,
+      body,
+      connections,
+      durationMs,
+      rate,
+      timeoutMs: OPEN_MODEL_TIMEOUT_MS,
+      ca: target.ca ?? null,
+    };
     return runOpenGenerator(open, this.options.signal);
   }
-
 
   /** Every round, each in a shuffled order of the deployments; returns the order each round ran in. */
   async measure(rate: number | null): Promise<string[][]> {

@@ -60,7 +60,12 @@ export function refusedOrHarmless(
 }
 
 /** A malformed field (RFC 9113 §8.2.1): served harmless means the field was dropped (nghttp2 ignores such fields). */
-export function refusedOrDropped(names: ProbeNames, knobs: Readonly<PolicyKnobs>, field: string, forgedHost?: string): ResponseExpectation {
+export function refusedOrDropped(
+  names: ProbeNames,
+  knobs: Readonly<PolicyKnobs>,
+  field: string,
+  forgedHost?: string,
+): ResponseExpectation {
   const forged = forgedHost ? { notBelieved: { host: forgedHost } } : {};
   return refusedOrHarmless(names, knobs, { absentField: field.toLowerCase(), ...forged });
 }

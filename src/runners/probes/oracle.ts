@@ -108,7 +108,15 @@ function appView(response: RawResponse): AppView | null {
     const endpoint = typeof parsed.endpoint === "string" || parsed.endpoint === null ? parsed.endpoint : undefined;
     const path = typeof parsed.path === "string" ? parsed.path : undefined;
     const bodyLength = typeof parsed.bodyLength === "number" ? parsed.bodyLength : undefined;
-    return { host: parsed.host, scheme: String(parsed.scheme), remoteIp: parsed.remoteIp ?? null, headers: parsed.headers, endpoint, path, bodyLength };
+    return {
+      host: parsed.host,
+      scheme: String(parsed.scheme),
+      remoteIp: parsed.remoteIp ?? null,
+      headers: parsed.headers,
+      endpoint,
+      path,
+      bodyLength,
+    };
   } catch {
     return null;
   }
@@ -177,7 +185,8 @@ function gatewayAfterDowngrade(expect: ResponseExpectation, status: number): str
 
 /** Why an accepted request is still wrong, from what the app believed; null when it is right. */
 function beliefProblem(expect: ResponseExpectation, app: AppView | null, context: GradeContext): Problem | null {
-  if (!app) return { text: "a 2xx that did not come from the app: the proxy answered for a host it should refuse or route" };
+  if (!app)
+    return { text: "a 2xx that did not come from the app: the proxy answered for a host it should refuse or route" };
   const framing = framingProblem(expect, app);
   if (framing) return { text: framing };
   const forged = expect.notBelieved;
@@ -334,7 +343,9 @@ function gradeAnswer(
       : outcome !== "other" && expect.outcomes.includes(outcome);
   if (!fits) {
     const reached =
-      outcome === "accept" && app ? ` (the app served it as Host '${app.host}')` : gatewayAfterDowngrade(expect, response.status);
+      outcome === "accept" && app
+        ? ` (the app served it as Host '${app.host}')`
+        : gatewayAfterDowngrade(expect, response.status);
     const text = `expected ${describe(expect.outcomes)}, got ${response.status}${reached}`;
     return {
       observed,

@@ -243,7 +243,12 @@ async function runJob(
   const [bytes, ...then] = h2 ? [] : tagRequests([built.bytes, ...(built.then ?? [])], tokens);
   const raw = h2
     ? null
-    : await sendRaw(bytes!, { ...connection, maxReceivedBytes: MAX_ANSWER_BYTES, expectResponses: built.expect.length, ...(then.length > 0 ? { then } : {}) });
+    : await sendRaw(bytes!, {
+        ...connection,
+        maxReceivedBytes: MAX_ANSWER_BYTES,
+        expectResponses: built.expect.length,
+        ...(then.length > 0 ? { then } : {}),
+      });
   const exchange = h2 ?? raw!;
   const graded = await gradeExchange(built.expect, exchange, raw, target, h2 ? null : tokens, options);
   const result: ProbeResult = {

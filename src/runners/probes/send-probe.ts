@@ -38,6 +38,10 @@ export async function sendH2Probe(built: ProbeRequest, connection: ProbeConnecti
     reset: exchange.streams.some((stream) => stream.reset !== null),
     ...(exchange.error ? { error: exchange.error } : {}),
     elapsedMs: exchange.elapsedMs,
-    h2: { streams: exchange.streams.map(({ status, reset }) => ({ status, reset })), goaway: exchange.goaway, alpn: exchange.alpn },
+    h2: {
+      streams: exchange.streams.map(({ status, reset }) => ({ status, reset })),
+      goaway: exchange.goaway,
+      alpn: exchange.alpn,
+    },
   };
 }

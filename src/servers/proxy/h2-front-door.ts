@@ -95,7 +95,13 @@ function streamSink(stream: ServerHttp2Stream, formatRejection: Rejection): Resp
     sendVerbatim: () => false,
     reject(error) {
       const { status, body } = formatRejection(error);
-      if (respond(status, [["content-type", "text/plain"], ["server", "edgebench-proxy"]])) stream.end(body);
+      if (
+        respond(status, [
+          ["content-type", "text/plain"],
+          ["server", "edgebench-proxy"],
+        ])
+      )
+        stream.end(body);
     },
     abort: () => stream.close(constants.NGHTTP2_INTERNAL_ERROR),
   };
@@ -152,15 +158,18 @@ export function createFrontDoorServer(
   };
   if (tls) {
     const protocols = frontDoor === "h2" ? ["h2"] : frontDoor === "both" ? ["h2", "http/1.1"] : ["http/1.1"];
-    return createTlsServer({ key: tls.key, cert: tls.cert, allowHalfOpen: true, ALPNProtocols: protocols }, (socket: TLSSocket) =>
-      socket.alpnProtocol === "h2" ? toH2(socket) : handleHttp1Connection(socket, options),
+    return createTlsServer(
+      { key: tls.key, cert: tls.cert, allowHalfOpen: true, ALPNProtocols: protocols },
+      (socket: TLSSocket) => (socket.alpnProtocol === "h2" ? toH2(socket) : handleHttp1Connection(socket, options)),
     );
   }
   if (frontDoor === "h2") return createServer(toH2);
-  return createServer({ allowHalfOpen: true }, (socket) => sniffPreface(socket, toH2, (plain) => {
-    handleHttp1Connection(plain, options);
-    plain.resume();
-  }));
+  return createServer({ allowHalfOpen: true }, (socket) =>
+    sniffPreface(socket, toH2, (plain) => {
+      handleHttp1Connection(plain, options);
+      plain.resume();
+    }),
+  );
 }
 
 /** Reads until the bytes seen either are or cannot be the HTTP/2 client preface, then hands the socket on. */

@@ -42,11 +42,8 @@ const DOWNGRADES: readonly Downgrade[] = [
     why:
       "A Host naming another entity than :authority SHOULD make the request malformed; a proxy that " +
       "forwards that Host hands the app the attacker's name (nghttp2#2883, hyperium/h2#877).",
-    build: (names) => h2Probe(
-      names,
-      [...pseudoHeaders(names), ["host", names.evil]],
-      servedAsAllowed(names, names.evil),
-    ),
+    build: (names) =>
+      h2Probe(names, [...pseudoHeaders(names), ["host", names.evil]], servedAsAllowed(names, names.evil)),
   },
   {
     id: "h2-host-without-authority",
@@ -76,66 +73,60 @@ const DOWNGRADES: readonly Downgrade[] = [
     why:
       "A value with CR or LF MUST be treated as malformed; forwarded as HTTP/1.1 it becomes a header line " +
       "of its own.",
-    build: (names, knobs) => h2Probe(
-      names,
-      [...pseudoHeaders(names), ["x-probe", `a\r\nhost: ${names.evil}`]],
-      refusedOrDropped(names, knobs, "x-probe", names.evil),
-    ),
+    build: (names, knobs) =>
+      h2Probe(
+        names,
+        [...pseudoHeaders(names), ["x-probe", `a\r\nhost: ${names.evil}`]],
+        refusedOrDropped(names, knobs, "x-probe", names.evil),
+      ),
   },
   {
     id: "h2-lf-in-value",
     title: "Bare LF inside a field value",
     reference: "RFC 9113 §8.2.1",
     why: "A value with LF MUST be treated as malformed; many HTTP/1.1 parsers end a line at a bare LF.",
-    build: (names, knobs) => h2Probe(
-      names,
-      [...pseudoHeaders(names), ["x-probe", `a\nhost: ${names.evil}`]],
-      refusedOrDropped(names, knobs, "x-probe", names.evil),
-    ),
+    build: (names, knobs) =>
+      h2Probe(
+        names,
+        [...pseudoHeaders(names), ["x-probe", `a\nhost: ${names.evil}`]],
+        refusedOrDropped(names, knobs, "x-probe", names.evil),
+      ),
   },
   {
     id: "h2-nul-in-value",
     title: "NUL inside a field value",
     reference: "RFC 9113 §8.2.1",
     why: "A value with NUL MUST be treated as malformed; C-string handling after the downgrade cuts or splits it.",
-    build: (names, knobs) => h2Probe(
-      names,
-      [...pseudoHeaders(names), ["x-probe", "a\u0000b"]],
-      refusedOrDropped(names, knobs, "x-probe"),
-    ),
+    build: (names, knobs) =>
+      h2Probe(names, [...pseudoHeaders(names), ["x-probe", "a\u0000b"]], refusedOrDropped(names, knobs, "x-probe")),
   },
   {
     id: "h2-colon-in-name",
     title: "Colon inside a field name",
     reference: "RFC 9113 §8.2.1",
     why: "A name with a colon MUST be treated as malformed; downgraded, `host:evil` reads as a Host line.",
-    build: (names, knobs) => h2Probe(
-      names,
-      [...pseudoHeaders(names), [`host:${names.evil}`, "x"]],
-      refusedOrDropped(names, knobs, `host:${names.evil}`, names.evil),
-    ),
+    build: (names, knobs) =>
+      h2Probe(
+        names,
+        [...pseudoHeaders(names), [`host:${names.evil}`, "x"]],
+        refusedOrDropped(names, knobs, `host:${names.evil}`, names.evil),
+      ),
   },
   {
     id: "h2-space-in-name",
     title: "Space inside a field name",
     reference: "RFC 9113 §8.2.1",
     why: "A name with whitespace MUST be treated as malformed; HTTP/1.1 cannot carry it.",
-    build: (names, knobs) => h2Probe(
-      names,
-      [...pseudoHeaders(names), ["x probe", "1"]],
-      refusedOrDropped(names, knobs, "x probe"),
-    ),
+    build: (names, knobs) =>
+      h2Probe(names, [...pseudoHeaders(names), ["x probe", "1"]], refusedOrDropped(names, knobs, "x probe")),
   },
   {
     id: "h2-uppercase-name",
     title: "Uppercase field name",
     reference: "RFC 9113 §8.2.1",
     why: "Field names MUST be lowercase in HTTP/2; a request with an uppercase name is malformed.",
-    build: (names, knobs) => h2Probe(
-      names,
-      [...pseudoHeaders(names), ["X-Probe", "1"]],
-      refusedOrDropped(names, knobs, "x-probe"),
-    ),
+    build: (names, knobs) =>
+      h2Probe(names, [...pseudoHeaders(names), ["X-Probe", "1"]], refusedOrDropped(names, knobs, "x-probe")),
   },
   {
     id: "h2-transfer-encoding",
@@ -194,11 +185,12 @@ const DOWNGRADES: readonly Downgrade[] = [
     title: "An absolute URI naming the attacker in `:path`",
     reference: "RFC 9113 §8.3.1; RFC 9112 §3.2.2",
     why: "An absolute URI is not a valid :path; downgraded as an absolute-form target its authority wins over Host.",
-    build: (names, knobs) => h2Probe(
-      names,
-      pseudoHeaders(names, "GET", `http://${names.evil}/`),
-      refusedOrHarmless(names, knobs, { notBelieved: { host: names.evil } }),
-    ),
+    build: (names, knobs) =>
+      h2Probe(
+        names,
+        pseudoHeaders(names, "GET", `http://${names.evil}/`),
+        refusedOrHarmless(names, knobs, { notBelieved: { host: names.evil } }),
+      ),
   },
   {
     id: "h2-scheme-mismatch",
@@ -211,11 +203,11 @@ const DOWNGRADES: readonly Downgrade[] = [
         name,
         name === ":scheme" ? forged : value,
       ]);
-      return h2Probe(
-        names,
-        fields,
-        { outcomes: ["accept", "reject"], appHost: names.allowed, notBelieved: { scheme: forged } },
-      );
+      return h2Probe(names, fields, {
+        outcomes: ["accept", "reject"],
+        appHost: names.allowed,
+        notBelieved: { scheme: forged },
+      });
     },
   },
   {
@@ -223,11 +215,12 @@ const DOWNGRADES: readonly Downgrade[] = [
     title: "A pseudo-header after a regular field",
     reference: "RFC 9113 §8.3",
     why: "All pseudo-headers MUST come before regular fields; a request with one after is malformed.",
-    build: (names, knobs) => h2Probe(
-      names,
-      [...pseudoHeaders(names).slice(0, 3), ["x-probe", "1"], ...pseudoHeaders(names).slice(3)],
-      refusedOrHarmless(names, knobs),
-    ),
+    build: (names, knobs) =>
+      h2Probe(
+        names,
+        [...pseudoHeaders(names).slice(0, 3), ["x-probe", "1"], ...pseudoHeaders(names).slice(3)],
+        refusedOrHarmless(names, knobs),
+      ),
   },
 ];
 
