@@ -16,6 +16,7 @@ import type { Scenario } from "./scenario/types.js";
 import { appForHost, startTopology } from "./topology/start.js";
 import type { DeploymentHints } from "./runners/probes/oracle.js";
 import { VERSION } from "./version.js";
+import { hasWork } from "./servers/app-work.js";
 
 export interface RunOptions {
   /** Run the load rounds (default true). */
@@ -156,6 +157,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       ...proxyEngineVersion(topology.running),
       tls: scenario.tls,
       hops: { client: scenario.network.clientHop, app: scenario.network.appHop },
+      ...appWork(scenario),
     },
     environment: environment(),
     warnings,
@@ -167,4 +169,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   result.thresholds = evaluateThresholds([...scenario.thresholds, ...(options.thresholds ?? [])], result);
   result.verdict = decideVerdict(load, probes, result.thresholds);
   return result;
+}
+
+/** The apps that do work per request, with what they do (absent when none does). */
+function appWork(scenario: Scenario): Pick<RunResult["scenario"], "appWork"> {
+  const working = scenario.apps.filter((app) => hasWork(app.work));
+  return working.length > 0 ? { appWork: working.map((app) => ({ app: app.name, work: app.work })) } : {};
 }

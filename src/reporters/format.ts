@@ -1,6 +1,6 @@
 /** Number formatting shared by the text reporters: µs/ms/s, k req/s, signed differences. */
-import type { ProbeResult, RunResult } from "../results/types.js";
-import type { DirectionShape } from "../scenario/types.js";
+import type { ProbeResult, RunResult, TopologyLoad } from "../results/types.js";
+import type { AppWork, DirectionShape } from "../scenario/types.js";
 
 export function formatDuration(us: number): string {
   if (!Number.isFinite(us)) return "–";
@@ -125,6 +125,7 @@ export function describeDeployment(scenario: RunResult["scenario"]): string[] {
   const lines: string[] = [];
   const tls = TLS_PLACEMENT[scenario.tls ?? "off"];
   if (tls) lines.push(tls);
+  for (const { app, work } of scenario.appWork ?? []) lines.push(`app ${app}: ${describeWork(work)}`);
   for (const [name, hop] of [["client hop", scenario.hops?.client], ["app hop", scenario.hops?.app]] as const) {
     if (!hop) continue;
     const toServer = describeDirection(hop.toServer);
@@ -133,3 +134,33 @@ export function describeDeployment(scenario: RunResult["scenario"]): string[] {
   }
   return lines;
 }
+
+/** What an app does per request: `5ms service time, 16KiB answers, streamed in 4 chunks 1ms apart`. */
+function describeWork(work: AppWork): string {
+  const parts: string[] = [];
+  const time = work.serviceTime;
+  if (time?.distribution === "fixed") parts.push(`${time.ms}ms service time`);
+  if (time?.distribution === "uniform") parts.push(`service time uniform ${time.minMs}–${time.maxMs}ms`);
+  if (time?.distribution === "lognormal") parts.push(`service time log-normal, median ${time.medianMs}ms, p99 ${time.p99Ms}ms`);
+  if (work.answerBytes !== null) parts.push(`${formatBytes(work.answerBytes)} answers`);
+  if (work.chunks > 1) parts.push(`streamed in ${work.chunks} chunks ${work.chunkDelayMs}ms apart`);
+  return parts.join(", ");
+}
+
+/** Bytes in the largest binary unit that divides them: 1MiB, 16KiB, 1000B. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 2 && bytes % 1024 ** 2 === 0) return `${bytes / 1024 ** 2}MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024}KiB`;
+  return `${bytes}B`;
+}
+
+/** Time to first byte beside the whole answer's time, per topology, when the load measured it. */
+export function ttfbRows(topologies: readonly TopologyLoad[]): string[][] {
+  return topologies.flatMap((t) =>
+    t.ttfb
+      ? [[t.topology, formatDuration(t.ttfb.p50Us), formatDuration(t.latency.p50Us), formatDuration(t.ttfb.p99Us), formatDuration(t.latency.p99Us)]]
+      : [],
+  );
+}
+
+export const TTFB_HEADER = ["first byte / whole answer", "p50 first", "p50 whole", "p99 first", "p99 whole"];

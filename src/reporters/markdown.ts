@@ -1,5 +1,6 @@
 /** A Markdown summary for a pull-request comment or GitHub's step summary: load, overhead, thresholds, failures. */
 import type { RunResult } from "../results/types.js";
+import { ttfbRows, TTFB_HEADER } from "./format.js";
 import { deploymentLabel, describeDeployment, formatDuration, formatRate, formatRatio, formatSignedDuration, formatSplit, observedStatuses, probeTargetLabel } from "./format.js";
 
 function cell(text: string): string {
@@ -25,6 +26,12 @@ export function renderMarkdown(results: readonly RunResult[]): string {
         );
       }
       out.push("");
+      const firstByte = ttfbRows(load.topologies);
+      if (firstByte.length > 0) {
+        out.push(`| ${TTFB_HEADER.join(" | ")} |`, "| --- | ---: | ---: | ---: | ---: |");
+        for (const row of firstByte) out.push(`| ${row.join(" | ")} |`);
+        out.push("");
+      }
       for (const t of load.topologies) if (t.instanceSplit) out.push(`Split over instances (${t.topology}): ${formatSplit(t.instanceSplit)}`, "");
       if (load.overhead) {
         out.push(`Proxy overhead (proxied − edge, median of ${load.overhead[0]?.perRound.length ?? 0} paired rounds, 95% interval):`, "");

@@ -1,6 +1,7 @@
 /** The human report: load table, proxy overhead with its interval, probe matrix, failures and a one-line verdict. */
 import { Chalk } from "chalk";
 import type { Overhead, RunResult, TopologyLoad } from "../results/types.js";
+import { formatBytes, ttfbRows, TTFB_HEADER } from "./format.js";
 import { deploymentLabel, formatDuration, formatRate, formatRatio, formatSignedDuration, observedAnswers, observedStatuses, probeMatrix, probeTargetLabel, formatSplit, describeDeployment, table, wrap } from "./format.js";
 
 export interface TerminalOptions {
@@ -70,7 +71,7 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
         c,
         "Load",
         `${s.model === "open" ? `open model at ${formatRate(s.rate ?? 0)} req/s${s.rateSource === "auto" ? " (a fraction of the slower capacity)" : ""}, at most ${s.connections} in flight` : `closed model, ${s.connections} connection${s.connections === 1 ? "" : "s"}${s.pipelining > 1 ? ` ×${s.pipelining} pipelined` : ""}`}, ` +
-            `${load.order.length}/${s.rounds} rounds × ${formatDuration(s.durationMs * 1000)} (warm-up ${formatDuration(s.warmupMs * 1000)}), ${s.method} ${s.path} Host: ${s.host}`,
+            `${load.order.length}/${s.rounds} rounds × ${formatDuration(s.durationMs * 1000)} (warm-up ${formatDuration(s.warmupMs * 1000)}), ${s.method} ${s.path}${s.bodyBytes !== undefined ? ` (${formatBytes(s.bodyBytes)} body)` : ""} Host: ${s.host}`,
         width,
       ),
     );
@@ -90,6 +91,10 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
     }
     out.push(...table(rows, new Set([1, 2, 3, 4, 5, 6, 7])).map((line) => `  ${line}`));
     out.push(c.dim("  req/s: median of rounds; percentiles: all rounds' responses, µs resolution"));
+    const firstByte = ttfbRows(load.topologies);
+    if (firstByte.length > 0) {
+      out.push(...table([TTFB_HEADER.map((h) => c.dim(h)), ...firstByte], new Set([1, 2, 3, 4])).map((line) => `  ${line}`));
+    }
     out.push(...latencySketch(load.topologies, Math.min(width, 100), c));
     for (const t of load.topologies) {
       if (t.instanceSplit) out.push(...wrap(`split over instances (${t.topology}): ${formatSplit(t.instanceSplit)}`, width - 2, "  ").map((line) => `  ${line}`));

@@ -3,7 +3,7 @@
  * versioned by SCHEMA_VERSION (schema/run-result.schema.json); a change that breaks readers bumps it.
  */
 import type { Outcome, PolicyKnobs, ProbeCategory, ResponseExpectation } from "../runners/probes/types.js";
-import type { HopShape, TopologyKind } from "../scenario/types.js";
+import type { AppWork, HopShape, TopologyKind } from "../scenario/types.js";
 import type { ThresholdResult } from "./thresholds.js";
 
 export const SCHEMA_VERSION = 1;
@@ -46,6 +46,8 @@ export interface RoundSample extends RequestCounts {
   position: number;
   rps: number;
   latency: LatencySummary;
+  /** Time to the answer's head (first byte), beside `latency` (the whole answer); absent when not measured. */
+  ttfb?: LatencySummary;
 }
 
 export interface TopologyLoad {
@@ -54,6 +56,8 @@ export interface TopologyLoad {
   rounds: RoundSample[];
   /** All rounds' responses in one histogram. */
   latency: LatencySummary;
+  /** All rounds' times to first byte (the answer's head) in one histogram; absent when not measured. */
+  ttfb?: LatencySummary;
   /** Median over rounds of each round's figure. */
   medianRps: number;
   medianP50Us: number;
@@ -103,6 +107,8 @@ export interface LoadResult {
     /** Open model: the arrival rate used (req/s) and where it came from. */
     rate: number | null;
     rateSource: "scenario" | "auto" | null;
+    /** Bytes of each request's body, when the load sent one. */
+    bodyBytes?: number;
   };
   /** Order the topologies ran in, per round. */
   order: TopologyKind[][];
@@ -185,6 +191,8 @@ export interface RunResult {
     tls?: "off" | "terminate" | "reencrypt";
     /** Shaped hops, when the scenario had any (latency in ms, bandwidth in Mbit/s). */
     hops?: { client: HopShape | null; app: HopShape | null };
+    /** The work each app did per request, for apps that did any (service time, answer size, streaming). */
+    appWork?: Array<{ app: string; work: AppWork }>;
   };
   environment: { node: string; platform: string; arch: string; cpus: number; cpuModel: string };
   /** What the run changed or doubts about itself (a capped connection count, say). */

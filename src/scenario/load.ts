@@ -14,6 +14,7 @@ import { ScenarioError, type ScenarioIssue } from "./issues.js";
 import { scenarioSpec } from "./schema.js";
 import { ASPNETCORE_KNOBS, STRICT_KNOBS, type PolicyKnobs } from "../runners/probes/types.js";
 import type { AppConfig, Balancing, EngineProfile, ProxyEngine, DirectionShape, HopShape, PolicyConfig, Scenario, TlsMode, TopologyKind } from "./types.js";
+import { NO_WORK, type AppWork, type ServiceTime } from "../servers/app-work.js";
 import { addIssue, INVALID, validateNode, type Located, type ValidationContext } from "./validate.js";
 
 /** The document as validated: only the fields given, durations in ms, host strings as lists. */
@@ -33,6 +34,14 @@ interface RawApp {
   instances?: number;
   port?: number;
   internalPaths?: string[];
+  work?: RawWork;
+}
+
+interface RawWork {
+  serviceTime?: { distribution?: "fixed" | "uniform" | "lognormal"; time?: number; min?: number; max?: number; median?: number; p99?: number };
+  answerSize?: number;
+  chunks?: number;
+  chunkDelay?: number;
 }
 
 type RawDirection = Partial<{ latency: number; jitter: number; bandwidthMbps: number; resetProbability: number; stallProbability: number }>;
@@ -60,7 +69,7 @@ interface RawScenario {
     maxResponseBodyBytes: number;
     exposedPaths: string[];
   }>;
-  load?: Partial<{ model: "closed" | "open"; rate: number; rateFraction: number; connections: number; pipelining: number; duration: number; warmup: number; rounds: number; path: string; method: string; host: string; body: string }>;
+  load?: Partial<{ model: "closed" | "open"; rate: number; rateFraction: number; connections: number; pipelining: number; duration: number; warmup: number; rounds: number; path: string; method: string; host: string; body: string; bodySize: number }>;
   policy?: { hosts?: string[]; profile?: "aspnetcore" | "strict"; knobs?: Partial<PolicyKnobs>; internalPathsAtEdge?: "exposed" | "hidden" };
   network?: { clientAddress?: string; clientHop?: RawHop; appHop?: RawHop };
   probes?: { enabled?: boolean; timeout?: number };
@@ -96,7 +105,48 @@ function resolveApp(raw: RawApp, settings: AspNetCoreHostSettings | null): AppCo
     instances: raw.instances ?? 1,
     port: raw.port ?? null,
     internalPaths: raw.internalPaths ?? [],
+    work: resolveWork(raw.work),
   };
+}
+
+/** An app's work with defaults; its fields were checked by checkWork. */
+function resolveWork(raw: RawWork | undefined): AppWork {
+  if (!raw) return NO_WORK;
+  const time = raw.serviceTime;
+  const distribution = time?.distribution ?? "fixed";
+  const serviceTime: ServiceTime | null = !time
+    ? null
+    : distribution === "uniform"
+      ? { distribution, minMs: time.min!, maxMs: time.max! }
+      : distribution === "lognormal"
+        ? { distribution, medianMs: time.median!, p99Ms: time.p99! }
+        : { distribution, ms: time.time! };
+  return { serviceTime, answerBytes: raw.answerSize ?? null, chunks: raw.chunks ?? 1, chunkDelayMs: raw.chunkDelay ?? 0 };
+}
+
+const SERVICE_TIME_FIELDS = { fixed: ["time"], uniform: ["min", "max"], lognormal: ["median", "p99"] } as const;
+
+/** A service time names the fields of its distribution, and only those, in an order that makes sense. */
+function checkWork(work: RawWork, path: string, context: ValidationContext, at: (path: string) => Located): void {
+  const time = work.serviceTime;
+  if (!time) return;
+  const distribution = time.distribution ?? "fixed";
+  const needed: readonly string[] = SERVICE_TIME_FIELDS[distribution];
+  const where = `${path}.serviceTime`;
+  for (const field of ["time", "min", "max", "median", "p99"] as const) {
+    const given = time[field] !== undefined;
+    if (needed.includes(field) && !given) {
+      addIssue(context, at(where), `${where}.${field}`, `a ${distribution} service time needs ${needed.join(" and ")}`);
+    } else if (!needed.includes(field) && given) {
+      addIssue(context, at(`${where}.${field}`), `${where}.${field}`, `not a field of a ${distribution} service time (it takes ${needed.join(" and ")})`);
+    }
+  }
+  if (time.min !== undefined && time.max !== undefined && time.max < time.min) {
+    addIssue(context, at(`${where}.max`), `${where}.max`, `expected max >= min (${time.min} ms), found ${time.max} ms`);
+  }
+  if (time.median !== undefined && time.p99 !== undefined && !(time.p99 > time.median && time.median > 0)) {
+    addIssue(context, at(`${where}.p99`), `${where}.p99`, `expected p99 above the median (${time.median} ms) and a median above 0`);
+  }
 }
 
 function resolveDirection(raw: RawDirection, base?: DirectionShape): DirectionShape {
@@ -153,6 +203,7 @@ function checkMeaning(raw: RawScenario, context: ValidationContext): void {
   const at = (path: string): Located => context.positions.get(path) ?? { line: 1, column: 1 };
   const names = new Set<string>();
   raw.apps.forEach((app, i) => {
+    if (app.work) checkWork(app.work, `apps[${i}].work`, context, at);
     if (names.has(app.name)) addIssue(context, at(`apps[${i}].name`), `apps[${i}].name`, `expected a unique app name, found "${app.name}" twice`);
     names.add(app.name);
     app.knownProxies?.forEach((text, j) => {
@@ -191,6 +242,9 @@ function checkMeaning(raw: RawScenario, context: ValidationContext): void {
     addIssue(context, at("proxy.port"), "proxy.port", `port ${proxyPort} is also ${ports.get(proxyPort)}'s at the edge; both topologies run at once, so each needs its own port`);
   }
   checkPaths(raw, context, at);
+  if (raw.load?.body !== undefined && raw.load.bodySize !== undefined) {
+    addIssue(context, at("load.bodySize"), "load.bodySize", "give either load.body or load.bodySize, not both");
+  }
   const clientAddress = raw.network?.clientAddress;
   if (clientAddress !== undefined && !parseIpAddress(clientAddress)) {
     addIssue(context, at("network.clientAddress"), "network.clientAddress", `expected an IP address, found "${clientAddress}"`);
@@ -257,7 +311,7 @@ function resolve(raw: RawScenario, file: string, context: ValidationContext): Sc
       path: raw.load?.path ?? "/",
       method: raw.load?.method ?? "GET",
       host: loadHost ?? "localhost",
-      body: raw.load?.body ?? null,
+      body: raw.load?.body ?? (raw.load?.bodySize !== undefined ? "x".repeat(raw.load.bodySize) : null),
     },
     policy: { hosts, ...resolveKnobs(raw.policy?.profile, raw.policy?.knobs), internalPathsAtEdge: raw.policy?.internalPathsAtEdge ?? "exposed" },
     network: {

@@ -46,6 +46,35 @@ const pathList = (description: string): FieldSpec => ({
   description,
 });
 
+const SERVICE_TIME_DISTRIBUTIONS = ["fixed", "uniform", "lognormal"] as const;
+const workTime = (description: string): FieldSpec => ({ type: "duration", minimumMs: 0, maximumMs: 60_000, description });
+
+const workSpec: FieldSpec = {
+  type: "object",
+  description: "What the app does per accepted request, to measure the proxy in front of an app that behaves like yours.",
+  fields: {
+    serviceTime: {
+      type: "object",
+      description: "How long the app works before answering (default: no wait). Timers have about 1 ms resolution.",
+      fields: {
+        distribution: {
+          type: "string",
+          enum: SERVICE_TIME_DISTRIBUTIONS,
+          description: "fixed (`time`), uniform (`min`…`max`) or lognormal (`median` and `p99`). Default fixed.",
+        },
+        time: workTime("fixed: the service time of every request."),
+        min: workTime("uniform: the shortest service time."),
+        max: workTime("uniform: the longest service time."),
+        median: workTime("lognormal: the median service time."),
+        p99: workTime("lognormal: the 99th percentile of the service time (above the median)."),
+      },
+    },
+    answerSize: { type: "size", maximumBytes: 64 * 1024 ** 2, description: "Body size of each 200 answer, e.g. 16KiB or 1MiB (the JSON answer padded; default: as it is)." },
+    chunks: { type: "integer", minimum: 1, maximum: 10_000, description: "Stream the answer in this many chunks, with chunked framing (default 1: one piece)." },
+    chunkDelay: workTime("Pause between two chunks of a streamed answer (default 0)."),
+  },
+};
+
 const appSpec: ObjectSpec = {
   type: "object",
   description: "A simulated ASP.NET Core app (Kestrel + HostFiltering + ForwardedHeaders).",
@@ -75,6 +104,7 @@ const appSpec: ObjectSpec = {
     forwardedAllowedHosts: hostList("ForwardedHeadersOptions.AllowedHosts: the X-Forwarded-Host values the app accepts (default: any)."),
     requireHeaderSymmetry: { type: "boolean", description: "ForwardedHeadersOptions.RequireHeaderSymmetry (default false)." },
     internalPaths: pathList("Endpoints not meant for the internet (/admin, /metrics, /health…): the app serves them like any other path; the surface probes try to reach them."),
+    work: workSpec,
   },
 };
 
@@ -155,6 +185,7 @@ export const scenarioSpec: ObjectSpec = {
         method: { type: "string", enum: ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"], description: "Request method (default GET)." },
         host: { type: "string", minLength: 1, description: "Host header of the load (default: the first exact host of the policy)." },
         body: { type: "string", description: "Request body (default none)." },
+        bodySize: { type: "size", maximumBytes: 64 * 1024 ** 2, description: "A request body of this many bytes, e.g. 4KiB with method POST (instead of body)." },
       },
     },
     policy: {

@@ -27,6 +27,23 @@ export interface HopShape {
   toClient: DirectionShape;
 }
 
+/** How long an app works before it answers (milliseconds). */
+export type ServiceTime =
+  | { distribution: "fixed"; ms: number }
+  | { distribution: "uniform"; minMs: number; maxMs: number }
+  | { distribution: "lognormal"; medianMs: number; p99Ms: number };
+
+/** What an app does per accepted request, so the proxy is measured in front of an app that behaves like a real one. */
+export interface AppWork {
+  serviceTime: ServiceTime | null;
+  /** Size of each 200 answer's body in bytes (the JSON answer padded), or null: the JSON answer as it is. */
+  answerBytes: number | null;
+  /** The answer is sent in this many chunks (chunked framing when more than one). */
+  chunks: number;
+  /** Pause between two chunks. */
+  chunkDelayMs: number;
+}
+
 export interface AppConfig {
   name: string;
   allowedHosts: string[];
@@ -41,6 +58,8 @@ export interface AppConfig {
   port: number | null;
   /** Endpoints not meant for the internet, served like any other path (the surface probes aim at them). */
   internalPaths: string[];
+  /** What the app does per request (service time, answer size, streaming). */
+  work: AppWork;
 }
 
 export interface ProxyConfig {

@@ -16,6 +16,7 @@ import { createHttp2Frontend } from "./kestrel/http2.js";
 import { plainPeerAddress } from "../policy/ip-address.js";
 import { listen, type ListeningServer } from "./listen.js";
 import { createServer } from "node:net";
+import { hasWork, NO_WORK, padAnswer, serviceTimeSampler, splitChunks, type AppWork } from "./app-work.js";
 import { appendRecord, probeToken, probeTokenInRawHead, PROBE_TOKEN_FIELD } from "../http1/echo-contract.js";
 
 export interface AppOptions {
@@ -55,6 +56,8 @@ export interface AppOptions {
   recordFile?: string;
   /** Endpoints routed by literal templates (/admin, /metrics); every other path goes to the catch-all. */
   internalPaths?: readonly string[];
+  /** The work done for each accepted request (service time, answer size, streaming); HTTP/1.1 only. */
+  work?: AppWork;
 }
 
 /** What the app believed about an accepted request (the JSON body of its 200). */
@@ -218,6 +221,9 @@ export function createAppHandler(options: AppOptions = {}) {
     return fields;
   };
 
+  const working = options.work !== undefined && hasWork(options.work);
+  const answerWithWork = createWorkedAnswer(options.work ?? NO_WORK);
+
   const tokenField = PROBE_TOKEN_FIELD.toLowerCase();
   /** The echo contract: what the app answered to a probe request, keyed by its token. */
   const record = (token: string | null, status: number, host: string | null): void => {
@@ -273,7 +279,9 @@ export function createAppHandler(options: AppOptions = {}) {
       bodyLength: exchange.bodyLength,
     });
     recordHead(head, result.status);
-    response.send(result.status, answerFields(result.contentType), result.body);
+    const fields = answerFields(result.contentType);
+    if (result.status === 200 && typeof result.body === "string" && working) answerWithWork(response, fields, result.body);
+    else response.send(result.status, fields, result.body);
   };
 
   const checkRequestLine = (line: Parameters<typeof classifyTarget>[0]): void => {
@@ -281,6 +289,34 @@ export function createAppHandler(options: AppOptions = {}) {
   };
 
   return { onRequest, formatRejection, checkRequestLine, counts: pipeline.counts };
+}
+
+/**
+ * A 200 answered after the app's service time, padded to its answer size and, when it streams, sent in chunks with
+ * a pause between them. Timers wait at least the time asked, with Node's resolution of about one millisecond.
+ */
+function createWorkedAnswer(work: AppWork) {
+  const serviceTime = work.serviceTime ? serviceTimeSampler(work.serviceTime) : null;
+  const stream = (response: ResponseSink, fields: readonly HeaderField[], body: Buffer): void => {
+    const pieces = splitChunks(body, work.chunks);
+    const sink = response.stream(200, fields, null);
+    let next = 0;
+    const writeNext = (): void => {
+      sink.write(pieces[next++]!);
+      if (next < pieces.length) setTimeout(writeNext, work.chunkDelayMs);
+      else sink.end();
+    };
+    writeNext();
+  };
+  return (response: ResponseSink, fields: readonly HeaderField[], json: string): void => {
+    const text = work.answerBytes === null ? json : padAnswer(json, work.answerBytes);
+    const answer = (): void => {
+      if (work.chunks > 1) stream(response, fields, Buffer.from(text));
+      else response.send(200, fields, text);
+    };
+    if (serviceTime) setTimeout(answer, serviceTime());
+    else answer();
+  };
 }
 
 /** Starts the simulated app on 127.0.0.1 (ephemeral port unless `port` is given). */

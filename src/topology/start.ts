@@ -72,6 +72,7 @@ function appOptions(
     includeFailureMessage: app.includeFailureMessage,
     allowHostHeaderOverride: app.allowHostHeaderOverride,
     internalPaths: app.internalPaths,
+    work: app.work,
     ...(app.forwardedHeaders ? { forwardedHeaders: app.forwardedHeaders } : {}),
     host: LOOPBACK,
     clientAddress,

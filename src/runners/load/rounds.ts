@@ -83,6 +83,7 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
   };
   const samples = new Map<TopologyKind, RoundSample[]>(targets.map((t) => [t.topology, []]));
   const merged = new Map(targets.map((t) => [t.topology, createLatencyHistogram()]));
+  const mergedTtfb = new Map(targets.map((t) => [t.topology, createLatencyHistogram()]));
   const order: TopologyKind[][] = [];
   for (let round = 1; round <= load.rounds && !options.signal?.aborted; round++) {
     const sequence = shuffled(targets, random);
@@ -97,6 +98,7 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
       if (options.signal?.aborted) break;
       ran.push(target.topology);
       merged.get(target.topology)!.add(run.histogram);
+      if (run.ttfb) mergedTtfb.get(target.topology)!.add(run.ttfb);
       const latency = summarize(run.histogram);
       const rps = run.durationMs > 0 ? (run.ok2xx * 1000) / run.durationMs : 0;
       samples.get(target.topology)!.push({
@@ -111,6 +113,7 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
         timeouts: run.timeouts,
         rps: Math.round(rps * 10) / 10,
         latency,
+        ...(run.ttfb ? { ttfb: summarize(run.ttfb) } : {}),
         generatorUtilization: Math.round(generatorUtilization * 1000) / 1000,
         ...(run.late !== undefined ? { late: run.late, schedulerLate: run.schedulerLate ?? 0 } : {}),
       });
@@ -121,11 +124,13 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
   const topologies: TopologyLoad[] = [];
   for (const target of targets) {
     const rounds = samples.get(target.topology)!;
+    const ttfb = mergedTtfb.get(target.topology)!;
     topologies.push({
       topology: target.topology,
       url: target.url,
       rounds,
       latency: summarize(merged.get(target.topology)!),
+      ...(ttfb.totalCount > 0 ? { ttfb: summarize(ttfb) } : {}),
       medianRps: Math.round(median(rounds.map((r) => r.rps)) * 10) / 10 || 0,
       medianP50Us: median(rounds.map((r) => r.latency.p50Us)) || 0,
       responses: rounds.reduce((sum, r) => sum + r.responses, 0),
@@ -154,6 +159,7 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
       model: load.model,
       rate: load.model === "open" ? rate : null,
       rateSource,
+      ...(load.body !== null ? { bodyBytes: Buffer.byteLength(load.body) } : {}),
     },
     order,
     topologies,
