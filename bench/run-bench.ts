@@ -14,6 +14,7 @@ import { median } from "../src/runners/load/stats.js";
 import { loadScenario } from "../src/scenario/load.js";
 import { PIN, startServer, type Started } from "./start-server.js";
 import { compareProxies } from "./proxies.js";
+import { compareOpenModel } from "./open-model.js";
 
 const ROOT = new URL("../../", import.meta.url);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -23,6 +24,8 @@ const RSS_MS = Number(process.env.BENCH_RSS_MS ?? 60_000);
 const PROXY_RATE = Number(process.env.BENCH_PROXY_RATE ?? 2000);
 /** More rounds for the proxies: a few tens of µs between them, on a machine whose noise is of that size. */
 const PROXY_ROUNDS = Number(process.env.BENCH_PROXY_ROUNDS ?? 9);
+/** Each open-model run: long enough that 0.1 % late at 1k req/s is a few requests, not a fraction of one. */
+const OPEN_MODEL_MS = Number(process.env.BENCH_OPEN_MODEL_MS ?? 3000);
 const CORES = availableParallelism();
 
 interface Throughput {
@@ -78,13 +81,18 @@ async function main(): Promise<void> {
   const figures: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, rounds: ROUNDS, roundMs: ROUND_MS };
   const line = (text: string): void => void process.stdout.write(`${text}\n`);
 
-  // Proxies first: the builtin proxy and the real ones in front of the same app (`--only proxies` runs just this).
+  // `--only proxies` or `--only openmodel` runs just that part and writes bench/<part>-results.json.
+  const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
+  const finishOnly = (part: string): void => {
+    writeFileSync(new URL(`bench/${part}-results.json`, ROOT), `${JSON.stringify(figures, null, 2)}\n`);
+    line(`wrote bench/${part}-results.json`);
+  };
+  // The open-model generator first, before anything is pinned, as a user's run would be.
+  figures.openModel = only === "proxies" ? undefined : await compareOpenModel(new URL("scenarios/default.yaml", ROOT).pathname, OPEN_MODEL_MS, line);
+  if (only === "openmodel") return finishOnly("openmodel");
+  // Then the builtin proxy and the real ones in front of the same app.
   figures.proxies = await compareProxies(PROXY_ROUNDS, ROUND_MS, PROXY_RATE, line);
-  if (process.argv.includes("--only") && process.argv[process.argv.indexOf("--only") + 1] === "proxies") {
-    writeFileSync(new URL("bench/proxies-results.json", ROOT), `${JSON.stringify(figures, null, 2)}\n`);
-    line("wrote bench/proxies-results.json");
-    return;
-  }
+  if (only === "proxies") return finishOnly("proxies");
   if (PIN) spawnSync("taskset", ["-pc", `0-${CORES - 2}`, String(process.pid)], { stdio: "ignore" });
   line(`edgebench bench · ${ROUNDS} alternating rounds × ${ROUND_MS} ms, 10 connections, Node ${process.version}${PIN ? ", servers pinned to their own core" : ""}`);
   const forwarded = { forwardedHeaders: ["XForwardedFor", "XForwardedProto", "XForwardedHost"] as Array<"XForwardedFor" | "XForwardedProto" | "XForwardedHost"> };

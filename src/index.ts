@@ -62,6 +62,9 @@ export type { ProbeDefinition, ResponseExpectation, Outcome, ProbeCategory, Poli
 // Results and reports.
 export { SCHEMA_VERSION, type RunResult, type LoadResult, type ProbesResult, type ProbeResult, type Overhead, type Verdict } from "./results/types.js";
 export { computeOverhead } from "./results/compare.js";
+export { groupCauses, CAUSE_IDS, CAUSE_FACTS, type Cause, type CauseId, type CauseChange } from "./results/causes.js";
+export { fixScenario, type FixOptions, type FixOutcome } from "./fixes/fix-scenario.js";
+export { renderFix } from "./reporters/fix.js";
 export { decideVerdict } from "./results/verdict.js";
 export { renderTerminal } from "./reporters/terminal.js";
 export { renderJson } from "./reporters/json.js";

@@ -17,6 +17,8 @@ import { appForHost, startTopology } from "./topology/start.js";
 import type { DeploymentHints } from "./runners/probes/oracle.js";
 import { VERSION } from "./version.js";
 import { hasWork } from "./servers/app-work.js";
+import { findCauses } from "./fixes/plan.js";
+import type { Cause } from "./results/causes.js";
 
 export interface RunOptions {
   /** Run the load rounds (default true). */
@@ -51,6 +53,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const signal = options.signal;
   let load: LoadResult | null = null;
   let probes: ProbesResult | null = null;
+  let causes: Cause[] = [];
   const warnings: string[] = [];
   options.onEvent?.({ type: "starting", topologies: scenario.topologies });
   const withLoad = options.load ?? true;
@@ -112,6 +115,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
           surface: { internalPaths: app.internalPaths, exposedPaths: scenario.proxy.exposedPaths, atEdge: scenario.policy.internalPathsAtEdge },
           signal,
         });
+        causes = await findCauses(scenario, probedApp, probes.results);
       }
     }
     if (withLoad && !signal?.aborted) {
@@ -130,7 +134,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       load = { ...rounds, overhead: edge && proxied ? computeOverhead(edge, proxied) : null };
       for (const saturated of rounds.topologies.filter((t) => t.generatorSaturated)) {
         warnings.push(
-          `the load generator was saturated while loading ${saturated.topology} (${scenario.load.model === "open" ? "it fell behind its own schedule" : "event loop busy over 90 %"}): its figures measure the generator, not the deployment, and are not trustworthy; ${scenario.load.model === "open" ? "use a lower rate" : "use fewer connections or a fixed rate"}`,
+          `the load generator was saturated while loading ${saturated.topology} (${saturated.sendLateness ? `it fell behind its own schedule: p99 send lateness ${saturated.sendLateness.p99Us} µs against a response-time p99 of ${saturated.latency.p99Us} µs` : "event loop busy over 90 %"}): its figures measure the generator, not the deployment, and are not trustworthy; ${scenario.load.model === "open" ? "use a lower rate" : "use fewer connections or a fixed rate"}`,
         );
       }
     }
@@ -163,6 +167,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     warnings,
     load,
     probes,
+    ...(probes ? { causes } : {}),
     thresholds: [],
     verdict: { passed: true, failures: [] },
   };

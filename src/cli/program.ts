@@ -40,6 +40,7 @@ function addRunOptions(command: Command, withLoad: boolean): Command {
     .option("-r, --reporter <names>", `report formats, comma-separated, each optionally name:file (${REPORTER_NAMES.join(", ")})`, "terminal")
     .option("-o, --out <file>", "write the report to a file (atomically) instead of stdout")
     .option("-q, --quiet", "no progress on stderr")
+    .option("-v, --verbose", "terminal: every probe's row and every failure's explanation (default: one line per category, failures by cause)")
     .option("-t, --threshold <expression>", "a condition the run must meet, repeatable: 'overhead.p99 < 2ms', 'proxied.rps > 10k', 'probes.failed == 0'", (value: string, previous: string[]) => [...previous, value], [])
     .option("--probe <ids>", "only these probes, comma-separated or repeated (see list-probes)", collect, [])
     .option("--skip-probe <ids>", "not these probes", collect, [])
@@ -172,6 +173,23 @@ Examples:
     .action(async (files: string[], options: CommandOptions) => done(await execute(files, { load: true, probes: false }, options)));
 
   program
+    .command("fix")
+    .description("apply the change for each cause of failure to a copy, probe the copy again and show before → after")
+    .argument("<scenario>", "the scenario file to fix (its appsettings.json and engine configuration come along)")
+    .option("--write <dir>", "write the fixed scenario and appsettings.json into this folder")
+    .option("--in-place", "replace your own files with the fixed ones")
+    .option("--force", "with --write: replace files that already exist in the folder")
+    .option("-v, --verbose", "every failure's explanation and every engine's lines")
+    .option("--engine <name>", "prove the changes behind this proxy engine: builtin, nginx, haproxy, caddy")
+    .option("--engine-config <file>", "your own configuration for that engine (see README)")
+    .addOption(new Option("--profile <name>", "rules where the RFCs leave a choice").choices(["aspnetcore", "strict"]))
+    .option("--probe <ids>", "only these probes", collect, [])
+    .option("--skip-probe <ids>", "not these probes", collect, [])
+    .option("--category <names>", "only these probe categories", collect, [])
+    .addHelpText("after", "\nExamples:\n  $ edgebench fix scenarios/allowed-hosts-star.yaml\n  $ edgebench fix my.yaml --write fixed/\n  $ edgebench fix my.yaml --in-place")
+    .action(async (file: string, options: import("./commands/fix.js").FixCommandOptions) => done(await (await import("./commands/fix.js")).fixCommand(file, options)));
+
+  program
     .command("compare")
     .description("compare two saved JSON runs (--reporter json:FILE) of the same scenario: exit 1 on a regression")
     .argument("<baseline>", "the earlier run's JSON report")
@@ -189,8 +207,9 @@ Examples:
     .argument("<result...>", "saved JSON reports")
     .option("-r, --reporter <names>", `one or more of ${REPORTER_NAMES.join(", ")}, each as name or name:path`, "terminal")
     .option("-o, --out <file>", "write reporters without a path here (atomically) instead of stdout")
+    .option("-v, --verbose", "terminal: every probe's row and every failure's explanation")
     .addHelpText("after", "\nExamples:\n  $ edgebench run -r json:run.json\n  $ edgebench report run.json -r html:report.html,junit:probes.xml")
-    .action(async (files: string[], options: { reporter: string; out?: string }) => done(await (await import("./commands/report.js")).reportCommand(files, options)));
+    .action(async (files: string[], options: { reporter: string; out?: string; verbose?: boolean }) => done(await (await import("./commands/report.js")).reportCommand(files, options)));
 
   addDistributedCommands(program, done);
 

@@ -2,8 +2,10 @@
  * One self-contained HTML file (inline CSS and SVG, no script, nothing fetched): latency percentile curves on log
  * axes, the overhead per round with its interval, throughput per round, the probe matrix, scenario and environment.
  */
-import type { LatencySummary, LoadResult, Overhead, RunResult } from "../results/types.js";
-import { deploymentLabel, formatDuration, formatRate, formatRatio, formatSignedDuration, formatSplit, describeDeployment, observedAnswers, observedStatuses, probeMatrix, probeTargetLabel } from "./format.js";
+import type { LatencySummary, LoadResult, Overhead, PercentilePoint, RunResult } from "../results/types.js";
+import { deploymentLabel, formatDuration, formatRate, formatRatio, formatSignedDuration, formatSplit, describeDeployment } from "./format.js";
+import { probesSection } from "./html-probes.js";
+import { OPEN_MODEL_DEFINITIONS, OPEN_MODEL_HEADER, openModelRows } from "./open-model.js";
 import { escapeXml as escapeHtml, groupedBarChart, intervalChart, lineChart, type Series } from "./svg.js";
 
 const TOPOLOGY_COLORS: Record<string, string> = { edge: "#1f77b4", proxied: "#e8710a" };
@@ -15,31 +17,48 @@ function colorOf(name: string, index: number): string {
 }
 
 /** Percentiles on HdrHistogram's axis: x = log10(1 / (1 − q)), so 90 %, 99 %, 99.9 % sit evenly apart. */
-const PERCENTILE_POINTS: Array<{ x: number; label: string; pick: (l: LatencySummary) => number }> = [
-  { x: 0, label: "min", pick: (l) => l.minUs },
-  { x: Math.log10(2), label: "50%", pick: (l) => l.p50Us },
-  { x: 1, label: "90%", pick: (l) => l.p90Us },
-  { x: 2, label: "99%", pick: (l) => l.p99Us },
-  { x: 3, label: "99.9%", pick: (l) => l.p999Us },
-  { x: 4, label: "max", pick: (l) => l.maxUs },
-];
+const percentileX = (percentile: number, count: number): number =>
+  percentile >= 100 ? Math.log10(Math.max(count, 10)) : -Math.log10(1 - percentile / 100);
+
+/** `99.9%` for x = 3. */
+function percentileLabel(x: number): string {
+  const percentile = 100 * (1 - 10 ** -x);
+  const shown = percentile >= 99 ? Number(percentile.toPrecision(Math.max(2, Math.round(x) + 2))) : Math.round(percentile);
+  return `${shown}%`;
+}
+
+/** Older results kept only the summary: its points stand in for the series. */
+function summaryPoints(l: LatencySummary): PercentilePoint[] {
+  return [
+    { percentile: 0, us: l.minUs },
+    { percentile: 50, us: l.p50Us },
+    { percentile: 90, us: l.p90Us },
+    { percentile: 99, us: l.p99Us },
+    { percentile: 99.9, us: l.p999Us },
+    { percentile: 100, us: l.maxUs },
+  ];
+}
 
 function percentileCurves(load: LoadResult): string {
   const series: Series[] = load.topologies.map((t, i) => ({
     name: t.topology,
     color: colorOf(t.topology, i),
-    points: PERCENTILE_POINTS.map((p) => ({ x: p.x, y: Math.max(1, p.pick(t.latency)) })),
+    points: (t.percentiles?.length ? t.percentiles : summaryPoints(t.latency)).map((p) => ({
+      x: percentileX(p.percentile, t.latency.count),
+      y: Math.max(1, p.us),
+    })),
   }));
-  const labels = new Map(PERCENTILE_POINTS.map((p) => [p.x, p.label]));
+  const top = Math.ceil(Math.max(1, ...series.flatMap((s) => s.points.map((p) => p.x))));
+  const ticks = Array.from({ length: top + 1 }, (_, x) => ({ value: x, label: x === 0 ? "0%" : percentileLabel(x) }));
   return lineChart(
     {
-      title: "Latency by percentile (all rounds, µs resolution)",
-      x: { label: "percentile", ticks: PERCENTILE_POINTS.map((p) => ({ value: p.x, label: p.label })) },
+      title: "Latency by percentile, up to the max (all rounds, µs)",
+      x: { label: "percentile", ticks },
       y: { label: "latency", log: true },
       formatY: formatDuration,
     },
     series,
-    (x) => labels.get(x) ?? String(x),
+    percentileLabel,
   );
 }
 
@@ -78,6 +97,15 @@ function keyValueTable(rows: Array<[string, string]>): string {
   return `<table class="kv">${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join("")}</table>`;
 }
 
+/** Service time and calibration of an open-model run (none for the closed model). */
+function openModelTable(load: LoadResult): string[] {
+  const rows = openModelRows(load);
+  if (rows.length === 0) return [];
+  const header = `<tr>${OPEN_MODEL_HEADER.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr>`;
+  const body = rows.map(([name, ...cells]) => `<tr><th>${escapeHtml(name!)}</th>${cells.map((v) => `<td>${escapeHtml(v)}</td>`).join("")}</tr>`).join("");
+  return [`<table class="numbers">${header}${body}</table><p class="dim">${escapeHtml(OPEN_MODEL_DEFINITIONS)}</p>`];
+}
+
 function loadSection(load: LoadResult): string {
   const s = load.settings;
   const model =
@@ -102,40 +130,13 @@ function loadSection(load: LoadResult): string {
     `<h3>Load</h3>`,
     `<p class="dim">${escapeHtml(`${model}; ${load.order.length}/${s.rounds} rounds × ${formatDuration(s.durationMs * 1000)} (warm-up ${formatDuration(s.warmupMs * 1000)}); ${s.method} ${s.path}, Host: ${s.host}; order per round: ${load.order.map((o) => o.join(" → ")).join(" · ")}`)}</p>`,
     `<table class="numbers"><tr><th></th><th>req/s</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th><th>failed</th></tr>${rows}</table>`,
+    ...openModelTable(load),
     ...load.topologies.filter((t) => t.instanceSplit).map((t) => `<p>Split over instances (${escapeHtml(t.topology)}): ${escapeHtml(formatSplit(t.instanceSplit!))}</p>`),
     `<div class="charts">${percentileCurves(load)}${throughputChart(load)}</div>`,
     load.overhead
       ? `<h3>Proxy overhead</h3><p class="dim">proxied − edge, median of ${load.overhead[0]?.perRound.length ?? 0} paired rounds, 95% bootstrap interval; ~ marks a difference the interval cannot tell from none.</p>` +
         `<table class="numbers"><tr><th></th><th>median</th><th>95% interval</th><th>min … max</th></tr>${overheadRows}</table>` +
         `<div class="charts">${overheadCharts(load.overhead)}</div>`
-      : "",
-  ].join("\n");
-}
-
-function probesSection(result: RunResult): string {
-  const probes = result.probes!;
-  const { ids, columns, cell } = probeMatrix(probes.results);
-  const header = `<tr><th>probe</th>${columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("")}</tr>`;
-  const rows = ids
-    .map((id) => {
-      const cells = columns.map((column) => {
-        const r = cell(id, column);
-        if (!r) return `<td class="dim">·</td>`;
-        const title = `${r.title} (${r.reference}): ${observedAnswers(r)}${r.pass ? "" : `. ${r.explanation}`}`;
-        return `<td class="${r.pass ? "pass" : "fail"}" title="${escapeHtml(title)}">${r.pass ? "✓" : "✗"} ${escapeHtml(observedStatuses(r))}</td>`;
-      });
-      return `<tr><th>${escapeHtml(id)}</th>${cells.join("")}</tr>`;
-    })
-    .join("");
-  const failures = probes.results.filter((r) => !r.pass);
-  return [
-    `<h3>Host probes · ${probes.passed} passed, ${probes.failed} failed</h3>`,
-    probes.view === "wire" ? `<p class="warn">Graded on the wire alone: what the app believed cannot be seen from outside.</p>` : "",
-    `<table class="matrix">${header}${rows}</table>`,
-    failures.length
-      ? `<h3>Why they failed</h3><ul class="failures">${failures
-          .map((r) => `<li><b>${escapeHtml(r.probe)}</b> on ${escapeHtml(probeTargetLabel(r))} <span class="dim">(${escapeHtml(r.reference)}; ${escapeHtml(observedAnswers(r))})</span><br>${escapeHtml(r.explanation)}</li>`)
-          .join("")}</ul>`
       : "",
   ].join("\n");
 }
@@ -191,6 +192,9 @@ th:first-child{text-align:left}.kv th,.kv td{text-align:left}.meta{display:flex;
 .charts{display:flex;flex-wrap:wrap;gap:16px}.chart{background:#fafafa;border:1px solid #eee}
 .chart .grid{stroke:#e3e3e3}.chart .axis{stroke:#888}.chart .tick{font-size:11px;fill:#555}.chart .label{font-size:12px;fill:#333}.chart .title{font-size:13px;font-weight:600;fill:#222}
 .failures li{margin-bottom:6px}
+.probes{display:flex;gap:24px;align-items:flex-start;flex-wrap:wrap}.matrix tr.category th{padding-top:10px;font-weight:600;font-family:inherit}
+.causes{flex:1;min-width:340px}.causes li{margin-bottom:12px}.causes pre{background:#f6f8fa;padding:6px 8px;overflow-x:auto;font-size:12px;margin:4px 0}
+.causes sup,.matrix sup{color:#c5221f}.causes details summary{cursor:pointer;color:#555}
 `;
 
 export function renderHtml(results: readonly RunResult[]): string {

@@ -14,6 +14,8 @@ export { REPORTER_NAMES, type ReporterName } from "./names.js";
 export interface RenderOptions {
   color: boolean;
   width?: number;
+  /** Terminal: every probe and every failure's explanation. */
+  verbose?: boolean;
 }
 
 export const REPORTERS = {

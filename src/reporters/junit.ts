@@ -1,6 +1,7 @@
 /** JUnit XML for CI systems: one test suite per scenario and topology, one test case per probe and per threshold. */
 import type { ProbeResult, RunResult } from "../results/types.js";
 import { answerWithSource, deploymentLabel } from "./format.js";
+import { causeOf } from "./causes.js";
 
 function escape(text: string): string {
   // XML 1.0 cannot carry most control characters at all, even escaped: they are shown as \xNN.
@@ -63,8 +64,8 @@ export function renderJunit(results: readonly RunResult[]): string {
           ? {}
           : {
               failure: {
-                message: p.explanation,
-                details: `${p.title} (${p.reference})\nobserved: ${p.observed.map(answerWithSource).join(", ") || (p.timedOut ? "no answer" : "closed without an answer")}\n${p.explanation}`,
+                message: causeOf(p) ? `cause: ${causeOf(p)} · ${p.explanation}` : p.explanation,
+                details: `${p.title} (${p.reference})\n${causeOf(p) ? `cause (${p.cause}): ${causeOf(p)}\n` : ""}observed: ${p.observed.map(answerWithSource).join(", ") || (p.timedOut ? "no answer" : "closed without an answer")}\n${p.explanation}`,
               },
             }),
       }));

@@ -1,11 +1,9 @@
 /** A Markdown summary for a pull-request comment or GitHub's step summary: load, overhead, thresholds, failures. */
 import type { RunResult } from "../results/types.js";
 import { ttfbRows, TTFB_HEADER } from "./format.js";
-import { deploymentLabel, describeDeployment, formatDuration, formatRate, formatRatio, formatSignedDuration, formatSplit, observedStatuses, probeTargetLabel } from "./format.js";
-
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
-}
+import { deploymentLabel, describeDeployment, formatDuration, formatRate, formatRatio, formatSignedDuration, formatSplit } from "./format.js";
+import { cell, markdownProbes } from "./markdown-causes.js";
+import { OPEN_MODEL_DEFINITIONS, OPEN_MODEL_HEADER, openModelRows } from "./open-model.js";
 
 export function renderMarkdown(results: readonly RunResult[]): string {
   const out: string[] = [];
@@ -32,6 +30,12 @@ export function renderMarkdown(results: readonly RunResult[]): string {
         for (const row of firstByte) out.push(`| ${row.join(" | ")} |`);
         out.push("");
       }
+      const openRows = openModelRows(load);
+      if (openRows.length > 0) {
+        out.push(`| ${OPEN_MODEL_HEADER.join(" | ")} |`, `| --- |${" ---: |".repeat(OPEN_MODEL_HEADER.length - 1)}`);
+        for (const row of openRows) out.push(`| ${row.map(cell).join(" | ")} |`);
+        out.push("", OPEN_MODEL_DEFINITIONS, "");
+      }
       for (const t of load.topologies) if (t.instanceSplit) out.push(`Split over instances (${t.topology}): ${formatSplit(t.instanceSplit)}`, "");
       if (load.overhead) {
         out.push(`Proxy overhead (proxied − edge, median of ${load.overhead[0]?.perRound.length ?? 0} paired rounds, 95% interval):`, "");
@@ -45,15 +49,7 @@ export function renderMarkdown(results: readonly RunResult[]): string {
     }
     if (result.probes) {
       out.push(`Host probes: ${result.probes.passed} passed, ${result.probes.failed} failed${result.probes.view === "wire" ? " (graded on the wire alone)" : ""}.`, "");
-      const failed = result.probes.results.filter((r) => !r.pass);
-      if (failed.length > 0) {
-        out.push("| probe | target | observed | why |", "| --- | --- | --- | --- |");
-        for (const r of failed) {
-          const seen = r.observed.map((o) => `${o.status} (${o.answeredBy})`).join(", ") || observedStatuses(r);
-          out.push(`| \`${r.probe}\` | ${probeTargetLabel(r)} | ${seen} | ${cell(r.explanation)} |`);
-        }
-        out.push("");
-      }
+      out.push(...markdownProbes(result));
     }
     if (result.thresholds.length > 0) {
       out.push("| threshold | measured | |", "| --- | ---: | --- |");

@@ -2,12 +2,16 @@
 import { Chalk } from "chalk";
 import type { Overhead, RunResult, TopologyLoad } from "../results/types.js";
 import { formatBytes, ttfbRows, TTFB_HEADER } from "./format.js";
-import { deploymentLabel, formatDuration, formatRate, formatRatio, formatSignedDuration, observedAnswers, observedStatuses, probeMatrix, probeTargetLabel, formatSplit, describeDeployment, table, wrap } from "./format.js";
+import { deploymentLabel, formatDuration, formatRate, formatRatio, formatSignedDuration, observedStatuses, probeMatrix, formatSplit, describeDeployment, table, wrap } from "./format.js";
+import { categoryLines, causesSection } from "./terminal-causes.js";
+import { OPEN_MODEL_DEFINITIONS, OPEN_MODEL_HEADER, openModelRows } from "./open-model.js";
 
 export interface TerminalOptions {
   color: boolean;
   /** Terminal width; wide tables are narrowed to fit (default 80). */
   width?: number;
+  /** Every probe's row and every failure's explanation, not one line per category and the causes. */
+  verbose?: boolean;
 }
 
 const METRIC_LABEL: Record<Overhead["metric"], string> = { p50: "p50", p90: "p90", p99: "p99", p999: "p99.9", rps: "req/s" };
@@ -99,9 +103,10 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
     for (const t of load.topologies) {
       if (t.instanceSplit) out.push(...wrap(`split over instances (${t.topology}): ${formatSplit(t.instanceSplit)}`, width - 2, "  ").map((line) => `  ${line}`));
     }
-    if (s.model === "open") {
-      const late = load.topologies.map((t) => `${t.topology} ${t.rounds.reduce((sum, r) => sum + (r.late ?? 0), 0)}`).join(", ");
-      out.push(c.dim(`  open model: latency from each planned send; requests that started over one interval late: ${late}`));
+    const openRows = openModelRows(load);
+    if (openRows.length > 0) {
+      out.push(...table([OPEN_MODEL_HEADER.map((h) => c.dim(h)), ...openRows], new Set([1, 2, 3, 4, 5])).map((line) => `  ${line}`));
+      out.push(...wrap(OPEN_MODEL_DEFINITIONS, width - 2, "  ").map((line) => c.dim(`  ${line}`)));
     }
     if (load.overhead) {
       out.push("");
@@ -122,10 +127,13 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
     if (probes.view === "wire") out.push(c.yellow("Graded on the wire alone: what the app believed cannot be seen from outside, so 2xx answers are taken as served."));
     out.push(c.bold("Host probes") + c.dim(` · ${probes.passed} passed, ${probes.failed} failed${probes.skipped.length ? `, ${probes.skipped.length} not applicable to this policy` : ""}`));
     const { ids, columns, cell } = probeMatrix(probes.results);
+    if (!options.verbose) out.push(...categoryLines(probes.results, c));
+    // Without --verbose only the failed probes get rows: a passing run reads in one line per category.
+    const shown = options.verbose ? ids : ids.filter((id) => columns.some((column) => cell(id, column)?.pass === false));
     const cellWidth = Math.max(...columns.map((col) => col.length), 6);
     const idWidth = Math.max(10, width - 2 - columns.length * (cellWidth + 2));
     const rows = [["", ...columns].map((h) => c.dim(h))];
-    for (const id of ids) {
+    for (const id of shown) {
       const label = id.length > idWidth ? `${id.slice(0, idWidth - 1)}…` : id;
       rows.push([
         label,
@@ -136,17 +144,8 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
         }),
       ]);
     }
-    out.push(...table(rows).map((line) => `  ${line}`));
-    const failures = probes.results.filter((r) => !r.pass);
-    if (failures.length > 0) {
-      out.push("");
-      out.push(c.bold("Why they failed"));
-      for (const r of failures) {
-        const [first, ...rest] = wrap(`${r.probe} on ${probeTargetLabel(r)} (${r.reference}; ${observedAnswers(r)})`, width - 4, "  ");
-        out.push(`  ${c.red("✗")} ${first}`, ...rest.map((line) => `  ${c.dim(line)}`));
-        out.push(...wrap(r.explanation, width - 4).map((line) => `    ${line}`));
-      }
-    }
+    if (shown.length > 0) out.push(...(options.verbose ? [] : [""]), ...table(rows).map((line) => `  ${line}`));
+    out.push(...causesSection(result, { c, width, verbose: options.verbose ?? false }));
   }
 
   if (result.thresholds?.length) {

@@ -5,6 +5,7 @@
 import type { Outcome, PolicyKnobs, ProbeCategory, ResponseExpectation } from "../runners/probes/types.js";
 import type { AppWork, HopShape, TopologyKind } from "../scenario/types.js";
 import type { ThresholdResult } from "./thresholds.js";
+import type { Cause, CauseId } from "./causes.js";
 
 export const SCHEMA_VERSION = 1;
 
@@ -39,6 +40,10 @@ export interface RoundSample extends RequestCounts {
   late?: number;
   /** Open model: of those, the ones that had a free connection (the generator fell behind its own schedule). */
   schedulerLate?: number;
+  /** Open model: service time, from each request's actual send to its whole answer (`latency` is response time). */
+  serviceLatency?: LatencySummary;
+  /** Open model: the generator's lateness, actual − planned send of every request sent (0 when on time). */
+  sendLateness?: LatencySummary;
   /** Event-loop utilisation of the load generator's own thread during the round (0–1). */
   generatorUtilization: number;
   round: number;
@@ -71,9 +76,27 @@ export interface TopologyLoad {
   instanceSplit?: Array<{ instance: string; answers: number; share: number }>;
   /**
    * The load generator was the bottleneck: these figures measure it, not the deployment. Closed model: its median
-   * event-loop utilisation was above 90 %; open model: over 1 % of requests left late with a connection free.
+   * event-loop utilisation was above 90 %; open model: its p99 send lateness (the calibration figure) was over a tenth of
+   * the response-time p99 it measured and over 100 µs, or over 1 % of requests left late with a connection free.
    */
   generatorSaturated: boolean;
+  /**
+   * Open model: service time over all rounds, from each actual send. `latency` is then response time, from each
+   * planned send, which includes any wait for the generator or a connection (coordinated-omission-correct).
+   */
+  serviceLatency?: LatencySummary;
+  /** Open model: the generator's calibration, actual − planned send over all rounds; its p99 is the reported figure. */
+  sendLateness?: LatencySummary;
+  /** Open model: a request that started more than this after its planned time counts as late (one interval). */
+  lateThresholdUs?: number;
+  /** The whole percentile distribution of all rounds' responses, HdrHistogram's series from 0 % up to the max. */
+  percentiles?: PercentilePoint[];
+}
+
+/** One point of a latency distribution: this share of responses (0–100) took at most `us`. */
+export interface PercentilePoint {
+  percentile: number;
+  us: number;
 }
 
 export const OVERHEAD_METRICS = ["p50", "p90", "p99", "p999", "rps"] as const;
@@ -148,6 +171,8 @@ export interface ProbeResult {
   pass: boolean;
   /** Why it failed (empty when it passed). */
   explanation: string;
+  /** The configuration fact that explains the failure, when edgebench knows it (see `RunResult.causes`). */
+  cause?: CauseId;
 }
 
 export interface ProbesResult {
@@ -199,6 +224,11 @@ export interface RunResult {
   warnings: string[];
   load: LoadResult | null;
   probes: ProbesResult | null;
+  /**
+   * The failed probes grouped by the configuration fact that explains them, the change that removes the most
+   * failures first, each with the exact change per target (scenario fields, appsettings.json, Program.cs, engines).
+   */
+  causes?: Cause[];
   /** The scenario's and the command line's thresholds, each with what was measured. */
   thresholds: ThresholdResult[];
   verdict: Verdict;

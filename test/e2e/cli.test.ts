@@ -139,7 +139,8 @@ describe("edgebench CLI", () => {
     assert.match(pass.stdout, /PASS/);
     const fail = await cli(["probe", "-q", `${SCENARIOS}allowed-hosts-star.yaml`]);
     assert.equal(fail.code, 1);
-    assert.match(fail.stdout, /✗ arbitrary-host on edge/);
+    assert.match(fail.stdout, /arbitrary-host\s+✗ 200\s+✗ 200/);
+    assert.match(fail.stdout, /Causes · 2 changes fix all \d+ failures\n {2}1\. AllowedHosts is '\*'/);
     assert.match(fail.stdout, /FAIL/);
   });
 
@@ -175,7 +176,11 @@ describe("edgebench CLI", () => {
     assert.equal(xfh.observed[0].status, 200);
     assert.equal(xfh.observed[0].answeredBy, "app");
     assert.equal(xfh.observed[0].app.host, "evil.example");
-    assert.match(xfh.explanation, /Fix: the proxy forwards the client's X-Forwarded-\*/);
+    assert.equal(xfh.cause, "proxy-passes-client-forwarding");
+    assert.deepEqual(
+      report.causes.map((c: { id: string; failures: number }) => [c.id, c.failures]),
+      [["app-trusts-any-peer", 6], ["proxy-passes-client-forwarding", 6]],
+    );
     assert.equal(report.verdict.passed, false);
     assert.ok(report.verdict.failures.some((f: string) => f.startsWith("probe xfh-override on proxied")));
   });
@@ -271,6 +276,9 @@ describe("edgebench CLI", () => {
     { name: "probe-spoofing", args: ["probe", "-q", "--category", "spoofing", "scenarios/allowed-hosts-star.yaml", "scenarios/xfh-spoofing.yaml"], code: 1 },
     { name: "validate-several-problems", args: ["validate", "test/fixtures/scenarios/several-problems.yaml"], code: 2 },
     { name: "list-probes", args: ["list-probes"], code: 0 },
+    { name: "probe-pass", args: ["probe", "-q", "scenarios/default.yaml"], code: 0 },
+    // One category: fewer exchanges at once, so a loaded machine does not turn probes into hangs.
+    { name: "fix-xfh-spoofing", args: ["fix", "scenarios/xfh-spoofing.yaml", "--category", "spoofing"], code: 0 },
   ];
   for (const { name, args, code } of SNAPSHOT_CASES) {
     it(`prints what its snapshot holds: edgebench ${args.join(" ")}`, async () => {
@@ -279,6 +287,27 @@ describe("edgebench CLI", () => {
       assertSnapshot(`cli.${name}.txt`, `$ edgebench ${args.join(" ")}\nexit ${result.code}\n--- stdout\n${result.stdout}--- stderr\n${result.stderr}`);
     });
   }
+
+  it("fix writes the fixed files where asked, and never over the user's own without --in-place", async () => {
+    const fixed = join(work, "fixed");
+    const written = await cli(["fix", `${SCENARIOS}allowed-hosts-star.yaml`, "--write", fixed]);
+    assert.equal(written.code, 0, written.stderr);
+    assert.match(written.stdout, /\d+ failed → 0 failed/);
+    assert.match(await readFile(join(fixed, "allowed-hosts-star.yaml"), "utf8"), /allowedHosts: "?app\.example\.com;\*\.tenant\.example\.com"?/);
+    assert.equal((await cli(["probe", "-q", join(fixed, "allowed-hosts-star.yaml")])).code, 0);
+    const again = await cli(["fix", `${SCENARIOS}allowed-hosts-star.yaml`, "--write", fixed]);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /exists: use --force/);
+    const copy = join(work, "mine.yaml");
+    await writeFile(copy, await readFile(`${SCENARIOS}xfh-spoofing.yaml`, "utf8"));
+    const own = await cli(["fix", copy, "--write", work]);
+    assert.equal(own.code, 2);
+    assert.match(own.stderr, /is your own file: use --in-place/);
+    assert.equal((await cli(["fix", copy, "--write", fixed, "--in-place"])).code, 2);
+    assert.equal((await cli(["fix", copy, "--in-place"])).code, 0);
+    assert.equal((await cli(["probe", "-q", copy])).code, 0);
+    assertNoStackTrace(own.stderr + again.stderr);
+  });
 
   it("renders a saved JSON result again in every form, the verdict as its exit code", async () => {
     const html = join(work, "again.html");

@@ -50,7 +50,11 @@ describe("runScenario", () => {
         assert.equal(round.requests, 60);
         assert.equal(round.ok2xx, 60);
         assert.equal(typeof round.late, "number");
+        assert.equal(round.sendLateness?.count, 60);
+        assert.equal(round.serviceLatency?.count, 60);
       }
+      assert.equal(topology.sendLateness?.count, topology.rounds.length * 60);
+      assert.equal(topology.lateThresholdUs, 5000);
     }
   });
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { grade } from "../../src/runners/probes/oracle.js";
+import { grade, type DeploymentHints } from "../../src/runners/probes/oracle.js";
 import { parseResponses } from "../../src/runners/probes/raw-response.js";
 import { probeNames } from "../../src/runners/probes/run-probes.js";
 import { ASPNETCORE_KNOBS, STRICT_KNOBS, type PolicyKnobs, type ResponseExpectation } from "../../src/runners/probes/types.js";
@@ -16,9 +16,11 @@ function appAnswer(belief: { host: string; scheme?: string; remoteIp?: string; h
   return `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nServer: Kestrel\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 }
 
-function gradeText(expect: ResponseExpectation[], text: string, proxyInPath = false) {
-  return grade(expect, parseResponses(Buffer.from(text, "latin1")).responses, exchange, { policyHosts: POLICY, proxyInPath });
+function gradeText(expect: ResponseExpectation[], text: string, proxyInPath = false, hints?: DeploymentHints) {
+  return grade(expect, parseResponses(Buffer.from(text, "latin1")).responses, exchange, { policyHosts: POLICY, proxyInPath, ...(hints ? { hints } : {}) });
 }
+
+const NO_FAULT: DeploymentHints = { allowsAnyHost: false, allowsEmptyHost: false, trustsAnyPeer: false, proxyPassesClientForwarding: false, proxyForwardsAnyHost: false };
 
 describe("probe oracle", () => {
   it("passes an exact 400 only for a 400", () => {
@@ -126,6 +128,22 @@ describe("target URLs", () => {
     assert.equal(parseTargetUrl("http://192.0.2.1:80", true).host, "192.0.2.1");
     assert.throws(() => parseTargetUrl("https://127.0.0.1"), /only http:\/\//);
     assert.throws(() => parseTargetUrl("nonsense"), /not a URL/);
+  });
+
+  it("names the configuration fact behind a failure as a typed cause, only when the deployment's configuration shows it", () => {
+    const forgedHost: ResponseExpectation[] = [{ outcomes: ["accept"], notBelieved: { host: "evil.example" } }];
+    const believed = appAnswer({ host: "evil.example" });
+    assert.equal(gradeText(forgedHost, believed, false, { ...NO_FAULT, trustsAnyPeer: true }).cause, "app-trusts-any-peer");
+    // Behind a proxy that passes the client's fields on, the proxy is the first thing to fix.
+    const both = { ...NO_FAULT, trustsAnyPeer: true, proxyPassesClientForwarding: true };
+    assert.equal(gradeText(forgedHost, believed, true, both).cause, "proxy-passes-client-forwarding");
+    assert.equal(gradeText(forgedHost, believed, false, NO_FAULT).cause, undefined);
+    assert.equal(gradeText(forgedHost, believed).cause, undefined);
+    const refuse: ResponseExpectation[] = [{ outcomes: ["reject"] }];
+    assert.equal(gradeText(refuse, appAnswer({ host: "evil.example" }), false, { ...NO_FAULT, allowsAnyHost: true }).cause, "app-allows-any-host");
+    assert.equal(gradeText(refuse, appAnswer({ host: "" }), false, { ...NO_FAULT, allowsAnyHost: true, allowsEmptyHost: true }).cause, "app-allows-empty-host");
+    assert.equal(gradeText(refuse, appAnswer({ host: "evil.example" }), true, { ...NO_FAULT, proxyForwardsAnyHost: true }).cause, "proxy-forwards-any-host");
+    assert.doesNotMatch(gradeText(refuse, appAnswer({ host: "evil.example" }), false, { ...NO_FAULT, allowsAnyHost: true }).explanation, /Fix:/);
   });
 });
 

@@ -17,8 +17,14 @@ describe("reporter snapshots", () => {
     it(`${name}: a full run (load, overhead, probes with a failure)`, async () => {
       assertSnapshot(`run-result.${name}.${EXTENSION[name]}`, REPORTERS[name]([await fixture("run-result")], { color: false, width: 80 }));
     });
+    it(`${name}: failures grouped by cause, with the change per place`, async () => {
+      assertSnapshot(`causes.${name}.${EXTENSION[name]}`, REPORTERS[name]([await fixture("causes")], { color: false, width: 80 }));
+    });
     it(`${name}: probes only, with a failed threshold`, async () => {
       assertSnapshot(`probe-only.${name}.${EXTENSION[name]}`, REPORTERS[name]([await fixture("probe-only")], { color: false, width: 80 }));
     });
   }
+  it("terminal --verbose: every probe's row and every failure's explanation", async () => {
+    assertSnapshot("causes.terminal-verbose.txt", REPORTERS.terminal([await fixture("causes")], { color: false, width: 80, verbose: true }));
+  });
 });

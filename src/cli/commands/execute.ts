@@ -29,6 +29,7 @@ export interface ExecuteOptions {
   threshold?: string[];
   out?: string;
   quiet?: boolean;
+  verbose?: boolean;
   duration?: number;
   warmup?: number;
   rounds?: number;
@@ -140,7 +141,7 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
-  const reportsWritten = await writeReports(results, reporters, options.out);
+  const reportsWritten = await writeReports(results, reporters, options.out, options.verbose);
   if (controller.signal.aborted) return EXIT.interrupted;
   return results.every((result) => result.verdict.passed) && reportsWritten ? EXIT.passed : EXIT.failed;
 }

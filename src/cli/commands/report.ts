@@ -4,9 +4,9 @@ import { EXIT, type ExitCode } from "../exit-codes.js";
 import { readSavedResults } from "../saved-results.js";
 import { writeReports } from "../write-reports.js";
 
-export async function reportCommand(files: readonly string[], options: { reporter: string; out?: string }): Promise<ExitCode> {
+export async function reportCommand(files: readonly string[], options: { reporter: string; out?: string; verbose?: boolean }): Promise<ExitCode> {
   const reporters = parseReporterSpecs(options.reporter);
   const results = (await Promise.all(files.map((file) => readSavedResults(file, false)))).flat();
-  const written = await writeReports(results, reporters, options.out);
+  const written = await writeReports(results, reporters, options.out, options.verbose);
   return written && results.every((result) => result.verdict.passed) ? EXIT.passed : EXIT.failed;
 }

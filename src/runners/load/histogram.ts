@@ -1,6 +1,6 @@
 /** Response times at microsecond resolution in an HDR histogram (autocannon's own stores whole milliseconds). */
 import * as hdr from "hdr-histogram-js";
-import type { LatencySummary } from "../../results/types.js";
+import type { LatencySummary, PercentilePoint } from "../../results/types.js";
 
 export type LatencyHistogram = hdr.Histogram;
 
@@ -27,4 +27,26 @@ export function summarize(histogram: LatencyHistogram): LatencySummary {
     p999Us: histogram.getValueAtPercentile(99.9),
     maxUs: histogram.maxValue,
   };
+}
+
+/** Points per halving of the remaining share, as HdrHistogram's percentile distribution prints them. */
+const TICKS_PER_HALF = 5;
+
+/**
+ * The whole distribution: HdrHistogram's percentile series (0 %, 50 %, 75 %, 87.5 %, … five points per halving of
+ * what remains) until one response is left, then the max at 100 %.
+ */
+export function percentileSeries(histogram: LatencyHistogram): PercentilePoint[] {
+  const count = histogram.totalCount;
+  if (count === 0) return [];
+  const points: PercentilePoint[] = [];
+  const last = 100 * (1 - 1 / count);
+  for (let tick = 0; ; tick++) {
+    const percentile = 100 * (1 - 0.5 ** (tick / TICKS_PER_HALF));
+    if (percentile > last) break;
+    const us = histogram.getValueAtPercentile(percentile);
+    points.push({ percentile: Math.round(percentile * 10_000) / 10_000, us });
+  }
+  points.push({ percentile: 100, us: histogram.maxValue });
+  return points;
 }

@@ -3,6 +3,9 @@
  * and each response time is measured from its planned send time, as wrk2 and k6's constant-arrival-rate do, so a
  * server that stalls is charged for the requests that waited behind it (no coordinated omission). A request that
  * could not start within one interval of its plan (every connection busy) is counted as late.
+ * This is the first sender, on the main event loop over undici; runs now use ./open-generator.ts, and this one stays
+ * for the bench, which measures the two side by side, and for the proxies bench (bench/proxies.ts), whose earlier
+ * figures it keeps comparable.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { performance } from "node:perf_hooks";

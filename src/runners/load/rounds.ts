@@ -6,8 +6,9 @@ import { performance } from "node:perf_hooks";
 import type { LoadResult, RoundSample, TopologyLoad } from "../../results/types.js";
 import type { LoadConfig, TopologyKind } from "../../scenario/types.js";
 import type { RunEventListener } from "../events.js";
-import { createLatencyHistogram, summarize } from "./histogram.js";
-import { httpSender, runOpenLoad } from "./open-model.js";
+import { createLatencyHistogram, percentileSeries, summarize } from "./histogram.js";
+import { runOpenGenerator } from "./open-generator.js";
+import { OpenModelTotals } from "./open-totals.js";
 import { runLoad, type LoadRun } from "./run-load.js";
 import { median, seededRandom, shuffled } from "./stats.js";
 import { verifyTlsEndpoint } from "../../tls/verify.js";
@@ -26,6 +27,9 @@ export interface RoundsOptions {
   /** Seed of the per-round order (recorded in the result through `order`). */
   seed?: number;
 }
+
+/** An open-model request unanswered this long counts as a timeout. */
+const OPEN_MODEL_TIMEOUT_MS = 10_000;
 
 /** Above this event-loop utilisation the load generator, not the server, sets the pace. */
 export const GENERATOR_SATURATION = 0.9;
@@ -72,15 +76,13 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
     }
     rate = Math.max(1, Math.floor(Math.min(...capacities, Infinity) * load.rateFraction));
   }
-  const measure = async (target: LoadTarget): Promise<LoadRun & { late?: number; schedulerLate?: number }> => {
+  const measure = (target: LoadTarget): Promise<LoadRun> => {
     if (load.model === "closed" || rate === null) return runLoad(settings(target, load.durationMs));
-    const sender = httpSender({ url: target.url, host: load.host, method: load.method, path: load.path, body: load.body, connections: load.connections, ca: target.ca ?? null });
-    try {
-      return await runOpenLoad({ rate, durationMs: load.durationMs, connections: load.connections, signal: options.signal }, sender.send);
-    } finally {
-      await sender.close();
-    }
+    const { url, host, method, path, body, connections, durationMs } = settings(target, load.durationMs);
+    const open = { url, host, method, path, body, connections, durationMs, rate, timeoutMs: OPEN_MODEL_TIMEOUT_MS, ca: target.ca ?? null };
+    return runOpenGenerator(open, options.signal);
   };
+  const openTotals = new OpenModelTotals();
   const samples = new Map<TopologyKind, RoundSample[]>(targets.map((t) => [t.topology, []]));
   const merged = new Map(targets.map((t) => [t.topology, createLatencyHistogram()]));
   const mergedTtfb = new Map(targets.map((t) => [t.topology, createLatencyHistogram()]));
@@ -115,7 +117,7 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
         latency,
         ...(run.ttfb ? { ttfb: summarize(run.ttfb) } : {}),
         generatorUtilization: Math.round(generatorUtilization * 1000) / 1000,
-        ...(run.late !== undefined ? { late: run.late, schedulerLate: run.schedulerLate ?? 0 } : {}),
+        ...openTotals.round(target.topology, run),
       });
       options.onEvent?.({ type: "round-done", round, topology: target.topology, rps, p50Us: latency.p50Us });
     }
@@ -125,12 +127,14 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
   for (const target of targets) {
     const rounds = samples.get(target.topology)!;
     const ttfb = mergedTtfb.get(target.topology)!;
+    const latency = summarize(merged.get(target.topology)!);
     topologies.push({
       topology: target.topology,
       url: target.url,
       rounds,
-      latency: summarize(merged.get(target.topology)!),
+      latency,
       ...(ttfb.totalCount > 0 ? { ttfb: summarize(ttfb) } : {}),
+      percentiles: percentileSeries(merged.get(target.topology)!),
       medianRps: Math.round(median(rounds.map((r) => r.rps)) * 10) / 10 || 0,
       medianP50Us: median(rounds.map((r) => r.latency.p50Us)) || 0,
       responses: rounds.reduce((sum, r) => sum + r.responses, 0),
@@ -138,12 +142,9 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
       errors: rounds.reduce((sum, r) => sum + r.errors, 0),
       timeouts: rounds.reduce((sum, r) => sum + r.timeouts, 0),
       ...withInstanceSplit(await target.counts()),
-      // The open model's scheduler waits by yielding, which counts as busy: there, falling behind schedule tells.
-      generatorSaturated:
-        rounds.length > 0 &&
-        (load.model === "open"
-          ? rounds.reduce((sum, r) => sum + (r.schedulerLate ?? 0), 0) > 0.01 * rounds.reduce((sum, r) => sum + r.requests, 0)
-          : median(rounds.map((r) => r.generatorUtilization)) > GENERATOR_SATURATION),
+      generatorSaturated: rounds.length > 0 && median(rounds.map((r) => r.generatorUtilization)) > GENERATOR_SATURATION,
+      // The open model's generator is a thread of its own: there, its send lateness tells.
+      ...openTotals.topology(target.topology, latency, rounds),
     });
   }
   return {

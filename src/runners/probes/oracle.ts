@@ -3,6 +3,7 @@
  * that answered, and what the app believed (its JSON answer), not the status alone.
  */
 import { hostMatchesAny } from "../../policy/host-string.js";
+import type { CauseId } from "../../results/causes.js";
 import type { AnsweredBy, ObservedResponse } from "../../results/types.js";
 import type { RawResponse } from "./raw-response.js";
 import type { AppRecordEntry } from "../../http1/echo-contract.js";
@@ -46,42 +47,38 @@ export interface DeploymentHints {
   userEngineConfig?: boolean;
 }
 
-const CATCH_ALL_421: Record<string, string> = {
-  builtin: "proxy.allowedHosts in the scenario",
-  nginx: "a default server with `return 421`",
-  haproxy: "`http-request return status 421 unless { req.hdr(host) … }`",
-  caddy: "a last `handle` with `respond 421`",
-};
-
-/** What to change, in the user's terms, when a forged or empty host got through. */
-function hostFix(host: string, context: GradeContext): string {
+/** The configuration fact that let a forged or empty host through, when edgebench knows it. */
+function hostCause(host: string, context: GradeContext): CauseId | undefined {
   const hints = context.hints;
-  if (!hints) return "";
-  if (host === "" && hints.allowsEmptyHost) return " Fix: AllowEmptyHosts is true; set it to false so requests without a Host are refused.";
-  if (hints.allowsAnyHost) return ` Fix: AllowedHosts is '*'; list your public hosts ("${context.policyHosts.join(";")}").`;
+  if (!hints) return undefined;
+  if (host === "" && hints.allowsEmptyHost) return "app-allows-empty-host";
+  if (hints.allowsAnyHost) return "app-allows-any-host";
   // An allowlist only helps against a host the policy does not allow.
-  if (context.proxyInPath && hints.proxyForwardsAnyHost && !matchesPolicy(host, context.policyHosts)) {
-    const how = CATCH_ALL_421[hints.proxyEngine ?? "nginx"] ?? CATCH_ALL_421.nginx;
-    return ` Fix: give the proxy a Host allowlist with a catch-all that answers 421 (${hints.proxyEngine && hints.proxyEngine !== "builtin" ? `${hints.proxyEngine}: ` : ""}${how}).`;
-  }
-  return "";
+  if (context.proxyInPath && hints.proxyForwardsAnyHost && !matchesPolicy(host, context.policyHosts)) return "proxy-forwards-any-host";
+  return undefined;
 }
 
-/** What to change when the app believed a forged forwarding header. */
-function trustFix(context: GradeContext): string {
+/** The configuration fact that made the app believe a forged forwarding header. */
+function trustCause(context: GradeContext): CauseId | undefined {
   const hints = context.hints;
-  if (!hints) return "";
-  if (context.proxyInPath && hints.proxyPassesClientForwarding) {
-    return " Fix: the proxy forwards the client's X-Forwarded-*; strip them at the first hop (stripClientForwarded: true; nginx: proxy_set_header X-Forwarded-Host $host).";
-  }
-  if (hints.trustsAnyPeer) return " Fix: KnownProxies and KnownNetworks are empty, so every peer is trusted; list your proxy's address.";
-  return "";
+  if (!hints) return undefined;
+  if (context.proxyInPath && hints.proxyPassesClientForwarding) return "proxy-passes-client-forwarding";
+  if (hints.trustsAnyPeer) return "app-trusts-any-peer";
+  return undefined;
+}
+
+/** What went wrong, and the configuration fact behind it when edgebench knows it. */
+interface Problem {
+  text: string;
+  cause?: CauseId | undefined;
 }
 
 export interface Grade {
   observed: ObservedResponse[];
   pass: boolean;
   explanation: string;
+  /** The first problem's cause, when known. */
+  cause?: CauseId;
 }
 
 interface AppView {
@@ -146,29 +143,32 @@ function describe(outcomes: readonly Outcome[]): string {
 }
 
 /** Why an accepted request is still wrong, from what the app believed; null when it is right. */
-function beliefProblem(expect: ResponseExpectation, app: AppView | null, context: GradeContext): string | null {
-  if (!app) return "a 2xx that did not come from the app: the proxy answered for a host it should refuse or route";
+function beliefProblem(expect: ResponseExpectation, app: AppView | null, context: GradeContext): Problem | null {
+  if (!app) return { text: "a 2xx that did not come from the app: the proxy answered for a host it should refuse or route" };
   const forged = expect.notBelieved;
   if (forged?.host !== undefined && app.host.toLowerCase() === forged.host.toLowerCase()) {
-    return `the app believed the forged host '${forged.host}': trust X-Forwarded-Host only from known proxies (KnownProxies/KnownNetworks) and strip it at the edge.${trustFix(context)}`;
+    const text = `the app believed the forged host '${forged.host}': trust X-Forwarded-Host only from known proxies (KnownProxies/KnownNetworks) and strip it at the edge.`;
+    return { text, cause: trustCause(context) };
   }
   if (forged?.remoteIp !== undefined && app.remoteIp === forged.remoteIp) {
-    return `the app believed the forged client address ${forged.remoteIp}: trust X-Forwarded-For only from known proxies.${trustFix(context)}`;
+    return { text: `the app believed the forged client address ${forged.remoteIp}: trust X-Forwarded-For only from known proxies.`, cause: trustCause(context) };
   }
   if (forged?.scheme !== undefined && app.scheme === forged.scheme) {
-    return `the app believed the forged scheme '${forged.scheme}': trust X-Forwarded-Proto only from known proxies.${trustFix(context)}`;
+    return { text: `the app believed the forged scheme '${forged.scheme}': trust X-Forwarded-Proto only from known proxies.`, cause: trustCause(context) };
   }
   if (!matchesPolicy(app.host, context.policyHosts)) {
-    return `the app served Host '${app.host}', which the policy does not allow: list only the public hosts in AllowedHosts (or the proxy's allowlist).${hostFix(app.host, context)}`;
+    const text = `the app served Host '${app.host}', which the policy does not allow: list only the public hosts in AllowedHosts (or the proxy's allowlist).`;
+    return { text, cause: hostCause(app.host, context) };
   }
   if (expect.appHost !== undefined && app.host.toLowerCase() !== expect.appHost.toLowerCase()) {
-    return `the app believed Host '${app.host}' instead of '${expect.appHost}'`;
+    return { text: `the app believed Host '${app.host}' instead of '${expect.appHost}'` };
   }
   if (context.proxyInPath) {
     for (const [name, value] of expect.forbiddenHeaders ?? []) {
       const seen = app.headers[name];
       if (seen !== undefined && seen.split(",").some((v) => v.trim() === value)) {
-        return `the client's '${name}: ${value}' reached the app: the proxy must strip or overwrite it`;
+        const cause = context.hints?.proxyPassesClientForwarding ? ("proxy-passes-client-forwarding" as const) : undefined;
+        return { text: `the client's '${name}: ${value}' reached the app: the proxy must strip or overwrite it`, cause };
       }
     }
   }
@@ -200,14 +200,14 @@ export function grade(
   context: GradeContext,
 ): Grade {
   const observed: ObservedResponse[] = [];
-  const problems: string[] = [];
+  const problems: Problem[] = [];
   expectations.forEach((expect, index) => {
     const response = responses[index];
     const label = expectations.length > 1 ? `request ${index + 1}: ` : "";
     if (!response) {
-      if (exchange.error) problems.push(`${label}no answer: ${exchange.error}`);
-      else if (exchange.timedOut) problems.push(`${label}no answer within ${exchange.timeoutMs} ms: a hang`);
-      else if (!expect.outcomes.includes("reject")) problems.push(`${label}the connection was closed without an answer; expected ${describe(expect.outcomes)}`);
+      if (exchange.error) problems.push({ text: `${label}no answer: ${exchange.error}` });
+      else if (exchange.timedOut) problems.push({ text: `${label}no answer within ${exchange.timeoutMs} ms: a hang` });
+      else if (!expect.outcomes.includes("reject")) problems.push({ text: `${label}the connection was closed without an answer; expected ${describe(expect.outcomes)}` });
       return;
     }
     const app = appView(response);
@@ -222,19 +222,21 @@ export function grade(
       ...(app ? { app: { host: app.host, scheme: app.scheme, remoteIp: app.remoteIp, headerHost: app.headers.host, endpoint: app.endpoint } } : {}),
     });
     if (surface?.problem) {
-      problems.push(label + surface.problem);
+      problems.push({ text: label + surface.problem });
       return;
     }
     const fits = outcome === "400" ? expect.outcomes.includes("400") || expect.outcomes.includes("reject") : outcome !== "other" && expect.outcomes.includes(outcome);
     if (!fits) {
-      const reached = outcome === "accept" && app ? ` (the app served it as Host '${app.host}').${hostFix(app.host, context)}` : "";
-      problems.push(`${label}expected ${describe(expect.outcomes)}, got ${response.status}${reached}`);
+      const reached = outcome === "accept" && app ? ` (the app served it as Host '${app.host}')` : "";
+      const text = `${label}expected ${describe(expect.outcomes)}, got ${response.status}${reached}`;
+      problems.push({ text, cause: outcome === "accept" && app ? hostCause(app.host, context) : undefined });
       return;
     }
     if (outcome === "accept" && !context.wireOnly) {
       const problem = beliefProblem(expect, app, context);
-      if (problem) problems.push(label + problem);
+      if (problem) problems.push({ ...problem, text: label + problem.text });
     }
   });
-  return { observed, pass: problems.length === 0, explanation: problems.join("; ") };
+  const cause = problems.find((problem) => problem.cause)?.cause;
+  return { observed, pass: problems.length === 0, explanation: problems.map((problem) => problem.text).join("; "), ...(cause ? { cause } : {}) };
 }

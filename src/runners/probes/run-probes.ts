@@ -170,6 +170,7 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
       elapsedMs: Math.round(exchange.elapsedMs * 1000) / 1000,
       pass: graded.pass,
       explanation: graded.explanation,
+      ...(graded.cause ? { cause: graded.cause } : {}),
     };
     options.onResult?.(result);
     return result;

@@ -1,0 +1,122 @@
+/**
+ * The open-model generator against real servers on loopback: schedule, framing, keep-alive, failures, TLS and
+ * Ctrl-C. Counts and orderings only; how well it keeps time is the bench's business (the machine is shared).
+ */
+import assert from "node:assert/strict";
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo, Server } from "node:net";
+import { after, before, describe, it } from "node:test";
+import { runOpenGenerator, type OpenGeneratorSettings } from "../../src/runners/load/open-generator.js";
+import { summarize } from "../../src/runners/load/histogram.js";
+import { createRunCertificates, type RunCertificates } from "../../src/tls/certificates.js";
+
+type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+const base = (url: string, rate: number, durationMs: number, connections: number): OpenGeneratorSettings => ({
+  url,
+  host: "app.example.com",
+  method: "GET",
+  path: "/",
+  body: null,
+  rate,
+  durationMs,
+  connections,
+  timeoutMs: 2000,
+  ca: null,
+});
+
+describe("open-model generator on real sockets", () => {
+  let handler: Handler = (_request, response) => response.end("ok");
+  const seenHosts = new Set<string>();
+  const seenPorts = new Set<number>();
+  const server = createHttpServer((request, response) => {
+    seenHosts.add(request.headers.host ?? "");
+    seenPorts.add(request.socket.remotePort ?? 0);
+    handler(request, response);
+  });
+  let url = "";
+  before(async () => (url = `http://127.0.0.1:${await listen(server)}`));
+  after(() => server.close());
+
+  it("sends rate × duration requests over connections opened ahead, with the Host given, all answered", async () => {
+    seenPorts.clear();
+    const run = await runOpenGenerator(base(url, 500, 400, 4));
+    assert.deepEqual([run.requests, run.responses, run.ok2xx, run.errors, run.timeouts], [200, 200, 200, 0, 0]);
+    assert.deepEqual([...seenHosts], ["app.example.com"]);
+    assert.ok(seenPorts.size <= 4, `${seenPorts.size} connections`);
+    assert.equal(run.latenessHistogram.totalCount, 200);
+    assert.equal(run.lateThresholdUs, 2000);
+    // Response time runs from the planned send, which is never after the actual one.
+    assert.ok(summarize(run.histogram).p50Us >= summarize(run.serviceHistogram).p50Us);
+  });
+
+  it("charges the wait for a busy connection to response time, not service time, and counts it late", async () => {
+    handler = (_request, response) => void setTimeout(() => response.end("slow"), 30);
+    const run = await runOpenGenerator(base(url, 100, 300, 1));
+    assert.equal(run.ok2xx, 30);
+    assert.ok(run.late >= 20, `${run.late} late`);
+    assert.ok(run.schedulerLate < run.late, "a request held by a busy connection is not the scheduler's lateness");
+    assert.ok(summarize(run.serviceHistogram).p99Us < 200_000);
+    assert.ok(summarize(run.histogram).p99Us > 400_000, "the last request waited behind the ones before it");
+  });
+
+  it("reads chunked and close-delimited bodies, follows Connection: close and counts a reset as an error", async () => {
+    let n = 0;
+    handler = (request, response) => {
+      n++;
+      if (n % 4 === 0) return request.socket.destroy();
+      if (n % 4 === 1) response.setHeader("Connection", "close");
+      if (n % 4 === 2) return void response.end(JSON.stringify({ n }));
+      response.write("part one, ");
+      response.end("part two");
+    };
+    const run = await runOpenGenerator(base(url, 200, 400, 3));
+    assert.equal(run.requests, 80);
+    assert.equal(run.errors, 20);
+    assert.equal(run.ok2xx, 60);
+    handler = (_request, response) => response.end("ok");
+  });
+
+  it("stops sending on abort and reports what it measured", async () => {
+    const controller = new AbortController();
+    let answered = 0;
+    handler = (_request, response) => {
+      response.end("ok");
+      if (++answered === 20) controller.abort();
+    };
+    const run = await runOpenGenerator(base(url, 200, 10_000, 4), controller.signal);
+    assert.ok(run.requests >= 20 && run.requests < 100, `${run.requests} requests`);
+    assert.equal(run.ok2xx, run.requests);
+    handler = (_request, response) => response.end("ok");
+  });
+});
+
+describe("open-model generator over TLS", () => {
+  let certificates: RunCertificates;
+  let url = "";
+  const server = createHttpsServer({}, (_request, response) => response.end("secure"));
+  before(async () => {
+    certificates = await createRunCertificates(["app.example.com"]);
+    server.setSecureContext({ key: certificates.server.key, cert: certificates.server.cert });
+    url = `https://127.0.0.1:${await listen(server)}`;
+  });
+  after(() => server.close());
+
+  it("verifies the certificate against the run's CA and keeps its connections", async () => {
+    const run = await runOpenGenerator({ ...base(url, 200, 250, 2), ca: certificates.ca });
+    assert.deepEqual([run.requests, run.ok2xx, run.errors], [50, 50, 0]);
+  });
+
+  it("sends nothing to an endpoint whose certificate does not verify", async () => {
+    const other = await createRunCertificates(["app.example.com"]);
+    const run = await runOpenGenerator({ ...base(url, 100, 200, 2), ca: other.ca, timeoutMs: 300 });
+    assert.equal(run.ok2xx, 0);
+    assert.equal(run.responses, 0);
+  });
+});
