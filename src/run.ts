@@ -74,11 +74,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         userEngineConfig: proxied && scenario.proxy.engineConfig !== null,
       });
       const targets: ProbeTarget[] = [];
+      // Your own app is graded on what it believed only when it follows the echo contract; otherwise on the wire.
+      const wireOnly = app.own !== null && !app.own.echoContract;
       // Probes are built for the policy's first exact host: at the edge they go to the app that serves it.
       const probedApp = appForHost(scenario.apps, probeNames(scenario.policy.hosts).allowed);
       for (const running of topology.running) {
         const proxied = running.kind === "proxied";
         const entry = !proxied && probedApp !== appForHost(scenario.apps, scenario.load.host) ? running.apps[probedApp]!.endpoint : running.entry;
+        const record = wireOnly ? {} : { appRecord: running.appRecord };
         const tlsTo = (url: string) => (url.startsWith("https:") && running.ca ? { ca: running.ca } : {});
         targets.push({
           topology: running.kind,
@@ -87,7 +90,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
           port: entry.port,
           proxyInPath: proxied,
           hints: hints(proxied),
-          appRecord: running.appRecord,
+          ...record,
           ...tlsTo(entry.url),
         });
         if (proxied) {
@@ -99,7 +102,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
             port: direct.endpoint.port,
             proxyInPath: false,
             hints: hints(false),
-            appRecord: running.appRecord,
+            ...record,
             ...tlsTo(direct.endpoint.url),
             ...(running.clientSourceAddress ? { localAddress: running.clientSourceAddress } : {}),
           });
@@ -112,6 +115,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
           policyHosts: scenario.policy.hosts,
           knobs: scenario.policy.knobs,
           timeoutMs: scenario.probes.timeoutMs,
+          wireOnly,
           surface: { internalPaths: app.internalPaths, exposedPaths: scenario.proxy.exposedPaths, atEdge: scenario.policy.internalPathsAtEdge },
           signal,
         });

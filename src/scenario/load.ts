@@ -13,7 +13,7 @@ import { parseThreshold } from "../results/thresholds.js";
 import { ScenarioError, type ScenarioIssue } from "./issues.js";
 import { scenarioSpec } from "./schema.js";
 import { ASPNETCORE_KNOBS, STRICT_KNOBS, type PolicyKnobs } from "../runners/probes/types.js";
-import type { AppConfig, Balancing, EngineProfile, ProxyEngine, DirectionShape, HopShape, PolicyConfig, Scenario, TlsMode, TopologyKind } from "./types.js";
+import type { AppConfig, OwnApp, Balancing, EngineProfile, ProxyEngine, DirectionShape, HopShape, PolicyConfig, Scenario, TlsMode, TopologyKind } from "./types.js";
 import { NO_WORK, type AppWork, type ServiceTime } from "../servers/app-work.js";
 import { addIssue, INVALID, validateNode, type Located, type ValidationContext } from "./validate.js";
 
@@ -35,6 +35,13 @@ interface RawApp {
   port?: number;
   internalPaths?: string[];
   work?: RawWork;
+  command?: string[];
+  cwd?: string;
+  env?: string[];
+  readyPath?: string;
+  readyTimeout?: number;
+  url?: string;
+  echoContract?: boolean;
 }
 
 interface RawWork {
@@ -81,7 +88,7 @@ export const DEFAULT_CLIENT_ADDRESS = "203.0.113.10";
 const FORWARDED_FIELDS = ["forwardedHeaders", "forwardLimit", "knownProxies", "knownNetworks", "forwardedAllowedHosts", "requireHeaderSymmetry"] as const;
 
 /** An app's options: its appsettings file (when named) first, then the fields the scenario gives. */
-function resolveApp(raw: RawApp, settings: AspNetCoreHostSettings | null): AppConfig {
+function resolveApp(raw: RawApp, settings: AspNetCoreHostSettings | null, folder: string): AppConfig {
   const base: ForwardedHeadersOptions | null = settings?.forwardedHeaders ?? null;
   let forwarded = base;
   if (FORWARDED_FIELDS.some((field) => raw[field] !== undefined)) {
@@ -106,7 +113,52 @@ function resolveApp(raw: RawApp, settings: AspNetCoreHostSettings | null): AppCo
     port: raw.port ?? null,
     internalPaths: raw.internalPaths ?? [],
     work: resolveWork(raw.work),
+    own: resolveOwnApp(raw, folder),
   };
+}
+
+/** The user's own app; its fields were checked by checkOwnApp. */
+function resolveOwnApp(raw: RawApp, folder: string): OwnApp | null {
+  const echoContract = raw.echoContract ?? false;
+  if (raw.url !== undefined) return { kind: "url", url: new URL(raw.url).origin, echoContract };
+  if (raw.command === undefined) return null;
+  const env = Object.fromEntries((raw.env ?? []).map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]));
+  return {
+    kind: "command",
+    command: raw.command,
+    cwd: resolvePath(folder, raw.cwd ?? "."),
+    env,
+    readyPath: raw.readyPath ?? null,
+    readyTimeoutMs: raw.readyTimeout ?? 30_000,
+    echoContract,
+  };
+}
+
+/** Fields that configure the simulated app: your own app has its own configuration. */
+const SIMULATED_ONLY = ["work", "allowHostHeaderOverride", "includeFailureMessage", ...FORWARDED_FIELDS] as const;
+const COMMAND_ONLY = ["cwd", "env", "readyPath", "readyTimeout"] as const;
+
+/** command or url, not both; what only the simulated app or only a command takes; well-formed env and URL. */
+function checkOwnApp(app: RawApp, path: string, context: ValidationContext, at: (path: string) => Located): void {
+  const issue = (field: string, message: string): void => addIssue(context, at(`${path}.${field}`), `${path}.${field}`, message);
+  const own = app.command !== undefined ? "command" : app.url !== undefined ? "url" : null;
+  if (app.command !== undefined && app.url !== undefined) issue("url", "give either command (edgebench starts your app) or url (it is running), not both");
+  if (own === null) {
+    if (app.echoContract !== undefined) issue("echoContract", "applies to your own app (command or url); the simulated app always answers with what it believed");
+  } else {
+    for (const field of SIMULATED_ONLY) if (app[field] !== undefined) issue(field, `configures the simulated app; your own app (${own}) has its own configuration`);
+  }
+  if (own !== "command") for (const field of COMMAND_ONLY) if (app[field] !== undefined) issue(field, "applies to an app started by command");
+  app.env?.forEach((pair, j) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(pair)) issue(`env[${j}]`, `expected NAME=value, found "${pair}"`);
+  });
+  if (app.readyPath !== undefined && !app.readyPath.startsWith("/")) issue("readyPath", `expected a path starting with /, found "${app.readyPath}"`);
+  if (app.url !== undefined) {
+    const url = URL.canParse(app.url) ? new URL(app.url) : null;
+    if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) issue("url", `expected an http:// or https:// URL, found "${app.url}"`);
+    if (app.instances !== undefined && app.instances !== 1) issue("instances", "an app given by url is one running instance");
+    if (app.port !== undefined) issue("port", "an app given by url listens where it already does");
+  }
 }
 
 /** An app's work with defaults; its fields were checked by checkWork. */
@@ -204,6 +256,10 @@ function checkMeaning(raw: RawScenario, context: ValidationContext): void {
   const names = new Set<string>();
   raw.apps.forEach((app, i) => {
     if (app.work) checkWork(app.work, `apps[${i}].work`, context, at);
+    checkOwnApp(app, `apps[${i}]`, context, at);
+    if ((app.command !== undefined || app.url !== undefined) && raw.tls !== undefined && raw.tls !== "off") {
+      addIssue(context, at("tls"), "tls", `tls ${raw.tls} needs the simulated app (it is given the run's certificate); apps[${i}] is your own app`);
+    }
     if (names.has(app.name)) addIssue(context, at(`apps[${i}].name`), `apps[${i}].name`, `expected a unique app name, found "${app.name}" twice`);
     names.add(app.name);
     app.knownProxies?.forEach((text, j) => {
@@ -264,7 +320,7 @@ function policyHosts(raw: RawScenario, apps: readonly AppConfig[]): string[] {
 
 function resolve(raw: RawScenario, file: string, context: ValidationContext): Scenario {
   const settings = readAppSettingsFiles(raw, file, context);
-  const apps = raw.apps.map((app, i) => resolveApp(app, settings[i]!));
+  const apps = raw.apps.map((app, i) => resolveApp(app, settings[i]!, dirname(file)));
   const hosts = policyHosts(raw, apps);
   // Without an app's settings its hosts are unknown: asking for a policy then would only add noise.
   if (hosts.length === 0 && context.issues.length === 0) {

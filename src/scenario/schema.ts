@@ -105,6 +105,27 @@ const appSpec: ObjectSpec = {
     requireHeaderSymmetry: { type: "boolean", description: "ForwardedHeadersOptions.RequireHeaderSymmetry (default false)." },
     internalPaths: pathList("Endpoints not meant for the internet (/admin, /metrics, /health…): the app serves them like any other path; the surface probes try to reach them."),
     work: workSpec,
+    command: {
+      type: "array",
+      minItems: 1,
+      items: { type: "string", minLength: 1, description: "The program, then its arguments; {{PORT}} and {{HOST}} are replaced." },
+      description:
+        "Your own app (any language): edgebench starts one process per instance, e.g. [dotnet, MyApp.dll, --urls, 'http://{{HOST}}:{{PORT}}'] or [node, server.js]. It must listen on {{HOST}}:{{PORT}}.",
+    },
+    cwd: { type: "string", minLength: 1, description: "With command: the working directory (relative to this file; default: this file's folder)." },
+    env: {
+      type: "array",
+      items: { type: "string", minLength: 2, description: "NAME=value; {{PORT}} and {{HOST}} are replaced in the value." },
+      description: "With command: environment variables added to edgebench's own, e.g. ['PORT={{PORT}}', 'ASPNETCORE_ENVIRONMENT=Production'].",
+    },
+    readyPath: { type: "string", minLength: 1, description: "With command: a health path that must answer (any status below 500) before the app counts as started (default: its port accepts)." },
+    readyTimeout: { type: "duration", minimumMs: 100, maximumMs: 600_000, description: "With command: how long the app may take to become ready (default 30s)." },
+    url: { type: "string", minLength: 1, description: "Your own app, already running (http://127.0.0.1:5000); loopback only unless --allow-remote. The proxies are started in front of it." },
+    echoContract: {
+      type: "boolean",
+      description:
+        "Your app (command or url) implements edgebench's echo contract (README: who answered), so probes are graded on what it believed; default false: graded on the wire.",
+    },
   },
 };
 

@@ -44,6 +44,23 @@ export interface AppWork {
   chunkDelayMs: number;
 }
 
+/** The user's own app: a command edgebench starts per instance, or a URL already serving. */
+export type OwnApp =
+  | {
+      kind: "command";
+      /** Program and arguments, placeholders ({{PORT}}, {{HOST}}) not yet replaced. */
+      command: string[];
+      /** Absolute working directory. */
+      cwd: string;
+      /** Added variables, placeholders not yet replaced. */
+      env: Record<string, string>;
+      /** Null: ready when the port accepts. */
+      readyPath: string | null;
+      readyTimeoutMs: number;
+      echoContract: boolean;
+    }
+  | { kind: "url"; url: string; echoContract: boolean };
+
 export interface AppConfig {
   name: string;
   allowedHosts: string[];
@@ -60,6 +77,8 @@ export interface AppConfig {
   internalPaths: string[];
   /** What the app does per request (service time, answer size, streaming). */
   work: AppWork;
+  /** The user's own app in place of the simulated one, or null. */
+  own: OwnApp | null;
 }
 
 export interface ProxyConfig {

@@ -11,6 +11,7 @@ import { createRunCertificates } from "../tls/certificates.js";
 import { ENGINE_DRIVERS } from "../engines/start-engine.js";
 import { proxyBehaviour, startEngineProxy } from "./engine-proxy.js";
 import { VERSION } from "../version.js";
+import { runningUrlApp, startCommandApp } from "../apps/own-app.js";
 
 import { PROXY_SOURCE_ADDRESS } from "./source-address.js";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -93,7 +94,7 @@ export function appForHost(apps: readonly AppConfig[], host: string): number {
 }
 
 function endpoint(server: IsolatedServer): Endpoint {
-  return { host: LOOPBACK, port: server.port, url: server.url };
+  return { host: new URL(server.url).hostname.replace(/^\[|\]$/g, ""), port: server.port, url: server.url };
 }
 
 const schemeOf = (url: string): "http" | "https" => (url.startsWith("https:") ? "https" : "http");
@@ -137,14 +138,20 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
     const behindProxy = kind === "proxied";
     const appRecord = join(recordDir, `${kind}.jsonl`);
     const appTls = certificates && (!behindProxy || scenario.tls === "reencrypt") ? certificates.server : undefined;
+    const startCopy = (app: AppConfig, copy: number, copies: number): Promise<IsolatedServer> => {
+      const port = behindProxy ? 0 : (app.port ?? 0);
+      if (app.own?.kind === "url") return Promise.resolve(runningUrlApp(app.own.url));
+      if (app.own?.kind === "command") {
+        const label = `${kind}-${app.name}${copies > 1 ? `#${copy + 1}` : ""}`;
+        return track(startCommandApp(app.own, { label, host: LOOPBACK, port, recordFile: appRecord }));
+      }
+      return track(start({ kind: "app", options: appOptions(app, clientAddress, behindProxy ? [proxySource] : [], appTls, port, appRecord) }));
+    };
     const instances = await Promise.all(
-      scenario.apps.map((app) =>
-        Promise.all(
-          Array.from({ length: behindProxy ? app.instances : 1 }, () =>
-            track(start({ kind: "app", options: appOptions(app, clientAddress, behindProxy ? [proxySource] : [], appTls, behindProxy ? 0 : (app.port ?? 0), appRecord) })),
-          ),
-        ),
-      ),
+      scenario.apps.map((app) => {
+        const copies = behindProxy ? app.instances : 1;
+        return Promise.all(Array.from({ length: copies }, (_, copy) => startCopy(app, copy, copies)));
+      }),
     );
     const labelled = instances.flatMap((copies, i) =>
       copies.map((server, copy) => ({ label: copies.length > 1 ? `app:${scenario.apps[i]!.name}#${copy + 1}` : `app:${scenario.apps[i]!.name}`, server })),
