@@ -5,7 +5,8 @@
  * installed are skipped with the command that installs them. Each server is a process of its own. A Node relay
  * that only pipes bytes runs beside them, as the floor any proxy written for Node starts from.
  */
-import { engineFolder, ENGINE_DRIVERS, engineVersion, freePort, startEngine } from "../src/engines/start-engine.js";
+import { ENGINE_DRIVERS, engineVersion, freePort, startEngine } from "../src/engines/start-engine.js";
+import { createRunFolder } from "../src/processes/run-folder.js";
 import type { EngineSpec, ExternalEngineName } from "../src/engines/types.js";
 import { summarize } from "../src/runners/load/histogram.js";
 import { httpSender, runOpenLoad } from "../src/runners/load/open-model.js";
@@ -82,7 +83,7 @@ export async function compareProxies(rounds: number, roundMs: number, rate: numb
         skipped.push(`${name}: not installed (${driver.install})`);
         continue;
       }
-      const folder = await engineFolder(name);
+      const folder = await createRunFolder(name);
       const engine = await startEngine(driver, spec(name, await freePort("127.0.0.1"), appPort, folder.dir));
       versions[name] = engine.version;
       targets.push({ name, url: engine.url, close: async () => (await engine.close(), await folder.remove()) });

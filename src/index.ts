@@ -43,6 +43,11 @@ export { startTopology, PROXY_SOURCE_ADDRESS, type Topology, type RunningTopolog
 export { startShaper, type ShaperOptions, type RunningShaper } from "./network/shaper.js";
 export { createRunCertificates, type RunCertificates } from "./tls/certificates.js";
 
+// Child processes (engines today; every child edgebench starts).
+export { startChild, ChildStartError, type ChildSpec, type RunningChild } from "./processes/child.js";
+export { createRunFolder, sweepStaleFolders, type RunFolder } from "./processes/run-folder.js";
+export type { Readiness } from "./processes/readiness.js";
+
 // Real proxies.
 export { startEngine, engineVersion, ENGINE_DRIVERS, EngineStartError, EngineMissingError, type RunningEngine } from "./engines/start-engine.js";
 export { scenariosPerEngine, parseEngineList } from "./engines/per-engine.js";

@@ -117,6 +117,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
           timeoutMs: scenario.probes.timeoutMs,
           wireOnly,
           surface: { internalPaths: app.internalPaths, exposedPaths: scenario.proxy.exposedPaths, atEdge: scenario.policy.internalPathsAtEdge },
+          slowHeaders: { connections: 4, intervalMs: 250, holdMs: scenario.probes.slowHoldMs },
           signal,
         });
         causes = await findCauses(scenario, probedApp, probes.results);

@@ -1,6 +1,7 @@
 /** The command line: parses arguments with commander and calls the library. Nothing else happens here. */
 import { Command, InvalidArgumentError, Option } from "commander";
 import { REPORTER_NAMES } from "../reporters/names.js";
+import { ROUND_DURATION_LIMITS, WARMUP_LIMITS } from "../scenario/schema.js";
 import { parseDuration } from "../scenario/spec.js";
 import { VERSION } from "../version.js";
 import type { ExecuteOptions } from "./commands/execute.js";
@@ -10,10 +11,16 @@ import type { ExitCode } from "./exit-codes.js";
 const execute = async (...args: Parameters<typeof import("./commands/execute.js").executeScenarios>): Promise<ExitCode> =>
   (await import("./commands/execute.js")).executeScenarios(...args);
 
-function durationOption(value: string): number {
-  const ms = parseDuration(value);
-  if (ms === null || ms < 0) throw new InvalidArgumentError("expected a duration such as 500ms, 2s or 1m");
-  return ms;
+/** A duration flag with the limits the scenario file's field has. */
+function durationOption(limits: { minimumMs: number; maximumMs: number }): (value: string) => number {
+  return (value) => {
+    const ms = parseDuration(value);
+    if (ms === null) throw new InvalidArgumentError("expected a duration such as 500ms, 2s or 1m");
+    if (ms < limits.minimumMs || ms > limits.maximumMs) {
+      throw new InvalidArgumentError(`expected a duration from ${limits.minimumMs} ms to ${limits.maximumMs} ms, found ${ms} ms`);
+    }
+    return ms;
+  };
 }
 
 /** A repeatable, comma-separated list option (variadic options would swallow the scenario files after them). */
@@ -51,8 +58,8 @@ function addRunOptions(command: Command, withLoad: boolean): Command {
     .option("--engine-config <file>", "your own nginx/HAProxy/Caddy configuration, with {{LISTEN}} and {{UPSTREAM_0}} placeholders (see README)");
   if (withLoad) {
     command
-      .option("-d, --duration <time>", "length of each measured round per topology (overrides the scenario)", durationOption)
-      .option("-w, --warmup <time>", "unmeasured load per topology first", durationOption)
+      .option("-d, --duration <time>", "length of each measured round per topology (overrides the scenario)", durationOption(ROUND_DURATION_LIMITS))
+      .option("-w, --warmup <time>", "unmeasured load per topology first", durationOption(WARMUP_LIMITS))
       .option("--rounds <n>", "measured rounds", positiveInteger)
       .option("-c, --connections <n>", "concurrent connections", positiveInteger)
       .option("--rate <n>", "open model at this many requests per second (latency measured from each planned send)", positiveInteger);
@@ -77,8 +84,8 @@ function addDistributedCommands(program: Command, done: (code: ExitCode) => void
     .option("--allow-remote", "allow deployments that are not on loopback (only deployments you own)")
     .option("--out-dir <dir>", "where to write the files", ".")
     .option("--seed <n>", "seed of the per-round order (default: from the scenario's name)", integerOption)
-    .option("-d, --duration <time>", "each measured phase (overrides the scenario)", durationOption)
-    .option("-w, --warmup <time>", "warm-up phase per deployment", durationOption)
+    .option("-d, --duration <time>", "each measured phase (overrides the scenario)", durationOption(ROUND_DURATION_LIMITS))
+    .option("-w, --warmup <time>", "warm-up phase per deployment", durationOption(WARMUP_LIMITS))
     .option("--rounds <n>", "measured rounds", positiveInteger)
     .option("-c, --connections <n>", "virtual users (closed model) or connections (open model)", positiveInteger)
     .option("--rate <n>", "open model at this many requests per second per generator", positiveInteger)

@@ -1,14 +1,13 @@
 /**
- * Running a real proxy as a child process: its configuration written into a private temporary folder, its output
- * captured in engine.log there, readiness taken from its port accepting connections, and a stop that ends only that
- * process (by PID: SIGTERM, then SIGKILL). A process that exits before it is ready is an error naming its log.
+ * Running a real proxy as a child process (src/processes: its own process group with a guardian): its configuration
+ * written into the run's private folder, its output in engine.log there, readiness taken from its port accepting
+ * connections, and a stop that ends its whole group. A process that exits before it is ready is an error naming its log.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createWriteStream, readFileSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { connect, createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { join } from "node:path";
+import { ChildStartError, startChild, type RunningChild } from "../processes/child.js";
 import { caddy } from "./caddy.js";
 import { haproxy } from "./haproxy.js";
 import { nginx } from "./nginx.js";
@@ -67,17 +66,6 @@ export function freePort(host: string): Promise<number> {
   });
 }
 
-function accepts(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once("error", () => resolve(false));
-  });
-}
-
 export interface RunningEngine {
   name: ExternalEngineName;
   version: string;
@@ -88,12 +76,6 @@ export interface RunningEngine {
   pid: number;
   close(): Promise<void>;
 }
-
-// Children still running when this process exits are ended with it (an uncaught error must not leave a proxy behind).
-const running = new Set<ChildProcess>();
-process.once("exit", () => {
-  for (const child of running) child.kill("SIGKILL");
-});
 
 export interface EngineStartOptions {
   /** Files to write into the engine's folder before it starts (certificates). */
@@ -111,39 +93,22 @@ export async function startEngine(driver: EngineDriver, spec: EngineSpec, option
   const generated = driver.configure(spec);
   const configFile = join(spec.dir, generated.file);
   await writeFile(configFile, options.configText ?? generated.text);
-  const log = join(spec.dir, "engine.log");
-  const logStream = createWriteStream(log);
-  const child = spawn(driver.binary, driver.runArgs(spec, configFile), {
-    cwd: spec.dir,
-    env: { ...process.env, ...(driver.env?.(spec) ?? {}) },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  running.add(child);
-  child.stdout!.pipe(logStream, { end: false });
-  child.stderr!.pipe(logStream, { end: false });
-  const exited = new Promise<number | null>((resolve) => {
-    child.once("exit", (code) => {
-      running.delete(child);
-      resolve(code);
+  let child: RunningChild;
+  try {
+    child = await startChild({
+      name: driver.name,
+      command: driver.binary,
+      args: driver.runArgs(spec, configFile),
+      env: driver.env?.(spec) ?? {},
+      folder: spec.dir,
+      logFile: "engine.log",
+      extraLogs: ["error.log"],
+      readiness: { host: spec.listen.host, port: spec.listen.port },
+      ...(options.readyTimeoutMs !== undefined ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
     });
-    child.once("error", () => resolve(-1));
-  });
-  let exitCode: number | null | undefined;
-  void exited.then((code) => (exitCode = code));
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 10_000);
-  while (!(await accepts(spec.listen.host, spec.listen.port))) {
-    if (exitCode !== undefined || Date.now() > deadline) {
-      if (exitCode === undefined) child.kill("SIGKILL");
-      await exited;
-      logStream.end();
-      const tail = readLog(log, join(spec.dir, "error.log"));
-      throw new EngineStartError(
-        driver.name,
-        `${driver.name} did not start${exitCode === undefined ? ` within ${options.readyTimeoutMs ?? 10_000} ms` : ` (exit code ${exitCode})`}; its log is ${log}${tail ? `:\n${tail}` : ""}`,
-        log,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  } catch (error) {
+    if (error instanceof ChildStartError) throw new EngineStartError(driver.name, error.message, error.log);
+    throw error;
   }
   const scheme = spec.tls?.terminate ? "https" : "http";
   return {
@@ -152,38 +117,9 @@ export async function startEngine(driver: EngineDriver, spec: EngineSpec, option
     url: `${scheme}://${spec.listen.host}:${spec.listen.port}`,
     port: spec.listen.port,
     dir: spec.dir,
-    log,
-    pid: child.pid!,
-    close: async () => {
-      if (exitCode === undefined) {
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
-        await exited;
-        clearTimeout(timer);
-      }
-      logStream.end();
-    },
+    log: child.logPath,
+    pid: child.pid,
+    close: () => child.stop(),
   };
 }
 
-/** The last lines of the engine's logs, for an error message. */
-function readLog(...files: string[]): string {
-  const lines: string[] = [];
-  for (const file of files) {
-    try {
-      lines.push(...readFileSync(file, "utf8").trim().split("\n").filter(Boolean));
-    } catch {
-      // A log the engine never wrote has nothing to add.
-    }
-  }
-  return lines
-    .slice(-8)
-    .map((line) => `  ${line}`)
-    .join("\n");
-}
-
-/** A private folder for one engine's configuration, logs and state; removed by the caller when done. */
-export async function engineFolder(name: string): Promise<{ dir: string; remove(): Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), `edgebench-${name}-`));
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
-}

@@ -7,6 +7,7 @@ import { Readable } from "node:stream";
 import { createServer, type Server, type Socket } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
 import { BodyDecoder, requestBodyFraming, type BodyFraming } from "./body.js";
+import { createRequestTimers } from "./request-timers.js";
 import { HttpRequestError, reasonPhrase } from "./errors.js";
 import { connectionTokens, headerValues, KESTREL_LIMITS, parseHeaderFields, parseRequestLine, type HeaderField, type ParserLimits, type RequestHead, type RequestLine } from "./parser.js";
 
@@ -58,6 +59,13 @@ export interface Http1ConnectionOptions {
   formatRejection: (error: HttpRequestError, unparsed?: Buffer) => Buffer;
   /** Idle keep-alive limit; a partial request head at that point gets 408. */
   idleTimeoutMs?: number;
+  /**
+   * The most a request head may take to arrive, counted from its first byte (from the connection's start for the
+   * first request), however slowly the bytes trickle in; then 408 (Kestrel's RequestHeadersTimeout). Default: none.
+   */
+  headersTimeoutMs?: number;
+  /** A body arriving slower than this, once the grace period is over, gets 408 (Kestrel's MinRequestBodyDataRate). */
+  minBodyDataRate?: { bytesPerSecond: number; graceMs: number };
 }
 
 type State = "head" | "body" | "responding" | "closed";
@@ -68,6 +76,10 @@ export function serializeHead(status: number, headers: readonly HeaderField[]): 
   let text = `HTTP/1.1 ${status} ${reasonPhrase(status)}\r\n`;
   for (const [name, value] of headers) text += `${name}: ${value}\r\n`;
   return text;
+}
+
+function asksContinue(head: RequestHead): boolean {
+  return headerValues(head, "expect").some((value) => value.trim().toLowerCase() === "100-continue");
 }
 
 function wantsKeepAlive(head: RequestHead): boolean {
@@ -103,6 +115,7 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
   let bodyStream: Readable | null = null;
   let closeAfterResponse = false;
   let clientEnded = false;
+  let expectsContinue = false;
   const secure = "encrypted" in socket;
 
   socket.setNoDelay(true);
@@ -112,8 +125,20 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
     else socket.destroy();
   });
   socket.on("error", () => socket.destroy());
+  const timers = createRequestTimers(options, {
+    headersTooSlow: () => {
+      if (state === "head" && buffer.length > 0) reject(new HttpRequestError(408, "Request headers timeout."));
+      else if (state === "head") endIfIdle();
+    },
+    bodyTooSlow: () => {
+      if (state === "body") reject(new HttpRequestError(408, "Request body too slow."));
+    },
+  });
+  // The first request's head is timed from the connection's start, as Kestrel does.
+  timers.headStarted();
   socket.on("close", () => {
     state = "closed";
+    timers.stop();
     bodyStream?.destroy();
   });
   socket.on("data", (chunk: Buffer) => {
@@ -168,6 +193,7 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
 
   function readHead(): boolean {
     if (buffer.length === 0) return false;
+    timers.headStarted();
     if (!pendingLine) {
       pendingLine = parseRequestLine(buffer, 0, buffer.length, limits);
       if (!pendingLine) return false;
@@ -195,7 +221,12 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
     const keepAlive = wantsKeepAlive(head);
     // Both framings at once is ambiguous (RFC 9112 §6.3): chunked wins, and the connection is not reused.
     closeAfterResponse = !keepAlive || (framing.kind === "chunked" && contentLength.length > 0);
-    bodyStream = options.bodyMode === "stream" && framing.kind !== "none" ? new Readable({ read: () => socket.resume() }) : null;
+    expectsContinue = framing.kind !== "none" && head.version === "1.1" && head.names.includes("expect") && asksContinue(head);
+    const read = (): void => {
+      sendContinue();
+      socket.resume();
+    };
+    bodyStream = options.bodyMode === "stream" && framing.kind !== "none" ? new Readable({ read }) : null;
     exchange = {
       head,
       framing,
@@ -207,8 +238,22 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
       bodyLength: 0,
     };
     state = "body";
+    timers.headDone(framing.kind !== "none");
     if (options.bodyMode === "stream") options.onRequest(exchange, nextSink());
+    // "discard": the server reads the body now, as an app that reads it at once.
+    else sendContinue();
     return true;
+  }
+
+  /**
+   * `100 Continue` when the body is first read (Kestrel sends it when the app reads the body), if this request asked
+   * for it (HTTP/1.1, `Expect: 100-continue`, a body) and nothing was answered yet; at most once. The builtin proxy
+   * reads the body before forwarding it, so it answers its client's expectation itself, as nginx does.
+   */
+  function sendContinue(): void {
+    if (!expectsContinue || state !== "body") return;
+    expectsContinue = false;
+    socket.write("HTTP/1.1 100 Continue\r\n\r\n", "latin1");
   }
 
   function readBody(): boolean {
@@ -218,6 +263,7 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
       const step = active.feed(buffer, 0, buffer.length);
       buffer = buffer.subarray(step.consumed);
       exchange!.bodyLength = active.received;
+      timers.bodyReceived(active.received);
       if (bodyStream) {
         let wantsMore = true;
         for (const piece of step.data) wantsMore = bodyStream.push(Buffer.from(piece)) && wantsMore;
@@ -225,6 +271,7 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
       }
       if (!step.done) return false;
     }
+    timers.bodyDone();
     bodyStream?.push(null);
     state = "responding";
     if (options.bodyMode === "discard") options.onRequest(exchange!, nextSink());
@@ -263,6 +310,8 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
   const claim = (): void => {
     if (answeredNumber === requestNumber) throw new Error("a response was already started for this request");
     answeredNumber = requestNumber;
+    // Answered before the body was asked for: no 100 Continue any more (the client may send the body or not).
+    expectsContinue = false;
   };
   const sink: ResponseSink = createSink();
   function nextSink(): ResponseSink {
@@ -309,11 +358,15 @@ export function handleHttp1Connection(socket: Socket, options: Http1ConnectionOp
           },
           drained() {
             return new Promise((resolve) => {
-              if (!socket.writableNeedDrain || state === "closed") resolve();
-              else {
-                socket.once("drain", resolve);
-                socket.once("close", resolve);
-              }
+              if (!socket.writableNeedDrain || state === "closed") return resolve();
+              // Whichever comes first removes both: a long answer waits thousands of times on one socket.
+              const done = (): void => {
+                socket.off("drain", done);
+                socket.off("close", done);
+                resolve();
+              };
+              socket.on("drain", done);
+              socket.on("close", done);
             });
           },
         };

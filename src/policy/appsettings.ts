@@ -74,6 +74,10 @@ function parseStringList(value: unknown, key: string): string[] {
 
 /** Reads host filtering and forwarded-headers settings from a parsed appsettings document. */
 export function readAspNetCoreSettings(settings: unknown): AspNetCoreHostSettings {
+  if (typeof settings !== "object" || settings === null || Array.isArray(settings)) {
+    const found = Array.isArray(settings) ? "a list" : settings === null ? "null" : typeof settings;
+    throw new AppSettingsError("(document)", `expected a JSON object of settings, found ${found}`);
+  }
   const allowedHostsValue = lookup(settings, "AllowedHosts");
   if (allowedHostsValue !== undefined && allowedHostsValue !== null && typeof allowedHostsValue !== "string") {
     throw new AppSettingsError("AllowedHosts", 'expected a ";"-separated string such as "example.com;*.example.com"');
@@ -111,8 +115,8 @@ export function readAspNetCoreSettings(settings: unknown): AspNetCoreHostSetting
   return { allowedHosts, forwardedHeaders: forwarded && forwarded.forwardedHeaders.length > 0 ? forwarded : null };
 }
 
-/** appsettings.json allows comments and trailing commas; JSON.parse does not. Strings are left untouched. */
-export function parseJsonWithComments(text: string): unknown {
+/** The text with every comment outside strings turned into spaces (line breaks kept), so positions still hold. */
+export function blankJsonComments(text: string): string {
   let out = "";
   let inString = false;
   for (let i = 0; i < text.length; i++) {
@@ -124,25 +128,30 @@ export function parseJsonWithComments(text: string): unknown {
     } else if (ch === '"') {
       inString = true;
       out += ch;
-    } else if (ch === "/" && text[i + 1] === "/") {
-      while (i + 1 < text.length && text[i + 1] !== "\n") i++;
-    } else if (ch === "/" && text[i + 1] === "*") {
-      const end = text.indexOf("*/", i + 2);
-      i = end < 0 ? text.length : end + 1;
-      out += " ";
-    } else if (ch === ",") {
-      // A comma followed only by white space (or comments) before } or ] is a trailing comma.
-      let j = i + 1;
-      for (;;) {
-        while (j < text.length && /\s/.test(text[j]!)) j++;
-        if (text[j] === "/" && text[j + 1] === "/") while (j < text.length && text[j] !== "\n") j++;
-        else if (text[j] === "/" && text[j + 1] === "*") j = text.indexOf("*/", j + 2) < 0 ? text.length : text.indexOf("*/", j + 2) + 2;
-        else break;
-      }
-      if (text[j] !== "}" && text[j] !== "]") out += ch;
+    } else if (ch === "/" && (text[i + 1] === "/" || text[i + 1] === "*")) {
+      const end = text[i + 1] === "/" ? text.indexOf("\n", i) : text.indexOf("*/", i + 2) + 2;
+      const stop = end <= 1 || end < i ? text.length : end;
+      out += text.slice(i, stop).replace(/[^\n]/g, " ");
+      i = stop - 1;
     } else {
       out += ch;
     }
   }
-  return JSON.parse(out);
+  return out;
+}
+
+/**
+ * appsettings.json allows comments and trailing commas; JSON.parse does not. Strings are left untouched. Text that is
+ * not JSON is refused by position only: the file may be something else entirely, and its contents are not echoed.
+ */
+export function parseJsonWithComments(text: string): unknown {
+  const json = blankJsonComments(text).replace(/("(?:[^"\\]|\\.)*")|,(?=\s*[}\]])/g, (_match, string?: string) => string ?? "");
+  try {
+    return JSON.parse(json);
+  } catch (error) {
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
+    const before = position === undefined ? null : json.slice(0, Number(position)).split("\n");
+    const where = before ? ` at line ${before.length}, column ${before.at(-1)!.length + 1}` : "";
+    throw new AppSettingsError("(document)", `not JSON${where}: an appsettings file is a JSON object`);
+  }
 }

@@ -1,7 +1,7 @@
 /** A Markdown summary for a pull-request comment or GitHub's step summary: load, overhead, thresholds, failures. */
 import type { RunResult } from "../results/types.js";
 import { ttfbRows, TTFB_HEADER } from "./format.js";
-import { deploymentLabel, describeDeployment, formatDuration, formatRate, formatRatio, formatSignedDuration, formatSplit } from "./format.js";
+import { deploymentLabel, describeDeployment, formatDuration, formatRate, formatRatio, formatSignedDuration, formatSplit, probeTargetLabel } from "./format.js";
 import { cell, markdownProbes } from "./markdown-causes.js";
 import { OPEN_MODEL_DEFINITIONS, OPEN_MODEL_HEADER, openModelRows } from "./open-model.js";
 
@@ -49,6 +49,8 @@ export function renderMarkdown(results: readonly RunResult[]): string {
     }
     if (result.probes) {
       out.push(`Host probes: ${result.probes.passed} passed, ${result.probes.failed} failed${result.probes.view === "wire" ? " (graded on the wire alone)" : ""}.`, "");
+      for (const r of result.probes.results.filter((r) => r.observation)) out.push(`- \`${r.probe}\` on ${probeTargetLabel(r)}: ${cell(r.observation!)}`);
+      if (result.probes.results.some((r) => r.observation)) out.push("");
       out.push(...markdownProbes(result));
     }
     if (result.thresholds.length > 0) {

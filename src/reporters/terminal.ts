@@ -2,7 +2,7 @@
 import { Chalk } from "chalk";
 import type { Overhead, RunResult, TopologyLoad } from "../results/types.js";
 import { formatBytes, ttfbRows, TTFB_HEADER } from "./format.js";
-import { deploymentLabel, formatDuration, formatRate, formatRatio, formatSignedDuration, observedStatuses, probeMatrix, formatSplit, describeDeployment, table, wrap } from "./format.js";
+import { deploymentLabel, formatDuration, formatRate, formatRatio, formatSignedDuration, observedStatuses, probeMatrix, probeTargetLabel, formatSplit, describeDeployment, table, wrap } from "./format.js";
 import { categoryLines, causesSection } from "./terminal-causes.js";
 import { OPEN_MODEL_DEFINITIONS, OPEN_MODEL_HEADER, openModelRows } from "./open-model.js";
 
@@ -145,6 +145,12 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
       ]);
     }
     if (shown.length > 0) out.push(...(options.verbose ? [] : [""]), ...table(rows).map((line) => `  ${line}`));
+    const observed = probes.results.filter((r) => r.observation);
+    if (observed.length > 0) {
+      out.push("");
+      out.push(c.bold("Timed probes"));
+      for (const r of observed) out.push(...wrap(`${r.probe} on ${probeTargetLabel(r)}: ${r.observation}`, width - 2).map((line) => `  ${line}`));
+    }
     out.push(...causesSection(result, { c, width, verbose: options.verbose ?? false }));
   }
 

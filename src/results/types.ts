@@ -173,6 +173,8 @@ export interface ProbeResult {
   explanation: string;
   /** The configuration fact that explains the failure, when edgebench knows it (see `RunResult.causes`). */
   cause?: CauseId;
+  /** What a timed probe saw, pass or fail (slow-headers: how long slow connections were held, or when they were cut). */
+  observation?: string;
 }
 
 export interface ProbesResult {

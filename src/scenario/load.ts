@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { basename, dirname, extname, resolve as resolvePath } from "node:path";
 import { LineCounter, parseDocument, stringify } from "yaml";
 import { parseIpAddress, parseIpNetwork } from "../policy/ip-address.js";
-import { parseJsonWithComments, readAspNetCoreSettings, type AspNetCoreHostSettings } from "../policy/appsettings.js";
+import { blankJsonComments, parseJsonWithComments, readAspNetCoreSettings, type AspNetCoreHostSettings } from "../policy/appsettings.js";
 import type { ForwardedHeaderFlag, ForwardedHeadersOptions } from "../policy/forwarded-headers.js";
 import { parseThreshold } from "../results/thresholds.js";
 import { ScenarioError, type ScenarioIssue } from "./issues.js";
@@ -42,6 +42,8 @@ interface RawApp {
   readyTimeout?: number;
   url?: string;
   echoContract?: boolean;
+  requestHeadersTimeout?: number;
+  minRequestBodyDataRate?: number;
 }
 
 interface RawWork {
@@ -71,6 +73,7 @@ interface RawScenario {
     stripClientForwarded: boolean;
     allowedHosts: string[];
     upstreamTimeout: number;
+    headerTimeout: number;
     balancing: Balancing;
     maxRequestBodyBytes: number;
     maxResponseBodyBytes: number;
@@ -79,7 +82,7 @@ interface RawScenario {
   load?: Partial<{ model: "closed" | "open"; rate: number; rateFraction: number; connections: number; pipelining: number; duration: number; warmup: number; rounds: number; path: string; method: string; host: string; body: string; bodySize: number }>;
   policy?: { hosts?: string[]; profile?: "aspnetcore" | "strict"; knobs?: Partial<PolicyKnobs>; internalPathsAtEdge?: "exposed" | "hidden" };
   network?: { clientAddress?: string; clientHop?: RawHop; appHop?: RawHop };
-  probes?: { enabled?: boolean; timeout?: number };
+  probes?: { enabled?: boolean; timeout?: number; slowHold?: number };
   thresholds?: string[];
 }
 
@@ -114,6 +117,8 @@ function resolveApp(raw: RawApp, settings: AspNetCoreHostSettings | null, folder
     internalPaths: raw.internalPaths ?? [],
     work: resolveWork(raw.work),
     own: resolveOwnApp(raw, folder),
+    requestHeadersTimeoutMs: raw.requestHeadersTimeout ?? 30_000,
+    minRequestBodyDataRate: raw.minRequestBodyDataRate ?? 240,
   };
 }
 
@@ -135,7 +140,14 @@ function resolveOwnApp(raw: RawApp, folder: string): OwnApp | null {
 }
 
 /** Fields that configure the simulated app: your own app has its own configuration. */
-const SIMULATED_ONLY = ["work", "allowHostHeaderOverride", "includeFailureMessage", ...FORWARDED_FIELDS] as const;
+const SIMULATED_ONLY = [
+  "work",
+  "allowHostHeaderOverride",
+  "includeFailureMessage",
+  "requestHeadersTimeout",
+  "minRequestBodyDataRate",
+  ...FORWARDED_FIELDS,
+] as const;
 const COMMAND_ONLY = ["cwd", "env", "readyPath", "readyTimeout"] as const;
 
 /** command or url, not both; what only the simulated app or only a command takes; well-formed env and URL. */
@@ -347,6 +359,7 @@ function resolve(raw: RawScenario, file: string, context: ValidationContext): Sc
       stripClientForwarded: raw.proxy?.stripClientForwarded ?? true,
       allowedHosts: raw.proxy?.allowedHosts ?? null,
       upstreamTimeoutMs: raw.proxy?.upstreamTimeout ?? 30_000,
+      headerTimeoutMs: raw.proxy?.headerTimeout ?? 60_000,
       balancing: raw.proxy?.balancing ?? "round-robin",
       forwarded: raw.proxy?.forwarded ?? false,
       maxRequestBodyBytes: raw.proxy?.maxRequestBodyBytes ?? 10 * 1024 * 1024,
@@ -375,9 +388,24 @@ function resolve(raw: RawScenario, file: string, context: ValidationContext): Sc
       clientHop: resolveHop(raw.network?.clientHop),
       appHop: resolveHop(raw.network?.appHop),
     },
-    probes: { enabled: raw.probes?.enabled ?? true, timeoutMs: raw.probes?.timeout ?? 2000 },
+    probes: { enabled: raw.probes?.enabled ?? true, timeoutMs: raw.probes?.timeout ?? 2000, slowHoldMs: raw.probes?.slowHold ?? 2000 },
     thresholds: (raw.thresholds ?? []).map(parseThreshold),
   };
+}
+
+const TOO_DEEP = "the document is nested too deeply (a scenario needs a few levels, not thousands)";
+
+function syntaxMessage(message: string): string {
+  return /call stack/i.test(message) ? TOO_DEEP : `YAML syntax: ${message.split("\n")[0]}`;
+}
+
+function parseScenarioDocument(source: string, lineCounter: LineCounter, file: string): ReturnType<typeof parseDocument> {
+  try {
+    return parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  } catch (error) {
+    if (error instanceof RangeError) throw new ScenarioError([{ file, line: 1, column: 1, path: "", message: TOO_DEEP }]);
+    throw error;
+  }
 }
 
 /** Parses and validates scenario text; `file` names it in every error. */
@@ -391,9 +419,11 @@ export function parseScenario(text: string, file: string): Scenario {
   if (text.includes("\u0000")) {
     throw new ScenarioError([{ file, line: 1, column: 1, path: "", message: "expected a YAML or JSON text file, found binary data" }]);
   }
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
+  // A JSON scenario may carry comments, as appsettings.json does; blanked in place, so positions still hold.
+  const source = extname(file).toLowerCase() === ".json" ? blankJsonComments(text) : text;
+  const document = parseScenarioDocument(source, lineCounter, file);
   if (document.errors.length > 0) {
-    throw new ScenarioError(document.errors.map((error) => issue(error.pos[0], `YAML syntax: ${error.message.split("\n")[0]}`)));
+    throw new ScenarioError(document.errors.map((error) => issue(error.pos[0], syntaxMessage(error.message))));
   }
   if (document.contents === null) {
     throw new ScenarioError([{ file, line: 1, column: 1, path: "", message: "the file is empty: expected a scenario mapping with at least `apps`" }]);

@@ -1,6 +1,6 @@
 /** The scenario file's fields: names, types, limits and what each means (the source of the JSON Schema too). */
 import { FORWARDED_HEADER_FLAGS } from "../policy/forwarded-headers.js";
-import type { FieldSpec, ObjectSpec } from "./spec.js";
+import type { FieldSpec, ObjectSpec, StringSyntax } from "./spec.js";
 
 export const TOPOLOGY_KINDS = ["edge", "proxied"] as const;
 export const PROXY_ENGINES = ["builtin", "nginx", "haproxy", "caddy"] as const;
@@ -31,6 +31,21 @@ const hopSpec = (description: string): FieldSpec => ({
     },
   },
 });
+
+/** Limits of a round and of the warm-up, the same in a scenario file and on the command line. */
+export const ROUND_DURATION_LIMITS = { minimumMs: 100, maximumMs: 3_600_000 } as const;
+export const WARMUP_LIMITS = { minimumMs: 0, maximumMs: 600_000 } as const;
+
+// RFC 9112 §3.2.1 origin-form: absolute-path ["?" query], pchar = unreserved / pct-encoded / sub-delims / ":" / "@".
+const ORIGIN_FORM: StringSyntax = {
+  pattern: "^(?:/(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})*)+(?:\\?(?:[A-Za-z0-9\\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*)?$",
+  name: "a request target in origin form such as /api/items?id=1 (RFC 9112: starts with /, no spaces or controls)",
+};
+// RFC 9110 §5.5 field-value: visible characters and inner spaces; no CR, LF, NUL or other controls.
+const FIELD_VALUE: StringSyntax = {
+  pattern: "^[!-~\\u0080-\\u00ff](?:[ \\t!-~\\u0080-\\u00ff]*[!-~\\u0080-\\u00ff])?$",
+  name: "a header field value (RFC 9110: visible characters, no CR, LF or other controls, no outer spaces)",
+};
 
 const hostList = (description: string): FieldSpec => ({
   type: "stringOrList",
@@ -90,6 +105,18 @@ const appSpec: ObjectSpec = {
     allowEmptyHosts: { type: "boolean", description: "HostFilteringOptions.AllowEmptyHosts (default true): let a missing or empty Host through." },
     includeFailureMessage: { type: "boolean", description: "HostFilteringOptions.IncludeFailureMessage (default true): the 400 carries the 'Invalid Hostname' page." },
     allowHostHeaderOverride: { type: "boolean", description: "KestrelServerOptions.AllowHostHeaderOverride (default false)." },
+    requestHeadersTimeout: {
+      type: "duration",
+      minimumMs: 10,
+      maximumMs: 3_600_000,
+      description: "KestrelServerLimits.RequestHeadersTimeout: a request head must arrive whole within it, or 408 (default 30s).",
+    },
+    minRequestBodyDataRate: {
+      type: "number",
+      minimum: 0,
+      maximum: 1e9,
+      description: "KestrelServerLimits.MinRequestBodyDataRate in bytes/s after a 5 s grace period, else 408; 0 turns it off (default 240).",
+    },
     forwardedHeaders: {
       type: "stringOrList",
       separator: ",",
@@ -184,6 +211,12 @@ export const scenarioSpec: ObjectSpec = {
         exposedPaths: pathList(
           "Paths the proxy forwards, in Caddy's syntax: `/api/*` is a prefix (/api and everything under it), `/` or `/about` one exact path; every other path gets 404. Default: every path.",
         ),
+        headerTimeout: {
+          type: "duration",
+          minimumMs: 10,
+          maximumMs: 3_600_000,
+          description: "Builtin proxy: a client's request head must arrive whole within it, or 408 (default 60s, as nginx's client_header_timeout).",
+        },
       },
     },
     load: {
@@ -199,12 +232,12 @@ export const scenarioSpec: ObjectSpec = {
         rateFraction: { type: "number", exclusiveMinimum: 0, maximum: 1, description: "Open model without a rate: the fraction of the slower topology's capacity to run at (default 0.5)." },
         connections: { type: "integer", minimum: 1, maximum: 10000, description: "Concurrent connections (default 10); in the open model, the most requests in flight." },
         pipelining: { type: "integer", minimum: 1, maximum: 64, description: "Requests in flight per connection (default 1)." },
-        duration: { type: "duration", minimumMs: 100, maximumMs: 3_600_000, description: "Length of each measured round per topology (default 2s)." },
-        warmup: { type: "duration", minimumMs: 0, maximumMs: 600_000, description: "Unmeasured load per topology before the rounds (default 1s)." },
+        duration: { type: "duration", ...ROUND_DURATION_LIMITS, description: "Length of each measured round per topology (default 2s)." },
+        warmup: { type: "duration", ...WARMUP_LIMITS, description: "Unmeasured load per topology before the rounds (default 1s)." },
         rounds: { type: "integer", minimum: 1, maximum: 1000, description: "Measured rounds; topologies alternate within each (default 3)." },
-        path: { type: "string", minLength: 1, description: "Request path (default /)." },
+        path: { type: "string", minLength: 1, syntax: ORIGIN_FORM, description: "Request path (default /)." },
         method: { type: "string", enum: ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"], description: "Request method (default GET)." },
-        host: { type: "string", minLength: 1, description: "Host header of the load (default: the first exact host of the policy)." },
+        host: { type: "string", minLength: 1, syntax: FIELD_VALUE, description: "Host header of the load (default: the first exact host of the policy)." },
         body: { type: "string", description: "Request body (default none)." },
         bodySize: { type: "size", maximumBytes: 64 * 1024 ** 2, description: "A request body of this many bytes, e.g. 4KiB with method POST (instead of body)." },
       },
@@ -259,6 +292,12 @@ export const scenarioSpec: ObjectSpec = {
       fields: {
         enabled: { type: "boolean", description: "Run probes (default true)." },
         timeout: { type: "duration", minimumMs: 10, maximumMs: 120_000, description: "Per-probe limit; no answer by then is a hang (default 2s)." },
+        slowHold: {
+          type: "duration",
+          minimumMs: 100,
+          maximumMs: 120_000,
+          description: "How long the slow-headers probe holds its trickling connections; a header timeout longer than this shows as 'held' (default 2s).",
+        },
       },
     },
   },

@@ -10,7 +10,7 @@ interface BaseSpec {
 }
 
 export type FieldSpec =
-  | (BaseSpec & { type: "string"; enum?: readonly string[]; minLength?: number })
+  | (BaseSpec & { type: "string"; enum?: readonly string[]; minLength?: number; syntax?: StringSyntax })
   | (BaseSpec & { type: "integer"; minimum?: number; maximum?: number })
   | (BaseSpec & { type: "number"; minimum?: number; maximum?: number; exclusiveMinimum?: number })
   | (BaseSpec & { type: "boolean" })
@@ -19,6 +19,12 @@ export type FieldSpec =
   | (BaseSpec & { type: "array"; items: FieldSpec; minItems?: number; unique?: boolean })
   | (BaseSpec & { type: "object"; fields: Readonly<Record<string, FieldSpec>>; required?: readonly string[] })
   | (BaseSpec & { type: "stringOrList"; items: FieldSpec & { type: "string" }; separator: string });
+
+/** A grammar a string must follow: a JSON Schema pattern and what it is called in messages. */
+export interface StringSyntax {
+  pattern: string;
+  name: string;
+}
 
 export type ObjectSpec = Extract<FieldSpec, { type: "object" }>;
 
@@ -51,7 +57,12 @@ export function toJsonSchema(spec: FieldSpec): Record<string, unknown> {
     spec.nullable ? { ...base, anyOf: [schema, { type: "null" }] } : { ...base, ...schema };
   switch (spec.type) {
     case "string":
-      return nullable({ type: "string", ...(spec.enum ? { enum: [...spec.enum] } : {}), ...(spec.minLength ? { minLength: spec.minLength } : {}) });
+      return nullable({
+        type: "string",
+        ...(spec.enum ? { enum: [...spec.enum] } : {}),
+        ...(spec.minLength ? { minLength: spec.minLength } : {}),
+        ...(spec.syntax ? { pattern: spec.syntax.pattern } : {}),
+      });
     case "integer":
     case "number":
       return nullable({

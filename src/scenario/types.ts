@@ -79,6 +79,10 @@ export interface AppConfig {
   work: AppWork;
   /** The user's own app in place of the simulated one, or null. */
   own: OwnApp | null;
+  /** KestrelServerLimits.RequestHeadersTimeout. */
+  requestHeadersTimeoutMs: number;
+  /** KestrelServerLimits.MinRequestBodyDataRate, bytes/s (0: off). */
+  minRequestBodyDataRate: number;
 }
 
 export interface ProxyConfig {
@@ -93,6 +97,8 @@ export interface ProxyConfig {
   /** Null: no proxy-side allowlist. */
   allowedHosts: string[] | null;
   upstreamTimeoutMs: number;
+  /** Builtin proxy: the most a client's request head may take. */
+  headerTimeoutMs: number;
   balancing: Balancing;
   forwarded: boolean;
   maxRequestBodyBytes: number;
@@ -141,6 +147,7 @@ export interface Scenario {
   policy: PolicyConfig;
   tls: TlsMode;
   network: { clientAddress: string; clientHop: HopShape | null; appHop: HopShape | null };
-  probes: { enabled: boolean; timeoutMs: number };
+  /** slowHoldMs: how long the slow-headers probe holds its trickling connections. */
+  probes: { enabled: boolean; timeoutMs: number; slowHoldMs: number };
   thresholds: Threshold[];
 }

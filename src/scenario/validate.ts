@@ -106,7 +106,8 @@ export function validateNode(context: ValidationContext, spec: FieldSpec, node: 
           continue;
         }
         const childPath = path ? `${path}.${key}` : key;
-        const childSpec = spec.fields[key];
+        // Own fields only: `__proto__`, `toString` and the like are names of every object's prototype, not fields.
+        const childSpec = Object.hasOwn(spec.fields, key) ? spec.fields[key] : undefined;
         if (!childSpec) {
           const hint = suggest(key, Object.keys(spec.fields));
           addIssue(
@@ -217,6 +218,7 @@ function stringProblem(spec: Extract<FieldSpec, { type: "string" }>, value: unkn
     return hint ? `did you mean '${hint}'?` : true;
   }
   if (spec.minLength !== undefined && value.length < spec.minLength) return "empty";
+  if (spec.syntax && !new RegExp(spec.syntax.pattern, "u").test(value)) return true;
   return null;
 }
 
@@ -224,11 +226,14 @@ export function expectation(spec: FieldSpec): string {
   const orNull = spec.nullable ? " or null" : "";
   switch (spec.type) {
     case "string":
-      return spec.enum ? `one of ${spec.enum.join(", ")}${orNull}` : `a string${orNull}`;
+      return spec.enum ? `one of ${spec.enum.join(", ")}${orNull}` : `${spec.syntax?.name ?? "a string"}${orNull}`;
     case "integer":
       return `a whole number${spec.minimum !== undefined ? ` >= ${spec.minimum}` : ""}${spec.maximum !== undefined ? ` <= ${spec.maximum}` : ""}${orNull}`;
-    case "number":
-      return `a number${orNull}`;
+    case "number": {
+      const above = spec.exclusiveMinimum !== undefined ? ` > ${spec.exclusiveMinimum}` : spec.minimum !== undefined ? ` >= ${spec.minimum}` : "";
+      const below = spec.maximum !== undefined ? `${above ? " and" : ""} <= ${spec.maximum}` : "";
+      return `a number${above}${below}${orNull}`;
+    }
     case "boolean":
       return `true or false${orNull}`;
     case "duration":

@@ -39,6 +39,12 @@ export interface AppOptions {
   protocols?: "Http1" | "Http2" | "Http1AndHttp2";
   /** Name reported in each answer, to tell apps apart behind one proxy. */
   name?: string;
+  /** KestrelServerLimits.RequestHeadersTimeout; default 30 s. */
+  requestHeadersTimeoutMs?: number;
+  /** KestrelServerLimits.MinRequestBodyDataRate in bytes/s; default 240; 0 turns it off. */
+  minRequestBodyDataRate?: number;
+  /** Its grace period; default 5 s. */
+  minRequestBodyDataRateGraceMs?: number;
   /** Address to bind; default 127.0.0.1. */
   host?: string;
   /** Port to bind; default 0 (ephemeral). */
@@ -320,6 +326,11 @@ function createWorkedAnswer(work: AppWork) {
 }
 
 /** Starts the simulated app on 127.0.0.1 (ephemeral port unless `port` is given). */
+// KestrelServerLimits' defaults.
+const KESTREL_REQUEST_HEADERS_TIMEOUT_MS = 30_000;
+const KESTREL_MIN_BODY_RATE = 240;
+const KESTREL_BODY_RATE_GRACE_MS = 5000;
+
 export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   if (options.protocols === "Http2") {
     const pipeline = createAppPipeline(options);
@@ -338,6 +349,8 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   const handler = createAppHandler(options);
   const server = createHttp1Server({
     bodyMode: "discard",
+    headersTimeoutMs: options.requestHeadersTimeoutMs ?? KESTREL_REQUEST_HEADERS_TIMEOUT_MS,
+    minBodyDataRate: { bytesPerSecond: options.minRequestBodyDataRate ?? KESTREL_MIN_BODY_RATE, graceMs: options.minRequestBodyDataRateGraceMs ?? KESTREL_BODY_RATE_GRACE_MS },
     checkRequestLine: handler.checkRequestLine,
     onRequest: handler.onRequest,
     formatRejection: handler.formatRejection,

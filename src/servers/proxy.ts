@@ -42,6 +42,8 @@ export interface ProxyOptions {
   exposedPaths?: string[] | null;
   /** No byte from the app for this long while awaiting its answer: 504. Default 30 s. */
   upstreamTimeoutMs?: number;
+  /** How long a client may take to send a whole request head before a 408 (default 60 s, nginx's client_header_timeout). */
+  headerTimeoutMs?: number;
   /** Balancing across a route's instances. Default round robin. */
   balancing?: BalancingStrategy;
   /** Larger request bodies get 413. Default 10 MiB. */
@@ -370,7 +372,10 @@ export function createProxyHandler(options: ProxyOptions) {
 /** Starts the builtin proxy on 127.0.0.1 (ephemeral port unless `port` is given), HTTPS when given a certificate. */
 export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const handler = createProxyHandler(options);
-  const server = createHttp1Server({ bodyMode: "stream", onRequest: handler.onRequest, formatRejection: handler.formatRejection }, options.tls);
+  const server = createHttp1Server(
+    { bodyMode: "stream", headersTimeoutMs: options.headerTimeoutMs ?? 60_000, onRequest: handler.onRequest, formatRejection: handler.formatRejection },
+    options.tls,
+  );
   const listening = await listen(server, options.host ?? "127.0.0.1", options.port ?? 0, options.tls ? "https" : "http");
   return {
     ...listening,

@@ -4,7 +4,8 @@
  * A failed start keeps the engine's folder, so the log the error names can still be read.
  */
 import { readFile } from "node:fs/promises";
-import { engineFolder, freePort, startEngine } from "../engines/start-engine.js";
+import { freePort, startEngine } from "../engines/start-engine.js";
+import { createRunFolder } from "../processes/run-folder.js";
 import type { EngineDriver, EngineSpec } from "../engines/types.js";
 import { fillEngineConfig } from "../engines/user-config.js";
 import type { IsolatedServer } from "../servers/isolated.js";
@@ -28,7 +29,7 @@ export function proxyBehaviour(scenario: Scenario) {
 }
 
 export async function startEngineProxy(driver: EngineDriver, scenario: Scenario, upstreams: string[][], certificates: RunCertificates | null): Promise<IsolatedServer> {
-  const folder = await engineFolder(driver.name);
+  const folder = await createRunFolder(driver.name);
   const files: Record<string, string> = certificates
     ? {
         "server.crt": certificates.server.cert,

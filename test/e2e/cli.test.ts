@@ -1,6 +1,6 @@
 /** The built CLI as a user runs it: stdout, stderr and the exit code. */
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -228,7 +228,7 @@ describe("edgebench CLI", () => {
     });
     assert.equal(result.code, 1);
     assert.match(result.stdout, /FAIL · 30 problems/);
-    assert.match(await readFile(xml, "utf8"), /<testsuites name="edgebench" tests="148" failures="30"/);
+    assert.match(await readFile(xml, "utf8"), /<testsuites name="edgebench" tests="150" failures="30"/);
     assert.match(await readFile(md, "utf8"), /^### edgebench · allowed-hosts-star · ❌ FAIL \(30\)/);
     assert.equal(await readFile(summary, "utf8"), await readFile(md, "utf8"));
     const json = join(work, "still-written.json");
@@ -339,8 +339,7 @@ describe("edgebench CLI", () => {
     const interrupted = await cli(["bench", "-q", "--engine", "nginx", "--rounds", "200", `${FIXTURES}scenarios/valid-tiny-load.yaml`], { signals: [{ afterMs: 2500, signal: "SIGINT" }] });
     assert.equal(interrupted.code, 130, interrupted.stderr);
     assert.ok(interrupted.exitedAt - interrupted.signalledAt! < 2000);
-    const left = spawnSync("pgrep", ["-f", "edgebench-nginx-"], { encoding: "utf8" });
-    assert.equal(left.stdout.trim(), "", "an nginx started by edgebench is still running");
+    // What is left of the engines it started is checked by its own PIDs in chaos.test.ts (not by name: others run nginx).
   });
 
   it("lists the probe catalog", async () => {
@@ -366,8 +365,8 @@ describe("edgebench CLI", () => {
   it("quits at once on a second Ctrl-C", async () => {
     const result = await cli(["bench", `${FIXTURES}scenarios/valid-tiny-load.yaml`, "--rounds", "200", "-q"], {
       signals: [
-        { afterMs: 1500, signal: "SIGINT" },
-        { afterMs: 1510, signal: "SIGINT" },
+        { afterMs: 4000, signal: "SIGINT" },
+        { afterMs: 4010, signal: "SIGINT" },
       ],
     });
     assert.equal(result.code, 130);

@@ -32,7 +32,7 @@ const STATIC_STATUS: Record<number, number> = { 0x88: 200, 0x89: 204, 0x8a: 206,
 export async function h2Request(port: number, headers: Array<[string, string]>): Promise<H2Reply> {
   const block = Buffer.concat(headers.map(([n, v]) => literal(n, v)));
   const bytes = Buffer.concat([PREFACE, frame(0x4, 0, 0, Buffer.alloc(0)), frame(0x1, 0x1 | 0x4, 1, block)]);
-  const exchange = await sendRaw(bytes, { host: "127.0.0.1", port, timeoutMs: 1500 });
+  const exchange = await sendRaw(bytes, { host: "127.0.0.1", port, timeoutMs: 1500, expectHttp1: false });
   const data = exchange.received;
   const reply: H2Reply = {};
   for (let at = 0; at + 9 <= data.length; ) {

@@ -42,6 +42,8 @@ function recordTimeToHead(client: ClientInternals, histogram: LatencyHistogram):
   });
 }
 
+const SAMPLE_INTERVAL_MS = 20;
+
 export function runLoad(settings: LoadRunSettings): Promise<LoadRun> {
   const histogram = createLatencyHistogram();
   const ttfb = createLatencyHistogram();
@@ -62,6 +64,8 @@ export function runLoad(settings: LoadRunSettings): Promise<LoadRun> {
         connections: settings.connections,
         pipelining: settings.pipelining,
         duration: settings.durationMs / 1000,
+        // autocannon checks its stop flag once per sample interval (1 s by default): a round of 500 ms would run 1 s.
+        sampleInt: SAMPLE_INTERVAL_MS,
         timeout: 10,
         setupClient: (client) => recordTimeToHead(client as unknown as ClientInternals, ttfb),
       },

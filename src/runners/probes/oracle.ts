@@ -193,10 +193,21 @@ function surfaceProblem(
   return { reached: true, problem: null };
 }
 
+/** How the exchange ended, beside its parsed responses. */
+export interface ExchangeSummary {
+  closedByServer: boolean;
+  timedOut: boolean;
+  error?: string;
+  timeoutMs: number;
+  reset?: boolean;
+  /** What came back that is not a complete response (describeUnparsed), if anything. */
+  unparsed?: string | null;
+}
+
 export function grade(
   expectations: readonly ResponseExpectation[],
   responses: readonly RawResponse[],
-  exchange: { closedByServer: boolean; timedOut: boolean; error?: string; timeoutMs: number },
+  exchange: ExchangeSummary,
   context: GradeContext,
 ): Grade {
   const observed: ObservedResponse[] = [];
@@ -205,9 +216,12 @@ export function grade(
     const response = responses[index];
     const label = expectations.length > 1 ? `request ${index + 1}: ` : "";
     if (!response) {
+      const unparsed = index === responses.length ? exchange.unparsed : null;
+      const how = exchange.reset ? "reset" : "closed";
       if (exchange.error) problems.push({ text: `${label}no answer: ${exchange.error}` });
+      else if (unparsed) problems.push({ text: `${label}${unparsed}; expected ${describe(expect.outcomes)}` });
       else if (exchange.timedOut) problems.push({ text: `${label}no answer within ${exchange.timeoutMs} ms: a hang` });
-      else if (!expect.outcomes.includes("reject")) problems.push({ text: `${label}the connection was closed without an answer; expected ${describe(expect.outcomes)}` });
+      else if (!expect.outcomes.includes("reject")) problems.push({ text: `${label}the connection was ${how} without an answer; expected ${describe(expect.outcomes)}` });
       return;
     }
     const app = appView(response);

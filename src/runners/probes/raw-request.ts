@@ -4,7 +4,7 @@
  */
 import { connect, type Socket } from "node:net";
 import { connect as connectTls } from "node:tls";
-import { parseResponses, type RawResponse } from "./raw-response.js";
+import { couldBeHttp, parseResponses, type RawResponse } from "./raw-response.js";
 
 export interface RawExchangeOptions {
   host: string;
@@ -24,6 +24,10 @@ export interface RawExchangeOptions {
   halfClose?: boolean;
   /** Speak TLS, trusting this CA (PEM); the certificate is verified as for the address connected to. */
   ca?: string;
+  /** Bytes kept of what the server sends (default 1 MiB): an endless answer is cut there, not held in memory. */
+  maxReceivedBytes?: number;
+  /** Stop as soon as what comes back cannot be HTTP/1.x (default true; false for HTTP/2 frames). */
+  expectHttp1?: boolean;
 }
 
 export interface RawExchange {
@@ -36,14 +40,23 @@ export interface RawExchange {
   timedOut: boolean;
   /** A connection-level failure (refused, unreachable). */
   error?: string;
+  /** Bytes after the last complete response: an answer that is not HTTP, or one cut short. */
+  unparsed: Buffer;
+  /** The answer reached maxReceivedBytes and was cut there. */
+  truncated: boolean;
   elapsedMs: number;
 }
 
+const DEFAULT_MAX_RECEIVED_BYTES = 1024 * 1024;
+
 export function sendRaw(bytes: Buffer, options: RawExchangeOptions): Promise<RawExchange> {
   const timeoutMs = options.timeoutMs ?? 5000;
+  const maxReceived = options.maxReceivedBytes ?? DEFAULT_MAX_RECEIVED_BYTES;
   const started = process.hrtime.bigint();
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
+    let size = 0;
+    let truncated = false;
     let settled = false;
     let reset = false;
     let error: string | undefined;
@@ -55,9 +68,12 @@ export function sendRaw(bytes: Buffer, options: RawExchangeOptions): Promise<Raw
       clearTimeout(timer);
       socket.destroy();
       const received = Buffer.concat(chunks);
+      const parsed = parseResponses(received);
       resolve({
-        responses: parseResponses(received).responses,
+        responses: parsed.responses,
         received,
+        unparsed: received.subarray(received.length - parsed.trailing),
+        truncated,
         closedByServer,
         reset,
         timedOut,
@@ -75,10 +91,17 @@ export function sendRaw(bytes: Buffer, options: RawExchangeOptions): Promise<Raw
     };
     socket.on(options.ca ? "secureConnect" : "connect", sendNext);
     socket.on("data", (chunk: Buffer) => {
-      chunks.push(chunk);
-      const answered = parseResponses(Buffer.concat(chunks)).responses.length;
-      if (sent < parts.length && answered >= sent) sendNext();
-      else if (options.expectResponses !== undefined && answered >= options.expectResponses) finish(false, false);
+      const kept = chunk.subarray(0, maxReceived - size);
+      chunks.push(kept);
+      size += kept.length;
+      truncated = kept.length < chunk.length;
+      const all = Buffer.concat(chunks);
+      const parsed = parseResponses(all);
+      const rest = all.subarray(all.length - parsed.trailing);
+      // Garbage (not HTTP) or an answer past the size limit will not become a response by waiting.
+      if (truncated || (options.expectHttp1 !== false && !couldBeHttp(rest))) finish(false, false);
+      else if (sent < parts.length && parsed.responses.length >= sent) sendNext();
+      else if (options.expectResponses !== undefined && parsed.responses.length >= options.expectResponses) finish(false, false);
     });
     socket.on("error", (err: NodeJS.ErrnoException) => {
       if (err.code === "ECONNRESET" || err.code === "EPIPE") reset = true;

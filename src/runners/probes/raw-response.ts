@@ -80,3 +80,20 @@ export function parseResponses(data: Buffer, bodiless: (index: number) => boolea
   }
   return { responses, trailing: data.length - position };
 }
+
+/** Whether data can be the start of an HTTP/1.x response (a status line begins "HTTP/"). */
+export function couldBeHttp(data: Buffer): boolean {
+  const prefix = "HTTP/";
+  const length = Math.min(prefix.length, data.length);
+  return data.toString("latin1", 0, length) === prefix.slice(0, length);
+}
+
+/** The unparsed bytes of an answer, said plainly: not HTTP (with its first bytes, escaped), or cut short. */
+export function describeUnparsed(unparsed: Buffer): string | null {
+  if (unparsed.length === 0) return null;
+  if (!couldBeHttp(unparsed)) {
+    const start = JSON.stringify(unparsed.toString("latin1", 0, 24));
+    return `not HTTP: ${unparsed.length} byte(s) starting ${start}${unparsed.length > 24 ? "…" : ""}`;
+  }
+  return `an incomplete HTTP answer (${unparsed.length} byte(s))`;
+}

@@ -4,11 +4,16 @@ import type { ProbeResult, ProbesResult, ProbeTargetKind } from "../../results/t
 
 import { grade, type DeploymentHints } from "./oracle.js";
 import { sendRaw } from "./raw-request.js";
+import { describeUnparsed } from "./raw-response.js";
+import { describeSlow, sendSlowly, type SlowConnection, type SlowSend } from "./slow-send.js";
 import { ASPNETCORE_KNOBS, PROBE_CATEGORIES, type PolicyKnobs, type ProbeCategory, type ProbeDefinition, type ProbeNames, type ProbeRequest } from "./types.js";
 import { suggest } from "../../scenario/validate.js";
 import { parseRecord, tagRequests, type AppRecordEntry } from "../../http1/echo-contract.js";
 import { readFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
+
+/** What is kept of one probe's answers: an endless answer is cut here and graded as such, not held in memory. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
 
 export interface ProbeTarget {
   /** What edgebench knows of this deployment's configuration, for explanations. */
@@ -39,6 +44,26 @@ export interface ProbeRunOptions {
   surface?: SurfaceOptions;
   signal?: AbortSignal;
   onResult?: (result: ProbeResult) => void;
+  /** The slow-headers probe's connections, pace and hold time (default 4 connections, a byte every 250 ms, 2 s). */
+  slowHeaders?: SlowSend;
+}
+
+const DEFAULT_SLOW_HEADERS: SlowSend = { connections: 4, intervalMs: 250, holdMs: 2000 };
+
+/** Starts the trickling connections; `settled` once they have had time to be held, `done` when each is over. */
+function startSlow(head: Buffer, slow: SlowSend, target: ProbeTarget, signal?: AbortSignal): { settled: Promise<void>; done: Promise<SlowConnection[]> } {
+  const done = sendSlowly(head, slow, target, signal);
+  const settled = new Promise<void>((resolve) => setTimeout(resolve, Math.min(500, slow.holdMs / 2)));
+  return { settled, done };
+}
+
+/** The slow connections' part of a verdict: a trickled head answered as if complete fails; what was seen is noted. */
+function slowVerdict(result: ProbeResult, connections: SlowConnection[], slow: SlowSend): Pick<ProbeResult, "pass" | "explanation" | "observation"> {
+  const observation = describeSlow(connections, slow);
+  const answered = connections.filter((connection) => connection.status !== null && connection.status < 400);
+  if (answered.length === 0) return { pass: result.pass, explanation: result.explanation, observation };
+  const problem = `${answered.length} slow connection(s) got ${answered[0]!.status} to a head they never finished`;
+  return { pass: false, explanation: [result.explanation, problem].filter(Boolean).join("; "), observation };
 }
 
 export interface SurfaceOptions {
@@ -128,12 +153,18 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
   const { jobs, skipped } = planJobs(targets, catalog, options);
   const run = randomBytes(4).toString("hex");
   let sequence = 0;
-  const results = await mapBounded(jobs, options.concurrency ?? 16, async ({ probe, id, built, target }): Promise<ProbeResult | null> => {
+  // Timed probes start first, so the rest of the catalog runs while they hold their connections.
+  const order = [...jobs.keys()].sort((a, b) => Number(Boolean(jobs[b]!.built.slow)) - Number(Boolean(jobs[a]!.built.slow)));
+  const inOrder = await mapBounded(order, options.concurrency ?? 16, async (index): Promise<ProbeResult | null> => {
+    const { probe, id, built, target } = jobs[index]!;
     if (options.signal?.aborted) return null;
+    const slow = built.slow ? startSlow(built.slow.head, options.slowHeaders ?? DEFAULT_SLOW_HEADERS, target, options.signal) : null;
+    if (slow) await slow.settled;
     // One token per request, so the app's record tells which of them reached it.
     const tokens = built.expect.map((_, i) => `${run}-${++sequence}-${i + 1}`);
     const [bytes, ...then] = tagRequests([built.bytes, ...(built.then ?? [])], tokens);
     const exchange = await sendRaw(bytes!, {
+      maxReceivedBytes: MAX_ANSWER_BYTES,
       host: target.host,
       port: target.port,
       timeoutMs: options.timeoutMs,
@@ -145,7 +176,14 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
     const graded = grade(
       built.expect,
       exchange.responses,
-      { closedByServer: exchange.closedByServer, timedOut: exchange.timedOut, error: exchange.error, timeoutMs: options.timeoutMs },
+      {
+        closedByServer: exchange.closedByServer,
+        timedOut: exchange.timedOut,
+        error: exchange.error,
+        timeoutMs: options.timeoutMs,
+        reset: exchange.reset,
+        unparsed: exchange.truncated ? `an answer longer than ${MAX_ANSWER_BYTES} bytes, cut there` : describeUnparsed(exchange.unparsed),
+      },
       {
         policyHosts: options.policyHosts,
         proxyInPath: target.proxyInPath,
@@ -172,9 +210,12 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
       explanation: graded.explanation,
       ...(graded.cause ? { cause: graded.cause } : {}),
     };
+    if (slow) Object.assign(result, slowVerdict(result, await slow.done, options.slowHeaders ?? DEFAULT_SLOW_HEADERS));
     options.onResult?.(result);
     return result;
   });
+  const results: Array<ProbeResult | null> = new Array(jobs.length);
+  order.forEach((jobIndex, position) => (results[jobIndex] = inOrder[position]!));
   const done = results.filter((result): result is ProbeResult => result !== null);
   const passed = done.filter((result) => result.pass).length;
   return { view: options.wireOnly ? "wire" : "app", results: done, passed, failed: done.length - passed, skipped };

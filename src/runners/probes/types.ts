@@ -86,6 +86,8 @@ export interface ProbeRequest {
   then?: Buffer[];
   /** One expectation per response, in order (pipelined probes have several). */
   expect: ResponseExpectation[];
+  /** A timed probe: while connections trickle this head and never finish it, `bytes` is sent on a fresh connection. */
+  slow?: { head: Buffer };
 }
 
 export interface ProbeDefinition {

@@ -44,6 +44,7 @@ import malformedRequestLineAt from "./malformed-request-line-at.js";
 import connectionStateReuse from "./connection-state-reuse.js";
 import connectionStateKeepalive from "./connection-state-keepalive.js";
 import veryLongHost10k from "./very-long-host-10k.js";
+import slowHeaders from "./slow-headers.js";
 import hostWithSlash from "./host-with-slash.js";
 import hostWithSpace from "./host-with-space.js";
 import hostCommaList from "./host-comma-list.js";
@@ -106,4 +107,5 @@ export const PROBE_CATALOG: readonly ProbeDefinition[] = Object.freeze([
   percentEncodedHost,
   ipv6Unbracketed,
   ...SURFACE_PROBES,
+  slowHeaders,
 ]);
