@@ -42,6 +42,13 @@ function positiveInteger(value: string): number {
 
 type CommandOptions = ExecuteOptions;
 
+const repeat = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** Running deployments given by URL, instead of the ones a scenario starts. */
+const DEPLOYMENT_HELP =
+  "a deployment already running, repeatable: edge=http://127.0.0.1:5000, proxied=http://127.0.0.1:8080 " +
+  "(paired rounds; the scenario gives load, policy and thresholds)";
+
 function addRunOptions(command: Command, withLoad: boolean): Command {
   command
     .option("-r, --reporter <names>", `report formats, comma-separated, each optionally name:file (${REPORTER_NAMES.join(", ")})`, "terminal")
@@ -146,6 +153,7 @@ Examples:
       "\nExamples:\n  $ edgebench run\n  $ edgebench run scenarios/default.yaml --rounds 5 --duration 3s\n  $ edgebench run my.yaml -r json -o result.json\n" +
         "  $ edgebench run --threshold 'overhead.p99 < 5ms' --threshold 'probes.failed == 0'",
     )
+    .option("--allow-remote", "with apps[].url: allow an app that is not on loopback (only one you own)")
     .action(async (files: string[], options: CommandOptions) => done(await execute(files, { load: true, probes: true }, options)));
 
   addRunOptions(
@@ -159,14 +167,16 @@ Examples:
     .option("--allowed-hosts <hosts>", "with --target: the public hosts it must serve, comma-separated")
     .option("--appsettings <file>", "with --target: read the public hosts from an ASP.NET Core appsettings.json (AllowedHosts)")
     .option("--app-record <file>", "with --target: the file its app records probe requests in (EDGEBENCH_APP_RECORD)")
-    .option("--allow-remote", "with --target: allow a target that is not on loopback (only a deployment you own)")
+    .option("--allow-remote", "with --target, --deployment or apps[].url: allow addresses off loopback (only a deployment you own)")
     .addHelpText(
       "after",
       "\nExamples:\n  $ edgebench probe\n  $ edgebench probe scenarios/*.yaml --reporter json --out probes.json\n" +
         "  $ edgebench probe --category spoofing --profile strict\n" +
         "  $ edgebench probe --target http://127.0.0.1:5000 --allowed-hosts app.example.com,*.tenant.example.com\n" +
-        "  $ edgebench probe --target http://127.0.0.1:5000 --appsettings appsettings.Production.json",
+        "  $ edgebench probe --target http://127.0.0.1:5000 --appsettings appsettings.Production.json\n" +
+        "  $ edgebench probe my.yaml --deployment edge=http://127.0.0.1:5000 --deployment proxied=http://127.0.0.1:8080",
     )
+    .option("--deployment <name=url>", DEPLOYMENT_HELP, repeat, [])
     .action(async (files: string[], options: CommandOptions) => done(await execute(files, { load: false, probes: true }, options)));
 
   addRunOptions(
@@ -176,7 +186,13 @@ Examples:
       .argument("[scenario...]", "scenario files; default scenarios/default.yaml"),
     true,
   )
-    .addHelpText("after", "\nExamples:\n  $ edgebench bench\n  $ edgebench bench scenarios/default.yaml --rounds 7 --connections 50")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ edgebench bench\n  $ edgebench bench scenarios/default.yaml --rounds 7 --connections 50\n" +
+        "  $ edgebench bench my.yaml --deployment edge=http://127.0.0.1:5000 --deployment proxied=http://127.0.0.1:8080",
+    )
+    .option("--allow-remote", "with --deployment or apps[].url: allow addresses off loopback (figures then include the network)")
+    .option("--deployment <name=url>", DEPLOYMENT_HELP, repeat, [])
     .action(async (files: string[], options: CommandOptions) => done(await execute(files, { load: true, probes: false }, options)));
 
   program

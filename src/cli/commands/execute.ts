@@ -1,5 +1,5 @@
 /** The shared body of run, probe and bench: load every scenario, run each, report, and choose the exit code. */
-import { allowedHostsFromAppSettings, probeTarget, TargetError } from "../../probe-target.js";
+import { allowedHostsFromAppSettings, isLoopbackHostname, probeTarget, TargetError } from "../../probe-target.js";
 import { MACHINE_READABLE, parseReporterSpecs } from "../../reporters/index.js";
 import { parseThreshold } from "../../results/thresholds.js";
 import type { RunResult } from "../../results/types.js";
@@ -14,6 +14,19 @@ import { EXIT, type ExitCode } from "../exit-codes.js";
 import { scenarioPaths } from "../scenarios.js";
 import { parseEngineList, parseProfileList, scenariosPerEngine } from "../../engines/per-engine.js";
 import { writeReports } from "../write-reports.js";
+import { DeploymentError, parseDeployments } from "../../deployments.js";
+import { runDeployments } from "../../running-deployments.js";
+
+/** An app given by URL is on loopback unless --allow-remote (only a deployment the user owns). */
+function checkOwnAppAddresses(scenario: Scenario, allowRemote: boolean): void {
+  for (const app of scenario.apps) {
+    if (app.own?.kind !== "url" || allowRemote || isLoopbackHostname(new URL(app.own.url).hostname)) continue;
+    throw new DeploymentError(
+      `${scenario.file ?? scenario.name}: apps ${app.name}: '${app.own.url}' is not on loopback; load and probes go ` +
+        "there only with --allow-remote (an app you own)",
+    );
+  }
+}
 
 export interface ExecuteOptions {
   /** `terminal`, or several: `terminal,junit:probes.xml,markdown:summary.md`. */
@@ -39,6 +52,8 @@ export interface ExecuteOptions {
   engineConfig?: string;
   engineProfile?: string;
   appRecord?: string;
+  /** `name=URL` of deployments already running (bench, probe). */
+  deployment?: string[];
 }
 
 export interface Mode {
@@ -66,6 +81,10 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
   const thresholds = (options.threshold ?? []).map(parseThreshold);
   const catalog = selectProbes(PROBE_CATALOG, { only: options.probe, skip: options.skipProbe, categories: options.category });
   if (options.target && files.length > 0) throw new TargetError("give either scenario files or --target, not both");
+  const deployments = options.deployment?.length ? parseDeployments(options.deployment, options.allowRemote ?? false) : null;
+  if (deployments && (files.length > 1 || options.target)) {
+    throw new DeploymentError("--deployment takes at most one scenario file (its load, policy and thresholds), and no --target");
+  }
   // Every file is validated before anything starts, so a typo in the third file does not waste two runs.
   const scenarios: Scenario[] = [];
   const skippedEngines = new Map<Scenario, string[]>();
@@ -79,7 +98,8 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
       scenarios.push(...perEngine.scenarios);
     }
   }
-  const policyHosts = options.target
+  for (const scenario of scenarios) checkOwnAppAddresses(scenario, options.allowRemote ?? false);
+  const policyHosts = options.target || deployments
     ? options.allowedHosts
       ? options.allowedHosts.split(/[,;]/).map((host) => host.trim()).filter(Boolean)
       : options.appsettings
@@ -121,6 +141,13 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
           signal: controller.signal,
         }),
       );
+    }
+    if (deployments) {
+      // The scenario's own apps and proxy are not started: it gives the load, the policy and the thresholds.
+      const scenario = scenarios.splice(0)[0]!;
+      const withHosts = policyHosts.length > 0 ? { ...scenario, policy: { ...scenario.policy, hosts: policyHosts } } : scenario;
+      const common = { catalog, thresholds, signal: controller.signal, onEvent: progress.listener };
+      results.push(await runDeployments({ deployments, scenario: withHosts, ...mode, allowRemote: options.allowRemote, ...common }));
     }
     const run = async (scenario: Scenario): Promise<RunResult> => {
       const result = await runScenario(scenario, { load: mode.load, probes: mode.probes, catalog, thresholds, signal: controller.signal, onEvent: progress.listener });
