@@ -101,6 +101,17 @@ function endpoint(server: IsolatedServer): Endpoint {
 
 const schemeOf = (url: string): "http" | "https" => (url.startsWith("https:") ? "https" : "http");
 
+/**
+ * Like Promise.all, but settles only when every start has: a part still starting when another failed would
+ * otherwise be tracked after the topology closed, and a child process would outlive the failed start.
+ */
+async function allStarted<T>(starts: ReadonlyArray<Promise<T>>): Promise<T[]> {
+  const settled = await Promise.allSettled(starts);
+  const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<T>).value);
+}
+
 export interface TopologyOptions {
   /**
    * "worker" (default): each server in its own thread, off the load generator's event loop, as measurement needs;
@@ -149,10 +160,10 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
       }
       return track(start({ kind: "app", options: appOptions(app, clientAddress, behindProxy ? [proxySource] : [], appTls, port, appRecord) }));
     };
-    const instances = await Promise.all(
+    const instances = await allStarted(
       scenario.apps.map((app) => {
         const copies = behindProxy ? app.instances : 1;
-        return Promise.all(Array.from({ length: copies }, (_, copy) => startCopy(app, copy, copies)));
+        return allStarted(Array.from({ length: copies }, (_, copy) => startCopy(app, copy, copies)));
       }),
     );
     const labelled = instances.flatMap((copies, i) =>
@@ -204,7 +215,7 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
     };
   };
   try {
-    running.push(...(await Promise.all(scenario.topologies.map(startOne))));
+    running.push(...(await allStarted(scenario.topologies.map(startOne))));
   } catch (error) {
     await close();
     throw error;
