@@ -5,6 +5,7 @@
 import type { LatencySummary, LoadResult, Overhead, PercentilePoint, RunResult } from "../results/types.js";
 import { deploymentLabel, formatDuration, formatRate, formatRatio, formatSignedDuration, formatSplit, describeDeployment } from "./format.js";
 import { probesSection } from "./html-probes.js";
+import { ttfbRows, TTFB_HEADER } from "./format.js";
 import { OPEN_MODEL_DEFINITIONS, OPEN_MODEL_HEADER, openModelRows } from "./open-model.js";
 import { escapeXml as escapeHtml, groupedBarChart, intervalChart, lineChart, type Series } from "./svg.js";
 
@@ -101,9 +102,20 @@ function keyValueTable(rows: Array<[string, string]>): string {
 function openModelTable(load: LoadResult): string[] {
   const rows = openModelRows(load);
   if (rows.length === 0) return [];
-  const header = `<tr>${OPEN_MODEL_HEADER.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr>`;
+  return [`${numbersTable(OPEN_MODEL_HEADER, rows)}<p class="dim">${escapeHtml(OPEN_MODEL_DEFINITIONS)}</p>`];
+}
+
+/** A table of figures: a header row, then one row per deployment named in its first cell. */
+function numbersTable(headings: readonly string[], rows: readonly string[][]): string {
+  const header = `<tr>${headings.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr>`;
   const body = rows.map(([name, ...cells]) => `<tr><th>${escapeHtml(name!)}</th>${cells.map((v) => `<td>${escapeHtml(v)}</td>`).join("")}</tr>`).join("");
-  return [`<table class="numbers">${header}${body}</table><p class="dim">${escapeHtml(OPEN_MODEL_DEFINITIONS)}</p>`];
+  return `<table class="numbers">${header}${body}</table>`;
+}
+
+/** Time to first byte beside the whole answer's time (when the load measured it). */
+function firstByteTable(load: LoadResult): string[] {
+  const rows = ttfbRows(load.topologies);
+  return rows.length === 0 ? [] : [numbersTable(TTFB_HEADER, rows)];
 }
 
 function loadSection(load: LoadResult): string {
@@ -130,6 +142,7 @@ function loadSection(load: LoadResult): string {
     `<h3>Load</h3>`,
     `<p class="dim">${escapeHtml(`${model}; ${load.order.length}/${s.rounds} rounds × ${formatDuration(s.durationMs * 1000)} (warm-up ${formatDuration(s.warmupMs * 1000)}); ${s.method} ${s.path}, Host: ${s.host}; order per round: ${load.order.map((o) => o.join(" → ")).join(" · ")}`)}</p>`,
     `<table class="numbers"><tr><th></th><th>req/s</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th><th>failed</th></tr>${rows}</table>`,
+    ...firstByteTable(load),
     ...openModelTable(load),
     ...load.topologies.filter((t) => t.instanceSplit).map((t) => `<p>Split over instances (${escapeHtml(t.topology)}): ${escapeHtml(formatSplit(t.instanceSplit!))}</p>`),
     `<div class="charts">${percentileCurves(load)}${throughputChart(load)}</div>`,
