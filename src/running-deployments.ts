@@ -67,7 +67,8 @@ function topologyOf(deployment: Deployment): TopologyKind {
 function probeTargets(deployments: readonly Deployment[]): ProbeTarget[] {
   return deployments.map((deployment) => {
     const url = new URL(deployment.url);
-    if (url.protocol !== "http:") throw new DeploymentError(`--deployment ${deployment.name}: probes go to http:// deployments only`);
+    if (url.protocol !== "http:")
+      throw new DeploymentError(`--deployment ${deployment.name}: probes go to http:// deployments only`);
     const host = url.hostname === "localhost" ? "127.0.0.1" : url.hostname.replace(/^\[|\]$/g, "");
     const topology = topologyOf(deployment);
     return { topology, via: "entry", host, port: url.port ? Number(url.port) : 80, proxyInPath: topology !== "edge" };
@@ -79,12 +80,18 @@ async function measure(options: RunningDeploymentsOptions): Promise<{ load: Load
   const { scenario, signal } = options;
   const capped = capConnections(scenario.load.connections, 2);
   const targets = options.deployments.map((d) => ({ topology: topologyOf(d), url: d.url, counts: async () => ({}) }));
-  const rounds = await runRounds(targets, { ...scenario.load, connections: capped.connections }, { signal, onEvent: options.onEvent });
+  const rounds = await runRounds(
+    targets,
+    { ...scenario.load, connections: capped.connections },
+    { signal, onEvent: options.onEvent },
+  );
   const edge = rounds.topologies.find((t) => t.topology === "edge");
   const proxied = rounds.topologies.find((t) => t.topology === "proxied");
   const warnings = capped.warning ? [capped.warning] : [];
   for (const t of rounds.topologies.filter((t) => t.generatorSaturated)) {
-    warnings.push(`the load generator was saturated while loading ${t.topology}: its figures measure the generator, not the deployment`);
+    warnings.push(
+      `the load generator was saturated while loading ${t.topology}: its figures measure the generator, not the deployment`,
+    );
   }
   return { load: { ...rounds, overhead: edge && proxied ? computeOverhead(edge, proxied) : null }, warnings };
 }
@@ -96,12 +103,19 @@ export async function runDeployments(options: RunningDeploymentsOptions): Promis
   for (const deployment of deployments) {
     topologyOf(deployment);
     const { remote } = await checkAddresses(deployment, options.allowRemote ?? false);
-    if (remote) warnings.push(`${deployment.name} (${deployment.url}) is not on this machine: its figures include the network to it`);
+    if (remote)
+      warnings.push(
+        `${deployment.name} (${deployment.url}) is not on this machine: its figures include the network to it`,
+      );
   }
   let probes: ProbesResult | null = null;
   if (options.probes) {
     const targets = probeTargets(deployments);
-    const policy = { policyHosts: scenario.policy.hosts, knobs: scenario.policy.knobs, timeoutMs: scenario.probes.timeoutMs };
+    const policy = {
+      policyHosts: scenario.policy.hosts,
+      knobs: scenario.policy.knobs,
+      timeoutMs: scenario.probes.timeoutMs,
+    };
     probes = await runProbes(targets, options.catalog ?? PROBE_CATALOG, { ...policy, wireOnly: true, signal });
   }
   let load: LoadResult | null = null;

@@ -29,7 +29,7 @@ export interface ChildSpec {
   /** No readiness: ready once started. */
   readiness?: Readiness;
   readyTimeoutMs?: number;
-  /** "pipe": the child's input stays open until it is stopped (some apps end when their input ends); default "ignore". */
+  /** "pipe": its input stays open until it is stopped (some apps end when their input ends); default "ignore". */
   stdin?: "ignore" | "pipe";
   /** Whether the guardian removes folder after ending an orphaned child (default true). */
   removeFolderIfOrphaned?: boolean;

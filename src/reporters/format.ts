@@ -141,7 +141,9 @@ function describeWork(work: AppWork): string {
   const time = work.serviceTime;
   if (time?.distribution === "fixed") parts.push(`${time.ms}ms service time`);
   if (time?.distribution === "uniform") parts.push(`service time uniform ${time.minMs}–${time.maxMs}ms`);
-  if (time?.distribution === "lognormal") parts.push(`service time log-normal, median ${time.medianMs}ms, p99 ${time.p99Ms}ms`);
+  if (time?.distribution === "lognormal") {
+    parts.push(`service time log-normal, median ${time.medianMs}ms, p99 ${time.p99Ms}ms`);
+  }
   if (work.answerBytes !== null) parts.push(`${formatBytes(work.answerBytes)} answers`);
   if (work.chunks > 1) parts.push(`streamed in ${work.chunks} chunks ${work.chunkDelayMs}ms apart`);
   return parts.join(", ");
@@ -158,7 +160,7 @@ export function formatBytes(bytes: number): string {
 export function ttfbRows(topologies: readonly TopologyLoad[]): string[][] {
   return topologies.flatMap((t) =>
     t.ttfb
-      ? [[t.topology, formatDuration(t.ttfb.p50Us), formatDuration(t.latency.p50Us), formatDuration(t.ttfb.p99Us), formatDuration(t.latency.p99Us)]]
+      ? [[t.topology, ...[t.ttfb.p50Us, t.latency.p50Us, t.ttfb.p99Us, t.latency.p99Us].map(formatDuration)]]
       : [],
   );
 }

@@ -286,8 +286,9 @@ export function createAppHandler(options: AppOptions = {}) {
     });
     recordHead(head, result.status);
     const fields = answerFields(result.contentType);
-    if (result.status === 200 && typeof result.body === "string" && working) answerWithWork(response, fields, result.body);
-    else response.send(result.status, fields, result.body);
+    if (result.status === 200 && typeof result.body === "string" && working) {
+      answerWithWork(response, fields, result.body);
+    } else response.send(result.status, fields, result.body);
   };
 
   const checkRequestLine = (line: Parameters<typeof classifyTarget>[0]): void => {

@@ -158,7 +158,8 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
         const label = `${kind}-${app.name}${copies > 1 ? `#${copy + 1}` : ""}`;
         return track(startCommandApp(app.own, { label, host: LOOPBACK, port, recordFile: appRecord }));
       }
-      return track(start({ kind: "app", options: appOptions(app, clientAddress, behindProxy ? [proxySource] : [], appTls, port, appRecord) }));
+      const proxies = behindProxy ? [proxySource] : [];
+      return track(start({ kind: "app", options: appOptions(app, clientAddress, proxies, appTls, port, appRecord) }));
     };
     const instances = await allStarted(
       scenario.apps.map((app) => {

@@ -53,7 +53,15 @@ describe("own app and running deployments (CLI)", () => {
 
   it("probe --deployment grades running deployments on the wire", async () => {
     const out = join(dir, "probes.json");
-    const args = ["probe", "--deployment", `edge=${app.url}`, "--allowed-hosts", "app.example.com", "--category", "allowlist"];
+    const args = [
+      "probe",
+      "--deployment",
+      `edge=${app.url}`,
+      "--allowed-hosts",
+      "app.example.com",
+      "--category",
+      "allowlist",
+    ];
     const result = await edgebench([...args, "-q", "-r", `json:${out}`]);
     assert.ok(result.code === 0 || result.code === 1, result.stderr);
     const run = JSON.parse(await readFile(out, "utf8")) as RunResult;
@@ -88,7 +96,10 @@ describe("own app and running deployments (CLI)", () => {
     assert.equal(allowed?.observed[0]?.answeredBy, "app");
     const started = (await readFile(pids, "utf8")).trim().split("\n").map(Number);
     assert.equal(started.length, 2, "one process per topology's instance");
-    assert.ok(started.every((pid) => !alive(pid)), `left running: ${started.filter(alive).join(", ")}`);
+    assert.ok(
+      started.every((pid) => !alive(pid)),
+      `left running: ${started.filter(alive).join(", ")}`,
+    );
   });
 
   it("runs an app already serving at a URL, graded on the wire, the proxy started in front of it", async () => {
@@ -102,7 +113,10 @@ describe("own app and running deployments (CLI)", () => {
     assert.equal(run.probes!.view, "wire");
     assert.ok(run.load!.topologies.every((t) => t.responses > 0));
     const remote = join(dir, "remote-app.yaml");
-    await writeFile(remote, `apps:\n  - name: web\n    allowedHosts: app.example.com\n    url: http://192.0.2.1:8080\n`);
+    await writeFile(
+      remote,
+      `apps:\n  - name: web\n    allowedHosts: app.example.com\n    url: http://192.0.2.1:8080\n`,
+    );
     const refused = await edgebench(["probe", remote]);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /not on loopback.*--allow-remote/);
@@ -111,7 +125,10 @@ describe("own app and running deployments (CLI)", () => {
   it("reports an app that does not start with its log, exit 2", async () => {
     const scenario = join(dir, "crash.yaml");
     const command = `[${JSON.stringify(process.execPath)}, -e, "console.error('no database'); process.exit(3)"]`;
-    await writeFile(scenario, `apps:\n  - name: web\n    allowedHosts: app.example.com\n    command: ${command}\n    readyTimeout: 5s\n`);
+    await writeFile(
+      scenario,
+      `apps:\n  - name: web\n    allowedHosts: app.example.com\n    command: ${command}\n    readyTimeout: 5s\n`,
+    );
     const result = await edgebench(["probe", scenario]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /did not start \(exit code 3\); its log is .*app\.log/);

@@ -9,7 +9,12 @@ import { summarize } from "../../src/runners/load/histogram.js";
 describe("app work on the wire", () => {
   let app: RunningApp;
   before(async () => {
-    const work = { serviceTime: { distribution: "fixed" as const, ms: 5 }, answerBytes: 64 * 1024, chunks: 4, chunkDelayMs: 6 };
+    const work = {
+      serviceTime: { distribution: "fixed" as const, ms: 5 },
+      answerBytes: 64 * 1024,
+      chunks: 4,
+      chunkDelayMs: 6,
+    };
     app = await startApp({ allowedHosts: ["app.example.com"], work });
   });
   after(() => app.close());
@@ -36,12 +41,24 @@ describe("app work on the wire", () => {
   });
 
   it("measures time to first byte apart from the whole answer's time", async () => {
-    const run = await runLoad({ url: app.url, host: "app.example.com", method: "GET", path: "/", body: null, connections: 2, pipelining: 1, durationMs: 400 });
+    const run = await runLoad({
+      url: app.url,
+      host: "app.example.com",
+      method: "GET",
+      path: "/",
+      body: null,
+      connections: 2,
+      pipelining: 1,
+      durationMs: 400,
+    });
     assert.ok(run.ok2xx > 5 && run.ttfb, `answers ${run.ok2xx}`);
     const ttfb = summarize(run.ttfb);
     const whole = summarize(run.histogram);
     // Answers whose head came in as the run stopped have a first byte and no end.
-    assert.ok(ttfb.count >= whole.count && ttfb.count <= whole.count + 2, `${ttfb.count} heads, ${whole.count} answers`);
+    assert.ok(
+      ttfb.count >= whole.count && ttfb.count <= whole.count + 2,
+      `${ttfb.count} heads, ${whole.count} answers`,
+    );
     assert.ok(ttfb.p50Us >= 5000, `first byte p50 ${ttfb.p50Us} µs`);
     assert.ok(whole.p50Us - ttfb.p50Us >= 15_000, `whole p50 ${whole.p50Us} µs, first byte ${ttfb.p50Us} µs`);
   });

@@ -81,9 +81,12 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
   const thresholds = (options.threshold ?? []).map(parseThreshold);
   const catalog = selectProbes(PROBE_CATALOG, { only: options.probe, skip: options.skipProbe, categories: options.category });
   if (options.target && files.length > 0) throw new TargetError("give either scenario files or --target, not both");
-  const deployments = options.deployment?.length ? parseDeployments(options.deployment, options.allowRemote ?? false) : null;
+  const allowRemote = options.allowRemote ?? false;
+  const deployments = options.deployment?.length ? parseDeployments(options.deployment, allowRemote) : null;
   if (deployments && (files.length > 1 || options.target)) {
-    throw new DeploymentError("--deployment takes at most one scenario file (its load, policy and thresholds), and no --target");
+    throw new DeploymentError(
+      "--deployment takes at most one scenario file (its load, policy and thresholds), and no --target",
+    );
   }
   // Every file is validated before anything starts, so a typo in the third file does not waste two runs.
   const scenarios: Scenario[] = [];
@@ -145,9 +148,9 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
     if (deployments) {
       // The scenario's own apps and proxy are not started: it gives the load, the policy and the thresholds.
       const scenario = scenarios.splice(0)[0]!;
-      const withHosts = policyHosts.length > 0 ? { ...scenario, policy: { ...scenario.policy, hosts: policyHosts } } : scenario;
+      const policy = policyHosts.length > 0 ? { ...scenario.policy, hosts: policyHosts } : scenario.policy;
       const common = { catalog, thresholds, signal: controller.signal, onEvent: progress.listener };
-      results.push(await runDeployments({ deployments, scenario: withHosts, ...mode, allowRemote: options.allowRemote, ...common }));
+      results.push(await runDeployments({ deployments, scenario: { ...scenario, policy }, ...mode, allowRemote, ...common }));
     }
     const run = async (scenario: Scenario): Promise<RunResult> => {
       const result = await runScenario(scenario, { load: mode.load, probes: mode.probes, catalog, thresholds, signal: controller.signal, onEvent: progress.listener });
