@@ -17,6 +17,7 @@ import { appForHost, startTopology } from "./topology/start.js";
 import type { DeploymentHints } from "./runners/probes/oracle.js";
 import { VERSION } from "./version.js";
 import { hasWork } from "./servers/app-work.js";
+import { kestrelVersion } from "./apps/kestrel/driver.js";
 import { findCauses } from "./fixes/plan.js";
 import type { Cause } from "./results/causes.js";
 
@@ -164,6 +165,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       proxyEngine: scenario.proxy.engine,
       ...(generatedEngineConfig(scenario) ? { proxyProfile: scenario.proxy.profile } : {}),
       ...proxyEngineVersion(topology.running),
+      ...(scenario.apps.some((app) => app.runtime === "kestrel") ? { appRuntime: `real Kestrel, ${kestrelVersion() ?? "dotnet missing"}` } : {}),
       tls: scenario.tls,
       hops: { client: scenario.network.clientHop, app: scenario.network.appHop },
       ...appWork(scenario),

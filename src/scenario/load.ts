@@ -13,13 +13,14 @@ import { parseThreshold } from "../results/thresholds.js";
 import { ScenarioError, type ScenarioIssue } from "./issues.js";
 import { scenarioSpec } from "./schema.js";
 import { ASPNETCORE_KNOBS, STRICT_KNOBS, type PolicyKnobs } from "../runners/probes/types.js";
-import type { AppConfig, Balancing, EngineProfile, ProxyEngine, DirectionShape, HopShape, PolicyConfig, Scenario, TlsMode, TopologyKind } from "./types.js";
+import type { AppConfig, AppRuntime, Balancing, EngineProfile, ProxyEngine, DirectionShape, HopShape, PolicyConfig, Scenario, TlsMode, TopologyKind } from "./types.js";
 import { checkOwnApp, checkWork, resolveOwnApp, resolveWork, type RawOwnApp } from "./own-app-fields.js";
 import { addIssue, INVALID, validateNode, type Located, type ValidationContext } from "./validate.js";
 
 /** The document as validated: only the fields given, durations in ms, host strings as lists. */
 interface RawApp extends RawOwnApp {
   name: string;
+  runtime?: AppRuntime;
   appsettings?: string;
   allowedHosts?: string[];
   allowEmptyHosts?: boolean;
@@ -92,6 +93,7 @@ function resolveApp(raw: RawApp, settings: AspNetCoreHostSettings | null, folder
   const allowedHosts = raw.allowedHosts && raw.allowedHosts.length > 0 ? raw.allowedHosts : (settings?.allowedHosts ?? ["*"]);
   return {
     name: raw.name,
+    runtime: raw.runtime ?? "simulated",
     allowedHosts,
     allowEmptyHosts: raw.allowEmptyHosts ?? true,
     includeFailureMessage: raw.includeFailureMessage ?? true,

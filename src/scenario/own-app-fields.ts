@@ -53,6 +53,7 @@ export function resolveOwnApp(raw: RawOwnApp, folder: string): OwnApp | null {
 
 /** Fields that configure the simulated app: your own app has its own configuration. */
 const SIMULATED_ONLY = [
+  "runtime",
   "work",
   "allowHostHeaderOverride",
   "includeFailureMessage",

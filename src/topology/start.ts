@@ -12,6 +12,7 @@ import { ENGINE_DRIVERS } from "../engines/start-engine.js";
 import { proxyBehaviour, startEngineProxy } from "./engine-proxy.js";
 import { VERSION } from "../version.js";
 import { runningUrlApp, startCommandApp } from "../apps/own-app.js";
+import { startKestrelApp } from "../apps/kestrel/driver.js";
 
 import { PROXY_SOURCE_ADDRESS } from "./source-address.js";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -129,6 +130,9 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
     started.push(server);
     return server;
   };
+  // The real app is a process of its own already: no thread needed, whatever the isolation.
+  const startAppOfRuntime = (app: AppConfig, appOptions: AppOptions): Promise<IsolatedServer> =>
+    app.runtime === "kestrel" ? startKestrelApp(appOptions) : start({ kind: "app", options: appOptions });
   const primary = appForHost(scenario.apps, scenario.load.host);
   const { clientAddress, clientHop, appHop } = scenario.network;
   const certificates = scenario.tls === "off" ? null : await createRunCertificates([...scenario.policy.hosts, ...scenario.apps.flatMap((app) => app.allowedHosts)]);
@@ -159,7 +163,7 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
         return track(startCommandApp(app.own, { label, host: LOOPBACK, port, recordFile: appRecord }));
       }
       const proxies = behindProxy ? [proxySource] : [];
-      return track(start({ kind: "app", options: appOptions(app, clientAddress, proxies, appTls, port, appRecord) }));
+      return track(startAppOfRuntime(app, appOptions(app, clientAddress, proxies, appTls, port, appRecord)));
     };
     const instances = await allStarted(
       scenario.apps.map((app) => {
