@@ -58,6 +58,22 @@ function paddingOf(length: number): string {
   return padding.slice(0, length);
 }
 
+/**
+ * Runs `then` once `ms` have passed on the high-resolution clock, never earlier. Node's timers count from the event
+ * loop's cached time and can fire up to a millisecond early; what is left then is waited in smaller steps, the last
+ * sub-millisecond part by yielding to the loop (other requests are served meanwhile).
+ */
+export function afterMs(ms: number, then: () => void): void {
+  const deadline = performance.now() + ms;
+  const check = (): void => {
+    const left = deadline - performance.now();
+    if (left <= 0) then();
+    else if (left >= 1) setTimeout(check, Math.floor(left));
+    else setImmediate(check);
+  };
+  check();
+}
+
 /** `body` cut into `chunks` pieces of nearly equal size (fewer when the body is shorter). */
 export function splitChunks(body: Buffer, chunks: number): Buffer[] {
   const count = Math.max(1, Math.min(chunks, body.length));

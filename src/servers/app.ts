@@ -17,7 +17,7 @@ import { plainPeerAddress } from "../policy/ip-address.js";
 import { hostFromUriComponent } from "../policy/host-string.js";
 import { listen, type ListeningServer } from "./listen.js";
 import { createServer } from "node:net";
-import { hasWork, NO_WORK, padAnswer, serviceTimeSampler, splitChunks, type AppWork } from "./app-work.js";
+import { afterMs, hasWork, NO_WORK, padAnswer, serviceTimeSampler, splitChunks, type AppWork } from "./app-work.js";
 import { appendRecord, probeToken, probeTokenInRawHead, PROBE_TOKEN_FIELD } from "../http1/echo-contract.js";
 
 export interface AppOptions {
@@ -302,7 +302,7 @@ export function createAppHandler(options: AppOptions = {}) {
 
 /**
  * A 200 answered after the app's service time, padded to its answer size and, when it streams, sent in chunks with
- * a pause between them. Timers wait at least the time asked, with Node's resolution of about one millisecond.
+ * a pause between them, each wait never shorter than asked (see afterMs).
  */
 function createWorkedAnswer(work: AppWork) {
   const serviceTime = work.serviceTime ? serviceTimeSampler(work.serviceTime) : null;
@@ -312,7 +312,7 @@ function createWorkedAnswer(work: AppWork) {
     let next = 0;
     const writeNext = (): void => {
       sink.write(pieces[next++]!);
-      if (next < pieces.length) setTimeout(writeNext, work.chunkDelayMs);
+      if (next < pieces.length) afterMs(work.chunkDelayMs, writeNext);
       else sink.end();
     };
     writeNext();
@@ -323,16 +323,17 @@ function createWorkedAnswer(work: AppWork) {
       if (work.chunks > 1) stream(response, fields, Buffer.from(text));
       else response.send(200, fields, text);
     };
-    if (serviceTime) setTimeout(answer, serviceTime());
+    if (serviceTime) afterMs(serviceTime(), answer);
     else answer();
   };
 }
 
-/** Starts the simulated app on 127.0.0.1 (ephemeral port unless `port` is given). */
 // KestrelServerLimits' defaults.
 const KESTREL_REQUEST_HEADERS_TIMEOUT_MS = 30_000;
 const KESTREL_MIN_BODY_RATE = 240;
 const KESTREL_BODY_RATE_GRACE_MS = 5000;
+
+/** Starts the simulated app on 127.0.0.1 (ephemeral port unless `port` is given). */
 
 export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   if (options.protocols === "Http2") {
