@@ -5,6 +5,7 @@ import { request } from "undici";
 import { startApp, type RunningApp } from "../../src/servers/app.js";
 import { runLoad } from "../../src/runners/load/run-load.js";
 import { summarize } from "../../src/runners/load/histogram.js";
+import { runOpenGenerator } from "../../src/runners/load/open-generator.js";
 
 describe("app work on the wire", () => {
   let app: RunningApp;
@@ -61,5 +62,16 @@ describe("app work on the wire", () => {
     );
     assert.ok(ttfb.p50Us >= 5000, `first byte p50 ${ttfb.p50Us} µs`);
     assert.ok(whole.p50Us - ttfb.p50Us >= 15_000, `whole p50 ${whole.p50Us} µs, first byte ${ttfb.p50Us} µs`);
+  });
+
+  it("measures time to first byte in the open model too, from each planned send", async () => {
+    const settings = { url: app.url, host: "app.example.com", method: "GET", path: "/", body: null, ca: null };
+    const run = await runOpenGenerator({ ...settings, rate: 40, durationMs: 500, connections: 4, timeoutMs: 5000 });
+    assert.ok(run.ok2xx > 5 && run.ttfb, `answers ${run.ok2xx}`);
+    const ttfb = summarize(run.ttfb);
+    const whole = summarize(run.histogram);
+    assert.equal(ttfb.count, whole.count);
+    assert.ok(ttfb.p50Us >= 5000, `first byte p50 ${ttfb.p50Us} µs`);
+    assert.ok(whole.p50Us - ttfb.p50Us >= 12_000, `whole p50 ${whole.p50Us} µs, first byte ${ttfb.p50Us} µs`);
   });
 });
