@@ -4,7 +4,8 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { KESTREL_APP_PROJECT } from "../../src/apps/kestrel/driver.js";
+import { request } from "undici";
+import { KESTREL_APP_PROJECT, startKestrelApp } from "../../src/apps/kestrel/driver.js";
 import { buildDotnetProject, DOTNET_INSTALL_HINT, dotnetVersion } from "../../src/dotnet/build-cache.js";
 import type { RunResult } from "../../src/results/types.js";
 import { edgebench } from "../helpers/edgebench-cli.js";
@@ -44,5 +45,21 @@ describe("the real Kestrel app as your own app (apps[].command)", { skip }, () =
     assert.equal(served.observed[0]?.app?.host, "app.example.com");
     const refused = run.probes!.results.find((r) => r.probe === "arbitrary-host" && r.topology === "edge")!;
     assert.equal(refused.observed[0]?.status, 400, "Kestrel's own HostFiltering refuses an unknown Host");
+  });
+
+  it("does the scenario's work per request in the real app too: service time, padded answer, chunks", async () => {
+    const work = { serviceTime: { distribution: "fixed" as const, ms: 5 }, answerBytes: 64 * 1024, chunks: 4, chunkDelayMs: 5 };
+    const app = await startKestrelApp({ allowedHosts: ["app.example.com"], work });
+    try {
+      const started = performance.now();
+      const response = await request(app.url, { headers: { host: "app.example.com" } });
+      const text = await response.body.text();
+      assert.equal(response.headers["transfer-encoding"], "chunked");
+      assert.equal(Buffer.byteLength(text), 64 * 1024);
+      assert.equal(JSON.parse(text).host, "app.example.com");
+      assert.ok(performance.now() - started >= 5 + 3 * 5, "the service time and three pauses");
+    } finally {
+      await app.close();
+    }
   });
 });
