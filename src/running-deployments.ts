@@ -1,12 +1,12 @@
 /**
  * Deployments that already exist, given by URL (`bench --deployment edge=URL --deployment proxied=URL`): an app's
- * direct port and the same app through its production proxy, say. They get the same paired, shuffled rounds,
+ * direct port and the same app through its production proxy, say; any number, each paired with `edge`. They get the same paired, shuffled rounds,
  * statistics, thresholds and reports as the deployments edgebench starts, and the same probes (graded on the wire).
  */
 import { lookup } from "node:dns/promises";
 import { DeploymentError, type Deployment } from "./deployments.js";
 import { isLoopbackHostname } from "./probe-target.js";
-import { computeOverhead } from "./results/compare.js";
+import { computeOverheads } from "./results/compare.js";
 import { SCHEMA_VERSION, type LoadResult, type ProbesResult, type RunResult } from "./results/types.js";
 import { decideVerdict } from "./results/verdict.js";
 import { evaluateThresholds, type Threshold } from "./results/thresholds.js";
@@ -16,8 +16,7 @@ import { capConnections } from "./runners/load/fd-limit.js";
 import { PROBE_CATALOG } from "./runners/probes/catalog/index.js";
 import { runProbes, type ProbeTarget } from "./runners/probes/run-probes.js";
 import type { ProbeDefinition } from "./runners/probes/types.js";
-import type { Scenario, TopologyKind } from "./scenario/types.js";
-import { TOPOLOGY_KINDS } from "./scenario/schema.js";
+import type { Scenario } from "./scenario/types.js";
 import { VERSION } from "./version.js";
 
 export interface RunningDeploymentsOptions {
@@ -35,6 +34,12 @@ export interface RunningDeploymentsOptions {
 }
 
 const IPV4_LOOPBACK = /^127\./;
+const EDGE = "edge";
+
+/** Every other deployment is paired with `edge` when there is one, else with the first given. */
+function referenceOf(deployments: readonly Deployment[]): string {
+  return deployments.some((d) => d.name === EDGE) ? EDGE : deployments[0]!.name;
+}
 
 /** Every address the deployment's host name resolves to; refused when one is off loopback and remote is not allowed. */
 async function checkAddresses(deployment: Deployment, allowRemote: boolean): Promise<{ remote: boolean }> {
@@ -52,26 +57,14 @@ async function checkAddresses(deployment: Deployment, allowRemote: boolean): Pro
   return { remote: elsewhere.length > 0 || !isLoopbackHostname(new URL(deployment.url).hostname) };
 }
 
-/** Names edgebench's results can pair today: edge (the reference) and proxied. */
-function topologyOf(deployment: Deployment): TopologyKind {
-  const kind = TOPOLOGY_KINDS.find((name) => name === deployment.name);
-  if (!kind) {
-    throw new DeploymentError(
-      `--deployment ${deployment.name}: name running deployments ${TOPOLOGY_KINDS.join(" and ")} ` +
-        "(edge is the reference the other is paired with)",
-    );
-  }
-  return kind;
-}
-
 function probeTargets(deployments: readonly Deployment[]): ProbeTarget[] {
   return deployments.map((deployment) => {
     const url = new URL(deployment.url);
     if (url.protocol !== "http:")
       throw new DeploymentError(`--deployment ${deployment.name}: probes go to http:// deployments only`);
     const host = url.hostname === "localhost" ? "127.0.0.1" : url.hostname.replace(/^\[|\]$/g, "");
-    const topology = topologyOf(deployment);
-    return { topology, via: "entry", host, port: url.port ? Number(url.port) : 80, proxyInPath: topology !== "edge" };
+    const port = url.port ? Number(url.port) : 80;
+    return { deployment: deployment.name, via: "entry", host, port, proxyInPath: deployment.name !== EDGE };
   });
 }
 
@@ -79,21 +72,19 @@ async function measure(options: RunningDeploymentsOptions): Promise<{ load: Load
   const { runRounds } = await import("./runners/load/rounds.js");
   const { scenario, signal } = options;
   const capped = capConnections(scenario.load.connections, 2);
-  const targets = options.deployments.map((d) => ({ topology: topologyOf(d), url: d.url, counts: async () => ({}) }));
+  const targets = options.deployments.map((d) => ({ deployment: d.name, url: d.url, counts: async () => ({}) }));
   const rounds = await runRounds(
     targets,
     { ...scenario.load, connections: capped.connections },
     { signal, onEvent: options.onEvent },
   );
-  const edge = rounds.topologies.find((t) => t.topology === "edge");
-  const proxied = rounds.topologies.find((t) => t.topology === "proxied");
   const warnings = capped.warning ? [capped.warning] : [];
-  for (const t of rounds.topologies.filter((t) => t.generatorSaturated)) {
+  for (const t of rounds.deployments.filter((t) => t.generatorSaturated)) {
     warnings.push(
-      `the load generator was saturated while loading ${t.topology}: its figures measure the generator, not the deployment`,
+      `the load generator was saturated while loading ${t.deployment}: its figures measure the generator, not the deployment`,
     );
   }
-  return { load: { ...rounds, overhead: edge && proxied ? computeOverhead(edge, proxied) : null }, warnings };
+  return { load: { ...rounds, overheads: computeOverheads(rounds.deployments, referenceOf(options.deployments)), ratios: [] }, warnings };
 }
 
 export async function runDeployments(options: RunningDeploymentsOptions): Promise<RunResult> {
@@ -101,7 +92,6 @@ export async function runDeployments(options: RunningDeploymentsOptions): Promis
   const { scenario, deployments, signal } = options;
   const warnings: string[] = [];
   for (const deployment of deployments) {
-    topologyOf(deployment);
     const { remote } = await checkAddresses(deployment, options.allowRemote ?? false);
     if (remote)
       warnings.push(
@@ -134,13 +124,15 @@ export async function runDeployments(options: RunningDeploymentsOptions): Promis
       name: `${scenario.name} on running deployments`,
       file: scenario.file,
       description: `Deployments already running: ${deployments.map((d) => `${d.name} ${d.url}`).join(", ")}.`,
-      topologies: deployments.map(topologyOf),
+      topologies: ["external"],
       policyHosts: scenario.policy.hosts,
       policyProfile: scenario.policy.profile,
       knobs: scenario.policy.knobs,
       proxyEngine: "unknown",
     },
     environment: environment(),
+    deployments: deployments.map((d) => ({ name: d.name, topology: "external" as const, engine: null })),
+    referenceProxy: null,
     warnings,
     load,
     probes,

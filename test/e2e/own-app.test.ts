@@ -39,15 +39,17 @@ describe("own app and running deployments (CLI)", () => {
 
   it("bench --deployment pairs two running URLs round by round", async () => {
     const out = join(dir, "deployments.json");
-    const args = ["bench", "--deployment", `edge=${app.url}`, "--deployment", `proxied=${proxy.url}`, ...SHORT];
+    const deployments = [`edge=${app.url}`, `proxied=${proxy.url}`, `staging=${proxy.url}`];
+    const args = ["bench", ...deployments.flatMap((d) => ["--deployment", d]), ...SHORT];
     const result = await edgebench([...args, "-r", `terminal,json:${out}`]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /Proxy overhead/);
     assert.match(result.stdout, /first byte \/ whole answer/);
     const run = JSON.parse(await readFile(out, "utf8")) as RunResult;
-    assert.deepEqual(run.load!.topologies.map((t) => t.topology).sort(), ["edge", "proxied"]);
-    assert.ok(run.load!.topologies.every((t) => t.responses > 0 && t.non2xx === 0));
-    assert.equal(run.load!.overhead![0]!.perRound.length, 2);
+    assert.deepEqual(run.load!.deployments.map((t) => t.deployment).sort(), ["edge", "proxied", "staging"]);
+    assert.ok(run.load!.deployments.every((t) => t.responses > 0 && t.non2xx === 0));
+    assert.deepEqual(run.load!.overheads.map((o) => `${o.deployment}-${o.reference}`), ["proxied-edge", "staging-edge"]);
+    assert.equal(run.load!.overheads[0]!.figures[0]!.perRound.length, 2);
     assert.equal(run.probes, null);
   });
 
@@ -66,16 +68,16 @@ describe("own app and running deployments (CLI)", () => {
     assert.ok(result.code === 0 || result.code === 1, result.stderr);
     const run = JSON.parse(await readFile(out, "utf8")) as RunResult;
     assert.equal(run.probes!.view, "wire");
-    assert.ok(run.probes!.results.length > 5 && run.probes!.results.every((r) => r.topology === "edge"));
+    assert.ok(run.probes!.results.length > 5 && run.probes!.results.every((r) => r.deployment === "edge"));
   });
 
-  it("refuses deployments off loopback and names it cannot pair", async () => {
+  it("refuses deployments off loopback and names that are not names", async () => {
     const remote = await edgebench(["bench", "--deployment", "edge=http://192.0.2.1:80", ...SHORT]);
     assert.equal(remote.code, 2);
     assert.match(remote.stderr, /not a loopback address.*--allow-remote/);
-    const named = await edgebench(["bench", "--deployment", `staging=${app.url}`, ...SHORT]);
+    const named = await edgebench(["bench", "--deployment", `9lives=${app.url}`, ...SHORT]);
     assert.equal(named.code, 2);
-    assert.match(named.stderr, /--deployment staging: name running deployments edge and proxied/);
+    assert.match(named.stderr, /the name '9lives' must be a letter/);
   });
 
   it("runs a Node app started by command, edge vs proxied, graded on what it believed; no process stays", async () => {
@@ -89,10 +91,10 @@ describe("own app and running deployments (CLI)", () => {
     const result = await edgebench(["run", scenario, ...SHORT, "-q", "-r", `json:${out}`, "--category", "allowlist"]);
     assert.ok(result.code === 0 || result.code === 1, result.stderr);
     const run = JSON.parse(await readFile(out, "utf8")) as RunResult;
-    assert.ok(run.load!.topologies.every((t) => t.responses > 0 && t.non2xx === 0));
-    assert.ok(run.load!.overhead);
+    assert.ok(run.load!.deployments.every((t) => t.responses > 0 && t.non2xx === 0));
+    assert.equal(run.load!.overheads.length, 1);
     assert.equal(run.probes!.view, "app");
-    const allowed = run.probes!.results.find((r) => r.probe === "allowed-exact" && r.topology === "proxied");
+    const allowed = run.probes!.results.find((r) => r.probe === "allowed-exact" && r.deployment.startsWith("proxied"));
     assert.equal(allowed?.observed[0]?.answeredBy, "app");
     const started = (await readFile(pids, "utf8")).trim().split("\n").map(Number);
     assert.equal(started.length, 2, "one process per topology's instance");
@@ -111,7 +113,7 @@ describe("own app and running deployments (CLI)", () => {
     assert.ok(result.code === 0 || result.code === 1, result.stderr);
     const run = JSON.parse(await readFile(out, "utf8")) as RunResult;
     assert.equal(run.probes!.view, "wire");
-    assert.ok(run.load!.topologies.every((t) => t.responses > 0));
+    assert.ok(run.load!.deployments.every((t) => t.responses > 0));
     const remote = join(dir, "remote-app.yaml");
     await writeFile(
       remote,

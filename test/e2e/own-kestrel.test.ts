@@ -37,13 +37,13 @@ describe("the real Kestrel app as your own app (apps[].command)", { skip }, () =
     const result = await edgebench(["run", scenario, "-q", "-r", `json:${out}`, "--category", "allowlist,spoofing"]);
     assert.ok(result.code === 0 || result.code === 1, result.stderr);
     const run = JSON.parse(await readFile(out, "utf8")) as RunResult;
-    assert.ok(run.load!.topologies.every((t) => t.responses > 0 && t.non2xx === 0 && t.ttfb !== undefined));
-    assert.ok(run.load!.overhead);
+    assert.ok(run.load!.deployments.every((t) => t.responses > 0 && t.non2xx === 0 && t.ttfb !== undefined));
+    assert.equal(run.load!.overheads.length, 1);
     assert.equal(run.probes!.view, "app");
-    const served = run.probes!.results.find((r) => r.probe === "allowed-exact" && r.topology === "proxied")!;
+    const served = run.probes!.results.find((r) => r.probe === "allowed-exact" && r.deployment.startsWith("proxied"))!;
     assert.equal(served.observed[0]?.answeredBy, "app");
     assert.equal(served.observed[0]?.app?.host, "app.example.com");
-    const refused = run.probes!.results.find((r) => r.probe === "arbitrary-host" && r.topology === "edge")!;
+    const refused = run.probes!.results.find((r) => r.probe === "arbitrary-host" && r.deployment === "edge")!;
     assert.equal(refused.observed[0]?.status, 400, "Kestrel's own HostFiltering refuses an unknown Host");
   });
 

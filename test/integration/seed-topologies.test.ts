@@ -41,10 +41,10 @@ describe("seed topologies", () => {
 
   it("load balancing: the report shows how the proxy spread the answers over three instances", async () => {
     const result = await runScenario(await bundled("load-balancing"), { probes: false });
-    const proxied = result.load!.topologies.find((t) => t.topology === "proxied")!;
+    const proxied = result.load!.deployments.find((t) => t.deployment === "proxied/builtin")!;
     assert.deepEqual(proxied.instanceSplit?.map((s) => s.instance), ["web#1", "web#2", "web#3"]);
     for (const share of proxied.instanceSplit!) assert.ok(share.answers > 0 && share.share > 0.1, JSON.stringify(proxied.instanceSplit));
-    assert.equal(result.load!.topologies.find((t) => t.topology === "edge")!.instanceSplit, undefined);
+    assert.equal(result.load!.deployments.find((t) => t.deployment === "edge")!.instanceSplit, undefined);
     assert.equal(result.verdict.passed, true, result.verdict.failures.join("\n"));
   });
 
@@ -52,7 +52,7 @@ describe("seed topologies", () => {
     it(`${name}: load and every probe over TLS, verified against the run's CA`, async () => {
       const result = await runScenario(await bundled(name));
       assert.equal(result.verdict.passed, true, result.verdict.failures.join("\n"));
-      for (const t of result.load!.topologies) {
+      for (const t of result.load!.deployments) {
         assert.match(t.url, /^https:/);
         assert.equal(t.errors + t.non2xx, 0);
       }
@@ -63,23 +63,23 @@ describe("seed topologies", () => {
   it("exposed surface: /admin and /metrics are exposed at the edge and hidden behind the builtin proxy", async () => {
     const result = await runScenario(await bundled("exposed-surface"), { load: false });
     assert.equal(result.verdict.passed, true, result.verdict.failures.join("\n"));
-    const outcome = (topology: string, id: string) => result.probes!.results.find((r) => r.topology === topology && r.probe === id)?.observed[0]?.outcome;
+    const outcome = (topology: string, id: string) => result.probes!.results.find((r) => r.deployment === topology && r.probe === id)?.observed[0]?.outcome;
     for (const path of ["/admin", "/metrics"]) {
       assert.equal(outcome("edge", `surface-internal:${path}`), "exposed");
-      assert.equal(outcome("proxied", `surface-internal:${path}`), "reject");
+      assert.equal(outcome("proxied/builtin", `surface-internal:${path}`), "reject");
     }
-    assert.ok(result.probes!.results.filter((r) => r.category === "surface" && r.topology === "proxied").length >= 12);
+    assert.ok(result.probes!.results.filter((r) => r.category === "surface" && r.deployment === "proxied/builtin").length >= 12);
   });
 
   it("internet client: a shaped client hop puts its latency under both topologies", async () => {
     const result = await runScenario(await bundled("internet-client"), { probes: false });
-    for (const t of result.load!.topologies) assert.ok(t.latency.p50Us >= 40_000, `${t.topology} p50 ${t.latency.p50Us} µs, expected over 40 ms (20 ms each way)`);
+    for (const t of result.load!.deployments) assert.ok(t.latency.p50Us >= 40_000, `${t.deployment} p50 ${t.latency.p50Us} µs, expected over 40 ms (20 ms each way)`);
     assert.equal(result.verdict.passed, true, result.verdict.failures.join("\n"));
   });
 
   it("app-takes-5ms: every answer takes the app's 5 ms, at the edge and through the proxy", async () => {
     const result = await runScenario(await bundled("app-takes-5ms"), { probes: false });
-    for (const t of result.load!.topologies) assert.ok(t.latency.minUs >= 5000, `${t.topology} min ${t.latency.minUs} µs`);
+    for (const t of result.load!.deployments) assert.ok(t.latency.minUs >= 5000, `${t.deployment} min ${t.latency.minUs} µs`);
     assert.deepEqual(result.scenario.appWork?.[0]?.work.serviceTime, { distribution: "fixed", ms: 5 });
     assert.equal(result.verdict.passed, true, result.verdict.failures.join("\n"));
   });
@@ -87,12 +87,12 @@ describe("seed topologies", () => {
   const noNginx = engineVersion(ENGINE_DRIVERS.nginx) === null ? `nginx is not installed here (${ENGINE_DRIVERS.nginx.install})` : false;
   it("large-answers: 1 MiB streamed answers through nginx, first byte measured apart from the whole", { skip: noNginx }, async () => {
     const result = await runScenario(await bundled("large-answers"), { probes: false });
-    for (const t of result.load!.topologies) {
-      assert.equal(t.errors + t.non2xx + t.timeouts, 0, t.topology);
-      assert.ok(t.ttfb && t.ttfb.count > 0, `${t.topology} has a time to first byte`);
-      assert.ok(t.latency.minUs >= 7 * 4000, `${t.topology}: seven 4 ms pauses between eight chunks, min ${t.latency.minUs} µs`);
+    for (const t of result.load!.deployments) {
+      assert.equal(t.errors + t.non2xx + t.timeouts, 0, t.deployment);
+      assert.ok(t.ttfb && t.ttfb.count > 0, `${t.deployment} has a time to first byte`);
+      assert.ok(t.latency.minUs >= 7 * 4000, `${t.deployment}: seven 4 ms pauses between eight chunks, min ${t.latency.minUs} µs`);
     }
-    const edge = result.load!.topologies.find((t) => t.topology === "edge")!;
+    const edge = result.load!.deployments.find((t) => t.deployment === "edge")!;
     assert.ok(edge.ttfb!.p50Us + 20_000 <= edge.latency.p50Us, `edge first byte ${edge.ttfb!.p50Us} µs, whole ${edge.latency.p50Us} µs`);
   });
 });
