@@ -103,6 +103,15 @@ function endpoint(server: IsolatedServer): Endpoint {
   return { host: new URL(server.url).hostname.replace(/^\[|\]$/g, ""), port: server.port, url: server.url };
 }
 
+/**
+ * What clients speak to a topology's entry: the proxy's front door; at the edge, HTTP/2 only where the app serves it
+ * as Kestrel does, an Http2 endpoint with prior knowledge on cleartext (the simulated app has no HTTP/2 over TLS).
+ */
+export function frontDoorOf(scenario: Scenario, kind: TopologyKind): "http1" | "h2" | "both" {
+  if (kind === "proxied") return scenario.proxy.frontend;
+  return scenario.proxy.frontend === "h2" && scenario.tls === "off" ? "h2" : "http1";
+}
+
 const schemeOf = (url: string): "http" | "https" => (url.startsWith("https:") ? "https" : "http");
 
 /**
@@ -173,7 +182,8 @@ export async function startDeployments(deployments: readonly PlannedDeployment[]
         return track(startCommandApp(app.own, { label, host: LOOPBACK, port, recordFile: appRecord }));
       }
       const proxies = behindProxy ? [proxySource] : [];
-      return track(startAppOfRuntime(app, appOptions(app, clientAddress, proxies, appTls, port, appRecord)));
+      const h2 = frontDoorOf(scenario, kind) === "h2" && !behindProxy ? { protocols: "Http2" as const } : {};
+      return track(startAppOfRuntime(app, { ...appOptions(app, clientAddress, proxies, appTls, port, appRecord), ...h2 }));
     };
     const instances = await allStarted(
       scenario.apps.map((app) => {
@@ -201,6 +211,7 @@ export async function startDeployments(deployments: readonly PlannedDeployment[]
               options: {
                 routes: scenario.apps.map((app, i) => ({ hosts: app.allowedHosts, upstreams: upstreams[i]! })),
                 ...proxyBehaviour(scenario),
+                frontDoor: scenario.proxy.frontend,
                 maxResponseBodyBytes: scenario.proxy.maxResponseBodyBytes,
                 headerTimeoutMs: scenario.proxy.headerTimeoutMs,
                 ...(certificates ? { tls: certificates.server, upstreamCa: certificates.ca } : {}),
