@@ -63,9 +63,16 @@ function spec(engine: ExternalEngineName, port: number, appPort: number, dir: st
   };
 }
 
-export async function compareProxies(rounds: number, roundMs: number, rate: number, line: (text: string) => void): Promise<ProxyFigures> {
+/** `app`: the app to put the proxies in front of (default: the simulated app, started and stopped here). */
+export async function compareProxies(
+  rounds: number,
+  roundMs: number,
+  rate: number,
+  line: (text: string) => void,
+  given?: { url: string; close(): Promise<void> },
+): Promise<ProxyFigures> {
   // Every server a process of its own, as nginx, HAProxy and Caddy are, none pinned: the same footing for all.
-  const app = await startServer({ kind: "app", options: { name: "web", allowedHosts: [HOST], proxyAddresses: [PROXY_SOURCE_ADDRESS, "127.0.0.1"] } }, false);
+  const app = given ?? (await startServer({ kind: "app", options: { name: "web", allowedHosts: [HOST], proxyAddresses: [PROXY_SOURCE_ADDRESS, "127.0.0.1"] } }, false));
   const appPort = Number(new URL(app.url).port);
   const targets: Target[] = [{ name: "edge", url: app.url, close: async () => {} }];
   const versions: Record<string, string> = {};
@@ -147,6 +154,6 @@ export async function compareProxies(rounds: number, roundMs: number, rate: numb
     return { rate, engines, skipped, goals: { builtinThroughputVsNginx: 0.6, builtinAddedP50VsNginx: 1.5 } };
   } finally {
     await Promise.all(targets.map((t) => t.close()));
-    await app.close();
+    if (!given) await app.close();
   }
 }

@@ -15,6 +15,7 @@ import { loadScenario } from "../src/scenario/load.js";
 import { PIN, startServer, type Started } from "./start-server.js";
 import { compareProxies } from "./proxies.js";
 import { compareOpenModel } from "./open-model.js";
+import { benchKestrel } from "./kestrel.js";
 
 const ROOT = new URL("../../", import.meta.url);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -27,6 +28,10 @@ const PROXY_ROUNDS = Number(process.env.BENCH_PROXY_ROUNDS ?? 9);
 /** Each open-model run: long enough that 0.1 % late at 1k req/s is a few requests, not a fraction of one. */
 const OPEN_MODEL_MS = Number(process.env.BENCH_OPEN_MODEL_MS ?? 3000);
 const CORES = availableParallelism();
+/** Rounds for real Kestrel behind each proxy: fewer than for the simulated app, to keep the bench quick. */
+const KESTREL_ROUNDS = Number(process.env.BENCH_KESTREL_ROUNDS ?? 3);
+/** Their open-model rate: well below what two shared cores give a proxy and a .NET app together, or queues form. */
+const KESTREL_RATE = Number(process.env.BENCH_KESTREL_RATE ?? 1000);
 
 interface Throughput {
   /** Median req/s over rounds. */
@@ -81,18 +86,21 @@ async function main(): Promise<void> {
   const figures: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, rounds: ROUNDS, roundMs: ROUND_MS };
   const line = (text: string): void => void process.stdout.write(`${text}\n`);
 
-  // `--only proxies` or `--only openmodel` runs just that part and writes bench/<part>-results.json.
+  // `--only proxies`, `--only kestrel` or `--only openmodel` runs just that part and writes bench/<part>-results.json.
   const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
   const finishOnly = (part: string): void => {
     writeFileSync(new URL(`bench/${part}-results.json`, ROOT), `${JSON.stringify(figures, null, 2)}\n`);
     line(`wrote bench/${part}-results.json`);
   };
   // The open-model generator first, before anything is pinned, as a user's run would be.
-  figures.openModel = only === "proxies" ? undefined : await compareOpenModel(new URL("scenarios/default.yaml", ROOT).pathname, OPEN_MODEL_MS, line);
+  figures.openModel = only === "proxies" || only === "kestrel" ? undefined : await compareOpenModel(new URL("scenarios/default.yaml", ROOT).pathname, OPEN_MODEL_MS, line);
   if (only === "openmodel") return finishOnly("openmodel");
   // Then the builtin proxy and the real ones in front of the same app.
-  figures.proxies = await compareProxies(PROXY_ROUNDS, ROUND_MS, PROXY_RATE, line);
+  if (only !== "kestrel") figures.proxies = await compareProxies(PROXY_ROUNDS, ROUND_MS, PROXY_RATE, line);
   if (only === "proxies") return finishOnly("proxies");
+  // The same with the real ASP.NET Core app (`--only kestrel` runs just this), before the bench pins itself.
+  figures.kestrel = await benchKestrel({ rounds: KESTREL_ROUNDS, roundMs: ROUND_MS, rate: KESTREL_RATE }, compareThroughput, line);
+  if (only === "kestrel") return finishOnly("kestrel");
   if (PIN) spawnSync("taskset", ["-pc", `0-${CORES - 2}`, String(process.pid)], { stdio: "ignore" });
   line(`edgebench bench · ${ROUNDS} alternating rounds × ${ROUND_MS} ms, 10 connections, Node ${process.version}${PIN ? ", servers pinned to their own core" : ""}`);
   const forwarded = { forwardedHeaders: ["XForwardedFor", "XForwardedProto", "XForwardedHost"] as Array<"XForwardedFor" | "XForwardedProto" | "XForwardedHost"> };

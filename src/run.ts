@@ -18,6 +18,7 @@ import type { DeploymentHints } from "./runners/probes/oracle.js";
 import { VERSION } from "./version.js";
 import { findCauses } from "./fixes/plan.js";
 import type { Cause } from "./results/causes.js";
+import { kestrelVersion } from "./apps/kestrel/driver.js";
 
 export interface RunOptions {
   /** Run the load rounds (default true). */
@@ -159,6 +160,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       proxyEngine: scenario.proxy.engine,
       ...(generatedEngineConfig(scenario) ? { proxyProfile: scenario.proxy.profile } : {}),
       ...proxyEngineVersion(topology.running),
+      ...(scenario.apps.some((app) => app.runtime === "kestrel") ? { appRuntime: `real Kestrel, ${kestrelVersion() ?? "dotnet missing"}` } : {}),
       tls: scenario.tls,
       hops: { client: scenario.network.clientHop, app: scenario.network.appHop },
     },

@@ -55,7 +55,8 @@ function addRunOptions(command: Command, withLoad: boolean): Command {
     .addOption(new Option("--profile <name>", "rules where the RFCs leave a choice (replaces the scenario's)").choices(["aspnetcore", "strict"]))
     .option("--engine <names>", "run once per proxy engine and put them side by side: builtin, nginx, haproxy, caddy (comma-separated)")
     .option("--engine-profile <names>", "generated engine configurations side by side: typical, hardened (see README)")
-    .option("--engine-config <file>", "your own nginx/HAProxy/Caddy configuration, with {{LISTEN}} and {{UPSTREAM_0}} placeholders (see README)");
+    .option("--engine-config <file>", "your own nginx/HAProxy/Caddy configuration, with {{LISTEN}} and {{UPSTREAM_0}} placeholders (see README)")
+    .addOption(new Option("--app-runtime <name>", "which server answers for every app: the simulation or the bundled real ASP.NET Core app (needs dotnet)").choices(["simulated", "kestrel"]));
   if (withLoad) {
     command
       .option("-d, --duration <time>", "length of each measured round per topology (overrides the scenario)", durationOption(ROUND_DURATION_LIMITS))
@@ -238,6 +239,14 @@ Examples:
     .argument("[scenario...]", "scenario files; default scenarios/default.yaml")
     .addHelpText("after", "\nExamples:\n  $ edgebench validate scenarios/*.yaml")
     .action(async (files: string[]) => done(await (await import("./commands/validate.js")).validateCommand(files)));
+
+  program
+    .command("conformance")
+    .description("send the probe catalog and a corpus of raw requests to the simulated app and to real Kestrel (needs dotnet): every difference")
+    .option("--json", "as JSON")
+    .option("--only <prefix>", "only the cases whose id starts with this (an option set: filtered/, xf-limit0/, …)")
+    .addHelpText("after", "\nExamples:\n  $ edgebench conformance\n  $ edgebench conformance --only xf- --json")
+    .action(async (options: { json?: boolean; only?: string }) => done(await (await import("./commands/conformance.js")).conformanceCommand(options)));
 
   program
     .command("list-probes")

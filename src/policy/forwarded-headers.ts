@@ -235,7 +235,8 @@ export function createForwardedHeadersApplier(
 
     if (!applyChanges) return unchanged();
     const truncate = (name: string, values: string[]): void => {
-      setHeader(headers, name, values.length > consumed ? values.slice(0, values.length - consumed).join(",") : undefined);
+      // The values left form a multi-valued field, listed as repeated fields are (", "-joined).
+      setHeader(headers, name, values.length > consumed ? values.slice(0, values.length - consumed).join(", ") : undefined);
     };
     if (checkFor && current !== null) {
       if (connectionAddress) setHeader(headers, HEADER.originalFor, formatIpEndPoint({ address: connectionAddress, port: request.remotePort }));
@@ -252,6 +253,8 @@ export function createForwardedHeadersApplier(
       setHeader(headers, HEADER.originalHost, request.host);
       truncate(HEADER.forwardedHost, forwardedHost);
       result.host = hostFromUriComponent(host);
+      // Setting HttpRequest.Host rewrites the Host field the app reads too.
+      setHeader(headers, "Host", host);
     }
     if (checkPrefix && prefix !== undefined) {
       if (request.pathBase.length > 0) setHeader(headers, HEADER.originalPrefix, request.pathBase);

@@ -123,6 +123,7 @@ function describeDirection(d: DirectionShape): string {
 /** The deployment's shape in words: TLS placement and shaped hops, one line each (none for a plain run). */
 export function describeDeployment(scenario: RunResult["scenario"]): string[] {
   const lines: string[] = [];
+  if (scenario.appRuntime) lines.push(`app runtime: ${scenario.appRuntime}`);
   const tls = TLS_PLACEMENT[scenario.tls ?? "off"];
   if (tls) lines.push(tls);
   for (const [name, hop] of [["client hop", scenario.hops?.client], ["app hop", scenario.hops?.app]] as const) {

@@ -208,6 +208,8 @@ export interface RunResult {
     proxyProfile?: "typical" | "hardened";
     /** The engine's own version line (nginx, HAProxy, Caddy) or edgebench's for the builtin proxy. */
     proxyEngineVersion?: string;
+    /** Set when an app ran on the real ASP.NET Core app rather than the simulation: which, and its SDK. */
+    appRuntime?: string;
     /** Where TLS was: off, terminated (edge app or proxy), or re-encrypted to the app too. */
     tls?: "off" | "terminate" | "reencrypt";
     /** Shaped hops, when the scenario had any (latency in ms, bandwidth in Mbit/s). */

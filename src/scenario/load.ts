@@ -13,12 +13,13 @@ import { parseThreshold } from "../results/thresholds.js";
 import { ScenarioError, type ScenarioIssue } from "./issues.js";
 import { scenarioSpec } from "./schema.js";
 import { ASPNETCORE_KNOBS, STRICT_KNOBS, type PolicyKnobs } from "../runners/probes/types.js";
-import type { AppConfig, Balancing, EngineProfile, ProxyEngine, DirectionShape, HopShape, PolicyConfig, Scenario, TlsMode, TopologyKind } from "./types.js";
+import type { AppConfig, AppRuntime, Balancing, EngineProfile, ProxyEngine, DirectionShape, HopShape, PolicyConfig, Scenario, TlsMode, TopologyKind } from "./types.js";
 import { addIssue, INVALID, validateNode, type Located, type ValidationContext } from "./validate.js";
 
 /** The document as validated: only the fields given, durations in ms, host strings as lists. */
 interface RawApp {
   name: string;
+  runtime?: AppRuntime;
   appsettings?: string;
   allowedHosts?: string[];
   allowEmptyHosts?: boolean;
@@ -91,6 +92,7 @@ function resolveApp(raw: RawApp, settings: AspNetCoreHostSettings | null): AppCo
   const allowedHosts = raw.allowedHosts && raw.allowedHosts.length > 0 ? raw.allowedHosts : (settings?.allowedHosts ?? ["*"]);
   return {
     name: raw.name,
+    runtime: raw.runtime ?? "simulated",
     allowedHosts,
     allowEmptyHosts: raw.allowEmptyHosts ?? true,
     includeFailureMessage: raw.includeFailureMessage ?? true,

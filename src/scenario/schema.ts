@@ -7,6 +7,7 @@ export const PROXY_ENGINES = ["builtin", "nginx", "haproxy", "caddy"] as const;
 export const FORWARDED_FOR_MODES = ["append", "replace"] as const;
 export const ENGINE_PROFILES = ["typical", "hardened"] as const;
 export const TLS_MODES = ["off", "terminate", "reencrypt"] as const;
+export const APP_RUNTIMES = ["simulated", "kestrel"] as const;
 export const BALANCING = ["round-robin", "least-pending"] as const;
 
 const port = (description: string): FieldSpec => ({ type: "integer", minimum: 1, maximum: 65535, description });
@@ -67,6 +68,11 @@ const appSpec: ObjectSpec = {
   required: ["name"],
   fields: {
     name: { type: "string", minLength: 1, description: "The app's name, shown in reports and in its answers." },
+    runtime: {
+      type: "string",
+      enum: APP_RUNTIMES,
+      description: "simulated (default: Kestrel's rules in TypeScript, nothing to install) or kestrel (the bundled real ASP.NET Core app; needs dotnet).",
+    },
     appsettings: {
       type: "string",
       minLength: 1,

@@ -2,7 +2,7 @@
 import type { ForwardedHeadersOptions } from "../policy/forwarded-headers.js";
 import type { PolicyKnobs } from "../runners/probes/types.js";
 import type { Threshold } from "../results/thresholds.js";
-import type { BALANCING, ENGINE_PROFILES, FORWARDED_FOR_MODES, PROXY_ENGINES, TLS_MODES, TOPOLOGY_KINDS } from "./schema.js";
+import type { APP_RUNTIMES, BALANCING, ENGINE_PROFILES, FORWARDED_FOR_MODES, PROXY_ENGINES, TLS_MODES, TOPOLOGY_KINDS } from "./schema.js";
 
 export type TopologyKind = (typeof TOPOLOGY_KINDS)[number];
 export type ProxyEngine = (typeof PROXY_ENGINES)[number];
@@ -10,6 +10,7 @@ export type ForwardedForMode = (typeof FORWARDED_FOR_MODES)[number];
 export type EngineProfile = (typeof ENGINE_PROFILES)[number];
 export type TlsMode = (typeof TLS_MODES)[number];
 export type Balancing = (typeof BALANCING)[number];
+export type AppRuntime = (typeof APP_RUNTIMES)[number];
 
 /** One direction of a shaped hop. */
 export interface DirectionShape {
@@ -29,6 +30,8 @@ export interface HopShape {
 
 export interface AppConfig {
   name: string;
+  /** Which server answers: the simulation, or the bundled real ASP.NET Core app. */
+  runtime: AppRuntime;
   allowedHosts: string[];
   allowEmptyHosts: boolean;
   includeFailureMessage: boolean;

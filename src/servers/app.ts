@@ -14,6 +14,7 @@ import { kestrelRequestPath, routeEndpoint } from "./kestrel/request-path.js";
 import { httpDate } from "./http-date.js";
 import { createHttp2Frontend } from "./kestrel/http2.js";
 import { plainPeerAddress } from "../policy/ip-address.js";
+import { hostFromUriComponent } from "../policy/host-string.js";
 import { listen, type ListeningServer } from "./listen.js";
 import { createServer } from "node:net";
 import { appendRecord, probeToken, probeTokenInRawHead, PROBE_TOKEN_FIELD } from "../http1/echo-contract.js";
@@ -184,7 +185,8 @@ export function createAppPipeline(options: AppOptions = {}) {
       query: request.query,
       target: request.target,
       protocol: request.protocol,
-      host: believed.host,
+      // HttpRequest.Host reads the field with HostString.FromUriComponent: punycode labels come back in Unicode.
+      host: hostFromUriComponent(believed.host),
       scheme: believed.scheme,
       remoteIp: believed.remoteIp,
       remotePort: believed.remotePort,

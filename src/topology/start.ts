@@ -11,6 +11,7 @@ import { createRunCertificates } from "../tls/certificates.js";
 import { ENGINE_DRIVERS } from "../engines/start-engine.js";
 import { proxyBehaviour, startEngineProxy } from "./engine-proxy.js";
 import { VERSION } from "../version.js";
+import { startKestrelApp } from "../apps/kestrel/driver.js";
 
 import { PROXY_SOURCE_ADDRESS } from "./source-address.js";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -116,6 +117,9 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
     started.push(server);
     return server;
   };
+  // The real app is a process of its own already: no thread needed, whatever the isolation.
+  const startAppOfRuntime = (app: AppConfig, appOptions: AppOptions): Promise<IsolatedServer> =>
+    app.runtime === "kestrel" ? startKestrelApp(appOptions) : start({ kind: "app", options: appOptions });
   const primary = appForHost(scenario.apps, scenario.load.host);
   const { clientAddress, clientHop, appHop } = scenario.network;
   const certificates = scenario.tls === "off" ? null : await createRunCertificates([...scenario.policy.hosts, ...scenario.apps.flatMap((app) => app.allowedHosts)]);
@@ -142,7 +146,7 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
       scenario.apps.map((app) =>
         Promise.all(
           Array.from({ length: behindProxy ? app.instances : 1 }, () =>
-            track(start({ kind: "app", options: appOptions(app, clientAddress, behindProxy ? [proxySource] : [], appTls, behindProxy ? 0 : (app.port ?? 0), appRecord) })),
+            track(startAppOfRuntime(app, appOptions(app, clientAddress, behindProxy ? [proxySource] : [], appTls, behindProxy ? 0 : (app.port ?? 0), appRecord))),
           ),
         ),
       ),

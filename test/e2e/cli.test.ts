@@ -342,6 +342,21 @@ describe("edgebench CLI", () => {
     // What is left of the engines it started is checked by its own PIDs in chaos.test.ts (not by name: others run nginx).
   });
 
+  it("without dotnet, leaves out what needs real Kestrel with the install hint and runs the rest", async () => {
+    const env = { PATH: work };
+    const both = await cli(["probe", join(FIXTURES, "scenarios/kestrel-runtime.yaml"), join(SCENARIOS, "default.yaml"), "-r", "json"], { env });
+    assert.equal(both.code, 0, both.stderr);
+    assert.match(both.stderr, /kestrel-runtime\.yaml skipped: app runtime kestrel needs dotnet, which is not installed \(install the \.NET 10 SDK/);
+    assert.equal((JSON.parse(both.stdout) as { scenario: { name: string } }).scenario.name, "default");
+    const none = await cli(["probe", join(SCENARIOS, "default.yaml"), "--app-runtime", "kestrel"], { env });
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /nothing to run/);
+    const conformance = await cli(["conformance"], { env });
+    assert.equal(conformance.code, 2);
+    assert.match(conformance.stderr, /edgebench conformance needs dotnet, which is not installed \(install/);
+    assertNoStackTrace(conformance.stderr);
+  });
+
   it("lists the probe catalog", async () => {
     const table = await cli(["list-probes"]);
     assert.equal(table.code, 0);

@@ -28,6 +28,14 @@ describe("Kestrel request rules (HOST-RULES §2, §6 rules 1–9)", () => {
     await override.close();
   });
 
+  it("what the app believes is real Kestrel's (found by conformance): dot segments removed, punycode Host in Unicode", async () => {
+    assert.equal(appJson((await raw(app.port, "GET /a/../b/./c/. HTTP/1.1\r\nHost: x\r\n\r\n")).responses[0]).path, "/b/c/");
+    assert.equal(appJson((await raw(app.port, "GET /%2E%2E/a%2F.. HTTP/1.1\r\nHost: x\r\n\r\n")).responses[0]).path, "/a%2F..");
+    const idn = appJson((await raw(app.port, "GET / HTTP/1.1\r\nHost: xn--bcher-kva.example\r\n\r\n")).responses[0]);
+    assert.equal(idn.host, "b\u00fccher.example");
+    assert.equal(idn.headers.host, "xn--bcher-kva.example");
+  });
+
   it("rule 1: HTTP/1.1 without Host is 400; HTTP/1.0 without Host is accepted with no further checks", async () => {
     assert.equal(await statusOf(app, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n"), 400);
     assert.equal(await statusOf(app, "GET / HTTP/1.0\r\n\r\n"), 200);

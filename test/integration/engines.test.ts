@@ -20,20 +20,13 @@ import type { Scenario } from "../../src/scenario/types.js";
 import { startTopology } from "../../src/topology/start.js";
 import { SCENARIOS } from "../helpers/paths.js";
 import { isListening } from "../helpers/ports.js";
+import { isAlive } from "../helpers/processes.js";
 import { appJson, ask } from "../helpers/raw.js";
 
 const ENGINES: ExternalEngineName[] = ["nginx", "haproxy", "caddy"];
 const missing = (engine: ExternalEngineName): string | false =>
   engineVersion(ENGINE_DRIVERS[engine]) === null ? `${engine} is not installed here (${ENGINE_DRIVERS[engine].install}); CI installs it` : false;
 
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function bundled(name: string, engine: ExternalEngineName): Promise<Scenario> {
   const scenario = await loadScenario(`${SCENARIOS}${name}.yaml`);

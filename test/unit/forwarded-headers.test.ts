@@ -105,6 +105,12 @@ describe("applyForwardedHeaders", () => {
     assert.equal(invalid.host, "localhost");
   });
 
+  it("rewrites the Host field with the forwarded host and lists values left as a multi-valued field (as real Kestrel)", () => {
+    const applied = apply({ forwardedHeaders: ["XForwardedHost", "XForwardedFor"] }, request({ Host: "localhost", "X-Forwarded-Host": "a.example", "X-Forwarded-For": "1.1.1.1, 2.2.2.2, 3.3.3.3" }));
+    assert.equal(applied.headers.Host, "a.example");
+    assert.equal(applied.headers["X-Forwarded-For"], "1.1.1.1, 2.2.2.2");
+  });
+
   it("decodes a punycode X-Forwarded-Host to Unicode", () => {
     assert.equal(apply({ forwardedHeaders: ["XForwardedHost"] }, request({ "X-Forwarded-Host": "xn--c1yn36f" })).host, "點看");
   });

@@ -14,6 +14,8 @@ import { EXIT, type ExitCode } from "../exit-codes.js";
 import { scenarioPaths } from "../scenarios.js";
 import { parseEngineList, parseProfileList, scenariosPerEngine } from "../../engines/per-engine.js";
 import { writeReports } from "../write-reports.js";
+import { missingAppRuntime, withAppRuntime } from "../../apps/runtime.js";
+import type { AppRuntime } from "../../scenario/types.js";
 
 export interface ExecuteOptions {
   /** `terminal`, or several: `terminal,junit:probes.xml,markdown:summary.md`. */
@@ -39,6 +41,11 @@ export interface ExecuteOptions {
   engineConfig?: string;
   engineProfile?: string;
   appRecord?: string;
+  appRuntime?: AppRuntime;
+}
+
+class AppRuntimeError extends Error {
+  readonly code = "ERR_APP_RUNTIME";
 }
 
 export interface Mode {
@@ -73,12 +80,18 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
   const profiles = options.engineProfile ? parseProfileList(options.engineProfile) : null;
   if (!options.target) {
     for (const path of scenarioPaths(files)) {
-      const scenario = applyOverrides(await loadScenario(path), options);
+      const scenario = withAppRuntime(applyOverrides(await loadScenario(path), options), options.appRuntime);
+      const missing = missingAppRuntime(scenario);
+      if (missing) {
+        process.stderr.write(`edgebench: ${missing}\n`);
+        continue;
+      }
       const perEngine = scenariosPerEngine(scenario, engines, options.engineConfig ?? null, profiles);
       for (const scenario of perEngine.scenarios) skippedEngines.set(scenario, perEngine.skipped);
       scenarios.push(...perEngine.scenarios);
     }
   }
+  if (!options.target && scenarios.length === 0) throw new AppRuntimeError("nothing to run: every scenario needs an app runtime that is not installed");
   const policyHosts = options.target
     ? options.allowedHosts
       ? options.allowedHosts.split(/[,;]/).map((host) => host.trim()).filter(Boolean)
@@ -127,7 +140,9 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
       result.warnings.push(...(skippedEngines.get(scenario) ?? []));
       return result;
     };
-    if (!mode.load) {
+    // Real .NET apps start and compile for a second or more each: those scenarios go one at a time.
+    const sideBySide = !scenarios.some((scenario) => scenario.apps.some((app) => app.runtime === "kestrel"));
+    if (!mode.load && sideBySide) {
       // Without load nothing is measured against the clock: scenarios are probed side by side.
       results.push(...(await Promise.all(scenarios.map(run))));
     } else {
