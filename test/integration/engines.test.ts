@@ -23,7 +23,7 @@ import { isListening } from "../helpers/ports.js";
 import { isAlive } from "../helpers/processes.js";
 import { appJson, ask } from "../helpers/raw.js";
 
-const ENGINES: ExternalEngineName[] = ["nginx", "haproxy", "caddy"];
+const ENGINES: ExternalEngineName[] = ["nginx", "haproxy", "caddy", "yarp"];
 const missing = (engine: ExternalEngineName): string | false =>
   engineVersion(ENGINE_DRIVERS[engine]) === null ? `${engine} is not installed here (${ENGINE_DRIVERS[engine].install}); CI installs it` : false;
 

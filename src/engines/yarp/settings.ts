@@ -91,6 +91,17 @@ function clusters(spec: EngineSpec): Record<string, unknown> {
   );
 }
 
+/**
+ * The hardened profile matches `*.suffix` one label deep when the policy says so; YARP's routes match it at any
+ * depth, so the program checks every routed Host pattern again (null: nothing to check).
+ */
+function oneLabelHosts(spec: EngineSpec): string[] | null {
+  if (spec.profile !== "hardened" || spec.wildcardDepth !== "one") return null;
+  const patterns = [...(spec.allowedHosts ?? []), ...spec.routes.slice(1).flatMap((route) => route.hosts)];
+  if (patterns.length === 0 || patterns.includes("*") || !spec.allowedHosts) return null;
+  return patterns.some((pattern) => pattern.startsWith("*.")) ? [...new Set(patterns)] : null;
+}
+
 /** The whole appsettings.json the shipped YARP program runs with. */
 export function yarpSettings(spec: EngineSpec): Record<string, unknown> {
   const scheme = spec.tls?.terminate ? "https" : "http";
@@ -104,6 +115,7 @@ export function yarpSettings(spec: EngineSpec): Record<string, unknown> {
       SourceAddress: spec.sourceAddress,
       ...(spec.tls?.reencrypt ? { TrustedCaFile: spec.tls.caFile, UpstreamServerName: "localhost" } : {}),
       ...(spec.allowedHosts ? { AllowedHosts: spec.allowedHosts, UnroutedHostStatus: 421 } : {}),
+      ...(oneLabelHosts(spec) ? { OneLabelHosts: oneLabelHosts(spec), UnroutedHostStatus: 421 } : {}),
       UnroutedPathStatus: 404,
     },
     ReverseProxy: { Routes: routes(spec), Clusters: clusters(spec) },

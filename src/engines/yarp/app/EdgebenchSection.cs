@@ -6,6 +6,7 @@ public sealed record EdgebenchSection(
     string? TrustedCaFile,
     string? UpstreamServerName,
     string[]? AllowedHosts,
+    string[]? OneLabelHosts,
     int UnroutedHostStatus,
     int UnroutedPathStatus)
 {
@@ -14,6 +15,7 @@ public sealed record EdgebenchSection(
         section["TrustedCaFile"],
         section["UpstreamServerName"],
         section.GetSection("AllowedHosts").Get<string[]>(),
+        section.GetSection("OneLabelHosts").Get<string[]>(),
         section.GetValue("UnroutedHostStatus", 404),
         section.GetValue("UnroutedPathStatus", 404));
 }

@@ -16,7 +16,7 @@ public static class UpstreamConnections
         if (extras.SourceAddress is { } source) handler.ConnectCallback = (context, token) => Connect(IPAddress.Parse(source), context, token);
         if (extras.TrustedCaFile is { } caFile)
         {
-            var ca = X509Certificate2.CreateFromPemFile(caFile);
+            var ca = X509Certificate2.CreateFromPem(File.ReadAllText(caFile));
             var name = extras.UpstreamServerName ?? "localhost";
             handler.SslOptions.TargetHost = name;
             handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => Verify(certificate, ca, name);
