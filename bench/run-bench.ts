@@ -14,8 +14,8 @@ import { median } from "../src/runners/load/stats.js";
 import { loadScenario } from "../src/scenario/load.js";
 import { PIN, startServer, type Started } from "./start-server.js";
 import { compareProxies } from "./proxies.js";
-import { compareOpenModel } from "./open-model.js";
 import { benchKestrel } from "./kestrel.js";
+import { compareOpenModel } from "./open-model.js";
 
 const ROOT = new URL("../../", import.meta.url);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -86,21 +86,24 @@ async function main(): Promise<void> {
   const figures: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, rounds: ROUNDS, roundMs: ROUND_MS };
   const line = (text: string): void => void process.stdout.write(`${text}\n`);
 
-  // `--only proxies`, `--only kestrel` or `--only openmodel` runs just that part and writes bench/<part>-results.json.
+  // `--only proxies` or `--only openmodel` runs just that part and writes bench/<part>-results.json.
   const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
   const finishOnly = (part: string): void => {
     writeFileSync(new URL(`bench/${part}-results.json`, ROOT), `${JSON.stringify(figures, null, 2)}\n`);
     line(`wrote bench/${part}-results.json`);
   };
+  if (only === "kestrel") {
+    figures.kestrel = await benchKestrel({ rounds: KESTREL_ROUNDS, roundMs: ROUND_MS, rate: KESTREL_RATE }, compareThroughput, line);
+    return finishOnly("kestrel");
+  }
   // The open-model generator first, before anything is pinned, as a user's run would be.
-  figures.openModel = only === "proxies" || only === "kestrel" ? undefined : await compareOpenModel(new URL("scenarios/default.yaml", ROOT).pathname, OPEN_MODEL_MS, line);
+  figures.openModel = only === "proxies" ? undefined : await compareOpenModel(new URL("scenarios/default.yaml", ROOT).pathname, OPEN_MODEL_MS, line);
   if (only === "openmodel") return finishOnly("openmodel");
   // Then the builtin proxy and the real ones in front of the same app.
-  if (only !== "kestrel") figures.proxies = await compareProxies(PROXY_ROUNDS, ROUND_MS, PROXY_RATE, line);
+  figures.proxies = await compareProxies(PROXY_ROUNDS, ROUND_MS, PROXY_RATE, line);
   if (only === "proxies") return finishOnly("proxies");
   // The same with the real ASP.NET Core app (`--only kestrel` runs just this), before the bench pins itself.
   figures.kestrel = await benchKestrel({ rounds: KESTREL_ROUNDS, roundMs: ROUND_MS, rate: KESTREL_RATE }, compareThroughput, line);
-  if (only === "kestrel") return finishOnly("kestrel");
   if (PIN) spawnSync("taskset", ["-pc", `0-${CORES - 2}`, String(process.pid)], { stdio: "ignore" });
   line(`edgebench bench · ${ROUNDS} alternating rounds × ${ROUND_MS} ms, 10 connections, Node ${process.version}${PIN ? ", servers pinned to their own core" : ""}`);
   const forwarded = { forwardedHeaders: ["XForwardedFor", "XForwardedProto", "XForwardedHost"] as Array<"XForwardedFor" | "XForwardedProto" | "XForwardedHost"> };

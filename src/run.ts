@@ -16,9 +16,9 @@ import type { Scenario } from "./scenario/types.js";
 import { appForHost, startTopology } from "./topology/start.js";
 import type { DeploymentHints } from "./runners/probes/oracle.js";
 import { VERSION } from "./version.js";
+import { kestrelVersion } from "./apps/kestrel/driver.js";
 import { findCauses } from "./fixes/plan.js";
 import type { Cause } from "./results/causes.js";
-import { kestrelVersion } from "./apps/kestrel/driver.js";
 
 export interface RunOptions {
   /** Run the load rounds (default true). */
