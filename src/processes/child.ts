@@ -6,7 +6,7 @@
  * grace period, then SIGKILL again for any worker that outlived its leader.
  */
 import { spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { signalGroup } from "./group.js";
 import { startGuardian } from "./guardian.js";
@@ -62,10 +62,14 @@ const DEFAULT_READY_TIMEOUT_MS = 10_000;
 const DEFAULT_GRACE_MS = 3000;
 
 // Groups still running when edgebench exits (process.exit on a second Ctrl-C, an uncaught error) are killed on the
-// way out; their guardians then see the pipe close and remove the folders.
-const runningGroups = new Set<number>();
+// way out, and their folders removed there and then: a guardian would too, but only after its grace period, which a
+// loaded machine can stretch past any bound a user would wait for.
+const runningGroups = new Map<number, string | null>();
 process.once("exit", () => {
-  for (const pgid of runningGroups) signalGroup(pgid, "SIGKILL");
+  for (const [pgid, folder] of runningGroups) {
+    signalGroup(pgid, "SIGKILL");
+    if (folder) rmSync(folder, { recursive: true, force: true });
+  }
 });
 
 /** Starts the child and resolves once it is ready; a child that exits or times out first is stopped and reported. */
@@ -89,8 +93,9 @@ export async function startChild(spec: ChildSpec): Promise<RunningChild> {
     throw new ChildStartError(spec.name, `${spec.name} could not be run (${reason}); its log is ${logPath}`, logPath);
   }
   const pgid = child.pid;
-  runningGroups.add(pgid);
-  const guardian = startGuardian(pgid, spec.removeFolderIfOrphaned === false ? null : spec.folder);
+  const orphanFolder = spec.removeFolderIfOrphaned === false ? null : spec.folder;
+  runningGroups.set(pgid, orphanFolder);
+  const guardian = startGuardian(pgid, orphanFolder);
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
   let stopping: Promise<void> | null = null;
