@@ -16,6 +16,7 @@ import { PIN, startServer, type Started } from "./start-server.js";
 import { compareProxies } from "./proxies.js";
 import { benchKestrel } from "./kestrel.js";
 import { compareOpenModel } from "./open-model.js";
+import { compareDeployments } from "./deployments.js";
 
 const ROOT = new URL("../../", import.meta.url);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -23,6 +24,8 @@ const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 2000);
 const RSS_MS = Number(process.env.BENCH_RSS_MS ?? 60_000);
 /** The moderate fixed rate at which each proxy's added p50 is measured. */
 const PROXY_RATE = Number(process.env.BENCH_PROXY_RATE ?? 2000);
+/** Whole deployments through edgebench's own open-model generator, which holds its schedule at 500 req/s here. */
+const DEPLOYMENT_RATE = Number(process.env.BENCH_DEPLOYMENT_RATE ?? 500);
 /** More rounds for the proxies: a few tens of µs between them, on a machine whose noise is of that size. */
 const PROXY_ROUNDS = Number(process.env.BENCH_PROXY_ROUNDS ?? 9);
 /** Each open-model run: long enough that 0.1 % late at 1k req/s is a few requests, not a fraction of one. */
@@ -86,7 +89,7 @@ async function main(): Promise<void> {
   const figures: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, rounds: ROUNDS, roundMs: ROUND_MS };
   const line = (text: string): void => void process.stdout.write(`${text}\n`);
 
-  // `--only proxies` or `--only openmodel` runs just that part and writes bench/<part>-results.json.
+  // `--only proxies`, `--only openmodel` or `--only deployments` runs just that part and writes bench/<part>-results.json.
   const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
   const finishOnly = (part: string): void => {
     writeFileSync(new URL(`bench/${part}-results.json`, ROOT), `${JSON.stringify(figures, null, 2)}\n`);
@@ -96,6 +99,11 @@ async function main(): Promise<void> {
     figures.kestrel = await benchKestrel({ rounds: KESTREL_ROUNDS, roundMs: ROUND_MS, rate: KESTREL_RATE }, compareThroughput, line);
     return finishOnly("kestrel");
   }
+  // Every engine as a deployment of the default scenario in one set of rounds.
+  if (only === null || only === "deployments") {
+    figures.deployments = await compareDeployments(new URL("scenarios/default.yaml", ROOT).pathname, PROXY_ROUNDS, ROUND_MS, DEPLOYMENT_RATE, line);
+  }
+  if (only === "deployments") return finishOnly("deployments");
   // The open-model generator first, before anything is pinned, as a user's run would be.
   figures.openModel = only === "proxies" ? undefined : await compareOpenModel(new URL("scenarios/default.yaml", ROOT).pathname, OPEN_MODEL_MS, line);
   if (only === "openmodel") return finishOnly("openmodel");
@@ -195,7 +203,7 @@ async function main(): Promise<void> {
   const scenario = await loadScenario(new URL("scenarios/default.yaml", ROOT).pathname);
   for (let invocation = 0; invocation < 3; invocation++) {
     const result = await runScenario({ ...scenario, load: { ...scenario.load, rounds: 3, durationMs: ROUND_MS, warmupMs: 500 } }, { probes: false });
-    estimates.push(result.load?.overhead?.find((o) => o.metric === "p50")?.median ?? NaN);
+    estimates.push(result.load?.overheads[0]?.figures.find((o) => o.metric === "p50")?.median ?? NaN);
   }
   const spread = Math.max(...estimates) / Math.min(...estimates);
   line(`p50 overhead over 3 invocations of the default scenario: ${estimates.map((e) => `${e} µs`).join(", ")}; max/min ×${spread.toFixed(2)} (goal ≤ 1.25)`);

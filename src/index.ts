@@ -34,12 +34,12 @@ export { parseThreshold, evaluateThresholds, ThresholdError, THRESHOLD_METRICS, 
 // Comparing saved runs.
 export { compareRuns, asRunResult, CompareError, type Comparison, type ComparisonRow } from "./results/regression.js";
 export { renderComparison } from "./reporters/comparison.js";
-export { renderEngineComparison, groupByEngine } from "./reporters/engines.js";
 
 // Servers and topologies.
 export { startApp, createAppHandler, type AppOptions, type AppAnswer, type RunningApp } from "./servers/app.js";
 export { startProxy, createProxyHandler, type ProxyOptions, type ProxyRoute, type RunningProxy } from "./servers/proxy.js";
-export { startTopology, PROXY_SOURCE_ADDRESS, type Topology, type RunningTopology } from "./topology/start.js";
+export { startTopology, startDeployments, PROXY_SOURCE_ADDRESS, type Topology, type RunningTopology } from "./topology/start.js";
+export { planDeployments, referenceProxy, PlanError, type PlannedDeployment, type PlanChoices } from "./plan/deployments.js";
 export { startShaper, type ShaperOptions, type RunningShaper } from "./network/shaper.js";
 export { createRunCertificates, type RunCertificates } from "./tls/certificates.js";
 
@@ -50,7 +50,7 @@ export type { Readiness } from "./processes/readiness.js";
 
 // Real proxies.
 export { startEngine, engineVersion, ENGINE_DRIVERS, EngineStartError, EngineMissingError, type RunningEngine } from "./engines/start-engine.js";
-export { scenariosPerEngine, parseEngineList } from "./engines/per-engine.js";
+export { selectEngines, parseEngineList } from "./engines/per-engine.js";
 export { fillEngineConfig, EngineConfigError } from "./engines/user-config.js";
 export { ENGINE_NAMES, type EngineName, type EngineSpec, type EngineDriver } from "./engines/types.js";
 
@@ -65,8 +65,20 @@ export { ASPNETCORE_KNOBS, STRICT_KNOBS } from "./runners/probes/types.js";
 export type { ProbeDefinition, ResponseExpectation, Outcome, ProbeCategory, PolicyKnobs } from "./runners/probes/types.js";
 
 // Results and reports.
-export { SCHEMA_VERSION, type RunResult, type LoadResult, type ProbesResult, type ProbeResult, type Overhead, type Verdict } from "./results/types.js";
-export { computeOverhead } from "./results/compare.js";
+export {
+  SCHEMA_VERSION,
+  type RunResult,
+  type Deployment as MeasuredDeployment,
+  type DeploymentLoad,
+  type DeploymentOverhead,
+  type ReferenceRatio,
+  type LoadResult,
+  type ProbesResult,
+  type ProbeResult,
+  type Overhead,
+  type Verdict,
+} from "./results/types.js";
+export { computeOverhead, computeOverheads, computeRatios } from "./results/compare.js";
 export { groupCauses, CAUSE_IDS, CAUSE_FACTS, type Cause, type CauseId, type CauseChange } from "./results/causes.js";
 export { fixScenario, type FixOptions, type FixOutcome } from "./fixes/fix-scenario.js";
 export { renderFix } from "./reporters/fix.js";

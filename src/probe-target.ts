@@ -84,7 +84,7 @@ export async function probeTarget(options: TargetProbeOptions): Promise<RunResul
   const probes = await runProbes(
     [
       {
-        topology: "external",
+        deployment: "external",
         via: "entry",
         host: target.host,
         port: target.port,
@@ -112,6 +112,8 @@ export async function probeTarget(options: TargetProbeOptions): Promise<RunResul
       proxyEngine: "none",
     },
     environment: environment(),
+    deployments: [{ name: "external", topology: "external", engine: null }],
+    referenceProxy: null,
     warnings: [],
     load: null,
     probes,

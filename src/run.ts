@@ -1,11 +1,13 @@
 /**
- * The whole job for one scenario: start its topologies, run load rounds and probes against them, compare, decide,
- * and stop every server whatever happens. Returns plain data; never prints, never exits.
+ * The whole job for one scenario: plan its deployments, start them all, run probes against each and one set of load
+ * rounds over all of them, compare, decide, and stop every server whatever happens. Returns plain data; never
+ * prints, never exits.
  */
 import { cpus } from "node:os";
-import { computeOverhead } from "./results/compare.js";
+import { computeOverheads, computeRatios } from "./results/compare.js";
+import { planDeployments, referenceProxy, type PlanChoices, type PlannedDeployment } from "./plan/deployments.js";
 import { capConnections } from "./runners/load/fd-limit.js";
-import { SCHEMA_VERSION, type LoadResult, type ProbesResult, type RunResult } from "./results/types.js";
+import { SCHEMA_VERSION, type Deployment, type LoadResult, type ProbesResult, type RunResult } from "./results/types.js";
 import { decideVerdict } from "./results/verdict.js";
 import { evaluateThresholds, type Threshold } from "./results/thresholds.js";
 import type { RunEventListener } from "./runners/events.js";
@@ -13,7 +15,7 @@ import { PROBE_CATALOG } from "./runners/probes/catalog/index.js";
 import { probeNames, runProbes, type ProbeTarget } from "./runners/probes/run-probes.js";
 import type { ProbeDefinition } from "./runners/probes/types.js";
 import type { Scenario } from "./scenario/types.js";
-import { appForHost, startTopology } from "./topology/start.js";
+import { appForHost, startDeployments, type RunningTopology } from "./topology/start.js";
 import type { DeploymentHints } from "./runners/probes/oracle.js";
 import { VERSION } from "./version.js";
 import { kestrelVersion } from "./apps/kestrel/driver.js";
@@ -29,6 +31,10 @@ export interface RunOptions {
   catalog?: readonly ProbeDefinition[];
   /** Thresholds besides the scenario's (from the command line, say). */
   thresholds?: readonly Threshold[];
+  /** Choices along the plan's dimensions (`--engine a,b,c`): every resulting deployment runs in the same rounds. */
+  plan?: PlanChoices;
+  /** The proxy deployment ratios are given to (`--reference`; default nginx's when the run has it). */
+  reference?: string | null;
   /** Aborting stops the run; what was measured is still returned, with `interrupted: true`. */
   signal?: AbortSignal;
   onEvent?: RunEventListener;
@@ -39,14 +45,14 @@ export function environment(): RunResult["environment"] {
   return { node: process.version, platform: process.platform, arch: process.arch, cpus: cpuList.length, cpuModel: cpuList[0]?.model ?? "unknown" };
 }
 
-function proxyEngineVersion(running: ReadonlyArray<{ engine: { version: string } | null }>): { proxyEngineVersion?: string } {
-  const engine = running.find((t) => t.engine)?.engine;
-  return engine ? { proxyEngineVersion: engine.version } : {};
-}
-
 /** An external engine running a configuration edgebench wrote (so its profile applies). */
 const generatedEngineConfig = (scenario: Scenario): boolean =>
   scenario.proxy.engine !== "builtin" && !scenario.proxy.engineConfig;
+
+function deploymentOf(running: RunningTopology, planned: PlannedDeployment): Deployment {
+  const generated = running.kind === "proxied" && generatedEngineConfig(planned.scenario);
+  return { name: running.name, topology: running.kind, engine: running.engine, ...(generated ? { profile: planned.scenario.proxy.profile } : {}) };
+}
 
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
   const startedAt = new Date().toISOString();
@@ -55,23 +61,26 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   let probes: ProbesResult | null = null;
   let causes: Cause[] = [];
   const warnings: string[] = [];
-  options.onEvent?.({ type: "starting", topologies: scenario.topologies });
+  const plan = planDeployments(scenario, options.plan);
+  const reference = referenceProxy(plan, options.reference ?? null);
+  options.onEvent?.({ type: "starting", deployments: plan.map((d) => d.name) });
   const withLoad = options.load ?? true;
   // Servers need threads of their own only when something is measured against the clock.
-  const topology = await startTopology(scenario, { isolation: withLoad ? "worker" : "inline" });
+  const topology = await startDeployments(plan, { isolation: withLoad ? "worker" : "inline" });
+  const planned = (running: RunningTopology): PlannedDeployment => plan.find((d) => d.name === running.name)!;
   try {
-    options.onEvent?.({ type: "started", entries: topology.running.map((t) => ({ topology: t.kind, url: t.entry.url })) });
+    options.onEvent?.({ type: "started", entries: topology.running.map((t) => ({ deployment: t.name, url: t.entry.url })) });
     if (options.probes ?? scenario.probes.enabled) {
       const app = scenario.apps[appForHost(scenario.apps, probeNames(scenario.policy.hosts).allowed)]!;
-      const hints = (proxied: boolean): DeploymentHints => ({
+      const hints = (proxied: boolean, proxy: Scenario["proxy"]): DeploymentHints => ({
         allowsAnyHost: app.allowedHosts.includes("*"),
         allowsEmptyHost: app.allowEmptyHosts,
         trustsAnyPeer: app.forwardedHeaders !== null && app.forwardedHeaders.knownProxies?.length === 0 && app.forwardedHeaders.knownNetworks?.length === 0,
         proxyPassesClientForwarding: proxied && !scenario.proxy.stripClientForwarded,
         proxyForwardsAnyHost: proxied && !scenario.proxy.allowedHosts?.length,
-        proxyEngine: scenario.proxy.engine,
+        proxyEngine: proxy.engine,
         exposedPaths: scenario.proxy.exposedPaths,
-        userEngineConfig: proxied && scenario.proxy.engineConfig !== null,
+        userEngineConfig: proxied && proxy.engineConfig !== null,
       });
       const targets: ProbeTarget[] = [];
       // Probes are built for the policy's first exact host: at the edge they go to the app that serves it.
@@ -80,25 +89,26 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         const proxied = running.kind === "proxied";
         const entry = !proxied && probedApp !== appForHost(scenario.apps, scenario.load.host) ? running.apps[probedApp]!.endpoint : running.entry;
         const tlsTo = (url: string) => (url.startsWith("https:") && running.ca ? { ca: running.ca } : {});
+        const { proxy } = planned(running).scenario;
         targets.push({
-          topology: running.kind,
+          deployment: running.name,
           via: "entry",
           host: entry.host,
           port: entry.port,
           proxyInPath: proxied,
-          hints: hints(proxied),
+          hints: hints(proxied, proxy),
           appRecord: running.appRecord,
           ...tlsTo(entry.url),
         });
         if (proxied) {
           const direct = running.apps[probedApp]!;
           targets.push({
-            topology: running.kind,
+            deployment: running.name,
             via: "bypass",
             host: direct.endpoint.host,
             port: direct.endpoint.port,
             proxyInPath: false,
-            hints: hints(false),
+            hints: hints(false, proxy),
             appRecord: running.appRecord,
             ...tlsTo(direct.endpoint.url),
             ...(running.clientSourceAddress ? { localAddress: running.clientSourceAddress } : {}),
@@ -126,16 +136,19 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       const capped = capConnections(scenario.load.connections, scenario.topologies.includes("proxied") ? 4 : 2);
       if (capped.warning) warnings.push(capped.warning);
       const rounds = await runRounds(
-        topology.running.map((t) => ({ topology: t.kind, url: t.entry.url, counts: t.counts, ca: t.ca })),
+        topology.running.map((t) => ({ deployment: t.name, url: t.entry.url, counts: t.counts, ca: t.ca })),
         { ...scenario.load, connections: capped.connections },
         { signal, onEvent: options.onEvent },
       );
-      const edge = rounds.topologies.find((t) => t.topology === "edge");
-      const proxied = rounds.topologies.find((t) => t.topology === "proxied");
-      load = { ...rounds, overhead: edge && proxied ? computeOverhead(edge, proxied) : null };
-      for (const saturated of rounds.topologies.filter((t) => t.generatorSaturated)) {
+      const proxies = plan.filter((d) => d.topology === "proxied").map((d) => d.name);
+      load = {
+        ...rounds,
+        overheads: computeOverheads(rounds.deployments, "edge"),
+        ratios: reference ? computeRatios(rounds.deployments, "edge", proxies, reference) : [],
+      };
+      for (const saturated of rounds.deployments.filter((t) => t.generatorSaturated)) {
         warnings.push(
-          `the load generator was saturated while loading ${saturated.topology} (${saturated.sendLateness ? `it fell behind its own schedule: p99 send lateness ${saturated.sendLateness.p99Us} µs against a response-time p99 of ${saturated.latency.p99Us} µs` : "event loop busy over 90 %"}): its figures measure the generator, not the deployment, and are not trustworthy; ${scenario.load.model === "open" ? "use a lower rate" : "use fewer connections or a fixed rate"}`,
+          `the load generator was saturated while loading ${saturated.deployment} (${saturated.sendLateness ? `it fell behind its own schedule: p99 send lateness ${saturated.sendLateness.p99Us} µs against a response-time p99 of ${saturated.latency.p99Us} µs` : "event loop busy over 90 %"}): its figures measure the generator, not the deployment, and are not trustworthy; ${scenario.load.model === "open" ? "use a lower rate" : "use fewer connections or a fixed rate"}`,
         );
       }
     }
@@ -157,14 +170,14 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       policyHosts: scenario.policy.hosts,
       policyProfile: scenario.policy.profile,
       knobs: scenario.policy.knobs,
-      proxyEngine: scenario.proxy.engine,
-      ...(generatedEngineConfig(scenario) ? { proxyProfile: scenario.proxy.profile } : {}),
-      ...proxyEngineVersion(topology.running),
+      proxyEngine: plan.find((d) => d.topology === "proxied")?.scenario.proxy.engine ?? scenario.proxy.engine,
       ...(scenario.apps.some((app) => app.runtime === "kestrel") ? { appRuntime: `real Kestrel, ${kestrelVersion() ?? "dotnet missing"}` } : {}),
       tls: scenario.tls,
       hops: { client: scenario.network.clientHop, app: scenario.network.appHop },
     },
     environment: environment(),
+    deployments: topology.running.map((running) => deploymentOf(running, planned(running))),
+    referenceProxy: reference,
     warnings,
     load,
     probes,

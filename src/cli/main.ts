@@ -19,7 +19,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
       // Help and version are successful; everything else commander refuses is a usage error.
       return error.exitCode === 0 ? EXIT.passed : EXIT.usage;
     }
-    if (error instanceof ScenarioError || (error instanceof Error && ["ERR_PROBE_SELECTION", "ERR_TARGET", "ERR_THRESHOLD", "ERR_REPORTER", "ERR_COMPARE", "ERR_INIT", "ERR_ENGINE_SELECTION", "ERR_ENGINE_CONFIG", "ERR_ENGINE_START", "ERR_DEPLOYMENT", "ERR_EXPORT", "ERR_IMPORT", "ERR_MERGE", "ERR_FIX_WRITE", "ERR_APP_RUNTIME", "ERR_KESTREL_START", "ERR_DOTNET_BUILD"].includes((error as { code?: string }).code ?? ""))) {
+    if (error instanceof ScenarioError || (error instanceof Error && ["ERR_PROBE_SELECTION", "ERR_TARGET", "ERR_THRESHOLD", "ERR_REPORTER", "ERR_COMPARE", "ERR_INIT", "ERR_ENGINE_SELECTION", "ERR_ENGINE_CONFIG", "ERR_ENGINE_START", "ERR_DEPLOYMENT", "ERR_EXPORT", "ERR_IMPORT", "ERR_MERGE", "ERR_FIX_WRITE", "ERR_APP_RUNTIME", "ERR_KESTREL_START", "ERR_DOTNET_BUILD", "ERR_PLAN"].includes((error as { code?: string }).code ?? ""))) {
       process.stderr.write(`${error instanceof ScenarioError ? "" : "edgebench: "}${error.message}\n`);
       return EXIT.usage;
     }

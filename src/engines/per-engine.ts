@@ -1,8 +1,8 @@
 /**
- * `--engine nginx,haproxy,caddy,builtin` and `--engine-profile typical,hardened`: the same scenario once per engine
- * and profile, so they can be put side by side.
- * An engine that is not installed is left out with the command that installs it; only a scenario that itself names
- * that engine (no --engine given) fails for want of it.
+ * `--engine nginx,haproxy,caddy,builtin` and `--engine-profile typical,hardened`: which proxy engines and generated
+ * configurations a run measures (each a deployment of the plan, all in one set of rounds). An engine that is not
+ * installed is left out with the command that installs it; only a scenario that itself names that engine (no
+ * --engine given) fails for want of it.
  */
 import { resolve } from "node:path";
 import type { Scenario } from "../scenario/types.js";
@@ -40,44 +40,26 @@ export function parseProfileList(text: string): EngineProfile[] {
   return [...new Set(names)] as EngineProfile[];
 }
 
-/** One proxy to put side by side with the others: an engine and, for a generated configuration, its profile. */
-export interface Deployment {
-  engine: EngineName;
-  profile: EngineProfile;
-}
-
-/**
- * Engines × profiles, engine by engine. The builtin proxy and a user's own configuration have no profiles: they run
- * once, with the scenario's. The one place a selection becomes a list of deployments.
- */
-export function deploymentsOf(
-  engines: readonly EngineName[],
-  profiles: readonly EngineProfile[],
-  userConfig: boolean,
-): Deployment[] {
-  return engines.flatMap((engine) =>
-    (engine === "builtin" || userConfig ? [profiles[0]!] : profiles).map((profile) => ({ engine, profile })),
-  );
-}
-
-export interface PerEngine {
-  scenarios: Scenario[];
+export interface EngineSelection {
+  /** The scenario, its proxy set to the engine `--engine-config` was written for when one was given. */
+  scenario: Scenario;
+  /** The installed engines to measure, in the order given. */
+  engines: EngineName[];
   /** One line per engine left out: what is missing and how to install it. */
   skipped: string[];
 }
 
-export function scenariosPerEngine(
+export function selectEngines(
   scenario: Scenario,
   engines: readonly EngineName[] | null,
   engineConfig: string | null,
-  profiles: readonly EngineProfile[] | null = null,
-): PerEngine {
+): EngineSelection {
   const chosen = engines ?? [scenario.proxy.engine];
   const external = chosen.filter((name) => name !== "builtin");
   if (engineConfig && external.length !== 1) {
     throw new EngineSelectionError(`--engine-config is one engine's configuration: choose exactly one of ${ENGINE_NAMES.filter((n) => n !== "builtin").join(", ")} (found ${external.length ? external.join(", ") : "none"})`);
   }
-  const scenarios: Scenario[] = [];
+  const selected: EngineName[] = [];
   const skipped: string[] = [];
   for (const name of chosen) {
     if (name !== "builtin" && engineVersion(ENGINE_DRIVERS[name]) === null) {
@@ -85,13 +67,15 @@ export function scenariosPerEngine(
       // The scenario itself asks for it: nothing it describes can run.
       if (!engines) throw new EngineSelectionError(`${scenario.file ?? scenario.name}: proxy.engine is ${name}, but ${line}`);
       skipped.push(`engine ${name} skipped: ${line}`);
+      continue;
     }
+    selected.push(name);
   }
-  const installed = chosen.filter((name) => !skipped.some((line) => line.startsWith(`engine ${name} `)));
-  const userConfig = engineConfig !== null || scenario.proxy.engineConfig !== null;
-  for (const { engine, profile } of deploymentsOf(installed, profiles ?? [scenario.proxy.profile], userConfig)) {
-    const config = engine === "builtin" ? null : engineConfig ? resolve(engineConfig) : scenario.proxy.engineConfig;
-    scenarios.push({ ...scenario, proxy: { ...scenario.proxy, engine, profile, engineConfig: config } });
+  if (selected.length === 0) {
+    throw new EngineSelectionError(`none of the engines asked for is installed: ${skipped.join("; ")}`);
   }
-  return { scenarios, skipped };
+  const proxy = engineConfig
+    ? { ...scenario.proxy, engine: external[0]!, engineConfig: resolve(engineConfig) }
+    : scenario.proxy;
+  return { scenario: { ...scenario, proxy }, engines: selected, skipped };
 }

@@ -26,7 +26,10 @@ export interface CategorySummary {
 }
 
 /** One summary per probe category that ran, in catalog category order. */
-export function categorySummaries(results: readonly ProbeResult[]): CategorySummary[] {
+export function categorySummaries(
+  results: readonly ProbeResult[],
+  label: (target: string) => string = (target) => target,
+): CategorySummary[] {
   return PROBE_CATEGORIES.map((category) => {
     const own = results.filter((r) => r.category === category);
     const ids = new Set(own.map((r) => r.probe));
@@ -35,7 +38,7 @@ export function categorySummaries(results: readonly ProbeResult[]): CategorySumm
       category,
       passed: ids.size - failedIds.size,
       total: ids.size,
-      targets: [...new Set(own.map(failureTarget))],
+      targets: [...new Set(own.map((r) => label(failureTarget(r))))],
       failed: own.filter((r) => !r.pass),
     };
   }).filter((summary) => summary.total > 0);
@@ -49,9 +52,13 @@ export function causesHeadline(causes: readonly Cause[], failed: number): string
 }
 
 /** A cause's probes, those failing on the same targets together: `xfh-override, xff-spoof on edge, proxied→app`. */
-export function probeSets(cause: Cause): Array<{ probes: string[]; targets: string[] }> {
+export function probeSets(
+  cause: Cause,
+  label: (target: string) => string = (target) => target,
+): Array<{ probes: string[]; targets: string[] }> {
   const sets = new Map<string, { probes: string[]; targets: string[] }>();
-  for (const { probe, targets } of cause.probes) {
+  for (const { probe, targets: named } of cause.probes) {
+    const targets = named.map(label);
     const key = targets.join(",");
     const set = sets.get(key) ?? { probes: [], targets };
     set.probes.push(probe);

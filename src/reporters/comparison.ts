@@ -6,11 +6,11 @@ import { formatDuration, formatRate, table } from "./format.js";
 export function renderComparison(comparison: Comparison, options: { color: boolean }): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const percent = (value: number): string => `${value > 0 ? "+" : ""}${(value * 100).toFixed(1)} %`;
-  const rows = [["topology", "metric", "baseline", "current", "change", "95% interval", ""].map((h) => c.dim(h))];
+  const rows = [["deployment", "metric", "baseline", "current", "change", "95% interval", ""].map((h) => c.dim(h))];
   for (const row of comparison.rows) {
     const fmt = row.metric === "rps" ? formatRate : formatDuration;
     rows.push([
-      row.topology,
+      row.deployment,
       row.metric === "rps" ? "req/s" : row.metric,
       fmt(row.baseline),
       fmt(row.current),

@@ -50,19 +50,41 @@ export function table(rows: string[][], right: ReadonlySet<number> = new Set(), 
   );
 }
 
-/** Where a probe went, as a column label: the topology, `proxied→app` for the bypass, `target` for a URL. */
-export function probeTargetLabel(result: ProbeResult): string {
-  return result.via === "bypass" ? `${result.topology}→app` : result.topology === "external" ? "target" : result.topology;
+/** A deployment's name as reports show it. */
+export type DeploymentLabel = (name: string) => string;
+
+/**
+ * Short labels for a run's deployments: `proxied` when it has one proxied deployment (as reports always read), the
+ * engine (`nginx`, `builtin`) when it has several; other names as they are.
+ */
+export function deploymentLabels(deployments: RunResult["deployments"]): DeploymentLabel {
+  const proxied = deployments.filter((d) => d.topology === "proxied").map((d) => d.name);
+  return (name) => (!proxied.includes(name) ? name : proxied.length === 1 ? "proxied" : name.replace(/^proxied\//, ""));
+}
+
+/** The proxies a run measured, each with its version (edgebench's own proxy without), or the scenario's engine. */
+export function proxiesInRun(result: RunResult): string[] {
+  const proxied = result.deployments.flatMap((d) => (d.engine ? [{ ...d.engine, profile: d.profile }] : []));
+  if (proxied.length === 0) return [result.scenario.proxyEngine];
+  return proxied.map((e) => [e.name, e.profile, e.name === "builtin" ? "" : e.version].filter(Boolean).join(" "));
+}
+
+/** A failure target (`proxied/nginx`, `proxied/nginx→app`, `target`) with the deployment shown by its label. */
+export function targetLabel(label: DeploymentLabel): (target: string) => string {
+  return (target) => {
+    const [deployment, ...rest] = target.split("→");
+    return [label(deployment!), ...rest].join("→");
+  };
+}
+
+/** Where a probe went, as a column label: the deployment, `proxied→app` for the bypass, `target` for a URL. */
+export function probeTargetLabel(result: ProbeResult, label: DeploymentLabel = (name) => name): string {
+  return result.via === "bypass" ? `${label(result.deployment)}→app` : result.deployment === "external" ? "target" : label(result.deployment);
 }
 
 /** The answers a probe got, short: `400+200`, or `hang` / `closed` when there was none. */
 export function observedStatuses(result: ProbeResult): string {
   return result.observed.map((o) => (o.outcome === "exposed" ? `${o.status} exposed` : o.status)).join("+") || (result.timedOut ? "hang" : "closed");
-}
-
-/** The proxy a run went through: its engine, and the profile of a generated configuration (`nginx typical`). */
-export function deploymentLabel(scenario: { proxyEngine: string; proxyProfile?: string }): string {
-  return scenario.proxyProfile ? `${scenario.proxyEngine} ${scenario.proxyProfile}` : scenario.proxyEngine;
 }
 
 /** One answer with who gave it: `400 from the proxy`, or `400 (who answered is unknown)` without an app record. */
@@ -77,11 +99,14 @@ export function observedAnswers(result: ProbeResult): string {
 }
 
 /** Rows and columns of the probe matrix: probe ids in catalog order, targets in first-seen order. */
-export function probeMatrix(results: readonly ProbeResult[]): { ids: string[]; columns: string[]; cell(id: string, column: string): ProbeResult | undefined } {
-  const byKey = new Map(results.map((r) => [`${r.probe}\u0000${probeTargetLabel(r)}`, r]));
+export function probeMatrix(
+  results: readonly ProbeResult[],
+  label?: DeploymentLabel,
+): { ids: string[]; columns: string[]; cell(id: string, column: string): ProbeResult | undefined } {
+  const byKey = new Map(results.map((r) => [`${r.probe}\u0000${probeTargetLabel(r, label)}`, r]));
   return {
     ids: [...new Set(results.map((r) => r.probe))],
-    columns: [...new Set(results.map(probeTargetLabel))],
+    columns: [...new Set(results.map((r) => probeTargetLabel(r, label)))],
     cell: (id, column) => byKey.get(`${id}\u0000${column}`),
   };
 }

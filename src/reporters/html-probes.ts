@@ -12,17 +12,18 @@ import {
   probeSets,
   unexplainedFailures,
 } from "./causes.js";
-import { observedAnswers, observedStatuses, probeMatrix, probeTargetLabel } from "./format.js";
+import { deploymentLabels, observedAnswers, observedStatuses, probeMatrix, probeTargetLabel, targetLabel } from "./format.js";
 import { escapeXml as escapeHtml } from "./svg.js";
 
 const ENGINE_NAMES = new Set(["nginx", "HAProxy", "Caddy", "YARP"]);
 
 function matrix(result: RunResult): string {
   const results = result.probes!.results;
-  const { columns, cell } = probeMatrix(results);
+  const label = deploymentLabels(result.deployments);
+  const { columns, cell } = probeMatrix(results, label);
   const causeNumber = new Map((result.causes ?? []).map((cause, i) => [cause.id, i + 1]));
   const header = `<tr><th>probe</th>${columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("")}</tr>`;
-  const body = categorySummaries(results).map((summary) => {
+  const body = categorySummaries(results, targetLabel(label)).map((summary) => {
     const mark = summary.failed.length === 0 ? `<span class="pass">✓</span>` : `<span class="fail">✗</span>`;
     const title = `${escapeHtml(summary.category)} ${summary.passed}/${summary.total} ${mark}`;
     const heading = `<tr class="category"><th colspan="${columns.length + 1}">${title}</th></tr>`;
@@ -57,7 +58,7 @@ function causesList(result: RunResult): string {
           `<details${ENGINE_NAMES.has(block.where) ? "" : " open"}><summary>${escapeHtml(block.where)}</summary>` +
           `<pre>${escapeHtml(block.lines.join("\n"))}</pre></details>`,
       );
-      const probes = probeSets(cause)
+      const probes = probeSets(cause, targetLabel(deploymentLabels(result.deployments)))
         .map((set) => escapeHtml(describeProbeSet(set)))
         .join("<br>");
       const count = `${cause.failures} failure${cause.failures === 1 ? "" : "s"}`;
@@ -72,7 +73,7 @@ function causesList(result: RunResult): string {
   if (unexplained.length > 0) {
     const items = unexplained.map(
       (r) =>
-        `<li><b>${escapeHtml(r.probe)}</b> on ${escapeHtml(probeTargetLabel(r))} ` +
+        `<li><b>${escapeHtml(r.probe)}</b> on ${escapeHtml(probeTargetLabel(r, deploymentLabels(result.deployments)))} ` +
         `<span class="dim">(${escapeHtml(r.reference)}; ${escapeHtml(observedAnswers(r))})</span>` +
         `<br>${escapeHtml(r.explanation)}</li>`,
     );

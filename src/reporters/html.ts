@@ -3,7 +3,17 @@
  * axes, the overhead per round with its interval, throughput per round, the probe matrix, scenario and environment.
  */
 import type { LatencySummary, LoadResult, Overhead, PercentilePoint, RunResult } from "../results/types.js";
-import { deploymentLabel, formatDuration, formatRate, formatRatio, formatSignedDuration, formatSplit, describeDeployment } from "./format.js";
+import {
+  deploymentLabels,
+  formatDuration,
+  formatRate,
+  formatRatio,
+  formatSignedDuration,
+  formatSplit,
+  describeDeployment,
+  proxiesInRun,
+  type DeploymentLabel,
+} from "./format.js";
 import { probesSection } from "./html-probes.js";
 import { OPEN_MODEL_DEFINITIONS, OPEN_MODEL_HEADER, openModelRows } from "./open-model.js";
 import { escapeXml as escapeHtml, groupedBarChart, intervalChart, lineChart, type Series } from "./svg.js";
@@ -39,10 +49,10 @@ function summaryPoints(l: LatencySummary): PercentilePoint[] {
   ];
 }
 
-function percentileCurves(load: LoadResult): string {
-  const series: Series[] = load.topologies.map((t, i) => ({
-    name: t.topology,
-    color: colorOf(t.topology, i),
+function percentileCurves(load: LoadResult, label: DeploymentLabel): string {
+  const series: Series[] = load.deployments.map((t, i) => ({
+    name: label(t.deployment),
+    color: colorOf(label(t.deployment), i),
     points: (t.percentiles?.length ? t.percentiles : summaryPoints(t.latency)).map((p) => ({
       x: percentileX(p.percentile, t.latency.count),
       y: Math.max(1, p.us),
@@ -64,13 +74,13 @@ function percentileCurves(load: LoadResult): string {
 
 const METRIC_LABEL: Record<Overhead["metric"], string> = { p50: "p50", p90: "p90", p99: "p99", p999: "p99.9", rps: "req/s" };
 
-function overheadCharts(overhead: Overhead[]): string {
+function overheadCharts(overhead: Overhead[], name: string): string {
   return overhead
     .map((o) => {
       const ratio = o.unit === "ratio";
       return intervalChart(
         {
-          title: ratio ? "req/s, proxied ÷ edge, per round" : `Overhead at ${METRIC_LABEL[o.metric]} per round`,
+          title: ratio ? `req/s, ${name} ÷ edge, per round` : `Overhead${name === "proxied" ? "" : ` of ${name}`} at ${METRIC_LABEL[o.metric]} per round`,
           width: 360,
           height: 220,
           x: { label: "round" },
@@ -83,13 +93,13 @@ function overheadCharts(overhead: Overhead[]): string {
     .join("\n");
 }
 
-function throughputChart(load: LoadResult): string {
-  const rounds = Math.max(0, ...load.topologies.map((t) => t.rounds.length));
+function throughputChart(load: LoadResult, label: DeploymentLabel): string {
+  const rounds = Math.max(0, ...load.deployments.map((t) => t.rounds.length));
   const groups = Array.from({ length: rounds }, (_, i) => `round ${i + 1}`);
   return groupedBarChart(
     { title: "Throughput per round", x: { label: "round" }, y: { label: "req/s" }, formatY: formatRate },
     groups,
-    load.topologies.map((t, i) => ({ name: t.topology, color: colorOf(t.topology, i), values: groups.map((_, r) => t.rounds.find((x) => x.round === r + 1)?.rps ?? 0) })),
+    load.deployments.map((t, i) => ({ name: label(t.deployment), color: colorOf(label(t.deployment), i), values: groups.map((_, r) => t.rounds.find((x) => x.round === r + 1)?.rps ?? 0) })),
   );
 }
 
@@ -97,30 +107,56 @@ function keyValueTable(rows: Array<[string, string]>): string {
   return `<table class="kv">${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join("")}</table>`;
 }
 
+const intervalCells = (o: Overhead | undefined, fmt: (value: number) => string): string =>
+  o ? `<td>${o.significant ? "" : "~"}${escapeHtml(fmt(o.median))}</td><td class="dim">${escapeHtml(`${fmt(o.ci95[0])} … ${fmt(o.ci95[1])}`)}</td>` : "<td>–</td><td></td>";
+
+/** Several deployments: a row each against edge, a row each against the reference proxy, p50 per round each. */
+function overheadsSection(load: LoadResult, label: DeploymentLabel): string {
+  const rows = load.overheads
+    .map(({ deployment, figures }) => {
+      const pick = (metric: Overhead["metric"]) => figures.find((o) => o.metric === metric);
+      return `<tr><th>${escapeHtml(label(deployment))}</th>${intervalCells(pick("p50"), formatSignedDuration)}${intervalCells(pick("p99"), formatSignedDuration)}${intervalCells(pick("rps"), formatRatio)}</tr>`;
+    })
+    .join("");
+  const reference = load.ratios[0]?.reference;
+  const ratioRows = load.ratios.map((r) => `<tr><th>${escapeHtml(label(r.deployment))}</th>${intervalCells(r.rps, formatRatio)}${intervalCells(r.addedP50, formatRatio)}</tr>`).join("");
+  const charts = load.overheads.map(({ deployment, figures }) => overheadCharts(figures.filter((o) => o.metric === "p50"), label(deployment))).join("");
+  return (
+    `<h3>Proxy overhead</h3><p class="dim">each deployment − edge, median of ${load.overheads[0]?.figures[0]?.perRound.length ?? 0} paired rounds, 95% bootstrap interval; ~ marks a difference the interval cannot tell from none.</p>` +
+    `<table class="numbers"><tr><th></th><th>p50</th><th></th><th>p99</th><th></th><th>req/s ×edge</th><th></th></tr>${rows}</table>` +
+    (reference
+      ? `<h3>Against ${escapeHtml(label(reference))}</h3><p class="dim">ratio per round to ${escapeHtml(label(reference))} in the same round: req/s, and the p50 each adds over edge.</p>` +
+        `<table class="numbers"><tr><th></th><th>req/s</th><th></th><th>added p50</th><th></th></tr><tr><th>${escapeHtml(label(reference))}</th><td>×1.00</td><td></td><td>×1.00</td><td></td></tr>${ratioRows}</table>`
+      : "") +
+    `<div class="charts">${charts}</div>`
+  );
+}
+
 /** Service time and calibration of an open-model run (none for the closed model). */
-function openModelTable(load: LoadResult): string[] {
-  const rows = openModelRows(load);
+function openModelTable(load: LoadResult, label: DeploymentLabel): string[] {
+  const rows = openModelRows(load, label);
   if (rows.length === 0) return [];
   const header = `<tr>${OPEN_MODEL_HEADER.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr>`;
   const body = rows.map(([name, ...cells]) => `<tr><th>${escapeHtml(name!)}</th>${cells.map((v) => `<td>${escapeHtml(v)}</td>`).join("")}</tr>`).join("");
   return [`<table class="numbers">${header}${body}</table><p class="dim">${escapeHtml(OPEN_MODEL_DEFINITIONS)}</p>`];
 }
 
-function loadSection(load: LoadResult): string {
+function loadSection(load: LoadResult, label: DeploymentLabel): string {
   const s = load.settings;
   const model =
     s.model === "open"
       ? `open model at ${formatRate(s.rate ?? 0)} req/s, at most ${s.connections} in flight`
       : `closed model, ${s.connections} connections${s.pipelining > 1 ? ` ×${s.pipelining} pipelined` : ""}`;
-  const rows = load.topologies
+  const rows = load.deployments
     .map(
       (t) =>
-        `<tr><th>${escapeHtml(t.topology)}</th><td>${formatRate(t.medianRps)}</td>${[t.latency.p50Us, t.latency.p90Us, t.latency.p99Us, t.latency.p999Us, t.latency.maxUs]
+        `<tr><th>${escapeHtml(label(t.deployment))}</th><td>${formatRate(t.medianRps)}</td>${[t.latency.p50Us, t.latency.p90Us, t.latency.p99Us, t.latency.p999Us, t.latency.maxUs]
           .map((v) => `<td>${formatDuration(v)}</td>`)
           .join("")}<td class="${t.non2xx + t.errors + t.timeouts > 0 ? "bad" : ""}">${t.non2xx + t.errors + t.timeouts}</td></tr>`,
     )
     .join("");
-  const overheadRows = (load.overhead ?? [])
+  const [only] = load.overheads;
+  const overheadRows = (only?.figures ?? [])
     .map((o) => {
       const fmt = o.unit === "ratio" ? formatRatio : formatSignedDuration;
       return `<tr><th>${METRIC_LABEL[o.metric]}</th><td>${o.significant ? "" : "~"}${escapeHtml(fmt(o.median))}</td><td>${escapeHtml(`${fmt(o.ci95[0])} … ${fmt(o.ci95[1])}`)}</td><td>${escapeHtml(`${fmt(o.min)} … ${fmt(o.max)}`)}</td></tr>`;
@@ -128,36 +164,40 @@ function loadSection(load: LoadResult): string {
     .join("");
   return [
     `<h3>Load</h3>`,
-    `<p class="dim">${escapeHtml(`${model}; ${load.order.length}/${s.rounds} rounds × ${formatDuration(s.durationMs * 1000)} (warm-up ${formatDuration(s.warmupMs * 1000)}); ${s.method} ${s.path}, Host: ${s.host}; order per round: ${load.order.map((o) => o.join(" → ")).join(" · ")}`)}</p>`,
+    `<p class="dim">${escapeHtml(`${model}; ${load.order.length}/${s.rounds} rounds × ${formatDuration(s.durationMs * 1000)} (warm-up ${formatDuration(s.warmupMs * 1000)}); ${s.method} ${s.path}, Host: ${s.host}; order per round: ${load.order.map((o) => o.map(label).join(" → ")).join(" · ")}`)}</p>`,
     `<table class="numbers"><tr><th></th><th>req/s</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th><th>failed</th></tr>${rows}</table>`,
-    ...openModelTable(load),
-    ...load.topologies.filter((t) => t.instanceSplit).map((t) => `<p>Split over instances (${escapeHtml(t.topology)}): ${escapeHtml(formatSplit(t.instanceSplit!))}</p>`),
-    `<div class="charts">${percentileCurves(load)}${throughputChart(load)}</div>`,
-    load.overhead
-      ? `<h3>Proxy overhead</h3><p class="dim">proxied − edge, median of ${load.overhead[0]?.perRound.length ?? 0} paired rounds, 95% bootstrap interval; ~ marks a difference the interval cannot tell from none.</p>` +
+    ...openModelTable(load, label),
+    ...load.deployments.filter((t) => t.instanceSplit).map((t) => `<p>Split over instances (${escapeHtml(label(t.deployment))}): ${escapeHtml(formatSplit(t.instanceSplit!))}</p>`),
+    `<div class="charts">${percentileCurves(load, label)}${throughputChart(load, label)}</div>`,
+    load.overheads.length > 1
+      ? overheadsSection(load, label)
+      : only
+      ? `<h3>Proxy overhead</h3><p class="dim">${escapeHtml(label(only.deployment))} − ${escapeHtml(only.reference)}, median of ${only.figures[0]?.perRound.length ?? 0} paired rounds, 95% bootstrap interval; ~ marks a difference the interval cannot tell from none.</p>` +
         `<table class="numbers"><tr><th></th><th>median</th><th>95% interval</th><th>min … max</th></tr>${overheadRows}</table>` +
-        `<div class="charts">${overheadCharts(load.overhead)}</div>`
+        `<div class="charts">${overheadCharts(only.figures, label(only.deployment))}</div>`
       : "",
   ].join("\n");
 }
 
 function resultSection(result: RunResult): string {
   const { scenario, environment } = result;
+  const label = deploymentLabels(result.deployments);
+  const proxies = proxiesInRun(result);
   // Probe and threshold failures are shown in their sections; the rest (a load that failed, say) only here.
   const otherFailures = result.verdict.failures.filter((f) => !f.startsWith("probe ") && !f.startsWith("threshold "));
   const verdict = result.verdict.passed ? `<span class="badge pass">PASS</span>` : `<span class="badge fail">FAIL · ${result.verdict.failures.length}</span>`;
   const parts = [
-    `<section><h2>${escapeHtml(scenario.name)}${scenario.proxyEngine === "builtin" ? "" : ` · ${escapeHtml(`${deploymentLabel(scenario)} ${scenario.proxyEngineVersion ?? ""}`.trim())}`} ${verdict}</h2>`,
+    `<section><h2>${escapeHtml(scenario.name)}${proxies.length === 1 && proxies[0] === "builtin" ? "" : ` · ${escapeHtml(proxies.join(", "))}`} ${verdict}</h2>`,
     scenario.description ? `<p>${escapeHtml(scenario.description)}</p>` : "",
     result.interrupted ? `<p class="warn">Interrupted: the report holds what was measured before the stop.</p>` : "",
     ...result.warnings.map((w) => `<p class="warn">Warning: ${escapeHtml(w)}</p>`),
     `<div class="meta">`,
     keyValueTable([
       ["scenario file", scenario.file ?? "(built in code)"],
-      ["topologies", scenario.topologies.join(", ")],
+      ["deployments", result.deployments.map((d) => d.name).join(", ")],
       ["policy hosts", scenario.policyHosts.join(", ")],
       ["policy profile", scenario.policyProfile],
-      ["proxy", `${deploymentLabel(scenario)}${scenario.proxyEngineVersion ? ` ${scenario.proxyEngineVersion}` : ""}`],
+      [proxies.length > 1 ? "proxies" : "proxy", proxies.join(", ")],
       ...describeDeployment(scenario).map((line): [string, string] => ["deployment", line]),
     ]),
     keyValueTable([
@@ -168,7 +208,7 @@ function resultSection(result: RunResult): string {
       ["run", `${result.startedAt} → ${result.finishedAt}`],
     ]),
     `</div>`,
-    result.load ? loadSection(result.load) : "",
+    result.load ? loadSection(result.load, label) : "",
     result.probes ? probesSection(result) : "",
     result.thresholds.length
       ? `<h3>Thresholds</h3><ul>${result.thresholds

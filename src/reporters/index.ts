@@ -1,6 +1,5 @@
 /** The reporters by name; each is a pure function from results to text. */
 import type { RunResult } from "../results/types.js";
-import { groupByEngine, renderEngineComparison } from "./engines.js";
 import { renderHtml } from "./html.js";
 import { renderJson } from "./json.js";
 import { renderJunit } from "./junit.js";
@@ -19,11 +18,7 @@ export interface RenderOptions {
 }
 
 export const REPORTERS = {
-  // One scenario run with several engines reads as one side-by-side report.
-  terminal: (results, options) =>
-    groupByEngine(results)
-      .map((group) => (group.length > 1 ? renderEngineComparison(group, options) : renderTerminal(group[0]!, options)))
-      .join("\n"),
+  terminal: (results, options) => results.map((result) => renderTerminal(result, options)).join("\n"),
   json: (results) => renderJson(results.length === 1 ? results[0]! : results),
   markdown: (results) => renderMarkdown(results),
   junit: (results) => renderJunit(results),

@@ -1,6 +1,6 @@
 /** JUnit XML for CI systems: one test suite per scenario and topology, one test case per probe and per threshold. */
 import type { ProbeResult, RunResult } from "../results/types.js";
-import { answerWithSource, deploymentLabel } from "./format.js";
+import { answerWithSource } from "./format.js";
 import { causeOf } from "./causes.js";
 
 function escape(text: string): string {
@@ -13,10 +13,12 @@ function escape(text: string): string {
     .replace(/"/g, "&quot;");
 }
 
-/** The suite a probe belongs to: its topology, with the proxy engine named where one was in the path. */
-function suiteLabel(result: ProbeResult, engine: string): string {
-  if (result.via === "bypass") return `${result.topology} (bypassing the ${engine} proxy)`;
-  return result.topology === "proxied" ? `proxied (${engine})` : result.topology;
+/** The suite a probe belongs to: its deployment, `proxied (nginx)`, or `proxied (bypassing the nginx proxy)`. */
+function suiteLabel(result: ProbeResult): string {
+  const [topology, ...parts] = result.deployment.split("/");
+  const proxy = parts.join("/");
+  if (result.via === "bypass") return `${topology} (bypassing the ${proxy} proxy)`;
+  return proxy ? `${topology} (${proxy})` : result.deployment;
 }
 
 interface Case {
@@ -50,12 +52,12 @@ export function renderJunit(results: readonly RunResult[]): string {
     const scenario = result.scenario.name;
     const groups = new Map<string, ProbeResult[]>();
     for (const probe of result.probes?.results ?? []) {
-      const key = suiteLabel(probe, deploymentLabel(result.scenario).replace(" ", "."));
+      const key = suiteLabel(probe);
       groups.set(key, [...(groups.get(key) ?? []), probe]);
     }
     for (const [label, probes] of groups) {
       const first = probes[0]!;
-      const classname = `edgebench.${scenario}.${first.topology}${first.topology === "proxied" ? `.${deploymentLabel(result.scenario).replace(" ", ".")}` : ""}${first.via === "bypass" ? ".bypass" : ""}`;
+      const classname = `edgebench.${scenario}.${first.deployment.replaceAll("/", ".")}${first.via === "bypass" ? ".bypass" : ""}`;
       const cases: Case[] = probes.map((p) => ({
         classname,
         name: p.probe,

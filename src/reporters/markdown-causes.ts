@@ -10,7 +10,7 @@ import {
   probeSets,
   unexplainedFailures,
 } from "./causes.js";
-import { observedStatuses, probeTargetLabel } from "./format.js";
+import { deploymentLabels, observedStatuses, probeTargetLabel, targetLabel } from "./format.js";
 
 export function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
@@ -29,8 +29,9 @@ function blockLines(block: ChangeBlock): string[] {
 
 export function markdownProbes(result: RunResult): string[] {
   const results = result.probes?.results ?? [];
+  const label = deploymentLabels(result.deployments);
   const out = ["| category | passed | on |", "| --- | ---: | --- |"];
-  for (const s of categorySummaries(results))
+  for (const s of categorySummaries(results, targetLabel(label)))
     out.push(
       `| ${s.category} | ${s.failed.length === 0 ? "✅" : "❌"} ${s.passed}/${s.total} | ${s.targets.join(", ")} |`,
     );
@@ -43,6 +44,7 @@ export function markdownProbes(result: RunResult): string[] {
       out.push(
         `${index + 1}. **${cause.fact}** (${cause.failures} failure${cause.failures === 1 ? "" : "s"}: ${probeSets(
           cause,
+          targetLabel(label),
         )
           .map((set) => describeProbeSet(set))
           .join("; ")})`,
@@ -74,7 +76,7 @@ export function markdownProbes(result: RunResult): string[] {
     );
     for (const r of unexplained) {
       const seen = r.observed.map((o) => `${o.status} (${o.answeredBy === "unknown" ? "who answered is unknown" : o.answeredBy})`).join(", ") || observedStatuses(r);
-      out.push(`| \`${r.probe}\` | ${probeTargetLabel(r)} | ${seen} | ${cell(r.explanation)} |`);
+      out.push(`| \`${r.probe}\` | ${probeTargetLabel(r, label)} | ${seen} | ${cell(r.explanation)} |`);
     }
     out.push("");
   }

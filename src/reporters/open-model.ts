@@ -3,7 +3,7 @@
  * send, service time from the actual send), the generator's calibration (p99 of actual − planned send) and what
  * `late` means. Plain text cells; each reporter lays them out its own way.
  */
-import type { LoadResult, TopologyLoad } from "../results/types.js";
+import type { LoadResult, DeploymentLoad } from "../results/types.js";
 import { formatDuration } from "./format.js";
 
 export const OPEN_MODEL_DEFINITIONS =
@@ -21,17 +21,17 @@ export const OPEN_MODEL_HEADER = [
   "late",
 ];
 
-/** One row per topology measured with the open-model generator, cells as in OPEN_MODEL_HEADER. */
-export function openModelRows(load: LoadResult): string[][] {
-  return load.topologies.filter((t) => t.serviceLatency && t.sendLateness).map(openModelRow);
+/** One row per deployment measured with the open-model generator, cells as in OPEN_MODEL_HEADER. */
+export function openModelRows(load: LoadResult, label: (name: string) => string = (name) => name): string[][] {
+  return load.deployments.filter((t) => t.serviceLatency && t.sendLateness).map((t) => openModelRow(t, label));
 }
 
-function openModelRow(t: TopologyLoad): string[] {
+function openModelRow(t: DeploymentLoad, label: (name: string) => string): string[] {
   const service = t.serviceLatency!;
   const late = t.rounds.reduce((sum, r) => sum + (r.late ?? 0), 0);
   const requests = t.rounds.reduce((sum, r) => sum + r.requests, 0);
   return [
-    t.topology,
+    label(t.deployment),
     formatDuration(service.p50Us),
     formatDuration(service.p99Us),
     formatDuration(service.p999Us),

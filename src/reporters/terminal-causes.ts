@@ -11,13 +11,13 @@ import {
   runEngines,
   unexplainedFailures,
 } from "./causes.js";
-import { observedAnswers, probeTargetLabel, table, wrap } from "./format.js";
+import { deploymentLabels, observedAnswers, probeTargetLabel, table, targetLabel, wrap, type DeploymentLabel } from "./format.js";
 
 type Colors = InstanceType<typeof Chalk>;
 
 /** `allowlist  15/15 ✓ on edge, proxied, proxied→app`, one line per category. */
-export function categoryLines(results: readonly ProbeResult[], c: Colors): string[] {
-  const rows = categorySummaries(results).map((s) => [
+export function categoryLines(results: readonly ProbeResult[], c: Colors, label?: DeploymentLabel): string[] {
+  const rows = categorySummaries(results, label && targetLabel(label)).map((s) => [
     s.category,
     `${s.passed}/${s.total}`,
     s.failed.length === 0 ? c.green("✓") : c.red("✗"),
@@ -26,11 +26,11 @@ export function categoryLines(results: readonly ProbeResult[], c: Colors): strin
   return table(rows, new Set([1])).map((line) => `  ${line}`);
 }
 
-function failureLines(failures: readonly ProbeResult[], c: Colors, width: number): string[] {
+function failureLines(failures: readonly ProbeResult[], c: Colors, width: number, label: DeploymentLabel): string[] {
   const out: string[] = [];
   for (const r of failures) {
     const [first, ...rest] = wrap(
-      `${r.probe} on ${probeTargetLabel(r)} (${r.reference}; ${observedAnswers(r)})`,
+      `${r.probe} on ${probeTargetLabel(r, label)} (${r.reference}; ${observedAnswers(r)})`,
       width - 4,
       "  ",
     );
@@ -69,7 +69,7 @@ export function causesSection(result: RunResult, style: CausesStyle): string[] {
         " ".repeat(number.length),
       );
       out.push(`  ${number}${c.bold(first!)}`, ...rest.map((line) => `  ${line}`));
-      for (const set of probeSets(cause))
+      for (const set of probeSets(cause, targetLabel(deploymentLabels(result.deployments))))
         out.push(...wrap(describeProbeSet(set), width - 5, "  ").map((line) => `     ${c.dim(line)}`));
       for (const block of changeBlocks(
         cause.change,
@@ -87,7 +87,7 @@ export function causesSection(result: RunResult, style: CausesStyle): string[] {
   const unexplained = style.verbose ? failed : unexplainedFailures(results);
   if (unexplained.length > 0) {
     out.push("", c.bold(style.verbose ? "Why they failed" : "Failures without a known configuration cause"));
-    out.push(...failureLines(unexplained, c, width));
+    out.push(...failureLines(unexplained, c, width, deploymentLabels(result.deployments)));
   }
   return out;
 }

@@ -49,12 +49,12 @@ export function changedLines(diff: string): string[] {
 }
 
 /** Where a probe failed, as the report names it: `edge`, `proxied`, `proxied→app`, `target`. */
-export function failureTarget(result: Pick<ProbeResult, "via" | "topology">): string {
+export function failureTarget(result: Pick<ProbeResult, "via" | "deployment">): string {
   return result.via === "bypass"
-    ? `${result.topology}→app`
-    : result.topology === "external"
+    ? `${result.deployment}→app`
+    : result.deployment === "external"
       ? "target"
-      : result.topology;
+      : result.deployment;
 }
 
 export interface Cause {

@@ -39,7 +39,7 @@ function mergeProbes(parts: readonly LabelledResult[]): ProbesResult | null {
   const seen = new Map<string, string>();
   const results = withProbes.flatMap((part) =>
     part.result.probes!.results.map((probe) => {
-      const key = `${probe.probe} on ${probe.topology}${probe.via === "bypass" ? " (bypass)" : ""}`;
+      const key = `${probe.probe} on ${probe.deployment}${probe.via === "bypass" ? " (bypass)" : ""}`;
       const earlier = seen.get(key);
       if (earlier) {
         throw new MergeError(`probe ${key} is in both ${earlier} and ${part.label}: shards must not overlap`);
@@ -68,16 +68,16 @@ function mergeLoad(parts: readonly LabelledResult[]): LoadResult | null {
   const phases: ImportedPhase[] = [];
   let offset = 0;
   for (const load of loads) {
-    for (const topology of load.topologies) {
+    for (const topology of load.deployments) {
       for (const sample of topology.rounds) {
         const { position, durationMs, requests, responses, ok2xx, non2xx, errors, timeouts, latency } = sample;
         const figures = { position, durationMs, requests, responses, ok2xx, non2xx, errors, timeouts, latency };
-        phases.push({ ...figures, deployment: topology.topology, round: sample.round + offset });
+        phases.push({ ...figures, deployment: topology.deployment, round: sample.round + offset });
       }
     }
-    offset += Math.max(0, ...load.topologies.flatMap((t) => t.rounds.map((r) => r.round)));
+    offset += Math.max(0, ...load.deployments.flatMap((t) => t.rounds.map((r) => r.round)));
   }
-  const urls = Object.fromEntries(loads[0]!.topologies.map((t) => [t.topology, t.url]));
+  const urls = Object.fromEntries(loads[0]!.deployments.map((t) => [t.deployment, t.url]));
   return loadResultFromPhases({ phases, settings: { ...loads[0]!.settings, rounds: offset }, urls }, labels);
 }
 

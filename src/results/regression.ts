@@ -1,15 +1,17 @@
 /**
- * `edgebench compare`: two saved runs of the same scenario, topology by topology. Each figure's change is the
+ * `edgebench compare`: two saved runs of the same scenario, deployment by deployment (matched by name). Each figure's change is the
  * difference of the per-round medians with a bootstrap 95 % interval (rounds of the two runs resampled
  * independently); a regression is a change worse than the tolerance with the whole interval on the worse side.
  */
 import { median, seededRandom } from "../runners/load/stats.js";
 import { SCHEMA_VERSION, type RoundSample, type RunResult } from "./types.js";
+import { upgradeFromV1, type RunResultV1 } from "./upgrade.js";
 
 export type ComparedMetric = "p50" | "p90" | "p99" | "rps";
 
 export interface ComparisonRow {
-  topology: string;
+  /** The deployment's name. */
+  deployment: string;
   metric: ComparedMetric;
   baseline: number;
   current: number;
@@ -50,22 +52,26 @@ function relativeChangeInterval(baseline: number[], current: number[], resamples
   return [changes[Math.floor(0.025 * (resamples - 1))]!, changes[Math.ceil(0.975 * (resamples - 1))]!];
 }
 
-/** Checks that a parsed file is a run result edgebench can compare. */
-/** A saved JSON report checked for what reading it needs; `needLoad`: compare needs measured load. */
+/**
+ * A saved JSON report checked for what reading it needs (`needLoad`: compare needs measured load), in the current
+ * schema version: an older one is upgraded.
+ */
 export function asRunResult(value: unknown, label: string, needLoad = true): RunResult {
-  const candidate = value as Partial<RunResult> | null;
+  const candidate = value as { schemaVersion?: unknown; load?: unknown } | null;
   if (typeof candidate !== "object" || candidate === null || candidate.schemaVersion === undefined) {
     throw new CompareError(`${label}: not an edgebench JSON report (no schemaVersion); write one with --reporter json:FILE`);
   }
-  if (candidate.schemaVersion !== SCHEMA_VERSION) throw new CompareError(`${label}: schemaVersion ${candidate.schemaVersion}, this edgebench reads ${SCHEMA_VERSION}`);
+  if (candidate.schemaVersion !== SCHEMA_VERSION && candidate.schemaVersion !== 1) {
+    throw new CompareError(`${label}: schemaVersion ${String(candidate.schemaVersion)}, this edgebench reads 1 and ${SCHEMA_VERSION}`);
+  }
   if (needLoad && !candidate.load) throw new CompareError(`${label}: has no load results (made by 'probe'?); compare runs of 'run' or 'bench'`);
-  return candidate as RunResult;
+  return candidate.schemaVersion === 1 ? upgradeFromV1(candidate as RunResultV1) : (candidate as RunResult);
 }
 
 export function compareRuns(baseline: RunResult, current: RunResult, tolerance = 0.1): Comparison {
   const rows: ComparisonRow[] = [];
-  for (const before of baseline.load?.topologies ?? []) {
-    const after = current.load?.topologies.find((t) => t.topology === before.topology);
+  for (const before of baseline.load?.deployments ?? []) {
+    const after = current.load?.deployments.find((t) => t.deployment === before.deployment);
     if (!after || before.rounds.length === 0 || after.rounds.length === 0) continue;
     for (const metric of Object.keys(FIELD) as ComparedMetric[]) {
       const a = before.rounds.map(FIELD[metric]);
@@ -74,12 +80,12 @@ export function compareRuns(baseline: RunResult, current: RunResult, tolerance =
       const ci95 = relativeChangeInterval(a, b);
       // Latency is worse when it grows, throughput when it falls.
       const regression = metric === "rps" ? change < -tolerance && ci95[1] < 0 : change > tolerance && ci95[0] > 0;
-      rows.push({ topology: before.topology, metric, baseline: median(a), current: median(b), change, ci95, regression });
+      rows.push({ deployment: before.deployment, metric, baseline: median(a), current: median(b), change, ci95, regression });
     }
   }
-  if (rows.length === 0) throw new CompareError("the two runs have no topology with measured rounds in common");
+  if (rows.length === 0) throw new CompareError("the two runs have no deployment with measured rounds in common");
   const regressions = rows
     .filter((row) => row.regression)
-    .map((row) => `${row.topology} ${row.metric}: ${(row.change * 100).toFixed(1)} % (interval ${(row.ci95[0] * 100).toFixed(1)} … ${(row.ci95[1] * 100).toFixed(1)} %), beyond ±${(tolerance * 100).toFixed(0)} %`);
+    .map((row) => `${row.deployment} ${row.metric}: ${(row.change * 100).toFixed(1)} % (interval ${(row.ci95[0] * 100).toFixed(1)} … ${(row.ci95[1] * 100).toFixed(1)} %), beyond ±${(tolerance * 100).toFixed(0)} %`);
   return { tolerance, rows, regressions };
 }

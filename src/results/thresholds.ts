@@ -73,11 +73,18 @@ export function parseThreshold(expression: string): Threshold {
   return { expression: expression.trim(), metric, operator, value };
 }
 
+/** `proxied` (and `overhead`) name the run's first proxied deployment: the scenario's own unless --engine chose. */
+function firstProxied(result: RunResult): string | undefined {
+  return result.deployments.find((d) => d.topology === "proxied")?.name;
+}
+
 function measured(metric: string, result: RunResult): number | null {
   const [scope, name] = metric.split(".") as [string, string];
   if (scope === "probes") return result.probes ? (name === "failed" ? result.probes.failed : result.probes.passed) : null;
-  if (scope === "overhead") return result.load?.overhead?.find((o) => o.metric === name)?.median ?? null;
-  const topology = result.load?.topologies.find((t) => t.topology === scope);
+  const proxied = firstProxied(result);
+  if (scope === "overhead") return result.load?.overheads.find((o) => o.deployment === proxied)?.figures.find((o) => o.metric === name)?.median ?? null;
+  const deployment = scope === "proxied" ? proxied : scope;
+  const topology = result.load?.deployments.find((t) => t.deployment === deployment);
   if (!topology) return null;
   if (name === "rps") return topology.medianRps;
   if (name === "errors") return topology.errors + topology.timeouts + topology.non2xx;

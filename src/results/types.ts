@@ -7,10 +7,22 @@ import type { HopShape, TopologyKind } from "../scenario/types.js";
 import type { ThresholdResult } from "./thresholds.js";
 import type { Cause, CauseId } from "./causes.js";
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Where probes went: a topology edgebench started, or an external target given by URL. */
 export type ProbeTargetKind = TopologyKind | "external";
+
+/** A named path from the client to an app that a run measured: `edge`, `proxied/builtin`, `proxied/nginx`, … */
+export interface Deployment {
+  /** Unique within a run; load, overheads and probe results refer to it by this name. */
+  name: string;
+  /** "external": a target given by URL, which edgebench did not start. */
+  topology: ProbeTargetKind;
+  /** The proxy engine in its path and that engine's version line (proxied only). */
+  engine: { name: string; version: string } | null;
+  /** Which generated configuration an external engine ran (absent: the builtin proxy or the user's own file). */
+  profile?: "typical" | "hardened";
+}
 
 export interface LatencySummary {
   /** Responses measured. */
@@ -47,14 +59,15 @@ export interface RoundSample extends RequestCounts {
   /** Event-loop utilisation of the load generator's own thread during the round (0–1). */
   generatorUtilization: number;
   round: number;
-  /** Place of this topology within its round (0 = ran first). */
+  /** Place of this deployment within its round (0 = ran first). */
   position: number;
   rps: number;
   latency: LatencySummary;
 }
 
-export interface TopologyLoad {
-  topology: TopologyKind;
+export interface DeploymentLoad {
+  /** The deployment's name (see RunResult.deployments). */
+  deployment: string;
   url: string;
   rounds: RoundSample[];
   /** All rounds' responses in one histogram. */
@@ -98,7 +111,10 @@ export interface PercentilePoint {
 export const OVERHEAD_METRICS = ["p50", "p90", "p99", "p999", "rps"] as const;
 export type OverheadMetric = (typeof OVERHEAD_METRICS)[number];
 
-/** Proxied minus edge, paired round by round (µs), or proxied / edge for rps. */
+/**
+ * A deployment minus its reference (µs), paired round by round, or deployment / reference (unit "ratio": req/s, or
+ * added p50 over the proxy reference's added p50).
+ */
 export interface Overhead {
   metric: OverheadMetric;
   unit: "us" | "ratio";
@@ -127,11 +143,31 @@ export interface LoadResult {
     rate: number | null;
     rateSource: "scenario" | "auto" | null;
   };
-  /** Order the topologies ran in, per round. */
-  order: TopologyKind[][];
-  topologies: TopologyLoad[];
-  /** Present when both edge and proxied ran. */
-  overhead: Overhead[] | null;
+  /** Order the deployments ran in (their names), per round. */
+  order: string[][];
+  deployments: DeploymentLoad[];
+  /** Each deployment other than the overhead reference (edge) against it, paired round by round. */
+  overheads: DeploymentOverhead[];
+  /** Each proxied deployment other than the proxy reference against it (empty without a proxy reference). */
+  ratios: ReferenceRatio[];
+}
+
+export interface DeploymentOverhead {
+  deployment: string;
+  /** The deployment it is paired with: `edge`. */
+  reference: string;
+  /** p50, p90, p99, p99.9 differences (µs) and the req/s ratio. */
+  figures: Overhead[];
+}
+
+export interface ReferenceRatio {
+  deployment: string;
+  /** The reference proxy deployment (`proxied/nginx` by default). */
+  reference: string;
+  /** Deployment's req/s over the reference's, per round. */
+  rps: Overhead;
+  /** The p50 the deployment adds over edge, over the p50 the reference adds, per round. */
+  addedP50: Overhead;
 }
 
 /** From the app's record (echo contract); "unknown" when there was no record to ask and no answer of the app's own. */
@@ -153,8 +189,9 @@ export interface ProbeResult {
   title: string;
   category: ProbeCategory;
   reference: string;
-  topology: ProbeTargetKind;
-  /** "entry": the topology's public entry; "bypass": straight to the app behind the proxy. */
+  /** The deployment's name, or "external" for a target given by URL. */
+  deployment: string;
+  /** "entry": the deployment's public entry; "bypass": straight to the app behind the proxy. */
   via: "entry" | "bypass";
   expected: ResponseExpectation[];
   observed: ObservedResponse[];
@@ -203,11 +240,8 @@ export interface RunResult {
     /** Which rules applied where the RFCs leave a choice. */
     policyProfile: "aspnetcore" | "strict";
     knobs: PolicyKnobs;
+    /** The engine of the first proxied deployment (the scenario's own unless --engine chose): see `deployments`. */
     proxyEngine: string;
-    /** Which generated configuration an external engine ran (absent: the builtin proxy or the user's own file). */
-    proxyProfile?: "typical" | "hardened";
-    /** The engine's own version line (nginx, HAProxy, Caddy) or edgebench's for the builtin proxy. */
-    proxyEngineVersion?: string;
     /** Set when an app ran on the real ASP.NET Core app rather than the simulation: which, and its SDK. */
     appRuntime?: string;
     /** Where TLS was: off, terminated (edge app or proxy), or re-encrypted to the app too. */
@@ -216,6 +250,10 @@ export interface RunResult {
     hops?: { client: HopShape | null; app: HopShape | null };
   };
   environment: { node: string; platform: string; arch: string; cpus: number; cpuModel: string };
+  /** What the run measured, in plan order; all shared one warm-up and one set of shuffled rounds. */
+  deployments: Deployment[];
+  /** The proxy deployment throughput and added p50 are given as ratios to, or null (fewer than two proxies). */
+  referenceProxy: string | null;
   /** What the run changed or doubts about itself (a capped connection count, say). */
   warnings: string[];
   load: LoadResult | null;

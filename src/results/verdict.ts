@@ -13,14 +13,14 @@ export function decideVerdict(load: LoadResult | null, probes: ProbesResult | nu
     }
   }
   for (const result of probes?.results ?? []) {
-    if (!result.pass) failures.push(`probe ${result.probe} on ${result.topology}${result.via === "bypass" ? " (bypassing the proxy)" : ""}: ${result.explanation}`);
+    if (!result.pass) failures.push(`probe ${result.probe} on ${result.deployment}${result.via === "bypass" ? " (bypassing the proxy)" : ""}: ${result.explanation}`);
   }
-  for (const topology of load?.topologies ?? []) {
+  for (const topology of load?.deployments ?? []) {
     const failed = topology.non2xx + topology.errors + topology.timeouts;
     const attempted = topology.responses + topology.errors + topology.timeouts;
     if (attempted > 0 && failed / attempted > MAX_FAILED_SHARE) {
       failures.push(
-        `load on ${topology.topology}: ${failed} of ${attempted} requests failed (${topology.non2xx} non-2xx, ${topology.errors} errors, ${topology.timeouts} timeouts)`,
+        `load on ${topology.deployment}: ${failed} of ${attempted} requests failed (${topology.non2xx} non-2xx, ${topology.errors} errors, ${topology.timeouts} timeouts)`,
       );
     }
   }

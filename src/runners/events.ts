@@ -1,12 +1,11 @@
 /** Progress a run reports while it works; only the UI listens (library code never prints). */
-import type { TopologyKind } from "../scenario/types.js";
-
+/** `deployment`: a deployment's name (`edge`, `proxied/nginx`, …). */
 export type RunEvent =
-  | { type: "starting"; topologies: TopologyKind[] }
-  | { type: "started"; entries: Array<{ topology: TopologyKind; url: string }> }
-  | { type: "warmup"; topology: TopologyKind; durationMs: number }
-  | { type: "round"; round: number; rounds: number; topology: TopologyKind; durationMs: number }
-  | { type: "round-done"; round: number; topology: TopologyKind; rps: number; p50Us: number }
+  | { type: "starting"; deployments: string[] }
+  | { type: "started"; entries: Array<{ deployment: string; url: string }> }
+  | { type: "warmup"; deployment: string; durationMs: number }
+  | { type: "round"; round: number; rounds: number; deployment: string; durationMs: number }
+  | { type: "round-done"; round: number; deployment: string; rps: number; p50Us: number }
   | { type: "probes"; count: number }
   | { type: "stopping" };
 

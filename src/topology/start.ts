@@ -1,11 +1,12 @@
 /**
- * Starts the deployments a scenario names on loopback ephemeral ports, each server in its own worker thread:
- * edge (clients reach the app's port) and proxied (client → builtin proxy → app).
+ * Starts the deployments of a plan on loopback ephemeral ports, each server in its own worker thread: edge (clients
+ * reach the app's port) and proxied (client → builtin proxy or an engine → the deployment's own app instances).
  */
 import { hostMatchesAny } from "../policy/host-string.js";
 import type { AppOptions } from "../servers/app.js";
 import { startInline, startIsolated, type IsolatedServer, type ServerSpec } from "../servers/isolated.js";
 import type { AppConfig, HopShape, Scenario, TopologyKind } from "../scenario/types.js";
+import { planDeployments, type PlannedDeployment } from "../plan/deployments.js";
 import type { TlsIdentity } from "../http1/connection.js";
 import { createRunCertificates } from "../tls/certificates.js";
 import { ENGINE_DRIVERS } from "../engines/start-engine.js";
@@ -30,6 +31,8 @@ export interface Endpoint {
 }
 
 export interface RunningTopology {
+  /** The deployment's name in the plan (`edge`, `proxied/nginx`, …). */
+  name: string;
   kind: TopologyKind;
   /** Where clients connect: the app serving the load host (edge) or the proxy (proxied), or the hop in front. */
   entry: Endpoint;
@@ -108,7 +111,13 @@ export interface TopologyOptions {
   isolation?: "worker" | "inline";
 }
 
-export async function startTopology(scenario: Scenario, options: TopologyOptions = {}): Promise<Topology> {
+/** The scenario's own deployments (its topologies, its proxy engine). */
+export function startTopology(scenario: Scenario, options: TopologyOptions = {}): Promise<Topology> {
+  return startDeployments(planDeployments(scenario), options);
+}
+
+/** Starts every deployment of a plan side by side; they share the run's certificates. */
+export async function startDeployments(deployments: readonly PlannedDeployment[], options: TopologyOptions = {}): Promise<Topology> {
   const start = (spec: ServerSpec): Promise<IsolatedServer> => (options.isolation === "inline" ? startInline(spec) : startIsolated(spec));
   const started: IsolatedServer[] = [];
   const running: RunningTopology[] = [];
@@ -120,10 +129,12 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
   // The real app is a process of its own already: no thread needed, whatever the isolation.
   const startAppOfRuntime = (app: AppConfig, appOptions: AppOptions): Promise<IsolatedServer> =>
     app.runtime === "kestrel" ? startKestrelApp(appOptions) : start({ kind: "app", options: appOptions });
-  const primary = appForHost(scenario.apps, scenario.load.host);
-  const { clientAddress, clientHop, appHop } = scenario.network;
-  const certificates = scenario.tls === "off" ? null : await createRunCertificates([...scenario.policy.hosts, ...scenario.apps.flatMap((app) => app.allowedHosts)]);
-  // The echo contract's records of this run's apps, one file per topology (see http1/echo-contract.ts).
+  const base = deployments[0]?.scenario;
+  if (!base) return { running, close: async () => {} };
+  const primary = appForHost(base.apps, base.load.host);
+  const { clientAddress, clientHop, appHop } = base.network;
+  const certificates = base.tls === "off" ? null : await createRunCertificates([...base.policy.hosts, ...base.apps.flatMap((app) => app.allowedHosts)]);
+  // The echo contract's records of this run's apps, one file per deployment (see http1/echo-contract.ts).
   const recordDir = await mkdtemp(join(tmpdir(), "edgebench-record-"));
   const close = async (): Promise<void> => {
     await Promise.all(started.map((server) => server.close()));
@@ -133,14 +144,13 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
   const shaped = (server: IsolatedServer, shape: HopShape, sourceAddress: string, seed: number): Promise<IsolatedServer> =>
     track(start({ kind: "shaper", options: { target: { host: LOOPBACK, port: server.port }, shape, scheme: schemeOf(server.url), sourceAddress, seed, host: LOOPBACK } }));
 
-  const driver = scenario.proxy.engine === "builtin" ? null : ENGINE_DRIVERS[scenario.proxy.engine];
-  // A proxy that cannot choose its source address (Caddy 2.6) connects from 127.0.0.1: its apps trust that instead.
-  const proxySource = driver && !driver.bindsSourceAddress ? LOOPBACK : PROXY_SOURCE_ADDRESS;
-
-  // The topologies start side by side: worker start-up dominates a short run.
-  const startOne = async (kind: TopologyKind): Promise<RunningTopology> => {
+  // The deployments start side by side: worker start-up dominates a short run.
+  const startOne = async ({ name, topology: kind, scenario }: PlannedDeployment): Promise<RunningTopology> => {
+    const driver = scenario.proxy.engine === "builtin" ? null : ENGINE_DRIVERS[scenario.proxy.engine];
+    // A proxy that cannot choose its source address (Caddy 2.6) connects from 127.0.0.1: its apps trust that instead.
+    const proxySource = driver && !driver.bindsSourceAddress ? LOOPBACK : PROXY_SOURCE_ADDRESS;
     const behindProxy = kind === "proxied";
-    const appRecord = join(recordDir, `${kind}.jsonl`);
+    const appRecord = join(recordDir, `${name.replaceAll("/", "-")}.jsonl`);
     const appTls = certificates && (!behindProxy || scenario.tls === "reencrypt") ? certificates.server : undefined;
     const instances = await Promise.all(
       scenario.apps.map((app) =>
@@ -189,6 +199,7 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
       labelled.push({ label: "hop:client", server: entryServer });
     }
     return {
+      name,
       kind,
       entry: endpoint(entryServer),
       apps: instances.map((copies, i) => ({ name: scenario.apps[i]!.name, endpoint: endpoint(copies[0]!) })),
@@ -200,7 +211,7 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
     };
   };
   try {
-    running.push(...(await Promise.all(scenario.topologies.map(startOne))));
+    running.push(...(await Promise.all(deployments.map(startOne))));
   } catch (error) {
     await close();
     throw error;

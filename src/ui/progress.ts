@@ -12,15 +12,15 @@ export interface Progress {
 function describe(event: RunEvent): string | null {
   switch (event.type) {
     case "starting":
-      return `starting ${event.topologies.join(" and ")} on loopback`;
+      return `starting ${event.deployments.join(", ")} on loopback`;
     case "started":
-      return event.entries.map((e) => `${e.topology} ${e.url}`).join(", ");
+      return event.entries.map((e) => `${e.deployment} ${e.url}`).join(", ");
     case "probes":
       return `sending ${event.count} Host probes`;
     case "warmup":
-      return `warming up ${event.topology} (${event.durationMs} ms)`;
+      return `warming up ${event.deployment} (${event.durationMs} ms)`;
     case "round":
-      return `round ${event.round}/${event.rounds}: ${event.topology} (${event.durationMs} ms)`;
+      return `round ${event.round}/${event.rounds}: ${event.deployment} (${event.durationMs} ms)`;
     case "round-done":
       return null;
     case "stopping":
@@ -36,7 +36,7 @@ export function createProgress(enabled: boolean, stream: NodeJS.WriteStream = pr
       if (event.type === "round-done") {
         // One line per finished round stays on screen, so drift between rounds is seen while it runs.
         const current = spinner.text;
-        spinner.stopAndPersist({ symbol: "·", text: `round ${event.round} ${event.topology}: ${formatRate(event.rps)} req/s, p50 ${formatDuration(event.p50Us)}` });
+        spinner.stopAndPersist({ symbol: "·", text: `round ${event.round} ${event.deployment}: ${formatRate(event.rps)} req/s, p50 ${formatDuration(event.p50Us)}` });
         spinner.start(current);
         return;
       }

@@ -54,19 +54,19 @@ describe("export to Artillery, run against loopback, import", { skip: MISSING },
     const result = JSON.parse(await readFile(join(folder, "imported.json"), "utf8")) as RunResult;
     assertValidRunResult(result);
     const load = result.load!;
-    assert.deepEqual(load.topologies.map((t) => t.topology), ["edge", "proxied"]);
-    for (const deployment of load.topologies) {
+    assert.deepEqual(load.deployments.map((t) => t.deployment), ["edge", "proxied"]);
+    for (const deployment of load.deployments) {
       assert.deepEqual(deployment.rounds.map((r) => r.round), [1, 2, 3]);
       for (const round of deployment.rounds) {
         // About rate × 1 s each (a busy machine can shift an arrival across a phase boundary), every one answered.
-        assert.ok(Math.abs(round.requests - rate) <= rate * 0.2, `${deployment.topology} round ${round.round}: ${round.requests} requests`);
+        assert.ok(Math.abs(round.requests - rate) <= rate * 0.2, `${deployment.deployment} round ${round.round}: ${round.requests} requests`);
         assert.deepEqual([round.responses, round.ok2xx, round.latency.count, round.errors], [round.requests, round.requests, round.requests, 0]);
         assert.ok(round.latency.p50Us > 0 && round.latency.p50Us <= round.latency.p99Us);
       }
     }
     assert.equal(load.order.length, rounds);
     for (const order of load.order) assert.deepEqual([...order].sort(), ["edge", "proxied"]);
-    const p50 = load.overhead!.find((o) => o.metric === "p50")!;
+    const p50 = load.overheads[0]!.figures.find((o) => o.metric === "p50")!;
     assert.equal(p50.perRound.length, rounds);
     // The servers' own counts: every request the processor sent to a deployment (warm-up included) reached it.
     const counters = (JSON.parse(await readFile(report, "utf8")) as { aggregate: { counters: Record<string, number> } }).aggregate.counters;

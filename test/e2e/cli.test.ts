@@ -151,10 +151,10 @@ describe("edgebench CLI", () => {
     assert.equal(result.stdout, "");
     const report = JSON.parse(await readFile(out, "utf8"));
     assertValidRunResult(report);
-    assert.equal(report.schemaVersion, 1);
+    assert.equal(report.schemaVersion, 2);
     assert.equal(report.scenario.name, "tiny");
     assert.equal(report.load.settings.rounds, 1);
-    assert.equal(report.load.topologies.length, 2);
+    assert.deepEqual(report.load.deployments.map((d: { deployment: string }) => d.deployment), ["edge", "proxied/builtin"]);
     assert.equal(report.probes.failed, 0);
     assert.equal(report.verdict.passed, true);
   });
@@ -164,13 +164,13 @@ describe("edgebench CLI", () => {
     assert.equal(result.code, 1);
     const report = JSON.parse(result.stdout);
     assertValidRunResult(report);
-    assert.equal(report.schemaVersion, 1);
+    assert.equal(report.schemaVersion, 2);
     assert.equal(report.load, null);
     assert.equal(report.probes.view, "app");
     assert.equal(report.scenario.policyProfile, "aspnetcore");
     assert.equal(report.scenario.knobs.wildcardDepth, "any");
     assert.ok(report.probes.results.every((r: { category: string }) => r.category === "spoofing"));
-    const xfh = report.probes.results.find((r: { probe: string; topology: string; via: string }) => r.probe === "xfh-override" && r.topology === "proxied" && r.via === "entry");
+    const xfh = report.probes.results.find((r: { probe: string; deployment: string; via: string }) => r.probe === "xfh-override" && r.deployment === "proxied/builtin" && r.via === "entry");
     assert.equal(xfh.pass, false);
     assert.deepEqual(xfh.expected[0].outcomes, ["accept"]);
     assert.equal(xfh.observed[0].status, 200);
@@ -182,7 +182,7 @@ describe("edgebench CLI", () => {
       [["app-trusts-any-peer", 6], ["proxy-passes-client-forwarding", 6]],
     );
     assert.equal(report.verdict.passed, false);
-    assert.ok(report.verdict.failures.some((f: string) => f.startsWith("probe xfh-override on proxied")));
+    assert.ok(report.verdict.failures.some((f: string) => f.startsWith("probe xfh-override on proxied/builtin")));
   });
 
   it("probes a running target on the wire, with hosts from --allowed-hosts or --appsettings", async () => {
@@ -244,12 +244,16 @@ describe("edgebench CLI", () => {
     assert.equal(same.code, 0, same.stderr);
     assert.match(same.stdout, /PASS/);
     const report = JSON.parse(await readFile(baseline, "utf8"));
-    for (const topology of report.load.topologies) for (const round of topology.rounds) round.latency.p99Us *= 3;
+    for (const deployment of report.load.deployments) for (const round of deployment.rounds) round.latency.p99Us *= 3;
     const regressed = join(work, "regressed.json");
     await writeFile(regressed, JSON.stringify(report));
     const worse = await cli(["compare", baseline, regressed, "--tolerance", "20%"]);
     assert.equal(worse.code, 1);
-    assert.match(worse.stdout, /proxied\s+p99.*regression/);
+    assert.match(worse.stdout, /proxied\/builtin\s+p99.*regression/);
+    // A result saved by an earlier edgebench (schema 1) is read too: against its upgraded self nothing changed.
+    const older = await cli(["compare", `${FIXTURES}results/run-result-v1.json`, baseline]);
+    assert.equal(older.code, 0, older.stderr);
+    assert.match(older.stdout, /proxied\/builtin\s+p50\s+1\.41ms\s+1\.41ms\s+0\.0 %/);
     const missing = await cli(["compare", baseline, join(work, "nope.json")]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no such file/);
@@ -272,6 +276,7 @@ describe("edgebench CLI", () => {
   // Paths are given relative to the repository root (the CLI's working directory) so the output is the same anywhere.
   const SNAPSHOT_CASES: Array<{ name: string; args: string[]; code: number }> = [
     { name: "report-terminal", args: ["report", "test/fixtures/results/run-result.json"], code: 1 },
+    { name: "report-terminal-v1", args: ["report", "test/fixtures/results/run-result-v1.json"], code: 1 },
     { name: "report-markdown", args: ["report", "test/fixtures/results/probe-only.json", "-r", "markdown"], code: 1 },
     { name: "probe-spoofing", args: ["probe", "-q", "--category", "spoofing", "scenarios/allowed-hosts-star.yaml", "scenarios/xfh-spoofing.yaml"], code: 1 },
     { name: "validate-several-problems", args: ["validate", "test/fixtures/scenarios/several-problems.yaml"], code: 2 },
@@ -323,9 +328,13 @@ describe("edgebench CLI", () => {
   it("puts proxy engines side by side, and stops every engine process on Ctrl-C", { skip: engineVersion(ENGINE_DRIVERS.nginx) === null ? "nginx is not installed (apt-get install nginx)" : false }, async () => {
     const sideBySide = await cli(["probe", "-q", "--engine", "builtin,nginx", "scenarios/default.yaml"]);
     assert.equal(sideBySide.code, 1, sideBySide.stderr);
-    assert.match(sideBySide.stdout, /scenario default · 2 proxy deployments side by side/);
-    assert.match(sideBySide.stdout, /absolute-form-target-disallowed\s+✓ 400\s+✓ 400\s+✗ 200/);
-    assert.match(sideBySide.stdout, /PASS builtin\nFAIL nginx hardened · 1 problem/);
+    assert.match(sideBySide.stdout, /proxies: builtin, nginx\s+(hardened\s+)?\d/);
+    assert.match(sideBySide.stdout, /\s+edge\s+builtin\s+nginx\n\s+absolute-form-target-disallowed\s+✓ 400\s+✓ 400\s+✗ 200/);
+    assert.match(sideBySide.stdout, /FAIL · 1 problem/);
+    const noReference = await cli(["probe", "-q", "--engine", "builtin,nginx", "--reference", "caddy", "scenarios/default.yaml"]);
+    assert.equal(noReference.code, 2);
+    assert.match(noReference.stderr, /--reference caddy: no such proxied deployment; this run has proxied\/builtin, proxied\/nginx/);
+    assertNoStackTrace(noReference.stderr);
     const broken = join(work, "broken-nginx.conf");
     await writeFile(broken, "daemon off; error_log {{DIR}}/error.log; pid {{DIR}}/nginx.pid; events {} http { server { listen {{LISTEN}}; bogus_directive; } }\n");
     const failed = await cli(["probe", "-q", "--engine", "nginx", "--engine-config", broken, "scenarios/default.yaml"]);
@@ -373,7 +382,7 @@ describe("edgebench CLI", () => {
       assert.ok(result.exitedAt - result.signalledAt! < 2000, `took ${result.exitedAt - result.signalledAt!} ms to stop`);
       const report = JSON.parse(await readFile(out, "utf8"));
       assert.equal(report.interrupted, true);
-      for (const topology of report.load.topologies) assert.equal(await isListening(Number(new URL(topology.url).port)), false);
+      for (const deployment of report.load.deployments) assert.equal(await isListening(Number(new URL(deployment.url).port)), false);
     });
   }
 

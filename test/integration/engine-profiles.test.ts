@@ -66,7 +66,7 @@ for (const engine of ENGINES) {
     for (const profile of PROFILES) {
       it(`${profile}: "app" exactly when the app recorded the request with the status on the wire`, async () => {
         const result = await runScenario(await withEngine(engine, profile), { load: false });
-        assert.equal(result.scenario.proxyProfile, profile);
+        assert.equal(result.deployments.find((d) => d.topology === "proxied")?.profile, profile);
         assertAnsweredByAgreesWithRecord(result);
         const entry = (id: string) => result.probes!.results.find((r) => r.probe === id && r.via === "entry")!.observed[0]!;
         if ((engine === "nginx" || engine === "caddy") && profile === "hardened") {

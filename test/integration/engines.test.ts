@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { scenariosPerEngine } from "../../src/engines/per-engine.js";
+import { selectEngines } from "../../src/engines/per-engine.js";
 import { ENGINE_DRIVERS, EngineStartError, engineVersion } from "../../src/engines/start-engine.js";
 import type { ExternalEngineName } from "../../src/engines/types.js";
 import { runScenario } from "../../src/run.js";
@@ -18,7 +18,8 @@ import { selectProbes } from "../../src/runners/probes/run-probes.js";
 import { loadScenario, scenarioFromObject } from "../../src/scenario/load.js";
 import type { Scenario } from "../../src/scenario/types.js";
 import { startTopology } from "../../src/topology/start.js";
-import { SCENARIOS } from "../helpers/paths.js";
+import { FIXTURES, SCENARIOS } from "../helpers/paths.js";
+import type { RunEvent } from "../../src/runners/events.js";
 import { isListening } from "../helpers/ports.js";
 import { isAlive } from "../helpers/processes.js";
 import { appJson, ask } from "../helpers/raw.js";
@@ -63,8 +64,8 @@ for (const engine of ENGINES) {
     it("is graded on what reached the app: probes, its version in the report", async () => {
       const result = await runScenario(await bundled("default", engine), { load: false });
       assert.equal(result.scenario.proxyEngine, engine);
-      assert.match(result.scenario.proxyEngineVersion ?? "", /^\d+\.\d+/);
-      const proxied = result.probes!.results.filter((r) => r.topology === "proxied" && r.via === "entry");
+      assert.match(result.deployments.find((d) => d.name === `proxied/${engine}`)?.engine?.version ?? "", /^\d+\.\d+/);
+      const proxied = result.probes!.results.filter((r) => r.deployment === `proxied/${engine}` && r.via === "entry");
       assert.ok(proxied.length >= 45);
       assert.ok(proxied.filter((r) => r.pass).length >= 40, `${engine} failed ${proxied.filter((r) => !r.pass).map((r) => r.probe).join(", ")}`);
     });
@@ -82,7 +83,7 @@ for (const engine of ENGINES) {
     for (const tls of ["tls-terminate", "tls-reencrypt"]) {
       it(`${tls}: probes and load over TLS through ${engine}`, async () => {
         const result = await runScenario(await bundled(tls, engine));
-        const proxied = result.load!.topologies.find((t) => t.topology === "proxied")!;
+        const proxied = result.load!.deployments.find((t) => t.deployment === `proxied/${engine}`)!;
         assert.match(proxied.url, /^https:/);
         assert.ok(proxied.responses > 0);
         assert.equal(proxied.errors + proxied.non2xx, 0);
@@ -92,12 +93,46 @@ for (const engine of ENGINES) {
 
     it("balances over three instances: every instance answers", async () => {
       const result = await runScenario(await bundled("load-balancing", engine), { probes: false });
-      const split = result.load!.topologies.find((t) => t.topology === "proxied")!.instanceSplit!;
+      const split = result.load!.deployments.find((t) => t.deployment === `proxied/${engine}`)!.instanceSplit!;
       assert.equal(split.length, 3);
       for (const share of split) assert.ok(share.answers > 0, JSON.stringify(split));
     });
   });
 }
+
+describe("several engines in one run", { skip: missing("nginx") || missing("haproxy") }, () => {
+  it("starts every deployment, runs them in the same shuffled rounds, pairs each with edge and with nginx, and stops them", async () => {
+    const scenario = await loadScenario(`${FIXTURES}scenarios/valid-tiny-load.yaml`);
+    const events: RunEvent[] = [];
+    const result = await runScenario(scenario, {
+      plan: { engines: ["builtin", "nginx", "haproxy"] },
+      catalog: PROBE_CATALOG.filter((p) => ["arbitrary-host", "xfh-override"].includes(p.id)),
+      onEvent: (event) => events.push(event),
+    });
+    const names = ["edge", "proxied/builtin", "proxied/nginx", "proxied/haproxy"];
+    assert.deepEqual(result.deployments.map((d) => d.name), names);
+    assert.deepEqual(result.deployments.map((d) => d.engine?.name ?? null), [null, "builtin", "nginx", "haproxy"]);
+    assert.equal(result.referenceProxy, "proxied/nginx");
+    const load = result.load!;
+    assert.equal(load.order.length, 2);
+    for (const order of load.order) assert.deepEqual([...order].sort(), [...names].sort());
+    for (const deployment of load.deployments) {
+      assert.deepEqual(deployment.rounds.map((r) => r.round), [1, 2]);
+      assert.ok(deployment.responses > 0 && deployment.non2xx === 0, deployment.deployment);
+    }
+    // Each deployment has apps of its own: every answer its client counted, its own app counted too.
+    for (const d of load.deployments) assert.ok((d.serverCounts["app:web"]?.["200"] ?? 0) >= d.rounds.reduce((sum, r) => sum + r.ok2xx, 0), d.deployment);
+    assert.deepEqual(load.overheads.map((o) => o.deployment), names.slice(1));
+    assert.ok(load.ratios.every((r) => r.reference === "proxied/nginx"));
+    assert.deepEqual(load.ratios.map((r) => r.deployment).sort(), ["proxied/builtin", "proxied/haproxy"]);
+    // Every deployment was probed at its entry, and behind each proxy its app straight.
+    for (const name of names) assert.ok(result.probes!.results.some((r) => r.deployment === name && r.via === "entry"), name);
+    assert.equal(result.probes!.results.filter((r) => r.via === "bypass").length, 3);
+    assert.equal(result.verdict.passed, true, result.verdict.failures.join("\n"));
+    const started = events.find((e): e is Extract<RunEvent, { type: "started" }> => e.type === "started")!;
+    for (const entry of started.entries) assert.equal(await isListening(Number(new URL(entry.url).port)), false, `${entry.deployment} still listening`);
+  });
+});
 
 describe("engine configuration and failures", { skip: missing("nginx") }, () => {
   let dir: string;
@@ -164,10 +199,11 @@ describe("engine configuration and failures", { skip: missing("nginx") }, () => 
     const path = process.env.PATH;
     process.env.PATH = "/nonexistent";
     try {
-      const perEngine = scenariosPerEngine(scenario, ["builtin", "nginx"], null);
-      assert.deepEqual(perEngine.scenarios.map((s) => s.proxy.engine), ["builtin"]);
-      assert.deepEqual(perEngine.skipped, ["engine nginx skipped: nginx is not installed (apt-get install nginx)"]);
-      assert.throws(() => scenariosPerEngine(scenario, null, null), /proxy\.engine is nginx, but nginx is not installed \(apt-get install nginx\)/);
+      const selection = selectEngines(scenario, ["builtin", "nginx"], null);
+      assert.deepEqual(selection.engines, ["builtin"]);
+      assert.deepEqual(selection.skipped, ["engine nginx skipped: nginx is not installed (apt-get install nginx)"]);
+      assert.throws(() => selectEngines(scenario, null, null), /proxy\.engine is nginx, but nginx is not installed \(apt-get install nginx\)/);
+      assert.throws(() => selectEngines(scenario, ["nginx"], null), /none of the engines asked for is installed/);
     } finally {
       process.env.PATH = path;
     }

@@ -33,16 +33,16 @@ describe("HTML report in headless Chromium", { skip: chromiumMissing() }, () => 
         }),
       );
       // Percentile curves, throughput per round, and one overhead chart per metric.
-      assert.equal(charts.length, 2 + result.load!.overhead!.length, JSON.stringify(charts));
+      assert.equal(charts.length, 2 + result.load!.overheads[0]!.figures.length, JSON.stringify(charts));
       for (const chart of charts) {
         assert.ok(chart.width > 200 && chart.height > 150, `${chart.label} has no size`);
         assert.ok(chart.shapes > 0 && chart.nonEmpty === chart.shapes, `${chart.label}: ${chart.nonEmpty} of ${chart.shapes} shapes drawn`);
       }
       const curves = await page.$$eval("svg.chart path.series", (paths) => paths.map((p) => (p as unknown as { getTotalLength(): number }).getTotalLength()));
-      assert.equal(curves.length, result.load!.topologies.length);
+      assert.equal(curves.length, result.load!.deployments.length);
       assert.ok(curves.every((length) => length > 100), `curves too short: ${curves}`);
       const bars = await page.$$eval("svg.chart rect.bar", (rects) => rects.map((r) => Number(r.getAttribute("height"))));
-      assert.equal(bars.length, result.load!.topologies.length * result.load!.settings.rounds);
+      assert.equal(bars.length, result.load!.deployments.length * result.load!.settings.rounds);
       assert.ok(bars.every((height) => height > 0));
 
       const matrix = await page.$$eval("table.matrix tr.probe", (rows) => rows.map((row) => row.textContent ?? ""));

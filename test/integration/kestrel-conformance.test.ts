@@ -67,7 +67,7 @@ describe("conformance: the simulated app against real Kestrel", { skip }, () => 
       const result = JSON.parse(outcome.stdout) as RunResult;
       return result
         .probes!.results.filter((entry) => !entry.pass)
-        .map((entry) => `${entry.topology}/${entry.via}/${entry.probe}: ${entry.explanation}`);
+        .map((entry) => `${entry.deployment}/${entry.via}/${entry.probe}: ${entry.explanation}`);
     };
     const [simulated, kestrel] = await Promise.all([probe("simulated"), probe("kestrel")]);
     assert.ok(simulated.length > 0);

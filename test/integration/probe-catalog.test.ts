@@ -10,7 +10,7 @@ import { startBroken } from "../helpers/capture-server.js";
 const POLICY = ["app.example.com", "*.tenant.example.com"];
 
 async function probe(port: number): Promise<Map<string, boolean>> {
-  const result: ProbesResult = await runProbes([{ topology: "edge", via: "entry", host: "127.0.0.1", port, proxyInPath: false }], PROBE_CATALOG, {
+  const result: ProbesResult = await runProbes([{ deployment: "edge", via: "entry", host: "127.0.0.1", port, proxyInPath: false }], PROBE_CATALOG, {
     policyHosts: POLICY,
     timeoutMs: 2000,
   });

@@ -22,7 +22,7 @@ async function probeServer(onConnection: (socket: Socket) => void) {
   const probe = PROBE_CATALOG.find((definition) => definition.id === "missing-host-http11")!;
   try {
     const result = await runProbes(
-      [{ topology: "external", via: "entry", host: "127.0.0.1", port, proxyInPath: false }],
+      [{ deployment: "external", via: "entry", host: "127.0.0.1", port, proxyInPath: false }],
       [probe],
       {
         policyHosts: ["app.example.com"],

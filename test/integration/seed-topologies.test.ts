@@ -40,10 +40,10 @@ describe("seed topologies", () => {
 
   it("load balancing: the report shows how the proxy spread the answers over three instances", async () => {
     const result = await runScenario(await bundled("load-balancing"), { probes: false });
-    const proxied = result.load!.topologies.find((t) => t.topology === "proxied")!;
+    const proxied = result.load!.deployments.find((t) => t.deployment === "proxied/builtin")!;
     assert.deepEqual(proxied.instanceSplit?.map((s) => s.instance), ["web#1", "web#2", "web#3"]);
     for (const share of proxied.instanceSplit!) assert.ok(share.answers > 0 && share.share > 0.1, JSON.stringify(proxied.instanceSplit));
-    assert.equal(result.load!.topologies.find((t) => t.topology === "edge")!.instanceSplit, undefined);
+    assert.equal(result.load!.deployments.find((t) => t.deployment === "edge")!.instanceSplit, undefined);
     assert.equal(result.verdict.passed, true, result.verdict.failures.join("\n"));
   });
 
@@ -51,7 +51,7 @@ describe("seed topologies", () => {
     it(`${name}: load and every probe over TLS, verified against the run's CA`, async () => {
       const result = await runScenario(await bundled(name));
       assert.equal(result.verdict.passed, true, result.verdict.failures.join("\n"));
-      for (const t of result.load!.topologies) {
+      for (const t of result.load!.deployments) {
         assert.match(t.url, /^https:/);
         assert.equal(t.errors + t.non2xx, 0);
       }
@@ -62,17 +62,17 @@ describe("seed topologies", () => {
   it("exposed surface: /admin and /metrics are exposed at the edge and hidden behind the builtin proxy", async () => {
     const result = await runScenario(await bundled("exposed-surface"), { load: false });
     assert.equal(result.verdict.passed, true, result.verdict.failures.join("\n"));
-    const outcome = (topology: string, id: string) => result.probes!.results.find((r) => r.topology === topology && r.probe === id)?.observed[0]?.outcome;
+    const outcome = (topology: string, id: string) => result.probes!.results.find((r) => r.deployment === topology && r.probe === id)?.observed[0]?.outcome;
     for (const path of ["/admin", "/metrics"]) {
       assert.equal(outcome("edge", `surface-internal:${path}`), "exposed");
-      assert.equal(outcome("proxied", `surface-internal:${path}`), "reject");
+      assert.equal(outcome("proxied/builtin", `surface-internal:${path}`), "reject");
     }
-    assert.ok(result.probes!.results.filter((r) => r.category === "surface" && r.topology === "proxied").length >= 12);
+    assert.ok(result.probes!.results.filter((r) => r.category === "surface" && r.deployment === "proxied/builtin").length >= 12);
   });
 
   it("internet client: a shaped client hop puts its latency under both topologies", async () => {
     const result = await runScenario(await bundled("internet-client"), { probes: false });
-    for (const t of result.load!.topologies) assert.ok(t.latency.p50Us >= 40_000, `${t.topology} p50 ${t.latency.p50Us} µs, expected over 40 ms (20 ms each way)`);
+    for (const t of result.load!.deployments) assert.ok(t.latency.p50Us >= 40_000, `${t.deployment} p50 ${t.latency.p50Us} µs, expected over 40 ms (20 ms each way)`);
     assert.equal(result.verdict.passed, true, result.verdict.failures.join("\n"));
   });
 });

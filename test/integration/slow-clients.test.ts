@@ -95,7 +95,7 @@ describe("slow clients", () => {
     const [held, cut] = await Promise.all(
       [patient, strict].map(async (app) => {
         const target = {
-          topology: "edge" as const,
+          deployment: "edge",
           via: "entry" as const,
           host: "127.0.0.1",
           port: app.port,

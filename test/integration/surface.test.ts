@@ -28,7 +28,7 @@ const KESTREL_ROUTES_TO_ADMIN = [
 
 async function probe(port: number, proxyInPath: boolean, surface: Partial<SurfaceOptions> = {}, engine = "builtin"): Promise<ProbesResult> {
   const target: ProbeTarget = {
-    topology: proxyInPath ? "proxied" : "edge",
+    deployment: proxyInPath ? "proxied" : "edge",
     via: "entry",
     host: "127.0.0.1",
     port,

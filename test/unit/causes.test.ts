@@ -22,7 +22,7 @@ function failure(
     title: probe,
     category: "spoofing",
     reference: "",
-    topology,
+    deployment: topology,
     via,
     expected: [],
     observed: [],

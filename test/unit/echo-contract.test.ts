@@ -3,7 +3,9 @@ import { describe, it } from "node:test";
 import { parseRecord, probeToken, probeTokenInRawHead, tagRequests } from "../../src/http1/echo-contract.js";
 import { grade } from "../../src/runners/probes/oracle.js";
 import { parseResponses } from "../../src/runners/probes/raw-response.js";
-import { deploymentsOf, EngineSelectionError, parseProfileList } from "../../src/engines/per-engine.js";
+import { EngineSelectionError, parseProfileList } from "../../src/engines/per-engine.js";
+import { planDeployments } from "../../src/plan/deployments.js";
+import { scenarioFromObject } from "../../src/scenario/load.js";
 
 const text = (buffers: Buffer[]): string[] => buffers.map((b) => b.toString("latin1"));
 
@@ -65,12 +67,19 @@ describe("echo contract: who answered", () => {
 
 describe("engine profiles on the command line", () => {
   it("expands engines × profiles, the builtin proxy and a user's configuration once", () => {
-    assert.deepEqual(deploymentsOf(["builtin", "nginx"], ["typical", "hardened"], false), [
-      { engine: "builtin", profile: "typical" },
-      { engine: "nginx", profile: "typical" },
-      { engine: "nginx", profile: "hardened" },
-    ]);
-    assert.deepEqual(deploymentsOf(["nginx"], ["typical", "hardened"], true), [{ engine: "nginx", profile: "typical" }]);
+    const scenario = scenarioFromObject({ apps: [{ name: "web", allowedHosts: "app.example.com" }], topologies: ["proxied"] });
+    const plan = planDeployments(scenario, { engines: ["builtin", "nginx"], profiles: ["typical", "hardened"] });
+    assert.deepEqual(
+      plan.map((d) => [d.name, d.scenario.proxy.engine, d.scenario.proxy.profile]),
+      [
+        ["proxied/builtin", "builtin", "hardened"],
+        ["proxied/nginx/typical", "nginx", "typical"],
+        ["proxied/nginx/hardened", "nginx", "hardened"],
+      ],
+    );
+    const own = { ...scenario, proxy: { ...scenario.proxy, engine: "nginx" as const, engineConfig: "/etc/site.conf" } };
+    assert.deepEqual(planDeployments(own, { profiles: ["typical", "hardened"] }).map((d) => d.name), ["proxied/nginx"]);
+    assert.deepEqual(planDeployments(scenario, { engines: ["nginx"], profiles: ["hardened"] }).map((d) => d.name), ["proxied/nginx"]);
   });
 
   it("refuses an unknown profile, naming the choices", () => {

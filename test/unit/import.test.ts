@@ -41,12 +41,12 @@ describe("import of k6 --out json", () => {
     const load = result.load!;
     assert.equal(load.settings.rate, 100);
     assert.equal(load.settings.warmupMs, 500);
-    assert.deepEqual(load.topologies.map((t) => t.rounds.map((r) => r.round)), [[1, 2, 3], [1, 2, 3]]);
-    const edge = load.topologies[0]!;
+    assert.deepEqual(load.deployments.map((t) => t.rounds.map((r) => r.round)), [[1, 2, 3], [1, 2, 3]]);
+    const edge = load.deployments[0]!;
     assert.deepEqual(edge.rounds.map((r) => [r.requests, r.ok2xx, r.errors]), [[100, 100, 0], [100, 99, 1], [100, 100, 0]]);
     assert.equal(edge.rounds[0]!.rps, 100);
     assert.equal(edge.rounds[0]!.latency.p50Us, 1049);
-    const p50 = load.overhead!.find((o) => o.metric === "p50")!;
+    const p50 = load.overheads[0]!.figures.find((o) => o.metric === "p50")!;
     assert.ok(p50.perRound.every((d) => d >= 499 && d <= 501), `${p50.perRound}`);
     assert.match(result.warnings[0]!, /k6's own per-request http_req_duration/);
   });

@@ -17,10 +17,10 @@ describe("merge of load results", () => {
     const [merged] = mergeResults([{ label: "a.json", result: a }, { label: "b.json", result: b }]);
     assertValidRunResult(merged);
     const load = merged!.load!;
-    for (const topology of load.topologies) assert.deepEqual(topology.rounds.map((r) => r.round), [1, 2, 3, 4]);
+    for (const topology of load.deployments) assert.deepEqual(topology.rounds.map((r) => r.round), [1, 2, 3, 4]);
     assert.equal(load.settings.rounds, 4);
-    const p50 = load.overhead!.find((o) => o.metric === "p50")!;
-    const [edge, proxied] = a.load!.topologies;
+    const p50 = load.overheads[0]!.figures.find((o) => o.metric === "p50")!;
+    const [edge, proxied] = a.load!.deployments;
     const single = computeOverhead(edge!, proxied!)!.find((o) => o.metric === "p50")!;
     assert.deepEqual(p50.perRound, [...single.perRound, ...single.perRound]);
     assert.deepEqual(merged!.probes!.results, a.probes!.results);

@@ -26,7 +26,7 @@ async function openFixture(): Promise<RunResult> {
   const result = JSON.parse(await readFile(`${FIXTURES}results/run-result.json`, "utf8")) as RunResult;
   const load = result.load!;
   load.settings = { ...load.settings, model: "open", rate: 3000, rateSource: "scenario" };
-  for (const [index, topology] of load.topologies.entries()) {
+  for (const [index, topology] of load.deployments.entries()) {
     topology.serviceLatency = summary(410 + index, 1870 + index);
     topology.sendLateness = summary(0, 37 + index);
     topology.lateThresholdUs = 333;
@@ -50,7 +50,7 @@ describe("open-model figures in reports", () => {
     assert.match(html, /<th>calibration \(p99 lateness\)<\/th>/);
     assert.match(html, /<td>37µs<\/td>/);
     const json = JSON.parse(renderJson(result)) as RunResult;
-    assert.equal(json.load?.topologies[0]?.sendLateness?.p99Us, 37);
+    assert.equal(json.load?.deployments[0]?.sendLateness?.p99Us, 37);
     assertValidRunResult(json);
   });
 

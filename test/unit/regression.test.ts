@@ -12,7 +12,7 @@ async function fixture(): Promise<RunResult> {
 
 function slower(result: RunResult, factor: number): RunResult {
   const copy = structuredClone(result);
-  for (const topology of copy.load!.topologies) {
+  for (const topology of copy.load!.deployments) {
     for (const round of topology.rounds) {
       round.latency = { ...round.latency, p50Us: round.latency.p50Us * factor, p90Us: round.latency.p90Us * factor, p99Us: round.latency.p99Us * factor };
       round.rps /= factor;
@@ -33,8 +33,8 @@ describe("compare", () => {
   it("flags latency that grew and throughput that fell beyond the tolerance", async () => {
     const run = await fixture();
     const comparison = compareRuns(run, slower(run, 1.5), 0.1);
-    const flagged = comparison.rows.filter((row) => row.regression).map((row) => `${row.topology} ${row.metric}`);
-    assert.deepEqual(flagged.sort(), ["edge p50", "edge p90", "edge p99", "edge rps", "proxied p50", "proxied p90", "proxied p99", "proxied rps"]);
+    const flagged = comparison.rows.filter((row) => row.regression).map((row) => `${row.deployment} ${row.metric}`);
+    assert.deepEqual(flagged.sort(), ["edge p50", "edge p90", "edge p99", "edge rps", "proxied/builtin p50", "proxied/builtin p90", "proxied/builtin p99", "proxied/builtin rps"]);
     assert.match(renderComparison(comparison, { color: false }), /FAIL · 8 regressions/);
   });
 

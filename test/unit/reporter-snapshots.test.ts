@@ -2,6 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { describe, it } from "node:test";
 import { REPORTERS, REPORTER_NAMES, type ReporterName } from "../../src/reporters/index.js";
+import { asRunResult } from "../../src/results/regression.js";
 import type { RunResult } from "../../src/results/types.js";
 import { FIXTURES } from "../helpers/paths.js";
 import { assertSnapshot } from "../helpers/snapshot.js";
@@ -9,13 +10,16 @@ import { assertSnapshot } from "../helpers/snapshot.js";
 const EXTENSION: Record<ReporterName, string> = { terminal: "txt", json: "json", markdown: "md", junit: "xml", html: "html" };
 
 async function fixture(name: string): Promise<RunResult> {
-  return JSON.parse(await readFile(`${FIXTURES}results/${name}.json`, "utf8")) as RunResult;
+  return asRunResult(JSON.parse(await readFile(`${FIXTURES}results/${name}.json`, "utf8")), name, false);
 }
 
 describe("reporter snapshots", () => {
   for (const name of REPORTER_NAMES) {
     it(`${name}: a full run (load, overhead, probes with a failure)`, async () => {
       assertSnapshot(`run-result.${name}.${EXTENSION[name]}`, REPORTERS[name]([await fixture("run-result")], { color: false, width: 80 }));
+    });
+    it(`${name}: five deployments in one set of rounds, ratios to nginx, a column per deployment`, async () => {
+      assertSnapshot(`deployments.${name}.${EXTENSION[name]}`, REPORTERS[name]([await fixture("deployments")], { color: false, width: 80 }));
     });
     it(`${name}: failures grouped by cause, with the change per place`, async () => {
       assertSnapshot(`causes.${name}.${EXTENSION[name]}`, REPORTERS[name]([await fixture("causes")], { color: false, width: 80 }));

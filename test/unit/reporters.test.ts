@@ -41,7 +41,7 @@ describe("reporters", () => {
 
   it("marks an overhead whose interval includes zero", async () => {
     const result = await fixture();
-    result.load!.overhead![0]!.significant = false;
+    result.load!.overheads[0]!.figures[0]!.significant = false;
     assert.match(renderTerminal(result, { color: false }), /p50\s+~\+909µs/);
   });
 

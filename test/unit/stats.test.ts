@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { computeOverhead } from "../../src/results/compare.js";
-import type { RoundSample, TopologyLoad } from "../../src/results/types.js";
+import type { RoundSample, DeploymentLoad } from "../../src/results/types.js";
 import { createLatencyHistogram, recordMs, summarize } from "../../src/runners/load/histogram.js";
 import { bootstrapMedianInterval, median, seededRandom } from "../../src/runners/load/stats.js";
 import { createDeliveryClock } from "../../src/network/shaper.js";
@@ -12,8 +12,8 @@ function sample(round: number, p50Us: number, rps: number): RoundSample {
   return { round, position: 0, generatorUtilization: 0.5, durationMs: 1000, requests: 100, responses: 100, ok2xx: 100, non2xx: 0, errors: 0, timeouts: 0, rps, latency };
 }
 
-function topology(kind: "edge" | "proxied", rounds: RoundSample[]): TopologyLoad {
-  return { topology: kind, url: "", rounds, latency: rounds[0]!.latency, medianRps: 0, medianP50Us: 0, responses: 0, non2xx: 0, errors: 0, timeouts: 0, serverCounts: {}, generatorSaturated: false };
+function topology(kind: "edge" | "proxied", rounds: RoundSample[]): DeploymentLoad {
+  return { deployment: kind, url: "", rounds, latency: rounds[0]!.latency, medianRps: 0, medianP50Us: 0, responses: 0, non2xx: 0, errors: 0, timeouts: 0, serverCounts: {}, generatorSaturated: false };
 }
 
 describe("statistics", () => {

@@ -1,4 +1,5 @@
 /** The shared body of run, probe and bench: load every scenario, run each, report, and choose the exit code. */
+import { setMaxListeners } from "node:events";
 import { allowedHostsFromAppSettings, probeTarget, TargetError } from "../../probe-target.js";
 import { MACHINE_READABLE, parseReporterSpecs } from "../../reporters/index.js";
 import { parseThreshold } from "../../results/thresholds.js";
@@ -12,7 +13,8 @@ import type { Scenario } from "../../scenario/types.js";
 import { createProgress } from "../../ui/progress.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { scenarioPaths } from "../scenarios.js";
-import { parseEngineList, parseProfileList, scenariosPerEngine } from "../../engines/per-engine.js";
+import { parseEngineList, parseProfileList, selectEngines } from "../../engines/per-engine.js";
+import { planDeployments, referenceProxy, type PlanChoices } from "../../plan/deployments.js";
 import { writeReports } from "../write-reports.js";
 import { missingAppRuntime, withAppRuntime } from "../../apps/runtime.js";
 import type { AppRuntime } from "../../scenario/types.js";
@@ -39,6 +41,7 @@ export interface ExecuteOptions {
   rate?: number;
   engine?: string;
   engineConfig?: string;
+  reference?: string;
   engineProfile?: string;
   appRecord?: string;
   appRuntime?: AppRuntime;
@@ -75,20 +78,23 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
   if (options.target && files.length > 0) throw new TargetError("give either scenario files or --target, not both");
   // Every file is validated before anything starts, so a typo in the third file does not waste two runs.
   const scenarios: Scenario[] = [];
-  const skippedEngines = new Map<Scenario, string[]>();
+  const selections = new Map<Scenario, { choices: PlanChoices; skipped: string[] }>();
   const engines = options.engine ? parseEngineList(options.engine) : null;
   const profiles = options.engineProfile ? parseProfileList(options.engineProfile) : null;
   if (!options.target) {
     for (const path of scenarioPaths(files)) {
-      const scenario = withAppRuntime(applyOverrides(await loadScenario(path), options), options.appRuntime);
-      const missing = missingAppRuntime(scenario);
+      const loaded = withAppRuntime(applyOverrides(await loadScenario(path), options), options.appRuntime);
+      const missing = missingAppRuntime(loaded);
       if (missing) {
         process.stderr.write(`edgebench: ${missing}\n`);
         continue;
       }
-      const perEngine = scenariosPerEngine(scenario, engines, options.engineConfig ?? null, profiles);
-      for (const scenario of perEngine.scenarios) skippedEngines.set(scenario, perEngine.skipped);
-      scenarios.push(...perEngine.scenarios);
+      const selection = selectEngines(loaded, engines, options.engineConfig ?? null);
+      // A plan that cannot run (a fixed proxy port for several proxies, an unknown reference) stops before anything starts.
+      const choices = { engines: selection.engines, ...(profiles ? { profiles } : {}) };
+      referenceProxy(planDeployments(selection.scenario, choices), options.reference ?? null);
+      selections.set(selection.scenario, { ...selection, choices });
+      scenarios.push(selection.scenario);
     }
   }
   if (!options.target && scenarios.length === 0) throw new AppRuntimeError("nothing to run: every scenario needs an app runtime that is not installed");
@@ -101,6 +107,8 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
     : [];
 
   const controller = new AbortController();
+  // Every deployment's child processes, senders and probes listen for the stop: many more than Node's default of 10.
+  setMaxListeners(200, controller.signal);
   const onStdout = reporters.filter((reporter) => !reporter.path && !options.out);
   const showProgress = !options.quiet && process.stderr.isTTY === true && !onStdout.some((reporter) => MACHINE_READABLE[reporter.name]);
   const progress = createProgress(showProgress);
@@ -136,8 +144,18 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
       );
     }
     const run = async (scenario: Scenario): Promise<RunResult> => {
-      const result = await runScenario(scenario, { load: mode.load, probes: mode.probes, catalog, thresholds, signal: controller.signal, onEvent: progress.listener });
-      result.warnings.push(...(skippedEngines.get(scenario) ?? []));
+      const selection = selections.get(scenario)!;
+      const result = await runScenario(scenario, {
+        load: mode.load,
+        probes: mode.probes,
+        catalog,
+        thresholds,
+        plan: selection.choices,
+        reference: options.reference ?? null,
+        signal: controller.signal,
+        onEvent: progress.listener,
+      });
+      result.warnings.push(...selection.skipped);
       return result;
     };
     // Real .NET apps start and compile for a second or more each: those scenarios go one at a time.

@@ -5,7 +5,7 @@
 import { mkdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { supportsColor } from "chalk";
-import { parseEngineList, scenariosPerEngine } from "../../engines/per-engine.js";
+import { parseEngineList, selectEngines } from "../../engines/per-engine.js";
 import { fixScenario, type FixOutcome } from "../../fixes/fix-scenario.js";
 import type { FixedFile } from "../../fixes/apply.js";
 import { renderFix } from "../../reporters/fix.js";
@@ -67,8 +67,10 @@ function adjuster(options: FixCommandOptions): (scenario: Scenario) => Scenario 
     const engines = options.engine ? parseEngineList(options.engine) : null;
     if (engines && engines.length !== 1)
       throw new FixWriteError("fix proves its changes on one engine: give --engine one name");
-    const [chosen] = scenariosPerEngine(scenario, engines, options.engineConfig ?? null).scenarios;
-    if (!chosen) throw new FixWriteError(`engine ${options.engine} is not installed`);
+    const selection = selectEngines(scenario, engines, options.engineConfig ?? null);
+    const engine = selection.engines[0]!;
+    const own = selection.scenario.proxy;
+    const chosen = { ...selection.scenario, proxy: { ...own, engine, engineConfig: engine === own.engine ? own.engineConfig : null } };
     return options.profile ? { ...chosen, policy: { ...chosen.policy, ...resolveKnobs(options.profile) } } : chosen;
   };
 }

@@ -5,8 +5,8 @@
  */
 import { median } from "../../runners/load/stats.js";
 import type { TopologyKind } from "../../scenario/types.js";
-import { computeOverhead } from "../compare.js";
-import type { LatencySummary, LoadResult, RequestCounts, RoundSample, TopologyLoad } from "../types.js";
+import { computeOverheads } from "../compare.js";
+import type { DeploymentLoad, LatencySummary, LoadResult, RequestCounts, RoundSample } from "../types.js";
 
 /** What an engine measured in one phase: one deployment in one round (round 0, the warm-up, is dropped). */
 export interface ImportedPhase extends RequestCounts {
@@ -51,15 +51,15 @@ export function combineSummaries(summaries: readonly LatencySummary[]): LatencyS
 }
 
 function topologyLoad(
-  topology: TopologyKind,
+  topology: string,
   url: string,
   rounds: RoundSample[],
   latency: LatencySummary | undefined,
-): TopologyLoad {
+): DeploymentLoad {
   const total = (field: "responses" | "non2xx" | "errors" | "timeouts"): number =>
     rounds.reduce((sum, r) => sum + r[field], 0);
   return {
-    topology,
+    deployment: topology,
     url,
     rounds,
     latency: latency ?? combineSummaries(rounds.map((r) => r.latency)),
@@ -83,19 +83,21 @@ export interface PhasesInput {
   totals?: Readonly<Record<string, LatencySummary>>;
 }
 
-/** Today's result has the deployments edge and proxied: other names are refused rather than dropped. */
+/** Deployments are edge and proxied ones (`proxied`, `proxied/nginx`): other names are refused rather than dropped. */
 export function loadResultFromPhases(input: PhasesInput, source: string): LoadResult {
   const measured = input.phases.filter((phase) => phase.round > 0);
   const names = [...new Set(measured.map((p) => p.deployment))];
-  const unknown = names.filter((name) => !TOPOLOGIES.includes(name as TopologyKind));
+  const known = (name: string): boolean => TOPOLOGIES.includes(name as TopologyKind) || name.startsWith("proxied/");
+  const unknown = names.filter((name) => !known(name));
   if (unknown.length > 0) {
     const listed = unknown.join(", ");
-    throw new ImportError(`${source}: deployment ${listed}: this edgebench reads the deployments edge and proxied`);
+    throw new ImportError(`${source}: deployment ${listed}: this edgebench reads the deployments edge and proxied (or proxied/ENGINE)`);
   }
   if (measured.length === 0) {
     throw new ImportError(`${source}: no measured round (only a warm-up, or not a run of an edgebench export)`);
   }
-  const topologies = TOPOLOGIES.filter((t) => measured.some((p) => p.deployment === t)).map((t) =>
+  const inOrder = [...names.filter((name) => name === "edge"), ...names.filter((name) => name !== "edge")];
+  const topologies = inOrder.map((t) =>
     topologyLoad(
       t,
       input.urls?.[t] ?? "",
@@ -108,10 +110,7 @@ export function loadResultFromPhases(input: PhasesInput, source: string): LoadRe
     measured
       .filter((p) => p.round === round)
       .sort((a, b) => a.position - b.position)
-      .map((p) => p.deployment as TopologyKind),
+      .map((p) => p.deployment),
   );
-  const edge = topologies.find((t) => t.topology === "edge");
-  const proxied = topologies.find((t) => t.topology === "proxied");
-  const overhead = edge && proxied ? computeOverhead(edge, proxied) : null;
-  return { settings: input.settings, order, topologies, overhead };
+  return { settings: input.settings, order, deployments: topologies, overheads: computeOverheads(topologies, "edge"), ratios: [] };
 }

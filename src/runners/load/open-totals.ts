@@ -2,8 +2,7 @@
  * The open model's extra figures across rounds: service time and the generator's send lateness, per round and merged
  * per topology, and whether the generator rather than the deployment set the tail.
  */
-import type { LatencySummary, RoundSample, TopologyLoad } from "../../results/types.js";
-import type { TopologyKind } from "../../scenario/types.js";
+import type { LatencySummary, RoundSample, DeploymentLoad } from "../../results/types.js";
 import { createLatencyHistogram, summarize, type LatencyHistogram } from "./histogram.js";
 import type { OpenGeneratorRun } from "./open-generator.js";
 import type { LoadRun } from "./run-load.js";
@@ -30,7 +29,7 @@ const isOpenRun = (run: LoadRun): run is OpenGeneratorRun => "latenessHistogram"
 
 type OpenRoundFields = Pick<RoundSample, "late" | "schedulerLate" | "serviceLatency" | "sendLateness">;
 type OpenTopologyFields = Pick<
-  TopologyLoad,
+  DeploymentLoad,
   "serviceLatency" | "sendLateness" | "lateThresholdUs" | "generatorSaturated"
 >;
 interface Merged {
@@ -40,10 +39,10 @@ interface Merged {
 }
 
 export class OpenModelTotals {
-  private readonly merged = new Map<TopologyKind, Merged>();
+  private readonly merged = new Map<string, Merged>();
 
   /** The round's open-model fields (none for a closed-model run), its histograms merged into the topology's. */
-  round(topology: TopologyKind, run: LoadRun): OpenRoundFields {
+  round(topology: string, run: LoadRun): OpenRoundFields {
     if (!isOpenRun(run)) return {};
     let totals = this.merged.get(topology);
     if (!totals) {
@@ -62,7 +61,7 @@ export class OpenModelTotals {
   }
 
   /** The topology's open-model fields over all its rounds, and whether the generator was saturated. */
-  topology(topology: TopologyKind, latency: LatencySummary, rounds: readonly RoundSample[]): OpenTopologyFields | null {
+  topology(topology: string, latency: LatencySummary, rounds: readonly RoundSample[]): OpenTopologyFields | null {
     const totals = this.merged.get(topology);
     if (!totals) return null;
     const sendLateness = summarize(totals.lateness);

@@ -1,10 +1,10 @@
 /**
- * Warm-up, then rounds in which every topology runs once, in an order shuffled per round, so that drift of a
+ * Warm-up, then rounds in which every deployment runs once, in an order shuffled per round, so that drift of a
  * shared machine falls on all of them alike. Each round is one sample; histograms are merged across rounds.
  */
 import { performance } from "node:perf_hooks";
-import type { LoadResult, RoundSample, TopologyLoad } from "../../results/types.js";
-import type { LoadConfig, TopologyKind } from "../../scenario/types.js";
+import type { DeploymentLoad, LoadResult, RoundSample } from "../../results/types.js";
+import type { LoadConfig } from "../../scenario/types.js";
 import type { RunEventListener } from "../events.js";
 import { createLatencyHistogram, percentileSeries, summarize } from "./histogram.js";
 import { runOpenGenerator } from "./open-generator.js";
@@ -14,7 +14,8 @@ import { median, seededRandom, shuffled } from "./stats.js";
 import { verifyTlsEndpoint } from "../../tls/verify.js";
 
 export interface LoadTarget {
-  topology: TopologyKind;
+  /** The deployment's name. */
+  deployment: string;
   url: string;
   counts(): Promise<Record<string, Record<string, number>>>;
   /** The CA an https target's certificate must verify against. */
@@ -35,7 +36,7 @@ const OPEN_MODEL_TIMEOUT_MS = 10_000;
 export const GENERATOR_SATURATION = 0.9;
 
 /** Server counts, and how answers were spread over the copies of an app that has several (`app:web#2`). */
-export function withInstanceSplit(serverCounts: Record<string, Record<string, number>>): Pick<TopologyLoad, "serverCounts" | "instanceSplit"> {
+export function withInstanceSplit(serverCounts: Record<string, Record<string, number>>): Pick<DeploymentLoad, "serverCounts" | "instanceSplit"> {
   const copies = Object.entries(serverCounts).filter(([label]) => /^app:.+#\d+$/.test(label));
   if (copies.length === 0) return { serverCounts };
   const answers = copies.map(([label, counts]) => ({ instance: label.slice(4), answers: Object.values(counts).reduce((sum, n) => sum + n, 0) }));
@@ -43,7 +44,7 @@ export function withInstanceSplit(serverCounts: Record<string, Record<string, nu
   return { serverCounts, instanceSplit: answers.map((a) => ({ ...a, share: total > 0 ? a.answers / total : 0 })) };
 }
 
-export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig, options: RoundsOptions = {}): Promise<Omit<LoadResult, "overhead">> {
+export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig, options: RoundsOptions = {}): Promise<Omit<LoadResult, "overheads" | "ratios">> {
   const random = seededRandom(options.seed ?? Date.now());
   for (const target of targets) if (target.url.startsWith("https:") && target.ca) await verifyTlsEndpoint(target.url, target.ca);
   const settings = (target: LoadTarget, durationMs: number) => ({
@@ -60,11 +61,11 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
   if (load.warmupMs > 0) {
     for (const target of targets) {
       if (options.signal?.aborted) break;
-      options.onEvent?.({ type: "warmup", topology: target.topology, durationMs: load.warmupMs });
+      options.onEvent?.({ type: "warmup", deployment: target.deployment, durationMs: load.warmupMs });
       await runLoad(settings(target, load.warmupMs));
     }
   }
-  // Open model without a rate: a short closed run finds the slower topology's capacity; run at a fraction of it.
+  // Open model without a rate: a short closed run finds the slowest deployment's capacity; run at a fraction of it.
   let rate = load.rate;
   const rateSource = load.model === "open" ? (rate === null ? "auto" : "scenario") : null;
   if (load.model === "open" && rate === null) {
@@ -83,25 +84,25 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
     return runOpenGenerator(open, options.signal);
   };
   const openTotals = new OpenModelTotals();
-  const samples = new Map<TopologyKind, RoundSample[]>(targets.map((t) => [t.topology, []]));
-  const merged = new Map(targets.map((t) => [t.topology, createLatencyHistogram()]));
-  const order: TopologyKind[][] = [];
+  const samples = new Map<string, RoundSample[]>(targets.map((t) => [t.deployment, []]));
+  const merged = new Map(targets.map((t) => [t.deployment, createLatencyHistogram()]));
+  const order: string[][] = [];
   for (let round = 1; round <= load.rounds && !options.signal?.aborted; round++) {
     const sequence = shuffled(targets, random);
-    const ran: TopologyKind[] = [];
+    const ran: string[] = [];
     for (const [position, target] of sequence.entries()) {
       if (options.signal?.aborted) break;
-      options.onEvent?.({ type: "round", round, rounds: load.rounds, topology: target.topology, durationMs: load.durationMs });
+      options.onEvent?.({ type: "round", round, rounds: load.rounds, deployment: target.deployment, durationMs: load.durationMs });
       const busyBefore = performance.eventLoopUtilization();
       const run = await measure(target);
       const generatorUtilization = performance.eventLoopUtilization(busyBefore).utilization;
       // A round cut short by Ctrl-C is not a sample of the same length as the others.
       if (options.signal?.aborted) break;
-      ran.push(target.topology);
-      merged.get(target.topology)!.add(run.histogram);
+      ran.push(target.deployment);
+      merged.get(target.deployment)!.add(run.histogram);
       const latency = summarize(run.histogram);
       const rps = run.durationMs > 0 ? (run.ok2xx * 1000) / run.durationMs : 0;
-      samples.get(target.topology)!.push({
+      samples.get(target.deployment)!.push({
         round,
         position,
         durationMs: Math.round(run.durationMs),
@@ -114,22 +115,22 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
         rps: Math.round(rps * 10) / 10,
         latency,
         generatorUtilization: Math.round(generatorUtilization * 1000) / 1000,
-        ...openTotals.round(target.topology, run),
+        ...openTotals.round(target.deployment, run),
       });
-      options.onEvent?.({ type: "round-done", round, topology: target.topology, rps, p50Us: latency.p50Us });
+      options.onEvent?.({ type: "round-done", round, deployment: target.deployment, rps, p50Us: latency.p50Us });
     }
     if (ran.length > 0) order.push(ran);
   }
-  const topologies: TopologyLoad[] = [];
+  const deployments: DeploymentLoad[] = [];
   for (const target of targets) {
-    const rounds = samples.get(target.topology)!;
-    const latency = summarize(merged.get(target.topology)!);
-    topologies.push({
-      topology: target.topology,
+    const rounds = samples.get(target.deployment)!;
+    const latency = summarize(merged.get(target.deployment)!);
+    deployments.push({
+      deployment: target.deployment,
       url: target.url,
       rounds,
       latency,
-      percentiles: percentileSeries(merged.get(target.topology)!),
+      percentiles: percentileSeries(merged.get(target.deployment)!),
       medianRps: Math.round(median(rounds.map((r) => r.rps)) * 10) / 10 || 0,
       medianP50Us: median(rounds.map((r) => r.latency.p50Us)) || 0,
       responses: rounds.reduce((sum, r) => sum + r.responses, 0),
@@ -139,7 +140,7 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
       ...withInstanceSplit(await target.counts()),
       generatorSaturated: rounds.length > 0 && median(rounds.map((r) => r.generatorUtilization)) > GENERATOR_SATURATION,
       // The open model's generator is a thread of its own: there, its send lateness tells.
-      ...openTotals.topology(target.topology, latency, rounds),
+      ...openTotals.topology(target.deployment, latency, rounds),
     });
   }
   return {
@@ -157,6 +158,6 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
       rateSource,
     },
     order,
-    topologies,
+    deployments,
   };
 }

@@ -1,6 +1,6 @@
 /** Sends the catalog to each target on fresh connections, a bounded number at a time, and grades each exchange. */
 import { splitExposedPaths } from "../../policy/exposed-paths.js";
-import type { ProbeResult, ProbesResult, ProbeTargetKind } from "../../results/types.js";
+import type { ProbeResult, ProbesResult } from "../../results/types.js";
 
 import { grade, type DeploymentHints } from "./oracle.js";
 import { sendRaw } from "./raw-request.js";
@@ -18,7 +18,8 @@ const MAX_ANSWER_BYTES = 1024 * 1024;
 export interface ProbeTarget {
   /** What edgebench knows of this deployment's configuration, for explanations. */
   hints?: DeploymentHints;
-  topology: ProbeTargetKind;
+  /** The deployment's name, or "external" for a target given by URL. */
+  deployment: string;
   via: "entry" | "bypass";
   host: string;
   port: number;
@@ -198,7 +199,7 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
       title: probe.title,
       category: probe.category,
       reference: probe.reference,
-      topology: target.topology,
+      deployment: target.deployment,
       via: target.via,
       expected: built.expect,
       observed: graded.observed,
