@@ -10,7 +10,7 @@ export { ScenarioError, formatIssue, type ScenarioIssue } from "./scenario/issue
 export { scenarioJsonSchema } from "./scenario/json-schema.js";
 export type { Scenario, AppConfig, ProxyConfig, LoadConfig, PolicyConfig, TopologyKind } from "./scenario/types.js";
 
-// ASP.NET Core host rules (HOST-RULES.md), as pure functions.
+// ASP.NET Core host rules (docs/kestrel-rules.md), as pure functions.
 export { hostMatchesAny, HostFormatError, splitHostAndPort, hostToUriComponent, hostFromUriComponent } from "./policy/host-string.js";
 export { parseAllowedHostsConfig, prepareAllowedHosts } from "./policy/allowed-hosts.js";
 export { createHostFilter, INVALID_HOSTNAME_BODY, type HostFilterOptions, type HostFilterDecision } from "./policy/host-filter.js";

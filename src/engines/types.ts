@@ -83,7 +83,7 @@ export function oneLabelPattern(suffix: string): string {
 }
 
 /**
- * Fields a client can use to forge its address, scheme or host further down (PROBES.md, spoofing): what a first hop
+ * Fields a client can use to forge its address, scheme or host further down (docs/probes.md, spoofing): what a 1st hop
  * strips, the builtin proxy and every generated engine configuration alike.
  */
 export const CLIENT_FORWARDING_FIELDS = [

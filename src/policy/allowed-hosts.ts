@@ -1,5 +1,5 @@
 /**
- * Where AllowedHosts comes from and how its entries are prepared (HOST-RULES §3.2, §3.3): the config string is
+ * Where AllowedHosts comes from, how its entries are prepared (docs/kestrel-rules.md §3.2, §3.3): the config string is
  * split on `;`, empty pieces dropped, nothing trimmed; a missing or empty value means `*`.
  */
 import { hostToUriComponent } from "./host-string.js";

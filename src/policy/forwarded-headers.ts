@@ -1,5 +1,5 @@
 /**
- * ForwardedHeadersMiddleware.ApplyForwarders (HOST-RULES §4): entries walked right to left up to ForwardLimit, each
+ * ForwardedHeadersMiddleware.ApplyForwarders (docs/kestrel-rules.md §4): entries walked leftwards to ForwardLimit, each
  * trusted only while the current address is a known proxy or inside a known network; invalid or untrusted values
  * are ignored silently. Consumed values are removed and the originals saved in X-Original-*.
  */

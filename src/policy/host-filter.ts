@@ -1,5 +1,5 @@
 /**
- * HostFilteringMiddleware (HOST-RULES §3.4): a missing or empty Host is decided by AllowEmptyHosts before the
+ * HostFilteringMiddleware (docs/kestrel-rules.md §3.4): a missing/empty Host is decided by AllowEmptyHosts before the
  * wildcard; no configured hosts is a 500 on every request; a non-matching host is a 400.
  */
 import { prepareAllowedHosts } from "./allowed-hosts.js";

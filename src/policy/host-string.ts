@@ -1,6 +1,6 @@
 /**
  * ASP.NET Core's HostString: splitting host and port (GetParts), the allowed-host matcher (MatchesAny), and the
- * IDN conversions of ToUriComponent / FromUriComponent (HOST-RULES §3.3, §3.6).
+ * IDN conversions of ToUriComponent / FromUriComponent (docs/kestrel-rules.md §3.3, §3.6).
  */
 import { domainToASCII, domainToUnicode } from "node:url";
 

@@ -1,5 +1,5 @@
 /**
- * Kestrel's Host value syntax (HttpUtilities.IsHostHeaderValid, HOST-RULES §2.3): RFC 3986 reg-name minus
+ * Kestrel's Host value syntax (HttpUtilities.IsHostHeaderValid, docs/kestrel-rules.md §2.3): RFC 3986 reg-name minus
  * `* + , ; =` and pct-encoding (matching Http.Sys), an optional `:` + digits, or a bracketed IPv6 literal.
  * Label structure, port range and IPv6 structure are deliberately not checked.
  */

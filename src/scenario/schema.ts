@@ -209,7 +209,7 @@ export const scenarioSpec: ObjectSpec = {
         profile: {
           type: "string",
           enum: ["aspnetcore", "strict"],
-          description: "Where the RFCs leave a choice: hold the deployment to ASP.NET Core's behaviour (default) or to PROBES.md's strict recommendations; knobs override single rules.",
+          description: "Where the RFCs leave a choice: hold the deployment to ASP.NET Core's behaviour (default) or to the strict recommendations of docs/probes.md; knobs override single rules.",
         },
         knobs: {
           type: "object",

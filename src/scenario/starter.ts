@@ -55,7 +55,7 @@ load:
 
 policy:
   hosts: [${hosts}]
-  profile: aspnetcore         # or strict: PROBES.md's recommendations where the RFCs leave a choice
+  profile: aspnetcore         # or strict: the strict recommendations of docs/probes.md where the RFCs leave a choice
 
 thresholds:
   - probes.failed == 0

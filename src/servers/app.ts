@@ -1,6 +1,6 @@
 /**
  * The simulated app: Kestrel's request rules over raw sockets, then HostFilteringMiddleware, then
- * ForwardedHeadersMiddleware, in the order the default ASP.NET Core builders run them (HOST-RULES §1). An accepted
+ * ForwardedHeadersMiddleware, in the order the default builders run them (docs/kestrel-rules.md §1). An accepted
  * request is answered with what the app believed, as JSON.
  */
 import { createHttp1Server, type Http1Exchange, type ResponseSink, type TlsIdentity } from "../http1/connection.js";
@@ -141,7 +141,7 @@ export type PipelineAnswer =
 
 /**
  * The app's middleware pipeline after the server: HostFiltering, then ForwardedHeaders, then the app itself, as the
- * default builders order them (HOST-RULES §1). Shared by the HTTP/1.1 and HTTP/2 front ends.
+ * default builders order them (docs/kestrel-rules.md §1). Shared by the HTTP/1.1 and HTTP/2 front ends.
  */
 export function createAppPipeline(options: AppOptions = {}) {
   const hostFilter = createHostFilter({

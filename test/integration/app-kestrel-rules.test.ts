@@ -1,5 +1,5 @@
 /**
- * The simulated app against every rule of HOST-RULES §6 that HTTP/1.1 can show: request bytes in, status and what
+ * The simulated app against every docs/kestrel-rules.md §6 rule HTTP/1.1 can show: request bytes in, status and what
  * the app believed out, on a real socket.
  */
 import assert from "node:assert/strict";
@@ -16,7 +16,7 @@ async function statusOf(app: RunningApp, text: string): Promise<number | undefin
   return (await raw(app.port, text)).responses[0]?.status;
 }
 
-describe("Kestrel request rules (HOST-RULES §2, §6 rules 1–9)", () => {
+describe("Kestrel request rules (docs/kestrel-rules.md §2, §6 rules 1–9)", () => {
   let app: RunningApp;
   let override: RunningApp;
   before(async () => {
@@ -137,7 +137,7 @@ describe("Kestrel request rules (HOST-RULES §2, §6 rules 1–9)", () => {
   });
 });
 
-describe("HostFiltering (HOST-RULES §3, §6 rules 11–18)", () => {
+describe("HostFiltering (docs/kestrel-rules.md §3, §6 rules 11–18)", () => {
   const apps: RunningApp[] = [];
   const start = async (options: Parameters<typeof startApp>[0]): Promise<RunningApp> => {
     const app = await startApp(options);
@@ -207,7 +207,7 @@ describe("HostFiltering (HOST-RULES §3, §6 rules 11–18)", () => {
   });
 });
 
-describe("ForwardedHeaders in the app (HOST-RULES §4, §6 rules 19–25)", () => {
+describe("ForwardedHeaders in the app (docs/kestrel-rules.md §4, §6 rules 19–25)", () => {
   const apps: RunningApp[] = [];
   after(async () => Promise.all(apps.map((a) => a.close())));
 
@@ -236,7 +236,7 @@ describe("ForwardedHeaders in the app (HOST-RULES §4, §6 rules 19–25)", () =
   });
 });
 
-describe("HTTP/2 (HOST-RULES §2.6, §6 rule 10)", () => {
+describe("HTTP/2 (docs/kestrel-rules.md §2.6, §6 rule 10)", () => {
   let app: RunningApp;
   before(async () => {
     app = await startApp({ protocols: "Http2", allowedHosts: ALLOWED });
@@ -280,7 +280,7 @@ describe("HTTP/2 (HOST-RULES §2.6, §6 rule 10)", () => {
   });
 });
 
-describe("issue-driven cases (HOST-RULES §7)", () => {
+describe("issue-driven cases (docs/kestrel-rules.md §7)", () => {
   const apps: RunningApp[] = [];
   const start = async (options: Parameters<typeof startApp>[0]): Promise<RunningApp> => {
     const app = await startApp(options);

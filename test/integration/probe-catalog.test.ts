@@ -40,7 +40,7 @@ describe("probe catalog against correct and broken servers", () => {
   });
   after(async () => Promise.all(closers.map((close) => close())));
 
-  it("has at least the 50 probes of PROBES.md, with unique ids", () => {
+  it("has at least the 50 original probes (docs/probes.md), with unique ids", () => {
     assert.ok(PROBE_CATALOG.length >= 50);
     assert.equal(new Set(PROBE_CATALOG.map((p) => p.id)).size, PROBE_CATALOG.length);
   });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { isForwardedHostValid, isHostHeaderValid } from "../../src/policy/host-syntax.js";
 
-// HOST-RULES §2.3, after Kestrel's HttpUtilitiesTest HostHeaderData / HostHeaderInvalidData.
+// docs/kestrel-rules.md §2.3, after Kestrel's HttpUtilitiesTest HostHeaderData / HostHeaderInvalidData.
 const VALID = [
   "",
   "   ".trim(),

@@ -93,7 +93,7 @@ describe("policy knobs", () => {
   const names = { secure: false, allowed: "app.example.com", wildcardRoot: "tenant.example.com", evil: "evil.example", internalPath: null, publicPath: "/public" };
   const outcomes = (id: string, knobs: PolicyKnobs): string[] => PROBE_CATALOG.find((p) => p.id === id)!.build(names, knobs)!.expect[0]!.outcomes;
 
-  it("follow ASP.NET Core by default and PROBES.md's recommendations when strict", () => {
+  it("follow ASP.NET Core by default and the strict recommendations of docs/probes.md when strict", () => {
     const cases: Array<[string, string[], string[]]> = [
       ["wildcard-multi-label", ["accept"], ["reject"]],
       ["trailing-dot", ["reject"], ["accept"]],

@@ -171,8 +171,11 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
     }
   } finally {
     progress.stop();
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    // Once interrupted, the handler stays while the reports are written, so another Ctrl-C still exits 130.
+    if (signals === 0) {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    }
   }
   const reportsWritten = await writeReports(results, reporters, options.out, options.verbose);
   if (controller.signal.aborted) return EXIT.interrupted;

@@ -41,7 +41,7 @@ export interface ProbeNames {
 
 /**
  * Where the RFCs leave a choice, which rule the deployment is held to. The defaults are ASP.NET Core's behaviour,
- * so a correctly configured Kestrel app passes; `strict` holds it to PROBES.md's recommendations instead.
+ * so a correctly configured Kestrel app passes; `strict` holds it to docs/probes.md's stricter recommendations.
  */
 export interface PolicyKnobs {
   /** `*.example.com`: any number of labels (ASP.NET Core) or exactly one (TLS certificates, Caddy). */

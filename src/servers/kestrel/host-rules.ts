@@ -1,5 +1,5 @@
 /**
- * Kestrel's Host checks after the header section (HOST-RULES §2.2, EnsureHostHeaderExists): missing on HTTP/1.1,
+ * Kestrel's Host checks after the header block (docs/kestrel-rules.md §2.2, EnsureHostHeaderExists): none on HTTP/1.1,
  * several lines, the authority-form and absolute-form agreement rules, AllowHostHeaderOverride, then syntax.
  */
 import { HttpRequestError } from "../../http1/errors.js";

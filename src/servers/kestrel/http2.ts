@@ -1,7 +1,7 @@
 /**
  * The app's HTTP/2 front end (cleartext, prior knowledge, as Kestrel serves an Http2-only endpoint): `:authority`
  * replaces Host; several Host fields or an invalid one reset the stream with PROTOCOL_ERROR instead of a 400
- * (HOST-RULES §2.6, Http2Stream.TryValidateAuthorityAndHost). Then the same middleware pipeline as HTTP/1.1.
+ * (docs/kestrel-rules.md §2.6, Http2Stream.TryValidateAuthorityAndHost). Then the same middleware pipeline as HTTP/1.1.
  */
 import { constants, createServer, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Stream } from "node:http2";
 import { isHostHeaderValid } from "../../policy/host-syntax.js";

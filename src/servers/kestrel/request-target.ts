@@ -1,5 +1,5 @@
 /**
- * Kestrel's request-target rules (HOST-RULES §2.1): origin-form, asterisk-form (OPTIONS only, else 405 before any
+ * Kestrel request-target rules (docs/kestrel-rules.md §2.1): origin-form, asterisk-form (OPTIONS only, else 405 before
  * header is read), absolute-form (only `http://` and `https://`, parsed as an absolute URI), authority-form (CONNECT
  * only, else 405).
  */

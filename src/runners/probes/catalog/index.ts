@@ -1,4 +1,4 @@
-/** The probe registry: every probe in catalog order (PROBES.md, then edgebench's own). A new probe is one file plus one line here. */
+/** The probe registry: every probe in catalog order (docs/probes.md). A new probe is one file plus one line here. */
 import type { ProbeDefinition } from "../types.js";
 import missingHostHttp11 from "./missing-host-http11.js";
 import emptyHost from "./empty-host.js";
