@@ -42,7 +42,7 @@ export interface ProxyFigures {
 
 const HOST = "app.example.com";
 
-function spec(engine: ExternalEngineName, port: number, appPort: number, dir: string): EngineSpec {
+export function spec(engine: ExternalEngineName, port: number, appPort: number, dir: string): EngineSpec {
   return {
     listen: { host: "127.0.0.1", port },
     routes: [{ hosts: [HOST], upstreams: [{ host: "127.0.0.1", port: appPort }] }],

@@ -16,6 +16,7 @@ import { PIN, startServer, type Started } from "./start-server.js";
 import { compareProxies } from "./proxies.js";
 import { benchKestrel } from "./kestrel.js";
 import { compareOpenModel } from "./open-model.js";
+import { compareFrontDoors } from "./h2-front-door.js";
 import { compareDeployments } from "./deployments.js";
 
 const ROOT = new URL("../../", import.meta.url);
@@ -99,6 +100,11 @@ async function main(): Promise<void> {
     figures.kestrel = await benchKestrel({ rounds: KESTREL_ROUNDS, roundMs: ROUND_MS, rate: KESTREL_RATE }, compareThroughput, line);
     return finishOnly("kestrel");
   }
+  // The HTTP/2 front door against the HTTP/1.1 one, builtin and nginx (`--only h2` runs just this).
+  if (only === "h2") {
+    figures.h2FrontDoor = await compareFrontDoors(PROXY_ROUNDS, ROUND_MS, PROXY_RATE, line);
+    return finishOnly("h2-front-door");
+  }
   // Every engine as a deployment of the default scenario in one set of rounds.
   if (only === null || only === "deployments") {
     figures.deployments = await compareDeployments(new URL("scenarios/default.yaml", ROOT).pathname, PROXY_ROUNDS, ROUND_MS, DEPLOYMENT_RATE, line);
@@ -110,6 +116,7 @@ async function main(): Promise<void> {
   // Then the builtin proxy and the real ones in front of the same app.
   figures.proxies = await compareProxies(PROXY_ROUNDS, ROUND_MS, PROXY_RATE, line);
   if (only === "proxies") return finishOnly("proxies");
+  figures.h2FrontDoor = await compareFrontDoors(PROXY_ROUNDS, ROUND_MS, PROXY_RATE, line);
   // The same with the real ASP.NET Core app (`--only kestrel` runs just this), before the bench pins itself.
   figures.kestrel = await benchKestrel({ rounds: KESTREL_ROUNDS, roundMs: ROUND_MS, rate: KESTREL_RATE }, compareThroughput, line);
   if (PIN) spawnSync("taskset", ["-pc", `0-${CORES - 2}`, String(process.pid)], { stdio: "ignore" });

@@ -14,8 +14,8 @@ import type { RunEventListener } from "./runners/events.js";
 import { PROBE_CATALOG } from "./runners/probes/catalog/index.js";
 import { probeNames, runProbes, type ProbeTarget } from "./runners/probes/run-probes.js";
 import type { ProbeDefinition } from "./runners/probes/types.js";
-import type { Scenario } from "./scenario/types.js";
-import { appForHost, startDeployments, type RunningTopology } from "./topology/start.js";
+import type { Scenario, TopologyKind } from "./scenario/types.js";
+import { appForHost, frontDoorOf, startDeployments, type RunningTopology } from "./topology/start.js";
 import type { DeploymentHints } from "./runners/probes/oracle.js";
 import { VERSION } from "./version.js";
 import { kestrelVersion } from "./apps/kestrel/driver.js";
@@ -48,6 +48,14 @@ export function environment(): RunResult["environment"] {
 /** An external engine running a configuration edgebench wrote (so its profile applies). */
 const generatedEngineConfig = (scenario: Scenario): boolean =>
   scenario.proxy.engine !== "builtin" && !scenario.proxy.engineConfig;
+
+/** What the load speaks to a topology, and each hop's protocol when HTTP/2 is anywhere in the scenario. */
+function loadProtocol(scenario: Scenario, kind: TopologyKind): { protocol: "http1" | "h2"; hops?: string[] } {
+  const protocol = frontDoorOf(scenario, kind) === "http1" ? "http1" : "h2";
+  if (scenario.proxy.frontend === "http1") return { protocol };
+  const client = protocol === "h2" ? "h2" : "http/1.1";
+  return { protocol, hops: kind === "proxied" ? [client, "http/1.1"] : [client] };
+}
 
 function deploymentOf(running: RunningTopology, planned: PlannedDeployment): Deployment {
   const generated = running.kind === "proxied" && generatedEngineConfig(planned.scenario);
@@ -98,6 +106,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
           proxyInPath: proxied,
           hints: hints(proxied, proxy),
           appRecord: running.appRecord,
+          frontDoor: frontDoorOf(planned(running).scenario, running.kind),
           ...tlsTo(entry.url),
         });
         if (proxied) {
@@ -136,7 +145,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
       const capped = capConnections(scenario.load.connections, scenario.topologies.includes("proxied") ? 4 : 2);
       if (capped.warning) warnings.push(capped.warning);
       const rounds = await runRounds(
-        topology.running.map((t) => ({ deployment: t.name, url: t.entry.url, counts: t.counts, ca: t.ca })),
+        topology.running.map((t) => ({
+          deployment: t.name,
+          url: t.entry.url,
+          counts: t.counts,
+          ca: t.ca,
+          ...loadProtocol(planned(t).scenario, t.kind),
+        })),
         { ...scenario.load, connections: capped.connections },
         { signal, onEvent: options.onEvent },
       );

@@ -55,6 +55,7 @@ function addRunOptions(command: Command, withLoad: boolean): Command {
     .addOption(new Option("--profile <name>", "rules where the RFCs leave a choice (replaces the scenario's)").choices(["aspnetcore", "strict"]))
     .option("--engine <names>", "a proxied deployment per engine, all in one set of rounds: builtin, nginx, haproxy, caddy (comma-separated)")
     .option("--engine-profile <names>", "generated engine configurations, each a deployment: typical, hardened (see README)")
+    .option("--frontend <names>", "what clients speak to each proxy, each a deployment in the same rounds: http1, h2, both")
     .option("--reference <deployment>", "the proxy the others are given as ratios to (engine or deployment name; default nginx when present)")
     .option("--engine-config <file>", "your own nginx/HAProxy/Caddy configuration, with {{LISTEN}} and {{UPSTREAM_0}} placeholders (see README)")
     .addOption(new Option("--app-runtime <name>", "which server answers for every app: the simulation or the bundled real ASP.NET Core app (needs dotnet)").choices(["simulated", "kestrel"]));

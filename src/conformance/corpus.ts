@@ -235,7 +235,8 @@ function catalogCases(set: OptionSet): CorpusCase[] {
   const names = probeNames(["app.example.com", "*.tenant.example.com"]);
   return PROBE_CATALOG.flatMap((probe) => {
     const built = probe.build(names, ASPNETCORE_KNOBS);
-    return built
+    // HTTP/2 probes are frames, not an HTTP/1.1 request: these sets speak HTTP/1.1.
+    return built && built.protocol !== "h2"
       ? [
           {
             id: `${set.name}/probe:${probe.id}`,

@@ -67,6 +67,12 @@ function reverseProxy(spec: EngineSpec, index: number): string {
   return `reverse_proxy ${route.upstreams.map((u) => `${scheme}${u.host}:${u.port}`).join(" ")} {\n${lines.map((line) => `      ${line}`).join("\n")}\n    }`;
 }
 
+/** Caddy's server protocols: HTTP/1.1, and h2 over TLS or h2c (prior knowledge, beside HTTP/1.1) on cleartext. */
+function caddyProtocols(spec: EngineSpec): string {
+  if ((spec.frontend ?? "http1") === "http1") return "h1";
+  return spec.tls?.terminate ? "h1 h2" : "h1 h2c";
+}
+
 export const caddy: EngineDriver = {
   name: "caddy",
   binary: "caddy",
@@ -93,7 +99,7 @@ export const caddy: EngineDriver = {
       "  auto_https off",
       `  storage file_system ${join(spec.dir, "caddy-data")}`,
       "  default_sni localhost",
-      `  servers {\n    max_header_size 32kb\n  }`,
+      `  servers {\n    max_header_size 32kb\n    protocols ${caddyProtocols(spec)}\n  }`,
       "}",
       // No host in the site address: Caddy would otherwise only answer requests whose Host is that address.
       `${scheme}://:${spec.listen.port} {`,

@@ -74,6 +74,16 @@ function backend(spec: EngineSpec, index: number): string {
   return lines.join("\n");
 }
 
+/**
+ * The front door's protocols on HAProxy's bind line: ALPN over TLS; on cleartext `proto h2` for HTTP/2 only, and
+ * nothing for both (its HTTP/1 side switches to HTTP/2 when a connection opens with the client preface).
+ */
+function haproxyAlpn(spec: EngineSpec): string {
+  const alpn = { http1: "http/1.1", h2: "h2", both: "h2,http/1.1" }[spec.frontend ?? "http1"];
+  if (spec.tls?.terminate) return ` alpn ${alpn}`;
+  return spec.frontend === "h2" ? " proto h2" : "";
+}
+
 export const haproxy: EngineDriver = {
   name: "haproxy",
   binary: "haproxy",
@@ -81,7 +91,7 @@ export const haproxy: EngineDriver = {
   versionArgs: ["-v"],
   bindsSourceAddress: true,
   configure(spec) {
-    const bind = `  bind ${spec.listen.host}:${spec.listen.port}${spec.tls?.terminate ? ` ssl crt ${join(spec.dir, "server.pem")}` : ""}`;
+    const bind = `  bind ${spec.listen.host}:${spec.listen.port}${spec.tls?.terminate ? ` ssl crt ${join(spec.dir, "server.pem")}` : ""}${haproxyAlpn(spec)}`;
     const frontend = ["frontend public", bind];
     if (spec.profile === "hardened") {
       // A comma-joined Host (`a,b`) is no host; HAProxy's comma-splitting fetches would each see one of its parts.

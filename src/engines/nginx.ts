@@ -71,6 +71,18 @@ function location(spec: EngineSpec, index: number): string {
   return exposedLocations(spec.exposedPaths, lines);
 }
 
+/**
+ * nginx 1.22's `listen … http2`: over TLS ALPN offers h2 and http/1.1 (it cannot refuse HTTP/1.1 there); on cleartext
+ * the port speaks HTTP/2 with prior knowledge only, so `both` needs TLS (nginx 1.25.1 added `http2 on`, which sniffs).
+ */
+function nginxHttp2(spec: EngineSpec): string {
+  if ((spec.frontend ?? "http1") === "http1") return "";
+  if (spec.frontend === "both" && !spec.tls?.terminate) {
+    throw new Error("nginx cannot serve HTTP/1.1 and HTTP/2 on one cleartext port: use tls: terminate or proxy.frontend: h2");
+  }
+  return " http2";
+}
+
 export const nginx: EngineDriver = {
   name: "nginx",
   binary: "nginx",
@@ -78,7 +90,7 @@ export const nginx: EngineDriver = {
   versionArgs: ["-v"],
   bindsSourceAddress: true,
   configure(spec) {
-    const listen = `${spec.listen.host}:${spec.listen.port}${spec.tls?.terminate ? " ssl" : ""}`;
+    const listen = `${spec.listen.host}:${spec.listen.port}${spec.tls?.terminate ? " ssl" : ""}${nginxHttp2(spec)}`;
     const tls = spec.tls?.terminate ? [`    ssl_certificate ${spec.tls.certFile};`, `    ssl_certificate_key ${spec.tls.keyFile};`] : [];
     const upstreams = spec.routes.map(
       (route, i) =>

@@ -8,8 +8,8 @@ import { resolve } from "node:path";
 import type { Scenario } from "../scenario/types.js";
 import { ENGINE_DRIVERS, engineVersion } from "./start-engine.js";
 import { ENGINE_NAMES, type EngineName } from "./types.js";
-import { ENGINE_PROFILES } from "../scenario/schema.js";
-import type { EngineProfile } from "../scenario/types.js";
+import { ENGINE_PROFILES, FRONTENDS } from "../scenario/schema.js";
+import type { EngineProfile, Frontend } from "../scenario/types.js";
 
 export class EngineSelectionError extends Error {
   readonly code = "ERR_ENGINE_SELECTION";
@@ -38,6 +38,16 @@ export function parseProfileList(text: string): EngineProfile[] {
     }
   }
   return [...new Set(names)] as EngineProfile[];
+}
+
+/** `--frontend http1,h2`: the front-door protocols, each a deployment. */
+export function parseFrontendList(text: string): Frontend[] {
+  const names = text.split(",").map((name) => name.trim().toLowerCase()).filter(Boolean);
+  const choices = FRONTENDS.join(", ");
+  if (names.length === 0) throw new EngineSelectionError(`--frontend needs one or more of ${choices}`);
+  const unknown = names.find((name) => !(FRONTENDS as readonly string[]).includes(name));
+  if (unknown) throw new EngineSelectionError(`unknown front door '${unknown}'; choose from ${choices}`);
+  return [...new Set(names)] as Frontend[];
 }
 
 export interface EngineSelection {

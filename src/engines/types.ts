@@ -34,6 +34,8 @@ export interface EngineSpec {
   profile: EngineProfile;
   /** How many labels `*.example.com` matches in the hardened profile (the scenario's policy). */
   wildcardDepth: "any" | "one";
+  /** What clients speak to it (HTTP/1.1 upstream either way); absent: http1. */
+  frontend?: "http1" | "h2" | "both";
   /** Files of the run's certificates, when TLS is on. */
   tls: { certFile: string; keyFile: string; caFile: string; terminate: boolean; reencrypt: boolean } | null;
   /** Local address of connections to the apps (so they can tell their proxy apart). */

@@ -4,7 +4,7 @@
  * dimensions of the same shape, added to DIMENSIONS). Pure: nothing is started or looked up here.
  */
 import type { EngineName } from "../engines/types.js";
-import type { EngineProfile, Scenario, TopologyKind } from "../scenario/types.js";
+import type { EngineProfile, Frontend, Scenario, TopologyKind } from "../scenario/types.js";
 
 export interface PlannedDeployment {
   /** Unique within a run: `edge`, `proxied/builtin`, `proxied/nginx`, … */
@@ -19,6 +19,8 @@ export interface PlanChoices {
   engines?: readonly EngineName[];
   /** Generated configurations of the external engines (`--engine-profile typical,hardened`). */
   profiles?: readonly EngineProfile[];
+  /** What clients speak to each proxy (`--frontend http1,h2`): each a deployment, measured in the same rounds. */
+  frontends?: readonly Frontend[];
 }
 
 /** One value along a dimension: the part it adds to the deployment's name and the scenario it runs. */
@@ -63,8 +65,20 @@ const PROFILE: Dimension = {
   },
 };
 
-/** The dimensions in naming order: `proxied/<engine>/<profile>/…`. */
-const DIMENSIONS: readonly Dimension[] = [ENGINE, PROFILE];
+const FRONTEND: Dimension = {
+  alwaysNamed: false,
+  variants: (deployment, choices) => {
+    const proxy = deployment.scenario.proxy;
+    if (deployment.topology !== "proxied") return [];
+    return (choices.frontends ?? [proxy.frontend]).map((frontend) => ({
+      part: frontend,
+      scenario: { ...deployment.scenario, proxy: { ...proxy, frontend } },
+    }));
+  },
+};
+
+/** The dimensions in naming order: `proxied/<engine>/<profile>/<frontend>`. */
+const DIMENSIONS: readonly Dimension[] = [ENGINE, PROFILE, FRONTEND];
 
 export class PlanError extends Error {
   readonly code = "ERR_PLAN";

@@ -1,5 +1,5 @@
 /** Number formatting shared by the text reporters: µs/ms/s, k req/s, signed differences. */
-import type { ProbeResult, RunResult } from "../results/types.js";
+import type { H2ProbeAnswer, ProbeResult, RunResult } from "../results/types.js";
 import type { DirectionShape } from "../scenario/types.js";
 
 export function formatDuration(us: number): string {
@@ -82,8 +82,15 @@ export function probeTargetLabel(result: ProbeResult, label: DeploymentLabel = (
   return result.via === "bypass" ? `${label(result.deployment)}→app` : result.deployment === "external" ? "target" : label(result.deployment);
 }
 
+/** An HTTP/2 probe's streams, short: `400`, `RST` (RST_STREAM), `GOAWAY`, joined by `+` (`RST+200`). */
+function h2Statuses(h2: H2ProbeAnswer, timedOut: boolean): string {
+  const streams = h2.streams.map((s) => (s.reset !== null ? "RST" : s.status !== null ? String(s.status) : h2.goaway !== null ? "GOAWAY" : timedOut ? "hang" : "closed"));
+  return streams.filter((text, i) => i === 0 || text !== "GOAWAY").join("+");
+}
+
 /** The answers a probe got, short: `400+200`, or `hang` / `closed` when there was none. */
 export function observedStatuses(result: ProbeResult): string {
+  if (result.h2) return h2Statuses(result.h2, result.timedOut);
   return result.observed.map((o) => (o.outcome === "exposed" ? `${o.status} exposed` : o.status)).join("+") || (result.timedOut ? "hang" : "closed");
 }
 
@@ -95,6 +102,10 @@ export function answerWithSource(observed: ProbeResult["observed"][number]): str
 
 /** The answers a probe got, with who answered each. */
 export function observedAnswers(result: ProbeResult): string {
+  if (result.h2) {
+    const streams = result.h2.streams.map((s, i) => `stream ${2 * i + 1}: ${s.reset !== null ? `RST_STREAM ${s.reset}` : (s.status ?? "no answer")}`);
+    return `${streams.join(", ")}${result.h2.goaway !== null ? `, GOAWAY ${result.h2.goaway}` : ""}`;
+  }
   return result.observed.map(answerWithSource).join(", then ") || (result.timedOut ? "no answer (hang)" : "closed without an answer");
 }
 

@@ -2,6 +2,7 @@
  * The probe catalog as a Markdown reference (docs/probes.md): each probe's category, source, reasoning, the exact
  * bytes it sends for an example policy and what a correct deployment answers. Generated, so it cannot drift.
  */
+import { describeFrames } from "../http2/describe.js";
 import type { Outcome, PolicyKnobs, ProbeDefinition, ProbeNames, ResponseExpectation } from "../runners/probes/types.js";
 
 /** The example policy the bytes are shown for: one exact host, one wildcard, two internal paths. */
@@ -42,6 +43,9 @@ function describeExpectation(expect: ResponseExpectation): string {
   if (not?.scheme) parts.push(`nor scheme \`${not.scheme}\``);
   for (const [name, value] of expect.forbiddenHeaders ?? []) parts.push(`behind a proxy \`${name}: ${value}\` must not reach it`);
   if (expect.hiddenEndpoint) parts.push(`routing must not reach \`${expect.hiddenEndpoint.path}\` through a proxy`);
+  if (expect.absentField) parts.push(`the field \`${expect.absentField}\` must not reach it`);
+  if (expect.appBodyLength !== undefined) parts.push(`it reads a ${expect.appBodyLength}-byte body`);
+  if (expect.smuggledPath) parts.push(`no request for \`${expect.smuggledPath}\` reaches it`);
   return parts.join("; ");
 }
 
@@ -52,7 +56,10 @@ function probeSection(probe: ProbeDefinition, knobs: Readonly<PolicyKnobs>): str
   const built = probe.build(EXAMPLE_NAMES, knobs);
   if (!built) return [...out, "Not applicable to the example policy.", ""];
   if (built.slow) out.push("While slow connections trickle this head and never finish it:", "", "```", escapeBytes(built.slow.head), "```", "");
-  out.push("```", escapeBytes(built.bytes), ...(built.then ?? []).flatMap((next) => ["", "(then, on the same connection)", escapeBytes(next)]), "```", "");
+  // HTTP/2 frames are shown decoded: each field line exactly as its bytes go into the HPACK literal.
+  const show = (bytes: Buffer): string => (built.protocol === "h2" ? describeFrames(bytes, escapeBytes) : escapeBytes(bytes));
+  if (built.protocol === "h2") out.push("HTTP/2 frames after the connection preface and SETTINGS:", "");
+  out.push("```", show(built.bytes), ...(built.then ?? []).flatMap((next) => ["", "(then, on the same connection)", show(next)]), "```", "");
   built.expect.forEach((expect, i) => out.push(`${built.expect.length > 1 ? `Answer ${i + 1}: ` : "Expected: "}${describeExpectation(expect)}.`));
   return [...out, ""];
 }

@@ -107,7 +107,8 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
     const rules =
       `rules (${scenario.policyProfile}): wildcard ${k.wildcardDepth === "one" ? "one label" : "any depth"}, trailing dot ${k.trailingDot}, ` +
       `other port ${k.nonDefaultPort}, empty port ${k.emptyPort}, underscores ${k.underscoreLabels}, ` +
-      `DNS length ${k.dnsLengthLimits ? "enforced" : "not enforced"}, https over cleartext ${k.schemeCheck}`;
+      `DNS length ${k.dnsLengthLimits ? "enforced" : "not enforced"}, https over cleartext ${k.schemeCheck}` +
+      (result.probes.results.some((r) => r.category === "h2-downgrade") ? `, malformed HTTP/2 ${k.h2Malformed ?? "harmless"}` : "");
     out.push(...wrap(rules, width, "  ").map((line) => c.dim(line)));
   }
   if (result.interrupted) out.push(c.yellow("Interrupted: the report holds what was measured before the stop."));
@@ -146,6 +147,8 @@ export function renderTerminal(result: RunResult, options: TerminalOptions): str
     }
     out.push(...table(rows, new Set([1, 2, 3, 4, 5, 6, 7])).map((line) => `  ${line}`));
     out.push(c.dim("  req/s: median of rounds; percentiles: all rounds' responses, µs resolution"));
+    const hops = load.deployments.filter((t) => t.hops).map((t) => `${label(t.deployment)} ${t.hops!.join(" → ")}`);
+    if (hops.length > 0) out.push(c.dim(`  protocol per hop: ${hops.join(" · ")} (app last)`));
     out.push(...latencySketch(load.deployments, label, Math.min(width, 100), c));
     for (const t of load.deployments) {
       if (t.instanceSplit) out.push(...wrap(`split over instances (${label(t.deployment)}): ${formatSplit(t.instanceSplit)}`, width - 2, "  ").map((line) => `  ${line}`));

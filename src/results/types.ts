@@ -69,6 +69,8 @@ export interface DeploymentLoad {
   /** The deployment's name (see RunResult.deployments). */
   deployment: string;
   url: string;
+  /** What each hop spoke, client side first (`h2 → http/1.1` behind an HTTP/2 front door); absent: HTTP/1.1 throughout. */
+  hops?: string[];
   rounds: RoundSample[];
   /** All rounds' responses in one histogram. */
   latency: LatencySummary;
@@ -206,6 +208,16 @@ export interface ProbeResult {
   cause?: CauseId;
   /** What a timed probe saw, pass or fail (slow-headers: how long slow connections were held, or when they were cut). */
   observation?: string;
+  /** An HTTP/2 probe: what each stream got and whether the connection was sent away. */
+  h2?: H2ProbeAnswer;
+}
+
+/** What an HTTP/2 probe's streams got: a status, or the RST_STREAM error code; and the GOAWAY's code. */
+export interface H2ProbeAnswer {
+  streams: Array<{ status: number | null; reset: string | null }>;
+  goaway: string | null;
+  /** The protocol ALPN settled on over TLS (null on cleartext). */
+  alpn: string | null;
 }
 
 export interface ProbesResult {

@@ -13,7 +13,7 @@ import { parseThreshold } from "../results/thresholds.js";
 import { ScenarioError, type ScenarioIssue } from "./issues.js";
 import { scenarioSpec } from "./schema.js";
 import { ASPNETCORE_KNOBS, STRICT_KNOBS, type PolicyKnobs } from "../runners/probes/types.js";
-import type { AppConfig, AppRuntime, Balancing, EngineProfile, ProxyEngine, DirectionShape, HopShape, PolicyConfig, Scenario, TlsMode, TopologyKind } from "./types.js";
+import type { AppConfig, AppRuntime, Balancing, EngineProfile, Frontend, ProxyEngine, DirectionShape, HopShape, PolicyConfig, Scenario, TlsMode, TopologyKind } from "./types.js";
 import { addIssue, INVALID, validateNode, type Located, type ValidationContext } from "./validate.js";
 
 /** The document as validated: only the fields given, durations in ms, host strings as lists. */
@@ -63,8 +63,9 @@ interface RawScenario {
     maxRequestBodyBytes: number;
     maxResponseBodyBytes: number;
     exposedPaths: string[];
+    frontend: Frontend;
   }>;
-  load?: Partial<{ model: "closed" | "open"; rate: number; rateFraction: number; connections: number; pipelining: number; duration: number; warmup: number; rounds: number; path: string; method: string; host: string; body: string }>;
+  load?: Partial<{ model: "closed" | "open"; rate: number; rateFraction: number; connections: number; pipelining: number; streams: number; duration: number; warmup: number; rounds: number; path: string; method: string; host: string; body: string }>;
   policy?: { hosts?: string[]; profile?: "aspnetcore" | "strict"; knobs?: Partial<PolicyKnobs>; internalPathsAtEdge?: "exposed" | "hidden" };
   network?: { clientAddress?: string; clientHop?: RawHop; appHop?: RawHop };
   probes?: { enabled?: boolean; timeout?: number; slowHold?: number };
@@ -238,6 +239,7 @@ function resolve(raw: RawScenario, file: string, context: ValidationContext): Sc
     proxy: {
       engine: raw.proxy?.engine ?? "builtin",
       profile: raw.proxy?.profile ?? "hardened",
+      frontend: raw.proxy?.frontend ?? "http1",
       engineConfig: raw.proxy?.engineConfig !== undefined ? resolvePath(dirname(file), raw.proxy.engineConfig) : null,
       preserveHost: raw.proxy?.preserveHost ?? true,
       forwardedFor: raw.proxy?.forwardedFor ?? "replace",
@@ -259,6 +261,7 @@ function resolve(raw: RawScenario, file: string, context: ValidationContext): Sc
       rateFraction: raw.load?.rateFraction ?? 0.5,
       connections: raw.load?.connections ?? 10,
       pipelining: raw.load?.pipelining ?? 1,
+      streams: raw.load?.streams ?? 1,
       durationMs: raw.load?.duration ?? 2000,
       warmupMs: raw.load?.warmup ?? 1000,
       rounds: raw.load?.rounds ?? 3,

@@ -8,6 +8,7 @@ export const FORWARDED_FOR_MODES = ["append", "replace"] as const;
 export const ENGINE_PROFILES = ["typical", "hardened"] as const;
 export const TLS_MODES = ["off", "terminate", "reencrypt"] as const;
 export const APP_RUNTIMES = ["simulated", "kestrel"] as const;
+export const FRONTENDS = ["http1", "h2", "both"] as const;
 export const BALANCING = ["round-robin", "least-pending"] as const;
 
 const port = (description: string): FieldSpec => ({ type: "integer", minimum: 1, maximum: 65535, description });
@@ -138,6 +139,12 @@ export const scenarioSpec: ObjectSpec = {
       description: "The reverse proxy of the proxied topology.",
       fields: {
         port: port("The port the proxy listens on (default: an ephemeral port)."),
+        frontend: {
+          type: "string",
+          enum: FRONTENDS,
+          description:
+            "What clients speak to the proxy: `http1` (default), `h2`, or `both` (ALPN over TLS; on cleartext HTTP/2 with prior knowledge where the engine can). The proxy speaks HTTP/1.1 to the app either way; load goes over HTTP/2 unless http1, and the h2-downgrade probes run against it.",
+        },
         balancing: { type: "string", enum: BALANCING, description: "How requests are spread over an app's instances (default round-robin)." },
         forwarded: { type: "boolean", description: "Also send RFC 7239 `Forwarded: for=…;proto=…;host=…` (default false)." },
         maxRequestBodyBytes: { type: "integer", minimum: 0, maximum: 1e12, description: "Larger request bodies get 413 (default 10 MiB)." },
@@ -187,6 +194,7 @@ export const scenarioSpec: ObjectSpec = {
         rateFraction: { type: "number", exclusiveMinimum: 0, maximum: 1, description: "Open model without a rate: the fraction of the slower topology's capacity to run at (default 0.5)." },
         connections: { type: "integer", minimum: 1, maximum: 10000, description: "Concurrent connections (default 10); in the open model, the most requests in flight." },
         pipelining: { type: "integer", minimum: 1, maximum: 64, description: "Requests in flight per connection (default 1)." },
+        streams: { type: "integer", minimum: 1, maximum: 256, description: "Over an HTTP/2 front door: concurrent streams per connection (default 1)." },
         duration: { type: "duration", ...ROUND_DURATION_LIMITS, description: "Length of each measured round per topology (default 2s)." },
         warmup: { type: "duration", ...WARMUP_LIMITS, description: "Unmeasured load per topology before the rounds (default 1s)." },
         rounds: { type: "integer", minimum: 1, maximum: 1000, description: "Measured rounds; topologies alternate within each (default 3)." },
@@ -222,6 +230,11 @@ export const scenarioSpec: ObjectSpec = {
             underscoreLabels: { type: "string", enum: ["accept", "reject"], description: "`acme_corp.…` is served (URI grammar) or refused (RFC 1123)." },
             dnsLengthLimits: { type: "boolean", description: "Hosts longer than DNS allows must be refused (default false: served within server limits)." },
             schemeCheck: { type: "string", enum: ["ignore", "reject"], description: "An https target over cleartext is ignored (Kestrel) or must be rejected (RFC 9110 §7.4)." },
+            h2Malformed: {
+              type: "string",
+              enum: ["reject", "harmless"],
+              description: "A malformed HTTP/2 request must be refused (RFC 9113 §8.1.1) or may be served when nothing malformed reached the app (default harmless; strict: reject).",
+            },
           },
         },
       },

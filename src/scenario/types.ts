@@ -2,13 +2,14 @@
 import type { ForwardedHeadersOptions } from "../policy/forwarded-headers.js";
 import type { PolicyKnobs } from "../runners/probes/types.js";
 import type { Threshold } from "../results/thresholds.js";
-import type { APP_RUNTIMES, BALANCING, ENGINE_PROFILES, FORWARDED_FOR_MODES, PROXY_ENGINES, TLS_MODES, TOPOLOGY_KINDS } from "./schema.js";
+import type { APP_RUNTIMES, BALANCING, ENGINE_PROFILES, FORWARDED_FOR_MODES, FRONTENDS, PROXY_ENGINES, TLS_MODES, TOPOLOGY_KINDS } from "./schema.js";
 
 export type TopologyKind = (typeof TOPOLOGY_KINDS)[number];
 export type ProxyEngine = (typeof PROXY_ENGINES)[number];
 export type ForwardedForMode = (typeof FORWARDED_FOR_MODES)[number];
 export type EngineProfile = (typeof ENGINE_PROFILES)[number];
 export type TlsMode = (typeof TLS_MODES)[number];
+export type Frontend = (typeof FRONTENDS)[number];
 export type Balancing = (typeof BALANCING)[number];
 export type AppRuntime = (typeof APP_RUNTIMES)[number];
 
@@ -54,6 +55,8 @@ export interface ProxyConfig {
   engine: ProxyEngine;
   /** Which generated configuration an external engine runs (see engines/profiles.ts). */
   profile: EngineProfile;
+  /** What clients speak to it; it speaks HTTP/1.1 to the apps. */
+  frontend: Frontend;
   /** The user's own engine configuration file (absolute), or null for a generated one. */
   engineConfig: string | null;
   preserveHost: boolean;
@@ -81,6 +84,8 @@ export interface LoadConfig {
   rateFraction: number;
   connections: number;
   pipelining: number;
+  /** Over an HTTP/2 front door: concurrent streams per connection. */
+  streams: number;
   durationMs: number;
   warmupMs: number;
   rounds: number;

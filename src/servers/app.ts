@@ -301,7 +301,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   if (options.protocols === "Http2") {
     const pipeline = createAppPipeline(options);
     const http2 = createHttp2Frontend(pipeline, { addServerHeader: options.addServerHeader ?? true });
-    const server = createServer((socket) => http2.emit("connection", socket));
+    const server = createServer({ noDelay: true }, (socket) => http2.emit("connection", socket));
     const listening = await listen(server, options.host ?? "127.0.0.1", options.port ?? 0);
     return {
       ...listening,

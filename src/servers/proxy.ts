@@ -17,6 +17,7 @@ import { listen, type ListeningServer } from "./listen.js";
 import { createBalancer, type BalancingStrategy } from "./proxy/balancer.js";
 import { createExposedPathFilter } from "./proxy/exposed-paths.js";
 import { forwardedRequestFields, forwardedResponseFields, HOP_BY_HOP, resolveTarget, type ForwardingPolicy } from "./proxy/forwarding.js";
+import { createFrontDoorServer, type FrontDoor } from "./proxy/h2-front-door.js";
 import { UpstreamPool, type ExchangeListener, type UpstreamConnection } from "./proxy/upstream-pool.js";
 
 export interface ProxyRoute {
@@ -50,6 +51,8 @@ export interface ProxyOptions {
   maxRequestBodyBytes?: number;
   /** Larger response bodies are cut off (502 when nothing was sent yet). Default 100 MiB. */
   maxResponseBodyBytes?: number;
+  /** The protocols clients may speak to it (default http1). */
+  frontDoor?: FrontDoor;
   /** Terminate TLS: serve HTTPS with this certificate. */
   tls?: TlsIdentity;
   /** Re-encrypt: speak TLS to https:// upstreams, trusting this CA (PEM). */
@@ -139,6 +142,12 @@ export function createProxyHandler(options: ProxyOptions) {
     let text = `HTTP/1.1 ${error.status} ${reasonPhrase(error.status)}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\nServer: edgebench-proxy\r\n`;
     if (error.allow) text += `Allow: ${error.allow}\r\n`;
     return Buffer.from(`${text}\r\n${body}`, "latin1");
+  };
+
+  /** A refusal as HTTP/2 sends it: a status and a body. */
+  const rejectionAnswer = (error: HttpRequestError): { status: number; body: string } => {
+    count(error.status);
+    return { status: error.status, body: `${error.message}\n` };
   };
 
   const answer = (response: ResponseSink, status: number, message: string): void => {
@@ -366,16 +375,21 @@ export function createProxyHandler(options: ProxyOptions) {
     for (const instance of instances) instance.pool.close();
   };
 
-  return { onRequest, formatRejection, counts, close };
+  return { onRequest, formatRejection, rejectionAnswer, counts, close };
 }
 
 /** Starts the builtin proxy on 127.0.0.1 (ephemeral port unless `port` is given), HTTPS when given a certificate. */
 export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const handler = createProxyHandler(options);
-  const server = createHttp1Server(
-    { bodyMode: "stream", headersTimeoutMs: options.headerTimeoutMs ?? 60_000, onRequest: handler.onRequest, formatRejection: handler.formatRejection },
-    options.tls,
-  );
+  const connection = {
+    bodyMode: "stream" as const,
+    headersTimeoutMs: options.headerTimeoutMs ?? 60_000,
+    onRequest: handler.onRequest,
+    formatRejection: handler.formatRejection,
+  };
+  const frontDoor = options.frontDoor ?? "http1";
+  const server =
+    frontDoor === "http1" ? createHttp1Server(connection, options.tls) : createFrontDoorServer(frontDoor, connection, handler.rejectionAnswer, options.tls);
   const listening = await listen(server, options.host ?? "127.0.0.1", options.port ?? 0, options.tls ? "https" : "http");
   return {
     ...listening,

@@ -47,6 +47,7 @@ export async function startEngineProxy(driver: EngineDriver, scenario: Scenario,
       ...proxyBehaviour(scenario),
       profile: scenario.proxy.profile,
       wildcardDepth: scenario.policy.knobs.wildcardDepth,
+      frontend: scenario.proxy.frontend,
       tls: certificates
         ? {
             certFile: `${folder.dir}/server.crt`,

@@ -101,6 +101,15 @@ function endpoint(server: IsolatedServer): Endpoint {
   return { host: LOOPBACK, port: server.port, url: server.url };
 }
 
+/**
+ * What clients speak to a topology's entry: the proxy's front door; at the edge, HTTP/2 only where the app serves it
+ * as Kestrel does, an Http2 endpoint with prior knowledge on cleartext (the simulated app has no HTTP/2 over TLS).
+ */
+export function frontDoorOf(scenario: Scenario, kind: TopologyKind): "http1" | "h2" | "both" {
+  if (kind === "proxied") return scenario.proxy.frontend;
+  return scenario.proxy.frontend === "h2" && scenario.tls === "off" ? "h2" : "http1";
+}
+
 const schemeOf = (url: string): "http" | "https" => (url.startsWith("https:") ? "https" : "http");
 
 export interface TopologyOptions {
@@ -156,7 +165,12 @@ export async function startDeployments(deployments: readonly PlannedDeployment[]
       scenario.apps.map((app) =>
         Promise.all(
           Array.from({ length: behindProxy ? app.instances : 1 }, () =>
-            track(startAppOfRuntime(app, appOptions(app, clientAddress, behindProxy ? [proxySource] : [], appTls, behindProxy ? 0 : (app.port ?? 0), appRecord))),
+            track(
+              startAppOfRuntime(app, {
+                ...appOptions(app, clientAddress, behindProxy ? [proxySource] : [], appTls, behindProxy ? 0 : (app.port ?? 0), appRecord),
+                ...(frontDoorOf(scenario, kind) === "h2" && !behindProxy ? { protocols: "Http2" as const } : {}),
+              }),
+            ),
           ),
         ),
       ),
@@ -181,6 +195,7 @@ export async function startDeployments(deployments: readonly PlannedDeployment[]
               options: {
                 routes: scenario.apps.map((app, i) => ({ hosts: app.allowedHosts, upstreams: upstreams[i]! })),
                 ...proxyBehaviour(scenario),
+                frontDoor: scenario.proxy.frontend,
                 maxResponseBodyBytes: scenario.proxy.maxResponseBodyBytes,
                 headerTimeoutMs: scenario.proxy.headerTimeoutMs,
                 ...(certificates ? { tls: certificates.server, upstreamCa: certificates.ca } : {}),

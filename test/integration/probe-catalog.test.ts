@@ -45,8 +45,9 @@ describe("probe catalog against correct and broken servers", () => {
     assert.equal(new Set(PROBE_CATALOG.map((p) => p.id)).size, PROBE_CATALOG.length);
   });
 
-  // The surface probes aim at a scenario's internal paths; test/integration/surface.test.ts covers them.
-  for (const definition of PROBE_CATALOG.filter((probe) => probe.category !== "surface")) {
+  // The surface probes aim at a scenario's internal paths; test/integration/surface.test.ts covers them. The
+  // h2-downgrade probes go only to HTTP/2 front doors: test/integration/h2-front-door.test.ts covers them.
+  for (const definition of PROBE_CATALOG.filter((probe) => probe.category !== "surface" && probe.category !== "h2-downgrade")) {
     it(`${definition.id}: passes on the correct app, fails on a broken server`, () => {
       assert.equal(correct.get(definition.id), true, "correct app");
       assert.ok([naive, naiveFirst, refuseAll].some((broken) => broken.get(definition.id) === false), "no broken server failed it");

@@ -13,7 +13,7 @@ import type { Scenario } from "../../scenario/types.js";
 import { createProgress } from "../../ui/progress.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { scenarioPaths } from "../scenarios.js";
-import { parseEngineList, parseProfileList, selectEngines } from "../../engines/per-engine.js";
+import { parseEngineList, parseFrontendList, parseProfileList, selectEngines } from "../../engines/per-engine.js";
 import { planDeployments, referenceProxy, type PlanChoices } from "../../plan/deployments.js";
 import { writeReports } from "../write-reports.js";
 import { missingAppRuntime, withAppRuntime } from "../../apps/runtime.js";
@@ -43,6 +43,7 @@ export interface ExecuteOptions {
   engineConfig?: string;
   reference?: string;
   engineProfile?: string;
+  frontend?: string;
   appRecord?: string;
   appRuntime?: AppRuntime;
 }
@@ -81,6 +82,7 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
   const selections = new Map<Scenario, { choices: PlanChoices; skipped: string[] }>();
   const engines = options.engine ? parseEngineList(options.engine) : null;
   const profiles = options.engineProfile ? parseProfileList(options.engineProfile) : null;
+  const frontends = options.frontend ? parseFrontendList(options.frontend) : null;
   if (!options.target) {
     for (const path of scenarioPaths(files)) {
       const loaded = withAppRuntime(applyOverrides(await loadScenario(path), options), options.appRuntime);
@@ -91,7 +93,7 @@ export async function executeScenarios(files: readonly string[], mode: Mode, opt
       }
       const selection = selectEngines(loaded, engines, options.engineConfig ?? null);
       // A plan that cannot run (a fixed proxy port for several proxies, an unknown reference) stops before anything starts.
-      const choices = { engines: selection.engines, ...(profiles ? { profiles } : {}) };
+      const choices = { engines: selection.engines, ...(profiles ? { profiles } : {}), ...(frontends ? { frontends } : {}) };
       referenceProxy(planDeployments(selection.scenario, choices), options.reference ?? null);
       selections.set(selection.scenario, { ...selection, choices });
       scenarios.push(selection.scenario);

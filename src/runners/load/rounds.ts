@@ -8,8 +8,10 @@ import type { LoadConfig } from "../../scenario/types.js";
 import type { RunEventListener } from "../events.js";
 import { createLatencyHistogram, percentileSeries, summarize } from "./histogram.js";
 import { runOpenGenerator } from "./open-generator.js";
+import { runOpenLoad } from "./open-model.js";
 import { OpenModelTotals } from "./open-totals.js";
 import { runLoad, type LoadRun } from "./run-load.js";
+import { h2Sender, runLoadH2 } from "./h2-load.js";
 import { median, seededRandom, shuffled } from "./stats.js";
 import { verifyTlsEndpoint } from "../../tls/verify.js";
 
@@ -20,6 +22,10 @@ export interface LoadTarget {
   counts(): Promise<Record<string, Record<string, number>>>;
   /** The CA an https target's certificate must verify against. */
   ca?: string | null;
+  /** What the load speaks to it (default http1): h2 is `load.connections` sessions × `load.streams` streams. */
+  protocol?: "http1" | "h2";
+  /** Each hop's protocol, client side first, for the report. */
+  hops?: string[];
 }
 
 export interface RoundsOptions {
@@ -58,11 +64,15 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
     durationMs,
     signal: options.signal,
   });
+  const closedRun = (target: LoadTarget, durationMs: number): Promise<LoadRun> =>
+    target.protocol === "h2"
+      ? runLoadH2({ ...settings(target, durationMs), streams: load.streams, ca: target.ca ?? null })
+      : runLoad(settings(target, durationMs));
   if (load.warmupMs > 0) {
     for (const target of targets) {
       if (options.signal?.aborted) break;
       options.onEvent?.({ type: "warmup", deployment: target.deployment, durationMs: load.warmupMs });
-      await runLoad(settings(target, load.warmupMs));
+      await closedRun(target, load.warmupMs);
     }
   }
   // Open model without a rate: a short closed run finds the slowest deployment's capacity; run at a fraction of it.
@@ -72,13 +82,22 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
     const capacities: number[] = [];
     for (const target of targets) {
       if (options.signal?.aborted) break;
-      const probe = await runLoad(settings(target, 1000));
+      const probe = await closedRun(target, 1000);
       capacities.push((probe.ok2xx * 1000) / Math.max(1, probe.durationMs));
     }
     rate = Math.max(1, Math.floor(Math.min(...capacities, Infinity) * load.rateFraction));
   }
-  const measure = (target: LoadTarget): Promise<LoadRun> => {
-    if (load.model === "closed" || rate === null) return runLoad(settings(target, load.durationMs));
+  const measure = async (target: LoadTarget): Promise<LoadRun> => {
+    if (load.model === "closed" || rate === null) return closedRun(target, load.durationMs);
+    if (target.protocol === "h2") {
+      // Over HTTP/2 each connection carries `streams` requests at once; the sender runs on this thread.
+      const sender = h2Sender({ url: target.url, host: load.host, method: load.method, path: load.path, body: load.body, connections: load.connections, ca: target.ca ?? null });
+      try {
+        return await runOpenLoad({ rate, durationMs: load.durationMs, connections: load.connections * load.streams, signal: options.signal }, sender.send);
+      } finally {
+        await sender.close();
+      }
+    }
     const { url, host, method, path, body, connections, durationMs } = settings(target, load.durationMs);
     const open = { url, host, method, path, body, connections, durationMs, rate, timeoutMs: OPEN_MODEL_TIMEOUT_MS, ca: target.ca ?? null };
     return runOpenGenerator(open, options.signal);
@@ -128,6 +147,7 @@ export async function runRounds(targets: readonly LoadTarget[], load: LoadConfig
     deployments.push({
       deployment: target.deployment,
       url: target.url,
+      ...(target.hops ? { hops: target.hops } : {}),
       rounds,
       latency,
       percentiles: percentileSeries(merged.get(target.deployment)!),

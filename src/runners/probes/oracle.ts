@@ -88,6 +88,8 @@ interface AppView {
   headers: Record<string, string>;
   /** Routing's decision (null: the catch-all); undefined when the app does not report it. */
   endpoint: string | null | undefined;
+  path: string | undefined;
+  bodyLength: number | undefined;
 }
 
 /** The app's JSON answer, when this response is one. */
@@ -97,7 +99,9 @@ function appView(response: RawResponse): AppView | null {
     const parsed = JSON.parse(response.body.toString("utf8")) as Partial<AppView> & { app?: unknown };
     if (typeof parsed.host !== "string" || typeof parsed.app !== "string" || typeof parsed.headers !== "object" || parsed.headers === null) return null;
     const endpoint = typeof parsed.endpoint === "string" || parsed.endpoint === null ? parsed.endpoint : undefined;
-    return { host: parsed.host, scheme: String(parsed.scheme), remoteIp: parsed.remoteIp ?? null, headers: parsed.headers, endpoint };
+    const path = typeof parsed.path === "string" ? parsed.path : undefined;
+    const bodyLength = typeof parsed.bodyLength === "number" ? parsed.bodyLength : undefined;
+    return { host: parsed.host, scheme: String(parsed.scheme), remoteIp: parsed.remoteIp ?? null, headers: parsed.headers, endpoint, path, bodyLength };
   } catch {
     return null;
   }
@@ -142,9 +146,31 @@ function describe(outcomes: readonly Outcome[]): string {
   return outcomes.map((o) => (o === "400" ? "400" : o === "reject" ? "a refusal (421/400/403/404)" : "an answer from the app (2xx)")).join(" or ");
 }
 
+/** A downgraded request whose framing the app read differently from the client: the smuggling signature. */
+function framingProblem(expect: ResponseExpectation, app: AppView): string | null {
+  if (expect.smuggledPath !== undefined && app.path === expect.smuggledPath) {
+    return `a second request appeared: the app answered '${expect.smuggledPath}', which the client only sent inside a body (request smuggling)`;
+  }
+  if (expect.absentField !== undefined && app.headers[expect.absentField] !== undefined) {
+    return `the malformed field '${expect.absentField}' reached the app as '${app.headers[expect.absentField]}': the front door must refuse the request (RFC 9113 §8.2.1), not downgrade it`;
+  }
+  if (expect.appBodyLength !== undefined && app.bodyLength !== undefined && app.bodyLength !== expect.appBodyLength) {
+    return `the app read a ${app.bodyLength}-byte body where the client's DATA frames carried ${expect.appBodyLength}: the downgrade reframed it`;
+  }
+  return null;
+}
+
+/** A 502/504 to a request whose body disagreed with its content-length: the proxy forwarded it, the app waited. */
+function gatewayAfterDowngrade(expect: ResponseExpectation, status: number): string {
+  if (expect.appBodyLength === undefined || (status !== 502 && status !== 504)) return "";
+  return ": the proxy forwarded a content-length the DATA frames did not carry, so the app waited for bytes that never came; the front door must reset such a stream (RFC 9113 §8.1.1)";
+}
+
 /** Why an accepted request is still wrong, from what the app believed; null when it is right. */
 function beliefProblem(expect: ResponseExpectation, app: AppView | null, context: GradeContext): Problem | null {
   if (!app) return { text: "a 2xx that did not come from the app: the proxy answered for a host it should refuse or route" };
+  const framing = framingProblem(expect, app);
+  if (framing) return { text: framing };
   const forged = expect.notBelieved;
   if (forged?.host !== undefined && app.host.toLowerCase() === forged.host.toLowerCase()) {
     const text = `the app believed the forged host '${forged.host}': trust X-Forwarded-Host only from known proxies (KnownProxies/KnownNetworks) and strip it at the edge.`;
@@ -206,7 +232,7 @@ export interface ExchangeSummary {
 
 export function grade(
   expectations: readonly ResponseExpectation[],
-  responses: readonly RawResponse[],
+  responses: ReadonlyArray<RawResponse | undefined>,
   exchange: ExchangeSummary,
   context: GradeContext,
 ): Grade {
@@ -241,7 +267,7 @@ export function grade(
     }
     const fits = outcome === "400" ? expect.outcomes.includes("400") || expect.outcomes.includes("reject") : outcome !== "other" && expect.outcomes.includes(outcome);
     if (!fits) {
-      const reached = outcome === "accept" && app ? ` (the app served it as Host '${app.host}')` : "";
+      const reached = outcome === "accept" && app ? ` (the app served it as Host '${app.host}')` : gatewayAfterDowngrade(expect, response.status);
       const text = `${label}expected ${describe(expect.outcomes)}, got ${response.status}${reached}`;
       problems.push({ text, cause: outcome === "accept" && app ? hostCause(app.host, context) : undefined });
       return;

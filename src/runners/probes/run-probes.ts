@@ -4,6 +4,7 @@ import type { ProbeResult, ProbesResult } from "../../results/types.js";
 
 import { grade, type DeploymentHints } from "./oracle.js";
 import { sendRaw } from "./raw-request.js";
+import { sendH2Probe } from "./send-probe.js";
 import { describeUnparsed } from "./raw-response.js";
 import { describeSlow, sendSlowly, type SlowConnection, type SlowSend } from "./slow-send.js";
 import { ASPNETCORE_KNOBS, PROBE_CATEGORIES, type PolicyKnobs, type ProbeCategory, type ProbeDefinition, type ProbeNames, type ProbeRequest } from "./types.js";
@@ -30,6 +31,14 @@ export interface ProbeTarget {
   localAddress?: string;
   /** The record file its apps keep under the echo contract; absent: no record to ask ("answered by" unknown). */
   appRecord?: string;
+  /** The protocols it speaks (default http1): HTTP/1 probes go where http1 is spoken, HTTP/2 probes where h2 is. */
+  frontDoor?: "http1" | "h2" | "both";
+}
+
+/** Whether a target speaks the protocol a probe was built for. */
+function speaks(target: ProbeTarget, request: ProbeRequest): boolean {
+  const frontDoor = target.frontDoor ?? "http1";
+  return request.protocol === "h2" ? frontDoor !== "http1" : frontDoor !== "h2";
 }
 
 export interface ProbeRunOptions {
@@ -141,7 +150,7 @@ function planJobs(
       if (built.some((request) => request !== null)) applicable = true;
       for (const target of targets) {
         const request = built[target.ca ? 1 : 0];
-        if ((target.via === "bypass" && !probe.bypass) || !request) continue;
+        if ((target.via === "bypass" && !probe.bypass) || !request || !speaks(target, request)) continue;
         jobs.push({ probe, id: variant.id, built: request, target });
       }
     }
@@ -163,17 +172,20 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
     if (slow) await slow.settled;
     // One token per request, so the app's record tells which of them reached it.
     const tokens = built.expect.map((_, i) => `${run}-${++sequence}-${i + 1}`);
-    const [bytes, ...then] = tagRequests([built.bytes, ...(built.then ?? [])], tokens);
-    const exchange = await sendRaw(bytes!, {
-      maxReceivedBytes: MAX_ANSWER_BYTES,
+    const connection = {
       host: target.host,
       port: target.port,
       timeoutMs: options.timeoutMs,
-      expectResponses: built.expect.length,
-      ...(then.length > 0 ? { then } : {}),
       ...(target.ca ? { ca: target.ca } : {}),
       ...(target.localAddress ? { localAddress: target.localAddress } : {}),
-    });
+    };
+    // HTTP/2 frames carry no token (their bytes are the probe): the app's record is not asked for them.
+    const h2 = built.protocol === "h2" ? await sendH2Probe(built, connection) : null;
+    const [bytes, ...then] = h2 ? [] : tagRequests([built.bytes, ...(built.then ?? [])], tokens);
+    const raw = h2
+      ? null
+      : await sendRaw(bytes!, { ...connection, maxReceivedBytes: MAX_ANSWER_BYTES, expectResponses: built.expect.length, ...(then.length > 0 ? { then } : {}) });
+    const exchange = h2 ?? raw!;
     const graded = grade(
       built.expect,
       exchange.responses,
@@ -183,7 +195,7 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
         error: exchange.error,
         timeoutMs: options.timeoutMs,
         reset: exchange.reset,
-        unparsed: exchange.truncated ? `an answer longer than ${MAX_ANSWER_BYTES} bytes, cut there` : describeUnparsed(exchange.unparsed),
+        unparsed: !raw ? null : raw.truncated ? `an answer longer than ${MAX_ANSWER_BYTES} bytes, cut there` : describeUnparsed(raw.unparsed),
       },
       {
         policyHosts: options.policyHosts,
@@ -191,7 +203,7 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
         wireOnly: options.wireOnly ?? false,
         internalPathsAtEdge: options.surface?.atEdge ?? "exposed",
         ...(target.hints ? { hints: target.hints } : {}),
-        ...(target.appRecord ? { appRecord: await recordedRequests(target.appRecord, tokens) } : {}),
+        ...(target.appRecord && !h2 ? { appRecord: await recordedRequests(target.appRecord, tokens) } : {}),
       },
     );
     const result: ProbeResult = {
@@ -206,6 +218,7 @@ export async function runProbes(targets: readonly ProbeTarget[], catalog: readon
       closedByServer: exchange.closedByServer,
       timedOut: exchange.timedOut,
       ...(exchange.error ? { error: exchange.error } : {}),
+      ...(h2 ? { h2: h2.h2 } : {}),
       elapsedMs: Math.round(exchange.elapsedMs * 1000) / 1000,
       pass: graded.pass,
       explanation: graded.explanation,

@@ -1,6 +1,6 @@
 /** What a probe is: exact request bytes built from the policy, and what a correct deployment must answer. */
 
-export const PROBE_CATEGORIES = ["rfc-conformance", "allowlist", "spoofing", "smuggling-adjacent", "robustness", "surface"] as const;
+export const PROBE_CATEGORIES = ["rfc-conformance", "allowlist", "spoofing", "smuggling-adjacent", "robustness", "surface", "h2-downgrade"] as const;
 export type ProbeCategory = (typeof PROBE_CATEGORIES)[number];
 
 /** "400": exactly 400 (an RFC MUST); "reject": refused before the app (421, 400, 403, 404); "accept": the app answers 2xx. */
@@ -21,6 +21,12 @@ export interface ResponseExpectation {
    * Reached through a proxy it is a failure; at the edge it is the outcome `exposed` (see GradeContext).
    */
   hiddenEndpoint?: { path: string; sent: string };
+  /** On accept: the path of a request hidden in the body; the app answering it is the smuggling signature. */
+  smuggledPath?: string;
+  /** On accept: the body length the app must have read (what the client's DATA frames carried). */
+  appBodyLength?: number;
+  /** On accept: a field the app must not have received (a malformed one the front door must refuse or drop). */
+  absentField?: string;
 }
 
 /** What a probe is built from: names taken from the scenario's policy, and whether the connection is TLS. */
@@ -58,6 +64,12 @@ export interface PolicyKnobs {
   dnsLengthLimits: boolean;
   /** An https target over cleartext: Kestrel ignores the scheme (ignore) or RFC 9110 §7.4 rejects it (reject). */
   schemeCheck: "ignore" | "reject";
+  /**
+   * A malformed HTTP/2 request (RFC 9113 §8.1.1, §8.2): refused, as the RFC requires of an intermediary (reject),
+   * or also passed when it reached the app harmless, the malformed part dropped (harmless; nghttp2 drops bad fields).
+   * Optional so that results saved before it read as they were: absent means harmless.
+   */
+  h2Malformed?: "reject" | "harmless";
 }
 
 export const ASPNETCORE_KNOBS: Readonly<PolicyKnobs> = Object.freeze({
@@ -68,6 +80,7 @@ export const ASPNETCORE_KNOBS: Readonly<PolicyKnobs> = Object.freeze({
   underscoreLabels: "accept",
   dnsLengthLimits: false,
   schemeCheck: "ignore",
+  h2Malformed: "harmless",
 });
 
 export const STRICT_KNOBS: Readonly<PolicyKnobs> = Object.freeze({
@@ -78,9 +91,15 @@ export const STRICT_KNOBS: Readonly<PolicyKnobs> = Object.freeze({
   underscoreLabels: "accept",
   dnsLengthLimits: true,
   schemeCheck: "reject",
+  h2Malformed: "reject",
 });
 
 export interface ProbeRequest {
+  /**
+   * "h2": `bytes` are the frames of stream 1 (after the connection preface and SETTINGS) and each of `then` those of
+   * the next stream, sent once the one before ended; only front doors speaking HTTP/2 get them. Default HTTP/1.
+   */
+  protocol?: "h2";
   bytes: Buffer;
   /** Sent on the same connection, each after the answers so far arrived (keep-alive, not pipelined). */
   then?: Buffer[];

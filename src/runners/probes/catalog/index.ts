@@ -53,6 +53,7 @@ import underscoreLabel from "./underscore-label.js";
 import percentEncodedHost from "./percent-encoded-host.js";
 import ipv6Unbracketed from "./ipv6-unbracketed.js";
 import { SURFACE_PROBES } from "./surface.js";
+import { H2_DOWNGRADE_PROBES } from "./h2-downgrade.js";
 
 export const PROBE_CATALOG: readonly ProbeDefinition[] = Object.freeze([
   missingHostHttp11,
@@ -108,4 +109,5 @@ export const PROBE_CATALOG: readonly ProbeDefinition[] = Object.freeze([
   ipv6Unbracketed,
   ...SURFACE_PROBES,
   slowHeaders,
+  ...H2_DOWNGRADE_PROBES,
 ]);
