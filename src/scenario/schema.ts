@@ -3,7 +3,7 @@ import { FORWARDED_HEADER_FLAGS } from "../policy/forwarded-headers.js";
 import type { FieldSpec, ObjectSpec, StringSyntax } from "./spec.js";
 
 export const TOPOLOGY_KINDS = ["edge", "proxied"] as const;
-export const PROXY_ENGINES = ["builtin", "nginx", "haproxy", "caddy"] as const;
+export const PROXY_ENGINES = ["builtin", "nginx", "haproxy", "caddy", "yarp"] as const;
 export const FORWARDED_FOR_MODES = ["append", "replace"] as const;
 export const ENGINE_PROFILES = ["typical", "hardened"] as const;
 export const TLS_MODES = ["off", "terminate", "reencrypt"] as const;

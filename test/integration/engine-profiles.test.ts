@@ -15,7 +15,7 @@ import { PROBE_CATALOG } from "../../src/runners/probes/catalog/index.js";
 import { SCENARIOS } from "../helpers/paths.js";
 import { appJson, ask } from "../helpers/raw.js";
 
-const ENGINES: ExternalEngineName[] = ["nginx", "haproxy", "caddy"];
+const ENGINES: ExternalEngineName[] = ["nginx", "haproxy", "caddy", "yarp"];
 const PROFILES: EngineProfile[] = ["typical", "hardened"];
 const missing = (engine: ExternalEngineName): string | false =>
   engineVersion(ENGINE_DRIVERS[engine]) === null ? `${engine} is not installed here (${ENGINE_DRIVERS[engine].install}); CI installs it` : false;
@@ -69,7 +69,7 @@ for (const engine of ENGINES) {
         assert.equal(result.deployments.find((d) => d.topology === "proxied")?.profile, profile);
         assertAnsweredByAgreesWithRecord(result);
         const entry = (id: string) => result.probes!.results.find((r) => r.probe === id && r.via === "entry")!.observed[0]!;
-        if (engine !== "haproxy" && profile === "hardened") {
+        if ((engine === "nginx" || engine === "caddy") && profile === "hardened") {
           for (const id of APP_REFUSES) assert.deepEqual([entry(id).status, entry(id).answeredBy], [400, "app"], id);
         }
         if (engine === "nginx") {
