@@ -1,5 +1,5 @@
 /**
- * The builtin proxy against nginx, HAProxy and Caddy in front of the same app, in the same run: throughput in
+ * The builtin proxy against nginx, HAProxy, Caddy and YARP in front of the same app, in the same run: throughput in
  * closed-model rounds (every target once per round, shuffled), and the p50 each adds over the bare app at a fixed,
  * moderate rate (open model, so queueing does not hide the hop's cost). Ratios to nginx; engines that are not
  * installed are skipped with the command that installs them. Each server is a process of its own. A Node relay
@@ -98,7 +98,7 @@ export async function compareProxies(
     const floor = await startServer({ kind: "relay", target: { host: "127.0.0.1", port: appPort } }, false);
     targets.push({ name: "node-relay", url: floor.url, close: () => floor.close() });
     versions["node-relay"] = "pipe, no HTTP";
-    for (const name of ["nginx", "haproxy", "caddy"] as const) {
+    for (const name of ["nginx", "haproxy", "caddy", "yarp"] as const) {
       const driver = ENGINE_DRIVERS[name];
       if (engineVersion(driver) === null) {
         skipped.push(`${name}: not installed (${driver.install})`);

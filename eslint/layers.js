@@ -6,6 +6,7 @@ export const LAYERS = [
   ["cli"], // commander: parse, call the library, map the verdict to an exit code
   ["index"], // the library's public entry
   ["export"], // plans a distributed run of the deployments (Artillery, k6)
+  ["running-deployments"], // load and probes against deployments already running (--deployment NAME=URL)
   ["deployments"], // several deployments' probe targets
   ["probe-target"], // probes against a URL that is already running
   ["fix-scenario"], // re-runs a scenario with its fixes applied

@@ -24,6 +24,7 @@ import type { Scenario, TopologyKind } from "./scenario/types.js";
 import { appForHost, frontDoorOf, startDeployments, type RunningTopology } from "./topology/start.js";
 import type { DeploymentHints } from "./runners/probes/oracle.js";
 import { VERSION } from "./version.js";
+import { hasWork } from "./servers/app-work.js";
 import { kestrelVersion } from "./apps/kestrel/driver.js";
 import { findCauses } from "./fixes/plan.js";
 import type { Cause } from "./results/causes.js";
@@ -144,6 +145,7 @@ function scenarioSummary(scenario: Scenario, plan: readonly PlannedDeployment[])
       : {}),
     tls: scenario.tls,
     hops: { client: scenario.network.clientHop, app: scenario.network.appHop },
+    ...appWork(scenario),
   };
 }
 
@@ -157,7 +159,9 @@ async function probeDeployments(
   const app = scenario.apps[appForHost(scenario.apps, probeNames(scenario.policy.hosts).allowed)]!;
   // Probes are built for the policy's first exact host: at the edge they go to the app that serves it.
   const probedApp = appForHost(scenario.apps, probeNames(scenario.policy.hosts).allowed);
-  const targets = probeTargets(scenario, app, probedApp, running, planned);
+  // Your own app is graded on what it believed only when it follows the echo contract; otherwise on the wire.
+  const wireOnly = app.own !== null && !app.own.echoContract;
+  const targets = probeTargets(scenario, app, probedApp, running, planned, wireOnly);
   const catalog = options.catalog ?? PROBE_CATALOG;
   options.onEvent?.({ type: "probes", count: catalog.length });
   if (options.signal?.aborted) return null;
@@ -165,6 +169,7 @@ async function probeDeployments(
     policyHosts: scenario.policy.hosts,
     knobs: scenario.policy.knobs,
     timeoutMs: scenario.probes.timeoutMs,
+    wireOnly,
     surface: {
       internalPaths: app.internalPaths,
       exposedPaths: scenario.proxy.exposedPaths,
@@ -182,6 +187,7 @@ function probeTargets(
   probedApp: number,
   running: readonly RunningTopology[],
   planned: (running: RunningTopology) => PlannedDeployment,
+  wireOnly: boolean,
 ): ProbeTarget[] {
   const hints = (proxied: boolean, proxy: Scenario["proxy"]): DeploymentHints => ({
     allowsAnyHost: app.allowedHosts.includes("*"),
@@ -203,6 +209,7 @@ function probeTargets(
       !proxied && probedApp !== appForHost(scenario.apps, scenario.load.host)
         ? deployment.apps[probedApp]!.endpoint
         : deployment.entry;
+    const record = wireOnly ? {} : { appRecord: deployment.appRecord };
     const tlsTo = (url: string) => (url.startsWith("https:") && deployment.ca ? { ca: deployment.ca } : {});
     const { proxy } = planned(deployment).scenario;
     targets.push({
@@ -212,7 +219,7 @@ function probeTargets(
       port: entry.port,
       proxyInPath: proxied,
       hints: hints(proxied, proxy),
-      appRecord: deployment.appRecord,
+      ...record,
       frontDoor: frontDoorOf(planned(deployment).scenario, deployment.kind),
       ...tlsTo(entry.url),
     });
@@ -225,7 +232,7 @@ function probeTargets(
         port: direct.endpoint.port,
         proxyInPath: false,
         hints: hints(false, proxy),
-        appRecord: deployment.appRecord,
+        ...record,
         ...tlsTo(direct.endpoint.url),
         ...(deployment.clientSourceAddress ? { localAddress: deployment.clientSourceAddress } : {}),
       });
@@ -273,4 +280,10 @@ async function loadDeployments(
     );
   }
   return load;
+}
+
+/** The apps that do work per request, with what they do (absent when none does). */
+function appWork(scenario: Scenario): Pick<RunResult["scenario"], "appWork"> {
+  const working = scenario.apps.filter((app) => hasWork(app.work));
+  return working.length > 0 ? { appWork: working.map((app) => ({ app: app.name, work: app.work })) } : {};
 }

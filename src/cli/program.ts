@@ -52,6 +52,13 @@ function positiveInteger(value: string): number {
 
 type CommandOptions = ExecuteOptions;
 
+const repeat = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** Running deployments given by URL, instead of the ones a scenario starts. */
+const DEPLOYMENT_HELP =
+  "a deployment already running, repeatable: edge=http://127.0.0.1:5000, proxied=http://127.0.0.1:8080 " +
+  "(paired rounds; the scenario gives load, policy and thresholds)";
+
 function addRunOptions(command: Command, withLoad: boolean): Command {
   addReportOptions(command);
   addProbeSelectionOptions(command);
@@ -104,7 +111,7 @@ function addDeploymentOptions(command: Command): void {
   command
     .option(
       "--engine <names>",
-      "a proxied deployment per engine, all in one set of rounds: builtin, nginx, haproxy, caddy (comma-separated)",
+      "a proxied deployment per engine, all in one set of rounds: builtin, nginx, haproxy, caddy, yarp (comma-separated)",
     )
     .option(
       "--engine-profile <names>",
@@ -285,6 +292,7 @@ function addRunCommand(program: Command, done: (code: ExitCode) => void, io: Cli
       "\nExamples:\n  $ edgebench run\n  $ edgebench run scenarios/default.yaml --rounds 5 --duration 3s\n  $ edgebench run my.yaml -r json -o result.json\n" +
         "  $ edgebench run --threshold 'overhead.p99 < 5ms' --threshold 'probes.failed == 0'",
     )
+    .option("--allow-remote", "with apps[].url: allow an app that is not on loopback (only one you own)")
     .action(async (files: string[], options: CommandOptions) =>
       done(await execute(files, { load: true, probes: true }, options, io)),
     );
@@ -305,14 +313,16 @@ function addProbeCommand(program: Command, done: (code: ExitCode) => void, io: C
       "with --target: read the public hosts from an ASP.NET Core appsettings.json (AllowedHosts)",
     )
     .option("--app-record <file>", "with --target: the file its app records probe requests in (EDGEBENCH_APP_RECORD)")
-    .option("--allow-remote", "with --target: allow a target that is not on loopback (only a deployment you own)")
+    .option("--allow-remote", "with --target, --deployment or apps[].url: allow addresses off loopback (only a deployment you own)")
     .addHelpText(
       "after",
       "\nExamples:\n  $ edgebench probe\n  $ edgebench probe scenarios/*.yaml --reporter json --out probes.json\n" +
         "  $ edgebench probe --category spoofing --profile strict\n" +
         "  $ edgebench probe --target http://127.0.0.1:5000 --allowed-hosts app.example.com,*.tenant.example.com\n" +
-        "  $ edgebench probe --target http://127.0.0.1:5000 --appsettings appsettings.Production.json",
+        "  $ edgebench probe --target http://127.0.0.1:5000 --appsettings appsettings.Production.json\n" +
+        "  $ edgebench probe my.yaml --deployment edge=http://127.0.0.1:5000 --deployment proxied=http://127.0.0.1:8080",
     )
+    .option("--deployment <name=url>", DEPLOYMENT_HELP, repeat, [])
     .action(async (files: string[], options: CommandOptions) =>
       done(await execute(files, { load: false, probes: true }, options, io)),
     );
@@ -328,8 +338,14 @@ function addBenchCommand(program: Command, done: (code: ExitCode) => void, io: C
   )
     .addHelpText(
       "after",
-      "\nExamples:\n  $ edgebench bench\n  $ edgebench bench scenarios/default.yaml --rounds 7 --connections 50",
+      "\nExamples:\n  $ edgebench bench\n  $ edgebench bench scenarios/default.yaml --rounds 7 --connections 50\n" +
+        "  $ edgebench bench my.yaml --deployment edge=http://127.0.0.1:5000 --deployment proxied=http://127.0.0.1:8080",
     )
+    .option(
+      "--allow-remote",
+      "with --deployment or apps[].url: allow addresses off loopback (figures then include the network)",
+    )
+    .option("--deployment <name=url>", DEPLOYMENT_HELP, repeat, [])
     .action(async (files: string[], options: CommandOptions) =>
       done(await execute(files, { load: true, probes: false }, options, io)),
     );
@@ -344,7 +360,7 @@ function addFixCommand(program: Command, done: (code: ExitCode) => void, io: Cli
     .option("--in-place", "replace your own files with the fixed ones")
     .option("--force", "with --write: replace files that already exist in the folder")
     .option("-v, --verbose", "every failure's explanation and every engine's lines")
-    .option("--engine <name>", "prove the changes behind this proxy engine: builtin, nginx, haproxy, caddy")
+    .option("--engine <name>", "prove the changes behind this proxy engine: builtin, nginx, haproxy, caddy, yarp")
     .option("--engine-config <file>", "your own configuration for that engine (see README)")
     .addOption(new Option("--profile <name>", "rules where the RFCs leave a choice").choices(["aspnetcore", "strict"]))
     .option("--probe <ids>", "only these probes", collect, [])

@@ -11,10 +11,11 @@ import { ChildStartError, startChild, type RunningChild } from "../processes/chi
 import { caddy } from "./caddy.js";
 import { haproxy } from "./haproxy.js";
 import { nginx } from "./nginx.js";
+import { yarp } from "./yarp/driver.js";
 import type { EngineDriver, EngineSpec, ExternalEngineName } from "./types.js";
 import { EdgebenchError } from "../support/errors.js";
 
-export const ENGINE_DRIVERS: Record<ExternalEngineName, EngineDriver> = { nginx, haproxy, caddy };
+export const ENGINE_DRIVERS: Record<ExternalEngineName, EngineDriver> = { nginx, haproxy, caddy, yarp };
 
 /** An engine that could not start: the message names its log. */
 export class EngineStartError extends EdgebenchError {
@@ -44,6 +45,7 @@ const versions = new Map<string, string | null>();
  * before it starts and again when it starts one, and each ask is a child process.
  */
 export function engineVersion(driver: EngineDriver): string | null {
+  if (driver.version) return driver.version();
   const key = `${driver.binary}\u0000${process.env.PATH ?? ""}`;
   if (!versions.has(key)) {
     const result = spawnSync(driver.binary, driver.versionArgs, { encoding: "utf8", timeout: 5000 });
@@ -93,8 +95,8 @@ export async function startEngine(
 ): Promise<RunningEngine> {
   const version = engineVersion(driver);
   if (version === null) throw new EngineMissingError(driver.name, driver.install);
-  for (const [name, text] of Object.entries(options.files ?? {}))
-    await writeFile(join(spec.dir, name), text, { mode: 0o600 });
+  for (const [name, text] of Object.entries(options.files ?? {})) await writeFile(join(spec.dir, name), text, { mode: 0o600 });
+  const built = await driver.build?.();
   const generated = driver.configure(spec);
   const configFile = join(spec.dir, generated.file);
   await writeFile(configFile, options.configText ?? generated.text);
@@ -103,7 +105,7 @@ export async function startEngine(
     child = await startChild({
       name: driver.name,
       command: driver.binary,
-      args: driver.runArgs(spec, configFile),
+      args: driver.runArgs(spec, configFile, built),
       env: driver.env?.(spec) ?? {},
       folder: spec.dir,
       logFile: "engine.log",

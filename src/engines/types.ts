@@ -1,7 +1,7 @@
 /** What a reverse-proxy engine is given (the scenario's proxy, resolved to addresses) and how it is driven. */
 import type { EngineProfile } from "../scenario/types.js";
 
-export const ENGINE_NAMES = ["builtin", "nginx", "haproxy", "caddy"] as const;
+export const ENGINE_NAMES = ["builtin", "nginx", "haproxy", "caddy", "yarp"] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 export type ExternalEngineName = Exclude<EngineName, "builtin">;
 
@@ -52,12 +52,16 @@ export interface EngineDriver {
   install: string;
   /** Arguments that print the version (on stdout or stderr). */
   versionArgs: string[];
+  /** The version for reports, or null when it cannot run, for an engine whose binary's own version is not its own. */
+  version?(): string | null;
+  /** Builds what the engine runs (once, cached) and resolves to its path; runArgs gets that path. */
+  build?(): Promise<string>;
   /** Whether its configuration can choose the local address of upstream connections. */
   bindsSourceAddress: boolean;
   /** The configuration file's name and text. */
   configure(spec: EngineSpec): { file: string; text: string };
   /** Arguments that run it in the foreground with that file. */
-  runArgs(spec: EngineSpec, configFile: string): string[];
+  runArgs(spec: EngineSpec, configFile: string, built?: string): string[];
   /** Extra environment (private state folders). */
   env?(spec: EngineSpec): Record<string, string>;
 }

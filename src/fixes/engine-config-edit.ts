@@ -65,5 +65,7 @@ export function editEngineConfig(engine: EngineName, text: string, change: Cause
   const removed = lines.filter((line) => line.startsWith("-")).map(statement);
   if (engine === "nginx") return nginx(text, added, removed);
   if (engine === "haproxy") return haproxy(text, added);
+  // A YARP appsettings.json has a transform list per route: edited by hand from the diff the report shows.
+  if (engine === "yarp") return null;
   return caddy(text, added, removed);
 }

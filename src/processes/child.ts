@@ -30,6 +30,8 @@ export interface ChildSpec {
   /** No readiness: ready once started. */
   readiness?: Readiness;
   readyTimeoutMs?: number;
+  /** "pipe": its input stays open until it is stopped (some apps end when their input ends); default "ignore". */
+  stdin?: "ignore" | "pipe";
   /** Whether the guardian removes folder after ending an orphaned child (default true). */
   removeFolderIfOrphaned?: boolean;
 }
@@ -79,7 +81,7 @@ export async function startChild(spec: ChildSpec): Promise<RunningChild> {
     cwd: spec.cwd ?? spec.folder,
     env: { ...process.env, ...spec.env },
     detached: true,
-    stdio: ["ignore", logFd, logFd],
+    stdio: [spec.stdin ?? "ignore", logFd, logFd],
   });
   closeSync(logFd);
   const exited = new Promise<number | null>((resolve) => {

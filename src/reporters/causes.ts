@@ -85,7 +85,7 @@ export interface ChangeBlock {
   diff: boolean;
 }
 
-const ENGINE_LABEL = { nginx: "nginx", haproxy: "HAProxy", caddy: "Caddy" } as const;
+const ENGINE_LABEL = { nginx: "nginx", haproxy: "HAProxy", caddy: "Caddy", yarp: "YARP" } as const;
 
 /**
  * Where to change what, for a cause. `engines`: which engines' lines to include (the run's engine alone in the
@@ -111,7 +111,7 @@ export function changeBlocks(change: CauseChange, engines: readonly string[]): C
       diff: false,
     });
   if (change.programCs.length > 0) blocks.push({ where: "Program.cs", lines: change.programCs, diff: false });
-  for (const name of ["nginx", "haproxy", "caddy"] as const) {
+  for (const name of ALL_ENGINES) {
     const diff = change.engines[name];
     if (diff && engines.includes(name))
       blocks.push({ where: ENGINE_LABEL[name], lines: changedLines(diff), diff: true });
@@ -124,7 +124,7 @@ export function runEngines(result: RunResult): string[] {
   return result.scenario.proxyEngine === "builtin" ? [] : [result.scenario.proxyEngine];
 }
 
-export const ALL_ENGINES = ["nginx", "haproxy", "caddy"] as const;
+export const ALL_ENGINES = ["nginx", "haproxy", "caddy", "yarp"] as const;
 
 /** The cause of a failed probe, in words, for a report that names it beside the failure (JUnit, the matrix). */
 export function causeOf(result: ProbeResult): string | null {

@@ -1,7 +1,7 @@
 /** Number formatting shared by the text reporters: µs/ms/s, k req/s, signed differences. */
-import type { H2ProbeAnswer, Overhead, ProbeResult, RunResult } from "../results/types.js";
+import type { DeploymentLoad, H2ProbeAnswer, Overhead, ProbeResult, RunResult } from "../results/types.js";
 import { THRESHOLD_METRICS } from "../scenario/thresholds.js";
-import type { DirectionShape } from "../scenario/types.js";
+import type { AppWork, DirectionShape } from "../scenario/types.js";
 
 /** How every reporter names an overhead figure. */
 export const METRIC_LABEL: Readonly<Record<Overhead["metric"], string>> = {
@@ -202,10 +202,8 @@ export function describeDeployment(scenario: RunResult["scenario"]): string[] {
   if (scenario.appRuntime) lines.push(`app runtime: ${scenario.appRuntime}`);
   const tls = TLS_PLACEMENT[scenario.tls ?? "off"];
   if (tls) lines.push(tls);
-  for (const [name, hop] of [
-    ["client hop", scenario.hops?.client],
-    ["app hop", scenario.hops?.app],
-  ] as const) {
+  for (const { app, work } of scenario.appWork ?? []) lines.push(`app ${app}: ${describeWork(work)}`);
+  for (const [name, hop] of [["client hop", scenario.hops?.client], ["app hop", scenario.hops?.app]] as const) {
     if (!hop) continue;
     const toServer = describeDirection(hop.toServer);
     const toClient = describeDirection(hop.toClient);
@@ -215,3 +213,35 @@ export function describeDeployment(scenario: RunResult["scenario"]): string[] {
   }
   return lines;
 }
+
+/** What an app does per request: `5ms service time, 16KiB answers, streamed in 4 chunks 1ms apart`. */
+function describeWork(work: AppWork): string {
+  const parts: string[] = [];
+  const time = work.serviceTime;
+  if (time?.distribution === "fixed") parts.push(`${time.ms}ms service time`);
+  if (time?.distribution === "uniform") parts.push(`service time uniform ${time.minMs}–${time.maxMs}ms`);
+  if (time?.distribution === "lognormal") {
+    parts.push(`service time log-normal, median ${time.medianMs}ms, p99 ${time.p99Ms}ms`);
+  }
+  if (work.answerBytes !== null) parts.push(`${formatBytes(work.answerBytes)} answers`);
+  if (work.chunks > 1) parts.push(`streamed in ${work.chunks} chunks ${work.chunkDelayMs}ms apart`);
+  return parts.join(", ");
+}
+
+/** Bytes in the largest binary unit that divides them: 1MiB, 16KiB, 1000B. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 2 && bytes % 1024 ** 2 === 0) return `${bytes / 1024 ** 2}MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024}KiB`;
+  return `${bytes}B`;
+}
+
+/** Time to first byte beside the whole answer's time, per topology, when the load measured it. */
+export function ttfbRows(deployments: readonly DeploymentLoad[], label: DeploymentLabel): string[][] {
+  return deployments.flatMap((t) =>
+    t.ttfb
+      ? [[label(t.deployment), ...[t.ttfb.p50Us, t.latency.p50Us, t.ttfb.p99Us, t.latency.p99Us].map(formatDuration)]]
+      : [],
+  );
+}
+
+export const TTFB_HEADER = ["first byte / whole answer", "p50 first", "p50 whole", "p99 first", "p99 whole"];

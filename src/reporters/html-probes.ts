@@ -22,7 +22,7 @@ import {
 } from "./format.js";
 import { escapeXml as escapeHtml } from "./svg.js";
 
-const ENGINE_NAMES = new Set(["nginx", "HAProxy", "Caddy"]);
+const ENGINE_NAMES = new Set(["nginx", "HAProxy", "Caddy", "YARP"]);
 
 function matrix(result: RunResult): string {
   const results = result.probes!.results;

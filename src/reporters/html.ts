@@ -14,6 +14,8 @@ import {
   describeDeployment,
   proxiesInRun,
   type DeploymentLabel,
+  ttfbRows,
+  TTFB_HEADER,
 } from "./format.js";
 import { probesSection } from "./html-probes.js";
 import { OPEN_MODEL_DEFINITIONS, OPEN_MODEL_HEADER, openModelRows } from "./open-model.js";
@@ -158,14 +160,20 @@ function overheadsSection(load: LoadResult, label: DeploymentLabel): string {
 function openModelTable(load: LoadResult, label: DeploymentLabel): string[] {
   const rows = openModelRows(load, label);
   if (rows.length === 0) return [];
-  const header = `<tr>${OPEN_MODEL_HEADER.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr>`;
-  const body = rows
-    .map(
-      ([name, ...cells]) =>
-        `<tr><th>${escapeHtml(name!)}</th>${cells.map((v) => `<td>${escapeHtml(v)}</td>`).join("")}</tr>`,
-    )
-    .join("");
-  return [`<table class="numbers">${header}${body}</table><p class="dim">${escapeHtml(OPEN_MODEL_DEFINITIONS)}</p>`];
+  return [`${numbersTable(OPEN_MODEL_HEADER, rows)}<p class="dim">${escapeHtml(OPEN_MODEL_DEFINITIONS)}</p>`];
+}
+
+/** A table of figures: a header row, then one row per deployment named in its first cell. */
+function numbersTable(headings: readonly string[], rows: readonly string[][]): string {
+  const header = `<tr>${headings.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr>`;
+  const body = rows.map(([name, ...cells]) => `<tr><th>${escapeHtml(name!)}</th>${cells.map((v) => `<td>${escapeHtml(v)}</td>`).join("")}</tr>`).join("");
+  return `<table class="numbers">${header}${body}</table>`;
+}
+
+/** Time to first byte beside the whole answer's time (when the load measured it). */
+function firstByteTable(load: LoadResult, label: DeploymentLabel): string[] {
+  const rows = ttfbRows(load.deployments, label);
+  return rows.length === 0 ? [] : [numbersTable(TTFB_HEADER, rows)];
 }
 
 function loadSection(load: LoadResult, label: DeploymentLabel): string {
@@ -199,6 +207,7 @@ function loadSection(load: LoadResult, label: DeploymentLabel): string {
     `<h3>Load</h3>`,
     `<p class="dim">${escapeHtml(`${model}; ${load.order.length}/${s.rounds} rounds × ${formatDuration(s.durationMs * 1000)} (warm-up ${formatDuration(s.warmupMs * 1000)}); ${s.method} ${s.path}, Host: ${s.host}; order per round: ${load.order.map((o) => o.map(label).join(" → ")).join(" · ")}`)}</p>`,
     `<table class="numbers"><tr><th></th><th>req/s</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th><th>failed</th></tr>${rows}</table>`,
+    ...firstByteTable(load, label),
     ...openModelTable(load, label),
     ...load.deployments
       .filter((t) => t.instanceSplit)

@@ -9,6 +9,8 @@ import {
   formatSignedDuration,
   formatSplit,
   probeTargetLabel,
+  ttfbRows,
+  TTFB_HEADER,
   proxiesInRun,
   type DeploymentLabel,
 } from "./format.js";
@@ -78,6 +80,12 @@ function loadSection(load: LoadResult, label: DeploymentLabel): string[] {
     );
   }
   out.push("");
+  const firstByte = ttfbRows(load.deployments, label);
+  if (firstByte.length > 0) {
+    out.push(`| ${TTFB_HEADER.join(" | ")} |`, "| --- | ---: | ---: | ---: | ---: |");
+    for (const row of firstByte) out.push(`| ${row.map(cell).join(" | ")} |`);
+    out.push("");
+  }
   const openRows = openModelRows(load, label);
   if (openRows.length > 0) {
     out.push(`| ${OPEN_MODEL_HEADER.join(" | ")} |`, `| --- |${" ---: |".repeat(OPEN_MODEL_HEADER.length - 1)}`);

@@ -2,6 +2,7 @@
 import type { Chalk } from "chalk";
 import type { ProbeResult, RunResult } from "../results/types.js";
 import {
+  ALL_ENGINES,
   categorySummaries,
   causesHeadline,
   changeBlocks,
@@ -80,7 +81,7 @@ export function causesSection(result: RunResult, style: CausesStyle): string[] {
         out.push(...wrap(describeProbeSet(set), width - 5, "  ").map((line) => `     ${c.dim(line)}`));
       for (const block of changeBlocks(
         cause.change,
-        style.verbose ? ["nginx", "haproxy", "caddy"] : runEngines(result),
+        style.verbose ? [...ALL_ENGINES] : runEngines(result),
       )) {
         out.push(
           `     ${block.where}:`,

@@ -12,6 +12,9 @@ import {
   observedStatuses,
   probeMatrix,
   probeTargetLabel,
+  formatBytes,
+  ttfbRows,
+  TTFB_HEADER,
   formatSplit,
   describeDeployment,
   proxiesInRun,
@@ -180,7 +183,7 @@ function loadLines(load: LoadResult, ctx: Context): string[] {
       c,
       "Load",
       `${s.model === "open" ? `open model at ${formatRate(s.rate ?? 0)} req/s${s.rateSource === "auto" ? " (a fraction of the slower capacity)" : ""}, at most ${s.connections} in flight` : `closed model, ${s.connections} connection${s.connections === 1 ? "" : "s"}${s.pipelining > 1 ? ` ×${s.pipelining} pipelined` : ""}`}, ` +
-        `${load.order.length}/${s.rounds} rounds × ${formatDuration(s.durationMs * 1000)} (warm-up ${formatDuration(s.warmupMs * 1000)}), ${s.method} ${s.path} Host: ${s.host}`,
+        `${load.order.length}/${s.rounds} rounds × ${formatDuration(s.durationMs * 1000)} (warm-up ${formatDuration(s.warmupMs * 1000)}), ${s.method} ${s.path}${s.bodyBytes !== undefined ? ` (${formatBytes(s.bodyBytes)} body)` : ""} Host: ${s.host}`,
       width,
     ),
   );
@@ -204,6 +207,11 @@ function loadLines(load: LoadResult, ctx: Context): string[] {
   }
   out.push(...table(rows, new Set([1, 2, 3, 4, 5, 6, 7])).map((line) => `  ${line}`));
   out.push(c.dim("  req/s: median of rounds; percentiles: all rounds' responses, µs resolution"));
+  const firstByte = ttfbRows(load.deployments, label);
+  if (firstByte.length > 0) {
+    const rows = [TTFB_HEADER.map((h) => c.dim(h)), ...firstByte];
+    out.push(...table(rows, new Set([1, 2, 3, 4])).map((line) => `  ${line}`));
+  }
   const hops = load.deployments.filter((t) => t.hops).map((t) => `${label(t.deployment)} ${t.hops!.join(" → ")}`);
   if (hops.length > 0) out.push(c.dim(`  protocol per hop: ${hops.join(" · ")} (app last)`));
   out.push(...latencySketch(load.deployments, label, Math.min(width, 100), c));

@@ -40,7 +40,7 @@ export interface CauseChange {
   /** Lines for Program.cs, where configuration cannot express the setting. */
   programCs: string[];
   /** The engine configuration lines, as a unified diff of the configuration edgebench writes for that engine. */
-  engines: Partial<Record<"nginx" | "haproxy" | "caddy", string>>;
+  engines: Partial<Record<"nginx" | "haproxy" | "caddy" | "yarp", string>>;
 }
 
 /** Only the changed lines of a unified diff (`+…`, `-…`), without its file headers and context. */

@@ -4,7 +4,7 @@
  */
 import type { PolicyKnobs } from "../policy/knobs.js";
 import type { Outcome, ProbeCategory, ResponseExpectation } from "./probe-expectation.js";
-import type { HopShape, TopologyKind } from "../scenario/types.js";
+import type { AppWork, HopShape, TopologyKind } from "../scenario/types.js";
 import type { ThresholdResult } from "./thresholds.js";
 import type { Cause, CauseId } from "./causes.js";
 
@@ -64,6 +64,8 @@ export interface RoundSample extends RequestCounts {
   position: number;
   rps: number;
   latency: LatencySummary;
+  /** Time to the answer's head (first byte), beside `latency` (the whole answer); absent when not measured. */
+  ttfb?: LatencySummary;
 }
 
 export interface DeploymentLoad {
@@ -75,6 +77,8 @@ export interface DeploymentLoad {
   rounds: RoundSample[];
   /** All rounds' responses in one histogram. */
   latency: LatencySummary;
+  /** All rounds' times to first byte (the answer's head) in one histogram; absent when not measured. */
+  ttfb?: LatencySummary;
   /** Median over rounds of each round's figure. */
   medianRps: number;
   medianP50Us: number;
@@ -145,6 +149,8 @@ export interface LoadResult {
     /** Open model: the arrival rate used (req/s) and where it came from. */
     rate: number | null;
     rateSource: "scenario" | "auto" | null;
+    /** Bytes of each request's body, when the load sent one. */
+    bodyBytes?: number;
   };
   /** Order the deployments ran in (their names), per round. */
   order: string[][];
@@ -267,6 +273,8 @@ export interface RunResult {
     tls?: "off" | "terminate" | "reencrypt";
     /** Shaped hops, when the scenario had any (latency in ms, bandwidth in Mbit/s). */
     hops?: { client: HopShape | null; app: HopShape | null };
+    /** The work each app did per request, for apps that did any (service time, answer size, streaming). */
+    appWork?: Array<{ app: string; work: AppWork }>;
   };
   environment: { node: string; platform: string; arch: string; cpus: number; cpuModel: string };
   /** What the run measured, in plan order; all shared one warm-up and one set of shuffled rounds. */

@@ -15,6 +15,7 @@ export type FieldSpec =
   | (BaseSpec & { type: "number"; minimum?: number; maximum?: number; exclusiveMinimum?: number })
   | (BaseSpec & { type: "boolean" })
   | (BaseSpec & { type: "duration"; minimumMs?: number; maximumMs?: number })
+  | (BaseSpec & { type: "size"; maximumBytes: number })
   | (BaseSpec & { type: "array"; items: FieldSpec; minItems?: number; unique?: boolean })
   | (BaseSpec & { type: "object"; fields: Readonly<Record<string, FieldSpec>>; required?: readonly string[] })
   | (BaseSpec & { type: "stringOrList"; items: FieldSpec & { type: "string" }; separator: string });
@@ -37,6 +38,16 @@ export function parseDuration(value: unknown): number | null {
   const unit = match[2] ?? "s";
   const factor: Record<string, number> = { us: 0.001, µs: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
   return amount * factor[unit]!;
+}
+
+/** `16KiB`, `1MiB`, `512B`, `2kB`, or a bare number of bytes. */
+export function parseSize(value: unknown): number | null {
+  if (typeof value === "number") return Number.isInteger(value) && value >= 0 ? value : null;
+  if (typeof value !== "string") return null;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(B|kB|KB|KiB|MB|MiB|GB|GiB)?\s*$/.exec(value);
+  if (!match) return null;
+  const factor: Record<string, number> = { B: 1, kB: 1000, KB: 1000, KiB: 1024, MB: 1e6, MiB: 1024 ** 2, GB: 1e9, GiB: 1024 ** 3 };
+  return Math.round(Number(match[1]) * factor[match[2] ?? "B"]!);
 }
 
 /** The JSON Schema (draft 2020-12) of a spec, for editors and for documentation. */
@@ -69,6 +80,13 @@ export function toJsonSchema(spec: FieldSpec): Record<string, unknown> {
         anyOf: [
           { type: "string", pattern: "^\\s*\\d+(\\.\\d+)?\\s*(us|µs|ms|s|m|h)?\\s*$" },
           { type: "number", minimum: 0 },
+        ],
+      });
+    case "size":
+      return nullable({
+        anyOf: [
+          { type: "string", pattern: "^\\s*\\d+(\\.\\d+)?\\s*(B|kB|KB|KiB|MB|MiB|GB|GiB)?\\s*$" },
+          { type: "integer", minimum: 0, maximum: spec.maximumBytes },
         ],
       });
     case "array":

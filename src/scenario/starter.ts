@@ -37,7 +37,7 @@ topologies: [edge, proxied]
 # tls: terminate              # HTTPS where clients connect; reencrypt: and from the proxy to the app too
 
 proxy:
-  engine: builtin             # or nginx, haproxy, caddy (installed from your distribution), or --engine a,b,c
+  engine: builtin             # or nginx, haproxy, caddy (installed from your distribution), yarp (needs dotnet), or --engine a,b,c
   preserveHost: true          # false: the app gets the proxy's upstream Host and X-Forwarded-Host
   stripClientForwarded: true  # drop X-Forwarded-* and friends sent by clients
   # allowedHosts: ${JSON.stringify(options.hosts.join(";"))}   # the proxy's own allowlist; other hosts get 421

@@ -38,6 +38,40 @@ export interface HopShape {
   toClient: DirectionShape;
 }
 
+/** How long an app works before it answers (milliseconds). */
+export type ServiceTime =
+  | { distribution: "fixed"; ms: number }
+  | { distribution: "uniform"; minMs: number; maxMs: number }
+  | { distribution: "lognormal"; medianMs: number; p99Ms: number };
+
+/** What an app does per accepted request, so the proxy is measured in front of an app that behaves like a real one. */
+export interface AppWork {
+  serviceTime: ServiceTime | null;
+  /** Size of each 200 answer's body in bytes (the JSON answer padded), or null: the JSON answer as it is. */
+  answerBytes: number | null;
+  /** The answer is sent in this many chunks (chunked framing when more than one). */
+  chunks: number;
+  /** Pause between two chunks. */
+  chunkDelayMs: number;
+}
+
+/** The user's own app: a command edgebench starts per instance, or a URL already serving. */
+export type OwnApp =
+  | {
+      kind: "command";
+      /** Program and arguments, placeholders ({{PORT}}, {{HOST}}) not yet replaced. */
+      command: string[];
+      /** Absolute working directory. */
+      cwd: string;
+      /** Added variables, placeholders not yet replaced. */
+      env: Record<string, string>;
+      /** Null: ready when the port accepts. */
+      readyPath: string | null;
+      readyTimeoutMs: number;
+      echoContract: boolean;
+    }
+  | { kind: "url"; url: string; echoContract: boolean };
+
 export interface AppConfig {
   name: string;
   /** Which server answers: the simulation, or the bundled real ASP.NET Core app. */
@@ -54,6 +88,10 @@ export interface AppConfig {
   port: number | null;
   /** Endpoints not meant for the internet, served like any other path (the surface probes aim at them). */
   internalPaths: string[];
+  /** What the app does per request (service time, answer size, streaming). */
+  work: AppWork;
+  /** The user's own app in place of the simulated one, or null. */
+  own: OwnApp | null;
   /** KestrelServerLimits.RequestHeadersTimeout. */
   requestHeadersTimeoutMs: number;
   /** KestrelServerLimits.MinRequestBodyDataRate, bytes/s (0: off). */

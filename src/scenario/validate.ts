@@ -4,7 +4,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, type LineCounter, type Node } from "yaml";
 import type { ScenarioIssue } from "./issues.js";
-import { parseDuration, type FieldSpec } from "./spec.js";
+import { parseDuration, parseSize, type FieldSpec } from "./spec.js";
 import { suggest } from "../support/suggest.js";
 
 export interface Located {
@@ -212,7 +212,7 @@ function validateStringOrList(
 }
 
 function validateScalar(
-  spec: SpecOf<"string" | "integer" | "number" | "boolean" | "duration">,
+  spec: SpecOf<"string" | "integer" | "number" | "boolean" | "duration" | "size">,
   node: Node,
   fail: Fail,
 ): Result {
@@ -252,6 +252,13 @@ function validateScalar(
       if (spec.maximumMs !== undefined && ms > spec.maximumMs) return fail(raw, `longer than ${spec.maximumMs} ms`);
       return ms;
     }
+    case "size": {
+      const raw = scalarValue(node);
+      const bytes = parseSize(raw);
+      if (bytes === null) return fail(isMap(node) ? {} : isSeq(node) ? [] : raw);
+      if (bytes > spec.maximumBytes) return fail(raw, `above ${spec.maximumBytes} bytes`);
+      return bytes;
+    }
   }
 }
 
@@ -288,6 +295,8 @@ export function expectation(spec: FieldSpec): string {
       return `true or false${orNull}`;
     case "duration":
       return `a duration such as 500ms, 2s or 1m${orNull}`;
+    case "size":
+      return `a size such as 512, 16KiB or 1MiB${orNull}`;
     case "array":
       return `a list of ${expectation(spec.items).replace(/^an? /, "")}s${orNull}`.replace(/ss$/, "s");
     case "stringOrList":

@@ -21,6 +21,7 @@ import { plainPeerAddress } from "../policy/ip-address.js";
 import { hostFromUriComponent } from "../policy/host-string.js";
 import { listen, type ListeningServer } from "../network/listen.js";
 import { createServer } from "node:net";
+import { afterMs, hasWork, NO_WORK, padAnswer, serviceTimeSampler, splitChunks, type AppWork } from "./app-work.js";
 import { appendRecord, probeToken, probeTokenInRawHead, PROBE_TOKEN_FIELD } from "../http1/echo-contract.js";
 
 export interface AppOptions {
@@ -66,6 +67,8 @@ export interface AppOptions {
   recordFile?: string;
   /** Endpoints routed by literal templates (/admin, /metrics); every other path goes to the catch-all. */
   internalPaths?: readonly string[];
+  /** The work done for each accepted request (service time, answer size, streaming); HTTP/1.1 only. */
+  work?: AppWork;
 }
 
 /** What the app believed about an accepted request (the JSON body of its 200). */
@@ -256,6 +259,8 @@ export function createAppHandler(options: AppOptions = {}) {
 
   const answerFields = createAnswerFields(addServerHeader);
   const { record, recordHead } = createRecorder(options.recordFile);
+  const working = options.work !== undefined && hasWork(options.work);
+  const answerWithWork = createWorkedAnswer(options.work ?? NO_WORK);
 
   /** Kestrel's own refusal: Content-Length: 0, Connection: close, Date, Server, Allow for 405; empty body. */
   const formatRejection = (error: HttpRequestError, unparsed?: Buffer): Buffer => {
@@ -300,7 +305,10 @@ export function createAppHandler(options: AppOptions = {}) {
       bodyLength: exchange.bodyLength,
     });
     recordHead(head, result.status);
-    response.send(result.status, answerFields(result.contentType), result.body);
+    const fields = answerFields(result.contentType);
+    if (result.status === 200 && typeof result.body === "string" && working) {
+      answerWithWork(response, fields, result.body);
+    } else response.send(result.status, fields, result.body);
   };
 
   const checkRequestLine = (line: Parameters<typeof classifyTarget>[0]): void => {
@@ -310,11 +318,40 @@ export function createAppHandler(options: AppOptions = {}) {
   return { onRequest, formatRejection, checkRequestLine, counts: pipeline.counts };
 }
 
-/** Starts the simulated app on 127.0.0.1 (ephemeral port unless `port` is given). */
+/**
+ * A 200 answered after the app's service time, padded to its answer size and, when it streams, sent in chunks with
+ * a pause between them, each wait never shorter than asked (see afterMs).
+ */
+function createWorkedAnswer(work: AppWork) {
+  const serviceTime = work.serviceTime ? serviceTimeSampler(work.serviceTime) : null;
+  const stream = (response: ResponseSink, fields: readonly HeaderField[], body: Buffer): void => {
+    const pieces = splitChunks(body, work.chunks);
+    const sink = response.stream(200, fields, null);
+    let next = 0;
+    const writeNext = (): void => {
+      sink.write(pieces[next++]!);
+      if (next < pieces.length) afterMs(work.chunkDelayMs, writeNext);
+      else sink.end();
+    };
+    writeNext();
+  };
+  return (response: ResponseSink, fields: readonly HeaderField[], json: string): void => {
+    const text = work.answerBytes === null ? json : padAnswer(json, work.answerBytes);
+    const answer = (): void => {
+      if (work.chunks > 1) stream(response, fields, Buffer.from(text));
+      else response.send(200, fields, text);
+    };
+    if (serviceTime) afterMs(serviceTime(), answer);
+    else answer();
+  };
+}
+
 // KestrelServerLimits' defaults.
 const KESTREL_REQUEST_HEADERS_TIMEOUT_MS = 30_000;
 const KESTREL_MIN_BODY_RATE = 240;
 const KESTREL_BODY_RATE_GRACE_MS = 5000;
+
+/** Starts the simulated app on 127.0.0.1 (ephemeral port unless `port` is given). */
 
 export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   if (options.protocols === "Http2") {

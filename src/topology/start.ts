@@ -12,6 +12,7 @@ import { createRunCertificates } from "../tls/certificates.js";
 import { ENGINE_DRIVERS } from "../engines/start-engine.js";
 import { proxyBehaviour, startEngineProxy } from "./engine-proxy.js";
 import { VERSION } from "../version.js";
+import { runningUrlApp, startCommandApp } from "../apps/own-app.js";
 import { startKestrelApp } from "../apps/kestrel/driver.js";
 
 import { PROXY_SOURCE_ADDRESS } from "./source-address.js";
@@ -76,6 +77,7 @@ function appOptions(
     includeFailureMessage: app.includeFailureMessage,
     allowHostHeaderOverride: app.allowHostHeaderOverride,
     internalPaths: app.internalPaths,
+    work: app.work,
     requestHeadersTimeoutMs: app.requestHeadersTimeoutMs,
     minRequestBodyDataRate: app.minRequestBodyDataRate,
     ...(app.forwardedHeaders ? { forwardedHeaders: app.forwardedHeaders } : {}),
@@ -98,7 +100,7 @@ export function appForHost(apps: readonly AppConfig[], host: string): number {
 }
 
 function endpoint(server: IsolatedServer): Endpoint {
-  return { host: LOOPBACK, port: server.port, url: server.url };
+  return { host: new URL(server.url).hostname.replace(/^\[|\]$/g, ""), port: server.port, url: server.url };
 }
 
 /**
@@ -111,6 +113,17 @@ export function frontDoorOf(scenario: Scenario, kind: TopologyKind): "http1" | "
 }
 
 const schemeOf = (url: string): "http" | "https" => (url.startsWith("https:") ? "https" : "http");
+
+/**
+ * Like Promise.all, but settles only when every start has: a part still starting when another failed would
+ * otherwise be tracked after the topology closed, and a child process would outlive the failed start.
+ */
+async function allStarted<T>(starts: ReadonlyArray<Promise<T>>): Promise<T[]> {
+  const settled = await Promise.allSettled(starts);
+  const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<T>).value);
+}
 
 export interface TopologyOptions {
   /**
@@ -141,7 +154,7 @@ export async function startDeployments(
   const starter = new DeploymentStarter(base, options, certificates, recordDir);
   try {
     // The deployments start side by side: worker start-up dominates a short run.
-    const running = await Promise.all(deployments.map((deployment) => starter.startOne(deployment)));
+    const running = await allStarted(deployments.map((deployment) => starter.startOne(deployment)));
     return { running, close: () => starter.close() };
   } catch (error) {
     await starter.close();
@@ -230,31 +243,30 @@ class DeploymentStarter {
     appRecord: string,
   ): Promise<IsolatedServer[][]> {
     const behindProxy = kind === "proxied";
-    // At the edge with an h2 front door the app itself serves HTTP/2 (prior knowledge on cleartext).
-    const protocols = frontDoorOf(scenario, kind) === "h2" && !behindProxy ? { protocols: "Http2" as const } : {};
     const certificates = this.certificates;
     const appTls = certificates && (!behindProxy || scenario.tls === "reencrypt") ? certificates.server : undefined;
     const { clientAddress } = this.base.network;
-    const startApp = (app: AppConfig): Promise<IsolatedServer> => {
-      const options = {
-        ...appOptions(
-          app,
-          clientAddress,
-          behindProxy ? [proxySource] : [],
-          appTls,
-          behindProxy ? 0 : (app.port ?? 0),
-          appRecord,
-        ),
-        ...protocols,
-      };
+    const startCopy = (app: AppConfig, copy: number, copies: number): Promise<IsolatedServer> => {
+      const port = behindProxy ? 0 : (app.port ?? 0);
+      if (app.own?.kind === "url") return Promise.resolve(runningUrlApp(app.own.url));
+      if (app.own?.kind === "command") {
+        const label = `${kind}-${app.name}${copies > 1 ? `#${copy + 1}` : ""}`;
+        return this.track(startCommandApp(app.own, { label, host: LOOPBACK, port, recordFile: appRecord }));
+      }
+      const proxies = behindProxy ? [proxySource] : [];
+      // At the edge with an h2 front door the app itself serves HTTP/2 (prior knowledge on cleartext).
+      const h2 = frontDoorOf(scenario, kind) === "h2" && !behindProxy ? { protocols: "Http2" as const } : {};
+      const options = { ...appOptions(app, clientAddress, proxies, appTls, port, appRecord), ...h2 };
       return app.runtime === "kestrel" ? this.track(startKestrelApp(options)) : this.start({ kind: "app", options });
     };
-    return Promise.all(
-      scenario.apps.map((app) =>
-        Promise.all(Array.from({ length: behindProxy ? app.instances : 1 }, () => startApp(app))),
-      ),
+    return allStarted(
+      scenario.apps.map((app) => {
+        const copies = behindProxy ? app.instances : 1;
+        return allStarted(Array.from({ length: copies }, (_, copy) => startCopy(app, copy, copies)));
+      }),
     );
   }
+
 
   /** The builtin proxy or an engine in front of the instances, each reached through its own shaped hop if any. */
   private async startProxy(

@@ -4,6 +4,7 @@
  * turn the ForwardedHeaders and Edgebench sections into options.
  */
 import type { AppOptions } from "../../servers/app.js";
+import { hasWork, type AppWork } from "../../servers/app-work.js";
 import { enabledForwardedHeaders, type ForwardedHeadersOptions } from "../../policy/forwarded-headers.js";
 
 /** Files the settings point at (the run's certificate as PEM), relative to nothing: absolute paths. */
@@ -36,6 +37,20 @@ function endpoint(options: AppOptions, files: KestrelFiles | null): Record<strin
   };
 }
 
+/** apps[].work for the real app's Work class (Work.cs): the same service time, answer size and chunks. */
+function workSection(work: AppWork): Record<string, unknown> {
+  const time = work.serviceTime;
+  return {
+    Distribution: time?.distribution ?? "none",
+    ...(time?.distribution === "fixed" ? { Ms: time.ms } : {}),
+    ...(time?.distribution === "uniform" ? { MinMs: time.minMs, MaxMs: time.maxMs } : {}),
+    ...(time?.distribution === "lognormal" ? { MedianMs: time.medianMs, P99Ms: time.p99Ms } : {}),
+    AnswerBytes: work.answerBytes ?? 0,
+    Chunks: work.chunks,
+    ChunkDelayMs: work.chunkDelayMs,
+  };
+}
+
 export function kestrelSettings(options: AppOptions, files: KestrelFiles | null): Record<string, unknown> {
   return {
     AllowedHosts: (options.allowedHosts ?? ["*"]).join(";"),
@@ -52,6 +67,7 @@ export function kestrelSettings(options: AppOptions, files: KestrelFiles | null)
     Edgebench: {
       Name: options.name ?? "app",
       ...(options.internalPaths?.length ? { InternalPaths: options.internalPaths } : {}),
+      ...(options.work && hasWork(options.work) ? { Work: workSection(options.work) } : {}),
       ...(options.clientAddress
         ? { ClientAddress: options.clientAddress, ProxyAddresses: options.proxyAddresses ?? [] }
         : {}),

@@ -1,6 +1,6 @@
 /** The shared body of run, probe and bench: load every scenario, run each, report, and choose the exit code. */
 import { setMaxListeners } from "node:events";
-import { allowedHostsFromAppSettings, probeTarget, TargetError } from "../../probe-target.js";
+import { allowedHostsFromAppSettings, isLoopbackHostname, probeTarget, TargetError } from "../../probe-target.js";
 import { MACHINE_READABLE, parseReporterSpecs, type ReporterSpec } from "../../reporters/index.js";
 import { parseThreshold, type Threshold } from "../../results/thresholds.js";
 import type { ProbeDefinition } from "../../runners/probes/types.js";
@@ -18,6 +18,19 @@ import { parseEngineList, parseFrontendList, parseProfileList, selectEngines } f
 import { planDeployments, referenceProxy, type PlanChoices } from "../../plan/deployments.js";
 import { writeReports } from "../write-reports.js";
 import type { CliIo } from "../io.js";
+import { DeploymentError, parseDeployments } from "../../deployments.js";
+import { runDeployments } from "../../running-deployments.js";
+
+/** An app given by URL is on loopback unless --allow-remote (only a deployment the user owns). */
+function checkOwnAppAddresses(scenario: Scenario, allowRemote: boolean): void {
+  for (const app of scenario.apps) {
+    if (app.own?.kind !== "url" || allowRemote || isLoopbackHostname(new URL(app.own.url).hostname)) continue;
+    throw new DeploymentError(
+      `${scenario.file ?? scenario.name}: apps ${app.name}: '${app.own.url}' is not on loopback; load and probes go ` +
+        "there only with --allow-remote (an app you own)",
+    );
+  }
+}
 import { missingAppRuntime, withAppRuntime } from "../../apps/runtime.js";
 import type { AppRuntime } from "../../scenario/types.js";
 import { EdgebenchError } from "../../support/errors.js";
@@ -48,6 +61,8 @@ export interface ExecuteOptions {
   engineProfile?: string;
   frontend?: string;
   appRecord?: string;
+  /** `name=URL` of deployments already running (bench, probe). */
+  deployment?: string[];
   appRuntime?: AppRuntime;
 }
 
@@ -91,10 +106,16 @@ export async function executeScenarios(
     categories: options.category,
   });
   if (options.target && files.length > 0) throw new TargetError("give either scenario files or --target, not both");
+  const allowRemote = options.allowRemote ?? false;
+  const deployments = options.deployment?.length ? parseDeployments(options.deployment, allowRemote) : null;
+  if (deployments && (files.length > 1 || options.target)) {
+    throw new DeploymentError("--deployment takes at most one scenario file (its load, policy and thresholds), and no --target");
+  }
   const selections = options.target ? new Map<Scenario, Selection>() : await selectScenarios(files, options, io);
+  for (const scenario of selections.keys()) checkOwnAppAddresses(scenario, allowRemote);
   if (!options.target && selections.size === 0)
     throw new AppRuntimeError("nothing to run: every scenario needs an app runtime that is not installed");
-  const policyHosts = options.target ? await targetPolicyHosts(options) : [];
+  const policyHosts = options.target || deployments ? await targetPolicyHosts(options) : [];
 
   const controller = new AbortController();
   // Every deployment's child processes, senders and probes listen for the stop: many more than Node's default of 10.
@@ -106,6 +127,14 @@ export async function executeScenarios(
   try {
     if (options.target)
       results.push(await probeTheTarget(options.target, options, policyHosts, catalog, thresholds, controller.signal));
+    if (deployments) {
+      // The scenario's own apps and proxy are not started: it gives the load, the policy and the thresholds.
+      const [scenario] = [...selections.keys()];
+      selections.delete(scenario!);
+      const policy = policyHosts.length > 0 ? { ...scenario!.policy, hosts: policyHosts } : scenario!.policy;
+      const common = { catalog, thresholds, signal: controller.signal, onEvent: progress.listener };
+      results.push(await runDeployments({ deployments, scenario: { ...scenario!, policy }, ...mode, allowRemote, ...common }));
+    }
     const run = (scenario: Scenario, selection: Selection): Promise<RunResult> =>
       runScenario(scenario, {
         load: mode.load,

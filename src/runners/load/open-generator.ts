@@ -36,6 +36,7 @@ export interface OpenWorkerReport {
   late: number;
   schedulerLate: number;
   responseTime: string;
+  firstByte: string;
   serviceTime: string;
   sendLateness: string;
 }
@@ -82,6 +83,7 @@ export function runOpenGenerator(settings: OpenGeneratorSettings, signal?: Abort
         late: report.late,
         schedulerLate: report.schedulerLate,
         histogram: decode(report.responseTime),
+        ttfb: decode(report.firstByte),
         serviceHistogram: decode(report.serviceTime),
         latenessHistogram: decode(report.sendLateness),
         lateThresholdUs: Math.round(lateThresholdMs(settings.rate) * 1000),

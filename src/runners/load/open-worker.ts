@@ -37,6 +37,8 @@ const lateMs = lateThresholdMs(settings.rate);
 const total = Math.floor((settings.rate * settings.durationMs) / 1000);
 
 const responseTime = createLatencyHistogram();
+/** From each planned send to the answer's first bytes, like responseTime to its last. */
+const firstByte = createLatencyHistogram();
 const serviceTime = createLatencyHistogram();
 const sendLateness = createLatencyHistogram();
 const counts = { requests: 0, responses: 0, ok2xx: 0, errors: 0, timeouts: 0, late: 0, schedulerLate: 0 };
@@ -59,6 +61,7 @@ class Connection {
   planned = 0;
   sent = 0;
   private receivedAt = 0;
+  private firstByteAt = 0;
   private readonly reader = new ResponseReader(
     (status, keepAlive) => this.answered(status, keepAlive),
     settings.method === "HEAD",
@@ -67,6 +70,7 @@ class Connection {
   private readonly readBuffer = secure ? null : Buffer.allocUnsafe(READ_BUFFER_BYTES);
   private readonly onData = (chunk: Buffer, length = chunk.length): boolean => {
     this.receivedAt = performance.now();
+    if (this.firstByteAt === 0) this.firstByteAt = this.receivedAt;
     try {
       this.reader.feed(chunk, length);
     } catch {
@@ -107,6 +111,7 @@ class Connection {
     this.busy = true;
     this.planned = planned;
     this.sent = performance.now();
+    this.firstByteAt = 0;
     this.socket!.write(request);
     inFlight++;
     counts.requests++;
@@ -126,6 +131,7 @@ class Connection {
     if (status >= 200 && status < 300) {
       counts.ok2xx++;
       recordMs(responseTime, this.receivedAt - this.planned);
+      recordMs(firstByte, this.firstByteAt - this.planned);
       recordMs(serviceTime, this.receivedAt - this.sent);
     }
     if (keepAlive) release(this);
@@ -206,6 +212,7 @@ function finishWhenDrained(): void {
     durationMs,
     ...counts,
     responseTime: hdr.encodeIntoCompressedBase64(responseTime),
+    firstByte: hdr.encodeIntoCompressedBase64(firstByte),
     serviceTime: hdr.encodeIntoCompressedBase64(serviceTime),
     sendLateness: hdr.encodeIntoCompressedBase64(sendLateness),
   };

@@ -81,6 +81,7 @@ export async function runRounds(
       model: load.model,
       rate: load.model === "open" ? rate : null,
       rateSource: load.model === "open" ? (load.rate === null ? "auto" : "scenario") : null,
+      ...(load.body !== null ? { bodyBytes: Buffer.byteLength(load.body) } : {}),
     },
     order,
     deployments,
@@ -93,6 +94,7 @@ class Rounds {
   private readonly openTotals = new OpenModelTotals();
   private readonly samples: Map<string, RoundSample[]>;
   private readonly merged: Map<string, LatencyHistogram>;
+  private readonly mergedTtfb: Map<string, LatencyHistogram>;
 
   constructor(
     private readonly targets: readonly LoadTarget[],
@@ -102,6 +104,7 @@ class Rounds {
     this.random = seededRandom(options.seed ?? Date.now());
     this.samples = new Map(targets.map((t) => [t.deployment, []]));
     this.merged = new Map(targets.map((t) => [t.deployment, createLatencyHistogram()]));
+    this.mergedTtfb = new Map(targets.map((t) => [t.deployment, createLatencyHistogram()]));
   }
 
   private settings(target: LoadTarget, durationMs: number) {
@@ -219,6 +222,7 @@ class Rounds {
     generatorUtilization: number,
   ): void {
     this.merged.get(target.deployment)!.add(run.histogram);
+    if (run.ttfb) this.mergedTtfb.get(target.deployment)!.add(run.ttfb);
     const latency = summarize(run.histogram);
     const rps = run.durationMs > 0 ? (run.ok2xx * 1000) / run.durationMs : 0;
     this.samples.get(target.deployment)!.push({
@@ -233,6 +237,7 @@ class Rounds {
       timeouts: run.timeouts,
       rps: Math.round(rps * 10) / 10,
       latency,
+      ...(run.ttfb ? { ttfb: summarize(run.ttfb) } : {}),
       generatorUtilization: Math.round(generatorUtilization * 1000) / 1000,
       ...this.openTotals.round(target.deployment, run),
     });
@@ -243,6 +248,7 @@ class Rounds {
   async summarize(target: LoadTarget): Promise<DeploymentLoad> {
     const rounds = this.samples.get(target.deployment)!;
     const histogram = this.merged.get(target.deployment)!;
+    const ttfb = this.mergedTtfb.get(target.deployment)!;
     const latency = summarize(histogram);
     return {
       deployment: target.deployment,
@@ -250,6 +256,7 @@ class Rounds {
       ...(target.hops ? { hops: target.hops } : {}),
       rounds,
       latency,
+      ...(ttfb.totalCount > 0 ? { ttfb: summarize(ttfb) } : {}),
       percentiles: percentileSeries(histogram),
       medianRps: Math.round(median(rounds.map((r) => r.rps)) * 10) / 10 || 0,
       medianP50Us: median(rounds.map((r) => r.latency.p50Us)) || 0,

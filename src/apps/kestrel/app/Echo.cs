@@ -8,7 +8,7 @@ namespace Edgebench.KestrelApp;
 /// Answers an accepted request with what the app believed, in the simulated app's JSON shape (field for field), so
 /// edgebench's oracle grades both alike. A field added to the simulated answer is one more Write call here.
 /// </summary>
-public sealed class Echo(string name)
+public sealed class Echo(string name, Work? work = null)
 {
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -42,6 +42,13 @@ public sealed class Echo(string name)
         }
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json; charset=utf-8";
+        if (work is not null)
+        {
+            var wait = work.SampleMs();
+            if (wait > 0) await Task.Delay(TimeSpan.FromMilliseconds(wait), context.RequestAborted);
+            await work.Write(context.Response, work.Pad(buffer.ToArray()), context.RequestAborted);
+            return;
+        }
         context.Response.ContentLength = buffer.Length;
         await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted);
     }

@@ -29,7 +29,7 @@ if (forwarded is not null) app.UseForwardedHeaders(forwarded);
 app.UseRouting();
 foreach (var path in config.GetSection("Edgebench:InternalPaths").Get<string[]>() ?? [])
     app.Map(path, _ => Task.CompletedTask).WithDisplayName(path);
-var echo = new Echo(config["Edgebench:Name"] ?? "app");
+var echo = new Echo(config["Edgebench:Name"] ?? "app", Work.FromConfiguration(config.GetSection("Edgebench:Work")));
 app.Run(echo.Invoke);
 
 await app.StartAsync();
