@@ -121,12 +121,10 @@ export async function compareFrontDoors(
     for (const name of ["builtin", "nginx"]) {
       if (!samples.has(`${name}-h1`)) continue;
       const per = (protocol: "h1" | "h2") =>
-        samples
-          .get(`${name}-${protocol}`)!
-          .map((s, i) => ({
-            share: s.rps / samples.get(`edge-${protocol}`)![i]!.rps,
-            added: s.p50Us - samples.get(`edge-${protocol}`)![i]!.p50Us,
-          }));
+        samples.get(`${name}-${protocol}`)!.map((s, i) => ({
+          share: s.rps / samples.get(`edge-${protocol}`)![i]!.rps,
+          added: s.p50Us - samples.get(`edge-${protocol}`)![i]!.p50Us,
+        }));
       const h1 = per("h1");
       const h2 = per("h2");
       // Per-round differences of a few tens of µs swing sign on a noisy machine: the p50 ratio is of the medians.

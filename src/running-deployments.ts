@@ -84,7 +84,10 @@ async function measure(options: RunningDeploymentsOptions): Promise<{ load: Load
       `the load generator was saturated while loading ${t.deployment}: its figures measure the generator, not the deployment`,
     );
   }
-  return { load: { ...rounds, overheads: computeOverheads(rounds.deployments, referenceOf(options.deployments)), ratios: [] }, warnings };
+  return {
+    load: { ...rounds, overheads: computeOverheads(rounds.deployments, referenceOf(options.deployments)), ratios: [] },
+    warnings,
+  };
 }
 
 export async function runDeployments(options: RunningDeploymentsOptions): Promise<RunResult> {

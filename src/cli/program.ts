@@ -313,7 +313,10 @@ function addProbeCommand(program: Command, done: (code: ExitCode) => void, io: C
       "with --target: read the public hosts from an ASP.NET Core appsettings.json (AllowedHosts)",
     )
     .option("--app-record <file>", "with --target: the file its app records probe requests in (EDGEBENCH_APP_RECORD)")
-    .option("--allow-remote", "with --target, --deployment or apps[].url: allow addresses off loopback (only a deployment you own)")
+    .option(
+      "--allow-remote",
+      "with --target, --deployment or apps[].url: allow addresses off loopback (only a deployment you own)",
+    )
     .addHelpText(
       "after",
       "\nExamples:\n  $ edgebench probe\n  $ edgebench probe scenarios/*.yaml --reporter json --out probes.json\n" +

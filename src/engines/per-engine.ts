@@ -76,7 +76,9 @@ export function selectEngines(
   const chosen = engines ?? [scenario.proxy.engine];
   const external = chosen.filter((name) => name !== "builtin");
   if (engineConfig && external.length !== 1) {
-    throw new EngineSelectionError(`--engine-config is one engine's configuration: choose exactly one of ${ENGINE_NAMES.filter((n) => n !== "builtin").join(", ")} (found ${external.length ? external.join(", ") : "none"})`);
+    throw new EngineSelectionError(
+      `--engine-config is one engine's configuration: choose exactly one of ${ENGINE_NAMES.filter((n) => n !== "builtin").join(", ")} (found ${external.length ? external.join(", ") : "none"})`,
+    );
   }
   const selected: EngineName[] = [];
   const skipped: string[] = [];

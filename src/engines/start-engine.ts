@@ -95,7 +95,8 @@ export async function startEngine(
 ): Promise<RunningEngine> {
   const version = engineVersion(driver);
   if (version === null) throw new EngineMissingError(driver.name, driver.install);
-  for (const [name, text] of Object.entries(options.files ?? {})) await writeFile(join(spec.dir, name), text, { mode: 0o600 });
+  for (const [name, text] of Object.entries(options.files ?? {}))
+    await writeFile(join(spec.dir, name), text, { mode: 0o600 });
   const built = await driver.build?.();
   const generated = driver.configure(spec);
   const configFile = join(spec.dir, generated.file);

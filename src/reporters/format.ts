@@ -203,7 +203,10 @@ export function describeDeployment(scenario: RunResult["scenario"]): string[] {
   const tls = TLS_PLACEMENT[scenario.tls ?? "off"];
   if (tls) lines.push(tls);
   for (const { app, work } of scenario.appWork ?? []) lines.push(`app ${app}: ${describeWork(work)}`);
-  for (const [name, hop] of [["client hop", scenario.hops?.client], ["app hop", scenario.hops?.app]] as const) {
+  for (const [name, hop] of [
+    ["client hop", scenario.hops?.client],
+    ["app hop", scenario.hops?.app],
+  ] as const) {
     if (!hop) continue;
     const toServer = describeDirection(hop.toServer);
     const toClient = describeDirection(hop.toClient);

@@ -166,7 +166,12 @@ function openModelTable(load: LoadResult, label: DeploymentLabel): string[] {
 /** A table of figures: a header row, then one row per deployment named in its first cell. */
 function numbersTable(headings: readonly string[], rows: readonly string[][]): string {
   const header = `<tr>${headings.map((h) => `<th>${escapeHtml(h)}</th>`).join("")}</tr>`;
-  const body = rows.map(([name, ...cells]) => `<tr><th>${escapeHtml(name!)}</th>${cells.map((v) => `<td>${escapeHtml(v)}</td>`).join("")}</tr>`).join("");
+  const body = rows
+    .map(
+      ([name, ...cells]) =>
+        `<tr><th>${escapeHtml(name!)}</th>${cells.map((v) => `<td>${escapeHtml(v)}</td>`).join("")}</tr>`,
+    )
+    .join("");
   return `<table class="numbers">${header}${body}</table>`;
 }
 

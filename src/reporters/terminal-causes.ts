@@ -79,10 +79,7 @@ export function causesSection(result: RunResult, style: CausesStyle): string[] {
       out.push(`  ${number}${c.bold(first!)}`, ...rest.map((line) => `  ${line}`));
       for (const set of probeSets(cause, targetLabel(deploymentLabels(result.deployments))))
         out.push(...wrap(describeProbeSet(set), width - 5, "  ").map((line) => `     ${c.dim(line)}`));
-      for (const block of changeBlocks(
-        cause.change,
-        style.verbose ? [...ALL_ENGINES] : runEngines(result),
-      )) {
+      for (const block of changeBlocks(cause.change, style.verbose ? [...ALL_ENGINES] : runEngines(result))) {
         out.push(
           `     ${block.where}:`,
           ...block.lines.map((line) => `       ${block.diff ? colorDiff(line, c) : line}`),

@@ -7,13 +7,31 @@ import { readFile } from "node:fs/promises";
 import { basename, dirname, extname, resolve as resolvePath } from "node:path";
 import { LineCounter, parseDocument, stringify } from "yaml";
 import { parseIpAddress, parseIpNetwork } from "../policy/ip-address.js";
-import { blankJsonComments, parseJsonWithComments, readAspNetCoreSettings, type AspNetCoreHostSettings } from "../policy/appsettings.js";
+import {
+  blankJsonComments,
+  parseJsonWithComments,
+  readAspNetCoreSettings,
+  type AspNetCoreHostSettings,
+} from "../policy/appsettings.js";
 import type { ForwardedHeaderFlag, ForwardedHeadersOptions } from "../policy/forwarded-headers.js";
 import { parseThreshold } from "./thresholds.js";
 import { ScenarioError, type ScenarioIssue } from "./issues.js";
 import { scenarioSpec } from "./schema.js";
 import { ASPNETCORE_KNOBS, STRICT_KNOBS, type PolicyKnobs } from "../policy/knobs.js";
-import type { AppConfig, AppRuntime, Balancing, EngineProfile, Frontend, ProxyEngine, DirectionShape, HopShape, PolicyConfig, Scenario, TlsMode, TopologyKind } from "./types.js";
+import type {
+  AppConfig,
+  AppRuntime,
+  Balancing,
+  EngineProfile,
+  Frontend,
+  ProxyEngine,
+  DirectionShape,
+  HopShape,
+  PolicyConfig,
+  Scenario,
+  TlsMode,
+  TopologyKind,
+} from "./types.js";
 import { checkOwnApp, checkWork, resolveOwnApp, resolveWork, type RawOwnApp } from "./own-app-fields.js";
 import { addIssue, INVALID, validateNode, type Located, type ValidationContext } from "./validate.js";
 
@@ -39,7 +57,13 @@ interface RawApp extends RawOwnApp {
   minRequestBodyDataRate?: number;
 }
 
-type RawDirection = Partial<{ latency: number; jitter: number; bandwidthMbps: number; resetProbability: number; stallProbability: number }>;
+type RawDirection = Partial<{
+  latency: number;
+  jitter: number;
+  bandwidthMbps: number;
+  resetProbability: number;
+  stallProbability: number;
+}>;
 type RawHop = RawDirection & { toClient?: RawDirection };
 
 interface RawScenario {
@@ -66,8 +90,28 @@ interface RawScenario {
     exposedPaths: string[];
     frontend: Frontend;
   }>;
-  load?: Partial<{ model: "closed" | "open"; rate: number; rateFraction: number; connections: number; pipelining: number; streams: number; duration: number; warmup: number; rounds: number; path: string; method: string; host: string; body: string; bodySize: number }>;
-  policy?: { hosts?: string[]; profile?: "aspnetcore" | "strict"; knobs?: Partial<PolicyKnobs>; internalPathsAtEdge?: "exposed" | "hidden" };
+  load?: Partial<{
+    model: "closed" | "open";
+    rate: number;
+    rateFraction: number;
+    connections: number;
+    pipelining: number;
+    streams: number;
+    duration: number;
+    warmup: number;
+    rounds: number;
+    path: string;
+    method: string;
+    host: string;
+    body: string;
+    bodySize: number;
+  }>;
+  policy?: {
+    hosts?: string[];
+    profile?: "aspnetcore" | "strict";
+    knobs?: Partial<PolicyKnobs>;
+    internalPathsAtEdge?: "exposed" | "hidden";
+  };
   network?: { clientAddress?: string; clientHop?: RawHop; appHop?: RawHop };
   probes?: { enabled?: boolean; timeout?: number; slowHold?: number };
   thresholds?: string[];
@@ -75,14 +119,23 @@ interface RawScenario {
 
 export const DEFAULT_CLIENT_ADDRESS = "203.0.113.10";
 
-const FORWARDED_FIELDS = ["forwardedHeaders", "forwardLimit", "knownProxies", "knownNetworks", "forwardedAllowedHosts", "requireHeaderSymmetry"] as const;
+const FORWARDED_FIELDS = [
+  "forwardedHeaders",
+  "forwardLimit",
+  "knownProxies",
+  "knownNetworks",
+  "forwardedAllowedHosts",
+  "requireHeaderSymmetry",
+] as const;
 
 /** An app's options: its appsettings file (when named) first, then the fields the scenario gives. */
 function resolveApp(raw: RawApp, settings: AspNetCoreHostSettings | null, folder: string): AppConfig {
   const base: ForwardedHeadersOptions | null = settings?.forwardedHeaders ?? null;
   let forwarded = base;
   if (FORWARDED_FIELDS.some((field) => raw[field] !== undefined)) {
-    const flags = raw.forwardedHeaders ? (raw.forwardedHeaders.filter((flag) => flag !== "None") as ForwardedHeaderFlag[]) : (base?.forwardedHeaders ?? []);
+    const flags = raw.forwardedHeaders
+      ? (raw.forwardedHeaders.filter((flag) => flag !== "None") as ForwardedHeaderFlag[])
+      : (base?.forwardedHeaders ?? []);
     const merged: ForwardedHeadersOptions = { ...(base ?? {}), forwardedHeaders: flags };
     if (raw.forwardLimit !== undefined) merged.forwardLimit = raw.forwardLimit;
     if (raw.knownProxies) merged.knownProxies = raw.knownProxies;
@@ -91,7 +144,8 @@ function resolveApp(raw: RawApp, settings: AspNetCoreHostSettings | null, folder
     if (raw.requireHeaderSymmetry !== undefined) merged.requireHeaderSymmetry = raw.requireHeaderSymmetry;
     forwarded = flags.length > 0 ? merged : null;
   }
-  const allowedHosts = raw.allowedHosts && raw.allowedHosts.length > 0 ? raw.allowedHosts : (settings?.allowedHosts ?? ["*"]);
+  const allowedHosts =
+    raw.allowedHosts && raw.allowedHosts.length > 0 ? raw.allowedHosts : (settings?.allowedHosts ?? ["*"]);
   return {
     name: raw.name,
     runtime: raw.runtime ?? "simulated",
@@ -128,7 +182,11 @@ function resolveHop(raw: RawHop | undefined): HopShape | null {
 }
 
 /** Reads each app's appsettings file; a problem is recorded at the field that names the file. */
-function readAppSettingsFiles(raw: RawScenario, file: string, context: ValidationContext): Array<AspNetCoreHostSettings | null> {
+function readAppSettingsFiles(
+  raw: RawScenario,
+  file: string,
+  context: ValidationContext,
+): Array<AspNetCoreHostSettings | null> {
   return raw.apps.map((app, i) => {
     if (app.appsettings === undefined) return null;
     const path = `apps[${i}].appsettings`;
@@ -137,7 +195,10 @@ function readAppSettingsFiles(raw: RawScenario, file: string, context: Validatio
     try {
       return readAspNetCoreSettings(parseJsonWithComments(readFileSync(target, "utf8")));
     } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? `no such file: ${target}` : `cannot use ${target}: ${(error as Error).message}`;
+      const reason =
+        (error as NodeJS.ErrnoException).code === "ENOENT"
+          ? `no such file: ${target}`
+          : `cannot use ${target}: ${(error as Error).message}`;
       addIssue(context, where, path, reason);
       return null;
     }
@@ -149,7 +210,8 @@ function readAppSettingsFiles(raw: RawScenario, file: string, context: Validatio
 function checkPaths(raw: RawScenario, context: ValidationContext, at: (path: string) => Located): void {
   const check = (text: string, path: string, prefixAllowed: boolean): void => {
     const bare = prefixAllowed && text.endsWith("/*") ? text.slice(0, -1) : text;
-    const plain = /^\/[A-Za-z0-9\-._~!$&'()+,;=:@/]*$/.test(bare) && !bare.slice(1).includes("//") && !/\/\.\.?(\/|$)/.test(bare);
+    const plain =
+      /^\/[A-Za-z0-9\-._~!$&'()+,;=:@/]*$/.test(bare) && !bare.slice(1).includes("//") && !/\/\.\.?(\/|$)/.test(bare);
     const shape = prefixAllowed ? "/about, or /api/* for a prefix" : "/admin";
     const rules = "starting with /, no %, ?, #, *, //, dot segments or spaces";
     if (!plain) addIssue(context, at(path), path, `expected a path such as ${shape} (${rules}), found "${text}"`);
@@ -167,17 +229,30 @@ function checkMeaning(raw: RawScenario, context: ValidationContext): void {
     if (app.work) checkWork(app.work, `apps[${i}].work`, context, at);
     checkOwnApp(app, `apps[${i}]`, context, at);
     if ((app.command !== undefined || app.url !== undefined) && raw.tls !== undefined && raw.tls !== "off") {
-      addIssue(context, at("tls"), "tls", `tls ${raw.tls} needs the simulated app (it is given the run's certificate); apps[${i}] is your own app`);
+      addIssue(
+        context,
+        at("tls"),
+        "tls",
+        `tls ${raw.tls} needs the simulated app (it is given the run's certificate); apps[${i}] is your own app`,
+      );
     }
-    if (names.has(app.name)) addIssue(context, at(`apps[${i}].name`), `apps[${i}].name`, `expected a unique app name, found "${app.name}" twice`);
+    if (names.has(app.name))
+      addIssue(
+        context,
+        at(`apps[${i}].name`),
+        `apps[${i}].name`,
+        `expected a unique app name, found "${app.name}" twice`,
+      );
     names.add(app.name);
     app.knownProxies?.forEach((text, j) => {
       const path = `apps[${i}].knownProxies[${j}]`;
-      if (!parseIpAddress(text)) addIssue(context, at(path), path, `expected an IP address such as 10.0.0.1 or ::1, found "${text}"`);
+      if (!parseIpAddress(text))
+        addIssue(context, at(path), path, `expected an IP address such as 10.0.0.1 or ::1, found "${text}"`);
     });
     app.knownNetworks?.forEach((text, j) => {
       const path = `apps[${i}].knownNetworks[${j}]`;
-      if (!text.includes("/") || !parseIpNetwork(text)) addIssue(context, at(path), path, `expected a CIDR network such as 10.0.0.0/8, found "${text}"`);
+      if (!text.includes("/") || !parseIpNetwork(text))
+        addIssue(context, at(path), path, `expected a CIDR network such as 10.0.0.0/8, found "${text}"`);
     });
   });
   raw.thresholds?.forEach((expression, i) => {
@@ -204,7 +279,12 @@ function checkMeaning(raw: RawScenario, context: ValidationContext): void {
   });
   const proxyPort = raw.proxy?.port;
   if (proxyPort !== undefined && ports.has(proxyPort)) {
-    addIssue(context, at("proxy.port"), "proxy.port", `port ${proxyPort} is also ${ports.get(proxyPort)}'s at the edge; both topologies run at once, so each needs its own port`);
+    addIssue(
+      context,
+      at("proxy.port"),
+      "proxy.port",
+      `port ${proxyPort} is also ${ports.get(proxyPort)}'s at the edge; both topologies run at once, so each needs its own port`,
+    );
   }
   checkPaths(raw, context, at);
   if (raw.load?.body !== undefined && raw.load.bodySize !== undefined) {
@@ -212,12 +292,20 @@ function checkMeaning(raw: RawScenario, context: ValidationContext): void {
   }
   const clientAddress = raw.network?.clientAddress;
   if (clientAddress !== undefined && !parseIpAddress(clientAddress)) {
-    addIssue(context, at("network.clientAddress"), "network.clientAddress", `expected an IP address, found "${clientAddress}"`);
+    addIssue(
+      context,
+      at("network.clientAddress"),
+      "network.clientAddress",
+      `expected an IP address, found "${clientAddress}"`,
+    );
   }
 }
 
 /** The profile's knobs with the scenario's overrides. */
-export function resolveKnobs(profile: "aspnetcore" | "strict" = "aspnetcore", overrides: Partial<PolicyKnobs> = {}): Pick<PolicyConfig, "profile" | "knobs"> {
+export function resolveKnobs(
+  profile: "aspnetcore" | "strict" = "aspnetcore",
+  overrides: Partial<PolicyKnobs> = {},
+): Pick<PolicyConfig, "profile" | "knobs"> {
   return { profile, knobs: { ...(profile === "strict" ? STRICT_KNOBS : ASPNETCORE_KNOBS), ...overrides } };
 }
 
@@ -281,13 +369,21 @@ function resolve(raw: RawScenario, file: string, context: ValidationContext): Sc
       host: loadHost ?? "localhost",
       body: raw.load?.body ?? (raw.load?.bodySize !== undefined ? "x".repeat(raw.load.bodySize) : null),
     },
-    policy: { hosts, ...resolveKnobs(raw.policy?.profile, raw.policy?.knobs), internalPathsAtEdge: raw.policy?.internalPathsAtEdge ?? "exposed" },
+    policy: {
+      hosts,
+      ...resolveKnobs(raw.policy?.profile, raw.policy?.knobs),
+      internalPathsAtEdge: raw.policy?.internalPathsAtEdge ?? "exposed",
+    },
     network: {
       clientAddress: raw.network?.clientAddress ?? DEFAULT_CLIENT_ADDRESS,
       clientHop: resolveHop(raw.network?.clientHop),
       appHop: resolveHop(raw.network?.appHop),
     },
-    probes: { enabled: raw.probes?.enabled ?? true, timeoutMs: raw.probes?.timeout ?? 2000, slowHoldMs: raw.probes?.slowHold ?? 2000 },
+    probes: {
+      enabled: raw.probes?.enabled ?? true,
+      timeoutMs: raw.probes?.timeout ?? 2000,
+      slowHoldMs: raw.probes?.slowHold ?? 2000,
+    },
     thresholds: (raw.thresholds ?? []).map(parseThreshold),
   };
 }
@@ -298,11 +394,16 @@ function syntaxMessage(message: string): string {
   return /call stack/i.test(message) ? TOO_DEEP : `YAML syntax: ${message.split("\n")[0]}`;
 }
 
-function parseScenarioDocument(source: string, lineCounter: LineCounter, file: string): ReturnType<typeof parseDocument> {
+function parseScenarioDocument(
+  source: string,
+  lineCounter: LineCounter,
+  file: string,
+): ReturnType<typeof parseDocument> {
   try {
     return parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
   } catch (error) {
-    if (error instanceof RangeError) throw new ScenarioError([{ file, line: 1, column: 1, path: "", message: TOO_DEEP }]);
+    if (error instanceof RangeError)
+      throw new ScenarioError([{ file, line: 1, column: 1, path: "", message: TOO_DEEP }]);
     throw error;
   }
 }
@@ -316,7 +417,9 @@ export function parseScenario(text: string, file: string): Scenario {
     return { file, line, column: col, path: "", message };
   };
   if (text.includes("\u0000")) {
-    throw new ScenarioError([{ file, line: 1, column: 1, path: "", message: "expected a YAML or JSON text file, found binary data" }]);
+    throw new ScenarioError([
+      { file, line: 1, column: 1, path: "", message: "expected a YAML or JSON text file, found binary data" },
+    ]);
   }
   // A JSON scenario may carry comments, as appsettings.json does; blanked in place, so positions still hold.
   const source = extname(file).toLowerCase() === ".json" ? blankJsonComments(text) : text;
@@ -325,7 +428,15 @@ export function parseScenario(text: string, file: string): Scenario {
     throw new ScenarioError(document.errors.map((error) => issue(error.pos[0], syntaxMessage(error.message))));
   }
   if (document.contents === null) {
-    throw new ScenarioError([{ file, line: 1, column: 1, path: "", message: "the file is empty: expected a scenario mapping with at least `apps`" }]);
+    throw new ScenarioError([
+      {
+        file,
+        line: 1,
+        column: 1,
+        path: "",
+        message: "the file is empty: expected a scenario mapping with at least `apps`",
+      },
+    ]);
   }
   const value = validateNode(context, scenarioSpec, document.contents, "", { line: 1, column: 1 });
   if (value !== INVALID) checkMeaning(value as RawScenario, context);
@@ -342,7 +453,9 @@ export async function loadScenario(path: string): Promise<Scenario> {
     text = await readFile(path, "utf8");
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
-    throw new ScenarioError([{ file: path, line: 1, column: 1, path: "", message: `cannot read the scenario: ${reason}` }]);
+    throw new ScenarioError([
+      { file: path, line: 1, column: 1, path: "", message: `cannot read the scenario: ${reason}` },
+    ]);
   }
   return parseScenario(text, path);
 }

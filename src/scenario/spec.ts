@@ -46,7 +46,16 @@ export function parseSize(value: unknown): number | null {
   if (typeof value !== "string") return null;
   const match = /^\s*(\d+(?:\.\d+)?)\s*(B|kB|KB|KiB|MB|MiB|GB|GiB)?\s*$/.exec(value);
   if (!match) return null;
-  const factor: Record<string, number> = { B: 1, kB: 1000, KB: 1000, KiB: 1024, MB: 1e6, MiB: 1024 ** 2, GB: 1e9, GiB: 1024 ** 3 };
+  const factor: Record<string, number> = {
+    B: 1,
+    kB: 1000,
+    KB: 1000,
+    KiB: 1024,
+    MB: 1e6,
+    MiB: 1024 ** 2,
+    GB: 1e9,
+    GiB: 1024 ** 3,
+  };
   return Math.round(Number(match[1]) * factor[match[2] ?? "B"]!);
 }
 

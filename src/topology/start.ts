@@ -267,7 +267,6 @@ class DeploymentStarter {
     );
   }
 
-
   /** The builtin proxy or an engine in front of the instances, each reached through its own shaped hop if any. */
   private async startProxy(
     scenario: Scenario,

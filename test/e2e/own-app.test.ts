@@ -48,7 +48,10 @@ describe("own app and running deployments (CLI)", () => {
     const run = JSON.parse(await readFile(out, "utf8")) as RunResult;
     assert.deepEqual(run.load!.deployments.map((t) => t.deployment).sort(), ["edge", "proxied", "staging"]);
     assert.ok(run.load!.deployments.every((t) => t.responses > 0 && t.non2xx === 0));
-    assert.deepEqual(run.load!.overheads.map((o) => `${o.deployment}-${o.reference}`), ["proxied-edge", "staging-edge"]);
+    assert.deepEqual(
+      run.load!.overheads.map((o) => `${o.deployment}-${o.reference}`),
+      ["proxied-edge", "staging-edge"],
+    );
     assert.equal(run.load!.overheads[0]!.figures[0]!.perRound.length, 2);
     assert.equal(run.probes, null);
   });

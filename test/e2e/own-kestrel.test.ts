@@ -48,7 +48,12 @@ describe("the real Kestrel app as your own app (apps[].command)", { skip }, () =
   });
 
   it("does the scenario's work per request in the real app too: service time, padded answer, chunks", async () => {
-    const work = { serviceTime: { distribution: "fixed" as const, ms: 5 }, answerBytes: 64 * 1024, chunks: 4, chunkDelayMs: 5 };
+    const work = {
+      serviceTime: { distribution: "fixed" as const, ms: 5 },
+      answerBytes: 64 * 1024,
+      chunks: 4,
+      chunkDelayMs: 5,
+    };
     const app = await startKestrelApp({ allowedHosts: ["app.example.com"], work });
     try {
       const started = performance.now();

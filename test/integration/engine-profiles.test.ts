@@ -18,7 +18,9 @@ import { appJson, ask } from "../helpers/raw.js";
 const ENGINES: ExternalEngineName[] = ["nginx", "haproxy", "caddy", "yarp"];
 const PROFILES: EngineProfile[] = ["typical", "hardened"];
 const missing = (engine: ExternalEngineName): string | false =>
-  engineVersion(ENGINE_DRIVERS[engine]) === null ? `${engine} is not installed here (${ENGINE_DRIVERS[engine].install}); CI installs it` : false;
+  engineVersion(ENGINE_DRIVERS[engine]) === null
+    ? `${engine} is not installed here (${ENGINE_DRIVERS[engine].install}); CI installs it`
+    : false;
 
 /** Probes hardened nginx and Caddy forward as sent and the app refuses: its 400, once reported as the proxy's. */
 const APP_REFUSES = ["http10-no-host", "port-nonnumeric", "host-comma-list", "percent-encoded-host"];
@@ -29,7 +31,10 @@ async function withEngine(engine: ExternalEngineName, profile: EngineProfile, sc
 }
 
 /** Sends one request through the engine and returns the status and, on 200, what the app saw. */
-async function through(scenario: Scenario, request: string): Promise<Array<{ status: number; app: Record<string, unknown> | null }>> {
+async function through(
+  scenario: Scenario,
+  request: string,
+): Promise<Array<{ status: number; app: Record<string, unknown> | null }>> {
   const topology = await startTopology(scenario, { isolation: "inline" });
   try {
     const answers = [];
@@ -50,7 +55,11 @@ function assertAnsweredByAgreesWithRecord(result: Awaited<ReturnType<typeof runS
   assert.ok(observed.length > 50, `only ${observed.length} answers`);
   for (const o of observed) {
     const recorded = o.appReceived !== undefined && o.appReceived.status === o.status;
-    assert.equal(o.answeredBy, recorded || o.via === "bypass" ? "app" : "proxy", `${o.probe} via ${o.via}: ${JSON.stringify(o)}`);
+    assert.equal(
+      o.answeredBy,
+      recorded || o.via === "bypass" ? "app" : "proxy",
+      `${o.probe} via ${o.via}: ${JSON.stringify(o)}`,
+    );
   }
 }
 
@@ -68,13 +77,17 @@ for (const engine of ENGINES) {
         const result = await runScenario(await withEngine(engine, profile), { load: false });
         assert.equal(result.deployments.find((d) => d.topology === "proxied")?.profile, profile);
         assertAnsweredByAgreesWithRecord(result);
-        const entry = (id: string) => result.probes!.results.find((r) => r.probe === id && r.via === "entry")!.observed[0]!;
+        const entry = (id: string) =>
+          result.probes!.results.find((r) => r.probe === id && r.via === "entry")!.observed[0]!;
         if ((engine === "nginx" || engine === "caddy") && profile === "hardened") {
           for (const id of APP_REFUSES) assert.deepEqual([entry(id).status, entry(id).answeredBy], [400, "app"], id);
         }
         if (engine === "nginx") {
           // nginx refuses a repeated Host itself: nothing reached the app.
-          assert.deepEqual([entry("duplicate-host-identical").status, entry("duplicate-host-identical").answeredBy], [400, "proxy"]);
+          assert.deepEqual(
+            [entry("duplicate-host-identical").status, entry("duplicate-host-identical").answeredBy],
+            [400, "proxy"],
+          );
           assert.equal(entry("duplicate-host-identical").appReceived, undefined);
         }
       });
@@ -85,7 +98,10 @@ for (const engine of ENGINES) {
 describe("haproxy: the whole Host field", { skip: missing("haproxy") }, () => {
   it("hardened refuses a comma-joined Host itself; typical passes it to the app", async () => {
     const request = "GET / HTTP/1.1\r\nHost: app.example.com,evil.example\r\nConnection: close\r\n\r\n";
-    const hardened = await runScenario(await withEngine("haproxy", "hardened"), { load: false, catalog: PROBE_CATALOG.filter((p) => p.id === "host-comma-list") });
+    const hardened = await runScenario(await withEngine("haproxy", "hardened"), {
+      load: false,
+      catalog: PROBE_CATALOG.filter((p) => p.id === "host-comma-list"),
+    });
     const refusal = hardened.probes!.results.find((r) => r.via === "entry")!.observed[0]!;
     assert.deepEqual([refusal.status, refusal.answeredBy, refusal.appReceived], [400, "proxy", undefined]);
     const [typical] = await through(await withEngine("haproxy", "typical"), request);
@@ -94,7 +110,10 @@ describe("haproxy: the whole Host field", { skip: missing("haproxy") }, () => {
 
   it("hardened sends the whole Host as X-Forwarded-Host", async () => {
     const scenario = await withEngine("haproxy", "hardened");
-    const [answer] = await through(scenario, "GET / HTTP/1.1\r\nHost: app.example.com:8080\r\nConnection: close\r\n\r\n");
+    const [answer] = await through(
+      scenario,
+      "GET / HTTP/1.1\r\nHost: app.example.com:8080\r\nConnection: close\r\n\r\n",
+    );
     assert.equal((answer!.app!.headers as Record<string, string>)["x-forwarded-host"], "app.example.com:8080");
   });
 });
@@ -131,8 +150,16 @@ for (const engine of ENGINES) {
     for (const depth of ["any", "one"] as const) {
       it(`hardened matches *.tenant.example.com ${depth === "any" ? "at any depth" : "one label deep"}`, async () => {
         const scenario = await withEngine(engine, "hardened", wildcardScenario(depth));
-        const answers = await through(scenario, ["a", "a.b"].map((name) => `GET / HTTP/1.1\r\nHost: ${name}.tenant.example.com\r\nConnection: close\r\n\r\n`).join("\u0000"));
-        assert.deepEqual(answers.map((a) => a.status), [200, depth === "any" ? 200 : 421]);
+        const answers = await through(
+          scenario,
+          ["a", "a.b"]
+            .map((name) => `GET / HTTP/1.1\r\nHost: ${name}.tenant.example.com\r\nConnection: close\r\n\r\n`)
+            .join("\u0000"),
+        );
+        assert.deepEqual(
+          answers.map((a) => a.status),
+          [200, depth === "any" ? 200 : 421],
+        );
       });
     }
   });

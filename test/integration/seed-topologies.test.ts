@@ -99,20 +99,34 @@ describe("seed topologies", () => {
 
   it("app-takes-5ms: every answer takes the app's 5 ms, at the edge and through the proxy", async () => {
     const result = await runScenario(await bundled("app-takes-5ms"), { probes: false });
-    for (const t of result.load!.deployments) assert.ok(t.latency.minUs >= 5000, `${t.deployment} min ${t.latency.minUs} µs`);
+    for (const t of result.load!.deployments)
+      assert.ok(t.latency.minUs >= 5000, `${t.deployment} min ${t.latency.minUs} µs`);
     assert.deepEqual(result.scenario.appWork?.[0]?.work.serviceTime, { distribution: "fixed", ms: 5 });
     assert.equal(result.verdict.passed, true, result.verdict.failures.join("\n"));
   });
 
-  const noNginx = engineVersion(ENGINE_DRIVERS.nginx) === null ? `nginx is not installed here (${ENGINE_DRIVERS.nginx.install})` : false;
-  it("large-answers: 1 MiB streamed answers through nginx, first byte measured apart from the whole", { skip: noNginx }, async () => {
-    const result = await runScenario(await bundled("large-answers"), { probes: false });
-    for (const t of result.load!.deployments) {
-      assert.equal(t.errors + t.non2xx + t.timeouts, 0, t.deployment);
-      assert.ok(t.ttfb && t.ttfb.count > 0, `${t.deployment} has a time to first byte`);
-      assert.ok(t.latency.minUs >= 7 * 4000, `${t.deployment}: seven 4 ms pauses between eight chunks, min ${t.latency.minUs} µs`);
-    }
-    const edge = result.load!.deployments.find((t) => t.deployment === "edge")!;
-    assert.ok(edge.ttfb!.p50Us + 20_000 <= edge.latency.p50Us, `edge first byte ${edge.ttfb!.p50Us} µs, whole ${edge.latency.p50Us} µs`);
-  });
+  const noNginx =
+    engineVersion(ENGINE_DRIVERS.nginx) === null
+      ? `nginx is not installed here (${ENGINE_DRIVERS.nginx.install})`
+      : false;
+  it(
+    "large-answers: 1 MiB streamed answers through nginx, first byte measured apart from the whole",
+    { skip: noNginx },
+    async () => {
+      const result = await runScenario(await bundled("large-answers"), { probes: false });
+      for (const t of result.load!.deployments) {
+        assert.equal(t.errors + t.non2xx + t.timeouts, 0, t.deployment);
+        assert.ok(t.ttfb && t.ttfb.count > 0, `${t.deployment} has a time to first byte`);
+        assert.ok(
+          t.latency.minUs >= 7 * 4000,
+          `${t.deployment}: seven 4 ms pauses between eight chunks, min ${t.latency.minUs} µs`,
+        );
+      }
+      const edge = result.load!.deployments.find((t) => t.deployment === "edge")!;
+      assert.ok(
+        edge.ttfb!.p50Us + 20_000 <= edge.latency.p50Us,
+        `edge first byte ${edge.ttfb!.p50Us} µs, whole ${edge.latency.p50Us} µs`,
+      );
+    },
+  );
 });

@@ -9,7 +9,13 @@ import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { ENGINE_DRIVERS, engineVersion, freePort, startEngine, type RunningEngine } from "../../src/engines/start-engine.js";
+import {
+  ENGINE_DRIVERS,
+  engineVersion,
+  freePort,
+  startEngine,
+  type RunningEngine,
+} from "../../src/engines/start-engine.js";
 import type { EngineSpec } from "../../src/engines/types.js";
 import { loadScenario, scenarioFromObject } from "../../src/scenario/load.js";
 import type { Scenario } from "../../src/scenario/types.js";
@@ -28,7 +34,10 @@ async function defaultWith(proxy: Partial<Scenario["proxy"]>): Promise<Scenario>
 
 /** Sends each request through YARP started from the scenario; the status and, on 200, what the app saw. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test reads JSON field by field
-async function through(scenario: Scenario, requests: string[]): Promise<Array<{ status: number; app: Record<string, any> | null }>> {
+async function through(
+  scenario: Scenario,
+  requests: string[],
+): Promise<Array<{ status: number; app: Record<string, any> | null }>> {
   const topology = await startTopology(scenario, { isolation: "inline" });
   try {
     const answers = [];
@@ -50,7 +59,11 @@ describe("yarp: forwarding fields", { skip: missing }, () => {
   it("typical (YARP's defaults) sets X-Forwarded-* and passes X-Host; hardened removes it", async () => {
     const [typical] = await through(await defaultWith({ profile: "typical" }), [SPOOFED]);
     const [hardened] = await through(await defaultWith({ profile: "hardened" }), [SPOOFED]);
-    assert.equal(typical!.app!.headers["x-forwarded-for"], undefined, "the app's ForwardedHeaders consumed YARP's value");
+    assert.equal(
+      typical!.app!.headers["x-forwarded-for"],
+      undefined,
+      "the app's ForwardedHeaders consumed YARP's value",
+    );
     assert.equal(typical!.app!.remoteIp, "127.0.0.1", "YARP set (not appended to) the client's X-Forwarded-For");
     assert.equal(typical!.app!.headers["x-host"], "evil.example");
     assert.equal(hardened!.app!.headers["x-host"], undefined);
@@ -59,9 +72,13 @@ describe("yarp: forwarding fields", { skip: missing }, () => {
   });
 
   it("proxy.forwarded adds RFC 7239 Forwarded beside X-Forwarded-*", async () => {
-    const [answer] = await through(await defaultWith({ forwarded: true }), [SPOOFED.replace(/Forwarded: [^\r]*\r\n/, "")]);
+    const [answer] = await through(await defaultWith({ forwarded: true }), [
+      SPOOFED.replace(/Forwarded: [^\r]*\r\n/, ""),
+    ]);
     // YARP writes the pairs in its own order (proto, host, for) and quotes the host.
-    const pairs = Object.fromEntries((answer!.app!.headers.forwarded as string).split(";").map((pair) => pair.split("=")));
+    const pairs = Object.fromEntries(
+      (answer!.app!.headers.forwarded as string).split(";").map((pair) => pair.split("=")),
+    );
     assert.deepEqual(pairs, { for: "127.0.0.1", proto: "http", host: '"app.example.com"' });
   });
 
@@ -74,7 +91,10 @@ describe("yarp: forwarding fields", { skip: missing }, () => {
     });
     const ask = (name: string) => `GET / HTTP/1.1\r\nHost: ${name}.tenant.example.com\r\nConnection: close\r\n\r\n`;
     const answers = await through(scenario, [ask("a"), ask("a.b"), "GET / HTTP/1.1\r\nHost: evil.example\r\n\r\n"]);
-    assert.deepEqual(answers.map((a) => a.status), [200, 421, 421]);
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      [200, 421, 421],
+    );
   });
 });
 
@@ -97,10 +117,21 @@ describe("yarp: upstream failures and limits", { skip: missing }, () => {
     const spec: EngineSpec = {
       listen: { host: "127.0.0.1", port: await freePort("127.0.0.1") },
       routes: [{ hosts: ["*"], upstreams: [{ host: "127.0.0.1", port: upstreamPort }] }],
-      preserveHost: true, forwardedFor: "replace", forwarded: false, stripClientForwarded: true,
-      allowedHosts: null, exposedPaths: null, upstreamTimeoutMs: 30_000, balancing: "round-robin",
-      maxRequestBodyBytes: 1024 * 1024, profile: "hardened", wildcardDepth: "any", tls: null,
-      sourceAddress: "127.0.0.1", dir, ...tweak,
+      preserveHost: true,
+      forwardedFor: "replace",
+      forwarded: false,
+      stripClientForwarded: true,
+      allowedHosts: null,
+      exposedPaths: null,
+      upstreamTimeoutMs: 30_000,
+      balancing: "round-robin",
+      maxRequestBodyBytes: 1024 * 1024,
+      profile: "hardened",
+      wildcardDepth: "any",
+      tls: null,
+      sourceAddress: "127.0.0.1",
+      dir,
+      ...tweak,
     };
     return startEngine(yarp, spec);
   }
@@ -128,7 +159,10 @@ describe("yarp: upstream failures and limits", { skip: missing }, () => {
     const engine = await startWith((silent.address() as { port: number }).port, { maxRequestBodyBytes: 100 });
     try {
       const body = "x".repeat(200);
-      const answer = await ask(engine.port, `POST / HTTP/1.1\r\nHost: a\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      const answer = await ask(
+        engine.port,
+        `POST / HTTP/1.1\r\nHost: a\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+      );
       assert.equal(answer.responses[0]?.status, 413);
     } finally {
       await engine.close();
@@ -152,7 +186,11 @@ describe("yarp: the user's own appsettings.json", { skip: missing }, () => {
         },
       };
       await writeFile(file, JSON.stringify(settings));
-      const base = scenarioFromObject({ apps: [{ name: "web", allowedHosts: "app.example.com" }], topologies: ["proxied"], proxy: { engine: "yarp" } });
+      const base = scenarioFromObject({
+        apps: [{ name: "web", allowedHosts: "app.example.com" }],
+        topologies: ["proxied"],
+        proxy: { engine: "yarp" },
+      });
       const scenario = { ...base, proxy: { ...base.proxy, engineConfig: file } };
       const [served, refused] = await through(scenario, [
         "GET / HTTP/1.1\r\nHost: app.example.com\r\n\r\n",
@@ -169,8 +207,18 @@ describe("yarp: the user's own appsettings.json", { skip: missing }, () => {
 
 describe("yarp without dotnet", () => {
   it("is left out of --engine builtin,yarp with the install hint", async () => {
-    const result = await edgebenchWithoutDotnet(["probe", `${SCENARIOS}default.yaml`, "--engine", "builtin,yarp", "--category", "allowlist"]);
-    assert.match(result.stdout + result.stderr, /engine yarp skipped: yarp is not installed \(install the \.NET 10 SDK/);
+    const result = await edgebenchWithoutDotnet([
+      "probe",
+      `${SCENARIOS}default.yaml`,
+      "--engine",
+      "builtin,yarp",
+      "--category",
+      "allowlist",
+    ]);
+    assert.match(
+      result.stdout + result.stderr,
+      /engine yarp skipped: yarp is not installed \(install the \.NET 10 SDK/,
+    );
   });
 });
 

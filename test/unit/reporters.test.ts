@@ -27,11 +27,21 @@ describe("reporters", () => {
   it("shows time to first byte beside the whole answer, and the app's work, when the result has them", async () => {
     const result = await fixture();
     const load = result.load!;
-    load.deployments = load.deployments.map((t, i) => ({ ...t, ttfb: { ...t.latency, p50Us: 111 + i, p99Us: 222 + i } }));
-    const work = { serviceTime: { distribution: "fixed" as const, ms: 5 }, answerBytes: 1024 ** 2, chunks: 8, chunkDelayMs: 4 };
+    load.deployments = load.deployments.map((t, i) => ({
+      ...t,
+      ttfb: { ...t.latency, p50Us: 111 + i, p99Us: 222 + i },
+    }));
+    const work = {
+      serviceTime: { distribution: "fixed" as const, ms: 5 },
+      answerBytes: 1024 ** 2,
+      chunks: 8,
+      chunkDelayMs: 4,
+    };
     result.scenario.appWork = [{ app: "web", work }];
     const edge = load.deployments.find((t) => t.deployment === "edge")!;
-    const row = new RegExp(`edge\\s+111µs\\s+${formatDuration(edge.latency.p50Us)}\\s+222µs\\s+${formatDuration(edge.latency.p99Us)}`);
+    const row = new RegExp(
+      `edge\\s+111µs\\s+${formatDuration(edge.latency.p50Us)}\\s+222µs\\s+${formatDuration(edge.latency.p99Us)}`,
+    );
     const terminal = renderTerminal(result, { color: false, width: 100 });
     assert.match(terminal, /first byte \/ whole answer/);
     assert.match(terminal, row);

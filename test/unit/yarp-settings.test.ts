@@ -7,16 +7,37 @@ import { yarpPaths, yarpSettings, yarpTransforms } from "../../src/engines/yarp/
 const SPEC: EngineSpec = {
   listen: { host: "127.0.0.1", port: 8080 },
   routes: [
-    { hosts: ["app.example.com"], upstreams: [{ host: "127.0.0.1", port: 5001 }, { host: "127.0.0.1", port: 5002 }] },
+    {
+      hosts: ["app.example.com"],
+      upstreams: [
+        { host: "127.0.0.1", port: 5001 },
+        { host: "127.0.0.1", port: 5002 },
+      ],
+    },
     { hosts: ["*.tenant.example.com"], upstreams: [{ host: "127.0.0.1", port: 5003 }] },
   ],
-  preserveHost: true, forwardedFor: "replace", forwarded: false, stripClientForwarded: true,
-  allowedHosts: ["app.example.com"], exposedPaths: null, upstreamTimeoutMs: 1500, balancing: "least-pending",
-  maxRequestBodyBytes: 1000, profile: "hardened", wildcardDepth: "any", tls: null, sourceAddress: "127.0.0.2", dir: "/d",
+  preserveHost: true,
+  forwardedFor: "replace",
+  forwarded: false,
+  stripClientForwarded: true,
+  allowedHosts: ["app.example.com"],
+  exposedPaths: null,
+  upstreamTimeoutMs: 1500,
+  balancing: "least-pending",
+  maxRequestBodyBytes: 1000,
+  profile: "hardened",
+  wildcardDepth: "any",
+  tls: null,
+  sourceAddress: "127.0.0.2",
+  dir: "/d",
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test reads JSON field by field
-type Settings = { ReverseProxy: { Routes: Record<string, any>; Clusters: Record<string, any> }; Edgebench: any; Kestrel: any };
+type Settings = {
+  ReverseProxy: { Routes: Record<string, any>; Clusters: Record<string, any> };
+  Edgebench: any;
+  Kestrel: any;
+};
 
 describe("yarpSettings", () => {
   it("a route per app by Host, the other apps first; a cluster per app with its instances, balancing and timeout", () => {
@@ -27,22 +48,36 @@ describe("yarpSettings", () => {
     assert.equal(Routes["app0-path0"].MaxRequestBodySize, 1000);
     assert.equal(Clusters.app0.LoadBalancingPolicy, "LeastRequests");
     assert.equal(Clusters.app0.HttpRequest.ActivityTimeout, "00:00:01.500");
-    assert.deepEqual(Object.values(Clusters.app0.Destinations), [{ Address: "http://127.0.0.1:5001" }, { Address: "http://127.0.0.1:5002" }]);
-    assert.deepEqual(settings.Edgebench, { SourceAddress: "127.0.0.2", AllowedHosts: ["app.example.com"], UnroutedHostStatus: 421, UnroutedPathStatus: 404 });
+    assert.deepEqual(Object.values(Clusters.app0.Destinations), [
+      { Address: "http://127.0.0.1:5001" },
+      { Address: "http://127.0.0.1:5002" },
+    ]);
+    assert.deepEqual(settings.Edgebench, {
+      SourceAddress: "127.0.0.2",
+      AllowedHosts: ["app.example.com"],
+      UnroutedHostStatus: 421,
+      UnroutedPathStatus: 404,
+    });
     assert.equal(settings.Kestrel.Endpoints.main.Url, "http://127.0.0.1:8080");
   });
 
   it("TLS: the run's certificate on the endpoint, https destinations verified against the CA", () => {
     const tls = { certFile: "/d/c", keyFile: "/d/k", caFile: "/d/ca", terminate: true, reencrypt: true };
     const settings = yarpSettings({ ...SPEC, tls }) as Settings;
-    assert.deepEqual(settings.Kestrel.Endpoints.main, { Url: "https://127.0.0.1:8080", Certificate: { Path: "/d/c", KeyPath: "/d/k" } });
+    assert.deepEqual(settings.Kestrel.Endpoints.main, {
+      Url: "https://127.0.0.1:8080",
+      Certificate: { Path: "/d/c", KeyPath: "/d/k" },
+    });
     assert.equal(settings.ReverseProxy.Clusters.app1.Destinations.instance1.Address, "https://127.0.0.1:5003");
     assert.equal(settings.Edgebench.TrustedCaFile, "/d/ca");
   });
 
   it("one-label wildcards are checked by the program only in the hardened profile with an allowlist", () => {
     const one = { ...SPEC, wildcardDepth: "one" as const };
-    assert.deepEqual((yarpSettings(one) as Settings).Edgebench.OneLabelHosts, ["app.example.com", "*.tenant.example.com"]);
+    assert.deepEqual((yarpSettings(one) as Settings).Edgebench.OneLabelHosts, [
+      "app.example.com",
+      "*.tenant.example.com",
+    ]);
     assert.equal((yarpSettings({ ...one, profile: "typical" }) as Settings).Edgebench.OneLabelHosts, undefined);
     assert.equal((yarpSettings({ ...one, allowedHosts: null }) as Settings).Edgebench.OneLabelHosts, undefined);
   });
@@ -64,7 +99,10 @@ describe("yarpTransforms", () => {
 
   it("forwarded adds RFC 7239 Forwarded and keeps X-Forwarded in the typical profile too", () => {
     const typical = yarpTransforms({ ...SPEC, profile: "typical", forwarded: true, preserveHost: false });
-    assert.deepEqual(typical, [{ "X-Forwarded": "Set" }, { Forwarded: "for,proto,host", ForFormat: "Ip", Action: "Set" }]);
+    assert.deepEqual(typical, [
+      { "X-Forwarded": "Set" },
+      { Forwarded: "for,proto,host", ForFormat: "Ip", Action: "Set" },
+    ]);
     const hardened = yarpTransforms({ ...SPEC, forwarded: true });
     assert.ok(!hardened.some((t) => t.RequestHeaderRemove === "Forwarded"));
   });

@@ -109,7 +109,9 @@ export async function executeScenarios(
   const allowRemote = options.allowRemote ?? false;
   const deployments = options.deployment?.length ? parseDeployments(options.deployment, allowRemote) : null;
   if (deployments && (files.length > 1 || options.target)) {
-    throw new DeploymentError("--deployment takes at most one scenario file (its load, policy and thresholds), and no --target");
+    throw new DeploymentError(
+      "--deployment takes at most one scenario file (its load, policy and thresholds), and no --target",
+    );
   }
   const selections = options.target ? new Map<Scenario, Selection>() : await selectScenarios(files, options, io);
   for (const scenario of selections.keys()) checkOwnAppAddresses(scenario, allowRemote);
@@ -133,7 +135,9 @@ export async function executeScenarios(
       selections.delete(scenario!);
       const policy = policyHosts.length > 0 ? { ...scenario!.policy, hosts: policyHosts } : scenario!.policy;
       const common = { catalog, thresholds, signal: controller.signal, onEvent: progress.listener };
-      results.push(await runDeployments({ deployments, scenario: { ...scenario!, policy }, ...mode, allowRemote, ...common }));
+      results.push(
+        await runDeployments({ deployments, scenario: { ...scenario!, policy }, ...mode, allowRemote, ...common }),
+      );
     }
     const run = (scenario: Scenario, selection: Selection): Promise<RunResult> =>
       runScenario(scenario, {

@@ -4,7 +4,12 @@
  * HOME too, so ASP.NET Core's data-protection keys stay there), ready when its port accepts connections.
  */
 import { fileURLToPath } from "node:url";
-import { buildDotnetProject, DOTNET_INSTALL_HINT, dotnetVersion, type DotnetProject } from "../../dotnet/build-cache.js";
+import {
+  buildDotnetProject,
+  DOTNET_INSTALL_HINT,
+  dotnetVersion,
+  type DotnetProject,
+} from "../../dotnet/build-cache.js";
 import type { EngineDriver } from "../types.js";
 import { yarpSettings } from "./settings.js";
 
