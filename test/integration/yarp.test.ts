@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- these tests read the proxy's JSON field by field */
 /**
  * YARP as the proxy, on the real program (Yarp.ReverseProxy 2.3.0 built through the .NET build cache): forwarding
  * fields per profile, RFC 7239 Forwarded, 504 on a silent app, 502 on a closed one, 413 over the body limit, the
@@ -33,7 +34,6 @@ async function defaultWith(proxy: Partial<Scenario["proxy"]>): Promise<Scenario>
 }
 
 /** Sends each request through YARP started from the scenario; the status and, on 200, what the app saw. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test reads JSON field by field
 async function through(
   scenario: Scenario,
   requests: string[],

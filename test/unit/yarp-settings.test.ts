@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- these tests read the proxy's JSON field by field */
 /** The appsettings.json written for YARP from a scenario's proxy: routes, clusters, transforms per profile. */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -32,7 +33,6 @@ const SPEC: EngineSpec = {
   dir: "/d",
 };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the test reads JSON field by field
 type Settings = {
   ReverseProxy: { Routes: Record<string, any>; Clusters: Record<string, any> };
   Edgebench: any;
