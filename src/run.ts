@@ -82,6 +82,9 @@ function deploymentOf(running: RunningTopology, planned: PlannedDeployment): Dep
   };
 }
 
+const typicalEngineProfile = (proxy: Scenario["proxy"]): boolean =>
+  proxy.engine !== "builtin" && proxy.engineConfig === null && proxy.profile === "typical";
+
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
   const startedAt = new Date().toISOString();
   const signal = options.signal;
@@ -196,8 +199,9 @@ function probeTargets(
       app.forwardedHeaders !== null &&
       app.forwardedHeaders.knownProxies?.length === 0 &&
       app.forwardedHeaders.knownNetworks?.length === 0,
-    proxyPassesClientForwarding: proxied && !scenario.proxy.stripClientForwarded,
-    proxyForwardsAnyHost: proxied && !scenario.proxy.allowedHosts?.length,
+    // A typical (documented) engine configuration strips nothing, whatever stripClientForwarded says.
+    proxyPassesClientForwarding: proxied && (!proxy.stripClientForwarded || typicalEngineProfile(proxy)),
+    proxyForwardsAnyHost: proxied && !proxy.allowedHosts?.length,
     proxyEngine: proxy.engine,
     exposedPaths: scenario.proxy.exposedPaths,
     userEngineConfig: proxied && proxy.engineConfig !== null,

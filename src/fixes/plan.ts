@@ -88,16 +88,27 @@ function allowedHostsChange(scenario: Scenario, source: ScenarioSource): CauseCh
   };
 }
 
+/** An engine on its typical (documented) configuration is moved to edgebench's hardened one, which the fields need. */
+function hardenedProfile(scenario: Scenario): { fields: CauseChange["scenario"]; patch: Partial<EngineSpec> } {
+  const typical = scenario.proxy.engine !== "builtin" && scenario.proxy.profile === "typical";
+  return typical
+    ? { fields: [{ path: ["proxy", "profile"], value: "hardened" }], patch: { profile: "hardened" } }
+    : { fields: [], patch: {} };
+}
+
 /** The first hop drops what clients send; appending to a client's X-Forwarded-For keeps its forged entries too. */
 function stripChange(scenario: Scenario): CauseChange {
   const replace = scenario.proxy.forwardedFor === "append";
+  const hardened = hardenedProfile(scenario);
   return {
     ...NO_CHANGE,
     scenario: [
+      ...hardened.fields,
       { path: ["proxy", "stripClientForwarded"], value: true },
       ...(replace ? [{ path: ["proxy", "forwardedFor"], value: "replace" }] : []),
     ],
     engines: engineDiffs(scenario, {
+      ...hardened.patch,
       stripClientForwarded: true,
       ...(replace ? { forwardedFor: "replace" as const } : {}),
     }),
@@ -139,12 +150,14 @@ export function changeFor(id: CauseId, scenario: Scenario, source: ScenarioSourc
     }
     case "proxy-passes-client-forwarding":
       return stripChange(scenario);
-    case "proxy-forwards-any-host":
+    case "proxy-forwards-any-host": {
+      const hardened = hardenedProfile(scenario);
       return {
         ...NO_CHANGE,
-        scenario: [{ path: ["proxy", "allowedHosts"], value: [...scenario.policy.hosts] }],
-        engines: engineDiffs(scenario, { allowedHosts: [...scenario.policy.hosts] }),
+        scenario: [...hardened.fields, { path: ["proxy", "allowedHosts"], value: [...scenario.policy.hosts] }],
+        engines: engineDiffs(scenario, { ...hardened.patch, allowedHosts: [...scenario.policy.hosts] }),
       };
+    }
   }
 }
 
