@@ -133,14 +133,20 @@ describe("causes", () => {
   });
 
   it("move an engine on its typical configuration to the hardened one, and leave the builtin proxy's profile alone", () => {
-    const typical = parseScenario("name: t\napps: [{ name: web, allowedHosts: app.example.com }]\nproxy: { engine: nginx, profile: typical }\n", "t.yaml");
+    const typical = parseScenario(
+      "name: t\napps: [{ name: web, allowedHosts: app.example.com }]\nproxy: { engine: nginx, profile: typical }\n",
+      "t.yaml",
+    );
     const source = { appIndex: 0, appsettings: null, allowedHostsInScenario: true };
     for (const id of ["proxy-passes-client-forwarding", "proxy-forwards-any-host"] as const) {
       const change = changeFor(id, typical, source);
       assert.deepEqual(change.scenario[0], { path: ["proxy", "profile"], value: "hardened" }, id);
       assert.match(change.engines.nginx!, /^\+ +proxy_set_header X-Forwarded-Host \$host;$/m, id);
     }
-    const builtin = parseScenario("name: t\napps: [{ name: web, allowedHosts: app.example.com }]\nproxy: { profile: typical }\n", "t.yaml");
+    const builtin = parseScenario(
+      "name: t\napps: [{ name: web, allowedHosts: app.example.com }]\nproxy: { profile: typical }\n",
+      "t.yaml",
+    );
     const change = changeFor("proxy-forwards-any-host", builtin, source);
     assert.ok(change.scenario.every((field) => field.path.join(".") !== "proxy.profile"));
   });
