@@ -5,38 +5,12 @@ import { describe, it } from "node:test";
 import { computeOverheads, computeRatios } from "../../src/results/compare.js";
 import { asRunResult } from "../../src/results/regression.js";
 import { evaluateThresholds, parseThreshold } from "../../src/results/thresholds.js";
-import type { DeploymentLoad, RoundSample } from "../../src/results/types.js";
+import type { DeploymentLoad } from "../../src/results/types.js";
 import { FIXTURES } from "../helpers/paths.js";
-
-function sample(round: number, p50Us: number, rps: number): RoundSample {
-  const latency = {
-    count: 100,
-    minUs: 1,
-    meanUs: p50Us,
-    p50Us,
-    p90Us: p50Us * 2,
-    p99Us: p50Us * 3,
-    p999Us: p50Us * 4,
-    maxUs: p50Us * 5,
-  };
-  return {
-    round,
-    position: 0,
-    generatorUtilization: 0.5,
-    durationMs: 1000,
-    requests: 100,
-    responses: 100,
-    ok2xx: 100,
-    non2xx: 0,
-    errors: 0,
-    timeouts: 0,
-    rps,
-    latency,
-  };
-}
+import { roundSample } from "../helpers/round-sample.js";
 
 function deployment(name: string, rounds: Array<[number, number]>): DeploymentLoad {
-  const samples = rounds.map(([p50, rps], i) => sample(i + 1, p50, rps));
+  const samples = rounds.map(([p50, rps], i) => roundSample(i + 1, p50, rps));
   return {
     deployment: name,
     url: "",

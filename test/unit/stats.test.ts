@@ -6,33 +6,7 @@ import { createLatencyHistogram, recordMs, summarize } from "../../src/results/h
 import { bootstrapMedianInterval, median, seededRandom } from "../../src/results/stats.js";
 import { createDeliveryClock } from "../../src/network/shaper.js";
 import { createBalancer } from "../../src/servers/proxy/balancer.js";
-
-function sample(round: number, p50Us: number, rps: number): RoundSample {
-  const latency = {
-    count: 100,
-    minUs: 1,
-    meanUs: p50Us,
-    p50Us,
-    p90Us: p50Us * 2,
-    p99Us: p50Us * 3,
-    p999Us: p50Us * 4,
-    maxUs: p50Us * 5,
-  };
-  return {
-    round,
-    position: 0,
-    generatorUtilization: 0.5,
-    durationMs: 1000,
-    requests: 100,
-    responses: 100,
-    ok2xx: 100,
-    non2xx: 0,
-    errors: 0,
-    timeouts: 0,
-    rps,
-    latency,
-  };
-}
+import { roundSample } from "../helpers/round-sample.js";
 
 function topology(kind: "edge" | "proxied", rounds: RoundSample[]): DeploymentLoad {
   return {
@@ -77,8 +51,8 @@ describe("statistics", () => {
   });
 
   it("pairs rounds by number for the overhead and marks an interval through zero as not significant", () => {
-    const edge = topology("edge", [sample(1, 100, 1000), sample(2, 110, 1000), sample(3, 90, 1000)]);
-    const proxied = topology("proxied", [sample(2, 160, 500), sample(1, 150, 500), sample(3, 140, 500)]);
+    const edge = topology("edge", [roundSample(1, 100, 1000), roundSample(2, 110, 1000), roundSample(3, 90, 1000)]);
+    const proxied = topology("proxied", [roundSample(2, 160, 500), roundSample(1, 150, 500), roundSample(3, 140, 500)]);
     const overhead = computeOverhead(edge, proxied)!;
     const p50 = overhead.find((o) => o.metric === "p50")!;
     assert.deepEqual(p50.perRound, [50, 50, 50]);
@@ -88,12 +62,12 @@ describe("statistics", () => {
     assert.equal(rps.median, 0.5);
     const tiny = computeOverhead(
       edge,
-      topology("proxied", [sample(1, 102, 1000), sample(2, 112, 1000), sample(3, 92, 1000)]),
+      topology("proxied", [roundSample(1, 102, 1000), roundSample(2, 112, 1000), roundSample(3, 92, 1000)]),
     )!;
     assert.equal(tiny.find((o) => o.metric === "p50")!.significant, false, "2 µs is under the noise floor");
     const noisy = computeOverhead(
       edge,
-      topology("proxied", [sample(1, 90, 1000), sample(2, 120, 1000), sample(3, 95, 1000)]),
+      topology("proxied", [roundSample(1, 90, 1000), roundSample(2, 120, 1000), roundSample(3, 95, 1000)]),
     )!;
     assert.equal(noisy.find((o) => o.metric === "p50")!.significant, false);
   });
