@@ -8,8 +8,8 @@ import { DeploymentError, type Deployment } from "./deployments.js";
 import { isLoopbackHostname } from "./probe-target.js";
 import { computeOverheads } from "./results/compare.js";
 import { SCHEMA_VERSION, type LoadResult, type ProbesResult, type RunResult } from "./results/types.js";
-import { decideVerdict } from "./results/verdict.js";
-import { evaluateThresholds, type Threshold } from "./results/thresholds.js";
+import type { Threshold } from "./results/thresholds.js";
+import { finishRun, type MeasuredRun } from "./results/finish.js";
 import { environment } from "./run.js";
 import type { RunEventListener } from "./runners/events.js";
 import { capConnections } from "./runners/load/fd-limit.js";
@@ -117,7 +117,7 @@ export async function runDeployments(options: RunningDeploymentsOptions): Promis
     load = measured.load;
     warnings.push(...measured.warnings);
   }
-  const result: RunResult = {
+  const measured: MeasuredRun = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: "edgebench", version: VERSION },
     startedAt,
@@ -139,10 +139,6 @@ export async function runDeployments(options: RunningDeploymentsOptions): Promis
     warnings,
     load,
     probes,
-    thresholds: [],
-    verdict: { passed: true, failures: [] },
   };
-  result.thresholds = evaluateThresholds([...scenario.thresholds, ...(options.thresholds ?? [])], result);
-  result.verdict = decideVerdict(load, probes, result.thresholds);
-  return result;
+  return finishRun(measured, [...scenario.thresholds, ...(options.thresholds ?? [])]);
 }
