@@ -32,7 +32,14 @@ import type {
   TlsMode,
   TopologyKind,
 } from "./types.js";
-import { checkOwnApp, checkWork, resolveOwnApp, resolveWork, type RawOwnApp } from "./own-app-fields.js";
+import {
+  checkOwnApp,
+  checkWork,
+  FORWARDED_FIELDS,
+  resolveOwnApp,
+  resolveWork,
+  type RawOwnApp,
+} from "./own-app-fields.js";
 import { addIssue, INVALID, validateNode, type Located, type ValidationContext } from "./validate.js";
 
 /** The document as validated: only the fields given, durations in ms, host strings as lists. */
@@ -118,15 +125,6 @@ interface RawScenario {
 }
 
 export const DEFAULT_CLIENT_ADDRESS = "203.0.113.10";
-
-const FORWARDED_FIELDS = [
-  "forwardedHeaders",
-  "forwardLimit",
-  "knownProxies",
-  "knownNetworks",
-  "forwardedAllowedHosts",
-  "requireHeaderSymmetry",
-] as const;
 
 /** An app's options: its appsettings file (when named) first, then the fields the scenario gives. */
 function resolveApp(raw: RawApp, settings: AspNetCoreHostSettings | null, folder: string): AppConfig {

@@ -53,6 +53,16 @@ export function resolveOwnApp(raw: RawOwnApp, folder: string): OwnApp | null {
   };
 }
 
+/** An app's ForwardedHeadersOptions fields. */
+export const FORWARDED_FIELDS = [
+  "forwardedHeaders",
+  "forwardLimit",
+  "knownProxies",
+  "knownNetworks",
+  "forwardedAllowedHosts",
+  "requireHeaderSymmetry",
+] as const;
+
 /** Fields that configure the simulated app: your own app has its own configuration. */
 const SIMULATED_ONLY = [
   "runtime",
@@ -61,12 +71,7 @@ const SIMULATED_ONLY = [
   "includeFailureMessage",
   "requestHeadersTimeout",
   "minRequestBodyDataRate",
-  "forwardedHeaders",
-  "forwardLimit",
-  "knownProxies",
-  "knownNetworks",
-  "forwardedAllowedHosts",
-  "requireHeaderSymmetry",
+  ...FORWARDED_FIELDS,
 ] as const;
 const COMMAND_ONLY = ["cwd", "env", "readyPath", "readyTimeout"] as const;
 
