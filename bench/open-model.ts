@@ -1,6 +1,6 @@
 /**
- * The open-model generator, old sender (undici on the main event loop) beside the new one (its own thread, raw
- * sockets), in the same run: how late each starts its requests against nginx answering `return 200` at rising
+ * The open-model generator, old sender (undici on the main event loop) beside the new one (a sending thread that
+ * writes to raw sockets, a connection thread that reads them), in the same run: how late each starts its requests against nginx answering `return 200` at rising
  * rates, and, against the default scenario's edge app, whether the open-model tail at 6k req/s stays within 1.5× of
  * the closed-model tail at 10 connections (a tenth of the load cannot honestly have a worse tail).
  */
@@ -222,7 +222,8 @@ async function againstEdgeApp(scenarioPath: string, roundMs: number, line: Line)
 
 export async function compareOpenModel(scenarioPath: string, roundMs: number, line: Line): Promise<OpenModelFigures> {
   line(
-    `open-model generator: old sender (undici, main event loop) beside new (worker thread, raw sockets), ` +
+    `open-model generator: old sender (undici, main event loop) beside new (sending thread + connection thread, ` +
+      `raw sockets), ` +
       `at most ${CONNECTIONS} in flight, ${roundMs} ms per run, medians of ${REPEATS} repeats, ` +
       `load average ${loadavg()[0]!.toFixed(1)}`,
   );

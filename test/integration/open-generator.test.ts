@@ -83,6 +83,34 @@ describe("open-model generator on real sockets", () => {
     handler = (_request, response) => response.end("ok");
   });
 
+  it("writes a request too large for one direct write through the connection, framing intact", async () => {
+    const bodies: number[] = [];
+    handler = (request, response) => {
+      let length = 0;
+      request.on("data", (chunk: Buffer) => (length += chunk.length));
+      request.on("end", () => {
+        bodies.push(length);
+        response.end("ok");
+      });
+    };
+    const run = await runOpenGenerator({ ...base(url, 100, 300, 2), method: "POST", body: "x".repeat(40_000) });
+    assert.deepEqual([run.requests, run.ok2xx, run.errors], [30, 30, 0]);
+    assert.deepEqual(new Set(bodies), new Set([40_000]));
+    handler = (_request, response) => response.end("ok");
+  });
+
+  it("counts a request unanswered within the timeout as timed out and goes on", async () => {
+    let n = 0;
+    handler = (_request, response) => {
+      if (++n % 5 !== 0) response.end("ok");
+    };
+    const run = await runOpenGenerator({ ...base(url, 100, 500, 4), timeoutMs: 150 });
+    assert.equal(run.requests, 50);
+    assert.equal(run.timeouts, 10);
+    assert.equal(run.ok2xx + run.timeouts, 50);
+    handler = (_request, response) => response.end("ok");
+  });
+
   it("stops sending on abort and reports what it measured", async () => {
     const controller = new AbortController();
     let answered = 0;
@@ -94,6 +122,20 @@ describe("open-model generator on real sockets", () => {
     assert.ok(run.requests >= 20 && run.requests < 100, `${run.requests} requests`);
     assert.equal(run.ok2xx, run.requests);
     handler = (_request, response) => response.end("ok");
+  });
+});
+
+describe("open-model generator with nothing listening", () => {
+  it("fails each request at its time, as a client would, and ends on time", async () => {
+    const closed = createHttpServer();
+    const port = await listen(closed);
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const began = performance.now();
+    const run = await runOpenGenerator({ ...base(`http://127.0.0.1:${port}`, 100, 400, 2), timeoutMs: 300 });
+    const tookMs = performance.now() - began;
+    assert.equal(run.ok2xx, 0);
+    assert.ok(run.errors > 0 && run.errors === run.requests, `${run.errors} errors of ${run.requests}`);
+    assert.ok(tookMs < 2000, `${Math.round(tookMs)} ms`);
   });
 });
 

@@ -7,6 +7,7 @@
 import { Worker } from "node:worker_threads";
 import * as hdr from "hdr-histogram-js";
 import type { LatencyHistogram } from "../../results/histogram.js";
+import { withFineTimerSlack } from "../../support/timer-slack.js";
 import type { LoadRun } from "./run-load.js";
 
 export interface OpenGeneratorSettings {
@@ -61,7 +62,9 @@ export function lateThresholdMs(rate: number): number {
 const decode = (encoded: string): LatencyHistogram => hdr.decodeFromCompressedBase64(encoded, 32, false);
 
 export function runOpenGenerator(settings: OpenGeneratorSettings, signal?: AbortSignal): Promise<OpenGeneratorRun> {
-  const worker = new Worker(new URL("./open-worker.js", import.meta.url), { workerData: settings });
+  const worker = withFineTimerSlack(
+    () => new Worker(new URL("./open-worker.js", import.meta.url), { workerData: settings }),
+  );
   const stop = (): void => worker.postMessage("stop");
   signal?.addEventListener("abort", stop, { once: true });
   if (signal?.aborted) stop();

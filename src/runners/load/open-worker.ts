@@ -1,9 +1,9 @@
 /**
- * The open-model generator's sending thread (started by ./open-generator.ts). It owns nothing but its sockets and
- * three histograms, so no result bookkeeping or other work shares its event loop, and it sleeps in the event loop
- * between answers and wake-ups: a clock thread of its own (./open-clock.ts) wakes it shortly before each planned
- * send; it waits the last µs on the clock and writes the prepared bytes on a free connection. The only allocation
- * per request is the clock's small wake-up message; no promise or closure is made per request.
+ * The open-model generator's connection thread (started by ./open-generator.ts). It opens the keep-alive sockets
+ * before the schedule starts, reads every answer the moment it arrives and times it, and reopens what closes; the
+ * sending thread it starts (./open-sender.ts) keeps the schedule and writes the requests. The two share each
+ * connection's state and send times (./open-shared.ts), so no message or allocation passes per request. This thread
+ * owns four histograms and the counts, and posts them when the run ends.
  */
 import { connect as connectTcp, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
@@ -11,30 +11,40 @@ import { connect as connectTls } from "node:tls";
 import { parentPort, Worker, workerData } from "node:worker_threads";
 import * as hdr from "hdr-histogram-js";
 import { createLatencyHistogram, recordMs } from "../../results/histogram.js";
-import { CLOCK_RUNNING, CLOCK_STOPPED, type ClockSettings } from "./open-clock-state.js";
 import { lateThresholdMs, type OpenGeneratorSettings, type OpenWorkerReport } from "./open-generator.js";
+import type { SenderSettings } from "./open-sender.js";
+import {
+  decodeSlotMessage,
+  RUN,
+  RUN_RUNNING,
+  SENDER_DONE,
+  SharedSchedule,
+  SLOT_BUSY,
+  SLOT_CONNECTING,
+  SLOT_DOWN,
+  SLOT_FREE,
+  UNSENT_FAILURES,
+} from "./open-shared.js";
 import { rawRequestBytes } from "./raw-request.js";
 import { ResponseReader } from "./response-reader.js";
 
-/**
- * The clock thread wakes this one this long before each planned send: a message between threads takes some tens of
- * µs to arrive, and what is left when it has is waited on the clock here.
- */
-const LEAD_MS = 0.02;
-/** A wake-up this early or earlier (a late message, or one for an earlier request) is not acted on yet. */
-const EARLY_MS = 0.2;
 /** A connection that could not connect is tried again after this pause, not in a tight loop. */
 const RECONNECT_PAUSE_MS = 50;
 const READ_BUFFER_BYTES = 64 * 1024;
+/**
+ * Larger requests go through the socket here, not with one direct write from the sender, which could write only
+ * part (a loopback socket's send buffer holds far more than this).
+ */
+const DIRECT_WRITE_LIMIT_BYTES = 16 * 1024;
 
 const settings = workerData as OpenGeneratorSettings;
 const target = new URL(settings.url);
 const secure = target.protocol === "https:";
 const address = { host: target.hostname.replace(/^\[|\]$/g, ""), port: Number(target.port || (secure ? 443 : 80)) };
 const request = rawRequestBytes(settings);
-const intervalMs = 1000 / settings.rate;
+const directWrites = !secure && request.length <= DIRECT_WRITE_LIMIT_BYTES;
 const lateMs = lateThresholdMs(settings.rate);
-const total = Math.floor((settings.rate * settings.durationMs) / 1000);
+const shared = SharedSchedule.create(settings.connections);
 
 const responseTime = createLatencyHistogram();
 /** From each planned send to the answer's first bytes, like responseTime to its last. */
@@ -43,23 +53,31 @@ const serviceTime = createLatencyHistogram();
 const sendLateness = createLatencyHistogram();
 const counts = { requests: 0, responses: 0, ok2xx: 0, errors: 0, timeouts: 0, late: 0, schedulerLate: 0 };
 
+/** This thread's clock at the schedule's start; 0 until it starts. */
 let start = 0;
-let next = 0;
 let stopping = false;
-let inFlight = 0;
-/** Set while a due request waits for a connection; a connection coming free resumes the schedule. */
-let parked = false;
-/** Requests planned before this moment waited for a busy connection: their lateness is not the scheduler's. */
-let unparkedAt = -Infinity;
+/** A stop asked for before the schedule started: it never starts. */
+let stopRequested = false;
+/** The sending thread has started and waits for the schedule's start (a thread takes some ms to start). */
+let senderReady = false;
 let finished = false;
+const now = (): number => performance.now() - start;
+
+/** A request's end, whatever it was: its send lateness is recorded and it is counted once. */
+function settle(slot: number): void {
+  counts.requests++;
+  const late = shared.sent(slot) - shared.planned(slot);
+  sendLateness.recordValue(late > 0 ? Math.min(60_000_000, Math.round(late * 1000)) : 0);
+  if (late > lateMs) {
+    counts.late++;
+    if (!shared.waited(slot)) counts.schedulerLate++;
+  }
+}
 
 class Connection {
   socket: Socket | null = null;
-  connected = false;
-  busy = false;
-  timedOut = false;
-  planned = 0;
-  sent = 0;
+  private connected = false;
+  private timedOut = false;
   private receivedAt = 0;
   private firstByteAt = 0;
   private readonly reader = new ResponseReader(
@@ -69,7 +87,7 @@ class Connection {
   /** Plain TCP reads into this buffer, reused for every read (TLS hands over a new chunk each time). */
   private readonly readBuffer = secure ? null : Buffer.allocUnsafe(READ_BUFFER_BYTES);
   private readonly onData = (chunk: Buffer, length = chunk.length): boolean => {
-    this.receivedAt = performance.now();
+    this.receivedAt = now();
     if (this.firstByteAt === 0) this.firstByteAt = this.receivedAt;
     try {
       this.reader.feed(chunk, length);
@@ -81,136 +99,123 @@ class Connection {
   private readonly onRead = (length: number): boolean => this.onData(this.readBuffer!, length);
   private readonly onReady = (): void => {
     this.connected = true;
-    release(this);
-  };
-  private readonly onTimeout = (): void => {
-    if (!this.busy) return;
-    this.timedOut = true;
-    this.socket?.destroy();
+    const fd = (this.socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
+    // The descriptor lets the sender write without this thread; Node gives it on POSIX (not on Windows, not TLS).
+    shared.fds[this.slot] = directWrites && typeof fd === "number" ? fd : -1;
+    if (!stopping) shared.free(this.slot);
   };
   private readonly onClose = (): void => this.closed();
 
+  constructor(readonly slot: number) {}
+
+  get state(): number {
+    return Atomics.load(shared.slots, this.slot);
+  }
+
   open(): void {
     this.reader.reset();
+    this.firstByteAt = 0;
     this.connected = false;
     this.timedOut = false;
+    Atomics.store(shared.slots, this.slot, SLOT_CONNECTING);
     const socket = secure
       ? connectTls({ ...address, ca: settings.ca ?? undefined })
       : connectTcp({ ...address, onread: { buffer: this.readBuffer!, callback: this.onRead } });
     socket.setNoDelay(true);
-    socket.setTimeout(settings.timeoutMs);
     socket.once(secure ? "secureConnect" : "connect", this.onReady);
     if (secure) socket.on("data", this.onData);
-    socket.on("timeout", this.onTimeout);
     socket.on("error", () => undefined); // every error ends in 'close', which counts it
     socket.once("close", this.onClose);
     this.socket = socket;
   }
 
-  send(planned: number): void {
-    this.busy = true;
-    this.planned = planned;
-    this.sent = performance.now();
+  get busySince(): number {
+    return this.state === SLOT_BUSY ? shared.sent(this.slot) : Infinity;
+  }
+
+  /** The sender took this slot and asks this thread to write (TLS, or a large request). */
+  write(): void {
     this.firstByteAt = 0;
+    shared.setSent(this.slot, now());
     this.socket!.write(request);
-    inFlight++;
-    counts.requests++;
-    const late = this.sent - planned;
-    sendLateness.recordValue(late > 0 ? Math.min(60_000_000, Math.round(late * 1000)) : 0);
-    if (late > lateMs) {
-      counts.late++;
-      if (planned >= unparkedAt) counts.schedulerLate++;
-    }
+  }
+
+  /** Ends the connection; a request on it counts as failed (or timed out) when it closes. */
+  fail(timedOut: boolean): void {
+    this.timedOut = timedOut;
+    this.socket?.destroy();
   }
 
   private answered(status: number, keepAlive: boolean): void {
-    if (!this.busy) return; // an answer nobody asked for: ignored, the connection is closed below
-    this.busy = false;
-    inFlight--;
+    // An answer nobody asked for (the slot is not taken): ignored, and the connection closed below.
+    if (this.state !== SLOT_BUSY) return void this.socket?.destroy();
+    const { slot } = this;
+    settle(slot);
     counts.responses++;
     if (status >= 200 && status < 300) {
       counts.ok2xx++;
-      recordMs(responseTime, this.receivedAt - this.planned);
-      recordMs(firstByte, this.firstByteAt - this.planned);
-      recordMs(serviceTime, this.receivedAt - this.sent);
+      const firstByteAt = this.firstByteAt === 0 ? this.receivedAt : this.firstByteAt;
+      recordMs(responseTime, this.receivedAt - shared.planned(slot));
+      recordMs(firstByte, firstByteAt - shared.planned(slot));
+      recordMs(serviceTime, this.receivedAt - shared.sent(slot));
     }
-    if (keepAlive) release(this);
-    else this.socket?.destroy();
+    this.firstByteAt = 0;
+    if (keepAlive && !stopping) shared.free(slot);
+    else {
+      Atomics.store(shared.slots, slot, SLOT_CONNECTING);
+      this.socket?.destroy();
+    }
+    finishWhenDrained();
   }
 
   private closed(): void {
-    const wasConnected = this.connected;
-    this.connected = false;
-    if (this.reader.endsAtClose && this.busy) this.reader.end();
-    if (this.busy) {
-      this.busy = false;
-      inFlight--;
+    if (this.reader.endsAtClose && this.state === SLOT_BUSY) this.reader.end();
+    shared.fds[this.slot] = -1;
+    // One atomic step, so the sender cannot take the slot between a look at its state and the change.
+    if (Atomics.exchange(shared.slots, this.slot, SLOT_DOWN) === SLOT_BUSY) {
+      settle(this.slot);
       if (this.timedOut) counts.timeouts++;
       else counts.errors++;
     }
-    removeFree(this);
-    if (stopping || finished) return finishWhenDrained();
-    if (wasConnected) this.open();
-    else {
-      failDueRequest();
-      setTimeout(() => stopping || finished || this.open(), RECONNECT_PAUSE_MS);
-    }
+    if (stopping) return finishWhenDrained();
+    if (this.connected) this.open();
+    else setTimeout(() => stopping || this.open(), RECONNECT_PAUSE_MS);
   }
 }
 
-const connections = Array.from({ length: settings.connections }, () => new Connection());
-/** Free connections as a stack of indices into `connections`. */
-const free: Connection[] = [];
+const connections = Array.from({ length: settings.connections }, (_, slot) => new Connection(slot));
 
-function release(connection: Connection): void {
-  free.push(connection);
-  if (parked) {
-    parked = false;
-    unparkedAt = performance.now();
-    tick();
-  } else if (next >= total || stopping) finishWhenDrained();
+/** The sender's messages: write a request here, or close a connection whose direct write failed. */
+function onSenderMessage(message: unknown): void {
+  if (message === "ready") return void (senderReady = true);
+  if (message === "done") return finishWhenDrained();
+  const { slot, claim, failed } = decodeSlotMessage(message as number, settings.connections);
+  const connection = connections[slot]!;
+  // A message about an earlier take of the slot (its connection closed meanwhile) has nothing left to do.
+  if (connection.state !== SLOT_BUSY || Atomics.load(shared.claims, slot) !== claim) return;
+  if (failed) connection.fail(false);
+  else connection.write();
 }
 
-function removeFree(connection: Connection): void {
-  const at = free.indexOf(connection);
-  if (at >= 0) free.splice(at, 1);
-}
-
-/** A due request whose connection could not be opened fails, as it would with any client: counted, not waited on. */
-function failDueRequest(): void {
-  if (next >= total || stopping || start === 0 || performance.now() < start + next * intervalMs) return;
-  next++;
-  counts.requests++;
-  counts.errors++;
-}
-
-/** Sends every request that is due or about to be; the clock thread calls again for the next one. */
-function tick(): void {
-  while (next < total && !stopping) {
-    const planned = start + next * intervalMs;
-    if (planned - performance.now() > EARLY_MS) return;
-    const connection = free.pop();
-    if (!connection) {
-      parked = true;
-      return;
-    }
-    while (performance.now() < planned) continue;
-    connection.send(planned);
-    next++;
-  }
-  finishWhenDrained();
+/** A request unanswered this long after its send times out: its connection is closed and it is counted. */
+function checkTimeouts(): void {
+  const deadline = now() - settings.timeoutMs;
+  for (const connection of connections) if (connection.busySince < deadline) connection.fail(true);
 }
 
 function finishWhenDrained(): void {
-  if (finished || (next < total && !stopping) || inFlight > 0) return;
+  if (finished || Atomics.load(shared.control, SENDER_DONE) !== 1) return;
+  if (connections.some((c) => c.state === SLOT_BUSY)) return;
   finished = true;
-  Atomics.store(clockState, 0, CLOCK_STOPPED);
-  Atomics.notify(clockState, 0);
-  const durationMs = performance.now() - start;
+  const durationMs = now();
+  stopping = true;
   for (const connection of connections) connection.socket?.destroy();
+  const unsent = Atomics.load(shared.control, UNSENT_FAILURES);
   const report: OpenWorkerReport = {
     durationMs,
     ...counts,
+    requests: counts.requests + unsent,
+    errors: counts.errors + unsent,
     responseTime: hdr.encodeIntoCompressedBase64(responseTime),
     firstByte: hdr.encodeIntoCompressedBase64(firstByte),
     serviceTime: hdr.encodeIntoCompressedBase64(serviceTime),
@@ -218,43 +223,46 @@ function finishWhenDrained(): void {
   };
   parentPort!.postMessage(report);
   parentPort!.close();
+  sender.unref();
 }
 
-/** Starts the schedule once every connection is open (or after a timeout's worth of trying). */
+/** Stops the schedule; answers under way are awaited, unless `deadline`: then they end as timeouts. */
+function stop(deadline: boolean): void {
+  stopRequested = true;
+  shared.stop();
+  if (!deadline) return finishWhenDrained();
+  stopping = true;
+  for (const connection of connections) if (connection.state === SLOT_BUSY) connection.fail(true);
+  finishWhenDrained();
+}
+
+/** Starts the schedule once the sender is ready and every connection open (or after a timeout's worth of trying). */
 function startWhenConnected(): void {
   const began = performance.now();
   const poll = (): void => {
-    if (stopping) return finishWhenDrained();
-    const opening = free.length < connections.length && performance.now() - began < settings.timeoutMs;
-    if (opening) return void setTimeout(poll, 1);
+    if (stopRequested) return;
+    const open = connections.filter((c) => c.state === SLOT_FREE).length;
+    const opening = open < connections.length && performance.now() - began < settings.timeoutMs;
+    if (opening || !senderReady) return void setTimeout(poll, 1);
     start = performance.now() + 1;
-    setTimeout(() => stopAll(), settings.durationMs + settings.timeoutMs).unref();
-    startEpoch[0] = performance.timeOrigin + start;
-    Atomics.store(clockState, 0, CLOCK_RUNNING);
-    Atomics.notify(clockState, 0);
+    shared.startEpoch = performance.timeOrigin + start;
+    Atomics.store(shared.control, RUN, RUN_RUNNING);
+    Atomics.notify(shared.control, RUN);
+    setTimeout(() => stop(true), settings.durationMs + settings.timeoutMs).unref();
+    setInterval(checkTimeouts, Math.min(100, settings.timeoutMs / 4)).unref();
   };
   poll();
 }
 
-/** Stops sending; answers under way are awaited unless the run is past its deadline, which ends them as timeouts. */
-function stopAll(): void {
-  stopping = true;
-  for (const connection of connections) if (connection.busy) connection.timedOut = true;
-  for (const connection of connections) connection.socket?.destroy();
-  finishWhenDrained();
-}
-
-parentPort!.on("message", (message: unknown) => {
-  if (message !== "stop") return;
-  stopping = true;
-  finishWhenDrained();
-});
-const clockShared = new SharedArrayBuffer(16);
-const clockState = new Int32Array(clockShared, 0, 1);
-const startEpoch = new Float64Array(clockShared, 8, 1);
-const clockSettings: ClockSettings = { shared: clockShared, intervalMs, total, leadMs: LEAD_MS };
-const clock = new Worker(new URL("./open-clock.js", import.meta.url), { workerData: clockSettings });
-clock.on("message", tick);
-clock.unref();
+const senderSettings: SenderSettings = {
+  buffers: shared.buffers,
+  connections: settings.connections,
+  total: Math.floor((settings.rate * settings.durationMs) / 1000),
+  intervalMs: 1000 / settings.rate,
+  request,
+};
+const sender = new Worker(new URL("./open-sender.js", import.meta.url), { workerData: senderSettings });
+sender.on("message", onSenderMessage);
+parentPort!.on("message", (message: unknown) => message === "stop" && stop(false));
 for (const connection of connections) connection.open();
 startWhenConnected();
