@@ -326,23 +326,21 @@ function policyHosts(raw: RawScenario, apps: readonly AppConfig[]): string[] {
   return [...new Set(hosts)];
 }
 
+/** The named fields of an object, in the order named (a Scenario keeps its fields in a stable order). */
+function pick<T, K extends keyof T>(from: T, ...keys: K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((key) => [key, from[key]])) as Pick<T, K>;
+}
+
 function resolveProxy(raw: RawScenario["proxy"] = {}, file: string): Scenario["proxy"] {
-  const defaults = defaultsOf(proxySpec.fields);
+  const proxy = { ...defaultsOf(proxySpec.fields), ...raw };
   return {
-    engine: raw.engine ?? defaults.engine,
-    profile: raw.profile ?? defaults.profile,
-    frontend: raw.frontend ?? defaults.frontend,
+    ...pick(proxy, "engine", "profile", "frontend"),
     engineConfig: raw.engineConfig !== undefined ? resolvePath(dirname(file), raw.engineConfig) : null,
-    preserveHost: raw.preserveHost ?? defaults.preserveHost,
-    forwardedFor: raw.forwardedFor ?? defaults.forwardedFor,
-    stripClientForwarded: raw.stripClientForwarded ?? defaults.stripClientForwarded,
+    ...pick(proxy, "preserveHost", "forwardedFor", "stripClientForwarded"),
     allowedHosts: raw.allowedHosts ?? null,
-    upstreamTimeoutMs: raw.upstreamTimeout ?? defaults.upstreamTimeout,
-    headerTimeoutMs: raw.headerTimeout ?? defaults.headerTimeout,
-    balancing: raw.balancing ?? defaults.balancing,
-    forwarded: raw.forwarded ?? defaults.forwarded,
-    maxRequestBodyBytes: raw.maxRequestBodyBytes ?? defaults.maxRequestBodyBytes,
-    maxResponseBodyBytes: raw.maxResponseBodyBytes ?? defaults.maxResponseBodyBytes,
+    upstreamTimeoutMs: proxy.upstreamTimeout,
+    headerTimeoutMs: proxy.headerTimeout,
+    ...pick(proxy, "balancing", "forwarded", "maxRequestBodyBytes", "maxResponseBodyBytes"),
     port: raw.port ?? null,
     exposedPaths: raw.exposedPaths ?? null,
   };
@@ -350,20 +348,15 @@ function resolveProxy(raw: RawScenario["proxy"] = {}, file: string): Scenario["p
 
 /** The load; its Host is the policy's first exact host unless given (a wildcard's `www.` form as a last resort). */
 function resolveLoad(raw: RawScenario["load"] = {}, hosts: readonly string[]): Scenario["load"] {
-  const defaults = defaultsOf(loadSpec.fields);
+  const load = { ...defaultsOf(loadSpec.fields), ...raw };
   const host = raw.host ?? hosts.find((host) => !host.includes("*")) ?? hosts[0]?.replace(/^\*\./, "www.");
   return {
     model: raw.model ?? (raw.rate !== undefined ? "open" : "closed"),
     rate: raw.rate ?? null,
-    rateFraction: raw.rateFraction ?? defaults.rateFraction,
-    connections: raw.connections ?? defaults.connections,
-    pipelining: raw.pipelining ?? defaults.pipelining,
-    streams: raw.streams ?? defaults.streams,
-    durationMs: raw.duration ?? defaults.duration,
-    warmupMs: raw.warmup ?? defaults.warmup,
-    rounds: raw.rounds ?? defaults.rounds,
-    path: raw.path ?? defaults.path,
-    method: raw.method ?? defaults.method,
+    ...pick(load, "rateFraction", "connections", "pipelining", "streams"),
+    durationMs: load.duration,
+    warmupMs: load.warmup,
+    ...pick(load, "rounds", "path", "method"),
     host: host ?? "localhost",
     body: raw.body ?? (raw.bodySize !== undefined ? "x".repeat(raw.bodySize) : null),
   };
