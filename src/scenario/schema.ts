@@ -1,5 +1,6 @@
 /** The scenario file's fields: names, types, limits and what each means (the source of the JSON Schema too). */
 import { FORWARDED_HEADER_DEFAULTS, FORWARDED_HEADER_FLAGS } from "../policy/forwarded-headers.js";
+import { HOST_FILTERING_DEFAULTS } from "../policy/host-filter.js";
 import { ASPNETCORE_KNOBS, STRICT_KNOBS, type PolicyKnobs } from "../policy/knobs.js";
 import type { FieldSpec, ObjectSpec, StringSyntax } from "./spec.js";
 
@@ -194,12 +195,12 @@ export const appSpec = {
     },
     allowEmptyHosts: {
       type: "boolean",
-      default: true,
+      default: HOST_FILTERING_DEFAULTS.allowEmptyHosts,
       description: "HostFilteringOptions.AllowEmptyHosts: let a missing or empty Host through.",
     },
     includeFailureMessage: {
       type: "boolean",
-      default: true,
+      default: HOST_FILTERING_DEFAULTS.includeFailureMessage,
       description: "HostFilteringOptions.IncludeFailureMessage: the 400 carries the 'Invalid Hostname' page.",
     },
     allowHostHeaderOverride: {
