@@ -13,6 +13,8 @@ import { runProbes } from "./runners/probes/run-probes.js";
 import { ASPNETCORE_KNOBS, type PolicyKnobs, type ProbeDefinition } from "./runners/probes/types.js";
 import { VERSION } from "./version.js";
 import { EdgebenchError } from "./support/errors.js";
+import { policySpec, probesSpec } from "./scenario/schema.js";
+import { defaultsOf } from "./scenario/spec.js";
 
 export interface TargetProbeOptions {
   /** http://127.0.0.1:5000 and the like. */
@@ -99,7 +101,7 @@ export async function probeTarget(options: TargetProbeOptions): Promise<RunResul
     {
       policyHosts: options.policyHosts,
       knobs,
-      timeoutMs: options.timeoutMs ?? 2000,
+      timeoutMs: options.timeoutMs ?? defaultsOf(probesSpec.fields).timeout,
       wireOnly: true,
       signal: options.signal,
     },
@@ -116,7 +118,7 @@ export async function probeTarget(options: TargetProbeOptions): Promise<RunResul
       description: "An external target: graded on the wire alone (what the app believed cannot be seen).",
       topologies: ["external"],
       policyHosts: options.policyHosts,
-      policyProfile: options.profile ?? "aspnetcore",
+      policyProfile: options.profile ?? defaultsOf(policySpec.fields).profile,
       knobs,
       proxyEngine: "none",
     },

@@ -6,7 +6,13 @@
  */
 import { join } from "node:path";
 import { splitExposedPaths } from "../policy/exposed-paths.js";
-import { CLIENT_FORWARDING_FIELDS, splitHostPatterns, type EngineDriver, type EngineSpec } from "./types.js";
+import {
+  CLIENT_FORWARDING_FIELDS,
+  DEFAULT_FRONTEND,
+  splitHostPatterns,
+  type EngineDriver,
+  type EngineSpec,
+} from "./types.js";
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -73,7 +79,7 @@ function reverseProxy(spec: EngineSpec, index: number): string {
 
 /** Caddy's server protocols: HTTP/1.1, and h2 over TLS or h2c (prior knowledge, beside HTTP/1.1) on cleartext. */
 function caddyProtocols(spec: EngineSpec): string {
-  if ((spec.frontend ?? "http1") === "http1") return "h1";
+  if ((spec.frontend ?? DEFAULT_FRONTEND) === "http1") return "h1";
   return spec.tls?.terminate ? "h1 h2" : "h1 h2c";
 }
 

@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { splitExposedPaths } from "../policy/exposed-paths.js";
 import {
+  DEFAULT_FRONTEND,
   CLIENT_FORWARDING_FIELDS,
   oneLabelPattern,
   splitHostPatterns,
@@ -91,7 +92,7 @@ function backend(spec: EngineSpec, index: number): string {
  * nothing for both (its HTTP/1 side switches to HTTP/2 when a connection opens with the client preface).
  */
 function haproxyAlpn(spec: EngineSpec): string {
-  const alpn = { http1: "http/1.1", h2: "h2", both: "h2,http/1.1" }[spec.frontend ?? "http1"];
+  const alpn = { http1: "http/1.1", h2: "h2", both: "h2,http/1.1" }[spec.frontend ?? DEFAULT_FRONTEND];
   if (spec.tls?.terminate) return ` alpn ${alpn}`;
   return spec.frontend === "h2" ? " proto h2" : "";
 }

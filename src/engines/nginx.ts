@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { splitExposedPaths } from "../policy/exposed-paths.js";
 import {
+  DEFAULT_FRONTEND,
   CLIENT_FORWARDING_FIELDS,
   oneLabelPattern,
   splitHostPatterns,
@@ -90,7 +91,7 @@ function location(spec: EngineSpec, index: number): string {
  * the port speaks HTTP/2 with prior knowledge only, so `both` needs TLS (nginx 1.25.1 added `http2 on`, which sniffs).
  */
 function nginxHttp2(spec: EngineSpec): string {
-  if ((spec.frontend ?? "http1") === "http1") return "";
+  if ((spec.frontend ?? DEFAULT_FRONTEND) === "http1") return "";
   if (spec.frontend === "both" && !spec.tls?.terminate) {
     throw new Error(
       "nginx cannot serve HTTP/1.1 and HTTP/2 on one cleartext port: use tls: terminate or proxy.frontend: h2",

@@ -1,9 +1,14 @@
 /** What a reverse-proxy engine is given (the scenario's proxy, resolved to addresses) and how it is driven. */
+import { proxySpec } from "../scenario/schema.js";
+import { defaultsOf } from "../scenario/spec.js";
 import type { EngineProfile } from "../scenario/types.js";
 
 export const ENGINE_NAMES = ["builtin", "nginx", "haproxy", "caddy", "yarp"] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 export type ExternalEngineName = Exclude<EngineName, "builtin">;
+
+/** What clients speak to a proxy whose spec does not say: the scenario field table's default. */
+export const DEFAULT_FRONTEND = defaultsOf(proxySpec.fields).frontend;
 
 export interface EngineRoute {
   /** Host patterns (HostFiltering syntax: exact, `*.example.com`, or `*`). */
@@ -34,7 +39,7 @@ export interface EngineSpec {
   profile: EngineProfile;
   /** How many labels `*.example.com` matches in the hardened profile (the scenario's policy). */
   wildcardDepth: "any" | "one";
-  /** What clients speak to it (HTTP/1.1 upstream either way); absent: http1. */
+  /** What clients speak to it (HTTP/1.1 upstream either way); absent: DEFAULT_FRONTEND. */
   frontend?: "http1" | "h2" | "both";
   /** Files of the run's certificates, when TLS is on. */
   tls: { certFile: string; keyFile: string; caFile: string; terminate: boolean; reencrypt: boolean } | null;

@@ -63,6 +63,7 @@ export const FORWARDED_HEADER_DEFAULTS = Object.freeze({
   forwardLimit: 1,
   knownProxies: Object.freeze(["::1"]),
   knownNetworks: Object.freeze(["127.0.0.0/8"]),
+  requireHeaderSymmetry: false,
 });
 
 const HEADER = {
@@ -182,7 +183,7 @@ class ForwardedHeadersApplier {
     this.checkPrefix = flags.has("XForwardedPrefix");
     this.forwardLimit =
       options.forwardLimit === undefined ? FORWARDED_HEADER_DEFAULTS.forwardLimit : options.forwardLimit;
-    this.symmetry = options.requireHeaderSymmetry ?? false;
+    this.symmetry = options.requireHeaderSymmetry ?? FORWARDED_HEADER_DEFAULTS.requireHeaderSymmetry;
     this.trust = createProxyTrust(options);
     this.allowedHosts = prepareAllowedHosts(options.allowedHosts ?? []);
     this.allowAllHosts = this.allowedHosts.allowAny || this.allowedHosts.hosts.length === 0;

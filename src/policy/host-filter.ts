@@ -13,6 +13,9 @@ export interface HostFilterOptions {
   includeFailureMessage?: boolean;
 }
 
+/** HostFilteringOptions' defaults in ASP.NET Core; the scenario field table cites them. */
+export const HOST_FILTERING_DEFAULTS = Object.freeze({ allowEmptyHosts: true, includeFailureMessage: true });
+
 export interface HostFilterDecision {
   allowed: boolean;
   status: number;
@@ -34,7 +37,7 @@ const REJECTED: HostFilterDecision = Object.freeze({ allowed: false, status: 400
 const MISCONFIGURED: HostFilterDecision = Object.freeze({ allowed: false, status: 500 });
 
 export function createHostFilter(options: HostFilterOptions): (host: string | undefined) => HostFilterDecision {
-  const allowEmptyHosts = options.allowEmptyHosts ?? true;
+  const allowEmptyHosts = options.allowEmptyHosts ?? HOST_FILTERING_DEFAULTS.allowEmptyHosts;
   const prepared = prepareAllowedHosts(options.allowedHosts);
   const configured = prepared.allowAny || prepared.hosts.length > 0;
   return (host) => {

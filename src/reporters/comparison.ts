@@ -1,7 +1,7 @@
 /** The text of `edgebench compare`: each figure's change with its interval, regressions marked. */
 import { Chalk } from "chalk";
 import type { Comparison } from "../results/regression.js";
-import { formatDuration, formatRate, table } from "./format.js";
+import { formatDuration, formatRate, METRIC_LABEL, table } from "./format.js";
 
 export function renderComparison(comparison: Comparison, options: { color: boolean }): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
@@ -11,7 +11,7 @@ export function renderComparison(comparison: Comparison, options: { color: boole
     const fmt = row.metric === "rps" ? formatRate : formatDuration;
     rows.push([
       row.deployment,
-      row.metric === "rps" ? "req/s" : row.metric,
+      METRIC_LABEL[row.metric],
       fmt(row.baseline),
       fmt(row.current),
       percent(row.change),

@@ -8,6 +8,7 @@ import {
   formatRatio,
   formatSignedDuration,
   formatSplit,
+  METRIC_LABEL,
   probeTargetLabel,
   ttfbRows,
   TTFB_HEADER,
@@ -105,7 +106,7 @@ function loadSection(load: LoadResult, label: DeploymentLabel): string[] {
     for (const o of only.figures) {
       const fmt = o.unit === "ratio" ? formatRatio : formatSignedDuration;
       out.push(
-        `| ${o.metric === "rps" ? "req/s" : o.metric} | ${o.significant ? "" : "~"}${fmt(o.median)} | ${fmt(o.ci95[0])} … ${fmt(o.ci95[1])} |`,
+        `| ${METRIC_LABEL[o.metric]} | ${o.significant ? "" : "~"}${fmt(o.median)} | ${fmt(o.ci95[0])} … ${fmt(o.ci95[1])} |`,
       );
     }
     out.push("");

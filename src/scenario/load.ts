@@ -16,7 +16,17 @@ import {
 import type { ForwardedHeaderFlag, ForwardedHeadersOptions } from "../policy/forwarded-headers.js";
 import { parseThreshold } from "./thresholds.js";
 import { ScenarioError, type ScenarioIssue } from "./issues.js";
-import { scenarioSpec } from "./schema.js";
+import {
+  appSpec,
+  DIRECTION_FIELDS,
+  loadSpec,
+  networkSpec,
+  policySpec,
+  probesSpec,
+  proxySpec,
+  scenarioSpec,
+} from "./schema.js";
+import { defaultsOf } from "./spec.js";
 import { ASPNETCORE_KNOBS, STRICT_KNOBS, type PolicyKnobs } from "../policy/knobs.js";
 import type {
   AppConfig,
@@ -124,16 +134,15 @@ interface RawScenario {
   thresholds?: string[];
 }
 
-export const DEFAULT_CLIENT_ADDRESS = "203.0.113.10";
-
 /** An app's options: its appsettings file (when named) first, then the fields the scenario gives. */
 function resolveApp(raw: RawApp, settings: AspNetCoreHostSettings | null, folder: string): AppConfig {
+  const defaults = defaultsOf(appSpec.fields);
   const base: ForwardedHeadersOptions | null = settings?.forwardedHeaders ?? null;
   let forwarded = base;
   if (FORWARDED_FIELDS.some((field) => raw[field] !== undefined)) {
-    const flags = raw.forwardedHeaders
-      ? (raw.forwardedHeaders.filter((flag) => flag !== "None") as ForwardedHeaderFlag[])
-      : (base?.forwardedHeaders ?? []);
+    const flags = (raw.forwardedHeaders ?? base?.forwardedHeaders ?? defaults.forwardedHeaders).filter(
+      (flag) => flag !== "None",
+    ) as ForwardedHeaderFlag[];
     const merged: ForwardedHeadersOptions = { ...(base ?? {}), forwardedHeaders: flags };
     if (raw.forwardLimit !== undefined) merged.forwardLimit = raw.forwardLimit;
     if (raw.knownProxies) merged.knownProxies = raw.knownProxies;
@@ -143,32 +152,36 @@ function resolveApp(raw: RawApp, settings: AspNetCoreHostSettings | null, folder
     forwarded = flags.length > 0 ? merged : null;
   }
   const allowedHosts =
-    raw.allowedHosts && raw.allowedHosts.length > 0 ? raw.allowedHosts : (settings?.allowedHosts ?? ["*"]);
+    raw.allowedHosts && raw.allowedHosts.length > 0
+      ? raw.allowedHosts
+      : (settings?.allowedHosts ?? defaults.allowedHosts);
   return {
     name: raw.name,
-    runtime: raw.runtime ?? "simulated",
+    runtime: raw.runtime ?? defaults.runtime,
     allowedHosts,
-    allowEmptyHosts: raw.allowEmptyHosts ?? true,
-    includeFailureMessage: raw.includeFailureMessage ?? true,
-    allowHostHeaderOverride: raw.allowHostHeaderOverride ?? false,
+    allowEmptyHosts: raw.allowEmptyHosts ?? defaults.allowEmptyHosts,
+    includeFailureMessage: raw.includeFailureMessage ?? defaults.includeFailureMessage,
+    allowHostHeaderOverride: raw.allowHostHeaderOverride ?? defaults.allowHostHeaderOverride,
     forwardedHeaders: forwarded,
-    instances: raw.instances ?? 1,
+    instances: raw.instances ?? defaults.instances,
     port: raw.port ?? null,
-    internalPaths: raw.internalPaths ?? [],
+    internalPaths: raw.internalPaths ?? defaults.internalPaths,
     work: resolveWork(raw.work),
     own: resolveOwnApp(raw, folder),
-    requestHeadersTimeoutMs: raw.requestHeadersTimeout ?? 30_000,
-    minRequestBodyDataRate: raw.minRequestBodyDataRate ?? 240,
+    requestHeadersTimeoutMs: raw.requestHeadersTimeout ?? defaults.requestHeadersTimeout,
+    minRequestBodyDataRate: raw.minRequestBodyDataRate ?? defaults.minRequestBodyDataRate,
   };
 }
 
+/** A direction's shape; what it does not give is `base`'s (toward the client: the toward-server shape). */
 function resolveDirection(raw: RawDirection, base?: DirectionShape): DirectionShape {
+  const defaults = defaultsOf(DIRECTION_FIELDS);
   return {
-    latencyMs: raw.latency ?? base?.latencyMs ?? 0,
-    jitterMs: raw.jitter ?? base?.jitterMs ?? 0,
+    latencyMs: raw.latency ?? base?.latencyMs ?? defaults.latency,
+    jitterMs: raw.jitter ?? base?.jitterMs ?? defaults.jitter,
     bandwidthMbps: raw.bandwidthMbps ?? base?.bandwidthMbps ?? null,
-    resetProbability: raw.resetProbability ?? base?.resetProbability ?? 0,
-    stallProbability: raw.stallProbability ?? base?.stallProbability ?? 0,
+    resetProbability: raw.resetProbability ?? base?.resetProbability ?? defaults.resetProbability,
+    stallProbability: raw.stallProbability ?? base?.stallProbability ?? defaults.stallProbability,
   };
 }
 
@@ -301,7 +314,7 @@ function checkMeaning(raw: RawScenario, context: ValidationContext): void {
 
 /** The profile's knobs with the scenario's overrides. */
 export function resolveKnobs(
-  profile: "aspnetcore" | "strict" = "aspnetcore",
+  profile: "aspnetcore" | "strict" = defaultsOf(policySpec.fields).profile,
   overrides: Partial<PolicyKnobs> = {},
 ): Pick<PolicyConfig, "profile" | "knobs"> {
   return { profile, knobs: { ...(profile === "strict" ? STRICT_KNOBS : ASPNETCORE_KNOBS), ...overrides } };
@@ -313,7 +326,61 @@ function policyHosts(raw: RawScenario, apps: readonly AppConfig[]): string[] {
   return [...new Set(hosts)];
 }
 
+/** The named fields of an object, in the order named (a Scenario keeps its fields in a stable order). */
+function pick<T, K extends keyof T>(from: T, ...keys: K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((key) => [key, from[key]])) as Pick<T, K>;
+}
+
+function resolveProxy(raw: RawScenario["proxy"] = {}, file: string): Scenario["proxy"] {
+  const proxy = { ...defaultsOf(proxySpec.fields), ...raw };
+  return {
+    ...pick(proxy, "engine", "profile", "frontend"),
+    engineConfig: raw.engineConfig !== undefined ? resolvePath(dirname(file), raw.engineConfig) : null,
+    ...pick(proxy, "preserveHost", "forwardedFor", "stripClientForwarded"),
+    allowedHosts: raw.allowedHosts ?? null,
+    upstreamTimeoutMs: proxy.upstreamTimeout,
+    headerTimeoutMs: proxy.headerTimeout,
+    ...pick(proxy, "balancing", "forwarded", "maxRequestBodyBytes", "maxResponseBodyBytes"),
+    port: raw.port ?? null,
+    exposedPaths: raw.exposedPaths ?? null,
+  };
+}
+
+/** The load; its Host is the policy's first exact host unless given (a wildcard's `www.` form as a last resort). */
+function resolveLoad(raw: RawScenario["load"] = {}, hosts: readonly string[]): Scenario["load"] {
+  const load = { ...defaultsOf(loadSpec.fields), ...raw };
+  const host = raw.host ?? hosts.find((host) => !host.includes("*")) ?? hosts[0]?.replace(/^\*\./, "www.");
+  return {
+    model: raw.model ?? (raw.rate !== undefined ? "open" : "closed"),
+    rate: raw.rate ?? null,
+    ...pick(load, "rateFraction", "connections", "pipelining", "streams"),
+    durationMs: load.duration,
+    warmupMs: load.warmup,
+    ...pick(load, "rounds", "path", "method"),
+    host: host ?? "localhost",
+    body: raw.body ?? (raw.bodySize !== undefined ? "x".repeat(raw.bodySize) : null),
+  };
+}
+
+function resolveNetwork(raw: RawScenario["network"] = {}): Scenario["network"] {
+  return {
+    clientAddress: raw.clientAddress ?? defaultsOf(networkSpec.fields).clientAddress,
+    clientHop: resolveHop(raw.clientHop),
+    appHop: resolveHop(raw.appHop),
+  };
+}
+
+function resolveProbes(raw: RawScenario["probes"] = {}): Scenario["probes"] {
+  const defaults = defaultsOf(probesSpec.fields);
+  return {
+    enabled: raw.enabled ?? defaults.enabled,
+    timeoutMs: raw.timeout ?? defaults.timeout,
+    slowHoldMs: raw.slowHold ?? defaults.slowHold,
+  };
+}
+
 function resolve(raw: RawScenario, file: string, context: ValidationContext): Scenario {
+  const defaults = defaultsOf(scenarioSpec.fields);
   const settings = readAppSettingsFiles(raw, file, context);
   const apps = raw.apps.map((app, i) => resolveApp(app, settings[i]!, dirname(file)));
   const hosts = policyHosts(raw, apps);
@@ -326,63 +393,23 @@ function resolve(raw: RawScenario, file: string, context: ValidationContext): Sc
       "no public hosts: list them in policy.hosts (needed when every app allows any host, as AllowedHosts '*' does)",
     );
   }
-  const loadHost = raw.load?.host ?? hosts.find((host) => !host.includes("*")) ?? hosts[0]?.replace(/^\*\./, "www.");
   return {
     file,
     name: raw.name ?? (file ? basename(file, extname(file)) : "scenario"),
-    description: raw.description ?? "",
+    description: raw.description ?? defaults.description,
     apps,
-    topologies: raw.topologies ?? ["edge", "proxied"],
-    proxy: {
-      engine: raw.proxy?.engine ?? "builtin",
-      profile: raw.proxy?.profile ?? "hardened",
-      frontend: raw.proxy?.frontend ?? "http1",
-      engineConfig: raw.proxy?.engineConfig !== undefined ? resolvePath(dirname(file), raw.proxy.engineConfig) : null,
-      preserveHost: raw.proxy?.preserveHost ?? true,
-      forwardedFor: raw.proxy?.forwardedFor ?? "replace",
-      stripClientForwarded: raw.proxy?.stripClientForwarded ?? true,
-      allowedHosts: raw.proxy?.allowedHosts ?? null,
-      upstreamTimeoutMs: raw.proxy?.upstreamTimeout ?? 30_000,
-      headerTimeoutMs: raw.proxy?.headerTimeout ?? 60_000,
-      balancing: raw.proxy?.balancing ?? "round-robin",
-      forwarded: raw.proxy?.forwarded ?? false,
-      maxRequestBodyBytes: raw.proxy?.maxRequestBodyBytes ?? 10 * 1024 * 1024,
-      maxResponseBodyBytes: raw.proxy?.maxResponseBodyBytes ?? 100 * 1024 * 1024,
-      port: raw.proxy?.port ?? null,
-      exposedPaths: raw.proxy?.exposedPaths ?? null,
-    },
-    tls: raw.tls ?? "off",
-    load: {
-      model: raw.load?.model ?? (raw.load?.rate !== undefined ? "open" : "closed"),
-      rate: raw.load?.rate ?? null,
-      rateFraction: raw.load?.rateFraction ?? 0.5,
-      connections: raw.load?.connections ?? 10,
-      pipelining: raw.load?.pipelining ?? 1,
-      streams: raw.load?.streams ?? 1,
-      durationMs: raw.load?.duration ?? 2000,
-      warmupMs: raw.load?.warmup ?? 1000,
-      rounds: raw.load?.rounds ?? 3,
-      path: raw.load?.path ?? "/",
-      method: raw.load?.method ?? "GET",
-      host: loadHost ?? "localhost",
-      body: raw.load?.body ?? (raw.load?.bodySize !== undefined ? "x".repeat(raw.load.bodySize) : null),
-    },
+    topologies: raw.topologies ?? defaults.topologies,
+    proxy: resolveProxy(raw.proxy, file),
+    tls: raw.tls ?? defaults.tls,
+    load: resolveLoad(raw.load, hosts),
     policy: {
       hosts,
       ...resolveKnobs(raw.policy?.profile, raw.policy?.knobs),
-      internalPathsAtEdge: raw.policy?.internalPathsAtEdge ?? "exposed",
+      internalPathsAtEdge: raw.policy?.internalPathsAtEdge ?? defaultsOf(policySpec.fields).internalPathsAtEdge,
     },
-    network: {
-      clientAddress: raw.network?.clientAddress ?? DEFAULT_CLIENT_ADDRESS,
-      clientHop: resolveHop(raw.network?.clientHop),
-      appHop: resolveHop(raw.network?.appHop),
-    },
-    probes: {
-      enabled: raw.probes?.enabled ?? true,
-      timeoutMs: raw.probes?.timeout ?? 2000,
-      slowHoldMs: raw.probes?.slowHold ?? 2000,
-    },
-    thresholds: (raw.thresholds ?? []).map(parseThreshold),
+    network: resolveNetwork(raw.network),
+    probes: resolveProbes(raw.probes),
+    thresholds: (raw.thresholds ?? defaults.thresholds).map(parseThreshold),
   };
 }
 

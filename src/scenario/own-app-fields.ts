@@ -1,10 +1,20 @@
 /** The app fields beyond the simulated ASP.NET Core app's: its work per request, and your own app (command or url). */
 import { resolve as resolvePath } from "node:path";
+import { appSpec, workSpec } from "./schema.js";
+import { defaultsOf } from "./spec.js";
 import type { AppWork, OwnApp, ServiceTime } from "./types.js";
 import { addIssue, type Located, type ValidationContext } from "./validate.js";
 
+const WORK_DEFAULTS = defaultsOf(workSpec.fields);
+const SERVICE_TIME_DEFAULTS = defaultsOf(workSpec.fields.serviceTime.fields);
+
 /** An app that does nothing beyond answering: the default of `apps[].work`. */
-export const NO_WORK: AppWork = Object.freeze({ serviceTime: null, answerBytes: null, chunks: 1, chunkDelayMs: 0 });
+export const NO_WORK: AppWork = Object.freeze({
+  serviceTime: null,
+  answerBytes: null,
+  chunks: WORK_DEFAULTS.chunks,
+  chunkDelayMs: WORK_DEFAULTS.chunkDelay,
+});
 
 export interface RawWork {
   serviceTime?: {
@@ -36,19 +46,20 @@ export interface RawOwnApp {
 
 /** The user's own app; its fields were checked by checkOwnApp. */
 export function resolveOwnApp(raw: RawOwnApp, folder: string): OwnApp | null {
-  const echoContract = raw.echoContract ?? false;
+  const defaults = defaultsOf(appSpec.fields);
+  const echoContract = raw.echoContract ?? defaults.echoContract;
   if (raw.url !== undefined) return { kind: "url", url: new URL(raw.url).origin, echoContract };
   if (raw.command === undefined) return null;
   const env = Object.fromEntries(
-    (raw.env ?? []).map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]),
+    (raw.env ?? defaults.env).map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]),
   );
   return {
     kind: "command",
     command: raw.command,
-    cwd: resolvePath(folder, raw.cwd ?? "."),
+    cwd: resolvePath(folder, raw.cwd ?? defaults.cwd),
     env,
     readyPath: raw.readyPath ?? null,
-    readyTimeoutMs: raw.readyTimeout ?? 30_000,
+    readyTimeoutMs: raw.readyTimeout ?? defaults.readyTimeout,
     echoContract,
   };
 }
@@ -120,7 +131,7 @@ export function checkOwnApp(
 export function resolveWork(raw: RawWork | undefined): AppWork {
   if (!raw) return NO_WORK;
   const time = raw.serviceTime;
-  const distribution = time?.distribution ?? "fixed";
+  const distribution = time?.distribution ?? SERVICE_TIME_DEFAULTS.distribution;
   const serviceTime: ServiceTime | null = !time
     ? null
     : distribution === "uniform"
@@ -131,8 +142,8 @@ export function resolveWork(raw: RawWork | undefined): AppWork {
   return {
     serviceTime,
     answerBytes: raw.answerSize ?? null,
-    chunks: raw.chunks ?? 1,
-    chunkDelayMs: raw.chunkDelay ?? 0,
+    chunks: raw.chunks ?? WORK_DEFAULTS.chunks,
+    chunkDelayMs: raw.chunkDelay ?? WORK_DEFAULTS.chunkDelay,
   };
 }
 
@@ -147,7 +158,7 @@ export function checkWork(
 ): void {
   const time = work.serviceTime;
   if (!time) return;
-  const distribution = time.distribution ?? "fixed";
+  const distribution = time.distribution ?? SERVICE_TIME_DEFAULTS.distribution;
   const needed: readonly string[] = SERVICE_TIME_FIELDS[distribution];
   const where = `${path}.serviceTime`;
   for (const field of ["time", "min", "max", "median", "p99"] as const) {

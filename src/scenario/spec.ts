@@ -3,22 +3,40 @@
  * defaults and the JSON Schema for editors, so the three cannot drift apart.
  */
 
-interface BaseSpec {
+/**
+ * What an absent field is. A literal `default` is written in the scenario file's own form (a duration as text such
+ * as "30s", since a bare number in a file means seconds), so the JSON Schema can offer it as it stands and a unit
+ * test validates it like a value from a file; `defaultsOf` gives it in the resolved form the loader uses.
+ * `defaultNote` explains a literal default; a default that code computes from other fields or files is named in
+ * `defaultDescription` instead. The description never says its default: `describeField` appends it.
+ */
+type Defaulted<Value> =
+  | { default?: Value; defaultNote?: string; defaultDescription?: never }
+  | { default?: never; defaultNote?: never; defaultDescription?: string };
+
+type BaseSpec<Value> = Defaulted<Value> & {
   description: string;
   /** Null is accepted as a value. */
   nullable?: boolean;
-}
+};
+
+/** A duration as a scenario file writes it: "30s", "200us". */
+export type DurationText = `${number}${"us" | "µs" | "ms" | "s" | "m" | "h"}`;
 
 export type FieldSpec =
-  | (BaseSpec & { type: "string"; enum?: readonly string[]; minLength?: number; syntax?: StringSyntax })
-  | (BaseSpec & { type: "integer"; minimum?: number; maximum?: number })
-  | (BaseSpec & { type: "number"; minimum?: number; maximum?: number; exclusiveMinimum?: number })
-  | (BaseSpec & { type: "boolean" })
-  | (BaseSpec & { type: "duration"; minimumMs?: number; maximumMs?: number })
-  | (BaseSpec & { type: "size"; maximumBytes: number })
-  | (BaseSpec & { type: "array"; items: FieldSpec; minItems?: number; unique?: boolean })
-  | (BaseSpec & { type: "object"; fields: Readonly<Record<string, FieldSpec>>; required?: readonly string[] })
-  | (BaseSpec & { type: "stringOrList"; items: FieldSpec & { type: "string" }; separator: string });
+  | (BaseSpec<string> & { type: "string"; enum?: readonly string[]; minLength?: number; syntax?: StringSyntax })
+  | (BaseSpec<number> & { type: "integer"; minimum?: number; maximum?: number; unit?: "bytes" })
+  | (BaseSpec<number> & { type: "number"; minimum?: number; maximum?: number; exclusiveMinimum?: number })
+  | (BaseSpec<boolean> & { type: "boolean" })
+  | (BaseSpec<DurationText> & { type: "duration"; minimumMs?: number; maximumMs?: number })
+  | (BaseSpec<never> & { type: "size"; maximumBytes: number })
+  | (BaseSpec<readonly string[]> & { type: "array"; items: FieldSpec; minItems?: number; unique?: boolean })
+  | (BaseSpec<never> & {
+      type: "object";
+      fields: Readonly<Record<string, FieldSpec>>;
+      required?: readonly string[];
+    })
+  | (BaseSpec<readonly string[]> & { type: "stringOrList"; items: FieldSpec & { type: "string" }; separator: string });
 
 /** A grammar a string must follow: a JSON Schema pattern and what it is called in messages. */
 export interface StringSyntax {
@@ -61,7 +79,10 @@ export function parseSize(value: unknown): number | null {
 
 /** The JSON Schema (draft 2020-12) of a spec, for editors and for documentation. */
 export function toJsonSchema(spec: FieldSpec): Record<string, unknown> {
-  const base: Record<string, unknown> = { description: spec.description };
+  const base: Record<string, unknown> = {
+    description: describeField(spec),
+    ...(spec.default !== undefined ? { default: spec.default } : {}),
+  };
   const nullable = (schema: Record<string, unknown>): Record<string, unknown> =>
     spec.nullable ? { ...base, anyOf: [schema, { type: "null" }] } : { ...base, ...schema };
   switch (spec.type) {
@@ -117,4 +138,72 @@ export function toJsonSchema(spec: FieldSpec): Record<string, unknown> {
       });
     }
   }
+}
+
+/** A literal default as the loader uses it: a duration in ms, a list as a fresh copy the Scenario owns. */
+type ResolvedDefault<Field> = Field extends { type: "duration" }
+  ? number
+  : Field extends { default: readonly (infer Item)[] }
+    ? Item[]
+    : Field extends { default: infer Value }
+      ? Value
+      : never;
+
+/** The fields of a table that have a literal default, by name; a field without one is not a key, so asking fails. */
+export type Defaults<Fields> = {
+  readonly [Name in keyof Fields as Fields[Name] extends { default: unknown } ? Name : never]: ResolvedDefault<
+    Fields[Name]
+  >;
+};
+
+/** The literal defaults of a table's fields, resolved: `defaultsOf(proxySpec.fields).upstreamTimeout` is 30000. */
+export function defaultsOf<const Fields extends Readonly<Record<string, FieldSpec>>>(fields: Fields): Defaults<Fields> {
+  const values: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(fields)) {
+    if (field.default === undefined) continue;
+    if (field.type === "duration") values[name] = parseDuration(field.default);
+    else values[name] = typeof field.default === "object" ? [...field.default] : field.default;
+  }
+  return values as Defaults<Fields>;
+}
+
+/** What an absent field is, in words: "default 30s", "default *: filtering off", "default: an ephemeral port". */
+export function defaultPhrase(spec: FieldSpec): string | null {
+  if (spec.defaultDescription !== undefined) return `default: ${spec.defaultDescription}`;
+  if (spec.default === undefined) return null;
+  const value = formatDefault(spec, spec.default);
+  return spec.defaultNote === undefined ? `default ${value}` : `default ${value}: ${spec.defaultNote}`;
+}
+
+/** A field's description and then what an absent field is: the one place a description says its default. */
+export function describeField(spec: FieldSpec): string {
+  const phrase = defaultPhrase(spec);
+  if (phrase === null) return spec.description;
+  return `${spec.description.replace(/([^.])$/, "$1.")} D${phrase.slice(1)}.`;
+}
+
+function formatDefault(spec: FieldSpec, value: NonNullable<FieldSpec["default"]>): string {
+  switch (typeof value) {
+    case "string":
+      return value === "" ? "empty" : asText(value);
+    case "boolean":
+      return String(value);
+    case "number":
+      return spec.type === "integer" && spec.unit === "bytes" ? formatBytes(value) : String(value);
+    default:
+      if (spec.type === "stringOrList") return asText(value.join(spec.separator));
+      if (value.length === 0) return "none";
+      return `[${value.map((item) => (/^[\w./-]+$/.test(item) ? item : `'${item}'`)).join(", ")}]`;
+  }
+}
+
+/** A word as it is; anything else in backticks, so that `*` or `.` reads as a value. */
+function asText(text: string): string {
+  return /^[\w-]+$/.test(text) ? text : `\`${text}\``;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes > 0 && bytes % 1024 ** 2 === 0) return `${bytes / 1024 ** 2} MiB`;
+  if (bytes > 0 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
 }

@@ -23,6 +23,11 @@ import { listen, type ListeningServer } from "../network/listen.js";
 import { createServer } from "node:net";
 import { afterMs, hasWork, NO_WORK, padAnswer, serviceTimeSampler, splitChunks, type AppWork } from "./app-work.js";
 import { appendRecord, probeToken, probeTokenInRawHead, PROBE_TOKEN_FIELD } from "../http1/echo-contract.js";
+import { appSpec } from "../scenario/schema.js";
+import { defaultsOf } from "../scenario/spec.js";
+
+/** An app of a scenario and the simulated app started by hand have the same defaults: the field table's. */
+const APP_DEFAULTS = defaultsOf(appSpec.fields);
 
 export interface AppOptions {
   /** HostFilteringOptions.AllowedHosts; default ['*'] (what the default builder uses when none are configured). */
@@ -153,14 +158,14 @@ export type PipelineAnswer =
  */
 export function createAppPipeline(options: AppOptions = {}) {
   const hostFilter = createHostFilter({
-    allowedHosts: options.allowedHosts ?? ["*"],
+    allowedHosts: options.allowedHosts ?? APP_DEFAULTS.allowedHosts,
     allowEmptyHosts: options.allowEmptyHosts,
     includeFailureMessage: options.includeFailureMessage,
   });
   const applyForwarded = options.forwardedHeaders
     ? createForwardedHeadersApplier(options.forwardedHeaders, { caseInsensitiveView: false })
     : null;
-  const includeFailureMessage = options.includeFailureMessage ?? true;
+  const includeFailureMessage = options.includeFailureMessage ?? APP_DEFAULTS.includeFailureMessage;
   const proxyAddresses = new Set(options.proxyAddresses ?? []);
   const name = options.name ?? "app";
   const internalPaths = options.internalPaths ?? [];
@@ -255,7 +260,7 @@ function createRecorder(recordFile: string | undefined) {
 export function createAppHandler(options: AppOptions = {}) {
   const pipeline = createAppPipeline(options);
   const addServerHeader = options.addServerHeader ?? true;
-  const allowOverride = options.allowHostHeaderOverride ?? false;
+  const allowOverride = options.allowHostHeaderOverride ?? APP_DEFAULTS.allowHostHeaderOverride;
 
   const answerFields = createAnswerFields(addServerHeader);
   const { record, recordHead } = createRecorder(options.recordFile);
@@ -346,9 +351,7 @@ function createWorkedAnswer(work: AppWork) {
   };
 }
 
-// KestrelServerLimits' defaults.
-const KESTREL_REQUEST_HEADERS_TIMEOUT_MS = 30_000;
-const KESTREL_MIN_BODY_RATE = 240;
+// KestrelServerLimits' defaults (the others are the field table's).
 const KESTREL_BODY_RATE_GRACE_MS = 5000;
 
 /** Starts the simulated app on 127.0.0.1 (ephemeral port unless `port` is given). */
@@ -372,9 +375,9 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   const server = createHttp1Server(
     {
       bodyMode: "discard",
-      headersTimeoutMs: options.requestHeadersTimeoutMs ?? KESTREL_REQUEST_HEADERS_TIMEOUT_MS,
+      headersTimeoutMs: options.requestHeadersTimeoutMs ?? APP_DEFAULTS.requestHeadersTimeout,
       minBodyDataRate: {
-        bytesPerSecond: options.minRequestBodyDataRate ?? KESTREL_MIN_BODY_RATE,
+        bytesPerSecond: options.minRequestBodyDataRate ?? APP_DEFAULTS.minRequestBodyDataRate,
         graceMs: options.minRequestBodyDataRateGraceMs ?? KESTREL_BODY_RATE_GRACE_MS,
       },
       checkRequestLine: handler.checkRequestLine,

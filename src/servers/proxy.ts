@@ -31,6 +31,11 @@ import {
 } from "./proxy/forwarding.js";
 import { createFrontDoorServer, type FrontDoor } from "./proxy/h2-front-door.js";
 import { UpstreamPool, type ExchangeListener, type UpstreamConnection } from "./proxy/upstream-pool.js";
+import { proxySpec } from "../scenario/schema.js";
+import { defaultsOf } from "../scenario/spec.js";
+
+/** A scenario's proxy section and the builtin proxy started by hand have the same defaults: the field table's. */
+const PROXY_DEFAULTS = defaultsOf(proxySpec.fields);
 
 export interface ProxyRoute {
   /** Host patterns this route serves (HostFiltering syntax); the first route also takes unmatched hosts. */
@@ -143,20 +148,20 @@ export class ProxyHandler {
     if (options.routes.length === 0 || options.routes.some((route) => route.upstreams.length === 0))
       throw new Error("a proxy needs at least one route, each with an upstream");
     this.policy = {
-      preserveHost: options.preserveHost ?? true,
+      preserveHost: options.preserveHost ?? PROXY_DEFAULTS.preserveHost,
       appendForwardedFor: options.forwardedFor === "append",
-      stripClientForwarded: options.stripClientForwarded ?? true,
-      forwarded: options.forwarded ?? false,
+      stripClientForwarded: options.stripClientForwarded ?? PROXY_DEFAULTS.stripClientForwarded,
+      forwarded: options.forwarded ?? PROXY_DEFAULTS.forwarded,
     };
     this.allowedHosts = options.allowedHosts && options.allowedHosts.length > 0 ? options.allowedHosts : null;
     this.isExposed = createExposedPathFilter(options.exposedPaths ?? null);
-    const timeoutMs = options.upstreamTimeoutMs ?? 30_000;
-    this.maxRequestBody = options.maxRequestBodyBytes ?? 10 * 1024 * 1024;
-    this.maxResponseBody = options.maxResponseBodyBytes ?? 100 * 1024 * 1024;
+    const timeoutMs = options.upstreamTimeoutMs ?? PROXY_DEFAULTS.upstreamTimeout;
+    this.maxRequestBody = options.maxRequestBodyBytes ?? PROXY_DEFAULTS.maxRequestBodyBytes;
+    this.maxResponseBody = options.maxResponseBodyBytes ?? PROXY_DEFAULTS.maxResponseBodyBytes;
     this.routes = options.routes.map((route) => {
       const members = route.upstreams.map((origin) => createInstance(origin, options, timeoutMs));
       this.instances.push(...members);
-      return { hosts: route.hosts, pick: createBalancer(members, options.balancing ?? "round-robin") };
+      return { hosts: route.hosts, pick: createBalancer(members, options.balancing ?? PROXY_DEFAULTS.balancing) };
     });
   }
 
@@ -491,7 +496,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const handler = createProxyHandler(options);
   const connection = {
     bodyMode: "stream" as const,
-    headersTimeoutMs: options.headerTimeoutMs ?? 60_000,
+    headersTimeoutMs: options.headerTimeoutMs ?? PROXY_DEFAULTS.headerTimeout,
     onRequest: handler.onRequest,
     formatRejection: handler.formatRejection,
   };

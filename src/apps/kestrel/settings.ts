@@ -6,6 +6,10 @@
 import type { AppOptions } from "../../servers/app.js";
 import { hasWork, type AppWork } from "../../servers/app-work.js";
 import { enabledForwardedHeaders, type ForwardedHeadersOptions } from "../../policy/forwarded-headers.js";
+import { appSpec } from "../../scenario/schema.js";
+import { defaultsOf } from "../../scenario/spec.js";
+
+const APP_DEFAULTS = defaultsOf(appSpec.fields);
 
 /** Files the settings point at (the run's certificate as PEM), relative to nothing: absolute paths. */
 export interface KestrelFiles {
@@ -53,14 +57,14 @@ function workSection(work: AppWork): Record<string, unknown> {
 
 export function kestrelSettings(options: AppOptions, files: KestrelFiles | null): Record<string, unknown> {
   return {
-    AllowedHosts: (options.allowedHosts ?? ["*"]).join(";"),
+    AllowedHosts: (options.allowedHosts ?? APP_DEFAULTS.allowedHosts).join(";"),
     HostFiltering: {
-      AllowEmptyHosts: options.allowEmptyHosts ?? true,
-      IncludeFailureMessage: options.includeFailureMessage ?? true,
+      AllowEmptyHosts: options.allowEmptyHosts ?? APP_DEFAULTS.allowEmptyHosts,
+      IncludeFailureMessage: options.includeFailureMessage ?? APP_DEFAULTS.includeFailureMessage,
     },
     Kestrel: {
       AddServerHeader: options.addServerHeader ?? true,
-      AllowHostHeaderOverride: options.allowHostHeaderOverride ?? false,
+      AllowHostHeaderOverride: options.allowHostHeaderOverride ?? APP_DEFAULTS.allowHostHeaderOverride,
       Endpoints: { App: endpoint(options, files) },
     },
     ...(options.forwardedHeaders ? { ForwardedHeaders: forwardedSection(options.forwardedHeaders) } : {}),

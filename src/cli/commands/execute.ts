@@ -9,6 +9,8 @@ import { runScenario } from "../../run.js";
 import { PROBE_CATALOG } from "../../runners/probes/catalog/index.js";
 import { selectProbes } from "../../runners/probes/run-probes.js";
 import { loadScenario, resolveKnobs } from "../../scenario/load.js";
+import { policySpec } from "../../scenario/schema.js";
+import { defaultsOf } from "../../scenario/spec.js";
 import { resolve } from "node:path";
 import type { Scenario } from "../../scenario/types.js";
 import { createProgress } from "../../ui/progress.js";
@@ -170,7 +172,7 @@ function probeTheTarget(
   thresholds: readonly Threshold[],
   signal: AbortSignal,
 ): Promise<RunResult> {
-  const profile = options.profile ?? "aspnetcore";
+  const profile = options.profile ?? defaultsOf(policySpec.fields).profile;
   return probeTarget({
     url,
     policyHosts,
