@@ -5,7 +5,10 @@
 import assert from "node:assert/strict";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo, Server } from "node:net";
+import { closeSync, fstatSync, mkdtempSync, openSync, rmSync } from "node:fs";
+import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { runOpenGenerator, type OpenGeneratorSettings } from "../../src/runners/load/open-generator.js";
 import { summarize } from "../../src/results/histogram.js";
@@ -80,6 +83,8 @@ describe("open-model generator on real sockets", () => {
     assert.equal(run.requests, 80);
     assert.equal(run.errors, 20);
     assert.equal(run.ok2xx, 60);
+    // The run ends with its last answer, not at the deadline (400 ms + the 2 s timeout).
+    assert.ok(run.durationMs < 1500, `${Math.round(run.durationMs)} ms`);
     handler = (_request, response) => response.end("ok");
   });
 
@@ -111,6 +116,15 @@ describe("open-model generator on real sockets", () => {
     handler = (_request, response) => response.end("ok");
   });
 
+  it("counts requests still waiting for a connection at the deadline as timed out, none left out", async () => {
+    handler = (_request, response) => void setTimeout(() => response.end("slow"), 100);
+    const run = await runOpenGenerator({ ...base(url, 100, 500, 1), timeoutMs: 500 });
+    assert.equal(run.requests, 50);
+    assert.ok(run.ok2xx >= 5 && run.ok2xx <= 10, `${run.ok2xx} answered`);
+    assert.equal(run.ok2xx + run.timeouts, 50);
+    handler = (_request, response) => response.end("ok");
+  });
+
   it("stops sending on abort and reports what it measured", async () => {
     const controller = new AbortController();
     let answered = 0;
@@ -122,6 +136,62 @@ describe("open-model generator on real sockets", () => {
     assert.ok(run.requests >= 20 && run.requests < 100, `${run.requests} requests`);
     assert.equal(run.ok2xx, run.requests);
     handler = (_request, response) => response.end("ok");
+  });
+});
+
+describe("open-model generator against raw servers", () => {
+  async function rawServer(onConnection: (socket: Socket) => void): Promise<{ url: string; server: Server }> {
+    const server = createNetServer((socket) => {
+      socket.on("error", () => undefined);
+      onConnection(socket);
+    });
+    return { url: `http://127.0.0.1:${await listen(server)}`, server };
+  }
+
+  it("counts a close-delimited answer cut off by the timeout as a timeout, not an answer", async () => {
+    const { url, server } = await rawServer((socket) =>
+      socket.once("data", () => socket.write("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\npart of a body")),
+    );
+    const run = await runOpenGenerator({ ...base(url, 20, 200, 4), timeoutMs: 300 });
+    server.close();
+    assert.deepEqual([run.requests, run.ok2xx, run.timeouts], [4, 0, 4]);
+  });
+
+  it("never writes a request to a descriptor its connection no longer owns", async () => {
+    // The server ends idle connections every few ms while this thread opens and closes files, as a result writer
+    // would: a closed socket's descriptor number is soon a file's, and a request written there would land in it.
+    const sockets = new Set<Socket>();
+    const { url, server } = await rawServer((socket) => {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+      socket.on("data", (data) => {
+        const requests = data.toString("latin1").split("GET ").length - 1;
+        socket.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".repeat(requests));
+      });
+    });
+    const sweep = setInterval(() => sockets.forEach((socket) => socket.end()), 10);
+    const folder = mkdtempSync(join(tmpdir(), "edgebench-fd-"));
+    let written = 0;
+    let opened = 0;
+    const files = setInterval(() => {
+      const fd = openSync(join(folder, `file-${opened++ % 4}`), "w");
+      setTimeout(() => {
+        written += fstatSync(fd).size;
+        closeSync(fd);
+      }, 5);
+    }, 0);
+    try {
+      const run = await runOpenGenerator({ ...base(url, 2000, 1500, 48), timeoutMs: 300 });
+      assert.ok(run.ok2xx > 1000, `${run.ok2xx} answered`);
+    } finally {
+      clearInterval(sweep);
+      clearInterval(files);
+      server.close();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    rmSync(folder, { recursive: true, force: true });
+    assert.ok(opened > 100, `${opened} files opened`);
+    assert.equal(written, 0, "request bytes were written into a file");
   });
 });
 

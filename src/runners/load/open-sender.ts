@@ -23,7 +23,10 @@ import {
   SLOT_BUSY,
   SLOT_CONNECTING,
   SLOT_FREE,
+  SLOT_WRITING,
+  PAST_DEADLINE,
   UNSENT_FAILURES,
+  UNSENT_TIMEOUTS,
   type SharedBuffers,
 } from "./open-shared.js";
 import { WakeLead } from "./wake-lead.js";
@@ -63,7 +66,8 @@ class Sender {
     while (Atomics.load(control, RUN) === RUN_WAITING) Atomics.wait(control, RUN, RUN_WAITING, LONGEST_SLEEP_MS);
     this.start = this.shared.startEpoch - performance.timeOrigin;
     const { total, intervalMs } = this.settings;
-    for (let next = 0; next < total && this.running(); next++) {
+    let next = 0;
+    for (; next < total && this.running(); next++) {
       const planned = next * intervalMs;
       if (!this.sleepUntil(planned)) break;
       const slot = this.takeConnection();
@@ -71,6 +75,8 @@ class Sender {
       if (slot === NONE_UP) Atomics.add(control, UNSENT_FAILURES, 1);
       else this.send(slot, planned);
     }
+    // At the deadline every request not sent yet was due and waited longer than the timeout for a connection.
+    if (Atomics.load(control, PAST_DEADLINE) === 1) Atomics.add(control, UNSENT_TIMEOUTS, total - next);
     Atomics.store(control, SENDER_DONE, 1);
     parentPort!.postMessage("done");
   }
@@ -97,10 +103,10 @@ class Sender {
       }
     }
     while (this.now() < planned) continue;
-    return true;
+    return this.running();
   }
 
-  /** A free connection's slot (now Busy), NONE_UP when every connection is down, or STOPPED. */
+  /** A free connection's slot (now Writing), NONE_UP when every connection is down, or STOPPED. */
   private takeConnection(): number {
     const { slots, control } = this.shared;
     const count = this.settings.connections;
@@ -108,7 +114,7 @@ class Sender {
       let anyUp = false;
       for (let k = 0; k < count; k++) {
         const slot = (this.cursor + k) % count;
-        const state = Atomics.compareExchange(slots, slot, SLOT_FREE, SLOT_BUSY);
+        const state = Atomics.compareExchange(slots, slot, SLOT_FREE, SLOT_WRITING);
         if (state === SLOT_FREE) {
           this.cursor = (slot + 1) % count;
           if (waited) this.connectionFreeAt = this.now();
@@ -130,14 +136,18 @@ class Sender {
     const fd = shared.fds[slot]!;
     const connections = this.settings.connections;
     shared.setSent(slot, this.now());
-    if (fd < 0) return parentPort!.postMessage(encodeSlotMessage(slot, claim, connections, false));
+    if (fd < 0) {
+      Atomics.store(shared.slots, slot, SLOT_BUSY);
+      return parentPort!.postMessage(encodeSlotMessage(slot, claim, connections, false));
+    }
     const request = this.settings.request;
     let written = 0;
     try {
       written = writeSync(fd, request);
     } catch {
-      // Reset, closed or full: the connection thread closes the connection and counts the request failed.
+      // Reset or full: the connection thread closes the connection and counts the request failed.
     }
+    Atomics.store(shared.slots, slot, SLOT_BUSY);
     if (written !== request.length) parentPort!.postMessage(encodeSlotMessage(slot, claim, connections, true));
   }
 }

@@ -10,11 +10,17 @@ export const RUN_WAITING = 0;
 export const RUN_RUNNING = 1;
 export const RUN_STOPPED = 2;
 
-/** Slot states. The connection thread moves Down → Connecting → Free; the sender moves Free → Busy; an answer, Busy → Free. */
+/**
+ * Slot states. The connection thread moves Down → Connecting → Free; the sender moves Free → Writing while it
+ * writes, then Busy; an answer moves Busy → Free. Only the sender leaves Free for Writing, and only the connection
+ * thread closes a socket, after taking its slot out of Free and waiting out a write (see `retire`): so the sender
+ * never writes to a descriptor that was closed, or reused by anything else in the process.
+ */
 export const SLOT_DOWN = 0;
 export const SLOT_CONNECTING = 1;
 export const SLOT_FREE = 2;
 export const SLOT_BUSY = 3;
+export const SLOT_WRITING = 4;
 
 /** Indices into `control`. */
 export const RUN = 0;
@@ -24,7 +30,13 @@ export const FREED = 1;
 export const SENDER_DONE = 2;
 /** Requests that found every connection down (refused or unreachable): failed without a send, at their time. */
 export const UNSENT_FAILURES = 3;
-const CONTROL_WORDS = 4;
+/** Set with a stop at the run's deadline: requests still unsent then have waited longer than the timeout. */
+export const PAST_DEADLINE = 4;
+/** Requests never sent because the deadline came while they waited for a connection: timed out, like any client's. */
+export const UNSENT_TIMEOUTS = 5;
+const CONTROL_WORDS = 6;
+/** While the sender writes, a slot's state is looked at again after this long (ms): a write takes µs. */
+const WRITE_WAIT_MS = 0.05;
 
 /**
  * Per slot in `times`: planned and actual send of its request, in ms from the schedule's start (each thread turns its
@@ -97,10 +109,30 @@ export class SharedSchedule {
   }
 
   /** Wakes a sender sleeping on the run state or waiting for a connection. */
-  stop(): void {
+  stop(pastDeadline: boolean): void {
+    if (pastDeadline) Atomics.store(this.control, PAST_DEADLINE, 1);
     Atomics.store(this.control, RUN, RUN_STOPPED);
     Atomics.notify(this.control, RUN);
     Atomics.notify(this.control, FREED);
+  }
+
+  /** The slot's state once no write is under way on it. */
+  settledState(slot: number): number {
+    let state = Atomics.load(this.slots, slot);
+    while (state === SLOT_WRITING) {
+      Atomics.wait(this.slots, slot, SLOT_WRITING, WRITE_WAIT_MS);
+      state = Atomics.load(this.slots, slot);
+    }
+    return state;
+  }
+
+  /**
+   * Takes a slot away from the sender before its socket is closed: a free slot goes down, and a write under way is
+   * waited out (it then counts as the request on that connection).
+   */
+  retire(slot: number): void {
+    this.fds[slot] = -1;
+    while (Atomics.compareExchange(this.slots, slot, SLOT_FREE, SLOT_DOWN) === SLOT_WRITING) this.settledState(slot);
   }
 
   /** Hands a slot back: Busy → Free, and wakes a sender waiting for a connection. */

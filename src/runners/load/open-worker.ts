@@ -5,7 +5,7 @@
  * connection's state and send times (./open-shared.ts), so no message or allocation passes per request. This thread
  * owns four histograms and the counts, and posts them when the run ends.
  */
-import { connect as connectTcp, type Socket } from "node:net";
+import { Socket, type ConnectOpts, type SocketConstructorOpts } from "node:net";
 import { performance } from "node:perf_hooks";
 import { connect as connectTls } from "node:tls";
 import { parentPort, Worker, workerData } from "node:worker_threads";
@@ -24,6 +24,7 @@ import {
   SLOT_DOWN,
   SLOT_FREE,
   UNSENT_FAILURES,
+  UNSENT_TIMEOUTS,
 } from "./open-shared.js";
 import { rawRequestBytes } from "./raw-request.js";
 import { ResponseReader } from "./response-reader.js";
@@ -55,8 +56,7 @@ const counts = { requests: 0, responses: 0, ok2xx: 0, errors: 0, timeouts: 0, la
 
 /** This thread's clock at the schedule's start; 0 until it starts. */
 let start = 0;
-let stopping = false;
-/** A stop asked for before the schedule started: it never starts. */
+/** A stop was asked for (the caller's, or the deadline's): nothing new opens or is sent; before the start, none. */
 let stopRequested = false;
 /** The sending thread has started and waits for the schedule's start (a thread takes some ms to start). */
 let senderReady = false;
@@ -71,6 +71,24 @@ function settle(slot: number): void {
   if (late > lateMs) {
     counts.late++;
     if (!shared.waited(slot)) counts.schedulerLate++;
+  }
+}
+
+/**
+ * A plain TCP socket that takes its slot away from the sender before Node closes the descriptor, whoever closes it
+ * (this thread, or Node itself on a reset or the server's FIN): `_destroy` is where the handle is closed.
+ */
+class SlotSocket extends Socket {
+  constructor(
+    private readonly beforeClose: () => void,
+    options: SocketConstructorOpts & ConnectOpts,
+  ) {
+    super(options);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.beforeClose();
+    super._destroy(error, callback);
   }
 }
 
@@ -99,17 +117,23 @@ class Connection {
   private readonly onRead = (length: number): boolean => this.onData(this.readBuffer!, length);
   private readonly onReady = (): void => {
     this.connected = true;
+    if (stopRequested) return;
     const fd = (this.socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
     // The descriptor lets the sender write without this thread; Node gives it on POSIX (not on Windows, not TLS).
     shared.fds[this.slot] = directWrites && typeof fd === "number" ? fd : -1;
-    if (!stopping) shared.free(this.slot);
+    shared.free(this.slot);
   };
-  private readonly onClose = (): void => this.closed();
+  private readonly onClose = (hadError: boolean): void => this.closed(hadError);
+  private readonly retire = (): void => shared.retire(this.slot);
 
   constructor(readonly slot: number) {}
 
   get state(): number {
     return Atomics.load(shared.slots, this.slot);
+  }
+
+  get settledState(): number {
+    return shared.settledState(this.slot);
   }
 
   open(): void {
@@ -120,7 +144,7 @@ class Connection {
     Atomics.store(shared.slots, this.slot, SLOT_CONNECTING);
     const socket = secure
       ? connectTls({ ...address, ca: settings.ca ?? undefined })
-      : connectTcp({ ...address, onread: { buffer: this.readBuffer!, callback: this.onRead } });
+      : new SlotSocket(this.retire, { onread: { buffer: this.readBuffer!, callback: this.onRead } }).connect(address);
     socket.setNoDelay(true);
     socket.once(secure ? "secureConnect" : "connect", this.onReady);
     if (secure) socket.on("data", this.onData);
@@ -148,7 +172,7 @@ class Connection {
 
   private answered(status: number, keepAlive: boolean): void {
     // An answer nobody asked for (the slot is not taken): ignored, and the connection closed below.
-    if (this.state !== SLOT_BUSY) return void this.socket?.destroy();
+    if (this.settledState !== SLOT_BUSY) return void this.socket?.destroy();
     const { slot } = this;
     settle(slot);
     counts.responses++;
@@ -160,7 +184,7 @@ class Connection {
       recordMs(serviceTime, this.receivedAt - shared.sent(slot));
     }
     this.firstByteAt = 0;
-    if (keepAlive && !stopping) shared.free(slot);
+    if (keepAlive && !stopRequested) shared.free(slot);
     else {
       Atomics.store(shared.slots, slot, SLOT_CONNECTING);
       this.socket?.destroy();
@@ -168,8 +192,10 @@ class Connection {
     finishWhenDrained();
   }
 
-  private closed(): void {
-    if (this.reader.endsAtClose && this.state === SLOT_BUSY) this.reader.end();
+  private closed(hadError: boolean): void {
+    // A close-delimited body ends with the connection, unless a reset or the timeout cut it off.
+    const endsBody = this.reader.endsAtClose && !hadError && !this.timedOut;
+    if (endsBody && this.settledState === SLOT_BUSY) this.reader.end();
     shared.fds[this.slot] = -1;
     // One atomic step, so the sender cannot take the slot between a look at its state and the change.
     if (Atomics.exchange(shared.slots, this.slot, SLOT_DOWN) === SLOT_BUSY) {
@@ -177,9 +203,10 @@ class Connection {
       if (this.timedOut) counts.timeouts++;
       else counts.errors++;
     }
-    if (stopping) return finishWhenDrained();
+    finishWhenDrained();
+    if (stopRequested || finished) return;
     if (this.connected) this.open();
-    else setTimeout(() => stopping || this.open(), RECONNECT_PAUSE_MS);
+    else setTimeout(() => stopRequested || finished || this.open(), RECONNECT_PAUSE_MS);
   }
 }
 
@@ -207,15 +234,16 @@ function finishWhenDrained(): void {
   if (finished || Atomics.load(shared.control, SENDER_DONE) !== 1) return;
   if (connections.some((c) => c.state === SLOT_BUSY)) return;
   finished = true;
-  const durationMs = now();
-  stopping = true;
+  const durationMs = start === 0 ? 0 : now();
   for (const connection of connections) connection.socket?.destroy();
-  const unsent = Atomics.load(shared.control, UNSENT_FAILURES);
+  const unsentFailures = Atomics.load(shared.control, UNSENT_FAILURES);
+  const unsentTimeouts = Atomics.load(shared.control, UNSENT_TIMEOUTS);
   const report: OpenWorkerReport = {
     durationMs,
     ...counts,
-    requests: counts.requests + unsent,
-    errors: counts.errors + unsent,
+    requests: counts.requests + unsentFailures + unsentTimeouts,
+    errors: counts.errors + unsentFailures,
+    timeouts: counts.timeouts + unsentTimeouts,
     responseTime: hdr.encodeIntoCompressedBase64(responseTime),
     firstByte: hdr.encodeIntoCompressedBase64(firstByte),
     serviceTime: hdr.encodeIntoCompressedBase64(serviceTime),
@@ -229,10 +257,8 @@ function finishWhenDrained(): void {
 /** Stops the schedule; answers under way are awaited, unless `deadline`: then they end as timeouts. */
 function stop(deadline: boolean): void {
   stopRequested = true;
-  shared.stop();
-  if (!deadline) return finishWhenDrained();
-  stopping = true;
-  for (const connection of connections) if (connection.state === SLOT_BUSY) connection.fail(true);
+  shared.stop(deadline);
+  if (deadline) for (const connection of connections) if (connection.settledState === SLOT_BUSY) connection.fail(true);
   finishWhenDrained();
 }
 
