@@ -13,6 +13,7 @@ import { median } from "../src/results/stats.js";
 import { loadScenario } from "../src/scenario/load.js";
 import { startTopology } from "../src/topology/start.js";
 import { startReturningNginx } from "./nginx-return.js";
+import { measureScheduleFloor, type ScheduleFloor } from "./schedule-floor.js";
 
 const HOST = "app.example.com";
 /** The closed-model reference runs at 10 connections, as the issue's comparison does. */
@@ -56,6 +57,9 @@ interface SenderPair {
 type RepeatedPair<T extends SenderPair = SenderPair> = T & { repeats: T[] };
 type EdgePair = SenderPair & { closedP99Us: number; undiciRatio: number; workerRatio: number };
 
+/** A rate against nginx: both senders, and the floor under them (the sender's clock alone, medians as for them). */
+type NginxRate = RepeatedPair & { floor: ScheduleFloor; floors: ScheduleFloor[] };
+
 export interface OpenModelFigures {
   roundMs: number;
   /** The machine's one-minute load average when the part ended: how shared the two cores were. */
@@ -63,7 +67,7 @@ export interface OpenModelFigures {
   connections: number;
   closedConnections: number;
   repeats: number;
-  nginx: Array<RepeatedPair>;
+  nginx: NginxRate[];
   edgeApp: RepeatedPair<EdgePair>;
   goals: typeof GOALS;
 }
@@ -172,18 +176,41 @@ const printPair = (line: (text: string) => void, label: string, result: SenderPa
   line(row("", "worker", result.worker));
 };
 
-async function againstNginx(roundMs: number, line: (text: string) => void): Promise<RepeatedPair[]> {
+function medianFloor(floors: readonly ScheduleFloor[]): ScheduleFloor {
+  const mid = (pick: (f: ScheduleFloor) => number): number => median(floors.map(pick));
+  const lateness = { lateShare: mid((f) => f.lateShare), p99LatenessUs: mid((f) => f.p99LatenessUs) };
+  return { moments: mid((f) => f.moments), late: mid((f) => f.late), ...lateness };
+}
+
+const floorRow = (f: ScheduleFloor): string =>
+  columns([
+    "",
+    "clock",
+    "–",
+    `${f.late} of ${f.moments} (${percent(f.lateShare)})`,
+    "–",
+    ms(f.p99LatenessUs),
+    "–",
+    "–",
+  ]);
+
+async function againstNginx(roundMs: number, line: (text: string) => void): Promise<NginxRate[]> {
   const nginx = await startReturningNginx();
-  const results: RepeatedPair[] = [];
+  const results: NginxRate[] = [];
   try {
     const request = { url: nginx.url, host: HOST, method: "GET", path: "/", body: null, pipelining: 1 };
     await runLoad({ ...request, connections: CLOSED_CONNECTIONS, durationMs: 500 });
     for (const [index, rate] of OPEN_RATES.entries()) {
       const repeats: SenderPair[] = [];
-      for (let r = 0; r < REPEATS; r++) repeats.push(await pair(nginx.url, rate, roundMs, (index + r) % 2 === 0, true));
-      const result = { rate, ...medianPair(repeats) };
+      const floors: ScheduleFloor[] = [];
+      for (let r = 0; r < REPEATS; r++) {
+        floors.push(await measureScheduleFloor(rate, roundMs));
+        repeats.push(await pair(nginx.url, rate, roundMs, (index + r) % 2 === 0, true));
+      }
+      const result = { rate, ...medianPair(repeats), floor: medianFloor(floors), floors };
       results.push(result);
       printPair(line, `${rate / 1000}k req/s`, result);
+      line(floorRow(result.floor));
     }
   } finally {
     await nginx.close();
@@ -232,10 +259,15 @@ export async function compareOpenModel(scenarioPath: string, roundMs: number, li
   const nginx = await againstNginx(roundMs, line);
   const edgeApp = await againstEdgeApp(scenarioPath, roundMs, line);
   const worst = (pick: (f: SenderFigures) => number): number => Math.max(...nginx.map((r) => pick(r.worker)));
+  const worstFloor = (pick: (f: ScheduleFloor) => number): number => Math.max(...nginx.map((r) => pick(r.floor)));
   line(
     `  nginx return 200, new sender: worst late ${percent(worst((f) => f.lateShare))} ` +
       `(goal ≤ ${percent(GOALS.lateShare)}), ` +
       `worst p99 lateness ${ms(worst((f) => f.p99LatenessUs))} (goal ≤ ${GOALS.p99LatenessUs} µs)`,
+  );
+  line(
+    `  its clock alone in a thread (no sockets, the floor this machine sets): worst late ` +
+      `${percent(worstFloor((f) => f.lateShare))}, worst p99 lateness ${ms(worstFloor((f) => f.p99LatenessUs))}`,
   );
   line(
     `  edge app at ${APP_RATE / 1000}k req/s: open p99 / closed p99 (${CLOSED_CONNECTIONS} connections, ` +

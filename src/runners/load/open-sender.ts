@@ -1,7 +1,7 @@
 /**
  * The open-model generator's sending thread: it keeps the schedule and nothing else. Request i is due at
- * start + i × interval; the thread sleeps in Atomics.wait until shortly before (see ./wake-lead.ts), waits the last
- * µs on the clock, takes a free connection and writes the prepared request bytes straight to its socket with one
+ * start + i × interval; the thread sleeps in Atomics.wait until shortly before and waits the last µs on the clock
+ * (./schedule-clock.ts), takes a free connection and writes the prepared request bytes straight to its socket with one
  * write(2). It has no event loop work, no promise and no allocation per request, so nothing but the machine delays
  * it. Answers are read on the connection thread (./open-worker.ts), which owns the sockets.
  *
@@ -10,13 +10,11 @@
  * lateness shows.
  */
 import { writeSync } from "node:fs";
-import { performance } from "node:perf_hooks";
 import { parentPort, workerData } from "node:worker_threads";
 import {
   encodeSlotMessage,
   FREED,
   RUN,
-  RUN_RUNNING,
   RUN_WAITING,
   SENDER_DONE,
   SharedSchedule,
@@ -29,7 +27,7 @@ import {
   UNSENT_TIMEOUTS,
   type SharedBuffers,
 } from "./open-shared.js";
-import { WakeLead } from "./wake-lead.js";
+import { ScheduleClock } from "./schedule-clock.js";
 
 export interface SenderSettings {
   buffers: SharedBuffers;
@@ -39,16 +37,14 @@ export interface SenderSettings {
   request: Uint8Array;
 }
 
-/** Sleep in slices no longer than this, so a stop is seen even if a notification is missed. */
-const LONGEST_SLEEP_MS = 100;
+/** While waiting for the schedule's start, look again at least this often. */
+const START_WAIT_MS = 100;
 /** While every connection is busy, look again at least this often. */
 const FREE_WAIT_MS = 1;
 
 class Sender {
   private readonly shared: SharedSchedule;
-  private readonly lead: WakeLead;
-  /** The local clock's reading at the schedule's start. */
-  private start = 0;
+  private readonly clock: ScheduleClock;
   /** Where the search for a free connection starts: the one after the last used, so all take turns. */
   private cursor = 0;
   /** When a connection last came free after the sender waited for one (ms from start): requests planned before it
@@ -57,19 +53,19 @@ class Sender {
 
   constructor(private readonly settings: SenderSettings) {
     this.shared = new SharedSchedule(settings.buffers, settings.connections);
-    this.lead = new WakeLead(settings.intervalMs);
+    this.clock = new ScheduleClock(this.shared.control, settings.intervalMs);
   }
 
   run(): void {
     const { control } = this.shared;
     parentPort!.postMessage("ready");
-    while (Atomics.load(control, RUN) === RUN_WAITING) Atomics.wait(control, RUN, RUN_WAITING, LONGEST_SLEEP_MS);
-    this.start = this.shared.startEpoch - performance.timeOrigin;
+    while (Atomics.load(control, RUN) === RUN_WAITING) Atomics.wait(control, RUN, RUN_WAITING, START_WAIT_MS);
+    this.clock.begin(this.shared.startEpoch);
     const { total, intervalMs } = this.settings;
     let next = 0;
     for (; next < total && this.running(); next++) {
       const planned = next * intervalMs;
-      if (!this.sleepUntil(planned)) break;
+      if (!this.clock.sleepUntil(planned)) break;
       const slot = this.takeConnection();
       if (slot === STOPPED) break;
       if (slot === NONE_UP) Atomics.add(control, UNSENT_FAILURES, 1);
@@ -82,28 +78,11 @@ class Sender {
   }
 
   private running(): boolean {
-    return Atomics.load(this.shared.control, RUN) === RUN_RUNNING;
+    return this.clock.running();
   }
 
   private now(): number {
-    return performance.now() - this.start;
-  }
-
-  /** Sleeps until `lead` before `planned`, then waits on the clock; false when stopped meanwhile. */
-  private sleepUntil(planned: number): boolean {
-    for (;;) {
-      const wakeAt = planned - this.lead.leadMs;
-      const wait = wakeAt - this.now();
-      if (wait <= 0) break;
-      Atomics.wait(this.shared.control, RUN, RUN_RUNNING, Math.min(wait, LONGEST_SLEEP_MS));
-      if (!this.running()) return false;
-      if (wait <= LONGEST_SLEEP_MS) {
-        this.lead.observe(this.now() - wakeAt);
-        break;
-      }
-    }
-    while (this.now() < planned) continue;
-    return this.running();
+    return this.clock.now();
   }
 
   /** A free connection's slot (now Writing), NONE_UP when every connection is down, or STOPPED. */
