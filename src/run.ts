@@ -5,7 +5,13 @@
  */
 import { cpus } from "node:os";
 import { computeOverheads, computeRatios } from "./results/compare.js";
-import { planDeployments, referenceProxy, type PlanChoices, type PlannedDeployment } from "./plan/deployments.js";
+import {
+  checkThresholdDeployments,
+  planDeployments,
+  referenceProxy,
+  type PlanChoices,
+  type PlannedDeployment,
+} from "./plan/deployments.js";
 import { capConnections } from "./runners/load/fd-limit.js";
 import {
   SCHEMA_VERSION,
@@ -94,6 +100,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const warnings: string[] = [];
   const plan = planDeployments(scenario, options.plan);
   const reference = referenceProxy(plan, options.reference ?? null);
+  const thresholds = [...scenario.thresholds, ...(options.thresholds ?? [])];
+  checkThresholdDeployments(thresholds, plan);
   options.onEvent?.({ type: "starting", deployments: plan.map((d) => d.name) });
   const withLoad = options.load ?? true;
   // Servers need threads of their own only when something is measured against the clock.
@@ -129,7 +137,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     probes,
     ...(probes ? { causes } : {}),
   };
-  return finishRun(measured, [...scenario.thresholds, ...(options.thresholds ?? [])]);
+  return finishRun(measured, thresholds);
 }
 
 /** What the result says of its scenario. */

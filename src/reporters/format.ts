@@ -1,6 +1,6 @@
 /** Number formatting shared by the text reporters: µs/ms/s, k req/s, signed differences. */
 import type { DeploymentLoad, H2ProbeAnswer, Overhead, ProbeResult, RunResult } from "../results/types.js";
-import { THRESHOLD_METRICS } from "../scenario/thresholds.js";
+import { thresholdKind } from "../scenario/thresholds.js";
 import type { AppWork, DirectionShape } from "../scenario/types.js";
 
 /** How every reporter names an overhead figure. */
@@ -14,7 +14,7 @@ export const METRIC_LABEL: Readonly<Record<Overhead["metric"], string>> = {
 
 /** A threshold's measured value in its metric's unit, from the table that parses thresholds. */
 export function formatThresholdValue(metric: string, value: number): string {
-  return THRESHOLD_METRICS[metric] === "duration" ? formatDuration(value) : String(value);
+  return thresholdKind(metric) === "duration" ? formatDuration(value) : String(value);
 }
 
 export function formatDuration(us: number): string {

@@ -3,11 +3,19 @@
  * on a run's result; a failed one fails the run (exit 1), and every reporter shows each as pass or fail.
  */
 import type { RunResult } from "./types.js";
-import type { Latency, Threshold, ThresholdOperator } from "../scenario/thresholds.js";
+import { thresholdDeployment, type Latency, type Threshold, type ThresholdOperator } from "../scenario/thresholds.js";
 import { failedRequests } from "./failed-requests.js";
 
-export { parseThreshold, ThresholdError, THRESHOLD_METRICS, THRESHOLD_OPERATORS } from "../scenario/thresholds.js";
+export {
+  parseThreshold,
+  thresholdDeployment,
+  ThresholdError,
+  THRESHOLD_METRICS,
+  THRESHOLD_OPERATORS,
+} from "../scenario/thresholds.js";
 export type { Threshold, ThresholdOperator } from "../scenario/thresholds.js";
+
+type MeasuredRun = Omit<RunResult, "thresholds" | "verdict">;
 
 export interface ThresholdResult extends Threshold {
   /** The measured value, or null when the run did not measure it (no load, or no proxied topology). */
@@ -25,21 +33,31 @@ const LATENCY_FIELD: Record<Latency, "p50Us" | "p90Us" | "p99Us" | "p999Us" | "m
 };
 
 /** `proxied` (and `overhead`) name the run's first proxied deployment: the scenario's own unless --engine chose. */
-function firstProxied(result: Omit<RunResult, "thresholds" | "verdict">): string | undefined {
+function firstProxied(result: MeasuredRun): string | undefined {
   return result.deployments.find((d) => d.topology === "proxied")?.name;
 }
 
-function measured(metric: string, result: Omit<RunResult, "thresholds" | "verdict">): number | null {
+function overhead(deployment: string | undefined, name: string, result: MeasuredRun): number | null {
+  const figures = result.load?.overheads.find((o) => o.deployment === deployment)?.figures;
+  return figures?.find((o) => o.metric === name)?.median ?? null;
+}
+
+function measured(metric: string, result: MeasuredRun): number | null {
+  const scoped = thresholdDeployment(metric);
+  if (scoped) {
+    const [scope, name] = scoped.metric.split(".") as [string, string | undefined];
+    return scope === "overhead" ? overhead(scoped.deployment, name!, result) : load(scoped.deployment, scope, result);
+  }
   const [scope, name] = metric.split(".") as [string, string];
   if (scope === "probes")
     return result.probes ? (name === "failed" ? result.probes.failed : result.probes.passed) : null;
   const proxied = firstProxied(result);
-  if (scope === "overhead")
-    return (
-      result.load?.overheads.find((o) => o.deployment === proxied)?.figures.find((o) => o.metric === name)?.median ??
-      null
-    );
-  const deployment = scope === "proxied" ? proxied : scope;
+  if (scope === "overhead") return overhead(proxied, name, result);
+  return load(scope === "proxied" ? proxied : scope, name, result);
+}
+
+/** A deployment's own load figure: latency, rps or errors. */
+function load(deployment: string | undefined, name: string, result: MeasuredRun): number | null {
   const topology = result.load?.deployments.find((t) => t.deployment === deployment);
   if (!topology) return null;
   if (name === "rps") return topology.medianRps;
@@ -65,10 +83,7 @@ function holds(actual: number, operator: ThresholdOperator, value: number): bool
 }
 
 /** Evaluates thresholds; one whose metric the run did not measure fails (a gate must not pass by omission). */
-export function evaluateThresholds(
-  thresholds: readonly Threshold[],
-  result: Omit<RunResult, "thresholds" | "verdict">,
-): ThresholdResult[] {
+export function evaluateThresholds(thresholds: readonly Threshold[], result: MeasuredRun): ThresholdResult[] {
   return thresholds.map((threshold) => {
     const actual = measured(threshold.metric, result);
     return { ...threshold, actual, passed: actual !== null && holds(actual, threshold.operator, threshold.value) };

@@ -285,6 +285,13 @@ describe("edgebench CLI", () => {
     const unreadable = await cli(["probe", "-q", "-t", "latency < fast"]);
     assert.equal(unreadable.code, 2);
     assert.match(unreadable.stderr, /threshold 'latency < fast'/);
+    const nowhere = await cli(["probe", "-q", "-t", "proxied/buitlin.p99 < 2ms"]);
+    assert.equal(nowhere.code, 2);
+    assert.match(
+      nowhere.stderr,
+      /this run has no deployment proxied\/buitlin; it has edge, proxied\/builtin \(did you/,
+    );
+    assertNoStackTrace(nowhere.stderr);
   });
 
   it("writes several reports at once, and one reporter's failure does not stop the others", async () => {

@@ -2,10 +2,12 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { describe, it } from "node:test";
+import { checkThresholdDeployments, planDeployments } from "../../src/plan/deployments.js";
 import { computeOverheads, computeRatios } from "../../src/results/compare.js";
 import { asRunResult } from "../../src/results/regression.js";
 import { evaluateThresholds, parseThreshold } from "../../src/results/thresholds.js";
 import type { DeploymentLoad } from "../../src/results/types.js";
+import { parseScenario } from "../../src/scenario/load.js";
 import { FIXTURES } from "../helpers/paths.js";
 import { roundSample } from "../helpers/round-sample.js";
 
@@ -88,6 +90,29 @@ describe("several deployments", () => {
     assert.equal(
       overhead!.actual,
       result.load!.overheads.find((o) => o.deployment === "proxied/builtin")!.figures[0]!.median,
+    );
+  });
+
+  it("reads a threshold on one named deployment as that deployment's figures", async () => {
+    const result = asRunResult(await json("deployments"), "deployments");
+    const [nginxP99, caddyOverhead, missing] = evaluateThresholds(
+      ["proxied/nginx.p99 < 1s", "proxied/caddy.overhead.p50 < 1s", "proxied/yarp.rps > 1"].map(parseThreshold),
+      result,
+    );
+    const load = (name: string) => result.load!.deployments.find((d) => d.deployment === name)!;
+    assert.equal(nginxP99!.actual, load("proxied/nginx").latency.p99Us);
+    const caddy = result.load!.overheads.find((o) => o.deployment === "proxied/caddy")!;
+    assert.equal(caddyOverhead!.actual, caddy.figures.find((f) => f.metric === "p50")!.median);
+    assert.deepEqual([missing!.actual, missing!.passed], [null, false]);
+  });
+
+  it("stops a run whose threshold names a deployment it does not have, before anything starts", () => {
+    const scenario = parseScenario("apps: [{ name: a, allowedHosts: x.example }]\n", "t.yaml");
+    const plan = planDeployments(scenario, { engines: ["builtin", "nginx"] });
+    assert.doesNotThrow(() => checkThresholdDeployments([parseThreshold("proxied/nginx.p99 < 2ms")], plan));
+    assert.throws(
+      () => checkThresholdDeployments([parseThreshold("proxied/ngnix.p99 < 2ms")], plan),
+      /no deployment proxied\/ngnix; it has edge, proxied\/builtin, proxied\/nginx \(did you mean proxied\/nginx\?\)/,
     );
   });
 

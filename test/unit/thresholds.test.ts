@@ -23,6 +23,15 @@ describe("thresholds", () => {
     assert.equal(parseThreshold("probes.failed == 0").operator, "==");
   });
 
+  it("name one proxied deployment of a run before a proxied or overhead metric", () => {
+    assert.equal(parseThreshold("proxied/nginx.p99 < 2ms").value, 2000);
+    assert.equal(parseThreshold("proxied/nginx/typical/h2.rps > 5k").value, 5000);
+    assert.equal(parseThreshold("proxied/caddy.overhead.rps >= 40%").value, 0.4);
+    assert.throws(() => parseThreshold("proxied/nginx.p98 < 2ms"), /unknown metric 'proxied\/nginx\.p98'/);
+    assert.throws(() => parseThreshold("edge/nginx.p99 < 2ms"), /proxied\/nginx\.overhead\.p99/);
+    assert.throws(() => parseThreshold("proxied/nginx.overhead.max < 2ms"), /unknown metric/);
+  });
+
   it("refuse what they cannot read, saying what was expected", () => {
     assert.throws(() => parseThreshold("overhead.p99"), ThresholdError);
     assert.throws(() => parseThreshold("overhead.p98 < 2ms"), /unknown metric 'overhead\.p98'/);

@@ -17,7 +17,12 @@ import { createProgress } from "../../ui/progress.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { scenarioPaths } from "../scenarios.js";
 import { parseEngineList, parseFrontendList, parseProfileList, selectEngines } from "../../engines/per-engine.js";
-import { planDeployments, referenceProxy, type PlanChoices } from "../../plan/deployments.js";
+import {
+  checkThresholdDeployments,
+  planDeployments,
+  referenceProxy,
+  type PlanChoices,
+} from "../../plan/deployments.js";
 import { writeReports } from "../write-reports.js";
 import type { CliIo } from "../io.js";
 import { DeploymentError, parseDeployments } from "../../deployments.js";
@@ -210,6 +215,7 @@ async function selectScenarios(
   const engines = options.engine ? parseEngineList(options.engine) : null;
   const profiles = options.engineProfile ? parseProfileList(options.engineProfile) : null;
   const frontends = options.frontend ? parseFrontendList(options.frontend) : null;
+  const cliThresholds = (options.threshold ?? []).map(parseThreshold);
   for (const path of scenarioPaths(files)) {
     const loaded = withAppRuntime(applyOverrides(await loadScenario(path), options), options.appRuntime);
     const missing = missingAppRuntime(loaded);
@@ -218,13 +224,16 @@ async function selectScenarios(
       continue;
     }
     const selection = selectEngines(loaded, engines, options.engineConfig ?? null);
-    // A plan that cannot run (a fixed proxy port for several proxies, an unknown reference) stops before anything starts.
+    // A plan that cannot run (a fixed proxy port for several proxies, an unknown reference, a threshold on a
+    // deployment it does not have) stops before anything starts.
     const choices = {
       engines: selection.engines,
       ...(profiles ? { profiles } : {}),
       ...(frontends ? { frontends } : {}),
     };
-    referenceProxy(planDeployments(selection.scenario, choices), options.reference ?? null);
+    const plan = planDeployments(selection.scenario, choices);
+    referenceProxy(plan, options.reference ?? null);
+    checkThresholdDeployments([...selection.scenario.thresholds, ...cliThresholds], plan);
     selections.set(selection.scenario, { ...selection, choices });
   }
   return selections;
