@@ -695,7 +695,7 @@ export const scenarioSpec = {
         type: "string",
         minLength: 1,
         description:
-          "METRIC OPERATOR VALUE, such as 'overhead.p99 < 2ms', 'proxied.rps > 10000' or 'probes.failed == 0'.",
+          "METRIC OPERATOR VALUE, such as 'overhead.p99 < 2ms', 'proxied.rps > 10000', 'probes.failed == 0', or for one deployment of several 'proxied/nginx.p99 < 2ms'.",
       },
       default: [],
       description: "Conditions the run must meet; a failed one fails the run (exit 1).",
