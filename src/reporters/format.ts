@@ -1,4 +1,5 @@
 /** Number formatting shared by the text reporters: µs/ms/s, k req/s, signed differences. */
+import type { ThresholdResult } from "../results/thresholds.js";
 import type { DeploymentLoad, H2ProbeAnswer, Overhead, ProbeResult, RunResult } from "../results/types.js";
 import { thresholdKind } from "../scenario/thresholds.js";
 import type { AppWork, DirectionShape } from "../scenario/types.js";
@@ -12,9 +13,11 @@ export const METRIC_LABEL: Readonly<Record<Overhead["metric"], string>> = {
   rps: "req/s",
 };
 
-/** A threshold's measured value in its metric's unit, from the table that parses thresholds. */
-export function formatThresholdValue(metric: string, value: number): string {
-  return thresholdKind(metric) === "duration" ? formatDuration(value) : String(value);
+/** A threshold's measured value in its metric's unit (from the table that parses thresholds), or "not measured". */
+export function measuredText(threshold: Pick<ThresholdResult, "metric" | "actual">): string {
+  const { metric, actual } = threshold;
+  if (actual === null) return "not measured";
+  return thresholdKind(metric) === "duration" ? formatDuration(actual) : String(actual);
 }
 
 export function formatDuration(us: number): string {

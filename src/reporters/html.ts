@@ -16,6 +16,7 @@ import {
   type DeploymentLabel,
   ttfbRows,
   TTFB_HEADER,
+  measuredText,
 } from "./format.js";
 import { probesSection } from "./html-probes.js";
 import { OPEN_MODEL_DEFINITIONS, OPEN_MODEL_HEADER, openModelRows } from "./open-model.js";
@@ -268,7 +269,7 @@ function resultSection(result: RunResult): string {
       ? `<h3>Thresholds</h3><ul>${result.thresholds
           .map(
             (t) =>
-              `<li class="${t.passed ? "pass" : "fail"}">${t.passed ? "✓" : "✗"} <code>${escapeHtml(t.expression)}</code> <span class="dim">(measured ${t.actual ?? "nothing"})</span></li>`,
+              `<li class="${t.passed ? "pass" : "fail"}">${t.passed ? "✓" : "✗"} <code>${escapeHtml(t.expression)}</code> <span class="dim">(${t.actual === null ? "not measured" : `measured ${escapeHtml(measuredText(t))}`})</span></li>`,
           )
           .join("")}</ul>`
       : "",

@@ -1,6 +1,6 @@
 /** JUnit XML for CI systems: one test suite per scenario and topology, one test case per probe and per threshold. */
 import type { ProbeResult, RunResult } from "../results/types.js";
-import { answerWithSource } from "./format.js";
+import { answerWithSource, measuredText } from "./format.js";
 import { causeOf } from "./causes.js";
 
 function escape(text: string): string {
@@ -90,7 +90,7 @@ export function renderJunit(results: readonly RunResult[]): string {
           ? {}
           : {
               failure: {
-                message: `${t.expression}: ${t.actual === null ? "not measured" : `measured ${t.actual}`}`,
+                message: `${t.expression}: ${t.actual === null ? "not measured" : `measured ${measuredText(t)}`}`,
                 details: t.expression,
               },
             }),

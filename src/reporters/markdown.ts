@@ -14,6 +14,7 @@ import {
   TTFB_HEADER,
   proxiesInRun,
   type DeploymentLabel,
+  measuredText,
 } from "./format.js";
 import { cell, markdownProbes } from "./markdown-causes.js";
 import { OPEN_MODEL_DEFINITIONS, OPEN_MODEL_HEADER, openModelRows } from "./open-model.js";
@@ -131,7 +132,7 @@ function thresholdSection(result: RunResult): string[] {
   const out: string[] = [];
   out.push("| threshold | measured | |", "| --- | ---: | --- |");
   for (const t of result.thresholds)
-    out.push(`| \`${cell(t.expression)}\` | ${t.actual ?? "not measured"} | ${t.passed ? "✅" : "❌"} |`);
+    out.push(`| \`${cell(t.expression)}\` | ${measuredText(t)} | ${t.passed ? "✅" : "❌"} |`);
   out.push("");
   return out;
 }

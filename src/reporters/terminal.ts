@@ -4,7 +4,7 @@ import type { DeploymentLoad, LoadResult, Overhead, ProbesResult, RunResult } fr
 import {
   deploymentLabels,
   formatDuration,
-  formatThresholdValue,
+  measuredText,
   METRIC_LABEL,
   formatRate,
   formatRatio,
@@ -346,7 +346,7 @@ function thresholdLines(result: RunResult, { c }: Context): string[] {
     out.push("");
     out.push(c.bold("Thresholds"));
     for (const t of result.thresholds) {
-      const shown = t.actual === null ? "not measured" : formatThresholdValue(t.metric, t.actual);
+      const shown = measuredText(t);
       out.push(`  ${t.passed ? c.green("✓") : c.red("✗")} ${t.expression} ${c.dim(`(measured ${shown})`)}`);
     }
   }

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { describe, it } from "node:test";
 import { renderJson } from "../../src/reporters/json.js";
+import { renderHtml } from "../../src/reporters/html.js";
 import { renderJunit } from "../../src/reporters/junit.js";
 import { renderMarkdown } from "../../src/reporters/markdown.js";
 import { parseReporterSpecs } from "../../src/reporters/index.js";
@@ -22,6 +23,24 @@ describe("reporters", () => {
     assert.equal(formatDuration(2_500_000), "2.50s");
     assert.equal(formatRate(16174.2), "16.2k");
     assert.equal(formatRate(5599), "5599");
+  });
+
+  it("print a threshold's measured latency in its unit in every report, and say when nothing was measured", async () => {
+    const result = await fixture();
+    const threshold = { metric: "proxied/nginx.p99", operator: "<" as const, value: 1000 };
+    result.thresholds = [
+      { ...threshold, expression: "proxied/nginx.p99 < 1ms", actual: 1834, passed: false },
+      { ...threshold, expression: "edge.p99 < 1ms", metric: "edge.p99", actual: null, passed: false },
+    ];
+    const markdown = renderMarkdown([result]);
+    assert.match(markdown, /\| `proxied\/nginx\.p99 < 1ms` \| 1\.83ms \|/);
+    assert.match(markdown, /\| `edge\.p99 < 1ms` \| not measured \|/);
+    assert.match(renderHtml([result]), /proxied\/nginx\.p99 &lt; 1ms<\/code> <span class="dim">\(measured 1\.83ms\)/);
+    assert.match(renderJunit([result]), /proxied\/nginx\.p99 &lt; 1ms: measured 1\.83ms/);
+    assert.match(
+      renderTerminal(result, { color: false, width: 100 }),
+      /proxied\/nginx\.p99 < 1ms \(measured 1\.83ms\)/,
+    );
   });
 
   it("shows time to first byte beside the whole answer, and the app's work, when the result has them", async () => {
