@@ -122,6 +122,8 @@ describe("open-model generator on real sockets", () => {
     assert.equal(run.requests, 50);
     assert.ok(run.ok2xx >= 5 && run.ok2xx <= 10, `${run.ok2xx} answered`);
     assert.equal(run.ok2xx + run.timeouts, 50);
+    assert.ok(run.late >= run.timeouts, "a request never sent is late");
+    assert.ok(run.schedulerLate < 3, `${run.schedulerLate} late with a connection free`);
     handler = (_request, response) => response.end("ok");
   });
 

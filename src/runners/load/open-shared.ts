@@ -4,6 +4,7 @@
  * Each connection is a slot whose state both change with Atomics, so a connection carries one request at a time
  * without a message per request.
  */
+import { performance } from "node:perf_hooks";
 
 /** Run states, in `control[RUN]`. */
 export const RUN_WAITING = 0;
@@ -13,8 +14,9 @@ export const RUN_STOPPED = 2;
 /**
  * Slot states. The connection thread moves Down → Connecting → Free; the sender moves Free → Writing while it
  * writes, then Busy; an answer moves Busy → Free. Only the sender leaves Free for Writing, and only the connection
- * thread closes a socket, after taking its slot out of Free and waiting out a write (see `retire`): so the sender
- * never writes to a descriptor that was closed, or reused by anything else in the process.
+ * thread closes a socket, after taking its slot out of Free and waiting out a write (`retire`: a plain socket
+ * retires before Node closes its descriptor; a TLS one, never written directly, before its close is counted). So
+ * the sender never writes to a descriptor that was closed, or reused by anything else in the process.
  */
 export const SLOT_DOWN = 0;
 export const SLOT_CONNECTING = 1;
@@ -37,6 +39,7 @@ export const UNSENT_TIMEOUTS = 5;
 const CONTROL_WORDS = 6;
 /** While the sender writes, a slot's state is looked at again after this long (ms): a write takes µs. */
 const WRITE_WAIT_MS = 0.05;
+const WRITE_GIVE_UP_MS = 1000;
 
 /**
  * Per slot in `times`: planned and actual send of its request, in ms from the schedule's start (each thread turns its
@@ -116,10 +119,14 @@ export class SharedSchedule {
     Atomics.notify(this.control, FREED);
   }
 
-  /** The slot's state once no write is under way on it. */
+  /**
+   * The slot's state once no write is under way on it. A write takes µs; one still under way after WRITE_GIVE_UP_MS
+   * means the sending thread is gone (its error reaches the caller), and Writing is returned rather than waiting on.
+   */
   settledState(slot: number): number {
+    const giveUpAt = performance.now() + WRITE_GIVE_UP_MS;
     let state = Atomics.load(this.slots, slot);
-    while (state === SLOT_WRITING) {
+    while (state === SLOT_WRITING && performance.now() < giveUpAt) {
       Atomics.wait(this.slots, slot, SLOT_WRITING, WRITE_WAIT_MS);
       state = Atomics.load(this.slots, slot);
     }
@@ -132,7 +139,9 @@ export class SharedSchedule {
    */
   retire(slot: number): void {
     this.fds[slot] = -1;
-    while (Atomics.compareExchange(this.slots, slot, SLOT_FREE, SLOT_DOWN) === SLOT_WRITING) this.settledState(slot);
+    while (Atomics.compareExchange(this.slots, slot, SLOT_FREE, SLOT_DOWN) === SLOT_WRITING) {
+      if (this.settledState(slot) === SLOT_WRITING) return;
+    }
   }
 
   /** Hands a slot back: Busy → Free, and wakes a sender waiting for a connection. */

@@ -196,7 +196,8 @@ class Connection {
     // A close-delimited body ends with the connection, unless a reset or the timeout cut it off.
     const endsBody = this.reader.endsAtClose && !hadError && !this.timedOut;
     if (endsBody && this.settledState === SLOT_BUSY) this.reader.end();
-    shared.fds[this.slot] = -1;
+    // A TLS socket has no SlotSocket to retire its slot before it closes: a take under way is waited out here.
+    shared.retire(this.slot);
     // One atomic step, so the sender cannot take the slot between a look at its state and the change.
     if (Atomics.exchange(shared.slots, this.slot, SLOT_DOWN) === SLOT_BUSY) {
       settle(this.slot);
@@ -244,6 +245,8 @@ function finishWhenDrained(): void {
     requests: counts.requests + unsentFailures + unsentTimeouts,
     errors: counts.errors + unsentFailures,
     timeouts: counts.timeouts + unsentTimeouts,
+    // Never sent before the deadline: later than one interval, and held by busy connections, not by the sender.
+    late: counts.late + unsentTimeouts,
     responseTime: hdr.encodeIntoCompressedBase64(responseTime),
     firstByte: hdr.encodeIntoCompressedBase64(firstByte),
     serviceTime: hdr.encodeIntoCompressedBase64(serviceTime),
@@ -289,6 +292,10 @@ const senderSettings: SenderSettings = {
 };
 const sender = new Worker(new URL("./open-sender.js", import.meta.url), { workerData: senderSettings });
 sender.on("message", onSenderMessage);
+// A sending thread that fails is a bug: this thread fails with it, and the caller's promise rejects.
+sender.on("error", (error) => {
+  throw error;
+});
 parentPort!.on("message", (message: unknown) => message === "stop" && stop(false));
 for (const connection of connections) connection.open();
 startWhenConnected();
