@@ -5,13 +5,8 @@
  */
 import { cpus } from "node:os";
 import { computeOverheads, computeRatios } from "./results/compare.js";
-import {
-  checkThresholdDeployments,
-  planDeployments,
-  referenceProxy,
-  type PlanChoices,
-  type PlannedDeployment,
-} from "./plan/deployments.js";
+import { planDeployments, referenceProxy, type PlanChoices, type PlannedDeployment } from "./plan/deployments.js";
+import { checkThresholdDeployments } from "./scenario/thresholds.js";
 import { capConnections } from "./runners/load/fd-limit.js";
 import {
   SCHEMA_VERSION,
@@ -101,7 +96,10 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   const plan = planDeployments(scenario, options.plan);
   const reference = referenceProxy(plan, options.reference ?? null);
   const thresholds = [...scenario.thresholds, ...(options.thresholds ?? [])];
-  checkThresholdDeployments(thresholds, plan);
+  checkThresholdDeployments(
+    thresholds,
+    plan.map((d) => d.name),
+  );
   options.onEvent?.({ type: "starting", deployments: plan.map((d) => d.name) });
   const withLoad = options.load ?? true;
   // Servers need threads of their own only when something is measured against the clock.

@@ -9,6 +9,7 @@ import { isLoopbackHostname } from "./probe-target.js";
 import { computeOverheads } from "./results/compare.js";
 import { SCHEMA_VERSION, type LoadResult, type ProbesResult, type RunResult } from "./results/types.js";
 import type { Threshold } from "./results/thresholds.js";
+import { checkThresholdDeployments } from "./scenario/thresholds.js";
 import { finishRun, type MeasuredRun } from "./results/finish.js";
 import { environment } from "./run.js";
 import type { RunEventListener } from "./runners/events.js";
@@ -93,6 +94,11 @@ async function measure(options: RunningDeploymentsOptions): Promise<{ load: Load
 export async function runDeployments(options: RunningDeploymentsOptions): Promise<RunResult> {
   const startedAt = new Date().toISOString();
   const { scenario, deployments, signal } = options;
+  const thresholds = [...scenario.thresholds, ...(options.thresholds ?? [])];
+  checkThresholdDeployments(
+    thresholds,
+    deployments.map((d) => d.name),
+  );
   const warnings: string[] = [];
   for (const deployment of deployments) {
     const { remote } = await checkAddresses(deployment, options.allowRemote ?? false);
@@ -140,5 +146,5 @@ export async function runDeployments(options: RunningDeploymentsOptions): Promis
     load,
     probes,
   };
-  return finishRun(measured, [...scenario.thresholds, ...(options.thresholds ?? [])]);
+  return finishRun(measured, thresholds);
 }

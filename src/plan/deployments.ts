@@ -5,9 +5,7 @@
  */
 import type { EngineName } from "../engines/types.js";
 import type { EngineProfile, Frontend, Scenario, TopologyKind } from "../scenario/types.js";
-import { thresholdDeployment, type Threshold } from "../scenario/thresholds.js";
 import { EdgebenchError } from "../support/errors.js";
-import { suggest } from "../support/suggest.js";
 
 export interface PlannedDeployment {
   /** Unique within a run: `edge`, `proxied/builtin`, `proxied/nginx`, … */
@@ -143,21 +141,4 @@ export function referenceProxy(
     return proxied.length > 1 ? found : null;
   }
   return proxied.length > 1 ? (named("nginx") ?? null) : null;
-}
-
-/** A threshold naming a deployment the run does not have would fail only after the run: it stops it before it starts. */
-export function checkThresholdDeployments(
-  thresholds: readonly Threshold[],
-  deployments: readonly PlannedDeployment[],
-): void {
-  const names = deployments.map((d) => d.name);
-  for (const threshold of thresholds) {
-    const scoped = thresholdDeployment(threshold.metric);
-    if (!scoped || names.includes(scoped.deployment)) continue;
-    const near = suggest(scoped.deployment, names);
-    throw new PlanError(
-      `threshold '${threshold.expression}': this run has no deployment ${scoped.deployment}; ` +
-        `it has ${names.join(", ")}${near ? ` (did you mean ${near}?)` : ""}`,
-    );
-  }
 }

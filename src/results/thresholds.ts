@@ -32,9 +32,14 @@ const LATENCY_FIELD: Record<Latency, "p50Us" | "p90Us" | "p99Us" | "p999Us" | "m
   mean: "meanUs",
 };
 
-/** `proxied` (and `overhead`) name the run's first proxied deployment: the scenario's own unless --engine chose. */
+/**
+ * `proxied` (and `overhead`) name the run's first proxied deployment: the scenario's own unless --engine chose. Of
+ * deployments already running (`--deployment`), whose topology edgebench does not know, the first not named edge.
+ */
 function firstProxied(result: MeasuredRun): string | undefined {
-  return result.deployments.find((d) => d.topology === "proxied")?.name;
+  const proxied = result.deployments.find((d) => d.topology === "proxied");
+  if (proxied) return proxied.name;
+  return result.deployments.find((d) => d.topology === "external" && d.name !== "edge")?.name;
 }
 
 function overhead(deployment: string | undefined, name: string, result: MeasuredRun): number | null {

@@ -41,7 +41,8 @@ describe("own app and running deployments (CLI)", () => {
     const out = join(dir, "deployments.json");
     const deployments = [`edge=${app.url}`, `proxied=${proxy.url}`, `staging=${proxy.url}`];
     const args = ["bench", ...deployments.flatMap((d) => ["--deployment", d]), ...SHORT];
-    const result = await edgebench([...args, "-r", `terminal,json:${out}`]);
+    const gates = ["proxied.p99 < 10s", "overhead.p50 < 10s", "staging.p99 < 10s", "staging.overhead.p50 < 10s"];
+    const result = await edgebench([...args, ...gates.flatMap((t) => ["-t", t]), "-r", `terminal,json:${out}`]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /Proxy overhead/);
     assert.match(result.stdout, /first byte \/ whole answer/);
@@ -54,6 +55,18 @@ describe("own app and running deployments (CLI)", () => {
     );
     assert.equal(run.load!.overheads[0]!.figures[0]!.perRound.length, 2);
     assert.equal(run.probes, null);
+    // proxied and overhead are the deployment named proxied; a name given by --deployment can be named itself.
+    assert.deepEqual(
+      run.thresholds.map((t) => [t.expression, t.actual !== null, t.passed]),
+      gates.map((t) => [t, true, true]),
+    );
+    assert.equal(
+      run.thresholds[0]!.actual,
+      run.load!.deployments.find((t) => t.deployment === "proxied")!.latency.p99Us,
+    );
+    const planned = await edgebench([...args, "-q", "-t", "proxied/nginx.p99 < 2ms"]);
+    assert.equal(planned.code, 2);
+    assert.match(planned.stderr, /this run has no deployment proxied\/nginx; it has edge, proxied, staging/);
   });
 
   it("probe --deployment grades running deployments on the wire", async () => {

@@ -2,10 +2,11 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { describe, it } from "node:test";
-import { checkThresholdDeployments, planDeployments } from "../../src/plan/deployments.js";
+import { planDeployments } from "../../src/plan/deployments.js";
 import { computeOverheads, computeRatios } from "../../src/results/compare.js";
 import { asRunResult } from "../../src/results/regression.js";
 import { evaluateThresholds, parseThreshold } from "../../src/results/thresholds.js";
+import { checkThresholdDeployments } from "../../src/scenario/thresholds.js";
 import type { DeploymentLoad } from "../../src/results/types.js";
 import { parseScenario } from "../../src/scenario/load.js";
 import { FIXTURES } from "../helpers/paths.js";
@@ -108,7 +109,7 @@ describe("several deployments", () => {
 
   it("stops a run whose threshold names a deployment it does not have, before anything starts", () => {
     const scenario = parseScenario("apps: [{ name: a, allowedHosts: x.example }]\n", "t.yaml");
-    const plan = planDeployments(scenario, { engines: ["builtin", "nginx"] });
+    const plan = planDeployments(scenario, { engines: ["builtin", "nginx"] }).map((d) => d.name);
     assert.doesNotThrow(() => checkThresholdDeployments([parseThreshold("proxied/nginx.p99 < 2ms")], plan));
     assert.throws(
       () => checkThresholdDeployments([parseThreshold("proxied/ngnix.p99 < 2ms")], plan),

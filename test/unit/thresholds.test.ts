@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { describe, it } from "node:test";
 import { evaluateThresholds, parseThreshold, ThresholdError } from "../../src/results/thresholds.js";
+import { parseThresholdNaming } from "../../src/scenario/thresholds.js";
 import type { RunResult } from "../../src/results/types.js";
 import { parseScenario } from "../../src/scenario/load.js";
 import { ScenarioError } from "../../src/scenario/issues.js";
@@ -30,6 +31,11 @@ describe("thresholds", () => {
     assert.throws(() => parseThreshold("proxied/nginx.p98 < 2ms"), /unknown metric 'proxied\/nginx\.p98'/);
     assert.throws(() => parseThreshold("edge/nginx.p99 < 2ms"), /proxied\/nginx\.overhead\.p99/);
     assert.throws(() => parseThreshold("proxied/nginx.overhead.max < 2ms"), /unknown metric/);
+    // A name without proxied/ is a deployment only when it is running (--deployment NAME=URL); else a typo.
+    assert.throws(() => parseThreshold("edg.p99 < 2ms"), /unknown metric 'edg\.p99'/);
+    assert.throws(() => parseThreshold("nginx.p99 < 2ms"), /with --deployment nginx=URL, nginx\.p99/);
+    assert.equal(parseThresholdNaming("nginx.p99 < 2ms", ["edge", "nginx"]).value, 2000);
+    assert.equal(parseThresholdNaming("nginx.overhead.rps > 50%", ["edge", "nginx"]).value, 0.5);
   });
 
   it("refuse what they cannot read, saying what was expected", () => {

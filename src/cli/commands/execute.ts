@@ -2,7 +2,7 @@
 import { setMaxListeners } from "node:events";
 import { allowedHostsFromAppSettings, isLoopbackHostname, probeTarget, TargetError } from "../../probe-target.js";
 import { MACHINE_READABLE, parseReporterSpecs, type ReporterSpec } from "../../reporters/index.js";
-import { parseThreshold, type Threshold } from "../../results/thresholds.js";
+import type { Threshold } from "../../results/thresholds.js";
 import type { ProbeDefinition } from "../../runners/probes/types.js";
 import type { RunResult } from "../../results/types.js";
 import { runScenario } from "../../run.js";
@@ -17,12 +17,8 @@ import { createProgress } from "../../ui/progress.js";
 import { EXIT, type ExitCode } from "../exit-codes.js";
 import { scenarioPaths } from "../scenarios.js";
 import { parseEngineList, parseFrontendList, parseProfileList, selectEngines } from "../../engines/per-engine.js";
-import {
-  checkThresholdDeployments,
-  planDeployments,
-  referenceProxy,
-  type PlanChoices,
-} from "../../plan/deployments.js";
+import { planDeployments, referenceProxy, type PlanChoices } from "../../plan/deployments.js";
+import { checkThresholdDeployments, parseThresholdNaming } from "../../scenario/thresholds.js";
 import { writeReports } from "../write-reports.js";
 import type { CliIo } from "../io.js";
 import { DeploymentError, parseDeployments } from "../../deployments.js";
@@ -106,7 +102,8 @@ export async function executeScenarios(
   io: CliIo,
 ): Promise<ExitCode> {
   const reporters = parseReporterSpecs(options.reporter);
-  const thresholds = (options.threshold ?? []).map(parseThreshold);
+  const running = (options.deployment ?? []).map((given) => given.slice(0, Math.max(0, given.indexOf("="))));
+  const thresholds = (options.threshold ?? []).map((expression) => parseThresholdNaming(expression, running));
   const catalog = selectProbes(PROBE_CATALOG, {
     only: options.probe,
     skip: options.skipProbe,
@@ -120,7 +117,9 @@ export async function executeScenarios(
       "--deployment takes at most one scenario file (its load, policy and thresholds), and no --target",
     );
   }
-  const selections = options.target ? new Map<Scenario, Selection>() : await selectScenarios(files, options, io);
+  const selections = options.target
+    ? new Map<Scenario, Selection>()
+    : await selectScenarios(files, options, thresholds, io);
   for (const scenario of selections.keys()) checkOwnAppAddresses(scenario, allowRemote);
   if (!options.target && selections.size === 0)
     throw new AppRuntimeError("nothing to run: every scenario needs an app runtime that is not installed");
@@ -209,13 +208,13 @@ interface Selection {
 async function selectScenarios(
   files: readonly string[],
   options: ExecuteOptions,
+  cliThresholds: readonly Threshold[],
   io: CliIo,
 ): Promise<Map<Scenario, Selection>> {
   const selections = new Map<Scenario, Selection>();
   const engines = options.engine ? parseEngineList(options.engine) : null;
   const profiles = options.engineProfile ? parseProfileList(options.engineProfile) : null;
   const frontends = options.frontend ? parseFrontendList(options.frontend) : null;
-  const cliThresholds = (options.threshold ?? []).map(parseThreshold);
   for (const path of scenarioPaths(files)) {
     const loaded = withAppRuntime(applyOverrides(await loadScenario(path), options), options.appRuntime);
     const missing = missingAppRuntime(loaded);
@@ -233,7 +232,12 @@ async function selectScenarios(
     };
     const plan = planDeployments(selection.scenario, choices);
     referenceProxy(plan, options.reference ?? null);
-    checkThresholdDeployments([...selection.scenario.thresholds, ...cliThresholds], plan);
+    // With --deployment the scenario's own deployments do not run: runDeployments checks against those given.
+    if (!options.deployment?.length)
+      checkThresholdDeployments(
+        [...selection.scenario.thresholds, ...cliThresholds],
+        plan.map((d) => d.name),
+      );
     selections.set(selection.scenario, { ...selection, choices });
   }
   return selections;
