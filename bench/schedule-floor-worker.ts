@@ -8,6 +8,7 @@ import * as hdr from "hdr-histogram-js";
 import { createLatencyHistogram } from "../src/results/histogram.js";
 import { RUN, RUN_RUNNING } from "../src/runners/load/open-shared.js";
 import { ScheduleClock } from "../src/runners/load/schedule-clock.js";
+import { preferThisThread } from "../src/support/thread-priority.js";
 
 export interface FloorSettings {
   rate: number;
@@ -21,6 +22,7 @@ export interface FloorReport {
 }
 
 const { rate, durationMs } = workerData as FloorSettings;
+preferThisThread(); // as the sender does
 const intervalMs = 1000 / rate;
 const control = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT * (RUN + 1)));
 Atomics.store(control, RUN, RUN_RUNNING);

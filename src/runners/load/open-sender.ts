@@ -27,6 +27,7 @@ import {
   UNSENT_TIMEOUTS,
   type SharedBuffers,
 } from "./open-shared.js";
+import { preferThisThread } from "../../support/thread-priority.js";
 import { ScheduleClock } from "./schedule-clock.js";
 
 export interface SenderSettings {
@@ -134,4 +135,6 @@ class Sender {
 const STOPPED = -1;
 const NONE_UP = -2;
 
+// Sleeping most of the time, the sender preempts the connection thread and the servers only for its µs of spin.
+preferThisThread();
 new Sender(workerData as SenderSettings).run();
