@@ -5,11 +5,12 @@
 import assert from "node:assert/strict";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import { closeSync, fstatSync, mkdtempSync, openSync, rmSync } from "node:fs";
+import { closeSync, fstatSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from "node:net";
-import { tmpdir } from "node:os";
+import { getPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { Worker } from "node:worker_threads";
 import { runOpenGenerator, type OpenGeneratorSettings } from "../../src/runners/load/open-generator.js";
 import { summarize } from "../../src/results/histogram.js";
 import { createRunCertificates, type RunCertificates } from "../../src/tls/certificates.js";
@@ -232,5 +233,38 @@ describe("open-model generator over TLS", () => {
     const run = await runOpenGenerator({ ...base(url, 100, 200, 2), ca: other.ca, timeoutMs: 300 });
     assert.equal(run.ok2xx, 0);
     assert.equal(run.responses, 0);
+  });
+});
+
+describe("the sending thread's scheduling requests", () => {
+  it("raise only the calling thread's priority, where the process may", async (t) => {
+    if (process.platform !== "linux") return t.skip("Linux only");
+    const module = new URL("../../src/support/thread-priority.js", import.meta.url).href;
+    const folder = mkdtempSync(join(tmpdir(), "edgebench-priority-"));
+    const script = join(folder, "thread.mjs");
+    writeFileSync(
+      script,
+      [
+        'import { parentPort } from "node:worker_threads";',
+        'import { readlinkSync } from "node:fs";',
+        'import { getPriority } from "node:os";',
+        `import { preferThisThread } from ${JSON.stringify(module)};`,
+        "const raised = preferThisThread();",
+        'const thread = Number(readlinkSync("/proc/thread-self").split("/").pop());',
+        "parentPort.postMessage({ raised, priority: getPriority(thread) });",
+      ].join("\n"),
+    );
+    const before = getPriority(process.pid);
+    const worker = new Worker(script);
+    try {
+      const seen = await new Promise<{ raised: boolean; priority: number }>((resolve) =>
+        worker.once("message", resolve),
+      );
+      assert.equal(seen.priority, seen.raised ? -10 : before);
+      assert.equal(getPriority(process.pid), before, "the main thread keeps its own");
+    } finally {
+      await worker.terminate();
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
