@@ -4,14 +4,13 @@
  */
 import { readFile } from "node:fs/promises";
 import { parseJsonWithComments, readAspNetCoreSettings } from "./policy/appsettings.js";
-import { SCHEMA_VERSION, type RunResult } from "./results/types.js";
+import type { RunResult } from "./results/types.js";
 import { finishRun, type MeasuredRun } from "./results/finish.js";
 import type { Threshold } from "./results/thresholds.js";
-import { environment } from "./run.js";
+import { environment, runStamp } from "./results/run-stamp.js";
 import { PROBE_CATALOG } from "./runners/probes/catalog/index.js";
 import { runProbes } from "./runners/probes/run-probes.js";
 import { ASPNETCORE_KNOBS, type PolicyKnobs, type ProbeDefinition } from "./runners/probes/types.js";
-import { VERSION } from "./version.js";
 import { EdgebenchError } from "./support/errors.js";
 import { policySpec, probesSpec } from "./scenario/schema.js";
 import { defaultsOf } from "./scenario/spec.js";
@@ -107,11 +106,7 @@ export async function probeTarget(options: TargetProbeOptions): Promise<RunResul
     },
   );
   const measured: MeasuredRun = {
-    schemaVersion: SCHEMA_VERSION,
-    tool: { name: "edgebench", version: VERSION },
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    interrupted: options.signal?.aborted ?? false,
+    ...runStamp(startedAt, options.signal),
     scenario: {
       name: `target ${target.url}`,
       file: null,

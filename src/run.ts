@@ -3,18 +3,11 @@
  * rounds over all of them, compare, decide, and stop every server whatever happens. Returns plain data; never
  * prints, never exits.
  */
-import { cpus } from "node:os";
 import { computeOverheads, computeRatios } from "./results/compare.js";
 import { planDeployments, referenceProxy, type PlanChoices, type PlannedDeployment } from "./plan/deployments.js";
 import { checkThresholdDeployments } from "./scenario/thresholds.js";
 import { capConnections } from "./runners/load/fd-limit.js";
-import {
-  SCHEMA_VERSION,
-  type Deployment,
-  type LoadResult,
-  type ProbesResult,
-  type RunResult,
-} from "./results/types.js";
+import { type Deployment, type LoadResult, type ProbesResult, type RunResult } from "./results/types.js";
 import { finishRun, type MeasuredRun } from "./results/finish.js";
 import type { Threshold } from "./results/thresholds.js";
 import type { RunEventListener } from "./runners/events.js";
@@ -24,7 +17,7 @@ import type { ProbeDefinition } from "./runners/probes/types.js";
 import type { Scenario, TopologyKind } from "./scenario/types.js";
 import { appForHost, frontDoorOf, startDeployments, type RunningTopology } from "./topology/start.js";
 import type { DeploymentHints } from "./runners/probes/oracle.js";
-import { VERSION } from "./version.js";
+import { environment, runStamp } from "./results/run-stamp.js";
 import { hasWork } from "./servers/app-work.js";
 import { kestrelVersion } from "./apps/kestrel/driver.js";
 import { findCauses } from "./fixes/plan.js";
@@ -48,17 +41,6 @@ export interface RunOptions {
   onEvent?: RunEventListener;
   /** Told after the run's own warnings (engines --engine had to leave out, say). */
   warnings?: readonly string[];
-}
-
-export function environment(): RunResult["environment"] {
-  const cpuList = cpus();
-  return {
-    node: process.version,
-    platform: process.platform,
-    arch: process.arch,
-    cpus: cpuList.length,
-    cpuModel: cpuList[0]?.model ?? "unknown",
-  };
 }
 
 /** An external engine running a configuration edgebench wrote (so its profile applies). */
@@ -121,11 +103,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     await topology.close();
   }
   const measured: MeasuredRun = {
-    schemaVersion: SCHEMA_VERSION,
-    tool: { name: "edgebench", version: VERSION },
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    interrupted: signal?.aborted ?? false,
+    ...runStamp(startedAt, signal),
     scenario: scenarioSummary(scenario, plan),
     environment: environment(),
     deployments: topology.running.map((running) => deploymentOf(running, planned(running))),

@@ -7,18 +7,17 @@ import { lookup } from "node:dns/promises";
 import { DeploymentError, type Deployment } from "./deployments.js";
 import { isLoopbackHostname } from "./probe-target.js";
 import { computeOverheads } from "./results/compare.js";
-import { SCHEMA_VERSION, type LoadResult, type ProbesResult, type RunResult } from "./results/types.js";
+import type { LoadResult, ProbesResult, RunResult } from "./results/types.js";
 import type { Threshold } from "./results/thresholds.js";
 import { checkThresholdDeployments } from "./scenario/thresholds.js";
 import { finishRun, type MeasuredRun } from "./results/finish.js";
-import { environment } from "./run.js";
+import { environment, runStamp } from "./results/run-stamp.js";
 import type { RunEventListener } from "./runners/events.js";
 import { capConnections } from "./runners/load/fd-limit.js";
 import { PROBE_CATALOG } from "./runners/probes/catalog/index.js";
 import { runProbes, type ProbeTarget } from "./runners/probes/run-probes.js";
 import type { ProbeDefinition } from "./runners/probes/types.js";
 import type { Scenario } from "./scenario/types.js";
-import { VERSION } from "./version.js";
 
 export interface RunningDeploymentsOptions {
   deployments: readonly Deployment[];
@@ -124,11 +123,7 @@ export async function runDeployments(options: RunningDeploymentsOptions): Promis
     warnings.push(...measured.warnings);
   }
   const measured: MeasuredRun = {
-    schemaVersion: SCHEMA_VERSION,
-    tool: { name: "edgebench", version: VERSION },
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    interrupted: signal?.aborted ?? false,
+    ...runStamp(startedAt, signal),
     scenario: {
       name: `${scenario.name} on running deployments`,
       file: scenario.file,

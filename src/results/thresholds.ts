@@ -2,7 +2,7 @@
  * Thresholds: `overhead.p99 < 2ms`, `proxied.rps > 10000`, `probes.failed == 0`. Parsed with clear errors, evaluated
  * on a run's result; a failed one fails the run (exit 1), and every reporter shows each as pass or fail.
  */
-import type { RunResult } from "./types.js";
+import type { MeasuredRun } from "./types.js";
 import { thresholdDeployment, type Latency, type Threshold, type ThresholdOperator } from "../scenario/thresholds.js";
 import { failedRequests } from "./failed-requests.js";
 
@@ -14,8 +14,6 @@ export {
   THRESHOLD_OPERATORS,
 } from "../scenario/thresholds.js";
 export type { Threshold, ThresholdOperator } from "../scenario/thresholds.js";
-
-type MeasuredRun = Omit<RunResult, "thresholds" | "verdict">;
 
 export interface ThresholdResult extends Threshold {
   /** The measured value, or null when the run did not measure it (no load, or no proxied topology). */

@@ -294,3 +294,6 @@ export interface RunResult {
   thresholds: ThresholdResult[];
   verdict: Verdict;
 }
+
+/** A result as assembled by a run, a probe of a target, an import or a merge: everything but the judgement. */
+export type MeasuredRun = Omit<RunResult, "thresholds" | "verdict">;

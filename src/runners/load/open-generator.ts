@@ -8,15 +8,12 @@ import { Worker } from "node:worker_threads";
 import * as hdr from "hdr-histogram-js";
 import type { LatencyHistogram } from "../../results/histogram.js";
 import { withFineTimerSlack } from "../../support/timer-slack.js";
+import type { RawRequestSpec } from "./raw-request.js";
 import type { LoadRun } from "./run-load.js";
 
-export interface OpenGeneratorSettings {
+export interface OpenGeneratorSettings extends RawRequestSpec {
   /** Where connections go: http://host:port or https://host:port (the CA below must verify it). */
   url: string;
-  host: string;
-  method: string;
-  path: string;
-  body: string | null;
   /** Requests per second, planned evenly. */
   rate: number;
   durationMs: number;

@@ -11,6 +11,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { performance } from "node:perf_hooks";
 import { Pool } from "undici";
 import { createLatencyHistogram, recordMs } from "../../results/histogram.js";
+import type { RawRequestSpec } from "./raw-request.js";
 import type { LoadRun } from "./run-load.js";
 
 export interface Clock {
@@ -118,16 +119,9 @@ export async function runOpenLoad(
 }
 
 /** A sender over an undici keep-alive pool of `connections`, for one URL, Host and method. */
-export function httpSender(options: {
-  url: string;
-  host: string;
-  method: string;
-  path: string;
-  body: string | null;
-  connections: number;
-  timeoutMs?: number;
-  ca?: string | null;
-}): {
+export function httpSender(
+  options: RawRequestSpec & { url: string; connections: number; timeoutMs?: number; ca?: string | null },
+): {
   send: Sender;
   close(): Promise<void>;
 } {

@@ -1,5 +1,6 @@
 /** The bytes of one HTTP/1.1 request, prepared once and written as they are for every request of an open-model run. */
 
+/** One request as a load run sends it over and over (the target's address comes separately). */
 export interface RawRequestSpec {
   method: string;
   path: string;

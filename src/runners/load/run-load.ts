@@ -1,14 +1,11 @@
 /** One closed-model load run with autocannon, every response time recorded by edgebench at µs resolution. */
 import autocannon from "autocannon";
 import type { RequestCounts } from "../../results/types.js";
+import type { RawRequestSpec } from "./raw-request.js";
 import { createLatencyHistogram, recordMs, type LatencyHistogram } from "../../results/histogram.js";
 
-export interface LoadRunSettings {
+export interface LoadRunSettings extends RawRequestSpec {
   url: string;
-  host: string;
-  method: string;
-  path: string;
-  body: string | null;
   connections: number;
   pipelining: number;
   durationMs: number;
